@@ -1,0 +1,3 @@
+//! `mtvt sim`: the MTV emulator, reachable only over HTTP.
+//!
+//! It must not depend on the mtvt engine or on the language crate.

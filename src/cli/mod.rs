@@ -1,0 +1,41 @@
+//! Command-line interface: one module per verb, each a thin adapter over the library crates.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Declarative end-to-end tests for Migration Toolkit for Virtualization (MTV / Forklift).
+#[derive(Debug, Parser)]
+#[command(name = "mtvt", version, about, long_about = None)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+impl Command {
+    pub fn run(self) -> ExitCode {
+        match self {}
+    }
+}
+
+/// Logs go to stderr so that machine-readable output on stdout stays clean.
+pub fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

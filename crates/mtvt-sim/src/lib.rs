@@ -1,3 +1,5 @@
 //! `mtvt sim`: the MTV emulator, reachable only over HTTP.
 //!
 //! It must not depend on the mtvt engine or on the language crate.
+
+pub mod clock;

@@ -1,0 +1,170 @@
+//! The pest parser derived from `grammar/mtvt.pest`, and the conversion of pest's single
+//! syntax error into an `mtvt::E0100` diagnostic with readable "expected …" text. Only
+//! this module and `lower*` see pest types.
+
+use pest::Parser as _;
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+
+use crate::diag::DiagnosticKind;
+use crate::span::{FileId, Span};
+
+/// The derived parser.
+#[derive(pest_derive::Parser)]
+#[grammar = "../../../grammar/mtvt.pest"]
+pub struct MtvtParser;
+
+/// Parses a whole file into its `file` pair, or the syntax error.
+pub fn parse_file_pair(file: FileId, text: &str) -> Result<Pair<'_, Rule>, DiagnosticKind> {
+    match MtvtParser::parse(Rule::file, text) {
+        Ok(mut pairs) => pairs.next().ok_or_else(|| DiagnosticKind::SyntaxError {
+            span: Span::new(file, 0, 0),
+            expected: String::from("empty parse result"),
+            help: None,
+        }),
+        Err(e) => Err(syntax_error(file, text, e)),
+    }
+}
+
+/// Parses a single expression (used by tests and tools).
+pub fn parse_expr_pair(file: FileId, text: &str) -> Result<Pair<'_, Rule>, DiagnosticKind> {
+    match MtvtParser::parse(Rule::expr, text) {
+        Ok(mut pairs) => pairs.next().ok_or_else(|| DiagnosticKind::SyntaxError {
+            span: Span::new(file, 0, 0),
+            expected: String::from("an expression"),
+            help: None,
+        }),
+        Err(e) => Err(syntax_error(file, text, e)),
+    }
+}
+
+fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> DiagnosticKind {
+    let (start, end) = match e.location {
+        InputLocation::Pos(p) => (p, p),
+        InputLocation::Span((s, e)) => (s, e),
+    };
+    // Point at the offending character (one char wide) rather than an empty span.
+    let end = if end == start {
+        text.get(start..)
+            .and_then(|s| s.chars().next())
+            .map_or(start, |c| start + c.len_utf8())
+    } else {
+        end
+    };
+    let (expected, help) = match &e.variant {
+        ErrorVariant::ParsingError {
+            positives,
+            negatives,
+        } => {
+            let mut names: Vec<&'static str> =
+                positives.iter().filter_map(|r| describe(*r)).collect();
+            names.sort_unstable();
+            names.dedup();
+            let expected = if names.is_empty() && negatives.is_empty() {
+                String::from("unexpected input")
+            } else if names.is_empty() {
+                String::from("unexpected token")
+            } else {
+                format!("expected {}", join_or(&names))
+            };
+            (expected, hint(text, start))
+        }
+        ErrorVariant::CustomError { message } => (message.clone(), None),
+    };
+    DiagnosticKind::SyntaxError {
+        span: Span::new(file, start, end),
+        expected,
+        help,
+    }
+}
+
+fn join_or(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// A context-specific hint for the most common mistakes.
+fn hint(text: &str, pos: usize) -> Option<String> {
+    let rest = text.get(pos..).unwrap_or("");
+    let line_start = text
+        .get(..pos)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let before = text.get(line_start..pos).unwrap_or("");
+    if rest.starts_with(':') {
+        return Some(String::from(
+            "block entries are written `key value` (no colon); `key: value` is only for objects such as target_affinity",
+        ));
+    }
+    if rest.is_empty() {
+        return Some(String::from(
+            "the file ends early: is a closing `}` or `\"` missing?",
+        ));
+    }
+    if before.trim_start().starts_with('"') && !before.trim_end().ends_with('"') {
+        return Some(String::from(
+            "strings end on the same line; use \"\"\"…\"\"\" for multi-line text",
+        ));
+    }
+    None
+}
+
+/// Human names for grammar rules in "expected …" messages; `None` hides a rule.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "end of file",
+        Rule::use_decl | Rule::kw_use => "`use`",
+        Rule::session_decl | Rule::kw_session => "`session`",
+        Rule::fragment_decl | Rule::kw_fragment => "`fragment`",
+        Rule::scenario_decl | Rule::kw_scenario => "`scenario`",
+        Rule::hook_decl | Rule::kw_hook => "`hook`",
+        Rule::check_decl | Rule::kw_check => "`check`",
+        Rule::kw_as => "`as`",
+        Rule::kw_extends | Rule::extends_clause => "`extends`",
+        Rule::module_path => "a module path (std/checks)",
+        Rule::check_alias => "`=`",
+        Rule::ref_path | Rule::path => "a name",
+        Rule::block | Rule::check_body => "`{`",
+        Rule::entry => "a key",
+        Rule::args | Rule::arg_group => "a value",
+        Rule::op => "an operator",
+        Rule::list | Rule::list_expr => "a list",
+        Rule::object => "an object",
+        Rule::member => "`key: value`",
+        Rule::string_lit => "a quoted string",
+        Rule::interp | Rule::interp_path => "`${name}`",
+        Rule::escape => "an escape (\\n \\t \\\" \\\\ \\$)",
+        Rule::str_text | Rule::raw_text | Rule::triple_text => "string text",
+        Rule::raw_string => "a raw string",
+        Rule::triple_string => "a \"\"\"string\"\"\"",
+        Rule::ident | Rule::name => "an identifier",
+        Rule::duration => "a duration",
+        Rule::quantity => "a quantity",
+        Rule::version => "a version",
+        Rule::integer => "an integer",
+        Rule::boolean => "`true` or `false`",
+        Rule::none_lit => "`none`",
+        Rule::assert_stmt | Rule::kw_assert => "`assert`",
+        Rule::when_stmt | Rule::when_branch | Rule::kw_when => "`when`",
+        Rule::else_branch | Rule::kw_else => "`else`",
+        Rule::for_stmt | Rule::kw_for => "`for`",
+        Rule::let_stmt | Rule::kw_let => "`let`",
+        Rule::skip_stmt | Rule::kw_skip => "`skip`",
+        Rule::kw_in | Rule::op_in => "`in`",
+        Rule::expr | Rule::comprehension | Rule::call | Rule::paren => "an expression",
+        Rule::op_eq | Rule::op_ne | Rule::op_le | Rule::op_ge | Rule::op_lt | Rule::op_gt => {
+            "a comparison"
+        }
+        Rule::op_and | Rule::op_or => "`and`/`or`",
+        Rule::op_not => "`not`",
+        Rule::op_contains | Rule::op_starts_with | Rule::op_ends_with | Rule::op_matches => {
+            "an operator"
+        }
+        Rule::field_access => "`.field`",
+        Rule::index_access => "`[index]`",
+        _ => return None,
+    })
+}

@@ -3,3 +3,4 @@
 //! It must not depend on the mtvt engine or on the language crate.
 
 pub mod clock;
+pub mod lab;

@@ -1,0 +1,335 @@
+//! Fault injection rules of a lab: make a migration step fail or run slower for some VMs.
+//!
+//! The lab only describes and validates the rules and answers "which faults apply to this VM
+//! at this step"; the controllers apply them. Decisions are deterministic: the same seed, VM
+//! and step always give the same answer.
+
+use std::time::Duration;
+
+use super::error::LabIssue;
+use super::file::FaultsFile;
+use super::ids::fnv1a;
+
+/// Pipeline step names and itinerary phase names a rule may target (Forklift §3.2/§3.3).
+pub const STEP_NAMES: &[&str] = &[
+    // pipeline steps
+    "Initialize",
+    "PreHook",
+    "PostHook",
+    "PreflightInspection",
+    "DiskAllocation",
+    "DiskTransfer",
+    "Cutover",
+    "ImageConversion",
+    "DiskTransferV2v",
+    "ConvertOpenstackSnapshot",
+    "VirtualMachineCreation",
+    "WaitForGuestReboots",
+    "WaitForFinalSnapshotConsolidation",
+    // itinerary phases
+    "Started",
+    "StorePowerState",
+    "PowerOffSource",
+    "WaitForPowerOff",
+    "CreateDataVolumes",
+    "CopyDisks",
+    "AllocateDisks",
+    "CreateGuestConversionPod",
+    "ConvertGuest",
+    "CopyDisksVirtV2V",
+    "CreateVM",
+    "CreateInitialSnapshot",
+    "WaitForInitialSnapshot",
+    "StoreInitialSnapshotDeltas",
+    "CopyingPaused",
+    "RemovePreviousSnapshot",
+    "WaitForPreviousSnapshotRemoval",
+    "CreateSnapshot",
+    "WaitForSnapshot",
+    "StoreSnapshotDeltas",
+    "AddCheckpoint",
+    "RemovePenultimateSnapshot",
+    "WaitForPenultimateSnapshotRemoval",
+    "CreateFinalSnapshot",
+    "WaitForFinalSnapshot",
+    "AddFinalCheckpoint",
+    "Finalize",
+    "RemoveFinalSnapshot",
+    "WaitForFinalSnapshotRemoval",
+];
+
+/// What a rule does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FaultAction {
+    /// The step fails with this message (it becomes the step/VM error reason).
+    Fail {
+        /// Error message.
+        message: String,
+    },
+    /// The step takes `factor` times as long, plus `extra` virtual time.
+    Slow {
+        /// Duration multiplier (≥ 1 slows down).
+        factor: f64,
+        /// Added virtual duration.
+        extra: Duration,
+    },
+}
+
+/// One rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultRule {
+    /// VM name glob (`*` any run, `?` one character).
+    pub vm: String,
+    /// Plan name glob; `None` = every plan.
+    pub plan: Option<String>,
+    /// Step or phase name.
+    pub step: String,
+    /// Effect.
+    pub action: FaultAction,
+    /// Chance in [0, 1] that the rule fires for a given (VM, step); decided from the seed.
+    pub probability: f64,
+}
+
+/// The `faults` section.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Faults {
+    /// Seed for probability decisions.
+    pub seed: u64,
+    /// Rules, in file order.
+    pub rules: Vec<FaultRule>,
+}
+
+impl Faults {
+    /// The actions that apply to `vm` of `plan` at `step`, in rule order.
+    pub fn effects(&self, plan: &str, vm: &str, step: &str) -> Vec<&FaultAction> {
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.step == step && glob_match(&r.vm, vm))
+            .filter(|(_, r)| r.plan.as_deref().is_none_or(|p| glob_match(p, plan)))
+            .filter(|(i, r)| self.roll(*i, vm, step) < r.probability)
+            .map(|(_, r)| &r.action)
+            .collect()
+    }
+
+    /// The failure message for `vm` at `step`, if a `fail` rule fires.
+    pub fn failure(&self, plan: &str, vm: &str, step: &str) -> Option<&str> {
+        self.effects(plan, vm, step)
+            .into_iter()
+            .find_map(|a| match a {
+                FaultAction::Fail { message } => Some(message.as_str()),
+                FaultAction::Slow { .. } => None,
+            })
+    }
+
+    /// `duration` stretched by every `slow` rule that fires for `vm` at `step`.
+    pub fn stretch(&self, plan: &str, vm: &str, step: &str, duration: Duration) -> Duration {
+        self.effects(plan, vm, step)
+            .into_iter()
+            .fold(duration, |d, a| match a {
+                FaultAction::Slow { factor, extra } => d.mul_f64(*factor) + *extra,
+                FaultAction::Fail { .. } => d,
+            })
+    }
+
+    /// A number in [0, 1) fixed by (seed, rule, vm, step).
+    fn roll(&self, rule: usize, vm: &str, step: &str) -> f64 {
+        let h = fnv1a(format!("{}/{rule}/{vm}/{step}", self.seed).as_bytes());
+        // 53 bits → exact f64 in [0, 1)
+        (h >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Shell-style glob with `*` and `?` (no character classes).
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(c) if *c == '?' || Some(c) == t.get(ti) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
+}
+
+/// Checks and converts the file section, appending problems to `issues`.
+pub(crate) fn resolve_faults(file: Option<FaultsFile>, issues: &mut Vec<LabIssue>) -> Faults {
+    let Some(file) = file else {
+        return Faults::default();
+    };
+    let mut rules = Vec::new();
+    for (i, r) in file.rules.into_iter().enumerate() {
+        let path = format!("faults.rules[{i}]");
+        if !STEP_NAMES.contains(&r.step.as_str()) {
+            issues.push(LabIssue {
+                path: format!("{path}.step"),
+                message: format!("unknown step or phase {:?}", r.step),
+                help: format!(
+                    "use a Forklift pipeline step or phase name: {}",
+                    STEP_NAMES.join(", ")
+                ),
+            });
+        }
+        if r.vm.is_empty() {
+            issues.push(LabIssue {
+                path: format!("{path}.vm"),
+                message: "empty VM name pattern".into(),
+                help: "use a VM name or a glob such as \"mtv-win*\" or \"*\"".into(),
+            });
+        }
+        let probability = r.probability.unwrap_or(1.0);
+        if !(0.0..=1.0).contains(&probability) {
+            issues.push(LabIssue {
+                path: format!("{path}.probability"),
+                message: format!("probability {probability} is outside [0, 1]"),
+                help: "use a number between 0 and 1 (1 = always)".into(),
+            });
+        }
+        let slow = r.slow_factor.is_some() || r.extra_seconds.is_some();
+        let action = match (r.fail, slow) {
+            (Some(message), false) => FaultAction::Fail { message },
+            (None, true) => {
+                let factor = r.slow_factor.unwrap_or(1.0);
+                if !(factor.is_finite() && factor > 0.0) {
+                    issues.push(LabIssue {
+                        path: format!("{path}.slow_factor"),
+                        message: format!("slow_factor {factor} must be a positive number"),
+                        help: "use e.g. 2.0 to double the step's duration".into(),
+                    });
+                }
+                let extra = Duration::from_secs(r.extra_seconds.unwrap_or(0));
+                FaultAction::Slow { factor, extra }
+            }
+            (Some(_), true) => {
+                issues.push(LabIssue {
+                    path: path.clone(),
+                    message: "a rule cannot both fail and slow a step".into(),
+                    help: "split it into two rules".into(),
+                });
+                continue;
+            }
+            (None, false) => {
+                issues.push(LabIssue {
+                    path: path.clone(),
+                    message: "the rule has no effect".into(),
+                    help: "set `fail: <message>`, or `slow_factor` and/or `extra_seconds`".into(),
+                });
+                continue;
+            }
+        };
+        rules.push(FaultRule {
+            vm: r.vm,
+            plan: r.plan,
+            step: r.step,
+            action,
+            probability,
+        });
+    }
+    Faults {
+        seed: file.seed,
+        rules,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("*", "anything"));
+        assert!(glob_match("mtv-win*", "mtv-win2019-79"));
+        assert!(!glob_match("mtv-win*", "mtv-tests-rhel8"));
+        assert!(glob_match("mtv-?in*-79", "mtv-win2019-79"));
+        assert!(glob_match("*rhel8", "mtv-tests-rhel8"));
+        assert!(!glob_match("rhel8", "mtv-tests-rhel8"));
+        assert!(glob_match("a*b*c", "aXXbYYc"));
+        assert!(!glob_match("a*b*c", "aXXbYY"));
+    }
+
+    fn faults(probability: f64, seed: u64) -> Faults {
+        Faults {
+            seed,
+            rules: vec![
+                FaultRule {
+                    vm: "mtv-*".into(),
+                    plan: None,
+                    step: "DiskTransfer".into(),
+                    action: FaultAction::Fail {
+                        message: "disk copy failed".into(),
+                    },
+                    probability,
+                },
+                FaultRule {
+                    vm: "*".into(),
+                    plan: Some("slow-*".into()),
+                    step: "DiskTransfer".into(),
+                    action: FaultAction::Slow {
+                        factor: 2.0,
+                        extra: Duration::from_secs(10),
+                    },
+                    probability: 1.0,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn fail_and_slow_apply_by_vm_plan_and_step() {
+        let f = faults(1.0, 0);
+        assert_eq!(
+            f.failure("p", "mtv-a", "DiskTransfer"),
+            Some("disk copy failed")
+        );
+        assert_eq!(f.failure("p", "other", "DiskTransfer"), None);
+        assert_eq!(f.failure("p", "mtv-a", "CreateVM"), None);
+        assert_eq!(
+            f.stretch("slow-1", "x", "DiskTransfer", Duration::from_secs(5)),
+            Duration::from_secs(20)
+        );
+        assert_eq!(
+            f.stretch("fast", "x", "DiskTransfer", Duration::from_secs(5)),
+            Duration::from_secs(5)
+        );
+    }
+
+    #[test]
+    fn probability_is_deterministic_and_roughly_right() {
+        let f = faults(0.5, 42);
+        let names: Vec<String> = (0..400).map(|i| format!("mtv-{i}")).collect();
+        let hits: Vec<bool> = names
+            .iter()
+            .map(|n| f.failure("p", n, "DiskTransfer").is_some())
+            .collect();
+        let again: Vec<bool> = names
+            .iter()
+            .map(|n| f.failure("p", n, "DiskTransfer").is_some())
+            .collect();
+        assert_eq!(hits, again);
+        let count = hits.iter().filter(|h| **h).count();
+        assert!((140..260).contains(&count), "{count} of 400");
+        assert!(
+            faults(0.0, 42)
+                .failure("p", "mtv-1", "DiskTransfer")
+                .is_none()
+        );
+    }
+}

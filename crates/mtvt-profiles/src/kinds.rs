@@ -1,0 +1,282 @@
+//! The closed vocabularies of a profile: source provider types, copy-offload storage
+//! vendors (with the Secret keys the vsphere-xcopy populator reads) and ESXi clone
+//! methods.
+//!
+//! Exists so every spelling lives in one place and matches Forklift exactly (the
+//! `storageVendorProduct` CRD enum, `Provider.spec.type`, `esxiCloneMethod`). Must not
+//! read files or environment.
+
+use std::fmt;
+
+/// A source provider type as written in `"type"` (and in `Provider.spec.type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProviderType {
+    /// VMware vSphere (vCenter or ESXi).
+    Vsphere,
+    /// oVirt / Red Hat Virtualization.
+    Ovirt,
+    /// OpenStack.
+    Openstack,
+    /// OpenShift Virtualization (another or the same cluster).
+    Openshift,
+    /// OVA files on an NFS share.
+    Ova,
+}
+
+impl ProviderType {
+    /// Every type, in documentation order.
+    pub const ALL: [ProviderType; 5] = [
+        ProviderType::Vsphere,
+        ProviderType::Ovirt,
+        ProviderType::Openstack,
+        ProviderType::Openshift,
+        ProviderType::Ova,
+    ];
+
+    /// The spelling in `.providers.json` and in `Provider.spec.type`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderType::Vsphere => "vsphere",
+            ProviderType::Ovirt => "ovirt",
+            ProviderType::Openstack => "openstack",
+            ProviderType::Openshift => "openshift",
+            ProviderType::Ova => "ova",
+        }
+    }
+
+    /// Parses the exact spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// Whether Forklift runs warm migrations from this source with default
+    /// settings: vSphere only.
+    pub fn supports_warm(self) -> bool {
+        self == ProviderType::Vsphere
+    }
+
+    /// Whether warm migration is possible when the ForkliftController feature gate
+    /// `feature_ovirt_warm_migration` (`FEATURE_OVIRT_WARM_MIGRATION`) is
+    /// `ovirt_warm_feature`: vSphere always, oVirt only with the gate on.
+    pub fn supports_warm_with(self, ovirt_warm_feature: bool) -> bool {
+        match self {
+            ProviderType::Vsphere => true,
+            ProviderType::Ovirt => ovirt_warm_feature,
+            _ => false,
+        }
+    }
+
+    /// Whether storage copy-offload (`vsphereXcopyConfig`) exists for this source.
+    pub fn supports_copy_offload(self) -> bool {
+        self == ProviderType::Vsphere
+    }
+
+    /// The fields a profile of this type must set (non-empty).
+    pub fn required_fields(self) -> &'static [&'static str] {
+        match self {
+            ProviderType::Vsphere | ProviderType::Ovirt => {
+                &["fqdn", "api_url", "username", "password"]
+            }
+            ProviderType::Openstack => &[
+                "fqdn",
+                "api_url",
+                "username",
+                "password",
+                "project_name",
+                "user_domain_name",
+                "region_name",
+                "user_domain_id",
+                "project_domain_id",
+            ],
+            ProviderType::Openshift => &[],
+            ProviderType::Ova => &["api_url"],
+        }
+    }
+}
+
+impl fmt::Display for ProviderType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A copy-offload storage backend (`storageVendorProduct`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StorageVendor {
+    /// IBM FlashSystem (`flashsystem`).
+    Flashsystem,
+    /// Hitachi Vantara (`vantara`).
+    Vantara,
+    /// NetApp ONTAP (`ontap`).
+    Ontap,
+    /// HPE Primera / 3PAR (`primera3par`).
+    Primera3par,
+    /// Pure Storage FlashArray (`pureFlashArray`).
+    PureFlashArray,
+    /// Dell PowerFlex (`powerflex`).
+    Powerflex,
+    /// Dell PowerMax (`powermax`).
+    Powermax,
+    /// Dell PowerStore (`powerstore`).
+    Powerstore,
+    /// Infinidat InfiniBox (`infinibox`).
+    Infinibox,
+}
+
+impl StorageVendor {
+    /// Every vendor, in the CRD enum's order.
+    pub const ALL: [StorageVendor; 9] = [
+        StorageVendor::Flashsystem,
+        StorageVendor::Vantara,
+        StorageVendor::Ontap,
+        StorageVendor::Primera3par,
+        StorageVendor::PureFlashArray,
+        StorageVendor::Powerflex,
+        StorageVendor::Powermax,
+        StorageVendor::Powerstore,
+        StorageVendor::Infinibox,
+    ];
+
+    /// The exact CRD enum spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageVendor::Flashsystem => "flashsystem",
+            StorageVendor::Vantara => "vantara",
+            StorageVendor::Ontap => "ontap",
+            StorageVendor::Primera3par => "primera3par",
+            StorageVendor::PureFlashArray => "pureFlashArray",
+            StorageVendor::Powerflex => "powerflex",
+            StorageVendor::Powermax => "powermax",
+            StorageVendor::Powerstore => "powerstore",
+            StorageVendor::Infinibox => "infinibox",
+        }
+    }
+
+    /// Parses the exact (case-sensitive) spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// The product name.
+    pub fn product_name(self) -> &'static str {
+        match self {
+            StorageVendor::Flashsystem => "IBM FlashSystem",
+            StorageVendor::Vantara => "Hitachi Vantara",
+            StorageVendor::Ontap => "NetApp ONTAP",
+            StorageVendor::Primera3par => "HPE Primera / 3PAR",
+            StorageVendor::PureFlashArray => "Pure Storage FlashArray",
+            StorageVendor::Powerflex => "Dell PowerFlex",
+            StorageVendor::Powermax => "Dell PowerMax",
+            StorageVendor::Powerstore => "Dell PowerStore",
+            StorageVendor::Infinibox => "Infinidat InfiniBox",
+        }
+    }
+
+    /// The vendor's extra `copyoffload` fields and the storage Secret key each one
+    /// becomes (the environment variables of `cmd/vsphere-copy-offload-populator`).
+    pub fn vendor_fields(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            StorageVendor::Ontap => &[("ontap_svm", "ONTAP_SVM")],
+            StorageVendor::Vantara => &[
+                ("vantara_storage_id", "STORAGE_ID"),
+                ("vantara_storage_port", "STORAGE_PORT"),
+                ("vantara_hostgroup_id_list", "HOSTGROUP_ID_LIST"),
+            ],
+            StorageVendor::PureFlashArray => &[("pure_cluster_prefix", "PURE_CLUSTER_PREFIX")],
+            StorageVendor::Powerflex => &[("powerflex_system_id", "POWERFLEX_SYSTEM_ID")],
+            StorageVendor::Powermax => &[("powermax_symmetrix_id", "POWERMAX_SYMMETRIX_ID")],
+            StorageVendor::Flashsystem
+            | StorageVendor::Primera3par
+            | StorageVendor::Powerstore
+            | StorageVendor::Infinibox => &[],
+        }
+    }
+}
+
+impl fmt::Display for StorageVendor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the copy-offload populator clones disks on ESXi (`esxiCloneMethod`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum EsxiCloneMethod {
+    /// The VIB installed on the ESXi hosts (Forklift's default).
+    #[default]
+    Vib,
+    /// SSH to the ESXi host with a key Forklift generates.
+    Ssh,
+}
+
+impl EsxiCloneMethod {
+    /// The spelling in `.providers.json` and in `Provider.spec.settings`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EsxiCloneMethod::Vib => "vib",
+            EsxiCloneMethod::Ssh => "ssh",
+        }
+    }
+
+    /// Parses `vib` or `ssh`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "vib" => Some(EsxiCloneMethod::Vib),
+            "ssh" => Some(EsxiCloneMethod::Ssh),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_round_trip() {
+        for t in ProviderType::ALL {
+            assert_eq!(ProviderType::parse(t.as_str()), Some(t));
+        }
+        for v in StorageVendor::ALL {
+            assert_eq!(StorageVendor::parse(v.as_str()), Some(v));
+        }
+        assert_eq!(
+            StorageVendor::parse("PureFlashArray"),
+            None,
+            "case-sensitive like the CRD"
+        );
+        assert_eq!(EsxiCloneMethod::parse("ssh"), Some(EsxiCloneMethod::Ssh));
+        assert_eq!(EsxiCloneMethod::default().as_str(), "vib");
+    }
+
+    #[test]
+    fn capabilities() {
+        assert!(ProviderType::Vsphere.supports_warm());
+        assert!(!ProviderType::Ovirt.supports_warm());
+        assert!(ProviderType::Ovirt.supports_warm_with(true));
+        assert!(!ProviderType::Openstack.supports_warm_with(true));
+        assert!(ProviderType::Vsphere.supports_copy_offload());
+        assert!(!ProviderType::Ova.supports_copy_offload());
+        assert!(ProviderType::Openshift.required_fields().is_empty());
+    }
+
+    #[test]
+    fn vendor_secret_keys() {
+        let keys: Vec<&str> = StorageVendor::ALL
+            .iter()
+            .flat_map(|v| v.vendor_fields().iter().map(|(_, k)| *k))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                "STORAGE_ID",
+                "STORAGE_PORT",
+                "HOSTGROUP_ID_LIST",
+                "ONTAP_SVM",
+                "PURE_CLUSTER_PREFIX",
+                "POWERFLEX_SYSTEM_ID",
+                "POWERMAX_SYMMETRIX_ID"
+            ]
+        );
+    }
+}

@@ -7,6 +7,7 @@
 //! a template mtvt accepts must be one the controller accepts.
 
 mod builtins;
+mod compare;
 mod gostrings;
 mod regex_go;
 mod sprig_math;
@@ -102,12 +103,12 @@ static FUNCS: &[Func] = &[
     func("printf", &[Str], Some(Any), B, builtins::printf),
     func("println", &[], Some(Any), B, builtins::println),
     func("urlquery", &[], Some(Any), B, builtins::urlquery),
-    func("eq", &[Any], Some(Any), B, builtins::eq),
-    func("ge", &[Any, Any], None, B, builtins::ge),
-    func("gt", &[Any, Any], None, B, builtins::gt),
-    func("le", &[Any, Any], None, B, builtins::le),
-    func("lt", &[Any, Any], None, B, builtins::lt),
-    func("ne", &[Any, Any], None, B, builtins::ne),
+    func("eq", &[Any], Some(Any), B, compare::eq),
+    func("ge", &[Any, Any], None, B, compare::ge),
+    func("gt", &[Any, Any], None, B, compare::gt),
+    func("le", &[Any, Any], None, B, compare::le),
+    func("lt", &[Any, Any], None, B, compare::lt),
+    func("ne", &[Any, Any], None, B, compare::ne),
     // Sprig string functions whitelisted by Forklift.
     func("lower", &[Str], None, S, sprig_strings::lower),
     func("upper", &[Str], None, S, sprig_strings::upper),

@@ -10,11 +10,19 @@
 //! Must not decide which template applies to a VM (VM → plan → controller setting →
 //! default); callers pass the template they resolved, or `None` for the default.
 
-use mtvt_k8s_names::{dns1123_label, generate_name_prefix, matches_generate_name};
+mod data;
+mod naming;
+
+pub use data::{NetworkNameData, PvcNameData, VolumeNameData};
+pub use naming::{
+    PvcName, pvc_name_matches, render_network_name, render_pvc_name, render_volume_name,
+};
+
+use mtvt_k8s_names::dns1123_label;
 
 use crate::check;
 use crate::error::{TemplateError, TemplateErrorKind};
-use crate::value::{GoValue, Record};
+use crate::value::Record;
 use crate::{Template, parse_all};
 
 /// Which Plan field a template comes from.
@@ -192,187 +200,6 @@ pub fn default_pvc_template(provider: &str) -> &'static str {
     }
 }
 
-/// The data of one disk for a PVC name template (`PVCNameTemplateData`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PvcNameData {
-    /// `.VmName`: the source VM name.
-    pub vm_name: String,
-    /// `.TargetVmName`: the DNS-safe target name
-    /// (see `mtvt_k8s_names::resolve_target_vm_name`).
-    pub target_vm_name: String,
-    /// `.PlanName`
-    pub plan_name: String,
-    /// `.DiskIndex`: index of the disk among the migrated disks.
-    pub disk_index: i64,
-    /// `.RootDiskIndex` (vSphere).
-    pub root_disk_index: i64,
-    /// `.Shared` (vSphere).
-    pub shared: bool,
-    /// `.FileName`: the disk file name, e.g. `rhel9-vm_1.vmdk` (vSphere).
-    pub file_name: String,
-    /// `.VmId`: the source VM id.
-    pub vm_id: String,
-    /// `.WinDriveLetter` (vSphere, lower case; empty without guest tools).
-    pub win_drive_letter: String,
-    /// `.SourcePVCName` (OpenShift).
-    pub source_pvc_name: String,
-    /// `.SourcePVCNamespace` (OpenShift).
-    pub source_pvc_namespace: String,
-    /// `.VolumeID` (EC2).
-    pub volume_id: String,
-    /// `.SnapshotID` (EC2).
-    pub snapshot_id: String,
-    /// `.DiskId` (oVirt disk attachment id, Hyper-V VHDX GUID).
-    pub disk_id: String,
-}
-
-impl PvcNameData {
-    fn record(&self, pointer: bool) -> Record {
-        let s = |v: &String| GoValue::str(v);
-        Record {
-            type_name: TemplateKind::PvcName.data_type().to_string(),
-            pointer,
-            fields: vec![
-                ("VmName".into(), s(&self.vm_name)),
-                ("TargetVmName".into(), s(&self.target_vm_name)),
-                ("PlanName".into(), s(&self.plan_name)),
-                ("DiskIndex".into(), GoValue::Int(self.disk_index)),
-                ("VmId".into(), s(&self.vm_id)),
-                ("WinDriveLetter".into(), s(&self.win_drive_letter)),
-                ("RootDiskIndex".into(), GoValue::Int(self.root_disk_index)),
-                ("Shared".into(), GoValue::Bool(self.shared)),
-                ("FileName".into(), s(&self.file_name)),
-                ("SourcePVCName".into(), s(&self.source_pvc_name)),
-                ("SourcePVCNamespace".into(), s(&self.source_pvc_namespace)),
-                ("VolumeID".into(), s(&self.volume_id)),
-                ("SnapshotID".into(), s(&self.snapshot_id)),
-                ("DiskId".into(), s(&self.disk_id)),
-            ],
-        }
-    }
-
-    /// Representative data for validating a template without a real VM: disk
-    /// `disk_index` of a VM `rhel9-vm` in plan `plan-1`, with the provider's fields set
-    /// the way its validator sets them (vSphere: `RootDiskIndex` 1, `Shared` false;
-    /// EC2: no snapshot yet).
-    pub fn sample(provider: Option<&str>, disk_index: i64) -> Self {
-        let mut d = PvcNameData {
-            vm_name: "rhel9-vm".into(),
-            target_vm_name: "rhel9-vm".into(),
-            plan_name: "plan-1".into(),
-            disk_index,
-            ..Default::default()
-        };
-        let file = if disk_index == 0 {
-            "rhel9-vm.vmdk".to_string()
-        } else {
-            format!("rhel9-vm_{disk_index}.vmdk")
-        };
-        let letter =
-            char::from(b'c' + u8::try_from(disk_index.clamp(0, 23)).unwrap_or(0)).to_string();
-        let uuid = format!("5f0c1b9e-7a34-4d1c-9e2b-{:012}", disk_index);
-        match provider {
-            Some("vsphere") => {
-                d.vm_id = "vm-42".into();
-                d.root_disk_index = 1;
-                d.file_name = file;
-                d.win_drive_letter = letter;
-            }
-            Some("ovirt" | "hyperv") => {
-                d.vm_id = "0f6a7c2e-3b1d-4f5a-8c9e-1a2b3c4d5e6f".into();
-                d.disk_id = uuid;
-            }
-            Some("openshift") => {
-                d.vm_id = "8d2c9b7a-6e5f-4a3b-9c1d-0e2f4a6b8c0d".into();
-                d.source_pvc_name = format!("rhel9-vm-disk-{disk_index}");
-                d.source_pvc_namespace = "vms".into();
-            }
-            Some("ec2") => {
-                d.vm_id = "i-0123456789abcdef0".into();
-                d.volume_id = format!("vol-0123456789abcdef{disk_index}");
-            }
-            Some(_) => {
-                d.vm_id = "0f6a7c2e-3b1d-4f5a-8c9e-1a2b3c4d5e6f".into();
-            }
-            None => {
-                d.vm_id = "vm-42".into();
-                d.root_disk_index = 1;
-                d.file_name = file;
-                d.win_drive_letter = letter;
-                d.source_pvc_name = format!("rhel9-vm-disk-{disk_index}");
-                d.source_pvc_namespace = "vms".into();
-                d.volume_id = format!("vol-0123456789abcdef{disk_index}");
-                d.snapshot_id = format!("snap-0123456789abcdef{disk_index}");
-                d.disk_id = uuid;
-            }
-        }
-        d
-    }
-}
-
-/// The data of one volume for a `volumeNameTemplate`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct VolumeNameData {
-    /// `.PVCName`
-    pub pvc_name: String,
-    /// `.VolumeIndex`
-    pub volume_index: i64,
-}
-
-/// The data of one NIC for a `networkNameTemplate`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NetworkNameData {
-    /// `.NetworkName`: the NAD name for multus, empty otherwise.
-    pub network_name: String,
-    /// `.NetworkNamespace`: the NAD namespace for multus.
-    pub network_namespace: String,
-    /// `.NetworkType`: at run time the map's destination type (`pod`, `multus`).
-    pub network_type: String,
-    /// `.NetworkIndex`
-    pub network_index: i64,
-}
-
-impl VolumeNameData {
-    fn record(&self, pointer: bool) -> Record {
-        Record {
-            type_name: TemplateKind::VolumeName.data_type().to_string(),
-            pointer,
-            fields: vec![
-                ("PVCName".into(), GoValue::str(&self.pvc_name)),
-                ("VolumeIndex".into(), GoValue::Int(self.volume_index)),
-            ],
-        }
-    }
-}
-
-impl NetworkNameData {
-    fn record(&self, pointer: bool) -> Record {
-        Record {
-            type_name: TemplateKind::NetworkName.data_type().to_string(),
-            pointer,
-            fields: vec![
-                ("NetworkName".into(), GoValue::str(&self.network_name)),
-                (
-                    "NetworkNamespace".into(),
-                    GoValue::str(&self.network_namespace),
-                ),
-                ("NetworkType".into(), GoValue::str(&self.network_type)),
-                ("NetworkIndex".into(), GoValue::Int(self.network_index)),
-            ],
-        }
-    }
-}
-
-/// A PVC name as Forklift sets it: an exact name, or a `generateName` prefix.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PvcName {
-    /// `metadata.name`.
-    Name(String),
-    /// `metadata.generateName`, including the trailing `-`, as the API server keeps
-    /// it (truncated to 58 bytes); the server appends 5 random characters.
-    GenerateName(String),
-}
-
 fn whole(src: &str) -> std::ops::Range<usize> {
     0..src.len()
 }
@@ -513,69 +340,4 @@ fn validate_with(
     }
     errors.sort_by_key(|e| (e.span.start, e.span.end));
     errors
-}
-
-/// Renders the PVC name Forklift sets for one disk (`SetPVCNameOnObject`).
-///
-/// `template`: the template in effect (`None` = Forklift's default for the
-/// provider). `use_generate_name`: the plan's `pvcNameTemplateUseGenerateName`
-/// (`None` = true except for OpenShift sources). The output is trimmed and must be
-/// a DNS-1123 label; with generateName a `-` is appended unless present and the
-/// prefix is kept to 58 bytes, otherwise a trailing `-` is removed.
-///
-/// ```
-/// use mtvt_gotemplate::forklift::{render_pvc_name, PvcName, PvcNameData};
-/// let data = PvcNameData { plan_name: "plan-1".into(), target_vm_name: "rhel9-vm".into(), ..Default::default() };
-/// assert_eq!(
-///     render_pvc_name(None, "vsphere", &data, None).unwrap(),
-///     PvcName::GenerateName("plan-1-rhel9-vm-disk-0-".into())
-/// );
-/// ```
-pub fn render_pvc_name(
-    template: Option<&str>,
-    provider: &str,
-    data: &PvcNameData,
-    use_generate_name: Option<bool>,
-) -> Result<PvcName, TemplateError> {
-    let src = template.unwrap_or_else(|| default_pvc_template(provider));
-    let parsed = crate::parse(src)?;
-    let bytes = parsed.render_record(data.record(true))?;
-    let out = check_output(TemplateKind::PvcName, src, &bytes)?;
-    if use_generate_name.unwrap_or(provider != "openshift") {
-        let prefix = if out.ends_with('-') {
-            out
-        } else {
-            format!("{out}-")
-        };
-        Ok(PvcName::GenerateName(generate_name_prefix(&prefix)))
-    } else {
-        Ok(PvcName::Name(
-            out.strip_suffix('-').unwrap_or(&out).to_string(),
-        ))
-    }
-}
-
-/// Renders a `volumeNameTemplate` as the vSphere builder does (no trimming, no
-/// validation at build time: the plan was validated before).
-pub fn render_volume_name(template: &str, data: &VolumeNameData) -> Result<String, TemplateError> {
-    let bytes = crate::parse(template)?.render_record(data.record(true))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// Renders a `networkNameTemplate` as the vSphere builder does.
-pub fn render_network_name(
-    template: &str,
-    data: &NetworkNameData,
-) -> Result<String, TemplateError> {
-    let bytes = crate::parse(template)?.render_record(data.record(true))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// Whether an actual PVC name is what Forklift produced: equal to the expected name,
-/// or the generateName prefix followed by the API server's 5 random characters.
-pub fn pvc_name_matches(expected: &PvcName, actual: &str) -> bool {
-    match expected {
-        PvcName::Name(name) => name == actual,
-        PvcName::GenerateName(prefix) => matches_generate_name(prefix, actual),
-    }
 }

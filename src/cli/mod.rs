@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod sim;
+
 /// Declarative end-to-end tests for Migration Toolkit for Virtualization (MTV / Forklift).
 #[derive(Debug, Parser)]
 #[command(name = "mtvt", version, about, long_about = None)]
@@ -16,11 +18,16 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Run the MTV emulator (`mtvt sim serve`: a local Kubernetes API with MTV's kinds).
+    Sim(sim::SimArgs),
+}
 
 impl Command {
     pub fn run(self) -> ExitCode {
-        match self {}
+        match self {
+            Command::Sim(args) => args.run(),
+        }
     }
 }
 

@@ -34,8 +34,18 @@ impl Clock {
 
     /// A clock whose virtual "now" is `origin` at creation (deterministic tests).
     pub fn starting_at(origin: DateTime<Utc>, scale: f64) -> Self {
-        let scale = if scale.is_finite() && scale > 0.0 { scale } else { 1.0 };
-        Self { inner: Arc::new(Inner { origin, started: Instant::now(), scale }) }
+        let scale = if scale.is_finite() && scale > 0.0 {
+            scale
+        } else {
+            1.0
+        };
+        Self {
+            inner: Arc::new(Inner {
+                origin,
+                started: Instant::now(),
+                scale,
+            }),
+        }
     }
 
     /// How many virtual seconds pass per wall-clock second.
@@ -48,7 +58,10 @@ impl Clock {
         let real = self.inner.started.elapsed();
         let virt = real.mul_f64(self.inner.scale);
         let virt = chrono::Duration::from_std(virt).unwrap_or(chrono::Duration::MAX);
-        self.inner.origin.checked_add_signed(virt).unwrap_or(DateTime::<Utc>::MAX_UTC)
+        self.inner
+            .origin
+            .checked_add_signed(virt)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// The current virtual time as Kubernetes writes timestamps (`2026-11-22T14:51:00Z`).
@@ -87,7 +100,9 @@ mod tests {
 
     #[test]
     fn scaled_time_runs_faster() {
-        let origin = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().to_utc();
+        let origin = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
         let clock = Clock::starting_at(origin, 1000.0);
         std::thread::sleep(Duration::from_millis(20));
         let elapsed = clock.now().signed_duration_since(origin);
@@ -104,12 +119,17 @@ mod tests {
     #[test]
     fn to_real_divides_by_scale() {
         let clock = Clock::new(60.0);
-        assert_eq!(clock.to_real(Duration::from_secs(60)), Duration::from_secs(1));
+        assert_eq!(
+            clock.to_real(Duration::from_secs(60)),
+            Duration::from_secs(1)
+        );
     }
 
     #[test]
     fn rfc3339_has_no_fraction() {
-        let origin = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().to_utc();
+        let origin = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
         let clock = Clock::starting_at(origin, 1.0);
         assert!(clock.now_rfc3339().starts_with("2026-01-01T00:00:0"));
         assert!(clock.now_rfc3339().ends_with('Z'));

@@ -1,0 +1,416 @@
+//! The object store behind the emulator's Kubernetes API: one generic store for every kind in
+//! the [`kinds`] table, with kube-apiserver semantics (resourceVersions, generateName,
+//! optimistic concurrency, status subresource, finalizers, garbage collection, namespace
+//! lifecycle, watch history).
+//!
+//! # For in-process controllers (part 2)
+//! [`Store`] is a cheap-to-clone handle. Controllers act on it exactly as a real controller
+//! acts through the API, and every write is seen by HTTP watchers:
+//! ```no_run
+//! # use mtvt_sim::store::*; use serde_json::json; use futures::StreamExt;
+//! # async fn demo(store: Store) -> Result<(), ApiError> {
+//! let plans = Gvr::new("forklift.konveyor.io", "v1beta1", "plans");
+//! let mut events = store.watch(WatchOptions::new(Some(plans.clone())).start(WatchStart::InitialState))?;
+//! while let Some(ev) = events.next().await {
+//!     let ev = ev?;                         // Err = history compacted (410): relist and re-watch
+//!     let (ns, name) = (ev.object["metadata"]["namespace"].as_str().unwrap_or(""), ev.object["metadata"]["name"].as_str().unwrap_or(""));
+//!     store.merge_patch_status(&plans, ns, name, &json!({"status": {"conditions": []}}))?;
+//! }
+//! # Ok(()) }
+//! ```
+//! Reads: [`Store::get`], [`Store::list`]. Writes: [`Store::create`], [`Store::update`]
+//! (resourceVersion precondition from the object), [`Store::update_status`],
+//! [`Store::merge_patch`], [`Store::merge_patch_status`], [`Store::patch_with`],
+//! [`Store::delete`]. Events: [`Store::watch`] (optionally one kind, a namespace, selectors;
+//! from now, from the current state, or replaying after a resourceVersion). Admission:
+//! [`Store::admission`]. Pod logs: [`Store::set_pod_log`]. Events about objects:
+//! [`Store::record_event`]. Extra kinds: [`Store::register_kind`].
+//!
+//! The store must not know about HTTP; the `api` module translates requests into these calls.
+
+pub mod admission;
+pub mod crds;
+mod defaults;
+pub mod error;
+mod events;
+pub mod kinds;
+mod lifecycle;
+pub mod names;
+pub mod object;
+pub mod patch;
+pub mod schema;
+pub mod selectors;
+mod state;
+mod watch;
+mod write;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use base64::Engine;
+use serde_json::{Value, json};
+use tokio::sync::broadcast;
+
+pub use admission::{Admission, AdmissionRequest, MutatingHook, Operation, ValidatingHook};
+pub use error::{ApiError, Cause, Reason};
+pub use kinds::{Kinds, NameRule, ResourceKind};
+pub use lifecycle::{Deleted, Propagation};
+pub use patch::PatchType;
+pub use selectors::{FieldSelector, LabelSelector};
+pub use state::{EventType, ObjRef, WatchEvent};
+pub use watch::{WatchOptions, WatchStart, WatchStream};
+pub use write::{DeleteOptions, FieldValidation, Subresource, WriteOptions, Written};
+
+use crate::clock::Clock;
+use state::State;
+
+/// Identifies a resource by group, version and plural name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Gvr {
+    /// API group (`""` for core).
+    pub group: String,
+    /// Version.
+    pub version: String,
+    /// Plural resource name.
+    pub resource: String,
+}
+
+impl Gvr {
+    /// `Gvr::new("forklift.konveyor.io", "v1beta1", "plans")`
+    pub fn new(group: &str, version: &str, resource: &str) -> Self {
+        Self {
+            group: group.to_string(),
+            version: version.to_string(),
+            resource: resource.to_string(),
+        }
+    }
+
+    /// A core/v1 resource: `Gvr::core("pods")`.
+    pub fn core(resource: &str) -> Self {
+        Self::new("", "v1", resource)
+    }
+}
+
+/// Anything that names a served kind: a [`Gvr`] or a resolved [`ResourceKind`].
+pub trait ResourceRef {
+    /// The served kind, or 404 when the server does not serve it.
+    fn resolve(&self, kinds: &Kinds) -> Result<Arc<ResourceKind>, ApiError>;
+}
+
+impl ResourceRef for Gvr {
+    fn resolve(&self, kinds: &Kinds) -> Result<Arc<ResourceKind>, ApiError> {
+        kinds
+            .get(&self.group, &self.version, &self.resource)
+            .ok_or_else(ApiError::unknown_resource)
+    }
+}
+
+impl ResourceRef for Arc<ResourceKind> {
+    fn resolve(&self, _kinds: &Kinds) -> Result<Arc<ResourceKind>, ApiError> {
+        Ok(self.clone())
+    }
+}
+
+/// Options of a list.
+#[derive(Clone, Debug, Default)]
+pub struct ListOptions {
+    /// `labelSelector`
+    pub labels: LabelSelector,
+    /// `fieldSelector`
+    pub fields: FieldSelector,
+    /// `limit` (page size); `None` = everything.
+    pub limit: Option<usize>,
+    /// `continue` token from a previous page.
+    pub continue_token: Option<String>,
+}
+
+/// A page of a list.
+#[derive(Clone, Debug)]
+pub struct ObjectList {
+    /// The list's `metadata.resourceVersion`.
+    pub resource_version: u64,
+    /// The objects, ordered by namespace then name.
+    pub items: Vec<Arc<Value>>,
+    /// `metadata.continue` when more pages follow.
+    pub continue_token: Option<String>,
+    /// `metadata.remainingItemCount` when more pages follow.
+    pub remaining: Option<usize>,
+}
+
+/// Store tuning.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    /// Watch events kept for replay; older resourceVersions get 410 Gone.
+    pub history_size: usize,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            history_size: 10_000,
+        }
+    }
+}
+
+struct Inner {
+    kinds: Kinds,
+    clock: Clock,
+    admission: Admission,
+    state: Mutex<State>,
+    tx: broadcast::Sender<Arc<WatchEvent>>,
+    log_tx: broadcast::Sender<(String, String)>,
+}
+
+/// A handle on the object store. Cheap to clone; all clones share the objects.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("resource_version", &self.resource_version())
+            .finish()
+    }
+}
+
+impl Store {
+    /// An empty store (no namespaces) serving the built-in kinds.
+    pub fn new(clock: Clock, config: StoreConfig) -> Self {
+        let cap = config.history_size.max(16);
+        let (tx, _) = broadcast::channel(cap);
+        Self {
+            inner: Arc::new(Inner {
+                kinds: Kinds::builtin(),
+                clock,
+                admission: Admission::default(),
+                state: Mutex::new(State::new(cap, tx.clone())),
+                tx,
+                log_tx: broadcast::channel(1024).0,
+            }),
+        }
+    }
+
+    /// A store holding the namespaces of a fresh cluster with MTV installed: `default`,
+    /// `kube-system` and `openshift-mtv` (all Active).
+    pub fn with_default_namespaces(clock: Clock, config: StoreConfig) -> Result<Self, ApiError> {
+        let store = Self::new(clock, config);
+        for ns in ["default", "kube-system", "openshift-mtv"] {
+            store.create(
+                &Gvr::core("namespaces"),
+                "",
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+            )?;
+        }
+        Ok(store)
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The virtual clock every timestamp comes from.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    /// The served kinds.
+    pub fn kinds(&self) -> &Kinds {
+        &self.inner.kinds
+    }
+
+    /// Admission hooks (register with `store.admission().add_validating(...)`).
+    pub fn admission(&self) -> &Admission {
+        &self.inner.admission
+    }
+
+    /// Adds (or replaces) a served kind at run time; discovery and OpenAPI follow.
+    pub fn register_kind(&self, kind: ResourceKind) -> Arc<ResourceKind> {
+        self.inner.kinds.register(kind)
+    }
+
+    /// The latest resourceVersion.
+    pub fn resource_version(&self) -> u64 {
+        self.lock().rv
+    }
+
+    /// Number of stored objects (all kinds).
+    pub fn object_count(&self) -> usize {
+        self.lock().object_count()
+    }
+
+    /// Resolves a resource reference.
+    pub fn kind(&self, r: &impl ResourceRef) -> Result<Arc<ResourceKind>, ApiError> {
+        r.resolve(&self.inner.kinds)
+    }
+
+    fn scoped_ns<'a>(kind: &ResourceKind, ns: &'a str) -> &'a str {
+        if kind.namespaced { ns } else { "" }
+    }
+
+    /// Reads one object.
+    pub fn get(
+        &self,
+        r: &impl ResourceRef,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Arc<Value>, ApiError> {
+        let kind = self.kind(r)?;
+        self.lock()
+            .get(&kind, Self::scoped_ns(&kind, namespace), name)
+            .ok_or_else(|| ApiError::not_found(&kind, name))
+    }
+
+    /// Lists objects of a kind, in one namespace (`Some`) or all (`None`).
+    pub fn list(
+        &self,
+        r: &impl ResourceRef,
+        namespace: Option<&str>,
+        opts: &ListOptions,
+    ) -> Result<ObjectList, ApiError> {
+        let kind = self.kind(r)?;
+        for f in opts.fields.fields() {
+            if kind.field_path(f).is_none() {
+                return Err(ApiError::bad_request(format!(
+                    "field label not supported: {f}"
+                )));
+            }
+        }
+        let ns = if kind.namespaced {
+            namespace.filter(|n| !n.is_empty())
+        } else {
+            None
+        };
+        let (token_rv, after) = match &opts.continue_token {
+            Some(t) if !t.is_empty() => {
+                let (rv, key) = decode_continue(t)?;
+                (Some(rv), Some(key))
+            }
+            _ => (None, None),
+        };
+        let state = self.lock();
+        let list_rv = token_rv.unwrap_or(state.rv);
+        let resolve = |f: &str| kind.field_path(f);
+        let mut matching = state
+            .scan(&kind, ns, after)
+            .filter(|o| opts.labels.matches(o) && opts.fields.matches(o, resolve));
+        let limit = opts.limit.filter(|l| *l > 0);
+        let mut items = Vec::new();
+        for o in matching.by_ref() {
+            if limit.is_some_and(|l| items.len() >= l) {
+                items.push(o.clone());
+                break;
+            }
+            items.push(o.clone());
+        }
+        let (continue_token, remaining) = match limit {
+            Some(l) if items.len() > l => {
+                items.truncate(l);
+                let rest = 1 + matching.count();
+                let last = items.last().map(|o| {
+                    (
+                        object::namespace(o).to_string(),
+                        object::name(o).to_string(),
+                    )
+                });
+                (last.map(|k| encode_continue(list_rv, &k)), Some(rest))
+            }
+            _ => (None, None),
+        };
+        Ok(ObjectList {
+            resource_version: list_rv,
+            items,
+            continue_token,
+            remaining,
+        })
+    }
+
+    /// Loads every CRD in `dir` (see [`crds::read_dir`]): each is stored as a
+    /// `customresourcedefinitions` object and its kind is served with its schema from then on.
+    /// Returns how many were loaded.
+    pub fn load_crds(&self, dir: &std::path::Path) -> Result<usize, crds::CrdError> {
+        let docs = crds::read_dir(dir)?;
+        let gvr = Gvr::new("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+        for doc in &docs {
+            let name = object::name(doc).to_string();
+            let mut clean = doc.clone();
+            if let Some(m) = clean.as_object_mut() {
+                m.remove("status");
+            }
+            let result = match self.get(&gvr, "", &name) {
+                Ok(existing) => {
+                    object::set_meta(
+                        &mut clean,
+                        "resourceVersion",
+                        json!(object::resource_version(&existing)),
+                    );
+                    self.update(&gvr, "", clean)
+                }
+                Err(_) => self.create(&gvr, "", clean),
+            };
+            result.map_err(|error| crds::CrdError::Rejected { name, error })?;
+        }
+        Ok(docs.len())
+    }
+
+    /// Sets the log text `kubectl logs` shows for a pod (replacing what was there).
+    pub fn set_pod_log(&self, namespace: &str, pod: &str, text: &str) {
+        self.lock()
+            .pod_logs
+            .insert((namespace.to_string(), pod.to_string()), text.to_string());
+        let _ = self
+            .inner
+            .log_tx
+            .send((namespace.to_string(), pod.to_string()));
+    }
+
+    /// Appends to a pod's log text.
+    pub fn append_pod_log(&self, namespace: &str, pod: &str, text: &str) {
+        self.lock()
+            .pod_logs
+            .entry((namespace.to_string(), pod.to_string()))
+            .or_default()
+            .push_str(text);
+        let _ = self
+            .inner
+            .log_tx
+            .send((namespace.to_string(), pod.to_string()));
+    }
+
+    /// A pod's log text (`None` when none was set).
+    pub fn pod_log(&self, namespace: &str, pod: &str) -> Option<String> {
+        self.lock()
+            .pod_logs
+            .get(&(namespace.to_string(), pod.to_string()))
+            .cloned()
+    }
+
+    /// Notifications of pod log changes, as `(namespace, pod)` (for `kubectl logs -f`).
+    pub(crate) fn log_changes(&self) -> broadcast::Receiver<(String, String)> {
+        self.inner.log_tx.subscribe()
+    }
+
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<Arc<WatchEvent>> {
+        self.inner.tx.subscribe()
+    }
+}
+
+fn encode_continue(rv: u64, key: &(String, String)) -> String {
+    let raw = json!({"rv": rv, "ns": key.0, "name": key.1}).to_string();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
+fn decode_continue(token: &str) -> Result<(u64, (String, String)), ApiError> {
+    let bad = || ApiError::bad_request(format!("continue key is not valid: {token}"));
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .map_err(|_| bad())?;
+    let v: Value = serde_json::from_slice(&raw).map_err(|_| bad())?;
+    let rv = v.get("rv").and_then(Value::as_u64).ok_or_else(bad)?;
+    let ns = v.get("ns").and_then(Value::as_str).ok_or_else(bad)?;
+    let name = v.get("name").and_then(Value::as_str).ok_or_else(bad)?;
+    Ok((rv, (ns.to_string(), name.to_string())))
+}

@@ -1,7 +1,7 @@
 //! OpenStack source API: Keystone v3 password auth (`POST /v3/auth/tokens` → `X-Subject-Token`
 //! and a service catalog pointing back at this listener), Nova v2.1 servers (list, detail,
-//! get, `os-start`, `os-stop`, `createImage`, boot from a snapshot image, delete), Glance v2
-//! images (get, list, delete) and Cinder v3 volumes (list, get).
+//! get, `os-start`, `os-stop`, `createImage`, `os-interface`, boot from a snapshot image,
+//! delete), Glance v2 images (get, list, delete) and Cinder v3 volumes (list, get).
 
 use std::collections::HashMap;
 
@@ -39,6 +39,10 @@ pub fn router(lab: LabHandle, provider: &str) -> Router {
             get(get_server).delete(delete_server),
         )
         .route("/compute/v2.1/servers/{id}/action", post(server_action))
+        .route(
+            "/compute/v2.1/servers/{id}/os-interface",
+            get(list_interfaces),
+        )
         .route("/image/v2/images", get(list_images))
         .route("/image/v2/images/{id}", get(get_image).delete(delete_image))
         .route("/volume/v3/{project}/volumes/detail", get(list_volumes))
@@ -299,6 +303,35 @@ async fn delete_server(
         Ok(_) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => nova_op_error(&e, "delete", &id),
     }
+}
+
+/// `GET /servers/{id}/os-interface`: the server's ports (network id, MAC, fixed IPs).
+async fn list_interfaces(
+    State(o): State<Openstack>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let p = match auth(&o, &headers) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(vm) = p.vm(&id) else {
+        return nova_error(
+            StatusCode::NOT_FOUND,
+            "itemNotFound",
+            format!("Instance {id} could not be found."),
+        );
+    };
+    let ports: Vec<Value> = vm
+        .nics
+        .iter()
+        .map(|n| {
+            let net = p.network(&n.network).map(|x| x.id.clone()).unwrap_or_default();
+            json!({"port_id": n.id, "net_id": net, "mac_addr": n.mac, "port_state": "ACTIVE",
+                   "fixed_ips": n.ips.iter().map(|ip| json!({"ip_address": ip.address})).collect::<Vec<_>>()})
+        })
+        .collect();
+    Json(json!({ "interfaceAttachments": ports })).into_response()
 }
 
 async fn server_action(

@@ -1,6 +1,6 @@
 //! The Virtual Infrastructure JSON API subset (`/sdk/vim25/{release}/...`, vCenter 8.0U1+)
 //! for what the Automation API lacks: `CreateSnapshot_Task`, `RemoveSnapshot_Task`, the
-//! `snapshot` and `config` properties, `ReconfigVM_Task` (CBT, add disk with datastore,
+//! `snapshot`, `config` and `parent` properties, `ReconfigVM_Task` (CBT, add disk with datastore,
 //! folder, provisioning and mode), `CloneVM_Task` (with disk transform), power and
 //! `Destroy_Task`, and `Task/{id}/info`. Tasks complete immediately.
 
@@ -181,6 +181,10 @@ pub(crate) async fn vm_property(
         "snapshot" => Json(snapshot_tree(&vm)).into_response(),
         "config" => Json(config(&vm)).into_response(),
         "name" => Json(json!(vm.name)).into_response(),
+        // The VM's folder (no folder: the datacenter's VM root folder).
+        "parent" => {
+            Json(moref("Folder", vm.folder.as_deref().unwrap_or("group-v3"))).into_response()
+        }
         _ => fault_response(
             "InvalidProperty",
             &format!("Property '{prop}' is not served by this emulator"),

@@ -1,0 +1,423 @@
+//! The source-side vocabulary every adapter speaks: provider kinds, VM handles, clone and
+//! add-disk requests, and [`SourceVmFacts`], the normalised view of a source VM that the
+//! engine's post-migration checks compare against the migrated VM.
+//!
+//! Plain data (serde), no I/O. Fields a protocol cannot report are `Option`/empty and say so
+//! in their docs rather than carrying invented values.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The five source provider types Forklift migrates from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// VMware vSphere (vCenter).
+    Vsphere,
+    /// oVirt / Red Hat Virtualization.
+    Ovirt,
+    /// OpenStack.
+    Openstack,
+    /// OpenShift Virtualization (KubeVirt) as a source.
+    Openshift,
+    /// OVA files on an NFS share.
+    Ova,
+}
+
+impl ProviderKind {
+    /// The Forklift `Provider.spec.type` spelling (`vsphere`, `ovirt`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Vsphere => "vsphere",
+            ProviderKind::Ovirt => "ovirt",
+            ProviderKind::Openstack => "openstack",
+            ProviderKind::Openshift => "openshift",
+            ProviderKind::Ova => "ova",
+        }
+    }
+
+    /// Parses the Forklift spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "vsphere" => ProviderKind::Vsphere,
+            "ovirt" => ProviderKind::Ovirt,
+            "openstack" => ProviderKind::Openstack,
+            "openshift" => ProviderKind::Openshift,
+            "ova" => ProviderKind::Ova,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Power state as the pytest suite and the scenario language name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PowerState {
+    /// Running.
+    On,
+    /// Stopped (or suspended).
+    Off,
+}
+
+impl fmt::Display for PowerState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PowerState::On => "on",
+            PowerState::Off => "off",
+        })
+    }
+}
+
+/// A VM (or template) on the source, as returned by `find_vm` / `clone_vm`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VmRef {
+    /// Provider id: vSphere moRef (`vm-1001`), oVirt/OpenStack UUID, KubeVirt `namespace/name`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// True for a template (oVirt templates, vSphere templates).
+    pub template: bool,
+}
+
+/// VMware disk provisioning (the pytest suite's `disk_type` / `provision_type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiskProvisioning {
+    /// Thin (sparse).
+    Thin,
+    /// Thick, lazily zeroed (flat).
+    ThickLazy,
+    /// Thick, eagerly zeroed.
+    ThickEager,
+}
+
+impl DiskProvisioning {
+    /// `thin`, `thick-lazy`, `thick-eager`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiskProvisioning::Thin => "thin",
+            DiskProvisioning::ThickLazy => "thick-lazy",
+            DiskProvisioning::ThickEager => "thick-eager",
+        }
+    }
+
+    /// Parses `thin` / `thick-lazy` / `thick-eager`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "thin" => DiskProvisioning::Thin,
+            "thick-lazy" => DiskProvisioning::ThickLazy,
+            "thick-eager" => DiskProvisioning::ThickEager,
+            _ => return None,
+        })
+    }
+
+    /// vSphere backing flags `(thinProvisioned, eagerlyScrub)`.
+    pub fn vsphere_flags(self) -> (bool, bool) {
+        match self {
+            DiskProvisioning::Thin => (true, false),
+            DiskProvisioning::ThickLazy => (false, false),
+            DiskProvisioning::ThickEager => (false, true),
+        }
+    }
+
+    /// From vSphere backing flags (`thinProvisioned` wins, then `eagerlyScrub`).
+    pub fn from_vsphere_flags(thin: bool, eagerly_scrub: bool) -> Self {
+        match (thin, eagerly_scrub) {
+            (true, _) => DiskProvisioning::Thin,
+            (false, true) => DiskProvisioning::ThickEager,
+            (false, false) => DiskProvisioning::ThickLazy,
+        }
+    }
+}
+
+/// VMware disk mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiskMode {
+    /// Included in snapshots.
+    Persistent,
+    /// Excluded from snapshots, changes kept.
+    IndependentPersistent,
+    /// Excluded from snapshots, changes discarded at power off.
+    IndependentNonpersistent,
+}
+
+impl DiskMode {
+    /// The vSphere `diskMode` spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiskMode::Persistent => "persistent",
+            DiskMode::IndependentPersistent => "independent_persistent",
+            DiskMode::IndependentNonpersistent => "independent_nonpersistent",
+        }
+    }
+
+    /// Parses the vSphere spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "persistent" => DiskMode::Persistent,
+            "independent_persistent" => DiskMode::IndependentPersistent,
+            "independent_nonpersistent" => DiskMode::IndependentNonpersistent,
+            _ => return None,
+        })
+    }
+}
+
+/// What `clone_vm` should produce. Build the name with [`crate::naming::clone_vm_name`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloneRequest {
+    /// Name of the new VM (used as given).
+    pub new_name: String,
+    /// Keep `new_name` even if it is not a DNS-1123 label (`XCopy_Test_VM_CAPS`); otherwise
+    /// such a name is refused before anything is created.
+    pub preserve_name_format: bool,
+    /// Datastore id (vSphere moRef such as `datastore-1041`, or its name) for every disk;
+    /// OpenShift: the storage class of the cloned volumes.
+    pub target_datastore: Option<String>,
+    /// Disk provisioning of the clone's disks (`None` = as the source).
+    pub disk_provisioning: Option<DiskProvisioning>,
+    /// Power the clone on once created (the pytest suite clones powered off).
+    pub power_on: bool,
+    /// Enable changed block tracking on the clone (warm migrations).
+    pub enable_cbt: bool,
+}
+
+impl CloneRequest {
+    /// A powered-off clone named `new_name` with the source's placement and provisioning.
+    pub fn new(new_name: impl Into<String>) -> Self {
+        Self {
+            new_name: new_name.into(),
+            preserve_name_format: false,
+            target_datastore: None,
+            disk_provisioning: None,
+            power_on: false,
+            enable_cbt: false,
+        }
+    }
+}
+
+/// Something a clone left behind on the source that teardown must delete besides the VM
+/// (OpenStack clones go through a snapshot image and volume snapshots).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SourceArtifact {
+    /// A Glance image (OpenStack server snapshot).
+    Image {
+        /// Image id.
+        id: String,
+        /// Image name.
+        name: String,
+    },
+    /// A Cinder volume snapshot referenced by a snapshot image.
+    VolumeSnapshot {
+        /// Snapshot id.
+        id: String,
+    },
+}
+
+/// The result of `clone_vm`: the new VM and what else teardown must remove.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClonedVm {
+    /// The new VM.
+    pub vm: VmRef,
+    /// Extra objects created on the way, deleted at teardown with `delete_artifact`.
+    pub artifacts: Vec<SourceArtifact>,
+}
+
+/// A disk to add to a (cloned) source VM.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddDisk {
+    /// Capacity in bytes.
+    pub size_bytes: u64,
+    /// Disk mode (vSphere only; anything but `persistent` is unsupported elsewhere).
+    pub mode: DiskMode,
+    /// Provisioning (`None` = the platform default).
+    pub provisioning: Option<DiskProvisioning>,
+    /// Datastore id or name (vSphere), storage domain id/name (oVirt), storage class
+    /// (OpenShift). `None` = next to the VM's first disk.
+    pub datastore: Option<String>,
+    /// Folder on the datastore (vSphere, e.g. `shared_disks`).
+    pub folder: Option<String>,
+    /// Raw device mapping of this LUN (vSphere, `naa.…`) instead of a VMDK.
+    pub rdm_lun_uuid: Option<String>,
+}
+
+impl AddDisk {
+    /// A persistent disk of `size_bytes` with the platform's default placement.
+    pub fn new(size_bytes: u64) -> Self {
+        Self {
+            size_bytes,
+            mode: DiskMode::Persistent,
+            provisioning: None,
+            datastore: None,
+            folder: None,
+            rdm_lun_uuid: None,
+        }
+    }
+}
+
+/// Firmware type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Firmware {
+    /// Legacy BIOS.
+    Bios,
+    /// UEFI.
+    Efi,
+}
+
+/// Guest tools / agent as the source platform reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuestToolsState {
+    /// Tools/agent installed and running (reporting guest data).
+    Running,
+    /// Installed but not running (e.g. VM off).
+    NotRunning,
+    /// Not installed.
+    NotInstalled,
+    /// The protocol does not tell.
+    Unknown,
+}
+
+/// Guest data reported once tools run (`wait_for_guest_info`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestInfo {
+    /// Guest host name, when reported.
+    pub hostname: Option<String>,
+    /// Guest IP addresses (first is the primary one).
+    pub ips: Vec<String>,
+}
+
+/// One NIC of a source VM.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NicFacts {
+    /// MAC address (lower-case as reported).
+    pub mac: String,
+    /// Network name (vSphere network, oVirt network, OpenStack network, `pod` or the NAD
+    /// `ns/name` for KubeVirt); `None` when the protocol only gives an opaque id.
+    pub network: Option<String>,
+    /// Guest IPs on this NIC (only while guest tools report them).
+    pub ips: Vec<String>,
+    /// Whether the guest configured the address statically (`None` = unknown).
+    pub static_ip: Option<bool>,
+}
+
+/// One disk of a source VM.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiskFacts {
+    /// Device key (vSphere `2000`), disk/volume id (oVirt, OpenStack) or volume name (KubeVirt).
+    pub key: String,
+    /// Backing file (`[ds] vm/vm.vmdk`), when the platform has one.
+    pub file: Option<String>,
+    /// Datastore / storage domain / volume type / storage class id.
+    pub datastore_id: Option<String>,
+    /// Its name.
+    pub datastore_name: Option<String>,
+    /// Capacity in bytes (`None` when the protocol does not return it).
+    pub capacity_bytes: Option<u64>,
+    /// Provisioning (vSphere; oVirt sparse → thin, raw → thick-lazy).
+    pub provisioning: Option<DiskProvisioning>,
+    /// Disk mode (vSphere).
+    pub mode: Option<DiskMode>,
+    /// Shared / multi-writer disk.
+    pub shared: bool,
+}
+
+/// One snapshot of a source VM.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotFacts {
+    /// Name (oVirt: the description, which is its only name).
+    pub name: String,
+    /// Id (vSphere moRef `snapshot-N`, oVirt/Glance UUID, KubeVirt object name).
+    pub id: String,
+    /// Description.
+    pub description: String,
+}
+
+/// The normalised view of a source VM (what the pytest suite's `vm_dict()` gives).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceVmFacts {
+    /// Provider type.
+    pub provider: ProviderKind,
+    /// Name.
+    pub name: String,
+    /// Provider id (as in [`VmRef::id`]).
+    pub id: String,
+    /// BIOS UUID (vSphere), VM id (oVirt), server id (OpenStack), firmware UUID (KubeVirt).
+    pub uuid: Option<String>,
+    /// System serial the guest sees: vSphere `VMware-42 2c …`, oVirt serial number, KubeVirt
+    /// `firmware.serial`.
+    pub serial: Option<String>,
+    /// Power state now.
+    pub power_state: PowerState,
+    /// Template flag.
+    pub template: bool,
+    /// CPU sockets (`None` when the platform only reports a vCPU count, e.g. OpenStack).
+    pub cpu_sockets: Option<u32>,
+    /// Cores per socket (`None` as above).
+    pub cpu_cores_per_socket: Option<u32>,
+    /// Total vCPUs.
+    pub cpu_count: u32,
+    /// Memory in MiB.
+    pub memory_mib: u64,
+    /// Firmware (`None` when not reported).
+    pub firmware: Option<Firmware>,
+    /// Guest OS id (`rhel8_64Guest`, `rhel_8x64`, …).
+    pub guest_os: Option<String>,
+    /// Guest tools / agent.
+    pub guest_tools: GuestToolsState,
+    /// Changed block tracking (vSphere), `None` elsewhere.
+    pub cbt_enabled: Option<bool>,
+    /// NICs in device order.
+    pub nics: Vec<NicFacts>,
+    /// Disks in device order.
+    pub disks: Vec<DiskFacts>,
+    /// Snapshots, oldest first.
+    pub snapshots: Vec<SnapshotFacts>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_round_trip() {
+        for k in [
+            ProviderKind::Vsphere,
+            ProviderKind::Ovirt,
+            ProviderKind::Openstack,
+            ProviderKind::Openshift,
+            ProviderKind::Ova,
+        ] {
+            assert_eq!(ProviderKind::parse(k.as_str()), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        for p in [
+            DiskProvisioning::Thin,
+            DiskProvisioning::ThickLazy,
+            DiskProvisioning::ThickEager,
+        ] {
+            assert_eq!(DiskProvisioning::parse(p.as_str()), Some(p));
+            let (thin, eager) = p.vsphere_flags();
+            assert_eq!(DiskProvisioning::from_vsphere_flags(thin, eager), p);
+            assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
+        }
+        for m in [
+            DiskMode::Persistent,
+            DiskMode::IndependentPersistent,
+            DiskMode::IndependentNonpersistent,
+        ] {
+            assert_eq!(DiskMode::parse(m.as_str()), Some(m));
+        }
+        assert_eq!(ProviderKind::parse("rhv"), None);
+        assert_eq!(PowerState::On.to_string(), "on");
+    }
+}

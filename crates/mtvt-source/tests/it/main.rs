@@ -1,0 +1,14 @@
+//! Loopback tests of the source adapters and the inventory client against the emulator's
+//! real routers (vSphere, oVirt, OpenStack source APIs, Forklift inventory, API server).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod openstack;
+mod ovirt;
+mod secrets;
+mod support;
+mod vsphere;

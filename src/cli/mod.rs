@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
+mod explain;
 mod sim;
 
 /// Declarative end-to-end tests for Migration Toolkit for Virtualization (MTV / Forklift).
@@ -19,6 +21,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check .mtvt files statically: syntax, keys, types, checks, names, hooks, outcomes.
+    Check(check::CheckArgs),
+    /// Print the long explanation of a diagnostic code (e.g. `mtvt explain E0201`).
+    Explain(explain::ExplainArgs),
     /// Run the MTV emulator (`mtvt sim serve`: a local Kubernetes API with MTV's kinds).
     Sim(sim::SimArgs),
 }
@@ -26,6 +32,8 @@ pub enum Command {
 impl Command {
     pub fn run(self) -> ExitCode {
         match self {
+            Command::Check(args) => check::run(args),
+            Command::Explain(args) => explain::run(args),
             Command::Sim(args) => args.run(),
         }
     }

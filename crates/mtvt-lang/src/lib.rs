@@ -1,8 +1,36 @@
 //! The `.mtvt` scenario language: text → AST (with spans) → checked IR.
 //!
+//! ```no_run
+//! use mtvt_lang::{CheckOptions, check_paths};
+//! let result = check_paths(&["scenarios".into()], &CheckOptions::default()).unwrap();
+//! for d in &result.diagnostics {
+//!     eprint!("{}", mtvt_lang::diag::render::render_plain(d, &result.sources));
+//! }
+//! println!("{} scenarios", result.program.scenarios.len());
+//! ```
+//!
 //! This crate is pure: it must not depend on tokio, kube or any network code.
 
+pub mod check;
 pub mod diag;
+pub mod docs;
+pub mod eval;
+pub mod expand;
+pub mod ir;
+pub mod models;
+pub mod profile;
+pub mod resolve;
+pub mod schema;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod units;
+
+pub use check::{
+    CheckOptions, CheckResult, CopyOffloadFacts, ProviderFacts, check_paths, check_text,
+};
+pub use resolve::{LoadError, Stdlib};
+
+/// The session id used to validate interpolated names statically (8 lower-case
+/// alphanumerics, the shape of a real session id).
+pub const SAMPLE_SESSION: &str = "a1b2c3d4";

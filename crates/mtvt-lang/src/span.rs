@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 /// Identifies one loaded source file inside a [`crate::source::SourceMap`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub struct FileId(pub u32);
 
 /// A byte range `[start, end)` in one source file.

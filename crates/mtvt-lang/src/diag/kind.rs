@@ -348,30 +348,30 @@ diagnostics! {
 
     // ------------------------------------------------------------ kubernetes (E05xx)
     #[error("`{value}` is not a valid namespace name")]
-    #[diagnostic(help("namespaces are DNS-1123 labels: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"))]
+    #[diagnostic(help("namespaces are DNS-1123 labels; Kubernetes says: {reason}"))]
     "mtvt::E0501" Error InvalidNamespace {
-        #[label("{reason}")] span: Span,
+        #[label("not a DNS-1123 label")] span: Span,
         value: String,
         reason: String,
     }
 
     #[error("`{key}` is not a valid label key")]
-    #[diagnostic(help("a label key is an optional DNS-1123 subdomain prefix and '/', then a name of at most 63 characters: alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric"))]
+    #[diagnostic(help("a label key is `[DNS-1123 subdomain/]name`; Kubernetes says: {reason}"))]
     "mtvt::E0502" Error InvalidLabelKey {
-        #[label("{reason}")] span: Span,
+        #[label("invalid label key")] span: Span,
         key: String,
         reason: String,
     }
 
     #[error("`{value}` is not a valid label value")]
-    #[diagnostic(help("a label value is empty or at most 63 characters: alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric"))]
+    #[diagnostic(help("Kubernetes says: {reason}"))]
     "mtvt::E0503" Error InvalidLabelValue {
-        #[label("{reason}")] span: Span,
+        #[label("invalid label value")] span: Span,
         value: String,
         reason: String,
     }
 
-    #[error("`target_affinity` is not a Kubernetes Affinity: {message}")]
+    #[error("`target_affinity` is not a Kubernetes Affinity: `{path}`")]
     "mtvt::E0504" Error InvalidAffinity {
         #[label("{message}")] span: Span,
         path: String,
@@ -380,8 +380,9 @@ diagnostics! {
     }
 
     #[error("`{value}` is not a valid {what}")]
+    #[diagnostic(help("Kubernetes says: {reason}"))]
     "mtvt::E0505" Error InvalidResourceName {
-        #[label("{reason}")] span: Span,
+        #[label("invalid name")] span: Span,
         what: String,
         value: String,
         reason: String,
@@ -409,10 +410,11 @@ diagnostics! {
         #[help] help: Option<String>,
     }
 
-    #[error("pvc_name_template renders an invalid PVC name: {message}")]
-    #[diagnostic(help("Forklift requires the rendered, trimmed output to be a DNS-1123 label (lower-case alphanumerics and '-', at most 63 characters)"))]
+    #[error("pvc_name_template renders an invalid PVC name")]
+    #[diagnostic(help("Forklift requires the rendered, trimmed output to be a DNS-1123 label; {message}"))]
     "mtvt::E0604" Error TemplateOutputInvalid {
-        #[label("{message}")] span: Span,
+        #[label("{summary}")] span: Span,
+        summary: String,
         message: String,
     }
 

@@ -248,6 +248,8 @@ pub enum ValueKind {
     List(Vec<Value>),
     /// `{ key: value }`.
     Object(Vec<Member>),
+    /// A literal whose value could not be used (already reported).
+    Invalid,
 }
 
 impl ValueKind {
@@ -265,6 +267,7 @@ impl ValueKind {
             ValueKind::Path(_) => "a dotted name",
             ValueKind::List(_) => "a list",
             ValueKind::Object(_) => "an object",
+            ValueKind::Invalid => "an invalid literal",
         }
     }
 }

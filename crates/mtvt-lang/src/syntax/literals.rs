@@ -138,19 +138,17 @@ pub fn unescape(seq: &str) -> char {
     }
 }
 
-/// Dedents the body of a `"""…"""` string: drops the first line when it is blank (text
-/// starts on the line after the opening quotes), drops a blank last line (closing quotes
-/// on their own line) while keeping the final newline, and removes the indentation common
-/// to all non-blank lines.
+/// Dedents the body of a `"""…"""` string (as Swift's multi-line strings): drops the
+/// first line when it is blank (text starts on the line after the opening quotes), drops
+/// a blank last line (closing quotes on their own line) together with the line break
+/// before it, and removes the indentation common to all non-blank lines.
 pub fn dedent(raw: &str) -> String {
     let mut lines: Vec<&str> = raw.split('\n').collect();
     if lines.len() > 1 && lines.first().is_some_and(|l| l.trim().is_empty()) {
         lines.remove(0);
     }
-    let mut trailing_newline = false;
     if lines.len() > 1 && lines.last().is_some_and(|l| l.trim().is_empty()) {
         lines.pop();
-        trailing_newline = true;
     }
     let indent = lines
         .iter()
@@ -165,11 +163,7 @@ pub fn dedent(raw: &str) -> String {
                 .unwrap_or_else(|| l.trim_start_matches([' ', '\t'])),
         );
     }
-    let mut s = out.join("\n");
-    if trailing_newline {
-        s.push('\n');
-    }
-    s
+    out.join("\n")
 }
 
 #[cfg(test)]
@@ -201,7 +195,7 @@ mod tests {
     #[test]
     fn dedent_strips_common_indent_and_edge_lines() {
         let raw = "\n    - name: a\n      hosts: localhost\n  ";
-        assert_eq!(dedent(raw), "- name: a\n  hosts: localhost\n");
+        assert_eq!(dedent(raw), "- name: a\n  hosts: localhost");
         assert_eq!(dedent("one line"), "one line");
     }
 }

@@ -381,7 +381,7 @@ impl Lowerer {
             text: text.to_string(),
             reason,
         });
-        ValueKind::None
+        ValueKind::Invalid
     }
 
     /// The parts of a `"…"` string.

@@ -51,6 +51,16 @@ fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> Diagno
     } else {
         end
     };
+    // At the end of the file, point at the last character so the caret is visible.
+    let at_eof =
+        text.get(start..).is_some_and(|rest| rest.trim().is_empty()) && !text.trim().is_empty();
+    let (start, end) = if at_eof {
+        let last = text.trim_end();
+        let c = last.chars().next_back().map_or(0, char::len_utf8);
+        (last.len() - c, last.len())
+    } else {
+        (start, end)
+    };
     let (expected, help) = match &e.variant {
         ErrorVariant::ParsingError {
             positives,
@@ -60,14 +70,21 @@ fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> Diagno
                 positives.iter().filter_map(|r| describe(*r)).collect();
             names.sort_unstable();
             names.dedup();
-            let expected = if names.is_empty() && negatives.is_empty() {
+            let expected = if at_eof {
+                format!("the file ends here; expected {}", join_or(&names))
+            } else if names.is_empty() && negatives.is_empty() {
                 String::from("unexpected input")
             } else if names.is_empty() {
                 String::from("unexpected token")
             } else {
                 format!("expected {}", join_or(&names))
             };
-            (expected, hint(text, start))
+            let help = if at_eof {
+                Some(String::from("is a closing `}` or `\"` missing?"))
+            } else {
+                hint(text, start)
+            };
+            (expected, help)
         }
         ErrorVariant::CustomError { message } => (message.clone(), None),
     };
@@ -104,7 +121,7 @@ fn hint(text: &str, pos: usize) -> Option<String> {
             "the file ends early: is a closing `}` or `\"` missing?",
         ));
     }
-    if before.trim_start().starts_with('"') && !before.trim_end().ends_with('"') {
+    if before.matches('"').count() % 2 == 1 {
         return Some(String::from(
             "strings end on the same line; use \"\"\"…\"\"\" for multi-line text",
         ));
@@ -128,6 +145,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::check_alias => "`=`",
         Rule::ref_path | Rule::path => "a name",
         Rule::block | Rule::check_body => "`{`",
+        Rule::rbrace => "`}`",
         Rule::entry => "a key",
         Rule::args | Rule::arg_group => "a value",
         Rule::op => "an operator",

@@ -1,0 +1,635 @@
+//! Type checking of check bodies: resolves names (model roots, variables, enum literals),
+//! field paths against the model tables, builtin calls and operators, and produces the
+//! typed [`StmtIr`]/[`ExprIr`] the evaluator runs. Every error is reported and replaced by
+//! an `any`-typed node so checking continues.
+
+use std::collections::HashMap;
+
+use super::spans::Spans;
+use crate::diag::{DiagnosticKind, Sink, suggest};
+use crate::ir::{Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr};
+use crate::models::{self, ROOTS};
+use crate::schema::builtins::{BUILTINS, COMPREHENSIONS, CallError, type_call};
+use crate::schema::enums::EnumId;
+use crate::schema::types::Type;
+use crate::syntax::ast::{BinOp, Expr, ExprKind, Stmt, StrPart, ValueKind};
+use crate::units::{Duration, Quantity};
+
+/// Type checker for one check body.
+pub struct ExprChecker<'a, 'b> {
+    sink: &'b mut Sink,
+    spans: &'b Spans<'a>,
+    scopes: Vec<HashMap<String, Type>>,
+}
+
+impl<'a, 'b> ExprChecker<'a, 'b> {
+    /// A checker with an empty scope.
+    pub fn new(sink: &'b mut Sink, spans: &'b Spans<'a>) -> Self {
+        ExprChecker {
+            sink,
+            spans,
+            scopes: vec![HashMap::new()],
+        }
+    }
+
+    /// Checks a statement list in a new scope.
+    pub fn check_body(&mut self, stmts: &[Stmt]) -> Vec<StmtIr> {
+        self.scopes.push(HashMap::new());
+        let out = stmts.iter().map(|s| self.check_stmt(s)).collect();
+        self.scopes.pop();
+        out
+    }
+
+    fn lookup_var(&self, name: &str) -> Option<&Type> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    fn bind(&mut self, name: &crate::syntax::ast::Ident, ty: Type) {
+        if models::root(&name.node).is_some() || self.lookup_var(&name.node).is_some() {
+            let help = if models::root(&name.node).is_some() {
+                Some(format!("`{}` is a model; pick another name", name.node))
+            } else {
+                Some(String::from("pick another name"))
+            };
+            self.sink.push(DiagnosticKind::DuplicateVariable {
+                span: name.span,
+                name: name.node.clone(),
+                help,
+            });
+        }
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.insert(name.node.clone(), ty);
+        }
+    }
+
+    fn check_stmt(&mut self, s: &Stmt) -> StmtIr {
+        match s {
+            Stmt::Assert {
+                cond,
+                message,
+                span,
+            } => {
+                let cond = self.check_cond(cond);
+                StmtIr::Assert {
+                    cond,
+                    message: message.as_ref().map(|m| m.node.clone()),
+                    span: self.spans.ir(*span),
+                }
+            }
+            Stmt::When {
+                branches,
+                otherwise,
+                span,
+            } => {
+                let branches = branches
+                    .iter()
+                    .map(|(c, body)| (self.check_cond(c), self.check_body(body)))
+                    .collect();
+                let otherwise = otherwise.as_ref().map(|b| self.check_body(b));
+                StmtIr::When {
+                    branches,
+                    otherwise,
+                    span: self.spans.ir(*span),
+                }
+            }
+            Stmt::For {
+                var,
+                iter,
+                body,
+                span,
+            } => {
+                let iter = self.check_expr(iter, None);
+                let elem = self.element_type(&iter);
+                self.scopes.push(HashMap::new());
+                self.bind(var, elem);
+                let body = stmts_in_scope(self, body);
+                self.scopes.pop();
+                StmtIr::For {
+                    var: var.node.clone(),
+                    iter,
+                    body,
+                    span: self.spans.ir(*span),
+                }
+            }
+            Stmt::Let { name, value, span } => {
+                let value = self.check_expr(value, None);
+                self.bind(name, value.ty.clone());
+                StmtIr::Let {
+                    name: name.node.clone(),
+                    value,
+                    span: self.spans.ir(*span),
+                }
+            }
+            Stmt::Skip { reason, span } => StmtIr::Skip {
+                reason: reason.node.clone(),
+                span: self.spans.ir(*span),
+            },
+        }
+    }
+
+    fn element_type(&mut self, iter: &ExprIr) -> Type {
+        match iter.ty.unwrap_optional() {
+            Type::List(t) => (**t).clone(),
+            Type::Any => Type::Any,
+            other => {
+                self.sink.push(DiagnosticKind::NotIterable {
+                    span: iter.span.span(),
+                    found: type_noun(other),
+                });
+                Type::Any
+            }
+        }
+    }
+
+    fn check_cond(&mut self, e: &Expr) -> ExprIr {
+        let ir = self.check_expr(e, None);
+        if !matches!(ir.ty, Type::Bool | Type::Any) {
+            let help = match &ir.ty {
+                Type::Optional(_) => Some(String::from("compare it with `none`: `x != none`")),
+                Type::List(_) | Type::Map(_) => Some(String::from("test its size: `len(x) > 0`")),
+                _ => None,
+            };
+            self.sink.push(DiagnosticKind::ConditionNotBool {
+                span: e.span,
+                found: type_noun(&ir.ty),
+                help,
+            });
+        }
+        ir
+    }
+
+    fn node(&self, kind: ExprIrKind, ty: Type, e: &Expr) -> ExprIr {
+        ExprIr {
+            kind,
+            ty,
+            span: self.spans.ir(e.span),
+        }
+    }
+
+    fn any(&self, e: &Expr) -> ExprIr {
+        self.node(ExprIrKind::Lit { value: LitIr::None }, Type::Any, e)
+    }
+
+    /// Checks an expression; `expected` gives context for bare enum identifiers.
+    pub fn check_expr(&mut self, e: &Expr, expected: Option<&Type>) -> ExprIr {
+        match &e.kind {
+            ExprKind::Lit(v) => self.literal(v, e),
+            ExprKind::Name(n) => self.name(n, e, expected),
+            ExprKind::Field(of, field) => {
+                let of = self.check_expr(of, None);
+                let optional = of.ty.is_optional();
+                let ty = match of.ty.unwrap_optional() {
+                    Type::Model(id) => match models::field(*id, &field.node) {
+                        Some(f) => f.ty.clone(),
+                        None => {
+                            let names: Vec<&str> =
+                                models::fields(*id).iter().map(|f| f.name).collect();
+                            self.sink.push(DiagnosticKind::UnknownField {
+                                span: field.span,
+                                field: field.node.clone(),
+                                ty: id.type_name().to_string(),
+                                help: suggest::help(&field.node, &names),
+                            });
+                            Type::Any
+                        }
+                    },
+                    Type::Any => Type::Any,
+                    other => {
+                        self.sink.push(DiagnosticKind::UnknownField {
+                            span: field.span,
+                            field: field.node.clone(),
+                            ty: other.to_string(),
+                            help: Some(format!("`{other}` values have no fields")),
+                        });
+                        Type::Any
+                    }
+                };
+                let ty = if optional { ty.optional() } else { ty };
+                self.node(
+                    ExprIrKind::Field {
+                        of: Box::new(of),
+                        field: field.node.clone(),
+                    },
+                    ty,
+                    e,
+                )
+            }
+            ExprKind::Index(of, index) => {
+                let of = self.check_expr(of, None);
+                let index = self.check_expr(index, None);
+                let ty = match (of.ty.unwrap_optional(), index.ty.unwrap_optional()) {
+                    (Type::List(t), Type::Int | Type::Any) => (**t).clone(),
+                    (Type::Map(t), Type::String | Type::Any) => (**t).clone().optional(),
+                    (Type::Any, _) => Type::Any,
+                    (o, i) => {
+                        self.sink.push(DiagnosticKind::NotIndexable {
+                            span: e.span,
+                            found: type_noun(o),
+                            index: type_noun(i),
+                        });
+                        Type::Any
+                    }
+                };
+                self.node(
+                    ExprIrKind::Index {
+                        of: Box::new(of),
+                        index: Box::new(index),
+                    },
+                    ty,
+                    e,
+                )
+            }
+            ExprKind::Call(func, args) => {
+                let args: Vec<ExprIr> = args.iter().map(|a| self.check_expr(a, None)).collect();
+                let types: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
+                let ty = match type_call(&func.node, &types) {
+                    Ok(t) => t,
+                    Err(CallError::Unknown) => {
+                        let mut names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
+                        names.extend(COMPREHENSIONS.iter().map(|b| b.name));
+                        let mut help = suggest::help(&func.node, &names);
+                        if COMPREHENSIONS.iter().any(|c| c.name == func.node) {
+                            help = Some(format!(
+                                "`{}` is written `{}(x in list: condition)`",
+                                func.node, func.node
+                            ));
+                        }
+                        self.sink.push(DiagnosticKind::UnknownFunction {
+                            span: func.span,
+                            name: func.node.clone(),
+                            help,
+                        });
+                        Type::Any
+                    }
+                    Err(CallError::Arity(expected)) => {
+                        self.sink.push(DiagnosticKind::WrongArity {
+                            span: e.span,
+                            name: func.node.clone(),
+                            expected: expected.to_string(),
+                            found: args.len(),
+                        });
+                        Type::Any
+                    }
+                    Err(CallError::Arg(i, expected)) => {
+                        let (span, found) = args.get(i).map_or((e.span, String::from("?")), |a| {
+                            (a.span.span(), a.ty.to_string())
+                        });
+                        self.sink.push(DiagnosticKind::ArgumentType {
+                            span,
+                            func: func.node.clone(),
+                            index: i + 1,
+                            expected: expected.to_string(),
+                            found,
+                        });
+                        Type::Any
+                    }
+                };
+                self.node(
+                    ExprIrKind::Call {
+                        func: func.node.clone(),
+                        args,
+                    },
+                    ty,
+                    e,
+                )
+            }
+            ExprKind::Comprehension {
+                func,
+                var,
+                iter,
+                pred,
+            } => {
+                let kind = match func.node.as_str() {
+                    "all" => Some(Comprehension::All),
+                    "any" => Some(Comprehension::Any),
+                    "find" => Some(Comprehension::Find),
+                    "count" => Some(Comprehension::Count),
+                    _ => None,
+                };
+                let iter_ir = self.check_expr(iter, None);
+                let elem = self.element_type(&iter_ir);
+                self.scopes.push(HashMap::new());
+                self.bind(var, elem.clone());
+                let pred_ir = self.check_cond(pred);
+                self.scopes.pop();
+                let Some(kind) = kind else {
+                    let names: Vec<&str> = COMPREHENSIONS.iter().map(|c| c.name).collect();
+                    self.sink.push(DiagnosticKind::UnknownFunction {
+                        span: func.span,
+                        name: func.node.clone(),
+                        help: suggest::help(&func.node, &names),
+                    });
+                    return self.any(e);
+                };
+                let ty = match kind {
+                    Comprehension::All | Comprehension::Any => Type::Bool,
+                    Comprehension::Find => elem.optional(),
+                    Comprehension::Count => Type::Int,
+                };
+                self.node(
+                    ExprIrKind::Comprehension {
+                        func: kind,
+                        var: var.node.clone(),
+                        iter: Box::new(iter_ir),
+                        pred: Box::new(pred_ir),
+                    },
+                    ty,
+                    e,
+                )
+            }
+            ExprKind::Not(of) => {
+                let of = self.check_cond(of);
+                self.node(ExprIrKind::Not { of: Box::new(of) }, Type::Bool, e)
+            }
+            ExprKind::Binary(op, lhs, rhs) => self.binary(op.node, lhs, rhs, e),
+            ExprKind::List(items) => {
+                let mut irs: Vec<ExprIr> = Vec::with_capacity(items.len());
+                let mut elem: Option<Type> = None;
+                for item in items {
+                    let ir = self.check_expr(item, elem.as_ref());
+                    match &elem {
+                        None => elem = Some(ir.ty.clone()),
+                        Some(t) if !compatible(t, &ir.ty) => {
+                            self.sink.push(DiagnosticKind::TypeMismatch {
+                                span: item.span,
+                                op: String::from("in a list with"),
+                                left: type_noun(&ir.ty),
+                                right: type_noun(t),
+                                help: Some(String::from("list elements must have one type")),
+                            });
+                        }
+                        Some(_) => {}
+                    }
+                    irs.push(ir);
+                }
+                let ty = Type::List(Box::new(elem.unwrap_or(Type::Any)));
+                self.node(ExprIrKind::List { items: irs }, ty, e)
+            }
+        }
+    }
+
+    fn literal(&mut self, v: &ValueKind, e: &Expr) -> ExprIr {
+        let (value, ty) = match v {
+            ValueKind::Str(parts) => {
+                let text: String = parts
+                    .iter()
+                    .map(|p| match p {
+                        StrPart::Text(t) => t.clone(),
+                        StrPart::Interp(_) => String::new(),
+                    })
+                    .collect();
+                (LitIr::Str(text), Type::String)
+            }
+            ValueKind::Raw(s) | ValueKind::Triple(s) => (LitIr::Str(s.clone()), Type::String),
+            ValueKind::Int(n) => (LitIr::Int(*n), Type::Int),
+            ValueKind::Bool(b) => (LitIr::Bool(*b), Type::Bool),
+            ValueKind::Quantity(q) => (LitIr::Quantity(Quantity(q.value)), Type::Quantity),
+            ValueKind::Duration(ms) => (LitIr::Duration(Duration(*ms)), Type::Duration),
+            ValueKind::None => (LitIr::None, Type::None),
+            ValueKind::Invalid => return self.any(e),
+            ValueKind::Version(_)
+            | ValueKind::Path(_)
+            | ValueKind::List(_)
+            | ValueKind::Object(_) => {
+                self.sink.push(DiagnosticKind::TypeMismatch {
+                    span: e.span,
+                    op: String::from("used as"),
+                    left: v.describe().to_string(),
+                    right: String::from("a value"),
+                    help: Some(String::from(
+                        "versions are not values in checks; compare strings or numbers",
+                    )),
+                });
+                return self.any(e);
+            }
+        };
+        self.node(ExprIrKind::Lit { value }, ty, e)
+    }
+
+    fn name(&mut self, n: &str, e: &Expr, expected: Option<&Type>) -> ExprIr {
+        if let Some(t) = self.lookup_var(n).cloned() {
+            return self.node(
+                ExprIrKind::Var {
+                    name: n.to_string(),
+                },
+                t,
+                e,
+            );
+        }
+        if let Some(root) = root_of(n) {
+            let id = models::root(n).map_or(Type::Any, Type::Model);
+            return self.node(ExprIrKind::Root { root }, id, e);
+        }
+        if matches!(expected, Some(Type::Any)) {
+            // The other side already failed to type-check: stay quiet.
+            return self.any(e);
+        }
+        if let Some(Type::Enum(en)) = expected.map(Type::unwrap_optional) {
+            if en.contains(n) {
+                return self.node(
+                    ExprIrKind::Lit {
+                        value: LitIr::Enum(n.to_string()),
+                    },
+                    Type::Enum(*en),
+                    e,
+                );
+            }
+            self.sink.push(DiagnosticKind::UnknownEnumLiteral {
+                span: e.span,
+                value: n.to_string(),
+                what: en.name().replace('_', " "),
+                help: suggest::help(n, en.values()),
+            });
+            return self.any(e);
+        }
+        let mut candidates: Vec<String> = ROOTS.iter().map(|(r, _, _)| (*r).to_string()).collect();
+        for s in &self.scopes {
+            candidates.extend(s.keys().cloned());
+        }
+        let help = suggest::suggest(n, &candidates).map(|s| format!("did you mean `{s}`?")).or_else(|| {
+            EnumId::ALL.iter().any(|en| en.contains(n)).then(|| {
+                format!("`{n}` is an enum value; compare it with a field of that type, e.g. `dest.power == {n}`")
+            })
+        });
+        self.sink.push(DiagnosticKind::UnknownName {
+            span: e.span,
+            name: n.to_string(),
+            help,
+        });
+        self.any(e)
+    }
+
+    fn is_bare_unknown(&self, e: &Expr) -> bool {
+        matches!(&e.kind, ExprKind::Name(n) if self.lookup_var(n).is_none() && root_of(n).is_none())
+    }
+
+    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, e: &Expr) -> ExprIr {
+        // Let an enum identifier on either side take its type from the other side.
+        let (l, r) = if self.is_bare_unknown(lhs) && !self.is_bare_unknown(rhs) {
+            let r = self.check_expr(rhs, None);
+            let l = self.check_expr(lhs, Some(&element_context(op, &r.ty, false)));
+            (l, r)
+        } else {
+            let l = self.check_expr(lhs, None);
+            let r = self.check_expr(rhs, Some(&element_context(op, &l.ty, true)));
+            (l, r)
+        };
+        let ok = match op {
+            BinOp::And | BinOp::Or => {
+                for side in [&l, &r] {
+                    if !matches!(side.ty, Type::Bool | Type::Any) {
+                        self.sink.push(DiagnosticKind::ConditionNotBool {
+                            span: side.span.span(),
+                            found: type_noun(&side.ty),
+                            help: None,
+                        });
+                    }
+                }
+                true
+            }
+            BinOp::Eq | BinOp::Ne => compatible(&l.ty, &r.ty),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let (a, b) = (l.ty.unwrap_optional(), r.ty.unwrap_optional());
+                matches!(a, Type::Any)
+                    || matches!(b, Type::Any)
+                    || (a == b && matches!(a, Type::Int | Type::Quantity | Type::Duration))
+            }
+            BinOp::In => contains_ok(&r.ty, &l.ty),
+            BinOp::Contains => contains_ok(&l.ty, &r.ty),
+            BinOp::StartsWith | BinOp::EndsWith | BinOp::Matches => {
+                is_stringish(&l.ty) && is_stringish(&r.ty)
+            }
+        };
+        if !ok {
+            self.sink.push(DiagnosticKind::TypeMismatch {
+                span: e.span,
+                op: op.as_str().to_string(),
+                left: type_noun(&l.ty),
+                right: type_noun(&r.ty),
+                help: mismatch_help(op, &l, &r),
+            });
+        }
+        if op == BinOp::Matches
+            && let ExprIrKind::Lit {
+                value: LitIr::Str(pattern),
+            } = &r.kind
+            && let Err(err) = regex::Regex::new(pattern)
+        {
+            self.sink.push(DiagnosticKind::InvalidRegex {
+                span: rhs.span,
+                error: first_line(&err.to_string()),
+            });
+        }
+        self.node(
+            ExprIrKind::Binary {
+                op,
+                lhs: Box::new(l),
+                rhs: Box::new(r),
+            },
+            Type::Bool,
+            e,
+        )
+    }
+}
+
+fn stmts_in_scope(c: &mut ExprChecker<'_, '_>, body: &[Stmt]) -> Vec<StmtIr> {
+    body.iter().map(|s| c.check_stmt(s)).collect()
+}
+
+fn root_of(n: &str) -> Option<Root> {
+    Some(match n {
+        "source" => Root::Source,
+        "dest" => Root::Dest,
+        "plan" => Root::Plan,
+        "vm" => Root::Vm,
+        "migration" => Root::Migration,
+        _ => return None,
+    })
+}
+
+/// The context type for the other operand: for `in`/`contains`, the element type.
+fn element_context(op: BinOp, known: &Type, known_is_lhs: bool) -> Type {
+    match (op, known_is_lhs) {
+        (BinOp::In, false) | (BinOp::Contains, true) => match known.unwrap_optional() {
+            Type::List(t) => (**t).clone(),
+            other => other.clone(),
+        },
+        (BinOp::In, true) | (BinOp::Contains, false) => Type::List(Box::new(known.clone())),
+        _ => known.clone(),
+    }
+}
+
+/// Whether `==` / `!=` may compare these types.
+pub fn compatible(a: &Type, b: &Type) -> bool {
+    match (a, b) {
+        (Type::Any, _) | (_, Type::Any) => true,
+        (Type::None, Type::None) => true,
+        (Type::None, t) | (t, Type::None) => t.is_optional(),
+        (Type::Optional(x), y) | (y, Type::Optional(x)) if !y.is_optional() => compatible(x, y),
+        (Type::Optional(x), Type::Optional(y)) => compatible(x, y),
+        (Type::Enum(x), Type::Enum(y)) => x == y || x.values().iter().any(|v| y.contains(v)),
+        (Type::List(x), Type::List(y)) => compatible(x, y),
+        (Type::Map(x), Type::Map(y)) => compatible(x, y),
+        (Type::Object, Type::Map(_)) | (Type::Map(_), Type::Object) => true,
+        (x, y) => x == y,
+    }
+}
+
+fn contains_ok(container: &Type, item: &Type) -> bool {
+    match container.unwrap_optional() {
+        Type::Any => true,
+        Type::List(t) => compatible(t, item),
+        Type::Map(_) | Type::String => is_stringish(item),
+        _ => false,
+    }
+}
+
+fn is_stringish(t: &Type) -> bool {
+    matches!(t.unwrap_optional(), Type::String | Type::Any)
+}
+
+fn type_noun(t: &Type) -> String {
+    format!("`{t}`")
+}
+
+fn first_line(s: &str) -> String {
+    let line = s
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim();
+    line.trim_start_matches("error: ").to_string()
+}
+
+fn mismatch_help(op: BinOp, l: &ExprIr, r: &ExprIr) -> Option<String> {
+    let (lt, rt) = (l.ty.unwrap_optional(), r.ty.unwrap_optional());
+    if let (
+        Type::Int,
+        ExprIrKind::Lit {
+            value: LitIr::Str(s),
+        },
+    ) = (lt, &r.kind)
+    {
+        // "4G" / "4Gi" / "512M": people mean binary units for memory.
+        let binary = format!("{}i", s.trim_end_matches('B').trim_end_matches('i'));
+        if let Ok(q) = Quantity::parse(&binary) {
+            let mib = q.0 / (1 << 20);
+            return Some(format!(
+                "the left side is an int: compare with a number, e.g. {mib} (MiB for {s})"
+            ));
+        }
+        return Some(String::from(
+            "the left side is an int: compare with a number",
+        ));
+    }
+    if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) {
+        return Some(String::from(
+            "ordering compares two ints, two quantities or two durations",
+        ));
+    }
+    if lt != rt {
+        return Some(format!("compare a `{lt}` with a `{lt}`"));
+    }
+    None
+}

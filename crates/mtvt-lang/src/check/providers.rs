@@ -1,0 +1,193 @@
+//! Provider-profile-aware rules: warm migration and copy-offload against the source type
+//! (known from `--provider` or `requires provider`), and the copy-offload fields, symbolic
+//! datastores and RDM LUN the profile must provide. The profile itself is summarized in
+//! [`ProviderFacts`] by the caller (the CLI loads it with mtvt-profiles).
+
+use super::layer::{PlanLayer, ProfileRef};
+use crate::diag::{DiagnosticKind, Sink};
+use crate::ir::{Requirement, ScenarioIr};
+use crate::schema::enums::{DatastoreSymbol, ProviderKind};
+
+/// What the checker needs to know about the selected provider profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderFacts {
+    /// Profile name (key in the providers file).
+    pub profile: String,
+    /// Its provider type.
+    pub provider_type: ProviderKind,
+    /// Its copy-offload section, if any.
+    pub copyoffload: Option<CopyOffloadFacts>,
+}
+
+/// Summary of a profile's `copyoffload` section.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CopyOffloadFacts {
+    /// Required fields (for its storage_vendor_product) that are missing.
+    pub missing_fields: Vec<String>,
+    /// `secondary_datastore_id` is set.
+    pub has_secondary_datastore: bool,
+    /// `non_xcopy_datastore_id` is set.
+    pub has_non_xcopy_datastore: bool,
+    /// `rdm_lun_uuid` is set.
+    pub has_rdm_lun: bool,
+}
+
+/// The provider types a scenario will run against, and how that is known; `None` when
+/// unknown, or when the scenario would be skipped for the selected profile.
+pub fn known_types(
+    s: &ScenarioIr,
+    profile: Option<&ProviderFacts>,
+) -> Option<(Vec<ProviderKind>, String)> {
+    let mut required: Option<Vec<ProviderKind>> = None;
+    for r in &s.requires {
+        if let Requirement::Provider { types } = &r.requirement {
+            required = Some(match required {
+                None => types.clone(),
+                Some(prev) => prev.into_iter().filter(|t| types.contains(t)).collect(),
+            });
+        }
+    }
+    match (profile, required) {
+        (Some(p), Some(req)) if !req.contains(&p.provider_type) => None,
+        (Some(p), _) => Some((
+            vec![p.provider_type],
+            format!(
+                "--provider {} (type {})",
+                p.profile,
+                p.provider_type.as_str()
+            ),
+        )),
+        (None, Some(req)) if !req.is_empty() => {
+            let names: Vec<&str> = req.iter().map(|t| t.as_str()).collect();
+            Some((req, format!("requires provider {}", names.join(", "))))
+        }
+        (None, _) => None,
+    }
+}
+
+/// Applies the provider rules to every plan of a scenario.
+pub fn check_providers(
+    sink: &mut Sink,
+    s: &ScenarioIr,
+    layers: &[PlanLayer],
+    profile: Option<&ProviderFacts>,
+    allow_ovirt_warm: bool,
+) {
+    let types = known_types(s, profile);
+    // oVirt warm is feature-gated: a concrete oVirt profile needs --allow-ovirt-warm, a
+    // `requires provider …, ovirt` list is accepted (the gate is checked at run time).
+    let ovirt_ok = allow_ovirt_warm || profile.is_none();
+    let skipped_for_profile = profile.is_some() && types.is_none();
+    let requires_copyoffload = s
+        .requires
+        .iter()
+        .any(|r| r.requirement == Requirement::CopyOffload);
+    for (plan, layer) in s.plans.iter().zip(layers) {
+        if let Some((types, known_from)) = &types {
+            if plan.warm
+                && let Some(t) = types.iter().find(|t| !t.supports_warm(ovirt_ok))
+                && let Some(span) = plan.key_spans.get("warm")
+            {
+                let help = if *t == ProviderKind::Ovirt {
+                    String::from(
+                        "oVirt warm migration is behind a feature gate: pass --allow-ovirt-warm if it is enabled",
+                    )
+                } else {
+                    format!(
+                        "provider type known from {known_from}; warm migration needs vSphere (add `requires provider vsphere` or drop `warm true`)"
+                    )
+                };
+                sink.push(DiagnosticKind::WarmUnsupported {
+                    span: span.span(),
+                    provider_type: t.as_str().to_string(),
+                    known_from: known_from.clone(),
+                    help: Some(help),
+                });
+            }
+            if plan.copy_offload
+                && let Some(t) = types.iter().find(|t| **t != ProviderKind::Vsphere)
+                && let Some(span) = plan.key_spans.get("copy_offload")
+            {
+                sink.push(DiagnosticKind::CopyOffloadNotVsphere {
+                    span: span.span(),
+                    provider_type: t.as_str().to_string(),
+                    known_from: known_from.clone(),
+                    help: Some(format!("provider type known from {known_from}; restrict the scenario with `requires provider vsphere`")),
+                });
+            }
+        }
+        let refs: Vec<&ProfileRef> = layer
+            .vms
+            .iter()
+            .flat_map(|v| v.profile_refs.iter())
+            .collect();
+        if !plan.copy_offload {
+            for r in refs {
+                let (datastore, span) = match r {
+                    ProfileRef::Datastore(d, s) => (d.as_str().to_string(), *s),
+                    ProfileRef::Rdm(s) => (String::from("rdm"), *s),
+                };
+                sink.push(DiagnosticKind::SymbolicDatastoreWithoutCopyOffload { span, datastore });
+            }
+            continue;
+        }
+        let Some(p) = profile else { continue };
+        if skipped_for_profile {
+            continue;
+        }
+        let Some(span) = plan.key_spans.get("copy_offload").map(|s| s.span()) else {
+            continue;
+        };
+        let co_incomplete = p
+            .copyoffload
+            .as_ref()
+            .is_none_or(|c| !c.missing_fields.is_empty());
+        if requires_copyoffload && co_incomplete {
+            // `requires copyoffload` skips the scenario for this profile at run time.
+            continue;
+        }
+        let Some(co) = &p.copyoffload else {
+            sink.push(DiagnosticKind::CopyOffloadProfileIncomplete {
+                span,
+                profile: p.profile.clone(),
+                missing: String::from("the `copyoffload` section"),
+            });
+            continue;
+        };
+        if !co.missing_fields.is_empty() {
+            let fields: Vec<String> = co.missing_fields.iter().map(|f| format!("`{f}`")).collect();
+            sink.push(DiagnosticKind::CopyOffloadProfileIncomplete {
+                span,
+                profile: p.profile.clone(),
+                missing: fields.join(", "),
+            });
+        }
+        for r in refs {
+            match r {
+                ProfileRef::Datastore(d, s) => {
+                    let present = match d {
+                        DatastoreSymbol::Primary => true,
+                        DatastoreSymbol::Secondary => co.has_secondary_datastore,
+                        DatastoreSymbol::NonXcopy => co.has_non_xcopy_datastore,
+                    };
+                    if !present {
+                        sink.push(DiagnosticKind::DatastoreNotInProfile {
+                            span: *s,
+                            datastore: d.as_str().to_string(),
+                            field: d.profile_field().to_string(),
+                            profile: p.profile.clone(),
+                        });
+                    }
+                }
+                ProfileRef::Rdm(s) => {
+                    if !co.has_rdm_lun {
+                        sink.push(DiagnosticKind::RdmWithoutLun {
+                            span: *s,
+                            profile: p.profile.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}

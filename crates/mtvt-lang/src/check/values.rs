@@ -1,0 +1,566 @@
+//! AST values → typed key values, following the key's [`ValueShape`]. Reports wrong types,
+//! bad enum values (with "did you mean"), bad interpolations and malformed maps. Never
+//! decides which keys exist (that is `blocks`).
+
+use std::collections::BTreeMap;
+
+use crate::diag::{DiagnosticKind, Sink, suggest};
+use crate::ir::{DatastoreRef, InterpPart, InterpString};
+use crate::schema::enums::{DatastoreSymbol, EnumId, ProviderKind};
+use crate::schema::keys::ValueShape;
+use crate::span::{Span, Spanned};
+use crate::syntax::ast::{Arg, Entry, EntryBody, Member, StrPart, Value, ValueKind};
+use crate::units::{Duration, Quantity};
+
+/// A key's value after type checking.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypedValue {
+    /// bool
+    Bool(bool),
+    /// int
+    Int(i64),
+    /// Interpolated string.
+    Str(InterpString),
+    /// Verbatim string.
+    Raw(String),
+    /// duration
+    Duration(Duration),
+    /// quantity
+    Quantity(Quantity),
+    /// Enum identifier (validated).
+    Enum(&'static str),
+    /// Datastore reference.
+    Datastore(DatastoreRef),
+    /// String map with key/value spans.
+    StrMap(Vec<(Spanned<String>, Spanned<InterpString>)>),
+    /// JSON object plus its AST (for pointing at fields).
+    Object(serde_json::Value, Value),
+    /// Identifiers.
+    Names(Vec<Spanned<String>>),
+    /// Provider type → text.
+    ProviderNames(BTreeMap<ProviderKind, String>),
+    /// A `param.x` left unresolved while checking a fragment on its own.
+    Unresolved,
+}
+
+/// Shared state of value conversion.
+pub struct ValueCtx<'a> {
+    /// Where diagnostics go.
+    pub sink: &'a mut Sink,
+}
+
+fn wrong_type(
+    ctx: &mut ValueCtx<'_>,
+    key: &str,
+    shape: ValueShape,
+    v: &Value,
+    help: Option<String>,
+) {
+    ctx.sink.push(DiagnosticKind::WrongType {
+        span: v.span,
+        key: key.to_string(),
+        expected: shape.expected(),
+        found: v.kind.describe().to_string(),
+        help,
+    });
+}
+
+fn is_param(v: &Value) -> bool {
+    matches!(&v.kind, ValueKind::Path(p) if p.segments.first().is_some_and(|s| s.node == "param"))
+}
+
+/// Converts an entry's value (its single argument, or its object body for maps/objects).
+pub fn convert_entry(
+    key: &str,
+    shape: ValueShape,
+    entry: &Entry,
+    ctx: &mut ValueCtx<'_>,
+) -> Option<TypedValue> {
+    if matches!(
+        shape,
+        ValueShape::StrMap | ValueShape::Object | ValueShape::ProviderNames
+    ) {
+        if let Some(arg) = entry.flat_args().next() {
+            ctx.sink.push(DiagnosticKind::WrongArgCount {
+                span: arg.span(),
+                key: key.to_string(),
+                problem: String::from("takes a `{ … }` map, not a value"),
+                help: Some(format!("write `{key} {{ \"name\": \"value\" }}`")),
+            });
+            return None;
+        }
+        return match &entry.body {
+            Some(EntryBody::Object(v)) => convert_value(key, shape, v, ctx),
+            Some(EntryBody::Block(b)) if b.entries.is_empty() => {
+                let empty = Value {
+                    kind: ValueKind::Object(Vec::new()),
+                    span: b.span,
+                };
+                convert_value(key, shape, &empty, ctx)
+            }
+            Some(EntryBody::Block(b)) => {
+                ctx.sink.push(DiagnosticKind::WrongType {
+                    span: b.span,
+                    key: key.to_string(),
+                    expected: shape.expected(),
+                    found: String::from("a block of entries"),
+                    help: Some(String::from(
+                        "map members are written `\"key\": value`, separated by commas",
+                    )),
+                });
+                None
+            }
+            None => {
+                ctx.sink.push(DiagnosticKind::MissingBlock {
+                    span: entry.key.span,
+                    key: key.to_string(),
+                    help: Some(format!("write `{key} {{ \"name\": \"value\" }}`")),
+                });
+                None
+            }
+        };
+    }
+    if let Some(body) = &entry.body {
+        ctx.sink.push(DiagnosticKind::UnexpectedBlock {
+            span: body.span(),
+            key: key.to_string(),
+        });
+    }
+    if shape == ValueShape::Names {
+        return convert_names(key, entry, ctx);
+    }
+    let mut args = entry.flat_args();
+    let Some(first) = args.next() else {
+        ctx.sink.push(DiagnosticKind::WrongArgCount {
+            span: entry.key.span,
+            key: key.to_string(),
+            problem: String::from("needs a value"),
+            help: Some(format!("write `{key} <{}>`", shape.expected())),
+        });
+        return None;
+    };
+    if let Some(extra) = args.next() {
+        let last = entry.flat_args().last().map_or(extra.span(), Arg::span);
+        ctx.sink.push(DiagnosticKind::WrongArgCount {
+            span: extra.span().to(last),
+            key: key.to_string(),
+            problem: String::from("takes one value"),
+            help: Some(String::from(
+                "remove the extra values (one entry per line, or separate entries with `;`)",
+            )),
+        });
+    }
+    match first {
+        Arg::Value(v) => convert_value(key, shape, v, ctx),
+        Arg::Op(op) => {
+            let help = (op.node == "=").then(|| format!("write `{key} <value>` without `=`"));
+            ctx.sink.push(DiagnosticKind::WrongType {
+                span: op.span,
+                key: key.to_string(),
+                expected: shape.expected(),
+                found: format!("`{}`", op.node),
+                help,
+            });
+            None
+        }
+    }
+}
+
+fn convert_names(key: &str, entry: &Entry, ctx: &mut ValueCtx<'_>) -> Option<TypedValue> {
+    let mut names = Vec::new();
+    if entry.args.is_empty() {
+        ctx.sink.push(DiagnosticKind::WrongArgCount {
+            span: entry.key.span,
+            key: key.to_string(),
+            problem: String::from("needs at least one name"),
+            help: Some(format!("write `{key} a, b`")),
+        });
+    }
+    for group in &entry.args {
+        match group.args.as_slice() {
+            [
+                Arg::Value(Value {
+                    kind: ValueKind::Path(p),
+                    ..
+                }),
+            ] if p.segments.len() == 1 => {
+                if let Some(s) = p.segments.first() {
+                    names.push(s.clone());
+                }
+            }
+            [Arg::Value(v)] => wrong_type(ctx, key, ValueShape::Names, v, None),
+            _ => ctx.sink.push(DiagnosticKind::WrongArgCount {
+                span: group.span,
+                key: key.to_string(),
+                problem: String::from("takes names separated by commas"),
+                help: Some(format!("write `{key} a, b`")),
+            }),
+        }
+    }
+    Some(TypedValue::Names(names))
+}
+
+/// Converts one AST value to the key's shape.
+pub fn convert_value(
+    key: &str,
+    shape: ValueShape,
+    v: &Value,
+    ctx: &mut ValueCtx<'_>,
+) -> Option<TypedValue> {
+    if matches!(v.kind, ValueKind::Invalid) {
+        return None;
+    }
+    if is_param(v) {
+        // Unknown parameters were reported by matrix substitution; fragments checked on
+        // their own leave them unresolved.
+        return Some(TypedValue::Unresolved);
+    }
+    match (shape, &v.kind) {
+        (ValueShape::Bool, ValueKind::Bool(b)) => Some(TypedValue::Bool(*b)),
+        (ValueShape::Int { min }, ValueKind::Int(n)) => {
+            if *n < min {
+                ctx.sink.push(DiagnosticKind::ValueOutOfRange {
+                    span: v.span,
+                    key: key.to_string(),
+                    reason: format!("must be at least {min}"),
+                });
+                return None;
+            }
+            Some(TypedValue::Int(*n))
+        }
+        (ValueShape::Str { interp }, ValueKind::Str(parts)) => {
+            interp_string(key, parts, interp, ctx).map(TypedValue::Str)
+        }
+        (ValueShape::Str { .. }, ValueKind::Raw(s) | ValueKind::Triple(s)) => {
+            Some(TypedValue::Str(InterpString::literal(s.clone())))
+        }
+        (ValueShape::Raw | ValueShape::Text, ValueKind::Str(parts)) => {
+            interp_string(key, parts, false, ctx).map(|s| TypedValue::Raw(s.to_string()))
+        }
+        (ValueShape::Raw | ValueShape::Text, ValueKind::Raw(s) | ValueKind::Triple(s)) => {
+            Some(TypedValue::Raw(s.clone()))
+        }
+        (ValueShape::Duration, ValueKind::Duration(ms)) => {
+            if *ms == 0 {
+                ctx.sink.push(DiagnosticKind::ValueOutOfRange {
+                    span: v.span,
+                    key: key.to_string(),
+                    reason: String::from("must be longer than zero"),
+                });
+                return None;
+            }
+            Some(TypedValue::Duration(Duration(*ms)))
+        }
+        (ValueShape::Duration, ValueKind::Int(n)) => {
+            wrong_type(
+                ctx,
+                key,
+                shape,
+                v,
+                Some(format!("add a unit: `{n}s`, `{n}m` or `{n}h`")),
+            );
+            None
+        }
+        (ValueShape::Quantity, ValueKind::Quantity(q)) => {
+            Some(TypedValue::Quantity(Quantity(q.value)))
+        }
+        (ValueShape::Quantity, ValueKind::Int(n)) => {
+            wrong_type(
+                ctx,
+                key,
+                shape,
+                v,
+                Some(format!("add a unit: `{n}Gi` or `{n}Mi`")),
+            );
+            None
+        }
+        (ValueShape::Enum(e), ValueKind::Path(p)) if p.segments.len() == 1 => {
+            enum_value(e, &p.dotted(), v.span, ctx).map(TypedValue::Enum)
+        }
+        (ValueShape::Enum(e), ValueKind::Str(_) | ValueKind::Raw(_)) => {
+            let text = plain_text(&v.kind);
+            let help = if e.contains(&text) {
+                Some(format!(
+                    "enum values are identifiers: write `{text}` without quotes"
+                ))
+            } else {
+                suggest::help(&text, e.values())
+            };
+            wrong_type(ctx, key, shape, v, help);
+            None
+        }
+        (ValueShape::Enum(EnumId::Power | EnumId::TargetPower), ValueKind::Bool(b)) => {
+            let word = if *b { "on" } else { "off" };
+            wrong_type(ctx, key, shape, v, Some(format!("write `{word}`")));
+            None
+        }
+        (ValueShape::Datastore, ValueKind::Path(p)) if p.segments.len() == 1 => {
+            let name = p.dotted();
+            match DatastoreSymbol::parse(&name) {
+                Some(s) => Some(TypedValue::Datastore(DatastoreRef::Symbol(s))),
+                None => {
+                    let mut help = suggest::help(&name, EnumId::Datastore.values());
+                    if let Some(h) = help.as_mut() {
+                        h.push_str(" (or a literal datastore id in quotes)");
+                    }
+                    ctx.sink.push(DiagnosticKind::BadEnumValue {
+                        span: v.span,
+                        value: name,
+                        what: String::from("datastore"),
+                        help,
+                    });
+                    None
+                }
+            }
+        }
+        (ValueShape::Datastore, ValueKind::Str(parts)) => interp_string(key, parts, false, ctx)
+            .map(|s| TypedValue::Datastore(DatastoreRef::Id(s.to_string()))),
+        (ValueShape::Datastore, ValueKind::Raw(s)) => {
+            Some(TypedValue::Datastore(DatastoreRef::Id(s.clone())))
+        }
+        (ValueShape::StrMap, ValueKind::Object(members)) => {
+            str_map(key, members, ctx).map(TypedValue::StrMap)
+        }
+        (ValueShape::ProviderNames, ValueKind::Object(members)) => {
+            provider_names(key, members, ctx)
+        }
+        (ValueShape::Object, ValueKind::Object(_)) => {
+            to_json(key, v, ctx).map(|j| TypedValue::Object(j, v.clone()))
+        }
+        _ => {
+            wrong_type(ctx, key, shape, v, None);
+            None
+        }
+    }
+}
+
+fn plain_text(kind: &ValueKind) -> String {
+    match kind {
+        ValueKind::Str(parts) => parts
+            .iter()
+            .map(|p| match p {
+                StrPart::Text(t) => t.clone(),
+                StrPart::Interp(p) => format!("${{{}}}", p.dotted()),
+            })
+            .collect(),
+        ValueKind::Raw(s) | ValueKind::Triple(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// Validates an enum identifier.
+pub fn enum_value(
+    e: EnumId,
+    name: &str,
+    span: Span,
+    ctx: &mut ValueCtx<'_>,
+) -> Option<&'static str> {
+    if let Some(v) = e.values().iter().find(|v| **v == name) {
+        return Some(v);
+    }
+    ctx.sink.push(DiagnosticKind::BadEnumValue {
+        span,
+        value: name.to_string(),
+        what: e.name().replace('_', " "),
+        help: suggest::help(name, e.values()),
+    });
+    None
+}
+
+/// Builds an interpolated string, validating `${…}` names.
+pub fn interp_string(
+    key: &str,
+    parts: &[StrPart],
+    allow: bool,
+    ctx: &mut ValueCtx<'_>,
+) -> Option<InterpString> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for part in parts {
+        match part {
+            StrPart::Text(t) => out.push(InterpPart::Lit(t.clone())),
+            StrPart::Interp(p) => {
+                let names: Vec<&str> = p.segments.iter().map(|s| s.node.as_str()).collect();
+                if names.first() == Some(&"param") {
+                    // Reported (or resolved) by matrix substitution.
+                    out.push(InterpPart::Lit(format!("${{{}}}", p.dotted())));
+                    continue;
+                }
+                if !allow {
+                    ctx.sink.push(DiagnosticKind::InterpolationNotAllowed {
+                        span: p.span,
+                        key: key.to_string(),
+                    });
+                    ok = false;
+                    continue;
+                }
+                match names.as_slice() {
+                    ["session"] => out.push(InterpPart::Session),
+                    ["env", name] => out.push(InterpPart::Env((*name).to_string())),
+                    _ => {
+                        let help =
+                            suggest::help(&p.dotted(), ["session", "env.NAME", "param.NAME"]);
+                        ctx.sink.push(DiagnosticKind::UnknownInterpolation {
+                            span: p.span,
+                            name: p.dotted(),
+                            help,
+                        });
+                        ok = false;
+                    }
+                }
+            }
+        }
+    }
+    ok.then(|| merge_literals(out))
+}
+
+fn merge_literals(parts: Vec<InterpPart>) -> InterpString {
+    let mut out: Vec<InterpPart> = Vec::with_capacity(parts.len());
+    for p in parts {
+        match (out.last_mut(), p) {
+            (Some(InterpPart::Lit(a)), InterpPart::Lit(b)) => a.push_str(&b),
+            (_, p) => out.push(p),
+        }
+    }
+    InterpString { parts: out }
+}
+
+fn str_map(
+    key: &str,
+    members: &[Member],
+    ctx: &mut ValueCtx<'_>,
+) -> Option<Vec<(Spanned<String>, Spanned<InterpString>)>> {
+    let mut out = Vec::new();
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    for m in members {
+        if let Some(first) = seen.get(m.key.node.as_str()) {
+            ctx.sink.push(DiagnosticKind::DuplicateKey {
+                span: m.key.span,
+                key: m.key.node.clone(),
+                first: *first,
+            });
+            continue;
+        }
+        seen.insert(&m.key.node, m.key.span);
+        let value = match &m.value.kind {
+            ValueKind::Str(parts) => interp_string(key, parts, true, ctx),
+            ValueKind::Raw(s) => Some(InterpString::literal(s.clone())),
+            ValueKind::Path(p) if p.dotted() == "session" => Some(InterpString::session()),
+            ValueKind::Path(p) if p.segments.first().is_some_and(|s| s.node == "param") => {
+                Some(InterpString::literal(format!("${{{}}}", p.dotted())))
+            }
+            ValueKind::Int(n) => {
+                ctx.sink.push(DiagnosticKind::WrongType {
+                    span: m.value.span,
+                    key: format!("{key}.{}", m.key.node),
+                    expected: String::from("a string or `session`"),
+                    found: m.value.kind.describe().to_string(),
+                    help: Some(format!(
+                        "Kubernetes label values are strings: write \"{n}\""
+                    )),
+                });
+                None
+            }
+            other => {
+                let help = match other {
+                    ValueKind::Path(p) => suggest::suggest(&p.dotted(), ["session"])
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .or_else(|| Some(format!("quote it: \"{}\"", p.dotted()))),
+                    _ => None,
+                };
+                ctx.sink.push(DiagnosticKind::WrongType {
+                    span: m.value.span,
+                    key: format!("{key}.{}", m.key.node),
+                    expected: String::from("a string or `session`"),
+                    found: other.describe().to_string(),
+                    help,
+                });
+                None
+            }
+        };
+        if let Some(value) = value {
+            out.push((m.key.clone(), Spanned::new(value, m.value.span)));
+        }
+    }
+    Some(out)
+}
+
+fn provider_names(key: &str, members: &[Member], ctx: &mut ValueCtx<'_>) -> Option<TypedValue> {
+    let mut out = BTreeMap::new();
+    for m in members {
+        let Some(kind) = enum_value(EnumId::ProviderType, &m.key.node, m.key.span, ctx)
+            .and_then(ProviderKind::parse)
+        else {
+            continue;
+        };
+        let name = match &m.value.kind {
+            ValueKind::Str(parts) => interp_string(key, parts, false, ctx).map(|s| s.to_string()),
+            ValueKind::Raw(s) => Some(s.clone()),
+            other => {
+                ctx.sink.push(DiagnosticKind::WrongType {
+                    span: m.value.span,
+                    key: format!("{key}.{}", m.key.node),
+                    expected: String::from("a VM name in quotes"),
+                    found: other.describe().to_string(),
+                    help: None,
+                });
+                None
+            }
+        };
+        if let Some(n) = name {
+            out.insert(kind, n);
+        }
+    }
+    Some(TypedValue::ProviderNames(out))
+}
+
+/// Converts a JSON-like AST value to JSON.
+pub fn to_json(key: &str, v: &Value, ctx: &mut ValueCtx<'_>) -> Option<serde_json::Value> {
+    use serde_json::Value as J;
+    Some(match &v.kind {
+        ValueKind::Str(parts) => J::String(interp_string(key, parts, false, ctx)?.to_string()),
+        ValueKind::Raw(s) | ValueKind::Triple(s) => J::String(s.clone()),
+        ValueKind::Int(n) => J::from(*n),
+        ValueKind::Bool(b) => J::Bool(*b),
+        ValueKind::None => J::Null,
+        ValueKind::Quantity(q) => J::String(q.text.clone()),
+        ValueKind::List(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for i in items {
+                out.push(to_json(key, i, ctx)?);
+            }
+            J::Array(out)
+        }
+        ValueKind::Object(members) => {
+            let mut out = serde_json::Map::new();
+            for m in members {
+                out.insert(m.key.node.clone(), to_json(key, &m.value, ctx)?);
+            }
+            J::Object(out)
+        }
+        ValueKind::Path(p) => {
+            ctx.sink.push(DiagnosticKind::WrongType {
+                span: v.span,
+                key: key.to_string(),
+                expected: String::from("a JSON value"),
+                found: v.kind.describe().to_string(),
+                help: Some(format!(
+                    "strings inside objects are quoted: \"{}\"",
+                    p.dotted()
+                )),
+            });
+            return None;
+        }
+        ValueKind::Invalid => return None,
+        ValueKind::Duration(_) | ValueKind::Version(_) => {
+            ctx.sink.push(DiagnosticKind::WrongType {
+                span: v.span,
+                key: key.to_string(),
+                expected: String::from("a JSON value"),
+                found: v.kind.describe().to_string(),
+                help: Some(String::from("quote it to pass it as a string")),
+            });
+            return None;
+        }
+    })
+}

@@ -1,0 +1,224 @@
+//! Implementations of the builtin functions declared in `schema::builtins`. PVC names are
+//! rendered with mtvt-gotemplate (the same Go-template renderer and Forklift rules the
+//! emulator uses), VM names with mtvt-k8s-names.
+
+use std::collections::BTreeMap;
+
+use mtvt_gotemplate::forklift::{PvcName, PvcNameData, render_pvc_name};
+
+use super::Bindings;
+use super::exec::Interrupt;
+use super::value::{Val, from_json};
+use crate::models::ModelId;
+
+/// Calls builtin `name` with evaluated arguments.
+pub fn call(name: &str, args: Vec<Val>, b: &Bindings) -> Result<Val, Interrupt> {
+    let mut it = args.into_iter();
+    let mut next = || it.next().unwrap_or(Val::None);
+    match name {
+        "len" => Ok(Val::Int(match next() {
+            Val::None => 0,
+            Val::List(l) => i64::try_from(l.len()).unwrap_or(i64::MAX),
+            Val::Map(m) => i64::try_from(m.len()).unwrap_or(i64::MAX),
+            Val::Str(s) => i64::try_from(s.chars().count()).unwrap_or(i64::MAX),
+            Val::Object(serde_json::Value::Object(o)) => i64::try_from(o.len()).unwrap_or(i64::MAX),
+            v => {
+                return Err(Interrupt::error(format!(
+                    "len of {}",
+                    super::value::show(&v)
+                )));
+            }
+        })),
+        "keys" => Ok(Val::List(
+            map_of(next())?.into_keys().map(Val::Str).collect(),
+        )),
+        "values" => Ok(Val::List(map_of(next())?.into_values().collect())),
+        "lower" => Ok(Val::Str(string_of(next())?.to_lowercase())),
+        "upper" => Ok(Val::Str(string_of(next())?.to_uppercase())),
+        "k8s_name" => k8s_name(&string_of(next())?),
+        "pvc_name" => pvc_name(next(), b),
+        "pvc_name_matches" => {
+            let actual = string_of(next())?;
+            let expected = string_of(next())?;
+            let generate = matches!(next(), Val::Bool(true));
+            Ok(Val::Bool(if generate {
+                mtvt_k8s_names::matches_generate_name(&expected, &actual)
+            } else {
+                actual == expected
+            }))
+        }
+        "ssh_reachable" => {
+            let dest = record_of(next())?;
+            let probe = dest.get("ssh").cloned().unwrap_or(serde_json::Value::Null);
+            let attempted = probe
+                .get("attempted")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false);
+            let detail = probe
+                .get("detail")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            if !attempted {
+                let reason = if detail.is_empty() {
+                    String::from("no SSH probe was run")
+                } else {
+                    detail
+                };
+                return Err(Interrupt::NotRun(reason));
+            }
+            Ok(Val::Bool(
+                probe
+                    .get("reachable")
+                    .and_then(serde_json::Value::as_bool)
+                    .unwrap_or(false),
+            ))
+        }
+        other => Err(Interrupt::error(format!("unknown builtin `{other}`"))),
+    }
+}
+
+fn map_of(v: Val) -> Result<BTreeMap<String, Val>, Interrupt> {
+    match v {
+        Val::None => Ok(BTreeMap::new()),
+        Val::Map(m) => Ok(m),
+        Val::Object(serde_json::Value::Object(o)) => Ok(o
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    k,
+                    from_json(&v, &crate::schema::types::Type::Any).unwrap_or(Val::None),
+                )
+            })
+            .collect()),
+        v => Err(Interrupt::error(format!(
+            "expected a map, found {}",
+            super::value::show(&v)
+        ))),
+    }
+}
+
+fn string_of(v: Val) -> Result<String, Interrupt> {
+    match v {
+        Val::Str(s) | Val::Enum(s) => Ok(s),
+        v => Err(Interrupt::error(format!(
+            "expected a string, found {}",
+            super::value::show(&v)
+        ))),
+    }
+}
+
+fn record_of(v: Val) -> Result<serde_json::Value, Interrupt> {
+    match v {
+        Val::Record(_, j) | Val::Object(j) => Ok(j),
+        v => Err(Interrupt::error(format!(
+            "expected a record, found {}",
+            super::value::show(&v)
+        ))),
+    }
+}
+
+fn k8s_name(source: &str) -> Result<Val, Interrupt> {
+    if mtvt_k8s_names::is_dns1123_subdomain(source) {
+        return Ok(Val::Str(source.to_string()));
+    }
+    if !mtvt_k8s_names::has_ascii_alphanumeric(source) {
+        return Err(Interrupt::NotRun(format!(
+            "`{source}` has no letters or digits: Forklift gives such VMs a random name"
+        )));
+    }
+    Ok(Val::Str(mtvt_k8s_names::forklift_vm_name_with_suffix(
+        source, "0000",
+    )))
+}
+
+fn field<'a>(j: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    j.get(name).unwrap_or(&serde_json::Value::Null)
+}
+
+fn text(j: &serde_json::Value, name: &str) -> String {
+    field(j, name).as_str().unwrap_or("").to_string()
+}
+
+/// The expected PVC name (or generateName prefix) of a destination disk.
+fn pvc_name(disk: Val, b: &Bindings) -> Result<Val, Interrupt> {
+    let disk = match disk {
+        Val::Record(ModelId::DestDisk, j) => j,
+        v => {
+            return Err(Interrupt::error(format!(
+                "pvc_name needs a DestDisk, found {}",
+                super::value::show(&v)
+            )));
+        }
+    };
+    let provider = text(&b.plan, "source_provider_type");
+    let provider = if provider.is_empty() {
+        String::from("vsphere")
+    } else {
+        provider
+    };
+    let template = field(&b.plan, "pvc_name_template")
+        .as_str()
+        .map(str::to_string);
+    let generate = field(&b.plan, "pvc_name_template_use_generate_name").as_bool();
+    let data = PvcNameData {
+        vm_name: text(&b.source, "name"),
+        target_vm_name: text(&b.dest, "name"),
+        plan_name: text(&b.plan, "name"),
+        disk_index: field(&disk, "index").as_i64().unwrap_or(0),
+        shared: field(&disk, "shared").as_bool().unwrap_or(false),
+        file_name: text(&disk, "source_file"),
+        vm_id: text(&b.source, "id"),
+        ..PvcNameData::default()
+    };
+    match render_pvc_name(template.as_deref(), &provider, &data, generate) {
+        Ok(PvcName::Name(n) | PvcName::GenerateName(n)) => Ok(Val::Str(n)),
+        Err(e) => Err(Interrupt::error(format!(
+            "pvc_name_template does not render: {e}"
+        ))),
+    }
+}
+
+/// Names of the implemented builtins (kept in sync with `schema::builtins` by a test).
+#[cfg(test)]
+const IMPLEMENTED: &[&str] = &[
+    "len",
+    "keys",
+    "values",
+    "lower",
+    "upper",
+    "k8s_name",
+    "pvc_name",
+    "pvc_name_matches",
+    "ssh_reachable",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::builtins::BUILTINS;
+
+    #[test]
+    fn every_declared_builtin_is_implemented() {
+        let declared: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
+        assert_eq!(declared, IMPLEMENTED);
+        let b = Bindings::default();
+        for name in IMPLEMENTED {
+            let r = call(name, vec![Val::None, Val::None, Val::None], &b);
+            assert!(
+                !matches!(&r, Err(Interrupt::Error(e)) if e.starts_with("unknown builtin")),
+                "{name} is not implemented"
+            );
+        }
+    }
+
+    #[test]
+    fn names_follow_forklift() {
+        assert_eq!(k8s_name("rhel8-vm").unwrap(), Val::Str("rhel8-vm".into()));
+        assert_eq!(
+            k8s_name("XCopy_Test_VM_CAPS").unwrap(),
+            Val::Str("xcopy-test-vm-caps".into())
+        );
+        assert!(matches!(k8s_name("###"), Err(Interrupt::NotRun(_))));
+    }
+}

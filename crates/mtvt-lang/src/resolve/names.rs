@@ -1,0 +1,389 @@
+//! Name tables: which checks, hooks, fragments and scenarios each module defines, and
+//! resolution of (possibly qualified) references against a module and its imports, with
+//! "did you mean" / "add `use std/…`" help. Tracks what was used for unused warnings.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use super::{Program, Stdlib};
+use crate::diag::{DiagnosticKind, Sink, suggest};
+use crate::span::{FileId, Span};
+use crate::syntax::{self, ast};
+
+/// Kinds of named definitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DefKind {
+    /// `check NAME …`
+    Check,
+    /// `hook NAME { … }`
+    Hook,
+    /// `fragment NAME { … }`
+    Fragment,
+    /// `scenario NAME { … }`
+    Scenario,
+}
+
+impl DefKind {
+    /// The word used in messages.
+    pub fn word(self) -> &'static str {
+        match self {
+            DefKind::Check => "check",
+            DefKind::Hook => "hook",
+            DefKind::Fragment => "fragment",
+            DefKind::Scenario => "scenario",
+        }
+    }
+}
+
+/// A resolved definition: module index and item index in that module's AST.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DefRef {
+    /// Module index.
+    pub module: usize,
+    /// Item index in the module's `items`.
+    pub item: usize,
+    /// What it is.
+    pub kind: DefKind,
+}
+
+/// Definition tables of all modules.
+pub struct Names {
+    defs: Vec<HashMap<(DefKind, String), usize>>,
+    stdlib_index: Vec<(String, DefKind, String)>,
+    used_defs: RefCell<HashSet<DefRef>>,
+    used_imports: RefCell<HashSet<(usize, usize)>>,
+}
+
+/// The name and span of a definition item.
+pub fn item_name(item: &ast::Item) -> Option<(DefKind, &ast::Ident)> {
+    match item {
+        ast::Item::Check(c) => Some((DefKind::Check, &c.name)),
+        ast::Item::Hook(h) => Some((DefKind::Hook, &h.name)),
+        ast::Item::Fragment(f) => Some((DefKind::Fragment, &f.name)),
+        ast::Item::Scenario(s) => Some((DefKind::Scenario, &s.name)),
+        _ => None,
+    }
+}
+
+impl Names {
+    /// Builds the tables, reporting duplicate definitions inside a module.
+    pub fn build(program: &Program, stdlib: &Stdlib, sink: &mut Sink) -> Names {
+        let mut defs = Vec::with_capacity(program.modules.len());
+        for m in &program.modules {
+            let mut table: HashMap<(DefKind, String), usize> = HashMap::new();
+            let mut spans: HashMap<(DefKind, String), Span> = HashMap::new();
+            if let Some(ast) = &m.ast {
+                for (i, item) in ast.items.iter().enumerate() {
+                    let Some((kind, name)) = item_name(item) else {
+                        continue;
+                    };
+                    // Scenario names are unique across files; checked by the scenario pass.
+                    if kind == DefKind::Scenario {
+                        table.entry((kind, name.node.clone())).or_insert(i);
+                        continue;
+                    }
+                    let key = (kind, name.node.clone());
+                    if let Some(first) = spans.get(&key) {
+                        let (file, line, col) = program.sources.locate(*first);
+                        sink.push(DiagnosticKind::DuplicateDefinition {
+                            span: name.span,
+                            what: kind.word(),
+                            name: name.node.clone(),
+                            help: Some(format!(
+                                "first defined at {file}:{line}:{col}; rename one of them"
+                            )),
+                        });
+                        continue;
+                    }
+                    spans.insert(key.clone(), name.span);
+                    table.insert(key, i);
+                }
+            }
+            defs.push(table);
+        }
+        Names {
+            defs,
+            stdlib_index: stdlib_index(stdlib),
+            used_defs: RefCell::new(HashSet::new()),
+            used_imports: RefCell::new(HashSet::new()),
+        }
+    }
+
+    /// Looks a definition up in one module only.
+    pub fn local(&self, module: usize, kind: DefKind, name: &str) -> Option<DefRef> {
+        let item = *self.defs.get(module)?.get(&(kind, name.to_string()))?;
+        Some(DefRef { module, item, kind })
+    }
+
+    /// Resolves `name` or `alias.name` from `from`. Marks what it used.
+    pub fn lookup(
+        &self,
+        program: &Program,
+        from: usize,
+        path: &ast::Path,
+        kind: DefKind,
+    ) -> Result<DefRef, DiagnosticKind> {
+        let segs: Vec<&str> = path.segments.iter().map(|s| s.node.as_str()).collect();
+        let imports = program
+            .modules
+            .get(from)
+            .map(|m| m.imports.as_slice())
+            .unwrap_or(&[]);
+        let found = match segs.as_slice() {
+            [name] => {
+                if let Some(d) = self.local(from, kind, name) {
+                    Some(d)
+                } else {
+                    let hits: Vec<(usize, DefRef)> = imports
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, imp)| self.local(imp.target, kind, name).map(|d| (i, d)))
+                        .collect();
+                    match hits.as_slice() {
+                        [(i, d)] => {
+                            self.used_imports.borrow_mut().insert((from, *i));
+                            Some(*d)
+                        }
+                        [] => None,
+                        many => {
+                            let quals: Vec<String> = many
+                                .iter()
+                                .filter_map(|(i, _)| {
+                                    imports.get(*i).map(|imp| format!("`{}.{name}`", imp.alias))
+                                })
+                                .collect();
+                            // Every candidate counts as used: the ambiguity is the error.
+                            for (i, d) in many {
+                                self.used_imports.borrow_mut().insert((from, *i));
+                                self.used_defs.borrow_mut().insert(*d);
+                            }
+                            return Err(DiagnosticKind::AmbiguousName {
+                                span: path.span,
+                                name: (*name).to_string(),
+                                help: Some(format!("qualify it: {}", quals.join(" or "))),
+                            });
+                        }
+                    }
+                }
+            }
+            [alias, name] => imports
+                .iter()
+                .enumerate()
+                .find(|(_, imp)| imp.alias == *alias)
+                .and_then(|(i, imp)| {
+                    let d = self.local(imp.target, kind, name)?;
+                    self.used_imports.borrow_mut().insert((from, i));
+                    Some(d)
+                }),
+            _ => None,
+        };
+        match found {
+            Some(d) => {
+                self.used_defs.borrow_mut().insert(d);
+                Ok(d)
+            }
+            None => Err(self.unknown(program, from, path, kind)),
+        }
+    }
+
+    fn unknown(
+        &self,
+        program: &Program,
+        from: usize,
+        path: &ast::Path,
+        kind: DefKind,
+    ) -> DiagnosticKind {
+        let written = path.dotted();
+        let last = path.segments.last().map(|s| s.node.as_str()).unwrap_or("");
+        // Visible names: local ones plus qualified and unqualified imported ones.
+        let mut visible: Vec<String> = self.names_in(from, kind);
+        if let Some(m) = program.modules.get(from) {
+            for imp in &m.imports {
+                for n in self.names_in(imp.target, kind) {
+                    visible.push(format!("{}.{n}", imp.alias));
+                    visible.push(n);
+                }
+            }
+        }
+        // After a failed lookup, nothing it could have meant is reported as unused.
+        if let Some(m) = program.modules.get(from) {
+            for i in 0..m.imports.len() {
+                self.used_imports.borrow_mut().insert((from, i));
+            }
+        }
+        let suggestion = suggest::suggest(&written, &visible);
+        if let Some(s) = &suggestion {
+            self.mark_suggestion(program, from, s, kind);
+        }
+        let mut help = suggestion.map(|s| format!("did you mean `{s}`?"));
+        if help.is_none() {
+            let imported: HashSet<String> = program
+                .modules
+                .get(from)
+                .map(|m| m.imports.iter().map(|i| i.alias.clone()).collect())
+                .unwrap_or_default();
+            if let Some((module, _, _)) = self.stdlib_index.iter().find(|(module, k, n)| {
+                *k == kind
+                    && n == last
+                    && !imported.contains(module.rsplit('/').next().unwrap_or(""))
+            }) {
+                help = Some(format!(
+                    "`{last}` is defined in {module}: add `use {module}`"
+                ));
+            }
+        }
+        if help.is_none()
+            && kind == DefKind::Fragment
+            && self
+                .names_in(from, DefKind::Scenario)
+                .iter()
+                .any(|n| n == last)
+        {
+            help = Some(format!(
+                "`{last}` is a scenario; only fragments can be extended"
+            ));
+        }
+        if help.is_none() {
+            let mut plain: Vec<String> = visible.into_iter().filter(|v| !v.contains('.')).collect();
+            plain.sort();
+            plain.dedup();
+            help = suggest::list_help(&plain);
+        }
+        match kind {
+            DefKind::Check => DiagnosticKind::UnknownCheck {
+                span: path.span,
+                name: written,
+                help,
+            },
+            DefKind::Hook => DiagnosticKind::UnknownHook {
+                span: path.span,
+                name: written,
+                help,
+            },
+            DefKind::Fragment | DefKind::Scenario => DiagnosticKind::UnknownFragment {
+                span: path.span,
+                name: written,
+                help,
+            },
+        }
+    }
+
+    fn mark_suggestion(&self, program: &Program, from: usize, s: &str, kind: DefKind) {
+        let found = match s.split_once('.') {
+            None => self.local(from, kind, s).or_else(|| {
+                program
+                    .modules
+                    .get(from)?
+                    .imports
+                    .iter()
+                    .find_map(|imp| self.local(imp.target, kind, s))
+            }),
+            Some((alias, name)) => program.modules.get(from).and_then(|m| {
+                m.imports
+                    .iter()
+                    .find(|imp| imp.alias == alias)
+                    .and_then(|imp| self.local(imp.target, kind, name))
+            }),
+        };
+        if let Some(d) = found {
+            self.used_defs.borrow_mut().insert(d);
+        }
+    }
+
+    fn names_in(&self, module: usize, kind: DefKind) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .defs
+            .get(module)
+            .map(|t| {
+                t.keys()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, n)| n.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    /// Marks a definition as used (e.g. a hook resolved through `result fail`).
+    pub fn mark_used(&self, d: DefRef) {
+        self.used_defs.borrow_mut().insert(d);
+    }
+
+    /// Reports unused `use` lines and unused definitions of non-stdlib modules.
+    pub fn report_unused(&self, program: &Program, sink: &mut Sink) {
+        let used_defs = self.used_defs.borrow();
+        let used_imports = self.used_imports.borrow();
+        for (mi, m) in program.modules.iter().enumerate() {
+            if m.is_stdlib {
+                continue;
+            }
+            for (ii, imp) in m.imports.iter().enumerate() {
+                if !used_imports.contains(&(mi, ii)) {
+                    let target = imp.written.clone();
+                    sink.push(DiagnosticKind::UnusedUse {
+                        span: imp.span,
+                        target,
+                    });
+                }
+            }
+            let Some(ast) = &m.ast else { continue };
+            for (i, item) in ast.items.iter().enumerate() {
+                let Some((kind, name)) = item_name(item) else {
+                    continue;
+                };
+                if kind == DefKind::Scenario {
+                    continue;
+                }
+                let this = DefRef {
+                    module: mi,
+                    item: i,
+                    kind,
+                };
+                // Duplicates (reported as E0306) are not in the table: skip them.
+                if self.local(mi, kind, &name.node) == Some(this)
+                    && !used_defs.contains(&DefRef {
+                        module: mi,
+                        item: i,
+                        kind,
+                    })
+                {
+                    sink.push(DiagnosticKind::UnusedDefinition {
+                        span: name.span,
+                        what: kind.word(),
+                        name: name.node.clone(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// (module path, kind, name) of every stdlib definition, for "add `use std/…`" hints.
+/// The embedded stdlib's index is computed once per process.
+fn stdlib_index(stdlib: &Stdlib) -> Vec<(String, DefKind, String)> {
+    static EMBEDDED: std::sync::OnceLock<Vec<(String, DefKind, String)>> =
+        std::sync::OnceLock::new();
+    if stdlib.dir().is_none() {
+        return EMBEDDED.get_or_init(|| build_index(stdlib)).clone();
+    }
+    build_index(stdlib)
+}
+
+fn build_index(stdlib: &Stdlib) -> Vec<(String, DefKind, String)> {
+    let mut out = Vec::new();
+    for module in stdlib.available() {
+        let Ok((_, text)) = stdlib.load(&module) else {
+            continue;
+        };
+        let (Some(ast), _) = syntax::parse(FileId(u32::MAX), &text) else {
+            continue;
+        };
+        for item in &ast.items {
+            if let Some((kind, name)) = item_name(item) {
+                out.push((module.clone(), kind, name.node.clone()));
+            }
+        }
+    }
+    out
+}

@@ -256,7 +256,7 @@ const SCENARIO_KEYS: &[KeyDef] = &[
         "requires",
         Special(REQUIRES_USAGE),
         "—",
-        "Precondition; when it does not hold the scenario is skipped with the reason. May repeat.",
+        "Precondition; when it does not hold the scenario is skipped with the reason.",
         repeat
     ),
     key!(
@@ -269,7 +269,7 @@ const SCENARIO_KEYS: &[KeyDef] = &[
         "vm",
         Special(VM_USAGE),
         "—",
-        "A source VM of the default plan (see the `vm` block). May repeat.",
+        "A source VM of the default plan (see the `vm` block).",
         repeat
     ),
     key!(
@@ -283,7 +283,7 @@ const SCENARIO_KEYS: &[KeyDef] = &[
         "hook",
         Special(HOOK_USAGE),
         "—",
-        "A hook of the default plan. May repeat (one per step).",
+        "A hook of the default plan. One per step.",
         repeat
     ),
     key!(
@@ -396,7 +396,7 @@ const PLAN_KEYS: &[KeyDef] = &[
         "vm",
         Special(VM_USAGE),
         "—",
-        "A source VM of this plan. May repeat.",
+        "A source VM of this plan.",
         repeat
     ),
     key!(
@@ -479,7 +479,7 @@ const VM_KEYS: &[KeyDef] = &[
         "add_disk",
         Block(BlockKind::AddDisk),
         "—",
-        "A disk to add to the clone before migration. May repeat.",
+        "A disk to add to the clone before migration.",
         repeat
     ),
 ];
@@ -586,7 +586,7 @@ const EXPECT_KEYS: &[KeyDef] = &[
         "check",
         Special(CHECK_USAGE),
         "—",
-        "Checks evaluated on every migrated VM (also after a PostHook failure). May repeat.",
+        "Checks evaluated on every migrated VM (also after a PostHook failure).",
         repeat
     ),
 ];

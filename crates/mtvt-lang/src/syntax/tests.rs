@@ -243,7 +243,10 @@ fn syntax_errors_point_at_the_problem() {
     // At the end of the file the caret goes on the last character.
     let (pos, expected) = syntax_error("scenario x {\n  vm \"a\" {\n}\n");
     assert_eq!(pos, 24, "{expected}");
-    assert!(expected.contains("ends here") && expected.contains("`}`"), "{expected}");
+    assert!(
+        expected.contains("ends here") && expected.contains("`}`"),
+        "{expected}"
+    );
     let (pos, expected) = syntax_error("scenario x { tags a, }");
     assert_eq!(pos, 21, "{expected}");
     assert!(expected.contains("a value"), "{expected}");

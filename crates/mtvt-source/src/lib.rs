@@ -18,9 +18,11 @@
 //! watches. Credentials are [`Secret`]s and never appear in `Debug`, logs or errors.
 
 pub mod adapter;
+pub mod copy_offload;
 pub mod endpoint;
 pub mod error;
 pub mod http;
+pub mod inventory;
 pub mod model;
 pub mod naming;
 pub mod openshift;

@@ -151,6 +151,7 @@ pub(crate) fn facts_from(
         memory_mib: memory >> 20,
         firmware: firmware.or(Some(Firmware::Bios)),
         guest_os: s(vm, "/spec/template/metadata/annotations/vm.kubevirt.io~1os")
+            .or_else(|| s(vm, "/metadata/annotations/vm.kubevirt.io~1os"))
             .or_else(|| vmi.and_then(|i| s(i, "/status/guestOSInfo/id"))),
         guest_tools: match agent {
             Some(true) => GuestToolsState::Running,

@@ -92,15 +92,28 @@ impl OpenshiftSource {
     }
 
     /// Checks that the namespace's VMs can be listed (credentials, KubeVirt installed).
+    /// Refused credentials (401/403) → [`SourceError::Auth`].
     pub async fn connect(&self) -> Result<(), SourceError> {
-        self.vms()
+        match self
+            .vms()
             .list(&kube::api::ListParams::default().limit(1))
             .await
-            .map(|_| ())
-            .map_err(kube_err(format!(
+        {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(s)) if s.code == 401 || s.code == 403 => Err(SourceError::Auth {
+                provider: KIND,
+                url: format!(
+                    "/apis/kubevirt.io/v1/namespaces/{}/virtualmachines",
+                    self.namespace
+                ),
+                status: s.code,
+                message: s.message,
+            }),
+            Err(e) => Err(kube_err(format!(
                 "list VirtualMachines in namespace {}",
                 self.namespace
-            )))
+            ))(e)),
+        }
     }
 
     pub(crate) async fn get_vm(&self, name: &str) -> Result<DynamicObject, SourceError> {

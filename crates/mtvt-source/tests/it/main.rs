@@ -7,6 +7,8 @@
     clippy::indexing_slicing
 )]
 
+mod inventory;
+mod openshift;
 mod openstack;
 mod ovirt;
 mod secrets;

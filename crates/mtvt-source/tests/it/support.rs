@@ -36,7 +36,16 @@ pub fn install_crypto() {
 /// The default lab with the vSphere, oVirt and OpenStack APIs listening.
 pub async fn start() -> Sources {
     install_crypto();
-    let lab = LabHandle::new(lab::Lab::default_lab().unwrap(), Clock::new(TIME_SCALE));
+    start_with(LabHandle::new(
+        lab::Lab::default_lab().unwrap(),
+        Clock::new(TIME_SCALE),
+    ))
+    .await
+}
+
+/// `lab` with the vSphere, oVirt and OpenStack APIs listening.
+pub async fn start_with(lab: LabHandle) -> Sources {
+    install_crypto();
     let mut endpoints = BTreeMap::new();
     for name in ["vsphere", "ovirt", "openstack"] {
         let router = match name {

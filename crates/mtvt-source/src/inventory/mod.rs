@@ -1,0 +1,345 @@
+//! Client of the Forklift inventory REST API (`forklift-inventory` Route in the MTV
+//! namespace): provider uids, VMs, the wait for a VM to appear (bounded backoff polling —
+//! the inventory offers no watch to this client), and the StorageMap/NetworkMap source
+//! lists the pytest suite derives from inventory ([`mappings`]).
+//!
+//! The bearer token is the caller's cluster token; it is sent in `Authorization` and never
+//! logged or put in errors. This module does not create maps or plans; it only reads.
+//!
+//! ```no_run
+//! # async fn demo(kube: kube::Client, token: mtvt_source::Secret) -> Result<(), mtvt_source::inventory::InventoryError> {
+//! use mtvt_source::inventory::InventoryClient;
+//! use mtvt_source::ProviderKind;
+//! let inv = InventoryClient::from_route(&kube, "openshift-mtv", token, &Default::default()).await?;
+//! let provider = inv.provider(ProviderKind::Vsphere, "vsphere-src", Some("openshift-mtv")).await?;
+//! let vm = provider.wait_for_vm("auto-ab12-mtv-tests-rhel8-x7k2", std::time::Duration::from_secs(300)).await?;
+//! let storage = provider.vms_storage_sources(std::slice::from_ref(&vm)).await?;  // [{"name": "datastore1"}]
+//! let networks = provider.vms_network_sources(std::slice::from_ref(&vm)).await?; // first → pod
+//! # let _ = (storage, networks); Ok(()) }
+//! ```
+
+mod error;
+pub mod mappings;
+mod route;
+
+use std::time::Duration;
+
+use reqwest::Client;
+use serde_json::Value;
+use url::Url;
+
+pub use error::InventoryError;
+
+use crate::error::chain;
+use crate::http::{TlsOptions, build_client, excerpt};
+use crate::model::ProviderKind;
+use crate::poll::{Backoff, Expired, Probe, poll_until};
+use crate::secret::Secret;
+
+/// Forklift inventory client.
+#[derive(Clone, Debug)]
+pub struct InventoryClient {
+    http: Client,
+    base: Url,
+    token: Secret,
+    backoff: Backoff,
+}
+
+impl InventoryClient {
+    /// A client for the inventory at `base` (e.g. `https://forklift-inventory-openshift-mtv.apps…`).
+    pub fn new(base: &str, token: Secret, tls: &TlsOptions) -> Result<Self, InventoryError> {
+        let mut base = Url::parse(base).map_err(|e| InventoryError::Config {
+            message: format!("inventory URL '{base}' is not a URL: {e}"),
+        })?;
+        let path = format!("{}/", base.path().trim_end_matches('/'));
+        base.set_path(&path);
+        let http =
+            build_client(ProviderKind::Openshift, tls).map_err(|e| InventoryError::Config {
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            http,
+            base,
+            token,
+            backoff: Backoff::default(),
+        })
+    }
+
+    /// A client for the inventory behind the `forklift-inventory` Route of `mtv_namespace`
+    /// (`https://<spec.host>` when the Route has `spec.tls`, else `http://`).
+    pub async fn from_route(
+        kube: &kube::Client,
+        mtv_namespace: &str,
+        token: Secret,
+        tls: &TlsOptions,
+    ) -> Result<Self, InventoryError> {
+        let url = route::inventory_url(kube, mtv_namespace).await?;
+        Self::new(&url, token, tls)
+    }
+
+    /// Changes the probe backoff of waits (tests use [`Backoff::fast`]).
+    pub fn with_backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// `GET <base>/<path>` with `query`, as JSON.
+    pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Value, InventoryError> {
+        let url =
+            self.base
+                .join(path.trim_start_matches('/'))
+                .map_err(|e| InventoryError::Config {
+                    message: format!("cannot build a URL for '{path}': {e}"),
+                })?;
+        let shown_path = url.path().to_string();
+        let resp = self
+            .http
+            .get(url.clone())
+            .bearer_auth(self.token.expose())
+            .header(reqwest::header::ACCEPT, "application/json")
+            .query(query)
+            .send()
+            .await
+            .map_err(|e| InventoryError::Transport {
+                url: format!("{}{}", url.origin().ascii_serialization(), url.path()),
+                message: chain(&e.without_url()),
+            })?;
+        let status = resp.status();
+        let reason = resp
+            .headers()
+            .get("X-Reason")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = resp.bytes().await.map_err(|e| InventoryError::Transport {
+            url: format!("{}{}", url.origin().ascii_serialization(), url.path()),
+            message: chain(&e.without_url()),
+        })?;
+        if !status.is_success() {
+            let message = match status.as_u16() {
+                401 => "the bearer token was refused (log in again / pass a valid cluster token)"
+                    .to_string(),
+                403 => "the token may not read this provider's inventory (RBAC)".to_string(),
+                _ => excerpt(&body),
+            };
+            return Err(InventoryError::Http {
+                method: "GET".into(),
+                path: shown_path,
+                status: status.as_u16(),
+                reason,
+                message,
+            });
+        }
+        if status.as_u16() == 206 {
+            tracing::debug!(path = %shown_path, "inventory not in parity yet (206)");
+        }
+        serde_json::from_slice(&body).map_err(|e| InventoryError::Protocol {
+            path: shown_path,
+            message: format!("not JSON ({e}): {}", excerpt(&body)),
+        })
+    }
+
+    /// The providers of `kind` (`GET /providers/<kind>`), optionally of one namespace.
+    pub async fn providers(
+        &self,
+        kind: ProviderKind,
+        namespace: Option<&str>,
+    ) -> Result<Vec<Value>, InventoryError> {
+        let mut q = Vec::new();
+        if let Some(ns) = namespace {
+            q.push(("namespace", ns));
+        }
+        let path = format!("providers/{kind}");
+        as_list(self.get(&path, &q).await?, &path)
+    }
+
+    /// The uid (inventory path key) of the Provider `name` of type `kind`.
+    pub async fn provider_uid(
+        &self,
+        kind: ProviderKind,
+        name: &str,
+        namespace: Option<&str>,
+    ) -> Result<String, InventoryError> {
+        let list = self.providers(kind, namespace).await?;
+        let field = |p: &Value, k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
+        list.iter()
+            .find(|p| field(p, "name").as_deref() == Some(name))
+            .and_then(|p| field(p, "uid").or_else(|| field(p, "id")))
+            .ok_or_else(|| InventoryError::ProviderNotFound {
+                kind,
+                name: name.to_string(),
+                namespace: namespace.map(str::to_string),
+                available: list.iter().filter_map(|p| field(p, "name")).collect(),
+            })
+    }
+
+    /// The inventory of one provider, resolved by name.
+    pub async fn provider(
+        &self,
+        kind: ProviderKind,
+        name: &str,
+        namespace: Option<&str>,
+    ) -> Result<ProviderInventory, InventoryError> {
+        let uid = self.provider_uid(kind, name, namespace).await?;
+        Ok(ProviderInventory {
+            client: self.clone(),
+            kind,
+            name: name.to_string(),
+            uid,
+            vm_namespace: None,
+        })
+    }
+}
+
+pub(crate) fn as_list(v: Value, path: &str) -> Result<Vec<Value>, InventoryError> {
+    match v {
+        Value::Array(items) => Ok(items),
+        other => Err(InventoryError::Protocol {
+            path: path.to_string(),
+            message: format!(
+                "expected a list, got {}",
+                excerpt(other.to_string().as_bytes())
+            ),
+        }),
+    }
+}
+
+pub(crate) fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// The inventory of one provider (`/providers/<type>/<uid>/…`).
+#[derive(Clone, Debug)]
+pub struct ProviderInventory {
+    client: InventoryClient,
+    kind: ProviderKind,
+    name: String,
+    uid: String,
+    vm_namespace: Option<String>,
+}
+
+impl ProviderInventory {
+    /// The Provider's uid.
+    pub fn uid(&self) -> &str {
+        &self.uid
+    }
+
+    /// The provider type.
+    pub fn kind(&self) -> ProviderKind {
+        self.kind
+    }
+
+    /// OpenShift sources: look VMs up in this namespace only.
+    pub fn with_vm_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.vm_namespace = Some(namespace.into());
+        self
+    }
+
+    /// `GET providers/<type>/<uid>/<path>`.
+    pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Value, InventoryError> {
+        self.client
+            .get(
+                &format!("providers/{}/{}/{}", self.kind, self.uid, path),
+                query,
+            )
+            .await
+    }
+
+    /// A collection (`vms`, `datastores`, `networks`, …) at `detail`.
+    pub async fn list(&self, collection: &str, detail: u32) -> Result<Vec<Value>, InventoryError> {
+        let detail = detail.to_string();
+        let mut q = vec![("detail", detail.as_str())];
+        if let Some(ns) = &self.vm_namespace
+            && self.kind == ProviderKind::Openshift
+            && collection == "vms"
+        {
+            q.push(("namespace", ns));
+        }
+        as_list(self.get(collection, &q).await?, collection)
+    }
+
+    /// VMs (detail 1: ids, names, paths; vSphere lists are always full).
+    pub async fn list_vms(&self) -> Result<Vec<Value>, InventoryError> {
+        self.list("vms", 1).await
+    }
+
+    /// The full VM named `name` (list → match name → `GET vms/<id>`).
+    pub async fn get_vm(&self, name: &str) -> Result<Value, InventoryError> {
+        let vms = self.list("vms", 0).await?;
+        let id = vms
+            .iter()
+            .find(|v| text(v, "name").as_deref() == Some(name))
+            .and_then(|v| text(v, "id"))
+            .ok_or_else(|| InventoryError::VmNotFound {
+                provider: format!("{}/{}", self.kind, self.name),
+                name: name.to_string(),
+                hint: self
+                    .vm_namespace
+                    .as_ref()
+                    .map(|n| format!("; looked in namespace {n}"))
+                    .unwrap_or_default(),
+            })?;
+        self.get(&format!("vms/{id}"), &[]).await
+    }
+
+    /// The inventory id of VM `name` (what a Plan's `vms[].id` carries).
+    pub async fn vm_id(&self, name: &str) -> Result<String, InventoryError> {
+        let vm = self.get_vm(name).await?;
+        text(&vm, "id").ok_or_else(|| InventoryError::Protocol {
+            path: format!("providers/{}/{}/vms", self.kind, self.uid),
+            message: format!("VM '{name}' has no id"),
+        })
+    }
+
+    /// Waits until the inventory shows VM `name` (OpenStack: with attached volumes and
+    /// networks it can resolve), polling with backoff up to `timeout`. Returns the full VM.
+    pub async fn wait_for_vm(
+        &self,
+        name: &str,
+        timeout: Duration,
+    ) -> Result<Value, InventoryError> {
+        let result = poll_until(timeout, self.client.backoff, || async {
+            let vm = match self.get_vm(name).await {
+                Ok(vm) => vm,
+                Err(e) if e.is_not_found() => {
+                    return Ok(Probe::Pending("not in the inventory yet".to_string()));
+                }
+                Err(e) => return Err(e),
+            };
+            if self.kind == ProviderKind::Openstack
+                && let Some(pending) = mappings::openstack_sync_gap(self, &vm).await?
+            {
+                return Ok(Probe::Pending(pending));
+            }
+            Ok(Probe::Ready(vm))
+        })
+        .await;
+        match result {
+            Ok(r) => r,
+            Err(Expired { waited, last_state }) => Err(InventoryError::Timeout {
+                condition: format!(
+                    "VM '{name}' in the {} inventory of provider {}",
+                    self.kind, self.name
+                ),
+                waited,
+                last_state,
+            }),
+        }
+    }
+
+    /// StorageMap `source` refs for the disks of `vms`, deduplicated in first-seen order
+    /// (see [`mappings`] for the per-provider rules).
+    pub async fn vms_storage_sources(&self, vms: &[Value]) -> Result<Vec<Value>, InventoryError> {
+        mappings::storage_sources(self, vms).await
+    }
+
+    /// NetworkMap `source` refs for the NICs of `vms`, deduplicated in first-seen order; the
+    /// first one maps to the pod network, the rest to Multus NADs.
+    pub async fn vms_network_sources(&self, vms: &[Value]) -> Result<Vec<Value>, InventoryError> {
+        mappings::network_sources(self, vms).await
+    }
+}

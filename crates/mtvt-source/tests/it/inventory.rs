@@ -1,0 +1,358 @@
+//! Inventory client against the emulator's inventory router: uid resolution, errors,
+//! refresh delay, storage/network sources per provider type.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mtvt_sim::clock::Clock;
+use mtvt_sim::inventory::{self, InventoryOptions, ProviderRef, StaticClusterView, StaticResolver};
+use mtvt_sim::lab::{self, LabHandle};
+use mtvt_source::inventory::{InventoryClient, InventoryError};
+use mtvt_source::naming::clone_vm_name;
+use mtvt_source::{Backoff, CloneRequest, ProviderKind, Secret, TlsOptions};
+use serde_json::{Value, json};
+
+use crate::support::{self, Sources, serve};
+
+const NS: &str = "openshift-mtv";
+/// Inventory refresh delay (virtual) and the clock scale of these tests: 3 s at 100× = 30 ms.
+const SCALE: f64 = 100.0;
+
+fn with_meta(mut objects: Vec<Value>, kind: &str) -> Vec<Value> {
+    for o in &mut objects {
+        let name = o["metadata"]["name"].as_str().unwrap().to_string();
+        o["metadata"]["uid"] = json!(format!("uid-{kind}-{name}"));
+        o["metadata"]["resourceVersion"] = json!("1");
+    }
+    objects
+}
+
+struct Env {
+    sources: Sources,
+    inv: InventoryClient,
+    url: String,
+}
+
+async fn start() -> Env {
+    support::install_crypto();
+    let lab = LabHandle::new(lab::Lab::default_lab().unwrap(), Clock::new(SCALE));
+    let sources = support::start_with(lab.clone()).await;
+    let providers = lab
+        .lab()
+        .providers
+        .iter()
+        .map(|p| ProviderRef {
+            uid: format!("uid-{}", p.name),
+            name: format!("{}-src", p.name),
+            namespace: NS.into(),
+            kind: p.kind,
+            lab_provider: p.name.clone(),
+            resource_version: "1".into(),
+            object: None,
+        })
+        .collect();
+    let objs = lab::openshift_source_objects(lab.lab());
+    let view = StaticClusterView::default()
+        .with(
+            "kubevirt.io",
+            "v1",
+            "virtualmachines",
+            with_meta(objs.virtual_machines, "vm"),
+        )
+        .with(
+            "",
+            "v1",
+            "persistentvolumeclaims",
+            with_meta(objs.persistent_volume_claims, "pvc"),
+        )
+        .with(
+            "cdi.kubevirt.io",
+            "v1beta1",
+            "datavolumes",
+            with_meta(objs.data_volumes, "dv"),
+        )
+        .with(
+            "k8s.cni.cncf.io",
+            "v1",
+            "network-attachment-definitions",
+            with_meta(objs.network_attachment_definitions, "nad"),
+        );
+    let router = inventory::router(
+        lab,
+        Arc::new(StaticResolver { providers }),
+        Arc::new(view),
+        InventoryOptions {
+            refresh_delay: Duration::from_secs(3),
+        },
+    );
+    let url = serve(router).await;
+    let inv = InventoryClient::new(
+        &url,
+        Secret::new("cluster-token-xyz"),
+        &TlsOptions::default(),
+    )
+    .unwrap()
+    .with_backoff(Backoff::fast());
+    Env { sources, inv, url }
+}
+
+#[tokio::test]
+async fn provider_uids_and_errors() {
+    let env = start().await;
+    let inv = &env.inv;
+    assert_eq!(
+        inv.provider_uid(ProviderKind::Vsphere, "vsphere-src", Some(NS))
+            .await
+            .unwrap(),
+        "uid-vsphere"
+    );
+    let e = inv
+        .provider_uid(ProviderKind::Vsphere, "vsphere", None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, InventoryError::ProviderNotFound { available, .. } if available == &vec!["vsphere-src".to_string()]),
+        "{e}"
+    );
+    let e = inv
+        .provider_uid(ProviderKind::Ovirt, "ovirt-src", Some("elsewhere"))
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+
+    let e = inv
+        .get("providers/vsphere/no-such-uid/vms", &[])
+        .await
+        .unwrap_err();
+    match &e {
+        InventoryError::Http {
+            status: 404,
+            reason: Some(r),
+            path,
+            ..
+        } => {
+            assert_eq!(r, "ProviderNotFound");
+            assert_eq!(path, "/providers/vsphere/no-such-uid/vms");
+        }
+        other => panic!("{other}"),
+    }
+    // A provider uid of another type is unknown too.
+    let e = inv
+        .get("providers/ovirt/uid-vsphere/vms", &[])
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("X-Reason: ProviderNotFound"), "{e}");
+
+    let anonymous =
+        InventoryClient::new(&env.url, Secret::new(""), &TlsOptions::default()).unwrap();
+    let e = anonymous
+        .providers(ProviderKind::Vsphere, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, InventoryError::Http { status: 401, .. }), "{e}");
+    let text = format!("{e} {e:?} {inv:?}");
+    assert!(!text.contains("cluster-token-xyz"), "{text}");
+
+    let p = inv
+        .provider(ProviderKind::Vsphere, "vsphere-src", None)
+        .await
+        .unwrap();
+    let e = p.get_vm("no-such-vm").await.unwrap_err();
+    assert!(matches!(e, InventoryError::VmNotFound { .. }), "{e}");
+}
+
+#[tokio::test]
+async fn clone_appears_only_after_the_refresh_delay() {
+    let env = start().await;
+    let source = env.sources.adapter("vsphere").await;
+    let base = source.find_vm("mtv-tests-rhel8").await.unwrap();
+    let name = clone_vm_name("auto-ab12", &base.name, None, false, &mut rand::rng());
+    let clone = source
+        .clone_vm(&base, &CloneRequest::new(&name))
+        .await
+        .unwrap();
+    let p = env
+        .inv
+        .provider(ProviderKind::Vsphere, "vsphere-src", None)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    assert!(
+        p.get_vm(&name).await.unwrap_err().is_not_found(),
+        "visible before the refresh delay"
+    );
+    let vm = p.wait_for_vm(&name, Duration::from_secs(5)).await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(15),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(vm["id"], clone.vm.id.as_str());
+    assert_eq!(p.vm_id(&name).await.unwrap(), clone.vm.id);
+    let e = p
+        .wait_for_vm("never-created", Duration::from_millis(40))
+        .await
+        .unwrap_err();
+    match e {
+        InventoryError::Timeout { last_state, .. } => {
+            assert_eq!(last_state, "not in the inventory yet")
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[tokio::test]
+async fn vsphere_sources() {
+    let env = start().await;
+    let p = env
+        .inv
+        .provider(ProviderKind::Vsphere, "vsphere-src", None)
+        .await
+        .unwrap();
+    let a = p.get_vm("mtv-tests-rhel8").await.unwrap();
+    let b = p.get_vm("mtv-rhel8-warm-2disks2nics").await.unwrap();
+    let storage = p
+        .vms_storage_sources(&[a.clone(), b.clone()])
+        .await
+        .unwrap();
+    assert_eq!(storage, vec![json!({"name": "mtv-ontap-xcopy-01"})]);
+    let nets = p.vms_network_sources(&[a, b]).await.unwrap();
+    assert_eq!(
+        nets,
+        vec![
+            json!({"name": "VM Network"}),
+            json!({"name": "Mgmt Network"})
+        ]
+    );
+    assert_eq!(
+        p.list_vms().await.unwrap().len(),
+        5,
+        "templates are not listed"
+    );
+}
+
+#[tokio::test]
+async fn ovirt_sources() {
+    let env = start().await;
+    let source = env.sources.adapter("ovirt").await;
+    let template = source.find_vm("mtv-rhel8-warm-2disks2nics").await.unwrap();
+    let name = clone_vm_name("auto-ab12", &template.name, None, false, &mut rand::rng());
+    source
+        .clone_vm(&template, &CloneRequest::new(&name))
+        .await
+        .unwrap();
+    let p = env
+        .inv
+        .provider(ProviderKind::Ovirt, "ovirt-src", None)
+        .await
+        .unwrap();
+    let vm = p.wait_for_vm(&name, Duration::from_secs(5)).await.unwrap();
+    let storage = p
+        .vms_storage_sources(std::slice::from_ref(&vm))
+        .await
+        .unwrap();
+    assert_eq!(storage, vec![json!({"name": "mtv-data"})]);
+    let nets = p.vms_network_sources(&[vm]).await.unwrap();
+    assert_eq!(
+        nets,
+        vec![
+            json!({"name": "Default/ovirtmgmt"}),
+            json!({"name": "Default/mtv-vlan-20"})
+        ]
+    );
+}
+
+#[tokio::test]
+async fn openstack_sources_and_sync_wait() {
+    let env = start().await;
+    let p = env
+        .inv
+        .provider(ProviderKind::Openstack, "openstack-src", None)
+        .await
+        .unwrap();
+    let vm = p
+        .wait_for_vm("mtv-rhel8-warm-2disks2nics", Duration::from_secs(5))
+        .await
+        .unwrap();
+    let storage = p
+        .vms_storage_sources(std::slice::from_ref(&vm))
+        .await
+        .unwrap();
+    assert_eq!(
+        storage,
+        vec![json!({"name": "tripleo"}), json!({"name": "ceph-ssd"})]
+    );
+    let nets = p.vms_network_sources(&[vm]).await.unwrap();
+    let names: Vec<_> = nets.iter().map(|n| n["name"].clone()).collect();
+    assert_eq!(names, vec![json!("mtv-private"), json!("mtv-secondary")]);
+    assert!(
+        nets.iter()
+            .all(|n| n["id"].as_str().is_some_and(|s| !s.is_empty()))
+    );
+}
+
+#[tokio::test]
+async fn ova_sources() {
+    let env = start().await;
+    let p = env
+        .inv
+        .provider(ProviderKind::Ova, "ova-src", None)
+        .await
+        .unwrap();
+    let vm = p.get_vm("1nisim-rhel9-efi").await.unwrap();
+    let storage = p
+        .vms_storage_sources(std::slice::from_ref(&vm))
+        .await
+        .unwrap();
+    let lab_vm = env.sources.lab.find_vm("ova", "1nisim-rhel9-efi").unwrap();
+    assert_eq!(storage.len(), lab_vm.disks.len());
+    assert!(
+        storage
+            .iter()
+            .all(|s| s["id"].as_str().is_some_and(|x| !x.is_empty()))
+    );
+    assert_eq!(
+        p.vms_network_sources(&[vm]).await.unwrap(),
+        vec![json!({"name": "VM Network"})]
+    );
+}
+
+#[tokio::test]
+async fn openshift_sources() {
+    let env = start().await;
+    let p = env
+        .inv
+        .provider(ProviderKind::Openshift, "openshift-src", None)
+        .await
+        .unwrap()
+        .with_vm_namespace("mtv-source-vms");
+    let vm = p.get_vm("mtv-rhel8-warm-2disks2nics").await.unwrap();
+    assert_eq!(vm["object"]["metadata"]["namespace"], "mtv-source-vms");
+    let storage = p
+        .vms_storage_sources(std::slice::from_ref(&vm))
+        .await
+        .unwrap();
+    let mut classes: Vec<Value> = Vec::new();
+    for d in env
+        .sources
+        .lab
+        .find_vm("openshift", "mtv-rhel8-warm-2disks2nics")
+        .unwrap()
+        .disks
+    {
+        let c = json!({"name": d.datastore});
+        if !classes.contains(&c) {
+            classes.push(c);
+        }
+    }
+    assert!(!classes.is_empty());
+    assert_eq!(storage, classes);
+    let nets = p.vms_network_sources(&[vm]).await.unwrap();
+    assert_eq!(
+        nets,
+        vec![
+            json!({"type": "pod"}),
+            json!({"name": "mtv-source-vms/mtv-bridge-net"})
+        ]
+    );
+}

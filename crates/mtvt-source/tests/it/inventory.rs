@@ -356,3 +356,48 @@ async fn openshift_sources() {
         ]
     );
 }
+
+#[tokio::test]
+async fn inventory_url_from_the_route() {
+    let env = start().await;
+    let server = mtvt_sim::server::Server::builder().start().await.unwrap();
+    let kc = kube::config::Kubeconfig::from_yaml(&server.kubeconfig_yaml()).unwrap();
+    let config =
+        kube::Config::from_custom_kubeconfig(kc, &kube::config::KubeConfigOptions::default())
+            .await
+            .unwrap();
+    let kube = kube::Client::try_from(config).unwrap();
+    let e = InventoryClient::from_route(&kube, NS, Secret::new("t"), &TlsOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, InventoryError::Route { .. }), "{e}");
+    assert!(e.to_string().contains("does not exist"), "{e}");
+
+    // The MTV namespace exists from the start (Store::with_default_namespaces).
+    let routes: kube::Api<kube::api::DynamicObject> = kube::Api::namespaced_with(
+        kube.clone(),
+        NS,
+        &kube::api::ApiResource::from_gvk_with_plural(
+            &kube::api::GroupVersionKind::gvk("route.openshift.io", "v1", "Route"),
+            "routes",
+        ),
+    );
+    let host = env.url.trim_start_matches("http://").to_string();
+    let route: kube::api::DynamicObject = serde_json::from_value(json!({
+        "apiVersion": "route.openshift.io/v1", "kind": "Route",
+        "metadata": {"name": "forklift-inventory", "namespace": NS},
+        "spec": {"host": host, "to": {"kind": "Service", "name": "forklift-inventory"}}}))
+    .unwrap();
+    routes.create(&Default::default(), &route).await.unwrap();
+    let inv = InventoryClient::from_route(&kube, NS, Secret::new("t"), &TlsOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(inv.base_url().as_str(), format!("{}/", env.url));
+    assert_eq!(
+        inv.provider_uid(ProviderKind::Ovirt, "ovirt-src", None)
+            .await
+            .unwrap(),
+        "uid-ovirt"
+    );
+    server.shutdown().await;
+}

@@ -3,7 +3,7 @@
 //! Every variant says what failed, where (provider, HTTP method and URL path — never a query
 //! string, header or body that could carry a credential) and, where it helps, what to do.
 //! [`SourceError::Unsupported`] is not a failure of the source: the engine turns it into
-//! "not run: <reason>".
+//! `not run: <reason>`.
 
 use std::time::Duration;
 
@@ -27,7 +27,7 @@ pub enum SourceError {
         message: String,
     },
     /// The operation cannot be done on this provider type (the engine reports it as
-    /// "not run: <reason>"; nothing was changed on the source).
+    /// `not run: <reason>`; nothing was changed on the source).
     #[error("{provider}: {operation} is not supported: {reason}")]
     Unsupported {
         /// Operation name (`clone_vm`, `enable_cbt`, …).

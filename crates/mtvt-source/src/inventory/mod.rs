@@ -55,7 +55,10 @@ impl InventoryClient {
         base.set_path(&path);
         let http =
             build_client(ProviderKind::Openshift, tls).map_err(|e| InventoryError::Config {
-                message: e.to_string(),
+                message: match e {
+                    crate::error::SourceError::Config { message, .. } => message,
+                    other => other.to_string(),
+                },
             })?;
         Ok(Self {
             http,

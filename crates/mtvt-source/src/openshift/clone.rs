@@ -18,6 +18,10 @@ use crate::model::{AddDisk, CloneRequest, ClonedVm, DiskFacts, PowerState, VmRef
 use crate::naming::dns_safe;
 use crate::quantity::format_bytes;
 
+/// CDI annotation binding a DataVolume's PVC at once even on a WaitForFirstConsumer
+/// storage class, so a halted clone is fully populated before it is migrated.
+pub(crate) const BIND_IMMEDIATE: &str = "cdi.kubevirt.io/storage.bind.immediate.requested";
+
 /// The PVC claim a template volume stands on, if any.
 pub(crate) fn claim_of(volume: &Value) -> Option<&str> {
     volume
@@ -76,7 +80,7 @@ pub(crate) fn build_clone(
             if let Some(c) = class {
                 storage.insert("storageClassName".into(), c);
             }
-            dv_templates.push(json!({"metadata": {"name": dv_name},
+            dv_templates.push(json!({"metadata": {"name": dv_name, "annotations": {BIND_IMMEDIATE: "true"}},
                 "spec": {"source": {"pvc": {"namespace": namespace, "name": claim}}, "storage": storage}}));
             *volume = json!({"name": vol_name, "dataVolume": {"name": dv_name}});
         }
@@ -223,7 +227,10 @@ pub(crate) fn add_blank(vm: &mut Value, disk: &AddDisk) -> Result<String, String
     templates
         .as_array_mut()
         .ok_or("spec.dataVolumeTemplates is not a list")?
-        .push(json!({"metadata": {"name": dv}, "spec": {"source": {"blank": {}}, "storage": storage}}));
+        .push(
+            json!({"metadata": {"name": dv, "annotations": {BIND_IMMEDIATE: "true"}},
+                     "spec": {"source": {"blank": {}}, "storage": storage}}),
+        );
     let tspec = spec
         .get_mut("template")
         .and_then(|t| t.get_mut("spec"))
@@ -335,6 +342,7 @@ mod tests {
         assert_eq!(body["spec"]["runStrategy"], "Halted");
         let dv = &body["spec"]["dataVolumeTemplates"][0];
         assert_eq!(dv["metadata"]["name"], "auto-ab12-rhel9-x7k2-rootdisk");
+        assert_eq!(dv["metadata"]["annotations"][BIND_IMMEDIATE], "true");
         assert_eq!(
             dv["spec"]["source"]["pvc"],
             json!({"namespace": "src", "name": "rhel9-rootdisk"})

@@ -260,7 +260,7 @@ impl OpenshiftSource {
         .await
     }
 
-    /// A new VM whose DataVolume templates clone the source PVCs (see [`clone`]).
+    /// A new VM whose DataVolume templates clone the source PVCs (module `clone`).
     pub async fn clone_vm(
         &self,
         base: &VmRef,

@@ -4,7 +4,7 @@
 //!
 //! Cloning follows the pytest suite: snapshot the server (`createImage`), boot a new server
 //! from that image with the source's flavor and networks; the image and its volume snapshots
-//! are returned as artifacts for teardown ([`clone`]). It knows nothing of the engine or of
+//! are returned as artifacts for teardown (module `clone`). It knows nothing of the engine or of
 //! whether OpenStack is emulated.
 
 mod catalog;
@@ -297,7 +297,7 @@ impl OpenstackClient {
         .await
     }
 
-    /// Snapshot image of the server, then a new server booted from it (see [`clone`]).
+    /// Snapshot image of the server, then a new server booted from it (module `clone`).
     pub async fn clone_vm(
         &self,
         base: &VmRef,

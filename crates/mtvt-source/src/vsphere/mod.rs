@@ -2,7 +2,7 @@
 //! session, VM lookup, power, delete, guest identity, tools, datastores) and, for what `/api`
 //! cannot do, the VI/JSON API (`/sdk/vim25/<release>`, vCenter 8.0U1+: clone with datastore,
 //! provisioning and CBT, snapshots, disks with datastore/folder/mode, CBT, tasks) — see
-//! [`vim`]. Both share the session created by `POST /api/session`.
+//! module `vim`. Both share the session created by `POST /api/session`.
 //!
 //! It knows nothing of the engine or of whether vCenter is emulated.
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the committed parser (src/parser.c, src/grammar.json, src/node-types.json,
 # src/tree_sitter/*.h) from grammar.js, records grammar.js's hash in src/grammar.js.sha256
-# (the test `parser_is_generated_from_grammar_js` compares it), and rewrites the Helix copy
-# of the highlight query. Run it after every edit of grammar.js or queries/highlights.scm.
+# (the test `parser_is_generated_from_grammar_js` compares it), and rewrites the Helix and
+# Zed copies of the queries (queries/helix/, editors/zed/languages/mtvt/). Run it after
+# every edit of grammar.js or of queries/highlights.scm / injections.scm.
 #
 # Needs the tree-sitter CLI (the npm package cannot download its binary here):
 #   cargo install --locked tree-sitter-cli
@@ -20,8 +21,8 @@ echo "tree-sitter $(tree-sitter --version | awk '{print $2}'): generating src/ f
 tree-sitter generate
 sha256sum grammar.js >src/grammar.js.sha256
 
-echo "rewriting queries/helix/highlights.scm from queries/highlights.scm"
-MTVT_UPDATE_QUERIES=1 cargo test --quiet -p tree-sitter-mtvt --test it helix_query >/dev/null
+echo "rewriting the Helix and Zed copies of queries/highlights.scm and injections.scm"
+MTVT_UPDATE_QUERIES=1 cargo test --quiet -p tree-sitter-mtvt --test it -- helix_query zed_queries >/dev/null
 
 echo "checking: catalog, queries, vocabulary"
 cargo test --quiet -p tree-sitter-mtvt

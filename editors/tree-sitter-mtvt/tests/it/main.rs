@@ -14,3 +14,4 @@ mod freshness;
 mod queries;
 mod support;
 mod vocabulary;
+mod zed;

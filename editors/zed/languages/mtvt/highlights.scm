@@ -104,13 +104,10 @@
   operator: ["and" "or" "in" "contains" "starts_with" "ends_with" "matches"] @keyword.operator)
 (unary_expression operator: "not" @keyword.operator)
 
-; Builtins and comprehensions (crates/mtvt-lang schema::builtins).
+; Builtins and comprehensions (crates/mtvt-lang schema::builtins). There are no other
+; functions, so a call to an unknown name stays plain (the checker reports it).
 ((call function: (identifier) @function.builtin)
  (#any-of? @function.builtin
-  "k8s_name" "keys" "len" "lower" "pvc_name" "pvc_name_matches" "ssh_reachable" "upper"
-  "values"))
-((call function: (identifier) @function.call)
- (#not-any-of? @function.call
   "k8s_name" "keys" "len" "lower" "pvc_name" "pvc_name_matches" "ssh_reachable" "upper"
   "values"))
 ((comprehension function: (identifier) @function.builtin)

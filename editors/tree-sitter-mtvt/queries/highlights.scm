@@ -135,7 +135,7 @@
 (interpolation ["${" "}"] @punctuation.special)
 (interpolation_path) @variable
 
-[(integer) (duration) (quantity) (version)] @number
+(number) @number
 
 (boolean) @boolean
 

@@ -170,6 +170,11 @@ test('numbers: durations, quantities, versions, integers', async () => {
   await expectScope(src, 'Ti', 'keyword.other.unit.mtvt');
   await expectScope(src, '1.5', 'constant.numeric.quantity.mtvt');
   await expectScope(src, '-1', 'constant.numeric.integer.mtvt');
+  // grammar/mtvt.pest has one number token; units are judged by the checker
+  const odd = 'scenario s {\n  plan { timeout -5m; cutover_after 3x; count 1.2.3 }\n}';
+  await expectScope(odd, '-5m', 'constant.numeric.other.mtvt');
+  await expectScope(odd, '3x', 'constant.numeric.other.mtvt');
+  await expectScope(odd, '1.2.3', 'constant.numeric.version.mtvt');
 });
 
 test('comments end at the line end and are not entries', async () => {

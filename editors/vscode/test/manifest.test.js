@@ -30,7 +30,7 @@ test('manifest: .mtvt language, grammar and configuration are wired and exist', 
 
 test('comments are # as in grammar/mtvt.pest', () => {
   const pest = fs.readFileSync(path.join(ROOT, '..', '..', 'grammar', 'mtvt.pest'), 'utf8');
-  assert.match(pest, /^COMMENT\s*=\s*_\{\s*"#"/m);
+  assert.match(pest, /^comment\s*=\s*_\{\s*"#"/im, "the pest comment rule starts with #");
   assert.equal(conf.comments.lineComment, '#');
 });
 

@@ -138,7 +138,7 @@
 (interpolation ["${" "}"] @punctuation.special)
 (interpolation_path) @variable
 
-[(integer) (duration) (quantity) (version)] @constant.numeric
+(number) @constant.numeric
 
 (boolean) @constant.builtin.boolean
 

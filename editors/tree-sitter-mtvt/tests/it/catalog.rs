@@ -99,14 +99,14 @@ fn entries_keep_key_arguments_and_body_apart() {
         "(scenario_declaration name: (identifier) body: (block \
          (entry key: (identifier) (arguments (path (identifier)) (operator) (path (identifier) (identifier)))) \
          (entry key: (identifier) (arguments (string (string_content))) body: (block \
-         (entry key: (identifier) (arguments (integer)))))))"
+         (entry key: (identifier) (arguments (number)))))))"
     );
     // `{ k: v }` after a key is an object, `{ k v }` a block
     assert_eq!(
         sexp("session {\n  a { b: 1 }\n  c { d 1 }\n}"),
         "(session_declaration body: (block \
-         (entry key: (identifier) body: (object (member key: (identifier) value: (integer)))) \
-         (entry key: (identifier) body: (block (entry key: (identifier) (arguments (integer)))))))"
+         (entry key: (identifier) body: (object (member key: (identifier) value: (number)))) \
+         (entry key: (identifier) body: (block (entry key: (identifier) (arguments (number)))))))"
     );
 }
 
@@ -118,7 +118,7 @@ fn operators_bind_as_in_the_pratt_parser() {
         "(check_declaration name: (identifier) body: (check_body (assert_statement condition: \
          (binary_expression left: (identifier) right: (binary_expression left: (identifier) right: \
          (unary_expression operand: (binary_expression left: (field_expression object: (identifier) field: (identifier)) \
-         right: (index_expression object: (identifier) index: (integer)))))))))"
+         right: (index_expression object: (identifier) index: (number)))))))))"
     );
 }
 

@@ -29,6 +29,20 @@ fn parser_is_generated_from_grammar_js() {
     );
 }
 
+/// Editors built on tree-sitter < 0.25 (Neovim 0.10, Helix 25.01) only load ABI ≤ 14.
+#[test]
+fn parser_abi_is_14() {
+    let parser_c = std::fs::read_to_string(crate_dir().join("src/parser.c")).unwrap();
+    assert!(
+        parser_c.contains("#define LANGUAGE_VERSION 14\n"),
+        "src/parser.c is not ABI 14: regenerate with ./regenerate.sh (tree-sitter generate --abi 14)"
+    );
+    assert_eq!(
+        tree_sitter::Language::from(tree_sitter_mtvt::LANGUAGE).abi_version(),
+        14
+    );
+}
+
 #[test]
 fn generated_files_belong_to_this_grammar() {
     let grammar_json: serde_json::Value = serde_json::from_str(

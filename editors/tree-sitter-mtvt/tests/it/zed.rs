@@ -103,3 +103,57 @@ fn manifest_points_at_this_grammar() {
     assert!(config.contains("grammar = \"mtvt\""));
     assert!(config.contains("path_suffixes = [\"mtvt\"]"));
 }
+
+/// Zed builds the grammar from the commit named by `rev` in extension.toml, while the
+/// queries come from the working tree: their node types must agree. Needs git and the
+/// repository history; without them the check reports itself as not run.
+#[test]
+fn manifest_rev_has_the_current_node_types() {
+    let manifest = read_repo_file("editors/zed/extension.toml");
+    let rev = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rev = \""))
+        .and_then(|r| r.strip_suffix('"'))
+        .expect("extension.toml has rev = \"…\"");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo_root())
+            .args(args)
+            .output()
+    };
+    let shallow = match git(&["rev-parse", "--is-shallow-repository"]) {
+        Err(e) => {
+            eprintln!("not run: git is not available ({e})");
+            return;
+        }
+        Ok(out) if !out.status.success() => {
+            eprintln!("not run: {} is not a git checkout", repo_root().display());
+            return;
+        }
+        Ok(out) => String::from_utf8_lossy(&out.stdout).trim() == "true",
+    };
+    let known = git(&["cat-file", "-e", &format!("{rev}^{{commit}}")]).unwrap();
+    if !known.status.success() {
+        if shallow {
+            eprintln!("not run: this shallow clone does not have commit {rev}");
+            return;
+        }
+        panic!("editors/zed/extension.toml: rev {rev} is not a commit of this repository");
+    }
+    let shown = git(&[
+        "show",
+        &format!("{rev}:editors/tree-sitter-mtvt/src/node-types.json"),
+    ])
+    .unwrap();
+    assert!(
+        shown.status.success(),
+        "editors/zed/extension.toml: commit {rev} has no editors/tree-sitter-mtvt/src/node-types.json"
+    );
+    let at_rev = String::from_utf8(shown.stdout).unwrap();
+    assert!(
+        at_rev == tree_sitter_mtvt::NODE_TYPES,
+        "editors/zed/extension.toml: the grammar at rev {rev} has other node types than the working tree; \
+         set rev to a commit that contains the current editors/tree-sitter-mtvt/src/"
+    );
+}

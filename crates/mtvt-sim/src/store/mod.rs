@@ -30,19 +30,23 @@
 
 pub mod admission;
 pub mod crds;
+mod create;
 mod defaults;
+mod delete;
 pub mod error;
 mod events;
 pub mod kinds;
 mod lifecycle;
 pub mod names;
 pub mod object;
+mod options;
 pub mod patch;
+mod prepare;
 pub mod schema;
 pub mod selectors;
 mod state;
+mod update;
 mod watch;
-mod write;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -54,11 +58,12 @@ pub use admission::{Admission, AdmissionRequest, MutatingHook, Operation, Valida
 pub use error::{ApiError, Cause, Reason};
 pub use kinds::{Kinds, NameRule, ResourceKind};
 pub use lifecycle::{Deleted, Propagation};
+pub use options::{DeleteOptions, FieldValidation, Subresource, WriteOptions, Written};
 pub use patch::PatchType;
+pub use prepare::new_uid;
 pub use selectors::{FieldSelector, LabelSelector};
 pub use state::{EventType, ObjRef, WatchEvent};
 pub use watch::{WatchOptions, WatchStart, WatchStream};
-pub use write::{DeleteOptions, FieldValidation, Subresource, WriteOptions, Written};
 
 use crate::clock::Clock;
 use state::State;

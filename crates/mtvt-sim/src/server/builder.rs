@@ -1,0 +1,300 @@
+//! Configuring and starting a server: clock, store with the initial namespaces, CRDs, token,
+//! TLS identity, start hooks, the API router with extra routes, extra listeners.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::handle::ServerHandle;
+use super::{DEFAULT_TIME_SCALE, RouteFactory, ServerContext, ServerError, StartHook, TlsIdentity};
+use crate::api::{self, ApiContext, Faults, Limits, Token};
+use crate::clock::Clock;
+use crate::store::{ResourceKind, Store, StoreConfig};
+
+/// Entry point: `Server::builder()`.
+pub struct Server;
+
+impl Server {
+    /// A builder with defaults: any free port, namespace `default`, time scale
+    /// [`DEFAULT_TIME_SCALE`], no CRD schemas, no faults.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder {
+            port: 0,
+            crds_dirs: Vec::new(),
+            time_scale: DEFAULT_TIME_SCALE,
+            clock: None,
+            faults: Faults::default(),
+            namespace: "default".to_string(),
+            history_size: StoreConfig::default().history_size,
+            limits: Limits::default(),
+            token: None,
+            routes: Vec::new(),
+            listeners: Vec::new(),
+            kinds: Vec::new(),
+            hooks: Vec::new(),
+        }
+    }
+}
+
+/// Configures a server; see [`Server::builder`].
+pub struct ServerBuilder {
+    port: u16,
+    crds_dirs: Vec<PathBuf>,
+    time_scale: f64,
+    clock: Option<Clock>,
+    faults: Faults,
+    namespace: String,
+    history_size: usize,
+    limits: Limits,
+    token: Option<String>,
+    routes: Vec<RouteFactory>,
+    listeners: Vec<(String, u16, bool, RouteFactory)>,
+    kinds: Vec<ResourceKind>,
+    hooks: Vec<StartHook>,
+}
+
+impl std::fmt::Debug for ServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerBuilder")
+            .field("port", &self.port)
+            .field("crds_dirs", &self.crds_dirs)
+            .field("time_scale", &self.time_scale)
+            .field("namespace", &self.namespace)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerBuilder {
+    /// Port on 127.0.0.1 (0 = any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Loads CRDs from `dir` (repeatable): their kinds are validated against their schemas.
+    pub fn crds_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.crds_dirs.push(dir.into());
+        self
+    }
+
+    /// Virtual seconds per wall-clock second.
+    pub fn time_scale(mut self, scale: f64) -> Self {
+        self.time_scale = scale;
+        self
+    }
+
+    /// Uses this clock (overrides `time_scale`; deterministic tests).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// API fault injection.
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// The namespace the kubeconfig's context selects.
+    pub fn namespace(mut self, ns: &str) -> Self {
+        self.namespace = ns.to_string();
+        self
+    }
+
+    /// Watch events kept for replay (older resourceVersions get 410).
+    pub fn history_size(mut self, events: usize) -> Self {
+        self.history_size = events;
+        self
+    }
+
+    /// Request limits (body size, timeouts, bookmark period).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// A fixed bearer token instead of a random one.
+    pub fn token(mut self, token: &str) -> Self {
+        self.token = Some(token.to_string());
+        self
+    }
+
+    /// Serves an additional kind.
+    pub fn kind(mut self, kind: ResourceKind) -> Self {
+        self.kinds.push(kind);
+        self
+    }
+
+    /// Extra routes on the API server.
+    pub fn routes(mut self, make: impl FnOnce(&ServerContext) -> Router + Send + 'static) -> Self {
+        self.routes.push(Box::new(make));
+        self
+    }
+
+    /// An extra plain-HTTP server named `name` on 127.0.0.1:`port` (0 = any).
+    pub fn listener(
+        mut self,
+        name: &str,
+        port: u16,
+        make: impl FnOnce(&ServerContext) -> Router + Send + 'static,
+    ) -> Self {
+        self.listeners
+            .push((name.to_string(), port, false, Box::new(make)));
+        self
+    }
+
+    /// An extra HTTPS server named `name` on 127.0.0.1:`port`, with the API server's
+    /// certificate (clients trust [`ServerHandle::ca_pem`]).
+    pub fn tls_listener(
+        mut self,
+        name: &str,
+        port: u16,
+        make: impl FnOnce(&ServerContext) -> Router + Send + 'static,
+    ) -> Self {
+        self.listeners
+            .push((name.to_string(), port, true, Box::new(make)));
+        self
+    }
+
+    /// Runs `hook` once the store exists and before requests are served.
+    pub fn on_start(
+        mut self,
+        hook: impl FnOnce(&ServerContext) -> Result<(), String> + Send + 'static,
+    ) -> Self {
+        self.hooks.push(Box::new(hook));
+        self
+    }
+
+    /// Binds, loads CRDs, runs hooks and starts serving.
+    pub async fn start(self) -> Result<ServerHandle, ServerError> {
+        let clock = self.clock.unwrap_or_else(|| Clock::new(self.time_scale));
+        let store = Store::with_default_namespaces(
+            clock.clone(),
+            StoreConfig {
+                history_size: self.history_size,
+            },
+        )?;
+        for k in self.kinds {
+            store.register_kind(k);
+        }
+        for dir in &self.crds_dirs {
+            let n = store.load_crds(dir)?;
+            tracing::info!(dir = %dir.display(), crds = n, "loaded CRDs");
+        }
+        let token = self
+            .token
+            .as_deref()
+            .map(Token::new)
+            .unwrap_or_else(Token::random);
+        let shutdown = CancellationToken::new();
+        let tls = TlsIdentity::generate()?;
+        let ctx = ServerContext {
+            store: store.clone(),
+            clock: clock.clone(),
+            token: token.clone(),
+            shutdown: shutdown.clone(),
+            tls: tls.clone(),
+        };
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let tcp = TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServerError::Bind { addr, source })?;
+        let addr = tcp
+            .local_addr()
+            .map_err(|source| ServerError::Bind { addr, source })?;
+        let listener = tls
+            .listener(tcp)
+            .map_err(|source| ServerError::Bind { addr, source })?;
+        for hook in self.hooks {
+            hook(&ctx).map_err(ServerError::Setup)?;
+        }
+        let mut extra = Router::new();
+        for make in self.routes {
+            extra = extra.merge(make(&ctx));
+        }
+        let api_ctx = Arc::new(ApiContext {
+            store: store.clone(),
+            limits: self.limits,
+            shutdown: shutdown.clone(),
+            server_address: addr.to_string(),
+        });
+        let app = api::router(api_ctx, token.clone(), &self.faults, extra);
+        let mut tasks = vec![spawn_server("api", listener, app, shutdown.clone())];
+        let mut listeners = BTreeMap::new();
+        for (name, port, secure, make) in self.listeners {
+            let want = SocketAddr::from(([127, 0, 0, 1], port));
+            let l = TcpListener::bind(want)
+                .await
+                .map_err(|source| ServerError::Bind { addr: want, source })?;
+            let got = l
+                .local_addr()
+                .map_err(|source| ServerError::Bind { addr: want, source })?;
+            let clock = clock.clone();
+            let router = make(&ctx).layer(axum::middleware::from_fn(
+                move |req, next: axum::middleware::Next| {
+                    let clock = clock.clone();
+                    async move {
+                        let mut resp = next.run(req).await;
+                        if let Ok(v) = axum::http::HeaderValue::from_str(&api::http_date(&clock)) {
+                            resp.headers_mut().insert(axum::http::header::DATE, v);
+                        }
+                        resp
+                    }
+                },
+            ));
+            if secure {
+                let l = tls
+                    .listener(l)
+                    .map_err(|source| ServerError::Bind { addr: want, source })?;
+                tasks.push(spawn_server(&name, l, router, shutdown.clone()));
+                listeners.insert(name, (got, true));
+            } else {
+                let l = axum::serve::ListenerExt::tap_io(l, |tcp: &mut tokio::net::TcpStream| {
+                    let _ = tcp.set_nodelay(true);
+                });
+                tasks.push(spawn_server(&name, l, router, shutdown.clone()));
+                listeners.insert(name, (got, false));
+            }
+        }
+        tracing::info!(%addr, "mtvt sim API server listening");
+        Ok(ServerHandle {
+            addr,
+            url: format!("https://{addr}"),
+            token,
+            tls,
+            namespace: self.namespace,
+            store,
+            clock,
+            listeners,
+            shutdown,
+            tasks,
+        })
+    }
+}
+
+fn spawn_server<L>(
+    name: &str,
+    listener: L,
+    app: Router,
+    shutdown: CancellationToken,
+) -> JoinHandle<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
+    let name = name.to_string();
+    tokio::spawn(async move {
+        let result = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown.cancelled_owned())
+            .await;
+        if let Err(e) = result {
+            tracing::error!(server = %name, error = %e, "server stopped with an error");
+        }
+    })
+}

@@ -1,0 +1,141 @@
+//! `mtvt sim serve` end to end: the real binary starts, writes a kubeconfig (0600), answers
+//! authenticated HTTPS, works with kubectl, and stops cleanly on SIGINT.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn schemas(dir: &str) -> PathBuf {
+    std::env::var_os("MTVT_SCHEMAS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas"))
+        .join(dir)
+}
+
+fn kubectl() -> Option<PathBuf> {
+    let bin = std::env::var_os("MTVT_KUBECTL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("kubectl"));
+    if Command::new(&bin)
+        .args(["version", "--client"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return Some(bin);
+    }
+    if std::env::var("MTVT_REQUIRE_KUBECTL").is_ok_and(|v| v == "1") {
+        panic!(
+            "kubectl not found ({}) and MTVT_REQUIRE_KUBECTL=1",
+            bin.display()
+        );
+    }
+    eprintln!("not run: kubectl not found");
+    None
+}
+
+#[test]
+fn serve_writes_a_kubeconfig_and_stops_on_sigint() {
+    let dir = std::env::temp_dir().join(format!("mtvt-sim-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let kc = dir.join("kubeconfig");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtvt"));
+    cmd.args(["sim", "serve", "--kubeconfig-out"]).arg(&kc);
+    let forklift = schemas("forklift");
+    if forklift.is_dir() {
+        cmd.arg("--crds").arg(&forklift);
+    } else {
+        eprintln!("not run (CRD part): {} not found", forklift.display());
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(
+        first.starts_with("mtvt sim: Kubernetes API at https://127.0.0.1:"),
+        "{first}"
+    );
+    let mut second = String::new();
+    out.read_line(&mut second).unwrap();
+    assert!(second.contains("export KUBECONFIG="), "{second}");
+    let text = std::fs::read_to_string(&kc).unwrap();
+    assert!(text.contains("certificate-authority-data") && text.contains("token:"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&kc).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    if let Some(bin) = kubectl() {
+        let run = |args: &[&str], stdin: Option<&str>| {
+            let mut c = Command::new(&bin)
+                .env("KUBECONFIG", &kc)
+                .arg("--cache-dir")
+                .arg(dir.join("cache"))
+                .args(args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            if let Some(s) = stdin {
+                use std::io::Write;
+                c.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+            }
+            drop(c.stdin.take());
+            c.wait_with_output().unwrap()
+        };
+        let ns = run(&["get", "ns"], None);
+        let listing = String::from_utf8_lossy(&ns.stdout);
+        assert!(
+            ns.status.success() && listing.contains("openshift-mtv"),
+            "{listing}"
+        );
+        if forklift.is_dir() {
+            let bad = "apiVersion: forklift.konveyor.io/v1beta1\nkind: Plan\nmetadata: {name: bad, namespace: default}\nspec:\n  provider: {source: {name: s, namespace: openshift-mtv}, destination: {name: host, namespace: openshift-mtv}}\n  map: {network: {name: n, namespace: default}, storage: {name: s, namespace: default}}\n  targetNamespace: default\n  warm: \"yes\"\n  vms: [{name: vm}]\n";
+            let out = run(&["apply", "-f", "-"], Some(bad));
+            assert!(!out.status.success());
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("spec.warm: Invalid value"),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+
+    let status = Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "mtvt sim serve did not stop within 10s of SIGINT"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    assert!(rest.contains("shutting down"), "{rest}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -136,6 +136,10 @@ test('strings: interpolation, escapes, raw and triple-quoted', async () => {
   await expectScope(src, '\\n', 'constant.character.escape.mtvt');
   await expectScope(src, '\\$', 'constant.character.escape.mtvt');
   await expectScope(src, '${not_interpolated}', 'string.quoted.single.raw.mtvt');
+  const matrix = 'scenario s {\n  matrix { disk_type [thin, thick-lazy] }\n  vm "x" { disk_type param.disk_type }\n}';
+  await expectScope(matrix, 'param', 'variable.language.param.mtvt');
+  await expectScope(matrix, 'disk_type', 'variable.other.property.mtvt', 2);
+  await expectScope(matrix, 'thick-lazy', 'constant.language.enum.mtvt');
   await expectScope(src, '"""', 'string.quoted.triple.mtvt');
   await expectScope(src, '- name: x', 'string.quoted.triple.mtvt');
   await expectScope(src, 'debug: { msg: "ok" }', 'string.quoted.triple.mtvt');

@@ -129,6 +129,9 @@ fn declarations_blocks_and_values() {
     assert_capture(text, "hook", 1, "keyword");
     assert_capture(text, "h", 0, "function");
     assert_capture(text, "fail", 0, "constant.builtin");
+    let matrix = "scenario m {\n  matrix { disk_type [thin] }\n  vm \"x\" { disk_type param.disk_type }\n}\n";
+    assert_capture(matrix, "param", 0, "variable.builtin");
+    assert_capture(matrix, "thin", 0, "constant.builtin");
 }
 
 #[test]

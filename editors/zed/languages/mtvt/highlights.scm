@@ -81,6 +81,10 @@
 ((path . (identifier) @variable.builtin .)
  (#eq? @variable.builtin "session"))
 
+; `param.NAME`: a matrix value.
+((path . (identifier) @variable.builtin (identifier))
+ (#eq? @variable.builtin "param"))
+
 (operator) @operator
 
 ; ---------------------------------------------------------------------------------------

@@ -106,6 +106,7 @@ pub async fn serve(
         loop {
             let ended = tokio::select! {
                 _ = shutdown.cancelled() => true,
+                _ = tx.closed() => true,
                 change = changes.recv() => match change {
                     Ok((cns, cname)) => { if cns != ns || cname != name { continue; } false }
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => false,

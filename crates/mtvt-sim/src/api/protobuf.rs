@@ -242,6 +242,13 @@ fn message(b: &[u8], schema: &[Field]) -> Result<Map<String, Value>, String> {
                 continue;
             }
         };
+        // proto2 carries Go zero values, which JSON omits (`omitempty`): drop them.
+        let zero = matches!(&value, Value::String(x) if x.is_empty())
+            || value == json!(0)
+            || value == json!(false);
+        if zero && !field.repeated {
+            continue;
+        }
         if field.repeated {
             let entry = out
                 .entry(field.name)
@@ -342,6 +349,7 @@ mod tests {
         ld(2, b"qe", &mut entry);
         let mut meta = Vec::new();
         ld(1, b"mtv-test", &mut meta);
+        ld(2, b"", &mut meta); // generateName "" is omitted, as in JSON
         ld(11, &entry, &mut meta);
         ld(14, b"a/b", &mut meta);
         ld(17, b"\x0a\x01x", &mut meta); // managedFields: skipped

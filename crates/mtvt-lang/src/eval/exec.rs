@@ -227,6 +227,21 @@ impl<'b> Exec<'b> {
                 (expected, shown(l))
             }
             ExprIrKind::Not { of } => (String::from("false"), shown(self.expr(of))),
+            ExprIrKind::Call { func, args } if func == "pvc_name_matches" => {
+                let arg = |me: &mut Self, i: usize| match args.get(i) {
+                    Some(a) => shown(me.expr(a)),
+                    None => String::new(),
+                };
+                let generate =
+                    matches!(args.get(2).map(|a| self.expr(a)), Some(Ok(Val::Bool(true))));
+                let expected = arg(self, 1);
+                let expected = if generate {
+                    format!("{expected} + 5 generated characters")
+                } else {
+                    expected
+                };
+                (expected, arg(self, 0))
+            }
             _ => (String::from("true"), String::from("false")),
         }
     }

@@ -2,6 +2,94 @@
 //! Pure functions over `&str`; the parser has already checked the shapes, so these only
 //! compute values and report overflow or non-integral results.
 
+/// What a number token is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Number {
+    /// `42`, `-1`
+    Int(i64),
+    /// `2.8`
+    Version(Vec<u64>),
+    /// `30Gi` (bytes)
+    Quantity(u128),
+    /// `5m` (milliseconds)
+    Duration(u64),
+}
+
+/// Classifies a number token (digits, optional `.digits` parts, optional unit letters);
+/// on error returns the literal kind and the reason.
+pub fn classify_number(text: &str) -> Result<Number, (&'static str, String)> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let has_letters = unsigned.chars().any(|c| c.is_ascii_alphabetic());
+    let dots = unsigned.matches('.').count();
+    if !has_letters {
+        if dots == 0 {
+            return text
+                .parse::<i64>()
+                .map(Number::Int)
+                .map_err(|_| ("integer", String::from("does not fit in 64 bits")));
+        }
+        if text.starts_with('-') {
+            return Err(("version", String::from("versions cannot be negative")));
+        }
+        let parts: Result<Vec<u64>, _> = unsigned.split('.').map(str::parse).collect();
+        return parts
+            .map(Number::Version)
+            .map_err(|_| ("version", String::from("number too large")));
+    }
+    if text.starts_with('-') {
+        return Err((
+            "number",
+            String::from("quantities and durations cannot be negative"),
+        ));
+    }
+    let split = unsigned
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(unsigned.len());
+    let suffix = unsigned.get(split..).unwrap_or("");
+    if suffix_multiplier(suffix).is_some() && dots <= 1 {
+        return parse_quantity(unsigned)
+            .map(Number::Quantity)
+            .map_err(|r| ("quantity", r));
+    }
+    if dots == 0 && is_duration_shape(unsigned) {
+        return parse_duration(unsigned)
+            .map(Number::Duration)
+            .map_err(|r| ("duration", r));
+    }
+    Err((
+        "number",
+        format!(
+            "unknown unit `{}` (durations use ms s m h d, quantities Ki Mi Gi Ti Pi Ei or k M G T P E)",
+            suffix.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+        ),
+    ))
+}
+
+/// `(digits unit)+` with units ms, s, m, h, d.
+fn is_duration_shape(s: &str) -> bool {
+    let mut rest = s;
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let d = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if d == 0 {
+            return false;
+        }
+        rest = rest.get(d..).unwrap_or("");
+        let u = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if !matches!(rest.get(..u), Some("ms" | "s" | "m" | "h" | "d")) {
+            return false;
+        }
+        rest = rest.get(u..).unwrap_or("");
+    }
+    true
+}
+
 /// Multiplier of a quantity suffix.
 fn suffix_multiplier(suffix: &str) -> Option<u128> {
     Some(match suffix {
@@ -180,6 +268,22 @@ mod tests {
         assert_eq!(format_quantity(30 << 30), "30Gi");
         assert_eq!(format_quantity(100_000_000), "100000000");
         assert_eq!(format_quantity(1536 << 20), "1536Mi");
+    }
+
+    #[test]
+    fn numbers_are_classified() {
+        assert_eq!(classify_number("42"), Ok(Number::Int(42)));
+        assert_eq!(classify_number("-1"), Ok(Number::Int(-1)));
+        assert_eq!(classify_number("2.8"), Ok(Number::Version(vec![2, 8])));
+        assert_eq!(classify_number("30Gi"), Ok(Number::Quantity(30 << 30)));
+        assert_eq!(classify_number("1.5Gi"), Ok(Number::Quantity(3 << 29)));
+        assert_eq!(classify_number("5m"), Ok(Number::Duration(300_000)));
+        assert_eq!(classify_number("1h30m"), Ok(Number::Duration(5_400_000)));
+        assert_eq!(classify_number("250ms"), Ok(Number::Duration(250)));
+        assert!(matches!(classify_number("5min"), Err((_, r)) if r.contains("`min`")));
+        assert!(classify_number("-5m").is_err());
+        assert!(classify_number("1.3Ki").is_err());
+        assert!(classify_number("99999999999999999999").is_err());
     }
 
     #[test]

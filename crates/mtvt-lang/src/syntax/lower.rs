@@ -289,30 +289,15 @@ impl Lowerer {
             Rule::string_lit => ValueKind::Str(self.string_parts(pair)),
             Rule::raw_string => ValueKind::Raw(inner_text(pair)),
             Rule::triple_string => ValueKind::Triple(literals::dedent(&inner_text(pair))),
-            Rule::integer => self.integer(pair.as_str(), span),
-            Rule::quantity => match literals::parse_quantity(pair.as_str()) {
-                Ok(value) => ValueKind::Quantity(Quantity {
-                    value,
-                    text: pair.as_str().to_string(),
-                }),
-                Err(reason) => self.bad_literal("quantity", pair.as_str(), reason, span),
-            },
-            Rule::duration => match literals::parse_duration(pair.as_str()) {
-                Ok(ms) => ValueKind::Duration(ms),
-                Err(reason) => self.bad_literal("duration", pair.as_str(), reason, span),
-            },
-            Rule::version => {
-                let parts: Result<Vec<u64>, _> = pair.as_str().split('.').map(str::parse).collect();
-                match parts {
-                    Ok(v) => ValueKind::Version(v),
-                    Err(_) => {
-                        self.bad_literal("version", pair.as_str(), "number too large".into(), span)
-                    }
-                }
-            }
+            Rule::number => self.number(pair.as_str(), span),
             Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),
             Rule::none_lit => ValueKind::None,
-            Rule::path | Rule::ref_path => ValueKind::Path(self.path(&pair)),
+            Rule::path | Rule::ref_path => match pair.as_str() {
+                "true" => ValueKind::Bool(true),
+                "false" => ValueKind::Bool(false),
+                "none" => ValueKind::None,
+                _ => ValueKind::Path(self.path(&pair)),
+            },
             Rule::list => {
                 if !self.enter(span) {
                     self.leave();
@@ -361,10 +346,17 @@ impl Lowerer {
         })
     }
 
-    fn integer(&self, text: &str, span: Span) -> ValueKind {
-        match text.parse::<i64>() {
-            Ok(n) => ValueKind::Int(n),
-            Err(_) => self.bad_literal("integer", text, "does not fit in 64 bits".into(), span),
+    /// Classifies a number token: int, version, quantity or duration.
+    fn number(&self, text: &str, span: Span) -> ValueKind {
+        match literals::classify_number(text) {
+            Ok(literals::Number::Int(n)) => ValueKind::Int(n),
+            Ok(literals::Number::Version(v)) => ValueKind::Version(v),
+            Ok(literals::Number::Quantity(value)) => ValueKind::Quantity(Quantity {
+                value,
+                text: text.to_string(),
+            }),
+            Ok(literals::Number::Duration(ms)) => ValueKind::Duration(ms),
+            Err((what, reason)) => self.bad_literal(what, text, reason, span),
         }
     }
 

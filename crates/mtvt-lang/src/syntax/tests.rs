@@ -265,3 +265,15 @@ fn too_deep_nesting_is_an_error_not_a_crash() {
     let (_, diags) = parse(FileId(0), &long);
     assert!(!diags.is_empty());
 }
+
+#[test]
+fn comments_end_any_line() {
+    let f = ok(
+        "# head\nuse std/checks # trailing\nscenario s { # after brace\n  tags a, # after comma\n    b\n  plan { target_labels { # in object\n    a: \"b\", # member\n  } }\n} # last line without newline",
+    );
+    let Item::Scenario(s) = &f.items[1] else {
+        panic!()
+    };
+    assert_eq!(s.body.entries[0].args.len(), 2);
+    ok("check c {\n  when true { skip \"x\" } # c\n  else { assert (1 == # in parens\n 1) }\n}");
+}

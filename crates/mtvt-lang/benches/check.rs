@@ -1,0 +1,127 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! `mtvt check` speed (run with `cargo bench -p mtvt-lang --bench check`): the scenario
+//! catalog, and a generated file of 5,000 scenarios. Prints wall times and MB/s; the
+//! targets (catalog < 20 ms, ≥ 20 MB/s on the large file, release build) are reported,
+//! not asserted.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use mtvt_lang::{CheckOptions, Stdlib, check_paths};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, T) {
+    let mut best = Duration::MAX;
+    let mut total = Duration::ZERO;
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        last = Some(f());
+        let e = t.elapsed();
+        best = best.min(e);
+        total += e;
+    }
+    (best, total / u32::try_from(runs).unwrap(), last.unwrap())
+}
+
+/// 5,000 scenarios cycling through the shapes of the catalog.
+fn generated(n: usize) -> String {
+    let mut s = String::from("use std/checks\nuse std/hooks\n\n");
+    let shapes = generated_shapes();
+    for i in 0..n {
+        s.push_str(&format!(
+            "# scenario {i}\nscenario generated_{i} {{\n{}}}\n\n",
+            shapes[i % shapes.len()]
+        ));
+    }
+    s
+}
+
+fn generated_shapes() -> [&'static str; 5] {
+    [
+        "  tags tier0\n  vm \"mtv-tests-rhel8\" { guest_agent true }\n  expect {\n    migration succeeds\n    check standard\n  }\n",
+        "  tags tier0, warm\n  requires provider vsphere\n  vm \"mtv-tests-rhel8\" { source_power on; guest_agent true }\n  plan { warm true }\n  expect { migration succeeds; check standard }\n",
+        "  tags tier0, comprehensive\n  requires provider vsphere\n  vm \"mtv-win2019-3disks\" {\n    source_power off\n    guest_agent true\n  }\n  plan {\n    target_power_state on\n    preserve_static_ips true\n    pvc_name_template '{{.VmName}}-disk-{{.DiskIndex}}'\n    pvc_name_template_use_generate_name false\n    target_namespace \"mtv-comprehensive-vms\"\n    multus_namespace \"default\"\n    target_node_selector { \"mtv-comprehensive-node\": session }\n    target_labels { \"mtv-comprehensive-label\": session, \"test-type\": \"comprehensive\" }\n    target_affinity {\n      podAffinity: {\n        preferredDuringSchedulingIgnoredDuringExecution: [{\n          podAffinityTerm: {\n            labelSelector: { matchLabels: { app: \"test\" } },\n            topologyKey: \"kubernetes.io/hostname\"\n          },\n          weight: 50\n        }]\n      }\n    }\n  }\n  expect {\n    migration succeeds\n    check standard, static_ips, pvc_names, node_placement, labels, affinity\n  }\n",
+        "  tags tier0, hooks\n  vm \"mtv-tests-rhel8\" { source_power on; guest_agent true }\n  plan { target_power_state off }\n  hook pre = hooks.succeed\n  hook post = hooks.fail\n  expect {\n    migration fails at PostHook\n    check standard\n  }\n",
+        "  tags copyoffload\n  requires provider vsphere\n  requires copyoffload\n  vm \"xcopy-template-test\" {\n    source_power off\n    guest_agent true\n    disk_type thin\n    add_disk { size 30Gi; mode persistent; provisioning thin; datastore secondary }\n  }\n  plan { copy_offload true }\n  expect { migration succeeds; check standard, disk_count }\n",
+    ]
+}
+
+fn parse_probe() {
+    let shapes = generated_shapes();
+    for (i, shape) in shapes.iter().enumerate() {
+        let mut t = String::new();
+        for k in 0..2000 {
+            t.push_str(&format!("scenario s_{k} {{\n{shape}}}\n"));
+        }
+        let (best, _, _) = time(3, || {
+            mtvt_lang::syntax::parse(mtvt_lang::span::FileId(0), &t)
+        });
+        println!(
+            "shape {i}: {:.1} MB/s",
+            t.len() as f64 / 1e6 / best.as_secs_f64()
+        );
+    }
+}
+
+fn main() {
+    if std::env::var_os("MTVT_PARSE_PROBE").is_some() {
+        parse_probe();
+        return;
+    }
+    let opts = CheckOptions {
+        stdlib: Stdlib::new(None),
+        ..CheckOptions::default()
+    };
+    let catalog = [repo().join("scenarios")];
+    let (best, mean, r) = time(30, || check_paths(&catalog, &opts).unwrap());
+    assert!(r.diagnostics.is_empty());
+    println!(
+        "catalog: {} scenarios in {} files: best {:.2} ms, mean {:.2} ms (target < 20 ms)",
+        r.program.scenarios.len(),
+        r.root_files,
+        best.as_secs_f64() * 1e3,
+        mean.as_secs_f64() * 1e3
+    );
+
+    let text = generated(5_000);
+    let dir = std::env::temp_dir().join(format!("mtvt-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("generated.mtvt");
+    std::fs::write(&file, &text).unwrap();
+    let mb = text.len() as f64 / 1e6;
+    let (best_parse, _, _) = time(3, || {
+        mtvt_lang::syntax::parse(mtvt_lang::span::FileId(0), &text)
+    });
+    println!(
+        "generated: parse only {:.1} ms ({:.1} MB/s)",
+        best_parse.as_secs_f64() * 1e3,
+        mb / best_parse.as_secs_f64()
+    );
+    let (best, mean, r) = time(5, || {
+        check_paths(std::slice::from_ref(&file), &opts).unwrap()
+    });
+    assert!(
+        r.diagnostics.is_empty(),
+        "{:?}",
+        r.diagnostics.first().map(|d| d.message())
+    );
+    assert_eq!(r.program.scenarios.len(), 5_000);
+    println!(
+        "generated: 5000 scenarios, {:.2} MB: best {:.1} ms ({:.1} MB/s), mean {:.1} ms ({:.1} MB/s) (target ≥ 20 MB/s)",
+        mb,
+        best.as_secs_f64() * 1e3,
+        mb / best.as_secs_f64(),
+        mean.as_secs_f64() * 1e3,
+        mb / mean.as_secs_f64()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

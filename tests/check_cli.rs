@@ -1,0 +1,240 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! `mtvt check` and `mtvt explain` as a user runs them: the real binary, real files,
+//! exit codes, human and JSON output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn mtvt(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mtvt"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env_remove("MTVT_STDLIB")
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh directory with the given files.
+fn workdir(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mtvt-check-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (f, text) in files {
+        std::fs::write(dir.join(f), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn the_catalog_checks_clean() {
+    let o = mtvt(&["check", "scenarios/"], &repo());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("checked 27 scenarios in"), "{err}");
+    assert!(err.contains("(0 errors, 0 warnings)"), "{err}");
+}
+
+#[test]
+fn a_misspelled_field_gets_a_caret_and_a_suggestion() {
+    let dir = workdir(
+        "corse",
+        &[(
+            "cores.mtvt",
+            "check cores { assert dest.cpu.corse == source.cpu.cores }\n\
+             scenario s { vm \"mtv-tests-rhel8\"\n expect { migration succeeds; check cores } }\n",
+        )],
+    );
+    let o = mtvt(&["check", "cores.mtvt"], &dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("mtvt::E0401"), "{err}");
+    assert!(err.contains("did you mean `cores`?"), "{err}");
+    // The caret line sits under `corse` (column 31 of line 1, 5 characters).
+    let line = err
+        .lines()
+        .find(|l| l.contains('┬') && l.contains('─'))
+        .unwrap();
+    let col = line.chars().position(|c| c == '─').unwrap();
+    let src_line = err.lines().find(|l| l.contains("dest.cpu.corse")).unwrap();
+    let src_col = src_line
+        .chars()
+        .collect::<String>()
+        .find("corse")
+        .map(|b| src_line[..b].chars().count())
+        .unwrap();
+    assert_eq!(col, src_col, "{err}");
+    assert_eq!(err.matches("× ").count(), 1, "exactly one error: {err}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "no colour without a terminal / with NO_COLOR"
+    );
+}
+
+#[test]
+fn warm_against_an_openstack_profile_names_the_type() {
+    let providers = r#"{
+      "osp": {
+        "type": "openstack", "version": "17", "fqdn": "osp.example.com", "api_url": "https://osp.example.com:13000/v3",
+        "username": "u", "password": "p", "project_name": "p", "user_domain_name": "d",
+        "region_name": "r", "user_domain_id": "d", "project_domain_id": "d"
+      }
+    }"#;
+    let dir = workdir("osp", &[(".providers.json", providers)]);
+    let o = mtvt(
+        &[
+            "check",
+            "--provider",
+            "osp",
+            repo()
+                .join("scenarios/warm/sanity_warm_mtv_migration.mtvt")
+                .to_str()
+                .unwrap(),
+        ],
+        &dir,
+    );
+    let err = stderr(&o);
+    // `requires provider vsphere, ovirt` excludes OpenStack: the scenario would be skipped.
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    std::fs::write(dir.join("warm.mtvt"), "scenario w {\n  vm \"mtv-tests-rhel8\" { source_power on }\n  plan { warm true }\n  expect { migration succeeds }\n}\n").unwrap();
+    let o = mtvt(&["check", "--provider", "osp", "warm.mtvt"], &dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("mtvt::E0901"), "{err}");
+    assert!(
+        err.contains("warm migration is not supported for openstack sources"),
+        "{err}"
+    );
+    assert!(err.contains("--provider osp (type openstack)"), "{err}");
+    // The same file without --provider has nothing to object to.
+    assert_eq!(mtvt(&["check", "warm.mtvt"], &dir).status.code(), Some(0));
+}
+
+#[test]
+fn provider_without_providers_file_is_a_usage_error() {
+    let dir = workdir("nofile", &[("a.mtvt", "")]);
+    let o = mtvt(&["check", "--provider", "vsphere", "a.mtvt"], &dir);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(".providers.json"), "{}", stderr(&o));
+    let o = mtvt(&["check", "missing-dir/"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_hook_with_result_and_playbook_is_an_error_at_the_second() {
+    let text = "scenario h {\n  vm \"mtv-tests-rhel8\"\n  hook post {\n    result fail\n    playbook \"\"\"\n      - name: x\n        hosts: localhost\n      \"\"\"\n  }\n  expect { migration fails at PostHook }\n}\n";
+    let dir = workdir("hook", &[("hook.mtvt", text)]);
+    let o = mtvt(&["check", "--format", "json", "hook.mtvt"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), 1, "{v}");
+    let d = &items[0];
+    assert_eq!(d["code"], "mtvt::E0702");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(5), Some(5)),
+        "at `playbook`, the second source"
+    );
+}
+
+#[test]
+fn json_output_has_every_field() {
+    let dir = workdir(
+        "json",
+        &[(
+            "j.mtvt",
+            "use std/hooks\nscenario j {\n  vm \"x\" { guest_agnt true }\n  expect { migration succeeds }\n}\n",
+        )],
+    );
+    let o = mtvt(&["check", "--format", "json", "."], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), 2, "{v}");
+    for d in items {
+        for key in [
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "code",
+            "severity",
+            "message",
+            "help",
+        ] {
+            assert!(d.get(key).is_some(), "{key} missing in {d}");
+        }
+        assert_eq!(d["file"], "j.mtvt");
+    }
+    assert_eq!(items[0]["severity"], "warning");
+    assert_eq!(items[0]["code"], "mtvt::W0002");
+    assert_eq!(items[1]["code"], "mtvt::E0201");
+    assert_eq!(items[1]["help"], "did you mean `guest_agent`?");
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let dir = workdir(
+        "warn",
+        &[(
+            "w.mtvt",
+            "use std/hooks\nscenario w { vm \"x\"\n expect { migration succeeds } }\n",
+        )],
+    );
+    assert_eq!(mtvt(&["check", "w.mtvt"], &dir).status.code(), Some(0));
+    let o = mtvt(&["check", "--deny-warnings", "w.mtvt"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("(0 errors, 1 warning)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_syntax_error_does_not_stop_the_other_files() {
+    let dir = workdir(
+        "syntax",
+        &[
+            ("a.mtvt", "scenario a {\n"),
+            (
+                "b.mtvt",
+                "scenario b { vm \"x\" { guest_agent maybe }\n expect { migration succeeds } }\n",
+            ),
+        ],
+    );
+    let o = mtvt(&["check", "."], &dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err.contains("mtvt::E0100") && err.contains("mtvt::E0202"),
+        "{err}"
+    );
+    assert!(err.contains("(2 errors, 0 warnings)"), "{err}");
+}
+
+#[test]
+fn explain_prints_the_registry_entry() {
+    let o = mtvt(&["explain", "E0201"], &repo());
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("mtvt::E0201: unknown key"), "{out}");
+    assert!(out.contains("Fix:"), "{out}");
+    let o = mtvt(&["explain", "E9999"], &repo());
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -142,20 +142,6 @@ pub fn build_scenario(
         }
         Some(e) => e,
     };
-    let Some(outcome) = &expect.outcome else {
-        if expect.has_migration_line {
-            return None;
-        }
-        sink.push(DiagnosticKind::MissingKey {
-            span: expect.span,
-            key: String::from("migration"),
-            context: String::from("the `expect` block"),
-            help: Some(String::from(
-                "state the outcome: `migration succeeds` or `migration fails at PostHook`",
-            )),
-        });
-        return None;
-    };
     let mut checks: Vec<CheckRefIr> = Vec::new();
     for path in &expect.checks {
         match env
@@ -176,6 +162,20 @@ pub fn build_scenario(
             Err(e) => sink.push(e),
         }
     }
+    let Some(outcome) = &expect.outcome else {
+        if expect.has_migration_line {
+            return None;
+        }
+        sink.push(DiagnosticKind::MissingKey {
+            span: expect.span,
+            key: String::from("migration"),
+            context: String::from("the `expect` block"),
+            help: Some(String::from(
+                "state the outcome: `migration succeeds` or `migration fails at PostHook`",
+            )),
+        });
+        return None;
+    };
     let ir = ScenarioIr {
         name: head.name,
         base_name: head.base_name.node.clone(),

@@ -138,6 +138,10 @@ pub fn check_providers(
         let Some(span) = plan.key_spans.get("copy_offload").map(|s| s.span()) else {
             continue;
         };
+        if p.provider_type != ProviderKind::Vsphere {
+            // Reported as E0902 when the type is known; the profile's fields do not matter.
+            continue;
+        }
         let co_incomplete = p
             .copyoffload
             .as_ref()

@@ -23,6 +23,11 @@ pub enum Format {
 
 /// Arguments of `mtvt check`.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 clean (warnings allowed), 1 errors (or warnings with --deny-warnings), \
+2 usage or I/O errors.\nMTVT_STDLIB=DIR reads std/NAME from DIR/NAME.mtvt instead of the embedded stdlib. \
+`mtvt explain CODE` explains a diagnostic; docs/language.md describes the language."
+)]
 pub struct CheckArgs {
     /// Files or directories to check; directories are searched recursively for *.mtvt.
     #[arg(default_value = ".")]

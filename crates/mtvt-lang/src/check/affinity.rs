@@ -3,6 +3,9 @@
 //! path), plus a round trip that catches unknown fields (k8s-openapi ignores them, the API
 //! server would drop them). The error points at the offending member in the source.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use k8s_openapi::api::core::v1::Affinity;
 
 use crate::diag::{DiagnosticKind, Sink, suggest};
@@ -35,7 +38,25 @@ const AFFINITY_FIELDS: &[&str] = &[
 ];
 
 /// Validates an affinity object (`json`, written as `ast`).
-pub fn check_affinity(sink: &mut Sink, json: &serde_json::Value, ast: &Value) {
+pub fn check_affinity(
+    sink: &mut Sink,
+    json: &serde_json::Value,
+    ast: &Value,
+    valid: &RefCell<HashSet<String>>,
+) {
+    // Suites repeat affinities: one already found valid is skipped.
+    let key = json.to_string();
+    if valid.borrow().contains(&key) {
+        return;
+    }
+    let before = sink.error_count();
+    check_affinity_uncached(sink, json, ast);
+    if sink.error_count() == before {
+        valid.borrow_mut().insert(key);
+    }
+}
+
+fn check_affinity_uncached(sink: &mut Sink, json: &serde_json::Value, ast: &Value) {
     let de = json.clone();
     match serde_path_to_error::deserialize::<_, Affinity>(de) {
         Err(e) => {

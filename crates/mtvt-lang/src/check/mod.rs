@@ -116,6 +116,12 @@ pub struct Env<'a> {
     pub(crate) checks: HashMap<DefRef, Vec<Arc<CheckIr>>>,
     pub(crate) session: SessionIr,
     pub(crate) opts: &'a CheckOptions,
+    /// PVC name templates already validated clean, per provider type.
+    pub(crate) valid_templates: std::cell::RefCell<
+        std::collections::HashSet<(String, Option<crate::schema::enums::ProviderKind>)>,
+    >,
+    /// Affinities (as JSON text) already validated clean.
+    pub(crate) valid_affinities: std::cell::RefCell<std::collections::HashSet<String>>,
     /// Declarations whose `extends` did not fully resolve (their merge is incomplete).
     pub(crate) broken_chains: std::cell::RefCell<std::collections::HashSet<(usize, String)>>,
     /// Cycles already reported (sorted member names), so each is reported once.
@@ -182,6 +188,8 @@ fn run(program: Program, mut sink: Sink, opts: &CheckOptions) -> CheckResult {
         session,
         opts,
         cycles: Default::default(),
+        valid_templates: Default::default(),
+        valid_affinities: Default::default(),
         broken_chains: Default::default(),
     };
     check_hook_defs(&mut env, &mut sink);
@@ -606,9 +614,15 @@ fn semantic_rules(
         if let Some(v) = layer.values.get("target_affinity")
             && let TypedValue::Object(json, ast) = &v.node
         {
-            affinity::check_affinity(sink, json, ast);
+            affinity::check_affinity(sink, json, ast, &env.valid_affinities);
         }
-        templates::check_templates(sink, &env.program.sources, layer, single);
+        templates::check_templates(
+            sink,
+            &env.program.sources,
+            layer,
+            single,
+            &env.valid_templates,
+        );
         if p.destination == crate::schema::enums::Destination::Remote
             && !ir
                 .requires

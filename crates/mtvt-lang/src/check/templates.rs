@@ -3,6 +3,9 @@
 //! and a DNS-1123 output for sample disks). Error spans inside the template are moved to
 //! the right characters of the `.mtvt` file when the literal has no escapes.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use mtvt_gotemplate::forklift::{self, TemplateKind};
 use mtvt_gotemplate::{TemplateError, TemplateErrorKind};
 
@@ -19,6 +22,7 @@ pub fn check_templates(
     sources: &SourceMap,
     layer: &PlanLayer,
     provider: Option<ProviderKind>,
+    valid: &RefCell<HashSet<(String, Option<ProviderKind>)>>,
 ) {
     let Some(v) = layer.values.get("pvc_name_template") else {
         return;
@@ -41,8 +45,17 @@ pub fn check_templates(
         }
         _ => None,
     };
+    // Suites repeat templates: a template already found valid for this provider is skipped.
+    let key = (src.clone(), provider);
+    if valid.borrow().contains(&key) {
+        return;
+    }
     let provider_name = provider.map(ProviderKind::as_str);
-    for e in forklift::validate(TemplateKind::PvcName, provider_name, src) {
+    let errors = forklift::validate(TemplateKind::PvcName, provider_name, src);
+    if errors.is_empty() {
+        valid.borrow_mut().insert(key);
+    }
+    for e in errors {
         let span = match inner_start {
             Some(base) if e.span.end <= src.len() && e.span != (0..src.len()) => {
                 Span::new(value_span.file, base + e.span.start, base + e.span.end)

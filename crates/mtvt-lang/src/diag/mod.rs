@@ -69,6 +69,7 @@ impl From<DiagnosticKind> for Diagnostic {
 #[derive(Debug, Default)]
 pub struct Sink {
     items: Vec<Diagnostic>,
+    errors: usize,
     seen: std::collections::HashSet<(&'static str, Span, String)>,
 }
 
@@ -83,6 +84,7 @@ impl Sink {
         let d = Diagnostic::new(kind);
         let key = (d.code(), d.span(), d.message());
         if self.seen.insert(key) {
+            self.errors += usize::from(d.is_error());
             self.items.push(d);
         }
     }
@@ -92,6 +94,7 @@ impl Sink {
         for d in ds {
             let key = (d.code(), d.span(), d.message());
             if self.seen.insert(key) {
+                self.errors += usize::from(d.is_error());
                 self.items.push(d);
             }
         }
@@ -99,7 +102,7 @@ impl Sink {
 
     /// Number of errors so far.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.errors
     }
 
     /// All diagnostics sorted by file, offset and code.

@@ -1,12 +1,15 @@
-//! `mtvt sim`: runs the MTV emulator — today its Kubernetes API server — so that kubectl,
-//! kube-rs and `mtvt run` can be used against it with zero setup.
+//! `mtvt sim`: runs the MTV emulator — Kubernetes API server, Forklift inventory, source
+//! APIs and the Forklift/KubeVirt/CDI controllers — so that kubectl, kube-rs and `mtvt run`
+//! can be used against it with zero setup.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use mtvt_sim::api::{FaultRule, Faults};
-use mtvt_sim::server::{DEFAULT_TIME_SCALE, Server};
+use mtvt_sim::emulator::{DEFAULT_TIME_SCALE, Emulator, EmulatorOptions, parse_step_fault};
+use mtvt_sim::lab::{self, Lab};
 
 /// Run the MTV emulator.
 #[derive(Debug, Args)]
@@ -17,38 +20,64 @@ pub struct SimArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum SimCommand {
-    /// Serve the emulator's Kubernetes API on 127.0.0.1 until Ctrl-C (or SIGTERM).
+    /// Serve the MTV emulator on 127.0.0.1 until Ctrl-C (or SIGTERM).
     ///
-    /// Writes a kubeconfig (server URL, a random bearer token, namespace `default`) so that
-    /// `KUBECONFIG=FILE kubectl get ns` works. Starts with namespaces default, kube-system and
-    /// openshift-mtv. Use -v to log every request.
+    /// Starts the Kubernetes API server (HTTPS, random bearer token), the Forklift inventory
+    /// behind the `forklift-inventory` Route of the MTV namespace, one source API per
+    /// vSphere/oVirt/OpenStack lab provider, and the controllers: Providers, maps and Plans
+    /// are validated and Migrations run like MTV. Writes a kubeconfig with --kubeconfig-out
+    /// and the lab's `.providers.json` with --providers-out. Use -v to log every request.
     Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Port on 127.0.0.1 (0 picks any free port).
+    /// Port of the API server on 127.0.0.1 (0 picks any free port).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
     /// Write the kubeconfig to FILE (mode 0600; it holds the token).
     #[arg(long, value_name = "FILE")]
     pub kubeconfig_out: Option<PathBuf>,
+    /// Write the `.providers.json` of the lab (profiles pointing at this emulator) to FILE
+    /// (mode 0600; it holds the lab passwords).
+    #[arg(long, value_name = "FILE")]
+    pub providers_out: Option<PathBuf>,
+    /// Lab file (YAML or JSON) describing the source providers, VMs, destination cluster
+    /// and step faults; default: the built-in lab (see docs/emulator.md).
+    #[arg(long, value_name = "FILE")]
+    pub lab: Option<PathBuf>,
     /// Load CustomResourceDefinitions from DIR (repeatable); objects of their kinds are then
     /// validated against the CRD's openAPIV3Schema like a real API server does.
     #[arg(long = "crds", value_name = "DIR")]
     pub crds: Vec<PathBuf>,
-    /// Virtual seconds per wall-clock second for every timestamp and the Date header.
+    /// Virtual seconds per wall-clock second for every controller timer, timestamp and the
+    /// HTTP Date header (a 30 GiB cold migration takes about 4 virtual minutes).
     #[arg(long, default_value_t = DEFAULT_TIME_SCALE, value_name = "FACTOR")]
     pub time_scale: f64,
+    /// Virtual delay before source-side changes (clones, power, snapshots) show in the
+    /// inventory, e.g. 3s, 500ms, 1m.
+    #[arg(long, default_value = "3s", value_name = "DURATION", value_parser = parse_duration)]
+    pub inventory_refresh_delay: Duration,
+    /// The MTV namespace (host Provider, ForkliftController, inventory Route).
+    #[arg(long, default_value = "openshift-mtv", value_name = "NS")]
+    pub mtv_namespace: String,
     /// Inject API faults (repeatable): one action of error=409|429|500|503|504,
     /// latency=200ms, drop-watch=N, reset-watch=N, plus optional rate=0..1,
     /// verbs=create|update|..., resources=plans|pods, times=N.
     /// Example: --fault error=503,rate=0.1,verbs=create,resources=plans
     #[arg(long = "fault", value_name = "RULE", value_parser = parse_fault)]
     pub faults: Vec<FaultRule>,
-    /// Seed for fault decisions (same seed and request order, same faults).
+    /// Seed for API fault decisions (same seed and request order, same faults).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub fault_seed: u64,
+    /// Make a migration step fail or run slower (repeatable), added to the lab's faults:
+    /// vm=GLOB,step=NAME,fail=MESSAGE or vm=GLOB,step=NAME,slow=FACTOR[,extra=SECONDS],
+    /// optional plan=GLOB, probability=0..1. Example: --step-fault vm=mtv-win*,step=DiskTransfer,fail=disk copy failed
+    #[arg(long = "step-fault", value_name = "RULE", value_parser = parse_step_fault)]
+    pub step_faults: Vec<lab::FaultRule>,
+    /// Seed for step-fault probabilities (overrides the lab file's faults.seed).
+    #[arg(long, value_name = "N")]
+    pub step_fault_seed: Option<u64>,
     /// Namespace the kubeconfig context selects.
     #[arg(long, default_value = "default", value_name = "NS")]
     pub namespace: String,
@@ -56,6 +85,22 @@ pub struct ServeArgs {
 
 fn parse_fault(s: &str) -> Result<FaultRule, String> {
     s.parse()
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let (num, unit) = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map_or((s, "s"), |i| s.split_at(i));
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid duration {s:?} (use e.g. 3s, 500ms, 1m)"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        _ => return Err(format!("invalid duration unit in {s:?} (use ms, s or m)")),
+    };
+    Ok(Duration::from_secs_f64(secs))
 }
 
 impl SimArgs {
@@ -66,7 +111,47 @@ impl SimArgs {
     }
 }
 
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(text.as_bytes())
+}
+
 fn serve(args: ServeArgs) -> ExitCode {
+    let mut lab = match &args.lab {
+        None => None,
+        Some(path) => match Lab::from_path(path) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    if !args.step_faults.is_empty() || args.step_fault_seed.is_some() {
+        let mut l = match lab.take() {
+            Some(l) => l,
+            None => match Lab::default_lab() {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            },
+        };
+        l.faults.rules.extend(args.step_faults.iter().cloned());
+        if let Some(seed) = args.step_fault_seed {
+            l.faults.seed = seed;
+        }
+        lab = Some(l);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -78,35 +163,52 @@ fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let mut builder = Server::builder()
-            .port(args.port)
-            .time_scale(args.time_scale)
-            .namespace(&args.namespace)
-            .faults(Faults { seed: args.fault_seed, rules: args.faults });
-        for dir in &args.crds {
-            builder = builder.crds_dir(dir);
-        }
-        let handle = match builder.start().await {
-            Ok(h) => h,
+        let opts = EmulatorOptions {
+            lab,
+            time_scale: args.time_scale,
+            crds_dirs: args.crds.clone(),
+            api_faults: Faults { seed: args.fault_seed, rules: args.faults.clone() },
+            mtv_namespace: args.mtv_namespace.clone(),
+            port: args.port,
+            inventory_refresh_delay: args.inventory_refresh_delay,
+            namespace: args.namespace.clone(),
+        };
+        let emu = match Emulator::start(opts).await {
+            Ok(e) => e,
             Err(e) => {
                 eprintln!("error: mtvt sim serve: {e}");
                 return ExitCode::FAILURE;
             }
         };
-        println!("mtvt sim: Kubernetes API at {}", handle.url());
+        println!("mtvt sim: Kubernetes API at {} (time x{})", emu.url(), args.time_scale);
+        if let Some(url) = emu.inventory_url() {
+            println!("mtvt sim: Forklift inventory at {url} (Route forklift-inventory in {})", args.mtv_namespace);
+        }
+        for (name, url) in emu.source_endpoints() {
+            println!("mtvt sim: source API {name} at {url}");
+        }
         if let Some(path) = &args.kubeconfig_out {
-            if let Err(e) = handle.write_kubeconfig(path) {
+            if let Err(e) = emu.write_kubeconfig(path) {
                 eprintln!("error: cannot write the kubeconfig to {}: {e}", path.display());
-                handle.shutdown().await;
+                emu.shutdown().await;
                 return ExitCode::FAILURE;
             }
             println!("mtvt sim: kubeconfig written; run: export KUBECONFIG={}", path.display());
         } else {
             println!("mtvt sim: no --kubeconfig-out given; clients need the bearer token, so pass --kubeconfig-out FILE");
         }
+        if let Some(path) = &args.providers_out {
+            let text = serde_json::to_string_pretty(&emu.providers_json()).unwrap_or_default();
+            if let Err(e) = write_private(path, &text) {
+                eprintln!("error: cannot write the providers file to {}: {e}", path.display());
+                emu.shutdown().await;
+                return ExitCode::FAILURE;
+            }
+            println!("mtvt sim: .providers.json written to {}", path.display());
+        }
         wait_for_signal().await;
         println!("mtvt sim: shutting down");
-        handle.shutdown().await;
+        emu.shutdown().await;
         ExitCode::SUCCESS
     })
 }
@@ -124,4 +226,17 @@ async fn wait_for_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("3s").unwrap(), Duration::from_secs(3));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert!(parse_duration("x").is_err());
+    }
 }

@@ -11,6 +11,8 @@
 
 pub mod api;
 pub mod clock;
+pub mod controllers;
+pub mod emulator;
 pub mod inventory;
 pub mod lab;
 pub mod server;

@@ -224,7 +224,11 @@ impl ServerBuilder {
             shutdown: shutdown.clone(),
             server_address: addr.to_string(),
         });
-        let app = api::router(api_ctx, token.clone(), &self.faults, extra);
+        let requests = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let app = counted(
+            api::router(api_ctx, token.clone(), &self.faults, extra),
+            &requests,
+        );
         let mut tasks = vec![spawn_server("api", listener, app, shutdown.clone())];
         let mut listeners = BTreeMap::new();
         for (name, port, secure, make) in self.listeners {
@@ -236,7 +240,7 @@ impl ServerBuilder {
                 .local_addr()
                 .map_err(|source| ServerError::Bind { addr: want, source })?;
             let clock = clock.clone();
-            let router = make(&ctx).layer(axum::middleware::from_fn(
+            let router = counted(make(&ctx), &requests).layer(axum::middleware::from_fn(
                 move |req, next: axum::middleware::Next| {
                     let clock = clock.clone();
                     async move {
@@ -274,8 +278,20 @@ impl ServerBuilder {
             listeners,
             shutdown,
             tasks,
+            requests,
         })
     }
+}
+
+/// Counts every request `router` serves (for [`ServerHandle::request_count`]).
+fn counted(router: Router, counter: &Arc<std::sync::atomic::AtomicU64>) -> Router {
+    let counter = counter.clone();
+    router.layer(axum::middleware::from_fn(
+        move |req, next: axum::middleware::Next| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            next.run(req)
+        },
+    ))
 }
 
 fn spawn_server<L>(

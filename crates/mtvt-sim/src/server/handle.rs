@@ -28,6 +28,7 @@ pub struct ServerHandle {
     pub(super) listeners: BTreeMap<String, (SocketAddr, bool)>,
     pub(super) shutdown: CancellationToken,
     pub(super) tasks: Vec<JoinHandle<()>>,
+    pub(super) requests: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for ServerHandle {
@@ -101,6 +102,11 @@ impl ServerHandle {
         self.listeners
             .get(name)
             .map(|(a, secure)| format!("{}://{a}", if *secure { "https" } else { "http" }))
+    }
+
+    /// HTTP requests served so far by the API server and every extra listener.
+    pub fn request_count(&self) -> u64 {
+        self.requests.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The shutdown signal (cancel it to stop everything).

@@ -1,0 +1,289 @@
+//! NetworkMap and StorageMap controllers (`pkg/controller/map/{network,storage}`): validate
+//! the provider pair, resolve every source reference against the source inventory into
+//! `status.references` (not found = Warn, ambiguous / not set = Critical), check destinations
+//! (multus namespace and NAD, storage class), and set `Ready` iff there is no blocker.
+
+use serde_json::{Value, json};
+
+use super::catalog::{Lookup, SourceView, SrcRef};
+use super::conditions::{CRITICAL, Cnd, Conditions, REQUIRED, WARN};
+use super::runtime::{self, Key, Queue, Watch};
+use super::{Ctx, Started, gvr};
+use crate::store::{Gvr, ListOptions, object};
+
+#[derive(Clone, Copy, PartialEq)]
+enum MapKind {
+    Network,
+    Storage,
+}
+
+impl MapKind {
+    fn gvr(self) -> Gvr {
+        match self {
+            MapKind::Network => gvr::network_maps(),
+            MapKind::Storage => gvr::storage_maps(),
+        }
+    }
+}
+
+pub(super) fn spawn(ctx: &Ctx) -> Vec<Started> {
+    [MapKind::Network, MapKind::Storage]
+        .into_iter()
+        .map(|k| {
+            let c = ctx.clone();
+            let mgvr = k.gvr();
+            let by_provider = Watch::mapped(gvr::providers(), move |store, ev| {
+                let (ns, name) = runtime::key_of(&ev.object);
+                referencing(store, &k.gvr(), "/spec/provider", &ns, &name)
+            });
+            let mut watches = vec![Watch::own(mgvr.clone()), by_provider];
+            if k == MapKind::Network {
+                watches.push(Watch::mapped(gvr::nads(), |store, _| {
+                    super::all_keys(store, &gvr::network_maps())
+                }));
+            } else {
+                watches.push(Watch::mapped(gvr::storage_classes(), |store, _| {
+                    super::all_keys(store, &gvr::storage_maps())
+                }));
+            }
+            let queue = runtime::spawn(
+                if k == MapKind::Network {
+                    "networkmap"
+                } else {
+                    "storagemap"
+                },
+                &ctx.store,
+                &ctx.shutdown,
+                watches,
+                move |q, key| reconcile(&c, k, q, key),
+            );
+            Started { queue, gvr: mgvr }
+        })
+        .collect()
+}
+
+/// Keys of objects of `kind` whose `<ptr>/source` or `<ptr>/destination` names `ns/name`.
+pub(crate) fn referencing(
+    store: &crate::store::Store,
+    kind: &Gvr,
+    ptr: &str,
+    ns: &str,
+    name: &str,
+) -> Vec<Key> {
+    store
+        .list(kind, None, &ListOptions::default())
+        .map(|l| {
+            l.items
+                .iter()
+                .filter(|m| {
+                    ["source", "destination"].iter().any(|side| {
+                        let r = m.pointer(&format!("{ptr}/{side}"));
+                        r.and_then(|r| r.get("name")).and_then(Value::as_str) == Some(name)
+                            && r.and_then(|r| r.get("namespace")).and_then(Value::as_str)
+                                == Some(ns)
+                    })
+                })
+                .map(|m| runtime::key_of(m))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Validates `spec.provider.{source,destination}` as `validation/provider.go` does; returns
+/// the two providers when both exist.
+pub(crate) fn validate_provider_pair(
+    ctx: &Ctx,
+    spec_provider: Option<&Value>,
+    cnd: &mut Conditions,
+) -> (Option<std::sync::Arc<Value>>, Option<std::sync::Arc<Value>>) {
+    let mut get = |side: &str, prefix: &str| {
+        let r = spec_provider.and_then(|p| p.get(side));
+        let ns = r
+            .and_then(|r| r.get("namespace"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let name = r
+            .and_then(|r| r.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let not_valid = format!("{prefix}ProviderNotValid");
+        let msg = format!("The {} provider is not valid.", prefix.to_lowercase());
+        if ns.is_empty() || name.is_empty() {
+            cnd.set(Cnd::new(&not_valid, CRITICAL, "NotSet", &msg));
+            return None;
+        }
+        match ctx.store.get(&gvr::providers(), ns, name) {
+            Err(_) => {
+                cnd.set(Cnd::new(&not_valid, CRITICAL, "NotFound", &msg));
+                None
+            }
+            Ok(p) => {
+                if !super::conditions::has_condition(&p, "Ready") {
+                    cnd.set(Cnd::new(
+                        &format!("{prefix}ProviderNotReady"),
+                        CRITICAL,
+                        "",
+                        &format!(
+                            "The {} provider does not have a Ready condition.",
+                            prefix.to_lowercase()
+                        ),
+                    ));
+                }
+                Some(p)
+            }
+        }
+    };
+    let source = get("source", "Source");
+    let destination = get("destination", "Destination");
+    if let Some(d) = &destination
+        && d.pointer("/spec/type").and_then(Value::as_str) != Some("openshift")
+    {
+        cnd.set(Cnd::new(
+            "DestinationProviderNotValid",
+            CRITICAL,
+            "TypeNotValid",
+            "The destination provider is not valid: type must be `openshift`.",
+        ));
+    }
+    (source, destination)
+}
+
+fn reconcile(ctx: &Ctx, kind: MapKind, _q: &Queue, key: &Key) -> runtime::Outcome {
+    let g = kind.gvr();
+    let map = ctx.store.get(&g, &key.0, &key.1)?;
+    if object::is_deleting(&map) {
+        return Ok(());
+    }
+    let mut cnd = Conditions::stage(map.pointer("/status/conditions"), &ctx.now());
+    let (source, _dest) = validate_provider_pair(ctx, map.pointer("/spec/provider"), &mut cnd);
+    let entries = map
+        .pointer("/spec/map")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut references = Vec::new();
+    let view = source
+        .as_ref()
+        .filter(|s| super::conditions::has_condition(s, "Ready"))
+        .and_then(|s| SourceView::open(ctx, s));
+    let (src_type, dst_type) = match kind {
+        MapKind::Network => ("SourceNetworkNotValid", "DestinationNetworkNotValid"),
+        MapKind::Storage => ("SourceStorageNotValid", "DestinationStorageNotValid"),
+    };
+    let (mut not_found, mut ambiguous, mut not_set) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut dst_ambiguous, mut dst_missing) = (Vec::new(), Vec::new());
+    for (i, e) in entries.iter().enumerate() {
+        let r = SrcRef::from_json(e.get("source").unwrap_or(&Value::Null));
+        if r.not_set() {
+            not_set.push(format!("{i}"));
+        } else if let Some(view) = &view {
+            let res = match kind {
+                MapKind::Network => view.network(&r),
+                MapKind::Storage => view.storage(&r),
+            };
+            match res {
+                Ok((id, name)) => {
+                    let mut rv = json!({"id": id, "name": name});
+                    if r.kind == "pod" {
+                        rv = json!({"type": "pod"});
+                    }
+                    references.push(rv);
+                }
+                Err(Lookup::NotFound) => not_found.push(r.display()),
+                Err(Lookup::Ambiguous) => ambiguous.push(r.display()),
+            }
+        }
+        let d = e.get("destination").cloned().unwrap_or(Value::Null);
+        match kind {
+            MapKind::Network => {
+                if d.get("type").and_then(Value::as_str) == Some("multus") {
+                    let ns = d
+                        .get("namespace")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let name = d.get("name").and_then(Value::as_str).unwrap_or_default();
+                    if ns.is_empty() {
+                        dst_ambiguous.push(name.to_string());
+                    } else if ctx.store.get(&gvr::nads(), ns, name).is_err() {
+                        dst_missing.push(format!("{ns}/{name}"));
+                    }
+                }
+            }
+            MapKind::Storage => {
+                let sc = d
+                    .get("storageClass")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                if !sc.is_empty() && ctx.store.get(&gvr::storage_classes(), "", sc).is_err() {
+                    dst_missing.push(sc.to_string());
+                }
+            }
+        }
+    }
+    let label = if kind == MapKind::Network {
+        "network"
+    } else {
+        "storage"
+    };
+    if !not_set.is_empty() {
+        cnd.set(
+            Cnd::new(
+                src_type,
+                CRITICAL,
+                "NotSet",
+                &format!("Source {label} not specified."),
+            )
+            .items(not_set),
+        );
+    }
+    if !ambiguous.is_empty() {
+        cnd.set(
+            Cnd::new(
+                src_type,
+                CRITICAL,
+                "Ambiguous",
+                &format!("Source {label} has ambiguous ref."),
+            )
+            .items(ambiguous),
+        );
+    } else if !not_found.is_empty() {
+        cnd.set(
+            Cnd::new(
+                src_type,
+                WARN,
+                "NotFound",
+                &format!("Source {label} not found."),
+            )
+            .items(not_found),
+        );
+    }
+    if !dst_ambiguous.is_empty() {
+        cnd.set(
+            Cnd::new(
+                dst_type,
+                CRITICAL,
+                "Ambiguous",
+                "Destination network namespace not specified.",
+            )
+            .items(dst_ambiguous),
+        );
+    }
+    if !dst_missing.is_empty() {
+        let msg = if kind == MapKind::Network {
+            "Destination network not found."
+        } else {
+            "Destination storage class not found."
+        };
+        cnd.set(Cnd::new(dst_type, CRITICAL, "NotFound", msg).items(dst_missing));
+    }
+    if !cnd.has_blocker() {
+        cnd.set(Cnd::new("Ready", REQUIRED, "", "The map is ready."));
+    }
+    let status = json!({"status": {
+        "conditions": cnd.finish(),
+        "references": references,
+        "observedGeneration": object::generation(&map),
+    }});
+    ctx.store.merge_patch_status(&g, &key.0, &key.1, &status)?;
+    Ok(())
+}

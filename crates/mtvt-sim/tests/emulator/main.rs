@@ -1,0 +1,12 @@
+//! Integration tests of the whole emulator (API server + inventory + source APIs +
+//! controllers) through kube-rs and HTTP only: one emulator per test, one test per behaviour
+//! of the Forklift reference §6, plus the end-to-end flows.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+mod providers;

@@ -37,6 +37,9 @@ pub use providers::{CopyOffloadFacts, ProviderFacts};
 use spans::Spans;
 use values::{TypedValue, ValueCtx};
 
+/// Deepest chain of `extends` or nested composite checks (keeps recursion bounded).
+const MAX_CHAIN: usize = 64;
+
 /// Options of a check run.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
@@ -392,6 +395,13 @@ fn flatten(
     let CheckDef::Composite(parts) = &c.body else {
         return Vec::new();
     };
+    if stack.len() >= MAX_CHAIN {
+        sink.push(DiagnosticKind::CheckCycle {
+            span: c.name.span,
+            cycle: format!("more than {MAX_CHAIN} nested composite checks"),
+        });
+        return Vec::new();
+    }
     stack.push(d);
     let mut out: Vec<Arc<CheckIr>> = Vec::new();
     for p in parts {
@@ -442,6 +452,13 @@ fn chain<'p>(
     stack: &mut Vec<(usize, String)>,
 ) -> Vec<(usize, &'p ScenarioDecl)> {
     let mut out = Vec::new();
+    if stack.len() >= MAX_CHAIN {
+        sink.push(DiagnosticKind::ExtendsCycle {
+            span: decl.name.span,
+            cycle: format!("more than {MAX_CHAIN} nested fragments"),
+        });
+        return vec![(module, decl)];
+    }
     stack.push((module, decl.name.node.clone()));
     for ext in &decl.extends {
         match env

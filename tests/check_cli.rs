@@ -28,15 +28,30 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// A fresh directory with the given files.
-fn workdir(name: &str, files: &[(&str, &str)]) -> PathBuf {
+/// A fresh directory with the given files, removed when dropped.
+struct Workdir(PathBuf);
+
+impl std::ops::Deref for Workdir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Workdir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn workdir(name: &str, files: &[(&str, &str)]) -> Workdir {
     let dir = std::env::temp_dir().join(format!("mtvt-check-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for (f, text) in files {
         std::fs::write(dir.join(f), text).unwrap();
     }
-    dir
+    Workdir(dir)
 }
 
 #[test]

@@ -3,6 +3,9 @@
 //! The binary is a thin shell: argument parsing lives in `cli/`, one file per verb.
 
 mod cli;
+mod cluster;
+mod engine;
+mod report;
 
 use std::process::ExitCode;
 

@@ -5,7 +5,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod clean;
+mod cluster_args;
 mod explain;
+mod render;
+mod run;
+mod run_sim;
 mod sim;
 
 /// Declarative end-to-end tests for Migration Toolkit for Virtualization (MTV / Forklift).
@@ -27,6 +32,12 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Run the MTV emulator (`mtvt sim serve`: a local Kubernetes API with MTV's kinds).
     Sim(sim::SimArgs),
+    /// Run scenarios against a cluster with MTV, or against the embedded emulator (--sim).
+    Run(Box<run::RunArgs>),
+    /// Print the manifests a run would create, in order, with a placeholder session.
+    Render(render::RenderArgs),
+    /// Finish an interrupted teardown from a run's journal (resources.json).
+    Clean(clean::CleanArgs),
 }
 
 impl Command {
@@ -35,6 +46,9 @@ impl Command {
             Command::Check(args) => check::run(args),
             Command::Explain(args) => explain::run(args),
             Command::Sim(args) => args.run(),
+            Command::Run(args) => run::run(*args),
+            Command::Render(args) => render::run(args),
+            Command::Clean(args) => clean::run(args),
         }
     }
 }

@@ -1,0 +1,158 @@
+//! `mtvt clean FILE`: finishes the teardown a run could not (crash, second Ctrl-C,
+//! `--skip-teardown`, `--keep`): reads the journal, undoes every entry not yet undone —
+//! newest first, exactly as a run's teardown — deletes source clones through the profile
+//! recorded in the journal, then audits the cluster for anything of the session left.
+//!
+//! Exit codes: 0 nothing left, 2 usage (unreadable journal or providers file), 3 objects
+//! remain or the cluster is unreachable.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::cluster_args::ClusterArgs;
+use crate::cluster::{ConnectError, connect};
+use crate::engine::cleanup::{self, SourceCleaner};
+use crate::engine::journal::{Action, Journal};
+use crate::engine::source::SourceSide;
+use crate::engine::sweep::{self, SourceProbe};
+use crate::report::exit;
+
+/// Arguments of `mtvt clean`.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Exit codes:
+  0  every recorded object is gone and nothing of the session is left
+  2  the journal or the providers file cannot be read
+  3  objects remain (listed), or the cluster or source cannot be reached")]
+pub struct CleanArgs {
+    /// The journal of a run (`<data-collector-path>/resources.json`).
+    pub journal: PathBuf,
+    /// Providers file for deleting source clones (default: the one the run recorded).
+    #[arg(long, value_name = "FILE")]
+    pub providers_file: Option<PathBuf>,
+    /// OpenShift source providers: the namespace holding the source VMs.
+    #[arg(long, value_name = "NS", default_value = "mtv-source-vms")]
+    pub source_namespace: String,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+/// Runs `mtvt clean`.
+pub fn run(args: CleanArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::INFRA);
+        }
+    };
+    runtime.block_on(clean(args))
+}
+
+async fn clean(args: CleanArgs) -> ExitCode {
+    let journal = match Journal::load(&args.journal) {
+        Ok(j) => std::sync::Arc::new(j),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let doc = journal.snapshot();
+    let cluster = match connect(&args.cluster.options(None)).await {
+        Ok(c) => c,
+        Err(ConnectError::Usage(m)) => {
+            eprintln!("error: {m}");
+            return ExitCode::from(exit::USAGE);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::INFRA);
+        }
+    };
+    if cluster.url.trim_end_matches('/') != doc.cluster.trim_end_matches('/') {
+        eprintln!(
+            "warning: the journal was written for {}, the connection is to {}",
+            doc.cluster, cluster.url
+        );
+    }
+    let pending = journal.pending(None, None);
+    let clone_profile = doc.entries.iter().find_map(|e| match &e.action {
+        Action::SourceVm { profile, .. } => Some(profile.clone()),
+        _ => None,
+    });
+    // the source provider, when clones were made
+    let mut source: Option<SourceSide> = None;
+    if let Some(profile_name) = &clone_profile {
+        let file = args
+            .providers_file
+            .clone()
+            .or_else(|| doc.providers_file.as_ref().map(PathBuf::from));
+        let Some(file) = file else {
+            eprintln!(
+                "error: the journal lists source clones but no providers file: pass --providers-file FILE"
+            );
+            return ExitCode::from(exit::USAGE);
+        };
+        let loaded = mtvt_profiles::load(&file).map_err(Box::new).and_then(|f| {
+            f.profile(profile_name, &|k| std::env::var(k).ok())
+                .map_err(Box::new)
+        });
+        let profile = match loaded {
+            Ok(p) => p,
+            Err(e) => {
+                eprint!("{}", mtvt_lang::profile::render_error(&e));
+                return ExitCode::from(exit::USAGE);
+            }
+        };
+        let tls = mtvt_source::TlsOptions {
+            insecure_skip_verify: true,
+            ca_bundle_pem: None,
+        };
+        match SourceSide::connect(
+            &profile,
+            tls,
+            &cluster.client,
+            &args.source_namespace,
+            journal.clone(),
+            &doc.session,
+        )
+        .await
+        {
+            Ok(s) => source = Some(s),
+            Err(e) => eprintln!("warning: {e}; source clones cannot be deleted now"),
+        }
+    }
+    eprintln!(
+        "cleaning session {}: {} recorded item(s) not yet undone",
+        doc.session,
+        pending.len()
+    );
+    let src = source.as_ref().map(|s| s as &dyn SourceCleaner);
+    let log = cleanup::undo(&cluster.client, &journal, pending, src).await;
+    let probe = source.as_ref().map(|s| s as &dyn SourceProbe);
+    let leaks = sweep::sweep(&cluster.client, &journal.snapshot(), None, probe).await;
+    for e in &log.errors {
+        eprintln!("  error: {e}");
+    }
+    for l in &leaks {
+        eprintln!("  leftover: {l}");
+    }
+    if log.errors.is_empty() && leaks.is_empty() {
+        eprintln!(
+            "done: {} item(s) undone, nothing of session {} is left",
+            log.undone, doc.session
+        );
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "{} error(s), {} leftover(s): fix the cause and run `mtvt clean {}` again",
+            log.errors.len(),
+            leaks.len(),
+            args.journal.display()
+        );
+        ExitCode::from(exit::INFRA)
+    }
+}

@@ -1,0 +1,375 @@
+//! `mtvt run`: executes scenarios against a cluster with MTV (or, with `--sim`, against the
+//! embedded emulator through the very same code path), then prints a summary and writes
+//! the reports. The work is in `engine` and `report`; this file maps flags to inputs, fails
+//! fast on missing inputs and picks the exit code.
+//!
+//! Exit codes: 0 all passed or skipped, 1 a scenario failed, 2 static errors or usage,
+//! 3 infrastructure error or teardown leak, 130 interrupted.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use tokio_util::sync::CancellationToken;
+
+use super::cluster_args::ClusterArgs;
+use super::run_sim::SimTarget;
+use crate::cluster::{ConnectError, connect};
+use crate::engine::context::{Keep, Settings};
+use crate::engine::load::{LoadFailure, load_program};
+use crate::engine::runner::{RunInputs, check_previous_journal, run as run_engine};
+use crate::engine::select::{Filters, keep, name_globs};
+use crate::report::{exit, json, junit, progress, summary};
+
+/// Arguments of `mtvt run`.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Exit codes:
+  0    every scenario passed or was skipped, teardown left nothing
+  1    a scenario failed (unexpected outcome, failed assertion, Plan never Ready, migration never done)
+  2    static errors in the scenarios, or a usage error (missing input, bad flag)
+  3    infrastructure error (API, inventory or source unreachable) or objects left after teardown
+  130  interrupted (Ctrl-C); teardown ran unless Ctrl-C was pressed twice
+
+Quick start:  mtvt run --sim scenarios/          (the embedded MTV emulator)
+Real cluster: mtvt run --provider vsphere --storage-class ocs-storagecluster-ceph-rbd scenarios/tier0
+See docs/running.md.")]
+pub struct RunArgs {
+    /// Scenario files or directories (directories are searched for *.mtvt).
+    #[arg(default_value = "scenarios")]
+    pub paths: Vec<PathBuf>,
+
+    /// Start the embedded MTV emulator on 127.0.0.1 and run against it (prints its kubeconfig).
+    #[arg(long, help_heading = "Emulator")]
+    pub sim: bool,
+    /// With --sim: keep the emulator serving after the run until Ctrl-C.
+    #[arg(long, requires = "sim", help_heading = "Emulator")]
+    pub keep_sim: bool,
+    /// With --sim: inject an API fault (repeatable; syntax of `mtvt sim serve --fault`),
+    /// e.g. error=503,rate=0.1 or drop-watch=3.
+    #[arg(
+        long = "sim-fault",
+        value_name = "RULE",
+        requires = "sim",
+        help_heading = "Emulator"
+    )]
+    pub sim_faults: Vec<String>,
+    /// With --sim: seed of the fault decisions.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        requires = "sim",
+        help_heading = "Emulator"
+    )]
+    pub sim_fault_seed: u64,
+    /// With --sim: load CRD schemas from DIR so the emulator validates objects (repeatable).
+    #[arg(
+        long = "sim-crds",
+        value_name = "DIR",
+        requires = "sim",
+        help_heading = "Emulator"
+    )]
+    pub sim_crds: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+    /// Namespace where MTV runs (default: the session's mtv_namespace, openshift-mtv).
+    #[arg(long, value_name = "NS", help_heading = "Cluster")]
+    pub mtv_namespace: Option<String>,
+    /// Destination storage class (overrides session.storage_class; a plan's own class wins).
+    #[arg(long, value_name = "CLASS", help_heading = "Cluster")]
+    pub storage_class: Option<String>,
+    /// Remote cluster API host for `requires remote_cluster` scenarios (overrides the session's).
+    #[arg(long, value_name = "HOST", help_heading = "Cluster")]
+    pub remote_ocp_cluster: Option<String>,
+
+    /// Source provider profile (a key of the providers file); default `vsphere` with --sim.
+    #[arg(long, value_name = "NAME", help_heading = "Source provider")]
+    pub provider: Option<String>,
+    /// Providers file (the pytest suite's .providers.json format); --sim uses the emulator's.
+    #[arg(long, value_name = "FILE", help_heading = "Source provider")]
+    pub providers_file: Option<PathBuf>,
+    /// CA certificate (PEM) of the source provider, instead of fetching the one it presents.
+    #[arg(long, value_name = "FILE", help_heading = "Source provider")]
+    pub source_ca_file: Option<PathBuf>,
+    /// OpenShift source providers: the namespace holding the source VMs.
+    #[arg(
+        long,
+        value_name = "NS",
+        default_value = "mtv-source-vms",
+        help_heading = "Source provider"
+    )]
+    pub source_namespace: String,
+    /// Accept warm migration from oVirt (Forklift feature gate).
+    #[arg(long, help_heading = "Source provider")]
+    pub allow_ovirt_warm: bool,
+
+    /// Only scenarios with this tag (repeatable; any of them).
+    #[arg(long = "tag", value_name = "TAG", help_heading = "Selection")]
+    pub tags: Vec<String>,
+    /// Leave out scenarios with this tag (repeatable).
+    #[arg(long = "skip-tag", value_name = "TAG", help_heading = "Selection")]
+    pub skip_tags: Vec<String>,
+    /// Only scenarios whose name matches this glob (repeatable), e.g. 'copyoffload_*'.
+    #[arg(long = "name", value_name = "GLOB", help_heading = "Selection")]
+    pub names: Vec<String>,
+    /// Scenarios run concurrently, each in its own namespace.
+    #[arg(
+        short = 'j',
+        long = "jobs",
+        value_name = "N",
+        default_value_t = 1,
+        help_heading = "Selection"
+    )]
+    pub jobs: usize,
+    /// Start no new scenario after the first failure.
+    #[arg(long, help_heading = "Selection")]
+    pub fail_fast: bool,
+
+    /// Where the journal (resources.json) and failure diagnostics go.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = ".data-collector",
+        help_heading = "Teardown and diagnostics"
+    )]
+    pub data_collector_path: PathBuf,
+    /// Write no journal file and collect no diagnostics (teardown still runs from memory).
+    #[arg(long, help_heading = "Teardown and diagnostics")]
+    pub skip_data_collector: bool,
+    /// Leave every object in place (same as --keep always); `mtvt clean` removes them later.
+    #[arg(long, help_heading = "Teardown and diagnostics")]
+    pub skip_teardown: bool,
+    /// What to keep after a scenario: never, on-failure (failed scenarios and the session), always.
+    #[arg(long, value_enum, default_value_t = Keep::Never, help_heading = "Teardown and diagnostics")]
+    pub keep: Keep,
+    /// Run `oc adm must-gather` for failed plans (when `oc` is on the PATH).
+    #[arg(long, help_heading = "Teardown and diagnostics")]
+    pub must_gather: bool,
+
+    /// Write a JUnit XML report (suite per file, case per scenario).
+    #[arg(long, value_name = "FILE", help_heading = "Reports")]
+    pub junit: Option<PathBuf>,
+    /// Write a JSON report (per-VM phase timings, checks, failures).
+    #[arg(long, value_name = "FILE", help_heading = "Reports")]
+    pub report_json: Option<PathBuf>,
+}
+
+fn usage(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(exit::USAGE)
+}
+
+/// Runs `mtvt run`.
+pub fn run(args: RunArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::INFRA);
+        }
+    };
+    runtime.block_on(run_async(args))
+}
+
+async fn run_async(args: RunArgs) -> ExitCode {
+    if args.jobs == 0 {
+        return usage("-j/--jobs must be at least 1");
+    }
+    // the emulator, when asked for
+    let sim = if args.sim {
+        match SimTarget::start(&args).await {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("error: cannot start the emulator: {e}");
+                return ExitCode::from(exit::INFRA);
+            }
+        }
+    } else {
+        None
+    };
+    let code = run_target(&args, sim.as_ref()).await;
+    if let Some(s) = sim {
+        s.finish(args.keep_sim).await;
+    }
+    code
+}
+
+async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
+    let providers_file = match (&args.providers_file, sim) {
+        (Some(f), _) => f.clone(),
+        (None, Some(s)) => s.providers_file.clone(),
+        (None, None) => PathBuf::from(".providers.json"),
+    };
+    let provider = match (&args.provider, sim) {
+        (Some(p), _) => p.clone(),
+        (None, Some(_)) => "vsphere".to_string(),
+        (None, None) => {
+            return usage(
+                "no source provider: pass --provider NAME (a profile of the providers file), or use --sim",
+            );
+        }
+    };
+    let file = match mtvt_profiles::load(&providers_file) {
+        Ok(f) => f,
+        Err(e) => {
+            eprint!("{}", mtvt_lang::profile::render_error(&e));
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    let profile = match file.profile(&provider, &env) {
+        Ok(p) => p,
+        Err(e) => {
+            eprint!("{}", mtvt_lang::profile::render_error(&e));
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let facts = mtvt_lang::profile::facts(&profile);
+    let mut result = match load_program(&args.paths, Some(facts), args.allow_ovirt_warm) {
+        Ok(r) => r,
+        Err(LoadFailure::Io(e)) => return usage(e),
+        Err(LoadFailure::Static(n)) => {
+            eprintln!("error: {n} static error(s) in the scenarios (see above); nothing was run");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let globs = match name_globs(&args.names) {
+        Ok(g) => g,
+        Err(e) => return usage(e),
+    };
+    let filters = Filters {
+        tags: args.tags.clone(),
+        skip_tags: args.skip_tags.clone(),
+    };
+    result
+        .program
+        .scenarios
+        .retain(|s| keep(s, &filters, globs.as_ref()));
+    if result.program.scenarios.is_empty() {
+        return usage("no scenario selected (check the paths, --tag, --skip-tag and --name)");
+    }
+    let storage_class = args
+        .storage_class
+        .clone()
+        .or_else(|| sim.map(|s| s.storage_class.clone()));
+    if storage_class.is_none()
+        && result.program.session.storage_class.is_none()
+        && result
+            .program
+            .scenarios
+            .iter()
+            .any(|s| s.plans.iter().any(|p| p.storage_class.is_none()))
+    {
+        return usage(
+            "no destination storage class: pass --storage-class CLASS (or set session { storage_class \"…\" })",
+        );
+    }
+    let source_ca_pem = match &args.source_ca_file {
+        Some(f) => match std::fs::read_to_string(f) {
+            Ok(t) => Some(t),
+            Err(e) => return usage(format!("cannot read --source-ca-file {}: {e}", f.display())),
+        },
+        None => None,
+    };
+    // the cluster
+    let connect_opts = args.cluster.options(sim.map(|s| s.kubeconfig.clone()));
+    let cluster = match connect(&connect_opts).await {
+        Ok(c) => c,
+        Err(ConnectError::Usage(m)) => return usage(m),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::INFRA);
+        }
+    };
+    let journal_path =
+        (!args.skip_data_collector).then(|| args.data_collector_path.join("resources.json"));
+    if let Some(p) = &journal_path
+        && let Err(e) = check_previous_journal(p)
+    {
+        return usage(e);
+    }
+    let keep_policy = if args.skip_teardown {
+        Keep::Always
+    } else {
+        args.keep
+    };
+    let settings = Settings {
+        storage_class,
+        data_collector: (!args.skip_data_collector).then(|| args.data_collector_path.clone()),
+        keep: keep_policy,
+        must_gather: args.must_gather,
+    };
+    let (progress, printer) = progress::spawn(std::io::stderr().is_terminal());
+    let cancel = CancellationToken::new();
+    let signals = tokio::spawn(watch_signals(cancel.clone(), progress.clone()));
+    let inputs = RunInputs {
+        program: result.program,
+        sources: result.sources,
+        profile,
+        providers_file: Some(providers_file),
+        cluster,
+        settings,
+        jobs: args.jobs,
+        fail_fast: args.fail_fast,
+        mtv_namespace: args.mtv_namespace.clone(),
+        remote_ocp_cluster: args.remote_ocp_cluster.clone(),
+        source_namespace: args.source_namespace.clone(),
+        source_ca_pem,
+        journal_path,
+    };
+    let report = run_engine(inputs, progress.clone(), cancel).await;
+    signals.abort();
+    drop(progress);
+    let _ = printer.await;
+    eprint!("{}", summary::render(&report));
+    if let Some(path) = &args.junit
+        && let Err(e) = junit::write(&report, path)
+    {
+        eprintln!("error: --junit: {e}");
+    }
+    if let Some(path) = &args.report_json
+        && let Err(e) = json::write(&report, path)
+    {
+        eprintln!("error: --report-json: {e}");
+    }
+    if let Some(s) = sim {
+        s.report(&report);
+    }
+    ExitCode::from(exit::exit_code(&report))
+}
+
+/// First Ctrl-C (or SIGTERM): cancel and let teardown run. Second: exit 130 at once (the
+/// journal lets `mtvt clean` finish).
+async fn watch_signals(cancel: CancellationToken, progress: progress::Progress) {
+    wait_signal().await;
+    progress.send(progress::Event::Note(
+        "interrupted: stopping and tearing down (Ctrl-C again to exit now; then run `mtvt clean`)"
+            .into(),
+    ));
+    cancel.cancel();
+    wait_signal().await;
+    eprintln!(
+        "interrupted twice: exiting without teardown; run `mtvt clean <data-collector>/resources.json`"
+    );
+    std::process::exit(i32::from(exit::INTERRUPTED));
+}
+
+async fn wait_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

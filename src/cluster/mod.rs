@@ -1,0 +1,13 @@
+//! The cluster side of `mtvt run`: client construction (kubeconfig / context / URL + token /
+//! OpenShift login), the API kind table, the server's clock and the installed MTV version.
+//! Nothing here knows scenarios, or whether the API server is emulated.
+
+pub mod connect;
+pub mod kinds;
+pub mod mtv_version;
+pub mod oauth;
+pub mod server_time;
+
+pub use connect::{Cluster, ConnectError, ConnectOptions, connect};
+pub use mtv_version::{MtvVersion, mtv_version};
+pub use server_time::server_time;

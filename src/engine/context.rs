@@ -1,0 +1,76 @@
+//! The session-wide state every scenario of a run shares: the cluster connection, the
+//! journal and its applier, the session's plan context (providers), the connected source
+//! and inventory, the run settings, the progress handle, the cancellation token and the
+//! scenario sources (for rendering failures).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use mtvt_lang::ir::SessionIr;
+use mtvt_lang::source::SourceMap;
+use tokio_util::sync::CancellationToken;
+
+use super::apply::Applier;
+use super::inventory::InventorySide;
+use super::journal::Journal;
+use super::plan::SessionCtx;
+use super::source::SourceSide;
+use crate::cluster::Cluster;
+use crate::report::progress::Progress;
+
+/// What happens to a scenario's objects when it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Keep {
+    /// Delete everything (default).
+    Never,
+    /// Keep the objects of failed scenarios (and the session's) for inspection.
+    OnFailure,
+    /// Keep everything (same as --skip-teardown).
+    Always,
+}
+
+/// Run settings that shape every scenario.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `--storage-class`.
+    pub storage_class: Option<String>,
+    /// Where diagnostics go (none with `--skip-data-collector`).
+    pub data_collector: Option<PathBuf>,
+    /// Teardown policy.
+    pub keep: Keep,
+    /// Run `oc adm must-gather` for failed plans.
+    pub must_gather: bool,
+}
+
+/// Everything a scenario run needs.
+pub struct Engine {
+    /// The cluster.
+    pub cluster: Cluster,
+    /// The ledger.
+    pub journal: Arc<Journal>,
+    /// Journalled writes.
+    pub applier: Applier,
+    /// Session providers and names.
+    pub session: SessionCtx,
+    /// Session settings of the scenarios.
+    pub session_ir: SessionIr,
+    /// The connected source provider.
+    pub source: Arc<SourceSide>,
+    /// The source provider's inventory.
+    pub inventory: InventorySide,
+    /// Run settings.
+    pub settings: Settings,
+    /// Live progress.
+    pub progress: Progress,
+    /// Ctrl-C.
+    pub cancel: CancellationToken,
+    /// Scenario sources (failure rendering).
+    pub sources: Arc<SourceMap>,
+}
+
+impl Engine {
+    /// `${env.NAME}` lookup of a run.
+    pub fn env(name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+}

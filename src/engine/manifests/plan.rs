@@ -1,0 +1,126 @@
+//! Plan manifests: providers, maps, target namespace, VMs (inventory ids, hooks) and every
+//! plan feature of the scenario, already resolved (session values substituted, defaults of
+//! the run applied). Unset features are left out so Forklift's defaults apply.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::{Owner, object, reference, set};
+use crate::cluster::kinds;
+
+/// One VM of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanVm {
+    /// Inventory id.
+    pub id: String,
+    /// Source name.
+    pub name: String,
+    /// Source namespace (OpenShift sources).
+    pub namespace: Option<String>,
+}
+
+/// Everything a Plan manifest is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanManifest<'a> {
+    /// Plan name.
+    pub name: &'a str,
+    /// Plan namespace (the scenario's).
+    pub namespace: &'a str,
+    /// Namespace of the providers.
+    pub providers_namespace: &'a str,
+    /// Source Provider.
+    pub source_provider: &'a str,
+    /// Destination Provider.
+    pub destination_provider: &'a str,
+    /// StorageMap (in `namespace`).
+    pub storage_map: &'a str,
+    /// NetworkMap (in `namespace`).
+    pub network_map: &'a str,
+    /// Where the VMs go.
+    pub target_namespace: &'a str,
+    /// VMs.
+    pub vms: Vec<PlanVm>,
+    /// `(step, hook name)` of every hook (in `namespace`), attached to each VM.
+    pub hooks: Vec<(&'static str, String)>,
+    /// `spec.warm`.
+    pub warm: bool,
+    /// `spec.targetPowerState`.
+    pub target_power_state: Option<&'a str>,
+    /// `spec.preserveStaticIPs`.
+    pub preserve_static_ips: Option<bool>,
+    /// `spec.pvcNameTemplate`.
+    pub pvc_name_template: Option<&'a str>,
+    /// `spec.pvcNameTemplateUseGenerateName`.
+    pub pvc_name_template_use_generate_name: Option<bool>,
+    /// `spec.targetNodeSelector`.
+    pub target_node_selector: &'a BTreeMap<String, String>,
+    /// `spec.targetLabels`.
+    pub target_labels: &'a BTreeMap<String, String>,
+    /// `spec.targetAffinity`.
+    pub target_affinity: Option<&'a Value>,
+}
+
+/// The Plan CR.
+pub fn plan(owner: &Owner, p: &PlanManifest<'_>) -> Value {
+    let mut o = object(kinds::PLAN, p.name, Some(p.namespace), owner);
+    let hooks: Vec<Value> = p
+        .hooks
+        .iter()
+        .map(|(step, name)| json!({"hook": reference(name, p.namespace), "step": step}))
+        .collect();
+    let vms: Vec<Value> = p
+        .vms
+        .iter()
+        .map(|vm| {
+            let mut v = json!({"id": vm.id, "name": vm.name});
+            if let Some(ns) = &vm.namespace {
+                set(&mut v, "namespace", json!(ns));
+            }
+            if !hooks.is_empty() {
+                set(&mut v, "hooks", json!(hooks));
+            }
+            v
+        })
+        .collect();
+    let mut spec = json!({
+        "provider": {
+            "source": reference(p.source_provider, p.providers_namespace),
+            "destination": reference(p.destination_provider, p.providers_namespace),
+        },
+        "map": {
+            "network": reference(p.network_map, p.namespace),
+            "storage": reference(p.storage_map, p.namespace),
+        },
+        "targetNamespace": p.target_namespace,
+        "warm": p.warm,
+        "vms": vms,
+    });
+    if let Some(t) = p.target_power_state {
+        set(&mut spec, "targetPowerState", json!(t));
+    }
+    if let Some(b) = p.preserve_static_ips {
+        set(&mut spec, "preserveStaticIPs", json!(b));
+    }
+    if let Some(t) = p.pvc_name_template {
+        set(&mut spec, "pvcNameTemplate", json!(t));
+    }
+    if let Some(b) = p.pvc_name_template_use_generate_name {
+        set(&mut spec, "pvcNameTemplateUseGenerateName", json!(b));
+    }
+    if !p.target_node_selector.is_empty() {
+        set(
+            &mut spec,
+            "targetNodeSelector",
+            json!(p.target_node_selector),
+        );
+    }
+    if !p.target_labels.is_empty() {
+        set(&mut spec, "targetLabels", json!(p.target_labels));
+    }
+    if let Some(a) = p.target_affinity {
+        set(&mut spec, "targetAffinity", a.clone());
+    }
+    set(&mut o, "spec", spec);
+    o
+}

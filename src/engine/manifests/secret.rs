@@ -1,0 +1,153 @@
+//! Secret manifests: the source provider's credentials (keys per provider type, as the
+//! pytest suite writes them), the remote destination's token, and the copy-offload storage
+//! Secret. Values are passed in already exposed and go into `stringData` only; callers
+//! must never log these manifests (`render` redacts them).
+
+use std::collections::BTreeMap;
+
+use mtvt_profiles::{Profile, ProviderType};
+use serde_json::{Value, json};
+
+use super::{Owner, object, set};
+use crate::cluster::kinds;
+
+/// What the source Secret is made of.
+#[derive(Clone)]
+pub struct SourceSecretInput<'a> {
+    /// The provider profile.
+    pub profile: &'a Profile,
+    /// The provider URL (absolute `api_url`; the cluster URL for OpenShift).
+    pub url: &'a str,
+    /// Skip TLS verification (`insecureSkipVerify`).
+    pub insecure: bool,
+    /// CA certificate(s) of the source endpoint (PEM), stored as `cacert`.
+    pub ca_pem: Option<&'a str>,
+    /// OpenShift sources: the cluster bearer token.
+    pub cluster_token: Option<&'a str>,
+}
+
+/// The source provider Secret.
+pub fn source_secret(
+    name: &str,
+    namespace: &str,
+    owner: &Owner,
+    input: &SourceSecretInput<'_>,
+) -> Value {
+    let p = input.profile;
+    let mut data: BTreeMap<&str, String> = BTreeMap::new();
+    let insecure = if input.insecure { "true" } else { "false" };
+    match p.provider_type {
+        ProviderType::Vsphere | ProviderType::Ovirt => {
+            data.insert("url", input.url.to_string());
+            data.insert("user", p.username.clone());
+            data.insert("password", p.password.expose().to_string());
+            data.insert("insecureSkipVerify", insecure.into());
+        }
+        ProviderType::Openstack => {
+            data.insert("url", input.url.to_string());
+            data.insert("username", p.username.clone());
+            data.insert("password", p.password.expose().to_string());
+            data.insert("regionName", p.region_name.clone().unwrap_or_default());
+            data.insert("projectName", p.project_name.clone().unwrap_or_default());
+            data.insert("domainName", p.user_domain_name.clone().unwrap_or_default());
+            data.insert("insecureSkipVerify", insecure.into());
+        }
+        ProviderType::Openshift => {
+            data.insert("token", input.cluster_token.unwrap_or_default().to_string());
+            data.insert("insecureSkipVerify", "true".into());
+        }
+        ProviderType::Ova => {
+            data.insert("url", input.url.to_string());
+        }
+    }
+    if let Some(ca) = input.ca_pem
+        && !matches!(p.provider_type, ProviderType::Openshift | ProviderType::Ova)
+    {
+        data.insert("cacert", ca.to_string());
+    }
+    let mut o = object(kinds::SECRET, name, Some(namespace), owner);
+    set(&mut o, "type", json!("Opaque"));
+    set(&mut o, "stringData", json!(data));
+    o
+}
+
+/// The token Secret of a remote OpenShift destination.
+pub fn remote_token_secret(name: &str, namespace: &str, owner: &Owner, token: &str) -> Value {
+    let mut o = object(kinds::SECRET, name, Some(namespace), owner);
+    set(&mut o, "type", json!("Opaque"));
+    set(
+        &mut o,
+        "stringData",
+        json!({"token": token, "insecureSkipVerify": "true"}),
+    );
+    o
+}
+
+/// The copy-offload storage Secret (the populator's `STORAGE_*` and vendor keys).
+pub fn offload_secret(name: &str, namespace: &str, owner: &Owner, string_data: Value) -> Value {
+    let mut o = object(kinds::SECRET, name, Some(namespace), owner);
+    set(&mut o, "type", json!("Opaque"));
+    set(&mut o, "stringData", string_data);
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(json: &str) -> Profile {
+        let f = mtvt_profiles::ProvidersFile::parse("p.json", json).unwrap();
+        f.profile("p", &|_| None).unwrap()
+    }
+
+    fn owner() -> Owner {
+        Owner {
+            session: "s".into(),
+            scenario: None,
+        }
+    }
+
+    #[test]
+    fn keys_per_type() {
+        let v = profile(
+            r#"{"p": {"type": "vsphere", "fqdn": "vc", "api_url": "https://vc/sdk", "username": "u", "password": "pw"}}"#,
+        );
+        let s = source_secret(
+            "sec",
+            "ns",
+            &owner(),
+            &SourceSecretInput {
+                profile: &v,
+                url: "https://vc/sdk",
+                insecure: false,
+                ca_pem: Some("PEM"),
+                cluster_token: None,
+            },
+        );
+        assert_eq!(
+            s["stringData"],
+            json!({"url": "https://vc/sdk", "user": "u", "password": "pw", "insecureSkipVerify": "false", "cacert": "PEM"})
+        );
+        let o = profile(
+            r#"{"p": {"type": "openstack", "fqdn": "ks", "api_url": "https://ks:5000/v3", "username": "admin", "password": "pw",
+            "project_name": "qe", "user_domain_name": "Default", "region_name": "regionOne", "user_domain_id": "default", "project_domain_id": "default"}}"#,
+        );
+        let s = source_secret(
+            "sec",
+            "ns",
+            &owner(),
+            &SourceSecretInput {
+                profile: &o,
+                url: "https://ks:5000/v3",
+                insecure: true,
+                ca_pem: None,
+                cluster_token: None,
+            },
+        );
+        assert_eq!(s["stringData"]["projectName"], "qe");
+        assert_eq!(s["stringData"]["domainName"], "Default");
+        assert_eq!(s["stringData"]["insecureSkipVerify"], "true");
+        let t = remote_token_secret("t", "ns", &owner(), "tok");
+        assert_eq!(t["stringData"]["token"], "tok");
+    }
+}

@@ -1,0 +1,30 @@
+//! The engine of `mtvt run`: checked IR → planned steps with manifests (pure, also used by
+//! `mtvt render`) → execution against a cluster through kube-rs, the Forklift inventory and
+//! source adapters → observation of the migrated VMs → assertions → teardown from the
+//! journal. It never knows whether the cluster is emulated.
+
+pub mod apply;
+pub mod assert;
+pub mod ca_fetch;
+pub mod cleanup;
+pub mod context;
+pub mod diagnostics;
+pub mod error;
+pub mod execute;
+pub mod inventory;
+pub mod journal;
+pub mod load;
+pub mod manifests;
+pub mod names;
+pub mod observe;
+pub mod plan;
+pub mod preview;
+pub mod render;
+pub mod resolve;
+pub mod retry;
+pub mod runner;
+pub mod scenario;
+pub mod select;
+pub mod source;
+pub mod sweep;
+pub mod wait;

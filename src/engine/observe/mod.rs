@@ -1,0 +1,14 @@
+//! Filling the models assertions read (`mtvt_lang::models`) from real data: `source` from
+//! the source adapter (or the inventory for OVA) before and after migration, `dest` from
+//! the VirtualMachine, its VMI, PVCs and Node, `migration` from the Plan's VM status,
+//! `plan` from the resolved plan and its NetworkMap, `vm` from the scenario.
+//!
+//! Conversions are pure functions over JSON and facts, except [`dest::observe_dest`], which
+//! reads the destination objects (starting a stopped VM to read its VMI, as the pytest suite
+//! does, and stopping it again).
+
+pub mod dest;
+pub mod migration;
+pub mod plan;
+pub mod source;
+pub mod vm;

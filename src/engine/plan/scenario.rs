@@ -1,0 +1,300 @@
+//! A scenario's steps, in two halves: [`prepare_steps`] (namespaces, source VM preparation,
+//! inventory waits) and, once the inventory has answered, [`migrate_steps`] per plan (NADs,
+//! copy-offload Secret, maps, hooks, node labels, Plan, Ready wait, precopy interval,
+//! Migration, completion wait).
+
+use std::collections::BTreeSet;
+
+use mtvt_lang::ir::{ScenarioIr, VmIr};
+use mtvt_lang::schema::enums::HookStep;
+use mtvt_source::copy_offload;
+use mtvt_source::inventory::mappings::{network_map_entries, storage_map_entries};
+
+use super::super::journal::Scope;
+use super::super::manifests::{
+    self, Owner, PlanManifest, ProviderPair, hook, nad, network_map, offload_secret, storage_map,
+};
+use super::super::resolve::ResolvedPlan;
+use super::answers::source_name;
+use super::{PLAN_READY_TIMEOUT, PlanAnswers, SessionCtx, Step};
+use crate::cluster::kinds;
+
+/// One scenario, resolved.
+#[derive(Debug, Clone)]
+pub struct ScenarioCtx<'a> {
+    /// The checked scenario.
+    pub ir: &'a ScenarioIr,
+    /// The session.
+    pub session: &'a SessionCtx,
+    /// Its namespace.
+    pub namespace: String,
+    /// Labels of its objects.
+    pub owner: Owner,
+    /// Its plans.
+    pub plans: Vec<ResolvedPlan>,
+    /// Warm precopy interval in minutes (`session.snapshots_interval`).
+    pub precopy_minutes: i64,
+}
+
+impl<'a> ScenarioCtx<'a> {
+    /// Resolves scenario `ir` for the session: its namespace, labels and plans.
+    pub fn new(
+        ir: &'a ScenarioIr,
+        session: &'a SessionCtx,
+        session_ir: &mtvt_lang::ir::SessionIr,
+        cli_storage_class: Option<&str>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, String> {
+        let namespace = super::super::names::scenario_namespace(&session.names.session, &ir.name);
+        let inputs = super::super::resolve::ResolveInputs {
+            session: &session.names.session,
+            scenario: &ir.name,
+            namespace: &namespace,
+            session_ir,
+            cli_storage_class,
+            env,
+        };
+        let plans = ir
+            .plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| super::super::resolve::resolve_plan(i, p, &inputs))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ScenarioCtx {
+            ir,
+            session,
+            owner: Owner {
+                session: session.names.session.clone(),
+                scenario: Some(ir.name.clone()),
+            },
+            namespace,
+            plans,
+            precopy_minutes: session_ir.snapshots_interval,
+        })
+    }
+}
+
+fn describe_vm(vm: &VmIr, plan: &ResolvedPlan, provider_type: &str) -> String {
+    let base = source_name(vm, provider_type);
+    let mut parts = Vec::new();
+    if vm.clone && provider_type != "ova" {
+        let mut c = format!("clone {provider_type} VM {base}");
+        if let Some(t) = vm.disk_type {
+            c.push_str(&format!(" ({t} disks)"));
+        }
+        if let Some(ds) = &vm.target_datastore {
+            c.push_str(&format!(" onto datastore {}", datastore_text(ds)));
+        }
+        if plan.ir.warm {
+            c.push_str(" with changed block tracking");
+        }
+        parts.push(c);
+    } else {
+        parts.push(format!("use {provider_type} VM {base} as is"));
+    }
+    for d in &vm.added_disks {
+        let mut s = match (&d.rdm, d.size) {
+            (Some(r), _) => format!("add an RDM disk ({r})"),
+            (None, Some(q)) => format!("add a {q} {} disk", d.provisioning),
+            (None, None) => "add a disk".to_string(),
+        };
+        if let Some(ds) = &d.datastore {
+            s.push_str(&format!(" on {}", datastore_text(ds)));
+        }
+        if let Some(p) = &d.path {
+            s.push_str(&format!(" under {p}/"));
+        }
+        parts.push(s);
+    }
+    if vm.snapshots > 0 {
+        parts.push(format!("create {} snapshot(s)", vm.snapshots));
+    }
+    match vm.source_power {
+        Some(p) => parts.push(format!("power {p}")),
+        None => parts.push("leave the power state".to_string()),
+    }
+    parts.push("read its facts".to_string());
+    parts.join("; ")
+}
+
+fn datastore_text(ds: &mtvt_lang::ir::DatastoreRef) -> String {
+    match ds {
+        mtvt_lang::ir::DatastoreRef::Symbol(s) => format!("the profile's {s} datastore"),
+        mtvt_lang::ir::DatastoreRef::Id(id) => id.clone(),
+    }
+}
+
+/// Namespaces and source preparation.
+pub fn prepare_steps(ctx: &ScenarioCtx<'_>) -> Vec<Step> {
+    let mut steps = vec![Step::Create {
+        scope: Scope::Scenario,
+        manifest: manifests::namespace(&ctx.namespace, &ctx.owner),
+    }];
+    let mut ensured = BTreeSet::new();
+    for p in &ctx.plans {
+        for ns in [&p.target_namespace, &p.multus_namespace] {
+            if *ns != ctx.namespace && ns != "default" && ensured.insert(ns.clone()) {
+                let session_owner = Owner {
+                    session: ctx.owner.session.clone(),
+                    scenario: None,
+                };
+                steps.push(Step::EnsureNamespace {
+                    manifest: manifests::namespace(ns, &session_owner),
+                });
+            }
+        }
+    }
+    let provider_type = ctx.session.provider_type();
+    for p in &ctx.plans {
+        for (i, vm) in p.ir.vms.iter().enumerate() {
+            steps.push(Step::PrepareVm {
+                plan: p.index,
+                vm: i,
+                summary: describe_vm(vm, p, provider_type),
+            });
+        }
+    }
+    for p in &ctx.plans {
+        for i in 0..p.ir.vms.len() {
+            steps.push(Step::WaitInventory {
+                plan: p.index,
+                vm: i,
+            });
+        }
+    }
+    steps
+}
+
+/// The steps of plan `plan` once the inventory has answered.
+pub fn migrate_steps(
+    ctx: &ScenarioCtx<'_>,
+    plan: &ResolvedPlan,
+    answers: &PlanAnswers,
+) -> Vec<Step> {
+    let s = ctx.session;
+    let n = &plan.names;
+    let ns = ctx.namespace.as_str();
+    let owner = &ctx.owner;
+    let create = |manifest| Step::Create {
+        scope: Scope::Scenario,
+        manifest,
+    };
+    let mut steps = Vec::new();
+    let destination = if plan.remote() {
+        &s.names.remote_destination
+    } else {
+        &s.names.local_destination
+    };
+    let pair = ProviderPair {
+        source: &s.names.source_provider,
+        destination,
+        namespace: &s.names.namespace,
+    };
+    // NADs for every network after the first (the first goes to the pod network)
+    for i in 1..answers.network_sources.len() {
+        steps.push(create(nad(
+            &format!("{}-{i}", n.nad_base),
+            &plan.multus_namespace,
+            owner,
+        )));
+    }
+    let storage_entries = match (&s.profile.copyoffload, plan.ir.copy_offload) {
+        (Some(co), true) => {
+            let data = copy_offload::storage_secret_data(co);
+            steps.push(create(offload_secret(
+                &n.offload_secret,
+                ns,
+                owner,
+                data.string_data(),
+            )));
+            copy_offload::map_entries(
+                &copy_offload::offload_datastores(co, &answers.datastore_ids),
+                &plan.storage_class,
+                &n.offload_secret,
+                co.storage_vendor_product,
+            )
+        }
+        _ => storage_map_entries(&answers.storage_sources, &plan.storage_class),
+    };
+    steps.push(create(storage_map(
+        &n.storage_map,
+        ns,
+        owner,
+        pair,
+        storage_entries,
+    )));
+    let network_entries = network_map_entries(
+        &answers.network_sources,
+        &n.nad_base,
+        &plan.multus_namespace,
+        false,
+    );
+    steps.push(create(network_map(
+        &n.network_map,
+        ns,
+        owner,
+        pair,
+        network_entries,
+    )));
+    let mut hooks = Vec::new();
+    for h in &plan.ir.hooks {
+        let name = match h.step {
+            HookStep::Pre => &n.pre_hook,
+            HookStep::Post => &n.post_hook,
+        };
+        steps.push(create(hook(name, ns, owner, h)));
+        hooks.push((h.step.forklift_name(), name.clone()));
+    }
+    for (key, value) in &plan.node_selector {
+        steps.push(Step::LabelNode {
+            key: key.clone(),
+            value: value.clone(),
+        });
+    }
+    let plan_manifest = manifests::plan(
+        owner,
+        &PlanManifest {
+            name: &n.plan,
+            namespace: ns,
+            providers_namespace: &s.names.namespace,
+            source_provider: &s.names.source_provider,
+            destination_provider: destination,
+            storage_map: &n.storage_map,
+            network_map: &n.network_map,
+            target_namespace: &plan.target_namespace,
+            vms: answers.vms.clone(),
+            hooks,
+            warm: plan.ir.warm,
+            target_power_state: plan.target_power_state,
+            preserve_static_ips: plan.ir.preserve_static_ips,
+            pvc_name_template: plan.pvc_name_template.as_deref(),
+            pvc_name_template_use_generate_name: plan.pvc_name_template_use_generate_name,
+            target_node_selector: &plan.node_selector,
+            target_labels: &plan.target_labels,
+            target_affinity: plan.ir.target_affinity.as_ref(),
+        },
+    );
+    steps.push(create(plan_manifest));
+    steps.push(Step::WaitCondition {
+        kind: kinds::PLAN,
+        namespace: ns.to_string(),
+        name: n.plan.clone(),
+        condition: "Ready",
+        timeout: PLAN_READY_TIMEOUT,
+    });
+    if plan.ir.warm {
+        steps.push(Step::SetPrecopyInterval {
+            minutes: ctx.precopy_minutes,
+        });
+    }
+    steps.push(Step::StartMigration {
+        manifest: manifests::migration(&n.migration, ns, owner, &n.plan, None),
+        cutover_after: plan.cutover_after.map(|d| d.to_std()),
+    });
+    steps.push(Step::WaitMigration {
+        plan: n.plan.clone(),
+        namespace: ns.to_string(),
+        timeout: plan.ir.timeout.to_std(),
+    });
+    steps
+}

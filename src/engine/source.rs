@@ -1,0 +1,380 @@
+//! The source side of a run: one connected adapter for the profile's provider (vSphere,
+//! oVirt, OpenStack, OpenShift or OVA, over its real protocol) and the preparation of each
+//! scenario VM — clone with the session suffix (journalled first), add disks, snapshots,
+//! CBT for warm plans, power on/off, guest info — then its facts. Also deletes and probes
+//! clones for teardown and the leak audit.
+//!
+//! It does not talk to the Forklift inventory (that is `inventory`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use mtvt_lang::ir::{DatastoreRef, VmIr};
+use mtvt_lang::schema::enums::{PowerState, ProviderKind as LangKind};
+use mtvt_profiles::Profile;
+use mtvt_source::naming::{clone_vm_name, snapshot_name};
+use mtvt_source::{
+    AddDisk, Backoff, CloneRequest, DiskMode, DiskProvisioning, ProviderKind, SourceAdapter,
+    SourceEndpoint, SourceVmFacts, TlsOptions, VmRef, WaitOptions, copy_offload,
+};
+
+use super::cleanup::SourceCleaner;
+use super::error::EngineError;
+use super::journal::{Action, Journal, Scope, State};
+use super::plan::answers_source_name;
+use super::resolve::ResolvedPlan;
+use super::sweep::SourceProbe;
+
+/// How long to wait for guest tools to report after powering on (the pytest suite's 120 s).
+pub const GUEST_INFO_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Backoff of source-side polls (tasks, power changes, guest info).
+pub fn source_wait() -> WaitOptions {
+    WaitOptions {
+        backoff: Backoff {
+            initial: Duration::from_millis(50),
+            max: Duration::from_secs(5),
+            factor: 2.0,
+        },
+        op_timeout: Duration::from_secs(600),
+    }
+}
+
+/// A connected source provider.
+pub struct SourceSide {
+    /// The profile.
+    pub profile: Profile,
+    /// Provider type.
+    pub kind: ProviderKind,
+    adapter: Arc<SourceAdapter>,
+    journal: Arc<Journal>,
+    session: String,
+}
+
+impl std::fmt::Debug for SourceSide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceSide")
+            .field("profile", &self.profile.name)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A VM ready for migration.
+#[derive(Debug, Clone)]
+pub struct PreparedVm {
+    /// Its name on the source (the clone's name when cloned).
+    pub name: String,
+    /// Its handle (none for OVA, which has no API).
+    pub vm: Option<VmRef>,
+    /// Facts read after preparation (none for OVA: taken from the inventory).
+    pub facts: Option<SourceVmFacts>,
+}
+
+fn source_error(action: String, e: mtvt_source::SourceError) -> EngineError {
+    EngineError::Source {
+        action,
+        message: e.to_string(),
+    }
+}
+
+impl SourceSide {
+    /// Connects to the profile's provider. OpenShift sources use `kube` and look for VMs in
+    /// `openshift_namespace`.
+    pub async fn connect(
+        profile: &Profile,
+        tls: TlsOptions,
+        kube: &kube::Client,
+        openshift_namespace: &str,
+        journal: Arc<Journal>,
+        session: &str,
+    ) -> Result<Self, EngineError> {
+        let kind: ProviderKind =
+            ProviderKind::parse(profile.provider_type.as_str()).ok_or_else(|| {
+                EngineError::Setup(format!(
+                    "unknown provider type {}",
+                    profile.provider_type.as_str()
+                ))
+            })?;
+        let mut adapter = match kind {
+            ProviderKind::Openshift => {
+                SourceAdapter::openshift(kube.clone(), openshift_namespace, source_wait())
+            }
+            _ => SourceAdapter::from_endpoint(
+                SourceEndpoint::from_profile(profile, tls),
+                source_wait(),
+            )
+            .map_err(|e| source_error(format!("set up the {kind} source"), e))?,
+        };
+        adapter.connect().await.map_err(|e| {
+            source_error(
+                format!("connect to the {kind} source of profile {}", profile.name),
+                e,
+            )
+        })?;
+        Ok(SourceSide {
+            profile: profile.clone(),
+            kind,
+            adapter: Arc::new(adapter),
+            journal,
+            session: session.to_string(),
+        })
+    }
+
+    fn datastore(&self, d: &DatastoreRef) -> Result<String, EngineError> {
+        match d {
+            DatastoreRef::Id(id) => Ok(id.clone()),
+            DatastoreRef::Symbol(s) => {
+                let co = self.profile.copyoffload.as_ref().ok_or_else(|| {
+                    EngineError::Setup(format!(
+                        "datastore `{s}` comes from the profile's copyoffload section, which profile {} lacks",
+                        self.profile.name
+                    ))
+                })?;
+                copy_offload::resolve_datastore(co, s.as_str())
+                    .map(str::to_string)
+                    .ok_or_else(|| {
+                        EngineError::Setup(format!(
+                            "profile {} has no copyoffload.{}",
+                            self.profile.name,
+                            s.profile_field()
+                        ))
+                    })
+            }
+        }
+    }
+
+    /// The source VM a scenario VM starts from (the profile's copy-offload
+    /// `default_vm_name` for copy-offload plans, else `name_for` / the VM's name).
+    pub fn base_name(&self, vm: &VmIr, plan: &ResolvedPlan) -> String {
+        if plan.ir.copy_offload
+            && let Some(d) = self
+                .profile
+                .copyoffload
+                .as_ref()
+                .and_then(|c| c.default_vm_name.clone())
+            && !d.is_empty()
+        {
+            return d;
+        }
+        answers_source_name(vm, self.kind.as_str())
+    }
+
+    /// Prepares one VM of `plan` for scenario `scenario`.
+    pub async fn prepare(
+        &self,
+        scenario: &str,
+        vm: &VmIr,
+        plan: &ResolvedPlan,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<PreparedVm, EngineError> {
+        let base = self.base_name(vm, plan);
+        if self.kind == ProviderKind::Ova {
+            return Ok(PreparedVm {
+                name: base,
+                vm: None,
+                facts: None,
+            });
+        }
+        let a = &self.adapter;
+        let base_ref = a
+            .find_vm(&base)
+            .await
+            .map_err(|e| source_error(format!("find {} VM {base}", self.kind), e))?;
+        let vm_ref = if vm.clone {
+            let clone_name = match &vm.clone_name {
+                Some(c) => Some(
+                    c.resolve(&self.session, env)
+                        .map_err(|e| EngineError::Setup(format!("clone_name: {e}")))?,
+                ),
+                None => None,
+            };
+            let name = clone_vm_name(
+                &self.session,
+                &base,
+                clone_name.as_deref(),
+                vm.preserve_name_format,
+                &mut rand::rng(),
+            );
+            let request = CloneRequest {
+                new_name: name.clone(),
+                preserve_name_format: vm.preserve_name_format,
+                target_datastore: vm
+                    .target_datastore
+                    .as_ref()
+                    .map(|d| self.datastore(d))
+                    .transpose()?,
+                disk_provisioning: vm
+                    .disk_type
+                    .and_then(|p| DiskProvisioning::parse(p.as_str())),
+                power_on: false,
+                enable_cbt: plan.ir.warm && self.kind == ProviderKind::Vsphere,
+            };
+            let seq = self
+                .journal
+                .record(
+                    Scope::Scenario,
+                    Some(scenario),
+                    Action::SourceVm {
+                        profile: self.profile.name.clone(),
+                        provider_type: self.kind.as_str().to_string(),
+                        name: name.clone(),
+                        id: None,
+                        artifacts: Vec::new(),
+                    },
+                )
+                .map_err(|e| EngineError::Setup(e.to_string()))?;
+            let cloned = a
+                .clone_vm(&base_ref, &request)
+                .await
+                .map_err(|e| source_error(format!("clone {} VM {base} as {name}", self.kind), e))?;
+            let (id, artifacts) = (cloned.vm.id.clone(), cloned.artifacts.clone());
+            self.journal.update(seq, |act| {
+                if let Action::SourceVm {
+                    id: i,
+                    artifacts: a,
+                    ..
+                } = act
+                {
+                    *i = Some(id);
+                    *a = artifacts;
+                }
+            });
+            self.journal.set_state(seq, State::Done);
+            cloned.vm
+        } else {
+            base_ref
+        };
+        for d in &vm.added_disks {
+            let disk = AddDisk {
+                size_bytes: d
+                    .size
+                    .map(|q| u64::try_from(q.0).unwrap_or(u64::MAX))
+                    .unwrap_or(0),
+                mode: DiskMode::parse(d.mode.as_str()).unwrap_or(DiskMode::Persistent),
+                provisioning: DiskProvisioning::parse(d.provisioning.as_str()),
+                datastore: d
+                    .datastore
+                    .as_ref()
+                    .map(|x| self.datastore(x))
+                    .transpose()?,
+                folder: d.path.clone(),
+                rdm_lun_uuid: match d.rdm {
+                    Some(_) => Some(
+                        self.profile
+                            .copyoffload
+                            .as_ref()
+                            .and_then(|c| c.rdm_lun_uuid.clone())
+                            .ok_or_else(|| {
+                                EngineError::Setup(format!(
+                                    "an RDM disk needs copyoffload.rdm_lun_uuid in profile {}",
+                                    self.profile.name
+                                ))
+                            })?,
+                    ),
+                    None => None,
+                },
+            };
+            a.add_disk(&vm_ref, &disk).await.map_err(|e| {
+                source_error(format!("add a disk to {} VM {}", self.kind, vm_ref.name), e)
+            })?;
+        }
+        for i in 1..=vm.snapshots {
+            let name = snapshot_name(&vm_ref.name, &self.session, i as usize);
+            a.create_snapshot(&vm_ref, &name, "created by mtvt run")
+                .await
+                .map_err(|e| {
+                    source_error(format!("snapshot {} VM {}", self.kind, vm_ref.name), e)
+                })?;
+        }
+        match vm.source_power {
+            Some(PowerState::On) => {
+                a.power_on(&vm_ref).await.map_err(|e| {
+                    source_error(format!("power on {} VM {}", self.kind, vm_ref.name), e)
+                })?;
+                if self.kind == ProviderKind::Vsphere {
+                    a.wait_for_guest_info(&vm_ref, GUEST_INFO_TIMEOUT)
+                        .await
+                        .map_err(|e| {
+                            source_error(format!("wait for guest info of {}", vm_ref.name), e)
+                        })?;
+                }
+            }
+            Some(PowerState::Off) => {
+                a.power_off(&vm_ref).await.map_err(|e| {
+                    source_error(format!("power off {} VM {}", self.kind, vm_ref.name), e)
+                })?;
+            }
+            None => {}
+        }
+        let facts = self.facts(&vm_ref).await?;
+        Ok(PreparedVm {
+            name: vm_ref.name.clone(),
+            vm: Some(vm_ref),
+            facts: Some(facts),
+        })
+    }
+
+    /// Facts of a VM.
+    pub async fn facts(&self, vm: &VmRef) -> Result<SourceVmFacts, EngineError> {
+        self.adapter
+            .vm_facts(vm)
+            .await
+            .map_err(|e| source_error(format!("read the facts of {} VM {}", self.kind, vm.name), e))
+    }
+
+    /// The language's provider kind.
+    pub fn lang_kind(&self) -> LangKind {
+        LangKind::parse(self.kind.as_str()).unwrap_or(LangKind::Vsphere)
+    }
+}
+
+impl SourceCleaner for SourceSide {
+    fn delete<'a>(
+        &'a self,
+        name: &'a str,
+        id: Option<&'a str>,
+        artifacts: &'a [mtvt_source::SourceArtifact],
+    ) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            let vm = match id {
+                Some(id) => Some(VmRef {
+                    id: id.to_string(),
+                    name: name.to_string(),
+                    template: false,
+                }),
+                None => match self.adapter.find_vm(name).await {
+                    Ok(v) => Some(v),
+                    Err(e) if e.is_not_found() => None,
+                    Err(e) => return Err(e.to_string()),
+                },
+            };
+            if let Some(vm) = vm {
+                self.adapter
+                    .delete_vm(&vm)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            for art in artifacts {
+                self.adapter
+                    .delete_artifact(art)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl SourceProbe for SourceSide {
+    fn exists<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<bool, String>> {
+        Box::pin(async move {
+            match self.adapter.find_vm(name).await {
+                Ok(_) => Ok(true),
+                Err(e) if e.is_not_found() => Ok(false),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+    }
+}

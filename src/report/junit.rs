@@ -1,0 +1,102 @@
+//! `--junit FILE`: one test suite per scenario file, one test case per scenario. Skipped
+//! cases carry their reason; failed ones (`failure`) and errored ones (`error`) carry every
+//! failure message, one per line, with the rendered source excerpts in `system-err`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+use super::{RunReport, ScenarioReport, Status};
+
+fn case(s: &ScenarioReport) -> TestCase {
+    let status = match s.status {
+        Status::Passed => TestCaseStatus::success(),
+        Status::Skipped => {
+            let mut st = TestCaseStatus::skipped();
+            if let Some(r) = &s.reason {
+                st.set_message(r.as_str());
+            }
+            st
+        }
+        Status::Failed | Status::Error | Status::Interrupted => {
+            let kind = if s.status == Status::Failed {
+                NonSuccessKind::Failure
+            } else {
+                NonSuccessKind::Error
+            };
+            let mut st = TestCaseStatus::non_success(kind);
+            let mut lines: Vec<String> = s.failures.iter().map(|f| f.one_line()).collect();
+            lines.extend(s.leaks.iter().map(|l| format!("leftover: {l}")));
+            lines.extend(s.teardown_errors.iter().map(|e| format!("teardown: {e}")));
+            let message = match (s.failures.len(), &s.reason) {
+                (0, Some(r)) => r.clone(),
+                (n, _) => format!(
+                    "{n} failure(s): {}",
+                    lines.first().cloned().unwrap_or_default()
+                ),
+            };
+            st.set_message(message);
+            st.set_type(s.status.as_str());
+            st.set_description(lines.join("\n"));
+            st
+        }
+    };
+    let mut c = TestCase::new(s.name.as_str(), status);
+    c.set_classname(s.file.as_str());
+    c.set_time(Duration::from_millis(s.duration_ms));
+    let rendered: Vec<&str> = s
+        .failures
+        .iter()
+        .filter_map(|f| f.rendered.as_deref())
+        .collect();
+    if !rendered.is_empty() {
+        c.set_system_err(rendered.join("\n"));
+    }
+    c
+}
+
+/// The JUnit document.
+pub fn to_xml(report: &RunReport) -> Result<String, String> {
+    let mut by_file: BTreeMap<&str, Vec<&ScenarioReport>> = BTreeMap::new();
+    for s in &report.scenarios {
+        by_file.entry(s.file.as_str()).or_default().push(s);
+    }
+    let mut r = Report::new("mtvt");
+    r.set_time(Duration::from_millis(report.duration_ms));
+    for (file, scenarios) in by_file {
+        let mut suite = TestSuite::new(file);
+        suite.set_time(Duration::from_millis(
+            scenarios.iter().map(|s| s.duration_ms).sum(),
+        ));
+        suite.add_test_cases(scenarios.into_iter().map(case));
+        r.add_test_suite(suite);
+    }
+    if !report.leaks.is_empty() || !report.teardown_errors.is_empty() || report.error.is_some() {
+        let mut suite = TestSuite::new("session");
+        let mut st = TestCaseStatus::non_success(NonSuccessKind::Error);
+        let mut lines: Vec<String> = report.error.iter().cloned().collect();
+        lines.extend(report.leaks.iter().map(|l| format!("leftover: {l}")));
+        lines.extend(
+            report
+                .teardown_errors
+                .iter()
+                .map(|e| format!("teardown: {e}")),
+        );
+        st.set_message(lines.first().cloned().unwrap_or_default());
+        st.set_description(lines.join("\n"));
+        suite.add_test_case(TestCase::new("session setup and teardown", st));
+        r.add_test_suite(suite);
+    }
+    r.to_string().map_err(|e| e.to_string())
+}
+
+/// Writes the JUnit file.
+pub fn write(report: &RunReport, path: &Path) -> Result<(), String> {
+    let xml = to_xml(report)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, xml).map_err(|e| format!("write {}: {e}", path.display()))
+}

@@ -1,0 +1,257 @@
+//! Results are data: the engine fills a [`RunReport`] (scenarios → VMs → checks and
+//! phase timings, failures with expected/actual and the scenario line), and writers only
+//! read it — live progress, the end-of-run summary, JUnit and JSON, and the exit code.
+
+pub mod exit;
+pub mod failure;
+pub mod json;
+pub mod junit;
+pub mod progress;
+pub mod summary;
+
+use serde::Serialize;
+
+/// How a scenario ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Everything held.
+    Passed,
+    /// An expectation or assertion did not hold.
+    Failed,
+    /// The environment failed (API, source, inventory, leak).
+    Error,
+    /// Not run, with a reason (`requires`, `--fail-fast`).
+    Skipped,
+    /// Ctrl-C.
+    Interrupted,
+}
+
+impl Status {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Failed => "failed",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+            Status::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// One failure message of a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Failure {
+    /// Which VM (source name), if any.
+    pub vm: Option<String>,
+    /// Which check (`cpu`), or `outcome`, or the failed step.
+    pub check: Option<String>,
+    /// What went wrong.
+    pub message: String,
+    /// Expected value.
+    pub expected: Option<String>,
+    /// Actual value.
+    pub actual: Option<String>,
+    /// Where (`file:line:col` of the assert / expect line).
+    pub location: Option<String>,
+    /// Where the scenario asked for the check.
+    pub requested_at: Option<String>,
+    /// A rendered, compiler-style text with the source line (for humans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rendered: Option<String>,
+}
+
+impl Failure {
+    /// A failure with only a message.
+    pub fn message(check: Option<&str>, message: impl Into<String>) -> Self {
+        Failure {
+            vm: None,
+            check: check.map(str::to_string),
+            message: message.into(),
+            expected: None,
+            actual: None,
+            location: None,
+            requested_at: None,
+            rendered: None,
+        }
+    }
+
+    /// One line: `[vm] check: message (expected X, actual Y) at file:line:col`.
+    pub fn one_line(&self) -> String {
+        let mut s = String::new();
+        if let Some(vm) = &self.vm {
+            s.push_str(&format!("[{vm}] "));
+        }
+        if let Some(c) = &self.check {
+            s.push_str(&format!("{c}: "));
+        }
+        s.push_str(&self.message);
+        if let (Some(e), Some(a)) = (&self.expected, &self.actual) {
+            s.push_str(&format!(" (expected {e}, actual {a})"));
+        }
+        if let Some(l) = &self.location {
+            s.push_str(&format!(" at {l}"));
+        }
+        s
+    }
+}
+
+/// One check on one VM.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckReport {
+    /// Check name.
+    pub name: String,
+    /// passed / failed / not_run / skipped.
+    pub status: String,
+    /// Reason of not_run / skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Asserts that passed.
+    pub passed: usize,
+    /// Asserts that failed.
+    pub failed: usize,
+}
+
+/// Timing of one pipeline step of a VM.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhaseTiming {
+    /// Step name.
+    pub name: String,
+    /// Phase at the end.
+    pub phase: Option<String>,
+    /// RFC 3339 start.
+    pub started: Option<String>,
+    /// RFC 3339 end.
+    pub completed: Option<String>,
+    /// Duration (controller clock).
+    pub duration_ms: Option<u64>,
+    /// Error, if the step failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One migrated VM.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VmReport {
+    /// Plan name.
+    pub plan: String,
+    /// Source VM (clone) name.
+    pub source: String,
+    /// Destination VM name, when it exists.
+    pub destination: Option<String>,
+    /// Migration result (succeeded / failed / canceled).
+    pub result: Option<String>,
+    /// Failed step, if any.
+    pub failed_step: Option<String>,
+    /// Per-step timings.
+    pub phases: Vec<PhaseTiming>,
+    /// Checks.
+    pub checks: Vec<CheckReport>,
+}
+
+/// One step of the engine (create, wait, prepare…) with its duration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepReport {
+    /// What.
+    pub name: String,
+    /// Wall-clock duration.
+    pub duration_ms: u64,
+    /// Error, if it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioReport {
+    /// Name.
+    pub name: String,
+    /// File it is declared in.
+    pub file: String,
+    /// Line of the declaration.
+    pub line: usize,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Outcome.
+    pub status: Status,
+    /// Skip / error reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Wall-clock duration.
+    pub duration_ms: u64,
+    /// Its namespace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Engine steps.
+    pub steps: Vec<StepReport>,
+    /// VMs.
+    pub vms: Vec<VmReport>,
+    /// Every failure (all of them, not just the first).
+    pub failures: Vec<Failure>,
+    /// Leftovers found after its teardown.
+    pub leaks: Vec<String>,
+    /// Teardown problems.
+    pub teardown_errors: Vec<String>,
+    /// Diagnostics collected on failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnostics: Option<String>,
+}
+
+impl ScenarioReport {
+    /// A report for a scenario that did not run.
+    pub fn skipped(s: &mtvt_lang::ir::ScenarioIr, reason: impl Into<String>) -> Self {
+        ScenarioReport {
+            name: s.name.clone(),
+            file: s.span.file.to_string(),
+            line: s.span.line,
+            tags: s.tags.clone(),
+            status: Status::Skipped,
+            reason: Some(reason.into()),
+            duration_ms: 0,
+            namespace: None,
+            steps: Vec::new(),
+            vms: Vec::new(),
+            failures: Vec::new(),
+            leaks: Vec::new(),
+            teardown_errors: Vec::new(),
+            diagnostics: None,
+        }
+    }
+}
+
+/// The whole run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunReport {
+    /// Session id.
+    pub session: String,
+    /// API server URL.
+    pub cluster: String,
+    /// RFC 3339 start time.
+    pub started: String,
+    /// Wall-clock duration.
+    pub duration_ms: u64,
+    /// Scenarios, in declaration order.
+    pub scenarios: Vec<ScenarioReport>,
+    /// Session teardown problems.
+    pub teardown_errors: Vec<String>,
+    /// Session leftovers.
+    pub leaks: Vec<String>,
+    /// Teardown was skipped (`--skip-teardown`, `--keep`).
+    pub teardown_skipped: bool,
+    /// An infrastructure error stopped the run before or outside scenarios.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Ctrl-C.
+    pub interrupted: bool,
+    /// The journal file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub journal: Option<String>,
+}
+
+impl RunReport {
+    /// Count of scenarios with `status`.
+    pub fn count(&self, status: Status) -> usize {
+        self.scenarios.iter().filter(|s| s.status == status).count()
+    }
+}

@@ -1,0 +1,89 @@
+//! The end-of-run text on stderr: every failure rendered like a compile error (the scenario
+//! or stdlib line, expected and actual), skip reasons, leftovers, and one summary line.
+
+use super::{RunReport, Status};
+
+/// The summary text.
+pub fn render(r: &RunReport) -> String {
+    let mut out = String::new();
+    for s in &r.scenarios {
+        if !matches!(
+            s.status,
+            Status::Failed | Status::Error | Status::Interrupted
+        ) {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n── {} {} ({}:{})\n",
+            s.status.as_str().to_uppercase(),
+            s.name,
+            s.file,
+            s.line
+        ));
+        for f in &s.failures {
+            match &f.rendered {
+                Some(text) => {
+                    if let Some(vm) = &f.vm {
+                        out.push_str(&format!(
+                            "  VM {vm}, check {}:\n",
+                            f.check.as_deref().unwrap_or("-")
+                        ));
+                    }
+                    out.push_str(text);
+                }
+                None => out.push_str(&format!("  ✗ {}\n", f.one_line())),
+            }
+        }
+        for l in &s.leaks {
+            out.push_str(&format!("  leftover: {l}\n"));
+        }
+        for e in &s.teardown_errors {
+            out.push_str(&format!("  teardown: {e}\n"));
+        }
+        if let Some(d) = &s.diagnostics {
+            out.push_str(&format!("  diagnostics: {d}\n"));
+        }
+    }
+    let skipped: Vec<_> = r
+        .scenarios
+        .iter()
+        .filter(|s| s.status == Status::Skipped)
+        .collect();
+    if !skipped.is_empty() {
+        out.push_str("\nskipped:\n");
+        for s in skipped {
+            out.push_str(&format!(
+                "  {} — {}\n",
+                s.name,
+                s.reason.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    if let Some(e) = &r.error {
+        out.push_str(&format!("\nerror: {e}\n"));
+    }
+    if !r.leaks.is_empty() || !r.teardown_errors.is_empty() {
+        out.push_str("\nsession teardown:\n");
+        for l in &r.leaks {
+            out.push_str(&format!("  leftover: {l}\n"));
+        }
+        for e in &r.teardown_errors {
+            out.push_str(&format!("  error: {e}\n"));
+        }
+    }
+    out.push_str(&format!(
+        "\n{} scenario{}: {} passed, {} failed, {} error{}, {} skipped{} in {:.1}s (session {}{})\n",
+        r.scenarios.len(),
+        if r.scenarios.len() == 1 { "" } else { "s" },
+        r.count(Status::Passed),
+        r.count(Status::Failed),
+        r.count(Status::Error),
+        if r.count(Status::Error) == 1 { "" } else { "s" },
+        r.count(Status::Skipped),
+        if r.interrupted { ", interrupted" } else { "" },
+        r.duration_ms as f64 / 1000.0,
+        r.session,
+        if r.teardown_skipped { ", objects kept" } else { "" },
+    ));
+    out
+}

@@ -1,0 +1,160 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! `mtvt render` golden output for catalog scenarios: the objects a run creates, in order,
+//! with the placeholder session, placeholder cluster and placeholder inventory answers.
+//! Regenerate with `INSTA_UPDATE=always cargo test -p mtvt --test render_golden` and review.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn render(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mtvt"))
+        .arg("render")
+        .args(args)
+        .args(["--providers-file", "providers.example.json"])
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .env_remove("MTVT_STDLIB")
+        .output()
+        .unwrap()
+}
+
+fn golden(name: &str, args: &[&str]) {
+    let out = render(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "mtvt render {args:?} failed: {stderr}"
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    insta::assert_snapshot!(name, stdout);
+}
+
+#[test]
+fn sanity_cold() {
+    golden(
+        "sanity_cold_mtv_migration",
+        &[
+            "scenarios/tier0/sanity_cold_mtv_migration.mtvt",
+            "--storage-class",
+            "ocs-storagecluster-ceph-rbd",
+        ],
+    );
+}
+
+#[test]
+fn cold_comprehensive() {
+    golden(
+        "cold_migration_comprehensive",
+        &[
+            "scenarios/tier0/cold_migration_comprehensive.mtvt",
+            "--storage-class",
+            "ocs-storagecluster-ceph-rbd",
+        ],
+    );
+}
+
+#[test]
+fn warm_comprehensive() {
+    golden(
+        "warm_migration_comprehensive",
+        &[
+            "scenarios/warm/warm_migration_comprehensive.mtvt",
+            "--storage-class",
+            "ocs-storagecluster-ceph-rbd",
+        ],
+    );
+}
+
+#[test]
+fn post_hook_failure() {
+    golden(
+        "post_hook_retain_failed_vm",
+        &[
+            "scenarios/hooks/post_hook_retain_failed_vm.mtvt",
+            "--storage-class",
+            "ocs-storagecluster-ceph-rbd",
+        ],
+    );
+}
+
+#[test]
+fn copy_offload_concurrent_plans() {
+    golden(
+        "concurrent_xcopy_vddk_migration",
+        &[
+            "scenarios/copyoffload/concurrent_xcopy_vddk_migration.mtvt",
+            "--provider",
+            "vsphere-copy-offload",
+            "--storage-class",
+            "block-sc",
+        ],
+    );
+}
+
+#[test]
+fn remote_destination_openstack_source() {
+    golden(
+        "cold_remote_ocp_openstack",
+        &[
+            "scenarios/remote/cold_remote_ocp.mtvt",
+            "--provider",
+            "openstack",
+            "--storage-class",
+            "standard-csi",
+        ],
+    );
+}
+
+#[test]
+fn secrets_never_print() {
+    let out = render(&[
+        "scenarios/tier0",
+        "--provider",
+        "vsphere-copy-offload",
+        "--storage-class",
+        "sc",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let example: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("providers.example.json")).unwrap(),
+    )
+    .unwrap();
+    for (_, p) in example.as_object().unwrap() {
+        for key in ["password", "storage_password", "esxi_password"] {
+            let secret = p
+                .get(key)
+                .or_else(|| p.pointer(&format!("/copyoffload/{key}")));
+            if let Some(s) = secret.and_then(|s| s.as_str()).filter(|s| s.len() > 3) {
+                assert!(!text.contains(s), "{key} printed");
+            }
+        }
+    }
+    assert!(text.contains("<redacted>"));
+}
+
+#[test]
+fn static_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.mtvt"), "scenario x {\n  vm \"a\"\n}\n").unwrap();
+    let out = render(&[dir.path().join("bad.mtvt").to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -28,3 +28,6 @@ pub mod select;
 pub mod source;
 pub mod sweep;
 pub mod wait;
+
+#[cfg(test)]
+mod apiserver_tests;

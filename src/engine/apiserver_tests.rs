@@ -1,0 +1,353 @@
+//! The engine's I/O against a real (emulated) Kubernetes API server over HTTPS, through the
+//! same kube client a run uses: journalled creates with adoption and retries under injected
+//! 503/409/429 faults, watch-based waits that survive dropped watch streams, node labels and
+//! the ForkliftController patch restored, LIFO teardown, and the leak sweep.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kube::api::{Patch, PatchParams, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use mtvt_sim::api::{FaultRule, Faults};
+use mtvt_sim::server::{Server, ServerHandle};
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+use super::apply::Applier;
+use super::cleanup;
+use super::error::{Class, EngineError};
+use super::journal::{Document, FORMAT, Journal, Scope, State};
+use super::manifests::{self, Owner};
+use super::sweep;
+use super::wait::{Check, WaitFor, condition_true, conditions_text, wait_object};
+use crate::cluster::kinds;
+
+async fn start(faults: &[&str]) -> (ServerHandle, kube::Client) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rules: Vec<FaultRule> = faults.iter().map(|f| f.parse().unwrap()).collect();
+    let handle = Server::builder()
+        .faults(Faults { seed: 7, rules })
+        .start()
+        .await
+        .unwrap();
+    let kc = Kubeconfig::from_yaml(&handle.kubeconfig_yaml()).unwrap();
+    let config = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+        .await
+        .unwrap();
+    (handle, kube::Client::try_from(config).unwrap())
+}
+
+fn journal(dir: &std::path::Path, session: &str) -> Arc<Journal> {
+    Arc::new(
+        Journal::create(
+            Some(dir.join("resources.json")),
+            Document {
+                format: FORMAT.into(),
+                session: session.into(),
+                cluster: "https://x".into(),
+                mtv_namespace: "openshift-mtv".into(),
+                providers_file: None,
+                started: "2026-01-01T00:00:00Z".into(),
+                entries: vec![],
+            },
+        )
+        .unwrap(),
+    )
+}
+
+fn owner(session: &str, scenario: Option<&str>) -> Owner {
+    Owner {
+        session: session.into(),
+        scenario: scenario.map(str::to_string),
+    }
+}
+
+fn hook(name: &str, ns: &str, o: &Owner) -> Value {
+    let mut h = manifests::object(kinds::HOOK, name, Some(ns), o);
+    manifests::set(
+        &mut h,
+        "spec",
+        json!({"image": "quay.io/konveyor/hook-runner"}),
+    );
+    h
+}
+
+#[tokio::test]
+async fn create_wait_teardown_sweep_under_faults() {
+    // creates fail with 503, patches conflict, gets are throttled (a few times each: the
+    // server asks for Retry-After: 1s), and every watch stream drops after 2 events
+    let (handle, client) = start(&[
+        "error=503,rate=0.5,verbs=create,times=2",
+        "error=409,rate=0.5,verbs=patch,times=3",
+        "error=429,rate=0.5,verbs=get,times=1",
+        "drop-watch=2",
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = "auto-test";
+    let j = journal(dir.path(), session);
+    let applier = Applier::new(client.clone(), j.clone(), session);
+    let so = owner(session, None);
+    let co = owner(session, Some("scn"));
+    applier
+        .create(
+            Scope::Session,
+            None,
+            &manifests::namespace("auto-test", &so),
+            None,
+        )
+        .await
+        .unwrap();
+    applier
+        .create(
+            Scope::Scenario,
+            Some("scn"),
+            &manifests::namespace("auto-test-scn", &co),
+            None,
+        )
+        .await
+        .unwrap();
+    for i in 0..4 {
+        applier
+            .create(
+                Scope::Scenario,
+                Some("scn"),
+                &hook(&format!("h{i}"), "auto-test-scn", &co),
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    // adopting an object this session already made (a retried create)
+    applier
+        .create(
+            Scope::Scenario,
+            Some("scn"),
+            &hook("h0", "auto-test-scn", &co),
+            None,
+        )
+        .await
+        .unwrap();
+    // refusing one it did not make
+    let foreign = hook("h0", "auto-test-scn", &owner("auto-else", None));
+    let api = kinds::HOOK.api(&client, Some("auto-test-scn"));
+    let _ = api; // the same name exists with our label; make a foreign one elsewhere
+    let other = kinds::HOOK.api(&client, Some("auto-test"));
+    let obj: kube::api::DynamicObject = serde_json::from_value(json!({
+        "apiVersion": "forklift.konveyor.io/v1beta1", "kind": "Hook",
+        "metadata": {"name": "foreign", "namespace": "auto-test"}, "spec": {"image": "x"}}))
+    .unwrap();
+    super::retry::with_retry(|| async { other.create(&PostParams::default(), &obj).await })
+        .await
+        .unwrap();
+    let mut clash = foreign.clone();
+    manifests::set_in(&mut clash, "metadata", "name", json!("foreign"));
+    manifests::set_in(&mut clash, "metadata", "namespace", json!("auto-test"));
+    let e = applier
+        .create(Scope::Session, None, &clash, None)
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("was not created by session auto-test"),
+        "{e}"
+    );
+
+    // a wait that sees the condition set by someone else, across dropped watch streams
+    let hooks = kinds::HOOK.api(&client, Some("auto-test-scn"));
+    let patcher = {
+        let hooks = hooks.clone();
+        tokio::spawn(async move {
+            for i in 0..5 {
+                tokio::time::sleep(Duration::from_millis(40)).await;
+                let status = if i < 4 { "False" } else { "True" };
+                let p = json!({"status": {"conditions": [{"type": "Ready", "status": status, "category": "Required",
+                    "lastTransitionTime": "2026-01-01T00:00:00Z", "message": format!("round {i}")}]}});
+                let _ = super::retry::with_retry(|| async {
+                    hooks
+                        .patch_status("h1", &PatchParams::default(), &Patch::Merge(&p))
+                        .await
+                })
+                .await;
+            }
+        })
+    };
+    let spec = WaitFor {
+        what: "Hook auto-test-scn/h1".into(),
+        condition: "become Ready".into(),
+        timeout: Duration::from_secs(20),
+        class: Class::Failure,
+    };
+    let never = CancellationToken::new();
+    let ready = wait_object(
+        &hooks,
+        "h1",
+        &spec,
+        &never,
+        |o| match o {
+            Some(o) if condition_true(o, "Ready") => Check::Done(o.clone()),
+            _ => Check::Pending,
+        },
+        conditions_text,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(conditions_text(&ready).contains("round 4"));
+    patcher.await.unwrap();
+
+    // a wait that times out names the object, the condition and the last state
+    let spec = WaitFor {
+        what: "Hook auto-test-scn/h2".into(),
+        condition: "become Ready".into(),
+        timeout: Duration::from_millis(300),
+        class: Class::Failure,
+    };
+    let e = wait_object(
+        &hooks,
+        "h2",
+        &spec,
+        &never,
+        |o| match o {
+            Some(o) if condition_true(o, "Ready") => Check::Done(()),
+            _ => Check::Pending,
+        },
+        conditions_text,
+        |_| {},
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, EngineError::Timeout { .. }));
+    let text = e.to_string();
+    assert!(
+        text.contains("Hook auto-test-scn/h2")
+            && text.contains("become Ready")
+            && text.contains("last seen: no status conditions"),
+        "{text}"
+    );
+
+    // a cancelled wait stops at once
+    let cancel = CancellationToken::new();
+    cancel.cancel();
+    let e = wait_object(
+        &hooks,
+        "h2",
+        &spec,
+        &cancel,
+        |_| Check::<()>::Pending,
+        conditions_text,
+        |_| {},
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, EngineError::Interrupted));
+
+    // scenario teardown: LIFO deletes, waits until gone, the journal knows
+    let entries = j.pending(Some(Scope::Scenario), Some("scn"));
+    assert_eq!(entries.len(), 6, "namespace, 4 hooks and the adopted one");
+    let log = cleanup::undo(&client, &j, entries, None).await;
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    assert!(j.pending(Some(Scope::Scenario), Some("scn")).is_empty());
+    let leaks = sweep::sweep(&client, &j.snapshot(), Some("scn"), None).await;
+    assert!(leaks.is_empty(), "{leaks:?}");
+    // the session namespace still stands; the foreign Hook is not ours and not swept
+    let leaks = sweep::sweep(&client, &j.snapshot(), None, None).await;
+    assert_eq!(leaks, vec!["Namespace auto-test".to_string()]);
+    let log = cleanup::undo(&client, &j, j.pending(None, None), None).await;
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    assert!(
+        sweep::sweep(&client, &j.snapshot(), None, None)
+            .await
+            .is_empty()
+    );
+    // everything is marked undone on disk
+    let back = Journal::load(&dir.path().join("resources.json")).unwrap();
+    assert!(
+        back.snapshot()
+            .entries
+            .iter()
+            .all(|e| e.state == State::Undone)
+    );
+    handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn node_labels_and_controller_patches_are_restored() {
+    let (handle, client) = start(&["error=409,rate=0.5,verbs=patch,times=4"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let j = journal(dir.path(), "auto-lbl");
+    let applier = Applier::new(client.clone(), j.clone(), "auto-lbl");
+    let nodes = kinds::NODE.api(&client, None);
+    for (name, role) in [
+        ("cp-0", "control-plane"),
+        ("worker-b", "worker"),
+        ("worker-a", "worker"),
+    ] {
+        let n: kube::api::DynamicObject =
+            serde_json::from_value(json!({"apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": name, "labels": {format!("node-role.kubernetes.io/{role}"): ""}}}))
+            .unwrap();
+        nodes.create(&PostParams::default(), &n).await.unwrap();
+    }
+    let ns: kube::api::DynamicObject = serde_json::from_value(
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "openshift-mtv"}}),
+    )
+    .unwrap();
+    let _ = kinds::NAMESPACE
+        .api(&client, None)
+        .create(&PostParams::default(), &ns)
+        .await;
+    let fc: kube::api::DynamicObject = serde_json::from_value(json!({"apiVersion": "forklift.konveyor.io/v1beta1",
+        "kind": "ForkliftController", "metadata": {"name": "forklift-controller", "namespace": "openshift-mtv"},
+        "spec": {"controller_precopy_interval": "60"}}))
+    .unwrap();
+    let fcs = kinds::FORKLIFT_CONTROLLER.api(&client, Some("openshift-mtv"));
+    fcs.create(&PostParams::default(), &fc).await.unwrap();
+
+    let node = applier
+        .label_worker_node("mtv-node", "auto-lbl")
+        .await
+        .unwrap();
+    assert_eq!(node, "worker-a", "the first schedulable worker by name");
+    assert_eq!(
+        applier
+            .label_worker_node("mtv-node", "auto-lbl")
+            .await
+            .unwrap(),
+        "worker-a"
+    );
+    applier
+        .set_controller_field("openshift-mtv", "controller_precopy_interval", json!("2"))
+        .await
+        .unwrap();
+    let got = fcs.get("forklift-controller").await.unwrap();
+    assert_eq!(got.data["spec"]["controller_precopy_interval"], "2");
+    let n = nodes.get("worker-a").await.unwrap();
+    assert_eq!(n.metadata.labels.unwrap()["mtv-node"], "auto-lbl");
+    assert_eq!(
+        j.pending(None, None).len(),
+        2,
+        "one label, one patch (the second label was deduplicated)"
+    );
+    let leaks = sweep::sweep(&client, &j.snapshot(), None, None).await;
+    assert_eq!(
+        leaks,
+        vec!["label mtv-node=auto-lbl on Node worker-a".to_string()]
+    );
+
+    let log = cleanup::undo(&client, &j, j.pending(None, None), None).await;
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    let got = fcs.get("forklift-controller").await.unwrap();
+    assert_eq!(
+        got.data["spec"]["controller_precopy_interval"], "60",
+        "restored"
+    );
+    let n = nodes.get("worker-a").await.unwrap();
+    assert!(!n.metadata.labels.unwrap().contains_key("mtv-node"));
+    assert!(
+        sweep::sweep(&client, &j.snapshot(), None, None)
+            .await
+            .is_empty()
+    );
+    handle.shutdown().await;
+}

@@ -8,13 +8,21 @@
 //! the KubeVirt subresource routes ([`kubevirt_api`]).
 
 pub mod catalog;
+mod cdi;
 pub mod conditions;
 pub mod gvr;
+mod hook;
+mod jobs;
 pub mod json_edit;
+mod kubevirt;
 pub mod kubevirt_api;
 mod maps;
+mod migration;
+mod plan;
+pub mod playbook;
 mod provider;
 pub mod runtime;
+mod scheduler;
 pub mod webhooks;
 
 use std::collections::{BTreeMap, HashMap};
@@ -108,6 +116,13 @@ impl Ctx {
 pub fn spawn_all(ctx: &Ctx) {
     let providers = [provider::spawn(ctx)];
     let maps = maps::spawn(ctx);
+    let plans = plan::spawn(ctx);
+    let _migrations = migration::spawn(ctx);
+    let _hooks = hook::spawn(ctx);
+    let _jobs = jobs::spawn(ctx);
+    let _cdi = cdi::spawn(ctx);
+    let _kubevirt = kubevirt::spawn(ctx);
+    let _scheduler = scheduler::spawn(ctx);
     // Lab changes reach the controllers after the inventory refresh delay.
     let lab_ctx = ctx.clone();
     tokio::spawn(async move {
@@ -118,7 +133,11 @@ pub fn spawn_all(ctx: &Ctx) {
                 changed = rx.changed() => if changed.is_err() { return },
             }
             let delay = lab_ctx.settings.refresh_delay + Duration::from_millis(1);
-            for c in providers.iter().chain(maps.iter()) {
+            for c in providers
+                .iter()
+                .chain(maps.iter())
+                .chain(std::iter::once(&plans))
+            {
                 for key in all_keys(&lab_ctx.store, &c.gvr) {
                     c.queue.add_after(key, delay);
                 }

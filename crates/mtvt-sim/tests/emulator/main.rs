@@ -8,5 +8,6 @@
     clippy::indexing_slicing
 )]
 
+mod cold;
 mod common;
 mod providers;

@@ -1,0 +1,301 @@
+//! Itineraries (`pkg/controller/plan/migrator/base/migrator.go`): the ordered phases of a
+//! VM migration, cold or warm, with the predicates that skip phases, and the pipeline steps
+//! phases roll up into (`Initialize`, `DiskTransfer`, `ImageConversion`, ...). Pure tables.
+
+use crate::lab::ProviderKind;
+
+/// What decides which phases run for one VM.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Flags {
+    /// Source type.
+    pub source: Option<ProviderKind>,
+    /// Warm plan.
+    pub warm: bool,
+    /// The VM has a PreHook.
+    pub pre_hook: bool,
+    /// The VM has a PostHook.
+    pub post_hook: bool,
+    /// Guest conversion runs (vSphere/OVA and not skipGuestConversion).
+    pub conversion: bool,
+    /// virt-v2v copies the disks (OVA; vSphere cold to the host cluster without offload).
+    pub v2v_copy: bool,
+    /// Preflight inspection (vSphere warm with conversion).
+    pub inspection: bool,
+    /// Windows guest with conversion and a target that is not `off`.
+    pub windows_reboot: bool,
+}
+
+impl Flags {
+    fn vsphere(&self) -> bool {
+        self.source == Some(ProviderKind::Vsphere)
+    }
+
+    fn keep(&self, phase: &str) -> bool {
+        match phase {
+            "PreHook" => self.pre_hook,
+            "PostHook" => self.post_hook,
+            "CopyDisks" => !self.v2v_copy,
+            "AllocateDisks" | "CopyDisksVirtV2V" => self.v2v_copy,
+            "CreateGuestConversionPod" | "ConvertGuest" => self.conversion,
+            "StoreInitialSnapshotDeltas"
+            | "RemovePreviousSnapshot"
+            | "WaitForPreviousSnapshotRemoval"
+            | "StoreSnapshotDeltas"
+            | "RemovePenultimateSnapshot"
+            | "WaitForPenultimateSnapshotRemoval"
+            | "RemoveFinalSnapshot"
+            | "WaitForFinalSnapshotRemoval" => self.vsphere(),
+            "PreflightInspection" => self.inspection,
+            "ConvertOpenstackSnapshot" => self.source == Some(ProviderKind::Openstack),
+            "WaitForGuestReboots" => self.windows_reboot,
+            _ => true,
+        }
+    }
+}
+
+const COLD: &[&str] = &[
+    "Started",
+    "PreHook",
+    "StorePowerState",
+    "PowerOffSource",
+    "WaitForPowerOff",
+    "CreateDataVolumes",
+    "CopyDisks",
+    "AllocateDisks",
+    "CreateGuestConversionPod",
+    "ConvertGuest",
+    "CopyDisksVirtV2V",
+    "ConvertOpenstackSnapshot",
+    "CreateVM",
+    "WaitForGuestReboots",
+    "PostHook",
+    "Completed",
+];
+
+const WARM: &[&str] = &[
+    "Started",
+    "PreHook",
+    "CreateInitialSnapshot",
+    "WaitForInitialSnapshot",
+    "StoreInitialSnapshotDeltas",
+    "PreflightInspection",
+    "CreateDataVolumes",
+    "CopyDisks",
+    "CopyingPaused",
+    "RemovePreviousSnapshot",
+    "WaitForPreviousSnapshotRemoval",
+    "CreateSnapshot",
+    "WaitForSnapshot",
+    "StoreSnapshotDeltas",
+    "AddCheckpoint",
+    "StorePowerState",
+    "PowerOffSource",
+    "WaitForPowerOff",
+    "RemovePenultimateSnapshot",
+    "WaitForPenultimateSnapshotRemoval",
+    "CreateFinalSnapshot",
+    "WaitForFinalSnapshot",
+    "AddFinalCheckpoint",
+    "Finalize",
+    "RemoveFinalSnapshot",
+    "CreateGuestConversionPod",
+    "ConvertGuest",
+    "CreateVM",
+    "WaitForGuestReboots",
+    "PostHook",
+    "WaitForFinalSnapshotRemoval",
+    "Completed",
+];
+
+/// The phases a VM goes through, in order.
+pub fn phases(f: &Flags) -> Vec<&'static str> {
+    let table = if f.warm { WARM } else { COLD };
+    table.iter().copied().filter(|p| f.keep(p)).collect()
+}
+
+/// The phase after `phase` in the itinerary (`None` at `Completed` or when unknown).
+pub fn next(f: &Flags, phase: &str) -> Option<&'static str> {
+    let list = phases(f);
+    let i = list.iter().position(|p| *p == phase)?;
+    list.get(i + 1).copied()
+}
+
+/// The pipeline step a phase belongs to (`None` for `Completed`).
+pub fn step_of(f: &Flags, phase: &str) -> Option<&'static str> {
+    Some(match phase {
+        "Started"
+        | "CreateInitialSnapshot"
+        | "WaitForInitialSnapshot"
+        | "StoreInitialSnapshotDeltas" => "Initialize",
+        "StorePowerState" | "PowerOffSource" | "WaitForPowerOff" if !f.warm => "Initialize",
+        "CreateDataVolumes" if f.inspection => "DiskTransfer",
+        "CreateDataVolumes" => "Initialize",
+        "PreHook" => "PreHook",
+        "PostHook" => "PostHook",
+        "PreflightInspection" => "PreflightInspection",
+        "AllocateDisks" => "DiskAllocation",
+        "CopyDisks"
+        | "CopyingPaused"
+        | "RemovePreviousSnapshot"
+        | "WaitForPreviousSnapshotRemoval"
+        | "CreateSnapshot"
+        | "WaitForSnapshot"
+        | "StoreSnapshotDeltas"
+        | "AddCheckpoint" => "DiskTransfer",
+        "StorePowerState"
+        | "PowerOffSource"
+        | "WaitForPowerOff"
+        | "RemovePenultimateSnapshot"
+        | "WaitForPenultimateSnapshotRemoval"
+        | "CreateFinalSnapshot"
+        | "WaitForFinalSnapshot"
+        | "AddFinalCheckpoint"
+        | "Finalize"
+        | "RemoveFinalSnapshot" => "Cutover",
+        "CreateGuestConversionPod" | "ConvertGuest" => "ImageConversion",
+        "CopyDisksVirtV2V" => "DiskTransferV2v",
+        "ConvertOpenstackSnapshot" => "ConvertOpenstackSnapshot",
+        "CreateVM" => "VirtualMachineCreation",
+        "WaitForGuestReboots" => "WaitForGuestReboots",
+        "WaitForFinalSnapshotRemoval" => "WaitForFinalSnapshotConsolidation",
+        _ => return None,
+    })
+}
+
+/// The description of a pipeline step.
+pub fn description(step: &str) -> &'static str {
+    match step {
+        "Initialize" => "Initialize migration.",
+        "PreHook" => "Run pre-migration hook.",
+        "PostHook" => "Run post-migration hook.",
+        "PreflightInspection" => "Inspect VM before migration.",
+        "DiskAllocation" => "Allocate disks.",
+        "DiskTransfer" => "Transfer disks.",
+        "Cutover" => "Finalize disk transfer.",
+        "ImageConversion" => "Convert image to kubevirt.",
+        "DiskTransferV2v" => "Copy disks.",
+        "ConvertOpenstackSnapshot" => "Convert OpenStack snapshot.",
+        "VirtualMachineCreation" => "Create VM.",
+        "WaitForGuestReboots" => "Wait for Windows guest reboot after conversion.",
+        "WaitForFinalSnapshotConsolidation" => {
+            "Waiting for final snapshot removal and consolidation"
+        }
+        _ => "",
+    }
+}
+
+/// The ordered pipeline steps of an itinerary.
+pub fn steps(f: &Flags) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for p in phases(f) {
+        if let Some(s) = step_of(f, p)
+            && !out.contains(&s)
+        {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Whether a step moves disk data (progress in MB, one task per disk).
+pub fn is_disk_step(step: &str) -> bool {
+    matches!(step, "DiskTransfer" | "DiskTransferV2v" | "DiskAllocation")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vsphere_cold() -> Flags {
+        Flags {
+            source: Some(ProviderKind::Vsphere),
+            conversion: true,
+            v2v_copy: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn vsphere_cold_to_host_pipeline() {
+        assert_eq!(
+            steps(&vsphere_cold()),
+            vec![
+                "Initialize",
+                "DiskAllocation",
+                "ImageConversion",
+                "DiskTransferV2v",
+                "VirtualMachineCreation"
+            ]
+        );
+        let hooks = Flags {
+            pre_hook: true,
+            post_hook: true,
+            ..vsphere_cold()
+        };
+        assert_eq!(steps(&hooks).first(), Some(&"Initialize"));
+        assert_eq!(steps(&hooks).get(1), Some(&"PreHook"));
+        assert_eq!(steps(&hooks).last(), Some(&"PostHook"));
+        assert_eq!(next(&vsphere_cold(), "Started"), Some("StorePowerState"));
+        assert_eq!(next(&vsphere_cold(), "CreateVM"), Some("Completed"));
+    }
+
+    #[test]
+    fn other_pipelines() {
+        let ovirt = Flags {
+            source: Some(ProviderKind::Ovirt),
+            ..Default::default()
+        };
+        assert_eq!(
+            steps(&ovirt),
+            vec!["Initialize", "DiskTransfer", "VirtualMachineCreation"]
+        );
+        let os = Flags {
+            source: Some(ProviderKind::Openstack),
+            ..Default::default()
+        };
+        assert_eq!(
+            steps(&os),
+            vec![
+                "Initialize",
+                "DiskTransfer",
+                "ConvertOpenstackSnapshot",
+                "VirtualMachineCreation"
+            ]
+        );
+        let ova = Flags {
+            source: Some(ProviderKind::Ova),
+            conversion: true,
+            v2v_copy: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            steps(&ova),
+            vec![
+                "Initialize",
+                "DiskAllocation",
+                "ImageConversion",
+                "DiskTransferV2v",
+                "VirtualMachineCreation"
+            ]
+        );
+        let warm = Flags {
+            source: Some(ProviderKind::Vsphere),
+            warm: true,
+            conversion: true,
+            inspection: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            steps(&warm),
+            vec![
+                "Initialize",
+                "PreflightInspection",
+                "DiskTransfer",
+                "Cutover",
+                "ImageConversion",
+                "VirtualMachineCreation",
+                "WaitForFinalSnapshotConsolidation"
+            ]
+        );
+    }
+}

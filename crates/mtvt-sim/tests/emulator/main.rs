@@ -10,4 +10,6 @@
 
 mod cold;
 mod common;
+mod hooks;
 mod providers;
+mod warm;

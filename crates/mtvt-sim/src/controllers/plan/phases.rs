@@ -183,20 +183,12 @@ pub fn enter(
             }
         }
         "RemovePreviousSnapshot" | "RemovePenultimateSnapshot" | "RemoveFinalSnapshot" => {
-            let back = if vs.phase == "RemoveFinalSnapshot" {
-                1
-            } else {
-                2
-            };
+            // The last precopy's snapshot: its changed blocks are copied and its change ids
+            // stored, so the next delta starts from a new snapshot.
             let snap = vs
                 .warm
                 .as_ref()
-                .and_then(|w| {
-                    w.precopies
-                        .len()
-                        .checked_sub(back)
-                        .and_then(|i| w.precopies.get(i))
-                })
+                .and_then(|w| w.precopies.last())
                 .map(|p| p.snapshot.clone());
             if let (Some(lp), Some(s)) = (&vm.lab_provider, snap.filter(|s| !s.is_empty())) {
                 let _ = env.ctx.lab.remove_snapshot(lp, &vm.id, &s);
@@ -665,6 +657,12 @@ pub fn check(
             }
             if !done {
                 return Ok(Outcome::Wait(fallback));
+            }
+            if flags.warm
+                && vs.phase == "Finalize"
+                && let Some(p) = vs.warm.as_mut().and_then(|w| w.precopies.last_mut())
+            {
+                p.end = Some(now_s.clone());
             }
             if warm_copy {
                 let next = now + env.precopy_interval;

@@ -10,6 +10,7 @@
 pub mod catalog;
 mod cdi;
 pub mod conditions;
+mod gc;
 pub mod gvr;
 mod hook;
 mod jobs;
@@ -118,6 +119,7 @@ pub fn spawn_all(ctx: &Ctx) {
     let maps = maps::spawn(ctx);
     let plans = plan::spawn(ctx);
     let _migrations = migration::spawn(ctx);
+    let _gc = gc::spawn(ctx);
     let _hooks = hook::spawn(ctx);
     let _jobs = jobs::spawn(ctx);
     let _cdi = cdi::spawn(ctx);

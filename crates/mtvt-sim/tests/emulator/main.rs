@@ -11,5 +11,8 @@
 mod cold;
 mod common;
 mod hooks;
+mod kubevirt;
+mod lifecycle;
 mod providers;
+mod validation;
 mod warm;

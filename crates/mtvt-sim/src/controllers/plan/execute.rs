@@ -460,6 +460,21 @@ fn begin(
             vms.push(old.clone());
             continue;
         }
+        // Re-running a failed VM: its leftovers go first when `deleteVmOnFailMigration`.
+        if let Some(old) = mig.vms.iter().find(|s| s.id == id && s.has("Failed")) {
+            let del = old
+                .extra
+                .get("deleteVmOnFailMigration")
+                .and_then(Value::as_bool)
+                .or_else(|| {
+                    plan.pointer("/spec/deleteVmOnFailMigration")
+                        .and_then(Value::as_bool)
+                })
+                .unwrap_or(true);
+            if del {
+                cleanup_vm(ctx, plan, &id);
+            }
+        }
         let flags = env_flags(spec_vm, found.as_ref());
         let first = itinerary::phases(&flags)
             .first()
@@ -494,6 +509,29 @@ fn begin(
     }
     mig.vms = vms;
     Ok(())
+}
+
+/// Deletes the target VM, DataVolumes and PVCs a previous run of this plan made for VM `id`.
+fn cleanup_vm(ctx: &Ctx, plan: &Value, id: &str) {
+    let tns = text(plan, "/spec/targetNamespace");
+    let opts = ListOptions {
+        labels: crate::store::LabelSelector::parse(&format!(
+            "plan={},vmID={id}",
+            object::uid(plan)
+        ))
+        .unwrap_or_default(),
+        ..Default::default()
+    };
+    for g in [gvr::vms(), gvr::data_volumes(), gvr::pvcs()] {
+        for o in ctx
+            .store
+            .list(&g, Some(tns), &opts)
+            .map(|l| l.items)
+            .unwrap_or_default()
+        {
+            let _ = ctx.store.delete(&g, tns, object::name(&o));
+        }
+    }
 }
 
 /// A fresh pipeline for an itinerary.

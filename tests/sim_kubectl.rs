@@ -65,9 +65,17 @@ fn serve_writes_a_kubeconfig_and_stops_on_sigint() {
         first.starts_with("mtvt sim: Kubernetes API at https://127.0.0.1:"),
         "{first}"
     );
-    let mut second = String::new();
-    out.read_line(&mut second).unwrap();
-    assert!(second.contains("export KUBECONFIG="), "{second}");
+    // The emulator then lists its other endpoints (inventory, source APIs); the kubeconfig
+    // line comes once the file is written.
+    let mut seen = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).unwrap() > 0, "no kubeconfig line in {seen:?}");
+        if line.contains("export KUBECONFIG=") {
+            break;
+        }
+        seen.push(line);
+    }
     let text = std::fs::read_to_string(&kc).unwrap();
     assert!(text.contains("certificate-authority-data") && text.contains("token:"));
     #[cfg(unix)]

@@ -262,10 +262,20 @@ mod tests {
     use super::*;
     use crate::store::kinds::Kinds;
 
+    /// `$MTVT_SCHEMAS/<dir>` or `<repo>/../shared/schemas/<dir>`; absent is "not run" unless
+    /// `MTVT_REQUIRE_SCHEMAS=1` (CI), where it fails.
     fn shared(dir: &str) -> Option<PathBuf> {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/schemas")
-            .join(dir);
+        let root = std::env::var_os("MTVT_SCHEMAS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/schemas")
+            });
+        let p = root.join(dir);
+        assert!(
+            p.is_dir() || std::env::var("MTVT_REQUIRE_SCHEMAS").as_deref() != Ok("1"),
+            "MTVT_REQUIRE_SCHEMAS=1 but {} is missing",
+            p.display()
+        );
         p.is_dir().then_some(p)
     }
 

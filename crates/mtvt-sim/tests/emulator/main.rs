@@ -14,5 +14,6 @@ mod hooks;
 mod kubevirt;
 mod lifecycle;
 mod providers;
+mod schemas;
 mod validation;
 mod warm;

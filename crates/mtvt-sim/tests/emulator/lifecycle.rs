@@ -219,3 +219,42 @@ async fn rerun_failed_vms_then_archive_and_delete() {
     );
     env.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn slow_step_faults_stretch_virtual_time() {
+    let mut lab = Lab::default_lab().unwrap();
+    lab.faults.rules.push(FaultRule {
+        vm: "*".into(),
+        plan: Some("plan-*".into()),
+        step: "ConvertGuest".into(),
+        action: FaultAction::Slow {
+            factor: 1.0,
+            extra: std::time::Duration::from_secs(600),
+        },
+        probability: 1.0,
+    });
+    let env = Env::with(EmulatorOptions {
+        lab: Some(lab),
+        ..Default::default()
+    })
+    .await;
+    let s = standard_plan(&env, "slow", "vsphere", &["mtv-tests-rhel8"], json!({})).await;
+    ready(&env, PLAN, &s.ns, &s.plan).await;
+    migrate(&env, &s, "m", json!({})).await;
+    let plan = finished(&env, &s, 30).await;
+    assert!(has(&plan, "Succeeded"));
+    let step = plan["status"]["migration"]["vms"][0]["pipeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "ImageConversion")
+        .unwrap()
+        .clone();
+    let t = |k: &str| chrono::DateTime::parse_from_rfc3339(step[k].as_str().unwrap()).unwrap();
+    let took = t("completed") - t("started");
+    assert!(
+        took >= chrono::Duration::seconds(660),
+        "ImageConversion took {took}"
+    );
+    env.emu.shutdown().await;
+}

@@ -13,6 +13,7 @@ mod common;
 mod hooks;
 mod kubevirt;
 mod lifecycle;
+mod offload;
 mod providers;
 mod schemas;
 mod validation;

@@ -161,3 +161,38 @@ async fn maps_resolve_references_and_warn_on_unknown_sources() {
     assert!(!has(&bad, "Ready"));
     env.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn inventory_reflects_source_changes_after_the_refresh_delay() {
+    use mtvt_sim::emulator::EmulatorOptions;
+    // 120 virtual seconds at x300 = 0.4 s of wall time.
+    let env = Env::with(EmulatorOptions {
+        inventory_refresh_delay: std::time::Duration::from_secs(120),
+        ..Default::default()
+    })
+    .await;
+    namespace(&env, "t").await;
+    source_provider(&env, "t", "ovirt", "ov").await;
+    let p = env.wait(PROVIDER, "t", "ov", 10, |p| has(p, "Ready")).await;
+    let uid = p["metadata"]["uid"].as_str().unwrap().to_string();
+    crate::cold::ovirt_clone(&env, "mtv-tests-rhel8", "fresh-clone").await;
+    let now = inventory(&env, &format!("providers/ovirt/{uid}/vms")).await;
+    assert!(
+        !now.as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["name"] == "fresh-clone"),
+        "visible before the refresh delay"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let later = inventory(&env, &format!("providers/ovirt/{uid}/vms")).await;
+    assert!(
+        later
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["name"] == "fresh-clone"),
+        "{later}"
+    );
+    env.emu.shutdown().await;
+}

@@ -57,7 +57,7 @@ pub fn run(args: RenderArgs) -> ExitCode {
         }
     };
     let facts = mtvt_lang::profile::facts(&profile);
-    let mut result = match load_program(&args.paths, Some(facts), args.allow_ovirt_warm) {
+    let mut result = match load_program(&args.paths, &[facts], args.allow_ovirt_warm) {
         Ok(r) => r,
         Err(LoadFailure::Io(e)) => {
             eprintln!("error: {e}");

@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::cluster_args::ClusterArgs;
 use super::run_sim::SimTarget;
+use crate::cluster::storage_class::default_storage_class;
 use crate::cluster::{ConnectError, connect};
 use crate::engine::context::{Keep, Settings};
 use crate::engine::load::{LoadFailure, load_program};
@@ -80,13 +81,20 @@ pub struct RunArgs {
     /// Destination storage class (overrides session.storage_class; a plan's own class wins).
     #[arg(long, value_name = "CLASS", help_heading = "Cluster")]
     pub storage_class: Option<String>,
-    /// Remote cluster API host for `requires remote_cluster` scenarios (overrides the session's).
+    /// Remote cluster API host for `requires remote_cluster` scenarios (overrides the
+    /// session's; the emulator's host with --sim).
     #[arg(long, value_name = "HOST", help_heading = "Cluster")]
     pub remote_ocp_cluster: Option<String>,
 
-    /// Source provider profile (a key of the providers file); default `vsphere` with --sim.
-    #[arg(long, value_name = "NAME", help_heading = "Source provider")]
-    pub provider: Option<String>,
+    /// Source provider profile (a key of the providers file; repeatable: each scenario runs
+    /// with the first profile its `requires` accept). Default with --sim: `vsphere`, and
+    /// `vsphere-copy-offload` for scenarios that require copy-offload.
+    #[arg(
+        long = "provider",
+        value_name = "NAME",
+        help_heading = "Source provider"
+    )]
+    pub providers: Vec<String>,
     /// Providers file (the pytest suite's .providers.json format); --sim uses the emulator's.
     #[arg(long, value_name = "FILE", help_heading = "Source provider")]
     pub providers_file: Option<PathBuf>,
@@ -205,15 +213,6 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
         (None, Some(s)) => s.providers_file.clone(),
         (None, None) => PathBuf::from(".providers.json"),
     };
-    let provider = match (&args.provider, sim) {
-        (Some(p), _) => p.clone(),
-        (None, Some(_)) => "vsphere".to_string(),
-        (None, None) => {
-            return usage(
-                "no source provider: pass --provider NAME (a profile of the providers file), or use --sim",
-            );
-        }
-    };
     let file = match mtvt_profiles::load(&providers_file) {
         Ok(f) => f,
         Err(e) => {
@@ -221,16 +220,34 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    let env = |k: &str| std::env::var(k).ok();
-    let profile = match file.profile(&provider, &env) {
-        Ok(p) => p,
-        Err(e) => {
-            eprint!("{}", mtvt_lang::profile::render_error(&e));
-            return ExitCode::from(exit::USAGE);
+    let names: Vec<String> = match (args.providers.is_empty(), sim) {
+        (false, _) => args.providers.clone(),
+        // the emulator's plain vSphere profile, and its copy-offload twin for the scenarios
+        // that require copy-offload
+        (true, Some(_)) => ["vsphere", "vsphere-copy-offload"]
+            .iter()
+            .filter(|n| *n == &"vsphere" || file.profile_names().contains(n))
+            .map(|n| n.to_string())
+            .collect(),
+        (true, None) => {
+            return usage(
+                "no source provider: pass --provider NAME (a profile of the providers file), or use --sim",
+            );
         }
     };
-    let facts = mtvt_lang::profile::facts(&profile);
-    let mut result = match load_program(&args.paths, Some(facts), args.allow_ovirt_warm) {
+    let env = |k: &str| std::env::var(k).ok();
+    let mut profiles = Vec::new();
+    for name in &names {
+        match file.profile(name, &env) {
+            Ok(p) => profiles.push(p),
+            Err(e) => {
+                eprint!("{}", mtvt_lang::profile::render_error(&e));
+                return ExitCode::from(exit::USAGE);
+            }
+        }
+    }
+    let facts: Vec<_> = profiles.iter().map(mtvt_lang::profile::facts).collect();
+    let mut result = match load_program(&args.paths, &facts, args.allow_ovirt_warm) {
         Ok(r) => r,
         Err(LoadFailure::Io(e)) => return usage(e),
         Err(LoadFailure::Static(n)) => {
@@ -253,10 +270,21 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
     if result.program.scenarios.is_empty() {
         return usage("no scenario selected (check the paths, --tag, --skip-tag and --name)");
     }
-    let storage_class = args
-        .storage_class
-        .clone()
-        .or_else(|| sim.map(|s| s.storage_class.clone()));
+    // the cluster
+    let connect_opts = args.cluster.options(sim.map(|s| s.kubeconfig.clone()));
+    let cluster = match connect(&connect_opts).await {
+        Ok(c) => c,
+        Err(ConnectError::Usage(m)) => return usage(m),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::INFRA);
+        }
+    };
+    let storage_class = match (&args.storage_class, sim) {
+        (Some(c), _) => Some(c.clone()),
+        (None, Some(_)) => default_storage_class(&cluster.client).await,
+        (None, None) => None,
+    };
     if storage_class.is_none()
         && result.program.session.storage_class.is_none()
         && result
@@ -275,16 +303,6 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
             Err(e) => return usage(format!("cannot read --source-ca-file {}: {e}", f.display())),
         },
         None => None,
-    };
-    // the cluster
-    let connect_opts = args.cluster.options(sim.map(|s| s.kubeconfig.clone()));
-    let cluster = match connect(&connect_opts).await {
-        Ok(c) => c,
-        Err(ConnectError::Usage(m)) => return usage(m),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(exit::INFRA);
-        }
     };
     let journal_path =
         (!args.skip_data_collector).then(|| args.data_collector_path.join("resources.json"));
@@ -310,14 +328,19 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
     let inputs = RunInputs {
         program: result.program,
         sources: result.sources,
-        profile,
+        profiles,
         providers_file: Some(providers_file),
         cluster,
         settings,
         jobs: args.jobs,
         fail_fast: args.fail_fast,
         mtv_namespace: args.mtv_namespace.clone(),
-        remote_ocp_cluster: args.remote_ocp_cluster.clone(),
+        // the emulator serves as its own remote cluster: an explicit OpenShift provider with
+        // its URL and token, as the pytest suite's remote scenarios do on one cluster
+        remote_ocp_cluster: args
+            .remote_ocp_cluster
+            .clone()
+            .or_else(|| sim.map(|_| "127.0.0.1".to_string())),
         source_namespace: args.source_namespace.clone(),
         source_ca_pem,
         journal_path,

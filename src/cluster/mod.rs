@@ -7,6 +7,7 @@ pub mod kinds;
 pub mod mtv_version;
 pub mod oauth;
 pub mod server_time;
+pub mod storage_class;
 
 pub use connect::{Cluster, ConnectError, ConnectOptions, connect};
 pub use mtv_version::{MtvVersion, mtv_version};

@@ -25,9 +25,11 @@ pub const GONE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Deletes source clones (implemented over the source adapter by the session).
 pub trait SourceCleaner: Send + Sync {
-    /// Deletes VM `name` (id when known) and its artifacts; missing = done.
+    /// Deletes VM `name` (id when known) made through profile `profile`, and its
+    /// artifacts; missing = done.
     fn delete<'a>(
         &'a self,
+        profile: &'a str,
         name: &'a str,
         id: Option<&'a str>,
         artifacts: &'a [mtvt_source::SourceArtifact],
@@ -183,6 +185,7 @@ pub async fn undo(
                 log.undone += 1;
             }
             Action::SourceVm {
+                profile,
                 name,
                 id,
                 artifacts,
@@ -195,7 +198,10 @@ pub async fn undo(
                     ));
                     continue;
                 };
-                match sources.delete(name, id.as_deref(), artifacts).await {
+                match sources
+                    .delete(profile, name, id.as_deref(), artifacts)
+                    .await
+                {
                     Ok(()) => {
                         journal.set_state(e.seq, State::Undone);
                         log.undone += 1;

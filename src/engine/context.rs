@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::apply::Applier;
 use super::inventory::InventorySide;
 use super::journal::Journal;
-use super::plan::SessionCtx;
+use super::plan::{SessionCtx, SourceCtx};
 use super::source::SourceSide;
 use crate::cluster::Cluster;
 use crate::report::progress::Progress;
@@ -42,6 +42,17 @@ pub struct Settings {
     pub must_gather: bool,
 }
 
+/// One source provider of the run: its plan context, its connected adapter and its
+/// inventory.
+pub struct SourceBinding {
+    /// Names, profile, URL.
+    pub ctx: SourceCtx,
+    /// The connected adapter.
+    pub side: Arc<SourceSide>,
+    /// Its Forklift inventory.
+    pub inventory: InventorySide,
+}
+
 /// Everything a scenario run needs.
 pub struct Engine {
     /// The cluster.
@@ -54,18 +65,16 @@ pub struct Engine {
     pub session: SessionCtx,
     /// Session settings of the scenarios.
     pub session_ir: SessionIr,
-    /// The connected source provider.
-    pub source: Arc<SourceSide>,
-    /// The source provider's inventory.
-    pub inventory: InventorySide,
+    /// The source providers in use (one per profile), connected.
+    pub sources: Vec<SourceBinding>,
     /// Run settings.
     pub settings: Settings,
     /// Live progress.
     pub progress: Progress,
     /// Ctrl-C.
     pub cancel: CancellationToken,
-    /// Scenario sources (failure rendering).
-    pub sources: Arc<SourceMap>,
+    /// Scenario texts (failure rendering).
+    pub texts: Arc<SourceMap>,
 }
 
 impl Engine {

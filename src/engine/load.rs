@@ -19,20 +19,37 @@ pub enum LoadFailure {
     Static(usize),
 }
 
-/// Checks `paths` with the profile's facts; prints every diagnostic to stderr. Warnings
-/// do not stop a run.
+/// Checks `paths` once per profile (the profile rules differ) and prints every distinct
+/// diagnostic to stderr; warnings do not stop a run. With no profile, checks without one.
 pub fn load_program(
     paths: &[PathBuf],
-    profile: Option<ProviderFacts>,
+    profiles: &[ProviderFacts],
     allow_ovirt_warm: bool,
 ) -> Result<CheckResult, LoadFailure> {
-    let opts = CheckOptions {
-        profile,
-        allow_ovirt_warm,
-        stdlib: Stdlib::from_env(),
+    let check = |profile: Option<ProviderFacts>| {
+        let opts = CheckOptions {
+            profile,
+            allow_ovirt_warm,
+            stdlib: Stdlib::from_env(),
+        };
+        mtvt_lang::check_paths(paths, &opts).map_err(|e| LoadFailure::Io(e.to_string()))
     };
-    let result =
-        mtvt_lang::check_paths(paths, &opts).map_err(|e| LoadFailure::Io(e.to_string()))?;
+    let mut profiles = profiles.iter().cloned();
+    let mut result = check(profiles.next())?;
+    let mut seen: std::collections::BTreeSet<String> = result
+        .diagnostics
+        .iter()
+        .map(|d| render::render_plain(d, &result.sources))
+        .collect();
+    for p in profiles {
+        let other = check(Some(p))?;
+        for d in other.diagnostics {
+            // same files, same order: the file ids agree between the two checks
+            if seen.insert(render::render_plain(&d, &other.sources)) {
+                result.diagnostics.push(d);
+            }
+        }
+    }
     print_diagnostics(&result);
     let errors = result.errors();
     if errors > 0 {

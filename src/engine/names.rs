@@ -62,10 +62,6 @@ pub struct SessionNames {
     pub session: String,
     /// Namespace holding the providers and their Secrets.
     pub namespace: String,
-    /// Source provider Secret.
-    pub source_secret: String,
-    /// Source Provider.
-    pub source_provider: String,
     /// Local (host) destination Provider.
     pub local_destination: String,
     /// Remote destination Provider.
@@ -74,14 +70,31 @@ pub struct SessionNames {
     pub remote_secret: String,
 }
 
+/// Names of one source provider's objects (one per provider profile of a run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceNames {
+    /// Source provider Secret.
+    pub secret: String,
+    /// Source Provider.
+    pub provider: String,
+}
+
+impl SourceNames {
+    /// The names for profile `profile` in `session`.
+    pub fn new(session: &str, profile: &str) -> Self {
+        SourceNames {
+            secret: bounded(&format!("{session}-{profile}-credentials"), 63),
+            provider: bounded(&format!("{session}-{profile}"), 63),
+        }
+    }
+}
+
 impl SessionNames {
-    /// The names for `session` and a source provider of `provider_type`.
-    pub fn new(session: &str, provider_type: &str) -> Self {
+    /// The names for `session`.
+    pub fn new(session: &str) -> Self {
         SessionNames {
             session: session.to_string(),
             namespace: bounded(session, 63),
-            source_secret: bounded(&format!("{session}-{provider_type}-credentials"), 63),
-            source_provider: bounded(&format!("{session}-{provider_type}"), 63),
             local_destination: bounded(&format!("{session}-local-ocp"), 63),
             remote_destination: bounded(&format!("{session}-remote-ocp"), 63),
             remote_secret: bounded(&format!("{session}-remote-ocp-token"), 63),
@@ -172,8 +185,12 @@ mod tests {
             assert!(is_label(n) && n.len() <= 63, "{n}");
         }
         assert!(is_label(&format!("{}-12", p.nad_base)));
-        let sn = SessionNames::new(&s, "vsphere");
-        assert_eq!(sn.source_provider, format!("{s}-vsphere"));
+        let sn = SourceNames::new(&s, "vsphere");
+        assert_eq!(sn.provider, format!("{s}-vsphere"));
+        assert_eq!(
+            SessionNames::new(&s).local_destination,
+            format!("{s}-local-ocp")
+        );
         assert!(is_label(&label_value("a[b=c,d=e]")));
         assert_eq!(
             PlanNames::new("auto-xxxx", "sanity_cold_mtv_migration", None).plan,

@@ -6,8 +6,8 @@ use mtvt_lang::ir::ProgramIr;
 use mtvt_profiles::Profile;
 
 use super::manifests::Owner;
-use super::names::{PLACEHOLDER_SESSION, SessionNames};
-use super::plan::{self, ScenarioCtx, SessionCtx, Step, placeholder_answers};
+use super::names::{PLACEHOLDER_SESSION, SessionNames, SourceNames};
+use super::plan::{self, ScenarioCtx, SessionCtx, SourceCtx, Step, placeholder_answers};
 use super::render::render_steps;
 
 /// The placeholder API server URL of a render.
@@ -25,10 +25,10 @@ pub struct PreviewOptions<'a> {
     pub env: &'a dyn Fn(&str) -> Option<String>,
 }
 
-/// The session context of a render.
-pub fn placeholder_session(program: &ProgramIr, profile: &Profile) -> SessionCtx {
-    let names = SessionNames::new(PLACEHOLDER_SESSION, profile.provider_type.as_str());
-    let source_url = match profile.provider_type {
+/// The session and source contexts of a render.
+pub fn placeholder_session(program: &ProgramIr, profile: &Profile) -> (SessionCtx, SourceCtx) {
+    let names = SessionNames::new(PLACEHOLDER_SESSION);
+    let url = match profile.provider_type {
         mtvt_profiles::ProviderType::Openshift => PLACEHOLDER_CLUSTER.to_string(),
         mtvt_profiles::ProviderType::Ova => profile.api_url.clone(),
         _ => mtvt_source::SourceEndpoint::from_profile(profile, Default::default())
@@ -41,21 +41,25 @@ pub fn placeholder_session(program: &ProgramIr, profile: &Profile) -> SessionCtx
         .iter()
         .flat_map(|s| &s.plans)
         .any(|p| p.destination == mtvt_lang::schema::enums::Destination::Remote);
-    SessionCtx {
+    let session = SessionCtx {
         owner: Owner {
             session: names.session.clone(),
             scenario: None,
         },
         names,
-        profile: profile.clone(),
-        source_url,
-        source_insecure: program.session.source_provider_insecure_skip_verify,
-        source_ca_pem: None,
         cluster_url: PLACEHOLDER_CLUSTER.to_string(),
         cluster_token: Some("<cluster token>".to_string()),
         mtv_namespace: program.session.mtv_namespace.clone(),
         remote,
-    }
+    };
+    let source = SourceCtx {
+        names: SourceNames::new(PLACEHOLDER_SESSION, &profile.name),
+        profile: profile.clone(),
+        url,
+        insecure: program.session.source_provider_insecure_skip_verify,
+        ca_pem: None,
+    };
+    (session, source)
 }
 
 /// Steps under a heading (`None` = the session's).
@@ -66,20 +70,29 @@ pub fn preview_steps(
     program: &ProgramIr,
     opts: &PreviewOptions<'_>,
 ) -> Result<Vec<Section>, String> {
-    let session = placeholder_session(program, opts.profile);
-    let mut out = vec![(None, plan::session_steps(&session))];
+    let (session, source) = placeholder_session(program, opts.profile);
+    let mut steps = plan::session_steps(&session);
+    steps.extend(plan::source_steps(&session, &source));
+    let mut out = vec![(None, steps)];
     let storage_class = match (opts.storage_class, &program.session.storage_class) {
         (Some(s), _) => Some(s),
         (None, Some(_)) => None,
         (None, None) => Some(PLACEHOLDER_STORAGE_CLASS),
     };
     for s in &program.scenarios {
-        let ctx = ScenarioCtx::new(s, &session, &program.session, storage_class, opts.env)
-            .map_err(|e| format!("scenario {}: {e}", s.name))?;
+        let ctx = ScenarioCtx::new(
+            s,
+            &session,
+            &source,
+            &program.session,
+            storage_class,
+            opts.env,
+        )
+        .map_err(|e| format!("scenario {}: {e}", s.name))?;
         let mut steps = plan::prepare_steps(&ctx);
         let several = ctx.plans.len() > 1;
         for p in &ctx.plans {
-            let answers = placeholder_answers(p, &session.names.session, session.provider_type());
+            let answers = placeholder_answers(p, &session.names.session, source.provider_type());
             if several {
                 steps.push(Step::Note(format!(
                     "plan {} (the scenario's plans run concurrently)",

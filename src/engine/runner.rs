@@ -1,7 +1,8 @@
-//! A whole run: session id and journal, scenario selection against the cluster's facts,
-//! the session's providers (created once, shared), the source and inventory connections,
-//! scenarios concurrently (`-j`), `--fail-fast`, Ctrl-C, and the session teardown with its
-//! leak audit. Produces the [`RunReport`].
+//! A whole run: session id and journal, scenario selection against the cluster's facts
+//! (each scenario gets the first provider profile that meets its `requires`), the session's
+//! providers (created once, shared), one source and inventory connection per profile in
+//! use, scenarios concurrently (`-j`), `--fail-fast`, Ctrl-C, and the session teardown with
+//! its leak audit. Produces the [`RunReport`].
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use futures::StreamExt;
-use mtvt_lang::ir::ProgramIr;
+use mtvt_lang::ir::{ProgramIr, ScenarioIr};
 use mtvt_lang::schema::enums::Destination;
 use mtvt_lang::source::SourceMap;
 use mtvt_profiles::{Profile, ProviderType};
@@ -18,17 +19,18 @@ use tokio_util::sync::CancellationToken;
 use super::apply::Applier;
 use super::ca_fetch;
 use super::cleanup::{self, SourceCleaner};
-use super::context::{Engine, Keep, Settings};
-use super::error::EngineError;
+use super::context::{Engine, Keep, Settings, SourceBinding};
+use super::error::{Class, EngineError};
 use super::inventory::{InventorySide, InventoryTarget};
 use super::journal::{self, Document, Journal, Scope, State};
 use super::manifests::Owner;
-use super::names::{SessionNames, session_id};
-use super::plan::{SessionCtx, session_steps};
+use super::names::{SessionNames, SourceNames, session_id};
+use super::plan::{SessionCtx, SourceCtx, Step, session_steps, source_steps};
 use super::scenario::run_scenario;
 use super::select::{Decision, RunFacts, decide};
 use super::source::SourceSide;
 use super::sweep::{self, SourceProbe};
+use super::wait::{Check, WaitFor, blockers, condition_true, conditions_text, wait_object};
 use crate::cluster::{Cluster, MtvVersion, mtv_version};
 use crate::report::progress::{Event, Progress};
 use crate::report::{RunReport, ScenarioReport, Status};
@@ -39,8 +41,9 @@ pub struct RunInputs {
     pub program: ProgramIr,
     /// Their sources (failure rendering).
     pub sources: SourceMap,
-    /// The source provider profile.
-    pub profile: Profile,
+    /// The source provider profiles, in preference order: each scenario runs with the
+    /// first one its `requires` accept.
+    pub profiles: Vec<Profile>,
     /// The providers file (recorded in the journal for `mtvt clean`).
     pub providers_file: Option<PathBuf>,
     /// The cluster.
@@ -57,7 +60,7 @@ pub struct RunInputs {
     pub remote_ocp_cluster: Option<String>,
     /// Namespace of OpenShift source VMs.
     pub source_namespace: String,
-    /// CA of the source endpoint (PEM), instead of fetching it.
+    /// CA of the source endpoints (PEM), instead of fetching them.
     pub source_ca_pem: Option<String>,
     /// The journal file (none = memory only).
     pub journal_path: Option<PathBuf>,
@@ -114,6 +117,27 @@ pub fn check_previous_journal(path: &std::path::Path) -> Result<(), String> {
     }
 }
 
+/// Which profile runs `s`, or why none can.
+fn choose(s: &ScenarioIr, facts: &[RunFacts], profiles: &[Profile]) -> Result<usize, String> {
+    let mut reasons = Vec::new();
+    for (i, f) in facts.iter().enumerate() {
+        match decide(s, f) {
+            Decision::Run => return Ok(i),
+            Decision::Skip(r) => reasons.push(match profiles.get(i) {
+                Some(p) if profiles.len() > 1 => format!("profile {}: {r}", p.name),
+                _ => r,
+            }),
+        }
+    }
+    Err(reasons.join("; "))
+}
+
+/// What the run needs before any scenario: the session and its source providers.
+struct Prepared {
+    session: SessionCtx,
+    sources: Vec<Option<SourceBinding>>,
+}
+
 /// Runs the program.
 pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToken) -> RunReport {
     let start = Instant::now();
@@ -124,36 +148,40 @@ pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToke
         .mtv_namespace
         .clone()
         .unwrap_or_else(|| program.session.mtv_namespace.clone());
-    // what the requirements are checked against
     let version = match mtv_version(&inputs.cluster.client, &mtv_namespace).await {
         MtvVersion::Known(v, t) => Ok((v, t)),
         MtvVersion::Unknown(why) => Err(why),
     };
-    let facts = RunFacts {
-        provider_type: inputs.profile.provider_type.as_str().to_string(),
-        mtv_version: version,
-        remote_cluster: inputs
-            .remote_ocp_cluster
-            .clone()
-            .unwrap_or_else(|| program.session.remote_ocp_cluster.clone()),
-        cluster_url: inputs.cluster.url.clone(),
-        copyoffload_missing: inputs
-            .profile
-            .copyoffload_missing_fields()
-            .iter()
-            .map(|s| (*s).to_string())
-            .collect(),
-        has_copyoffload: inputs.profile.copyoffload.is_some(),
-    };
-    let mut runnable = Vec::new();
+    let remote_cluster = inputs
+        .remote_ocp_cluster
+        .clone()
+        .unwrap_or_else(|| program.session.remote_ocp_cluster.clone());
+    let facts: Vec<RunFacts> = inputs
+        .profiles
+        .iter()
+        .map(|p| RunFacts {
+            provider_type: p.provider_type.as_str().to_string(),
+            mtv_version: version.clone(),
+            remote_cluster: remote_cluster.clone(),
+            cluster_url: inputs.cluster.url.clone(),
+            copyoffload_missing: p
+                .copyoffload_missing_fields()
+                .iter()
+                .map(|s| (*s).to_string())
+                .collect(),
+            has_copyoffload: p.copyoffload.is_some(),
+        })
+        .collect();
+    // (slot, scenario, profile index)
+    let mut runnable: Vec<(usize, &ScenarioIr, usize)> = Vec::new();
     let mut slots: Vec<Option<ScenarioReport>> = Vec::new();
     for s in &program.scenarios {
-        match decide(s, &facts) {
-            Decision::Run => {
-                runnable.push((slots.len(), s));
+        match choose(s, &facts, &inputs.profiles) {
+            Ok(p) => {
+                runnable.push((slots.len(), s, p));
                 slots.push(None);
             }
-            Decision::Skip(reason) => {
+            Err(reason) => {
                 progress.send(Event::Finished {
                     scenario: s.name.clone(),
                     status: Status::Skipped,
@@ -164,12 +192,14 @@ pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToke
             }
         }
     }
-    if runnable.is_empty() {
+    let finish = |mut report: RunReport, slots: Vec<Option<ScenarioReport>>| {
         report.scenarios = slots.into_iter().flatten().collect();
         report.duration_ms = super::execute::ms(start.elapsed());
-        return report;
+        report
+    };
+    if runnable.is_empty() {
+        return finish(report, slots);
     }
-    // journal
     let doc = Document {
         format: journal::FORMAT.into(),
         session: session.clone(),
@@ -186,8 +216,7 @@ pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToke
         Ok(j) => Arc::new(j),
         Err(e) => {
             report.error = Some(e.to_string());
-            report.scenarios = slots.into_iter().flatten().collect();
-            return report;
+            return finish(report, slots);
         }
     };
     report.journal = inputs
@@ -199,79 +228,31 @@ pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToke
         inputs.cluster.url,
         report.journal.as_deref().unwrap_or("in memory")
     )));
-    // session context
-    let source_insecure = program.session.source_provider_insecure_skip_verify;
-    let url = source_url(&inputs.profile, &inputs.cluster.url);
-    let mut source_ca = inputs.source_ca_pem.clone();
-    let fetch_ca = match inputs.profile.provider_type {
-        ProviderType::Ovirt => true,
-        ProviderType::Vsphere | ProviderType::Openstack => !source_insecure,
-        _ => false,
-    };
-    if source_ca.is_none()
-        && fetch_ca
-        && let Some((host, port)) = ca_fetch::https_target(&url)
-    {
-        match ca_fetch::fetch_chain(&host, port).await {
-            Ok(pem) => source_ca = Some(pem),
-            Err(e) if source_insecure => tracing::warn!("cannot fetch the source CA: {e}"),
-            Err(e) => {
-                report.error = Some(format!(
-                    "cannot fetch the CA of the source provider ({e}); pass --source-ca-file FILE or set session {{ source_provider_insecure_skip_verify true }}"
-                ));
-                report.scenarios = slots.into_iter().flatten().collect();
-                return report;
-            }
-        }
-    }
+    let applier = Applier::new(inputs.cluster.client.clone(), journal.clone(), &session);
+    let used: Vec<bool> = (0..inputs.profiles.len())
+        .map(|i| runnable.iter().any(|(_, _, p)| *p == i))
+        .collect();
     let remote = runnable
         .iter()
-        .any(|(_, s)| s.plans.iter().any(|p| p.destination == Destination::Remote));
-    let names = SessionNames::new(&session, inputs.profile.provider_type.as_str());
-    let token = inputs
-        .cluster
-        .token
-        .as_ref()
-        .map(|t| t.expose().to_string());
-    if (remote || inputs.profile.provider_type == ProviderType::Openshift) && token.is_none() {
-        report.error = Some("a remote destination or an OpenShift source needs the cluster's bearer token, and the kubeconfig has none: log in with a token (oc login / --token)".into());
-        report.scenarios = slots.into_iter().flatten().collect();
-        return report;
-    }
-    let session_ctx = SessionCtx {
-        owner: Owner {
-            session: session.clone(),
-            scenario: None,
-        },
-        names,
-        profile: inputs.profile.clone(),
-        source_url: url,
-        source_insecure,
-        source_ca_pem: source_ca.clone(),
-        cluster_url: inputs.cluster.url.clone(),
-        cluster_token: token,
-        mtv_namespace: mtv_namespace.clone(),
-        remote,
-    };
-    let applier = Applier::new(inputs.cluster.client.clone(), journal.clone(), &session);
-    // session objects
-    let setup = session_setup(
+        .any(|(_, s, _)| s.plans.iter().any(|p| p.destination == Destination::Remote));
+    let setup = prepare(
         &inputs,
-        &session_ctx,
+        &session,
+        &mtv_namespace,
+        remote,
+        &used,
         &applier,
         &journal,
         &progress,
         &cancel,
-        &session,
-        source_ca,
     )
     .await;
-    let (source, inventory) = match setup {
-        Ok(x) => x,
-        Err((e, source)) => {
+    let prepared = match setup {
+        Ok(p) => p,
+        Err((e, bindings)) => {
             report.error = Some(e.to_string());
-            report.interrupted = matches!(e, EngineError::Interrupted);
-            for (i, s) in &runnable {
+            report.interrupted = e.class() == Class::Interrupted;
+            for (i, s, _) in &runnable {
                 if let Some(slot) = slots.get_mut(*i) {
                     let mut r =
                         ScenarioReport::skipped(s, format!("not run: session setup failed: {e}"));
@@ -283,39 +264,37 @@ pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToke
                     *slot = Some(r);
                 }
             }
-            session_teardown(
-                &inputs,
-                &journal,
-                source.as_deref(),
-                &mut report,
-                &progress,
-                false,
-            )
-            .await;
-            report.scenarios = slots.into_iter().flatten().collect();
-            report.duration_ms = super::execute::ms(start.elapsed());
-            return report;
+            let sides: Vec<Arc<SourceSide>> = bindings;
+            session_teardown(&inputs, &journal, &sides, &mut report, &progress, false).await;
+            return finish(report, slots);
         }
     };
+    let sides: Vec<Arc<SourceSide>> = prepared
+        .sources
+        .iter()
+        .flatten()
+        .map(|b| b.side.clone())
+        .collect();
     let engine = Engine {
         cluster: inputs.cluster.clone(),
         journal: journal.clone(),
         applier,
-        session: session_ctx,
+        session: prepared.session,
         session_ir: program.session.clone(),
-        source: source.clone(),
-        inventory,
+        sources: prepared.sources.into_iter().flatten().collect(),
         settings: inputs.settings.clone(),
         progress: progress.clone(),
         cancel: cancel.clone(),
-        sources: Arc::new(inputs.sources.clone()),
+        texts: Arc::new(inputs.sources.clone()),
     };
+    let profile_names: Vec<String> = inputs.profiles.iter().map(|p| p.name.clone()).collect();
     let stop = AtomicBool::new(false);
     let results: Vec<(usize, ScenarioReport)> = futures::stream::iter(runnable.iter())
-        .map(|(i, s)| {
+        .map(|(i, s, p)| {
             let engine = &engine;
             let stop = &stop;
             let fail_fast = inputs.fail_fast;
+            let profile = profile_names.get(*p).cloned().unwrap_or_default();
             async move {
                 if engine.cancel.is_cancelled() {
                     let mut r = ScenarioReport::skipped(s, "interrupted before it started");
@@ -328,7 +307,16 @@ pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToke
                         ScenarioReport::skipped(s, "not run: --fail-fast after a failure"),
                     );
                 }
-                let r = run_scenario(engine, s).await;
+                let Some(binding) = engine
+                    .sources
+                    .iter()
+                    .find(|b| b.ctx.profile.name == profile)
+                else {
+                    let mut r = ScenarioReport::skipped(s, "internal: no source for its profile");
+                    r.status = Status::Error;
+                    return (*i, r);
+                };
+                let r = run_scenario(engine, binding, s).await;
                 if fail_fast && matches!(r.status, Status::Failed | Status::Error) {
                     stop.store(true, Ordering::SeqCst);
                 }
@@ -343,104 +331,191 @@ pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToke
             *slot = Some(r);
         }
     }
-    report.scenarios = slots.into_iter().flatten().collect();
     report.interrupted = cancel.is_cancelled();
-    let any_failed = report
-        .scenarios
+    let any_failed = slots
         .iter()
+        .flatten()
         .any(|s| matches!(s.status, Status::Failed | Status::Error));
     session_teardown(
         &inputs,
         &journal,
-        Some(&source),
+        &sides,
         &mut report,
         &progress,
         any_failed,
     )
     .await;
-    report.duration_ms = super::execute::ms(start.elapsed());
-    report
+    finish(report, slots)
 }
 
-type SetupError = (EngineError, Option<Arc<SourceSide>>);
+type SetupError = (EngineError, Vec<Arc<SourceSide>>);
 
+/// Creates the session's objects and connects each profile in use.
 #[allow(clippy::too_many_arguments)]
-async fn session_setup(
+async fn prepare(
     inputs: &RunInputs,
-    ctx: &SessionCtx,
+    session: &str,
+    mtv_namespace: &str,
+    remote: bool,
+    used: &[bool],
     applier: &Applier,
     journal: &Arc<Journal>,
     progress: &Progress,
     cancel: &CancellationToken,
-    session: &str,
-    source_ca: Option<String>,
-) -> Result<(Arc<SourceSide>, InventorySide), SetupError> {
-    progress.send(Event::Note(format!(
-        "connecting to the {} source of profile {}",
-        ctx.provider_type(),
-        inputs.profile.name
-    )));
-    let tls = mtvt_source::TlsOptions {
-        insecure_skip_verify: ctx.source_insecure,
-        ca_bundle_pem: source_ca.map(String::into_bytes),
+) -> Result<Prepared, SetupError> {
+    let token = inputs
+        .cluster
+        .token
+        .as_ref()
+        .map(|t| t.expose().to_string());
+    let openshift_source = inputs
+        .profiles
+        .iter()
+        .zip(used)
+        .any(|(p, u)| *u && p.provider_type == ProviderType::Openshift);
+    if (remote || openshift_source) && token.is_none() {
+        return Err((EngineError::Setup("a remote destination or an OpenShift source needs the cluster's bearer token, and the kubeconfig has none: log in with a token (oc login, or --cluster-url with --token)".into()), Vec::new()));
+    }
+    let session_ctx = SessionCtx {
+        owner: Owner {
+            session: session.to_string(),
+            scenario: None,
+        },
+        names: SessionNames::new(session),
+        cluster_url: inputs.cluster.url.clone(),
+        cluster_token: token,
+        mtv_namespace: mtv_namespace.to_string(),
+        remote,
     };
-    let source = SourceSide::connect(
-        &inputs.profile,
-        tls,
-        &inputs.cluster.client,
-        &inputs.source_namespace,
-        journal.clone(),
-        session,
-    )
-    .await
-    .map(Arc::new)
-    .map_err(|e| (e, None))?;
-    // a tiny engine view for the session steps
-    let engine_view = SessionStepRunner {
+    let runner = SessionStepRunner {
         cluster: &inputs.cluster,
         applier,
         cancel,
         progress,
     };
-    for step in session_steps(ctx) {
-        if cancel.is_cancelled() {
-            return Err((EngineError::Interrupted, Some(source)));
+    let mut sides: Vec<Arc<SourceSide>> = Vec::new();
+    // connect to every source first: a wrong password fails before anything is created
+    let mut ctxs: Vec<Option<(SourceCtx, Arc<SourceSide>)>> = Vec::new();
+    for (profile, used) in inputs.profiles.iter().zip(used) {
+        if !used {
+            ctxs.push(None);
+            continue;
         }
-        engine_view
-            .run(&step)
+        let (ctx, tls) = source_ctx(inputs, session, profile)
             .await
-            .map_err(|e| (e, Some(source.clone())))?;
-    }
-    let inv_tls = mtvt_source::TlsOptions {
-        insecure_skip_verify: inputs.cluster.insecure
-            || inputs.program.session.insecure_verify_skip,
-        ca_bundle_pem: inputs.cluster.ca_pem.clone(),
-    };
-    let token = inputs.cluster.token.clone().ok_or_else(|| {
-        (
-            EngineError::Setup(
-                "the Forklift inventory needs a bearer token and the kubeconfig has none: log in with a token (oc login, or --cluster-url with --token)".into(),
-            ),
-            Some(source.clone()),
+            .map_err(|e| (e, sides.clone()))?;
+        progress.send(Event::Note(format!(
+            "connecting to the {} source of profile {}",
+            ctx.provider_type(),
+            profile.name
+        )));
+        let side = SourceSide::connect(
+            profile,
+            tls,
+            &inputs.cluster.client,
+            &inputs.source_namespace,
+            journal.clone(),
+            session,
         )
-    })?;
-    let kind = source.kind;
-    let target = InventoryTarget {
-        mtv_namespace: &ctx.mtv_namespace,
-        token,
-        tls: &inv_tls,
-        kind,
-        provider_name: &ctx.names.source_provider,
-        provider_namespace: &ctx.names.namespace,
-        openshift_namespace: &inputs.source_namespace,
-    };
-    let inventory = InventorySide::connect(&inputs.cluster.client, &target)
         .await
-        .map_err(|e| (e, Some(source.clone())))?;
-    Ok((source, inventory))
+        .map(Arc::new)
+        .map_err(|e| (e, sides.clone()))?;
+        sides.push(side.clone());
+        ctxs.push(Some((ctx, side)));
+    }
+    for step in session_steps(&session_ctx) {
+        runner.run(&step).await.map_err(|e| (e, sides.clone()))?;
+    }
+    let mut bindings = Vec::new();
+    for entry in ctxs {
+        let Some((ctx, side)) = entry else {
+            bindings.push(None);
+            continue;
+        };
+        for step in source_steps(&session_ctx, &ctx) {
+            runner.run(&step).await.map_err(|e| (e, sides.clone()))?;
+        }
+        let inv_tls = mtvt_source::TlsOptions {
+            insecure_skip_verify: inputs.cluster.insecure
+                || inputs.program.session.insecure_verify_skip,
+            ca_bundle_pem: inputs.cluster.ca_pem.clone(),
+        };
+        let token = inputs.cluster.token.clone().ok_or_else(|| {
+            (
+                EngineError::Setup("the Forklift inventory needs a bearer token and the kubeconfig has none: log in with a token (oc login, or --cluster-url with --token)".into()),
+                sides.clone(),
+            )
+        })?;
+        let target = InventoryTarget {
+            mtv_namespace,
+            token,
+            tls: &inv_tls,
+            kind: side.kind,
+            provider_name: &ctx.names.provider,
+            provider_namespace: &session_ctx.names.namespace,
+            openshift_namespace: &inputs.source_namespace,
+        };
+        let inventory = InventorySide::connect(&inputs.cluster.client, &target)
+            .await
+            .map_err(|e| (e, sides.clone()))?;
+        bindings.push(Some(SourceBinding {
+            ctx,
+            side,
+            inventory,
+        }));
+    }
+    Ok(Prepared {
+        session: session_ctx,
+        sources: bindings,
+    })
 }
 
-/// Runs session steps (creates and waits) without a full [`Engine`].
+/// The source context of a profile (fetching the endpoint's CA when TLS is verified) and
+/// the TLS options mtvt's own adapter uses.
+async fn source_ctx(
+    inputs: &RunInputs,
+    session: &str,
+    profile: &Profile,
+) -> Result<(SourceCtx, mtvt_source::TlsOptions), EngineError> {
+    let insecure = inputs.program.session.source_provider_insecure_skip_verify;
+    let url = source_url(profile, &inputs.cluster.url);
+    let mut ca = inputs.source_ca_pem.clone();
+    let fetch = match profile.provider_type {
+        // the pytest suite always fetches oVirt's CA (its image transfer needs it)
+        ProviderType::Ovirt => true,
+        ProviderType::Vsphere | ProviderType::Openstack => !insecure,
+        _ => false,
+    };
+    if ca.is_none()
+        && fetch
+        && let Some((host, port)) = ca_fetch::https_target(&url)
+    {
+        match ca_fetch::fetch_chain(&host, port).await {
+            Ok(pem) => ca = Some(pem),
+            Err(e) if insecure => tracing::warn!("cannot fetch the source CA: {e}"),
+            Err(e) => {
+                return Err(EngineError::Setup(format!(
+                    "cannot fetch the CA of the source provider of profile {} ({e}); pass --source-ca-file FILE or set session {{ source_provider_insecure_skip_verify true }}",
+                    profile.name
+                )));
+            }
+        }
+    }
+    let tls = mtvt_source::TlsOptions {
+        insecure_skip_verify: insecure,
+        ca_bundle_pem: ca.clone().map(String::into_bytes),
+    };
+    let ctx = SourceCtx {
+        names: SourceNames::new(session, &profile.name),
+        profile: profile.clone(),
+        url,
+        insecure,
+        ca_pem: ca,
+    };
+    Ok((ctx, tls))
+}
+
+/// Runs session steps (creates and waits) before the [`Engine`] exists.
 struct SessionStepRunner<'a> {
     cluster: &'a Cluster,
     applier: &'a Applier,
@@ -449,9 +524,10 @@ struct SessionStepRunner<'a> {
 }
 
 impl SessionStepRunner<'_> {
-    async fn run(&self, step: &super::plan::Step) -> Result<(), EngineError> {
-        use super::plan::Step;
-        use super::wait::{Check, WaitFor, blockers, condition_true, conditions_text, wait_object};
+    async fn run(&self, step: &Step) -> Result<(), EngineError> {
+        if self.cancel.is_cancelled() {
+            return Err(EngineError::Interrupted);
+        }
         match step {
             Step::Create { manifest, .. } => {
                 let kind = manifest
@@ -485,7 +561,7 @@ impl SessionStepRunner<'_> {
                     what: format!("{} {namespace}/{name}", kind.kind),
                     condition: format!("have condition {condition}=True"),
                     timeout: *timeout,
-                    class: super::error::Class::Infra,
+                    class: Class::Infra,
                 };
                 wait_object(
                     &api,
@@ -526,7 +602,7 @@ impl SessionStepRunner<'_> {
 async fn session_teardown(
     inputs: &RunInputs,
     journal: &Journal,
-    source: Option<&SourceSide>,
+    sides: &[Arc<SourceSide>],
     report: &mut RunReport,
     progress: &Progress,
     any_failed: bool,
@@ -548,11 +624,56 @@ async fn session_teardown(
         return;
     }
     progress.send(Event::Note("session teardown".into()));
-    // whatever scenarios left (interrupted ones) plus the session's own objects
+    // whatever scenarios left (interrupted ones) plus the session's own objects; source clones
+    // are deleted through the adapter of the profile that made them
     let entries = journal.pending(None, None);
-    let src = source.map(|s| s as &dyn SourceCleaner);
-    let log = cleanup::undo(&inputs.cluster.client, journal, entries, src).await;
+    let multi = MultiSource(sides);
+    let log = cleanup::undo(&inputs.cluster.client, journal, entries, Some(&multi)).await;
     report.teardown_errors.extend(log.errors);
-    let probe = source.map(|s| s as &dyn SourceProbe);
-    report.leaks = sweep::sweep(&inputs.cluster.client, &journal.snapshot(), None, probe).await;
+    report.leaks = sweep::sweep(
+        &inputs.cluster.client,
+        &journal.snapshot(),
+        None,
+        Some(&multi),
+    )
+    .await;
+}
+
+/// Source clean-up over several profiles: the adapter of the profile that made the VM.
+struct MultiSource<'a>(&'a [Arc<SourceSide>]);
+
+impl MultiSource<'_> {
+    fn side(&self, profile: &str) -> Result<&SourceSide, String> {
+        self.0
+            .iter()
+            .find(|s| s.profile.name == profile)
+            .map(|s| s.as_ref())
+            .ok_or_else(|| format!("profile {profile} is not connected"))
+    }
+}
+
+impl SourceCleaner for MultiSource<'_> {
+    fn delete<'a>(
+        &'a self,
+        profile: &'a str,
+        name: &'a str,
+        id: Option<&'a str>,
+        artifacts: &'a [mtvt_source::SourceArtifact],
+    ) -> futures::future::BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            self.side(profile)?
+                .delete(profile, name, id, artifacts)
+                .await
+        })
+    }
+}
+
+impl SourceProbe for MultiSource<'_> {
+    fn exists<'a>(
+        &'a self,
+        profile: &'a str,
+        name: &'a str,
+    ) -> futures::future::BoxFuture<'a, Result<bool, String>> {
+        Box::pin(async move { self.side(profile)?.exists(profile, name).await })
+    }
 }

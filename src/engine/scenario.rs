@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::assert;
 use super::cleanup::{self, SourceCleaner};
-use super::context::{Engine, Keep};
+use super::context::{Engine, Keep, SourceBinding};
 use super::diagnostics::{self, Collect};
 use super::error::{Class, EngineError};
 use super::execute::{execute, ms, step_name};
@@ -54,8 +54,8 @@ async fn timed<T>(
     r
 }
 
-/// Runs scenario `ir` and returns its report.
-pub async fn run_scenario(engine: &Engine, ir: &ScenarioIr) -> ScenarioReport {
+/// Runs scenario `ir` with source provider `src` and returns its report.
+pub async fn run_scenario(engine: &Engine, src: &SourceBinding, ir: &ScenarioIr) -> ScenarioReport {
     let start = Instant::now();
     engine.progress.send(Event::Started {
         scenario: ir.name.clone(),
@@ -67,6 +67,7 @@ pub async fn run_scenario(engine: &Engine, ir: &ScenarioIr) -> ScenarioReport {
     let ctx = match ScenarioCtx::new(
         ir,
         &engine.session,
+        &src.ctx,
         &engine.session_ir,
         engine.settings.storage_class.as_deref(),
         &env,
@@ -79,7 +80,7 @@ pub async fn run_scenario(engine: &Engine, ir: &ScenarioIr) -> ScenarioReport {
         }
     };
     report.namespace = Some(ctx.namespace.clone());
-    let result = lifecycle(engine, &ctx, &mut report).await;
+    let result = lifecycle(engine, src, &ctx, &mut report).await;
     let plans: Vec<(String, Option<String>, String)> = plan_refs(engine, &ctx);
     match result {
         Ok(()) => {
@@ -135,10 +136,16 @@ pub async fn run_scenario(engine: &Engine, ir: &ScenarioIr) -> ScenarioReport {
         let entries = engine
             .journal
             .pending(Some(Scope::Scenario), Some(&ir.name));
-        let src: &dyn SourceCleaner = engine.source.as_ref();
-        let log = cleanup::undo(&engine.cluster.client, &engine.journal, entries, Some(src)).await;
+        let cleaner: &dyn SourceCleaner = src.side.as_ref();
+        let log = cleanup::undo(
+            &engine.cluster.client,
+            &engine.journal,
+            entries,
+            Some(cleaner),
+        )
+        .await;
         report.teardown_errors = log.errors;
-        let probe: &dyn SourceProbe = engine.source.as_ref();
+        let probe: &dyn SourceProbe = src.side.as_ref();
         report.leaks = sweep::sweep(
             &engine.cluster.client,
             &engine.journal.snapshot(),
@@ -196,6 +203,7 @@ fn plan_refs(engine: &Engine, ctx: &ScenarioCtx<'_>) -> Vec<(String, Option<Stri
 
 async fn lifecycle(
     engine: &Engine,
+    src: &SourceBinding,
     ctx: &ScenarioCtx<'_>,
     report: &mut ScenarioReport,
 ) -> Result<(), EngineError> {
@@ -245,7 +253,7 @@ async fn lifecycle(
                         .get(*v)
                         .ok_or_else(|| EngineError::Setup("internal: vm index".into()))?;
                     let r = tokio::select! {
-                        r = engine.source.prepare(name, vm, plan, &Engine::env) => r,
+                        r = src.side.prepare(name, vm, plan, &Engine::env) => r,
                         _ = engine.cancel.cancelled() => Err(EngineError::Interrupted),
                     };
                     r.map(|pv| (*p, *v, pv))
@@ -296,7 +304,7 @@ async fn lifecycle(
                         .and_then(Option::as_ref)
                         .ok_or_else(|| EngineError::Setup("internal: VM not prepared".into()))?;
                     let doc = tokio::select! {
-                        r = engine.inventory.wait_vm(&pv.name) => r,
+                        r = src.inventory.wait_vm(&pv.name) => r,
                         _ = engine.cancel.cancelled() => Err(EngineError::Interrupted),
                     }?;
                     Ok::<_, EngineError>((*p, *v, doc))
@@ -350,7 +358,7 @@ async fn lifecycle(
             .flatten()
             .cloned()
             .collect();
-        run_plan(engine, ctx, p, vms, docs)
+        run_plan(engine, src, ctx, p, vms, docs)
     }))
     .await;
     let mut first_err = None;
@@ -370,6 +378,7 @@ async fn lifecycle(
 
 async fn run_plan(
     engine: &Engine,
+    src: &SourceBinding,
     ctx: &ScenarioCtx<'_>,
     plan: &ResolvedPlan,
     prepared: Vec<PreparedVm>,
@@ -377,7 +386,7 @@ async fn run_plan(
 ) -> PlanOutcome {
     let mut out = PlanOutcome::default();
     let name = ctx.ir.name.as_str();
-    let answers = match engine.inventory.answers(&docs).await {
+    let answers = match src.inventory.answers(&docs).await {
         Ok(a) => a,
         Err(e) => {
             out.error = Some(e);
@@ -426,7 +435,7 @@ async fn run_plan(
         return out;
     };
     let plan_json = serde_json::to_value(&final_plan).unwrap_or(Value::Null);
-    let kind = engine.source.lang_kind();
+    let kind = src.side.lang_kind();
     let plan_m = plan_model(plan, kind, &network_entries);
     for (i, vm_ir) in plan.ir.vms.iter().enumerate() {
         let pv = prepared.get(i);
@@ -460,7 +469,7 @@ async fn run_plan(
                 .collect(),
             checks: Vec::new(),
         };
-        if let Some(f) = assert::outcome_failure(ctx.ir, &src_name, &mig, &engine.sources) {
+        if let Some(f) = assert::outcome_failure(ctx.ir, &src_name, &mig, &engine.texts) {
             out.failures.push(f);
         }
         // source model: facts before migration, facts after
@@ -470,7 +479,7 @@ async fn run_plan(
             _ => mtvt_lang::models::SourceVm::default(),
         };
         if let Some(vm_ref) = pv.and_then(|p| p.vm.as_ref()) {
-            match engine.source.facts(vm_ref).await {
+            match src.side.facts(vm_ref).await {
                 Ok(after) => source = source_model::with_after(source, &after),
                 Err(e) => out.failures.push(Failure {
                     vm: Some(src_name.clone()),
@@ -504,7 +513,7 @@ async fn run_plan(
                     let vm_m = vm_model(vm_ir, &engine.session.names.session);
                     let bindings = Bindings::new(&source, &dest, &plan_m, &vm_m, &mig);
                     let (checks, failures) =
-                        assert::run(ctx.ir, &src_name, &bindings, &engine.sources);
+                        assert::run(ctx.ir, &src_name, &bindings, &engine.texts);
                     vm_report.checks = checks;
                     out.failures.extend(failures);
                 }

@@ -333,11 +333,18 @@ impl SourceSide {
 impl SourceCleaner for SourceSide {
     fn delete<'a>(
         &'a self,
+        profile: &'a str,
         name: &'a str,
         id: Option<&'a str>,
         artifacts: &'a [mtvt_source::SourceArtifact],
     ) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
+            if profile != self.profile.name {
+                return Err(format!(
+                    "made through profile {profile}, not {}",
+                    self.profile.name
+                ));
+            }
             let vm = match id {
                 Some(id) => Some(VmRef {
                     id: id.to_string(),
@@ -368,8 +375,18 @@ impl SourceCleaner for SourceSide {
 }
 
 impl SourceProbe for SourceSide {
-    fn exists<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<bool, String>> {
+    fn exists<'a>(
+        &'a self,
+        profile: &'a str,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<bool, String>> {
         Box::pin(async move {
+            if profile != self.profile.name {
+                return Err(format!(
+                    "made through profile {profile}, not {}",
+                    self.profile.name
+                ));
+            }
             match self.adapter.find_vm(name).await {
                 Ok(_) => Ok(true),
                 Err(e) if e.is_not_found() => Ok(false),

@@ -16,8 +16,12 @@ use crate::cluster::kinds;
 
 /// Finds source clones that still exist.
 pub trait SourceProbe: SourceCleaner {
-    /// Whether VM `name` still exists on the source.
-    fn exists<'a>(&'a self, name: &'a str) -> futures::future::BoxFuture<'a, Result<bool, String>>;
+    /// Whether VM `name` (made through profile `profile`) still exists on the source.
+    fn exists<'a>(
+        &'a self,
+        profile: &'a str,
+        name: &'a str,
+    ) -> futures::future::BoxFuture<'a, Result<bool, String>>;
 }
 
 /// Leftovers of `session` (of one scenario when `scenario` is given), as readable lines.
@@ -111,12 +115,13 @@ pub async fn sweep(
                 }
             }
             Action::SourceVm {
+                profile,
                 provider_type,
                 name,
                 ..
             } => {
                 if let Some(src) = sources {
-                    match src.exists(name).await {
+                    match src.exists(profile, name).await {
                         Ok(true) => leaks.push(format!("{provider_type} VM {name} (source clone)")),
                         Ok(false) => {}
                         Err(e) => {

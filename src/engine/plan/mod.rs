@@ -19,7 +19,7 @@ use crate::cluster::kinds::Kind;
 
 pub use answers::{PlanAnswers, placeholder_answers, source_name as answers_source_name};
 pub use scenario::{ScenarioCtx, migrate_steps, prepare_steps};
-pub use session::{SessionCtx, session_steps};
+pub use session::{SessionCtx, SourceCtx, session_steps, source_steps};
 
 /// How long a source Provider may take to become Ready (the pytest suite's 600 s).
 pub const PROVIDER_READY_TIMEOUT: Duration = Duration::from_secs(600);

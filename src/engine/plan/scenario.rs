@@ -16,7 +16,7 @@ use super::super::manifests::{
 };
 use super::super::resolve::ResolvedPlan;
 use super::answers::source_name;
-use super::{PLAN_READY_TIMEOUT, PlanAnswers, SessionCtx, Step};
+use super::{PLAN_READY_TIMEOUT, PlanAnswers, SessionCtx, SourceCtx, Step};
 use crate::cluster::kinds;
 
 /// One scenario, resolved.
@@ -26,6 +26,8 @@ pub struct ScenarioCtx<'a> {
     pub ir: &'a ScenarioIr,
     /// The session.
     pub session: &'a SessionCtx,
+    /// The source provider it migrates from.
+    pub source: &'a SourceCtx,
     /// Its namespace.
     pub namespace: String,
     /// Labels of its objects.
@@ -41,6 +43,7 @@ impl<'a> ScenarioCtx<'a> {
     pub fn new(
         ir: &'a ScenarioIr,
         session: &'a SessionCtx,
+        source: &'a SourceCtx,
         session_ir: &mtvt_lang::ir::SessionIr,
         cli_storage_class: Option<&str>,
         env: &dyn Fn(&str) -> Option<String>,
@@ -63,6 +66,7 @@ impl<'a> ScenarioCtx<'a> {
         Ok(ScenarioCtx {
             ir,
             session,
+            source,
             owner: Owner {
                 session: session.names.session.clone(),
                 scenario: Some(ir.name.clone()),
@@ -144,7 +148,7 @@ pub fn prepare_steps(ctx: &ScenarioCtx<'_>) -> Vec<Step> {
             }
         }
     }
-    let provider_type = ctx.session.provider_type();
+    let provider_type = ctx.source.provider_type();
     for p in &ctx.plans {
         for (i, vm) in p.ir.vms.iter().enumerate() {
             steps.push(Step::PrepareVm {
@@ -186,7 +190,7 @@ pub fn migrate_steps(
         &s.names.local_destination
     };
     let pair = ProviderPair {
-        source: &s.names.source_provider,
+        source: &ctx.source.names.provider,
         destination,
         namespace: &s.names.namespace,
     };
@@ -198,7 +202,7 @@ pub fn migrate_steps(
             owner,
         )));
     }
-    let storage_entries = match (&s.profile.copyoffload, plan.ir.copy_offload) {
+    let storage_entries = match (&ctx.source.profile.copyoffload, plan.ir.copy_offload) {
         (Some(co), true) => {
             let data = copy_offload::storage_secret_data(co);
             steps.push(create(offload_secret(
@@ -257,7 +261,7 @@ pub fn migrate_steps(
             name: &n.plan,
             namespace: ns,
             providers_namespace: &s.names.namespace,
-            source_provider: &s.names.source_provider,
+            source_provider: &ctx.source.names.provider,
             destination_provider: destination,
             storage_map: &n.storage_map,
             network_map: &n.network_map,

@@ -1,6 +1,7 @@
-//! The session's steps: its namespace, the source provider's Secret and Provider, the
-//! destination provider(s), and the waits for every Provider to be Ready. These objects are
-//! shared by all scenarios of a run (see docs/running.md, "Namespaces and sharing").
+//! The session's steps: its namespace and destination provider(s) ([`session_steps`]), and
+//! per source provider profile its Secret and Provider ([`source_steps`]), each followed by
+//! a wait for the Provider to be Ready. These objects are shared by all scenarios of a run
+//! (see docs/running.md, "Namespaces and sharing").
 
 use mtvt_profiles::Profile;
 
@@ -9,7 +10,7 @@ use super::super::manifests::{
     self, Owner, SourceSecretInput, local_destination, remote_destination, remote_token_secret,
     source_provider, source_secret,
 };
-use super::super::names::SessionNames;
+use super::super::names::{SessionNames, SourceNames};
 use super::{PROVIDER_READY_TIMEOUT, Step};
 use crate::cluster::kinds;
 
@@ -20,14 +21,6 @@ pub struct SessionCtx {
     pub names: SessionNames,
     /// Labels of session objects.
     pub owner: Owner,
-    /// The source provider profile.
-    pub profile: Profile,
-    /// The source Provider URL (absolute `api_url`; the cluster URL for OpenShift sources).
-    pub source_url: String,
-    /// `insecureSkipVerify` of the source Secret.
-    pub source_insecure: bool,
-    /// CA (PEM) of the source endpoint, stored as `cacert`.
-    pub source_ca_pem: Option<String>,
     /// API server URL (remote destinations, OpenShift sources).
     pub cluster_url: String,
     /// Bearer token of the cluster (remote destinations, OpenShift sources).
@@ -42,59 +35,67 @@ impl std::fmt::Debug for SessionCtx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SessionCtx")
             .field("names", &self.names)
-            .field("source_url", &self.source_url)
             .field("cluster_url", &self.cluster_url)
             .finish_non_exhaustive()
     }
 }
 
-impl SessionCtx {
-    /// The source provider type (`vsphere`, …).
+/// One source provider of the session (one per provider profile in use).
+#[derive(Clone)]
+pub struct SourceCtx {
+    /// Its object names.
+    pub names: SourceNames,
+    /// The provider profile.
+    pub profile: Profile,
+    /// The Provider URL (absolute `api_url`; the cluster URL for OpenShift sources).
+    pub url: String,
+    /// `insecureSkipVerify` of the Secret.
+    pub insecure: bool,
+    /// CA (PEM) of the endpoint, stored as `cacert`.
+    pub ca_pem: Option<String>,
+}
+
+impl std::fmt::Debug for SourceCtx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceCtx")
+            .field("names", &self.names)
+            .field("profile", &self.profile.name)
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SourceCtx {
+    /// The provider type (`vsphere`, …).
     pub fn provider_type(&self) -> &'static str {
         self.profile.provider_type.as_str()
     }
 }
 
-/// The session's steps, in order.
+fn ready(ns: &str, name: &str) -> Step {
+    Step::WaitCondition {
+        kind: kinds::PROVIDER,
+        namespace: ns.to_string(),
+        name: name.to_string(),
+        condition: "Ready",
+        timeout: PROVIDER_READY_TIMEOUT,
+    }
+}
+
+/// The session's namespace and destination provider(s), in order.
 pub fn session_steps(ctx: &SessionCtx) -> Vec<Step> {
     let n = &ctx.names;
     let ns = n.namespace.as_str();
-    let mut steps = vec![Step::Create {
-        scope: Scope::Session,
-        manifest: manifests::namespace(ns, &ctx.owner),
-    }];
-    let secret = source_secret(
-        &n.source_secret,
-        ns,
-        &ctx.owner,
-        &SourceSecretInput {
-            profile: &ctx.profile,
-            url: &ctx.source_url,
-            insecure: ctx.source_insecure,
-            ca_pem: ctx.source_ca_pem.as_deref(),
-            cluster_token: ctx.cluster_token.as_deref(),
+    let mut steps = vec![
+        Step::Create {
+            scope: Scope::Session,
+            manifest: manifests::namespace(ns, &ctx.owner),
         },
-    );
-    steps.push(Step::Create {
-        scope: Scope::Session,
-        manifest: secret,
-    });
-    steps.push(Step::Create {
-        scope: Scope::Session,
-        manifest: source_provider(
-            &n.source_provider,
-            ns,
-            &ctx.owner,
-            &ctx.profile,
-            &ctx.source_url,
-            &n.source_secret,
-        ),
-    });
-    steps.push(Step::Create {
-        scope: Scope::Session,
-        manifest: local_destination(&n.local_destination, ns, &ctx.owner),
-    });
-    let mut ready = vec![n.source_provider.clone(), n.local_destination.clone()];
+        Step::Create {
+            scope: Scope::Session,
+            manifest: local_destination(&n.local_destination, ns, &ctx.owner),
+        },
+    ];
     if ctx.remote {
         steps.push(Step::Create {
             scope: Scope::Session,
@@ -115,16 +116,45 @@ pub fn session_steps(ctx: &SessionCtx) -> Vec<Step> {
                 &n.remote_secret,
             ),
         });
-        ready.push(n.remote_destination.clone());
     }
-    for name in ready {
-        steps.push(Step::WaitCondition {
-            kind: kinds::PROVIDER,
-            namespace: ns.to_string(),
-            name,
-            condition: "Ready",
-            timeout: PROVIDER_READY_TIMEOUT,
-        });
+    steps.push(ready(ns, &n.local_destination));
+    if ctx.remote {
+        steps.push(ready(ns, &n.remote_destination));
     }
     steps
+}
+
+/// A source provider's Secret and Provider, and the wait for it to be Ready.
+pub fn source_steps(session: &SessionCtx, src: &SourceCtx) -> Vec<Step> {
+    let ns = session.names.namespace.as_str();
+    let secret = source_secret(
+        &src.names.secret,
+        ns,
+        &session.owner,
+        &SourceSecretInput {
+            profile: &src.profile,
+            url: &src.url,
+            insecure: src.insecure,
+            ca_pem: src.ca_pem.as_deref(),
+            cluster_token: session.cluster_token.as_deref(),
+        },
+    );
+    vec![
+        Step::Create {
+            scope: Scope::Session,
+            manifest: secret,
+        },
+        Step::Create {
+            scope: Scope::Session,
+            manifest: source_provider(
+                &src.names.provider,
+                ns,
+                &session.owner,
+                &src.profile,
+                &src.url,
+                &src.names.secret,
+            ),
+        },
+        ready(ns, &src.names.provider),
+    ]
 }

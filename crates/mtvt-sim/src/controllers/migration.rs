@@ -120,12 +120,7 @@ fn reconcile(ctx: &Ctx, _q: &Queue, key: &Key) -> runtime::Outcome {
                         }
                     }
                 }
-                if !["Succeeded", "Failed", "Canceled"]
-                    .iter()
-                    .any(|k| cnd.has(k))
-                {
-                    cnd.set(Cnd::new("Ready", REQUIRED, "", "The migration is ready."));
-                }
+                cnd.set(Cnd::new("Ready", REQUIRED, "", "The migration is ready."));
             }
             None => {
                 if !has_condition(plan, "Ready") {

@@ -64,6 +64,18 @@ pub struct RunArgs {
         help_heading = "Emulator"
     )]
     pub sim_fault_seed: u64,
+    /// With --sim: the lab file (source VMs, cluster, step faults) instead of the built-in lab.
+    #[arg(long, value_name = "FILE", requires = "sim", help_heading = "Emulator")]
+    pub sim_lab: Option<PathBuf>,
+    /// With --sim: make a migration step fail or run slower (repeatable; syntax of
+    /// `mtvt sim serve --step-fault`), e.g. vm=*,step=DiskTransfer,fail=disk copy failed.
+    #[arg(
+        long = "sim-step-fault",
+        value_name = "RULE",
+        requires = "sim",
+        help_heading = "Emulator"
+    )]
+    pub sim_step_faults: Vec<String>,
     /// With --sim: load CRD schemas from DIR so the emulator validates objects (repeatable).
     #[arg(
         long = "sim-crds",

@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 
 use mtvt_sim::api::{FaultRule, Faults};
-use mtvt_sim::emulator::{Emulator, EmulatorOptions};
+use mtvt_sim::emulator::{Emulator, EmulatorOptions, parse_step_fault};
+use mtvt_sim::lab::Lab;
 
 use super::run::RunArgs;
 use crate::report::RunReport;
@@ -32,7 +33,24 @@ impl SimTarget {
                     .map_err(|e| format!("--sim-fault '{r}': {e}"))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mut lab = match &args.sim_lab {
+            Some(path) => Some(Lab::from_path(path).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        if !args.sim_step_faults.is_empty() {
+            let mut l = match lab.take() {
+                Some(l) => l,
+                None => Lab::default_lab().map_err(|e| e.to_string())?,
+            };
+            for r in &args.sim_step_faults {
+                l.faults
+                    .rules
+                    .push(parse_step_fault(r).map_err(|e| format!("--sim-step-fault '{r}': {e}"))?);
+            }
+            lab = Some(l);
+        }
         let mut opts = EmulatorOptions {
+            lab,
             crds_dirs: args.sim_crds.clone(),
             api_faults: Faults {
                 seed: args.sim_fault_seed,

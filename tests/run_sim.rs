@@ -58,7 +58,11 @@ fn junit(path: &Path) -> ((usize, usize, usize, usize), Vec<String>, Vec<String>
                     e.attributes()
                         .flatten()
                         .find(|a| a.key.as_ref() == k.as_bytes())
-                        .map(|a| a.unescape_value().unwrap().into_owned())
+                        .map(|a| {
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .unwrap()
+                                .into_owned()
+                        })
                 };
                 match e.name().as_ref() {
                     b"testsuites" => {

@@ -11,6 +11,7 @@
 mod cold;
 mod common;
 mod hooks;
+mod kubectl;
 mod kubevirt;
 mod lifecycle;
 mod offload;

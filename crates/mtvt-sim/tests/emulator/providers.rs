@@ -196,3 +196,52 @@ async fn inventory_reflects_source_changes_after_the_refresh_delay() {
     );
     env.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn openshift_inventory_lists_cluster_vms_with_their_instance() {
+    let env = Env::start().await;
+    let host = ready(&env, PROVIDER, MTV, "host").await;
+    let uid = host["metadata"]["uid"].as_str().unwrap();
+    let vms = inventory(
+        &env,
+        &format!("providers/openshift/{uid}/vms?namespace=mtv-source-vms"),
+    )
+    .await;
+    let names: Vec<&str> = vms
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"mtv-tests-rhel8"), "{names:?}");
+    // A VM started through KubeVirt shows its VMI as `instance`.
+    let url = format!(
+        "{}/apis/subresources.kubevirt.io/v1/namespaces/mtv-source-vms/virtualmachines/mtv-tests-rhel8/start",
+        env.emu.url()
+    );
+    let r = env
+        .http
+        .put(url)
+        .bearer_auth(env.emu.token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    env.wait(VMI, "mtv-source-vms", "mtv-tests-rhel8", 5, |v| {
+        v["status"]["phase"] == "Running"
+    })
+    .await;
+    let id = vms
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "mtv-tests-rhel8")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let vm = inventory(&env, &format!("providers/openshift/{uid}/vms/{id}")).await;
+    assert_eq!(vm["instance"]["status"]["phase"], "Running");
+    assert_eq!(vm["object"]["spec"]["runStrategy"], "Always");
+    env.emu.shutdown().await;
+}

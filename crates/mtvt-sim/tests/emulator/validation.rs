@@ -241,3 +241,34 @@ async fn admission_webhooks_reject_bad_plans_and_migrations() {
     assert_eq!(base["metadata"]["annotations"]["populatorLabels"], "True");
     env.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn pvc_name_template_errors_block_the_plan() {
+    let env = Env::start().await;
+    let s = standard_plan(
+        &env,
+        "tp",
+        "vsphere",
+        &["mtv-tests-rhel8"],
+        json!({"pvcNameTemplate": "{{.VmName}}_{{.DiskIndex}}"}),
+    )
+    .await;
+    let p = env
+        .wait(PLAN, &s.ns, &s.plan, 10, |p| has(p, "NotValid"))
+        .await;
+    let c = cond(&p, "NotValid").unwrap();
+    assert_eq!(c["message"], "VM PVC name template is invalid.");
+    let item = c["items"][0].as_str().unwrap();
+    assert!(
+        item.contains("template:{{.VmName}}_{{.DiskIndex}}") && item.contains("error:"),
+        "{item}"
+    );
+    assert!(!has(&p, "Ready"));
+    // A valid template makes it Ready, and names the PVCs.
+    env.patch(PLAN, &s.ns, &s.plan, json!({"spec": {"pvcNameTemplate": "{{.VmName}}-d{{.DiskIndex}}", "pvcNameTemplateUseGenerateName": false}})).await;
+    ready(&env, PLAN, &s.ns, &s.plan).await;
+    migrate(&env, &s, "m", json!({})).await;
+    assert!(has(&finished(&env, &s, 20).await, "Succeeded"));
+    assert!(env.get(PVC, &s.ns, "mtv-tests-rhel8-d0").await.is_object());
+    env.emu.shutdown().await;
+}

@@ -3,7 +3,7 @@
 //! cutover from the server's clock) and the completion wait with live pipeline progress.
 //! Source preparation and inventory waits are executed by `scenario`, which owns the VMs.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kube::api::DynamicObject;
 use serde_json::{Value, json};
@@ -13,9 +13,16 @@ use super::error::{Class, EngineError};
 use super::journal::Scope;
 use super::manifests::set_in;
 use super::plan::Step;
-use super::wait::{Check, WaitFor, blockers, condition_true, conditions_text, wait_object};
+use super::wait::{
+    Check, WaitFor, blockers, condition_true, conditions_text, wait_object, wait_object_rechecking,
+};
 use crate::cluster::{kinds, server_time};
 use crate::report::progress::Event;
+
+/// How long the same blocking (Critical/Error) conditions may stand on a Plan before the
+/// Ready wait gives up with them: transient blockers (maps still reconciling) clear within
+/// seconds; a VM that is not found or a warm migration the provider cannot do never will.
+pub const PLAN_BLOCKER_GRACE: Duration = Duration::from_secs(60);
 
 /// A summary of a Plan's migration state: conditions and each VM's current step.
 pub fn plan_state(o: &DynamicObject) -> String {
@@ -125,11 +132,14 @@ pub async fn execute(
                 class: Class::Failure,
             };
             let is_provider = *kind == kinds::PROVIDER;
-            wait_object(
+            let is_plan = *kind == kinds::PLAN;
+            let mut blocked: Option<(Vec<String>, Instant)> = None;
+            wait_object_rechecking(
                 &api,
                 name,
                 &spec,
                 &engine.cancel,
+                is_plan.then_some(Duration::from_secs(5)),
                 |o| match o {
                     Some(o) if condition_true(o, condition) => Check::Done(o.clone()),
                     Some(o)
@@ -141,6 +151,30 @@ pub async fn execute(
                             "the Provider's connection test failed: {}",
                             blockers(o).join("; ")
                         ))
+                    }
+                    Some(o) if is_plan => {
+                        let b = blockers(o);
+                        match &blocked {
+                            _ if b.is_empty() => {
+                                blocked = None;
+                                Check::Pending
+                            }
+                            Some((prev, since)) if *prev == b => {
+                                if since.elapsed() >= PLAN_BLOCKER_GRACE {
+                                    Check::Fail(format!(
+                                        "blocking validation conditions for {}s: {}",
+                                        PLAN_BLOCKER_GRACE.as_secs(),
+                                        b.join("; ")
+                                    ))
+                                } else {
+                                    Check::Pending
+                                }
+                            }
+                            _ => {
+                                blocked = Some((b, Instant::now()));
+                                Check::Pending
+                            }
+                        }
                     }
                     _ => Check::Pending,
                 },

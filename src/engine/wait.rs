@@ -95,10 +95,29 @@ pub async fn wait_object<T>(
     name: &str,
     spec: &WaitFor,
     cancel: &CancellationToken,
+    check: impl FnMut(Option<&DynamicObject>) -> Check<T>,
+    describe: impl Fn(&DynamicObject) -> String,
+    on_update: impl FnMut(&DynamicObject),
+) -> Result<T, EngineError> {
+    wait_object_rechecking(api, name, spec, cancel, None, check, describe, on_update).await
+}
+
+/// [`wait_object`], also re-evaluating `check` on the last version seen every `recheck`
+/// (for time-based conditions such as "blocked for a minute"; no extra requests).
+#[allow(clippy::too_many_arguments)]
+pub async fn wait_object_rechecking<T>(
+    api: &Api<DynamicObject>,
+    name: &str,
+    spec: &WaitFor,
+    cancel: &CancellationToken,
+    recheck: Option<Duration>,
     mut check: impl FnMut(Option<&DynamicObject>) -> Check<T>,
     describe: impl Fn(&DynamicObject) -> String,
     mut on_update: impl FnMut(&DynamicObject),
 ) -> Result<T, EngineError> {
+    let mut tick = tokio::time::interval(recheck.unwrap_or(Duration::from_secs(3600)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut latest: Option<DynamicObject> = None;
     let cfg = watcher::Config::default()
         .fields(&format!("metadata.name={name}"))
         .timeout(290);
@@ -125,6 +144,18 @@ pub async fn wait_object<T>(
                     last_seen,
                     class: spec.class,
                 });
+            }
+            _ = tick.tick(), if recheck.is_some() && latest.is_some() => {
+                match check(latest.as_ref()) {
+                    Check::Done(v) => return Ok(v),
+                    Check::Pending => continue,
+                    Check::Fail(why) => {
+                        return Err(EngineError::Product(format!(
+                            "{} will not {}: {why}",
+                            spec.what, spec.condition
+                        )));
+                    }
+                }
             }
             ev = stream.next() => ev,
         };
@@ -172,6 +203,7 @@ pub async fn wait_object<T>(
         } else {
             last = String::from("the object does not exist");
         }
+        latest = current.clone();
         match check(current.as_ref()) {
             Check::Done(v) => return Ok(v),
             Check::Pending => {}

@@ -16,6 +16,7 @@ pub mod diag;
 pub mod docs;
 pub mod eval;
 pub mod expand;
+pub mod fmt;
 pub mod ir;
 pub mod models;
 pub mod profile;

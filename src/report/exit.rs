@@ -42,3 +42,27 @@ pub fn exit_code(r: &RunReport) -> u8 {
     }
     PASSED
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests_support::{report, scenario};
+
+    #[test]
+    fn classes_and_precedence() {
+        let mut r = report(vec![
+            scenario("a", Status::Passed),
+            scenario("b", Status::Skipped),
+        ]);
+        assert_eq!(exit_code(&r), PASSED);
+        r.scenarios.push(scenario("c", Status::Failed));
+        assert_eq!(exit_code(&r), FAILED);
+        r.leaks.push("Namespace x".into());
+        assert_eq!(exit_code(&r), INFRA, "a leak outranks a failure");
+        r.leaks.clear();
+        r.scenarios.push(scenario("d", Status::Error));
+        assert_eq!(exit_code(&r), INFRA);
+        r.scenarios.push(scenario("e", Status::Interrupted));
+        assert_eq!(exit_code(&r), INTERRUPTED);
+    }
+}

@@ -100,3 +100,54 @@ pub fn write(report: &RunReport, path: &Path) -> Result<(), String> {
     }
     std::fs::write(path, xml).map_err(|e| format!("write {}: {e}", path.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Failure;
+    use crate::report::tests_support::{report, scenario};
+
+    #[test]
+    fn suites_per_file_and_every_failure() {
+        let mut failed = scenario("b", Status::Failed);
+        failed.failures = vec![
+            Failure {
+                vm: Some("vm1".into()),
+                expected: Some("8".into()),
+                actual: Some("2".into()),
+                location: Some("f.mtvt:4:3".into()),
+                ..Failure::message(Some("cores"), "wrong cores")
+            },
+            Failure::message(Some("memory"), "memory <differs> & more"),
+        ];
+        let mut skipped = scenario("c", Status::Skipped);
+        skipped.reason = Some("requires provider ovirt".into());
+        skipped.file = "other.mtvt".into();
+        let r = report(vec![scenario("a", Status::Passed), failed, skipped]);
+        let xml = to_xml(&r).unwrap();
+        assert!(
+            xml.contains(r#"tests="3" skipped="1" failures="1" errors="0""#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<testsuite name="f.mtvt" tests="2""#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<testsuite name="other.mtvt" tests="1""#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("[vm1] cores: wrong cores (expected 8, actual 2) at f.mtvt:4:3"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("memory: memory &lt;differs&gt; &amp; more"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<skipped message="requires provider ovirt"/>"#),
+            "{xml}"
+        );
+    }
+}

@@ -255,3 +255,43 @@ impl RunReport {
         self.scenarios.iter().filter(|s| s.status == status).count()
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    pub fn scenario(name: &str, status: Status) -> ScenarioReport {
+        ScenarioReport {
+            name: name.into(),
+            file: "f.mtvt".into(),
+            line: 1,
+            tags: Vec::new(),
+            status,
+            reason: None,
+            duration_ms: 10,
+            namespace: None,
+            steps: Vec::new(),
+            vms: Vec::new(),
+            failures: Vec::new(),
+            leaks: Vec::new(),
+            teardown_errors: Vec::new(),
+            diagnostics: None,
+        }
+    }
+
+    pub fn report(scenarios: Vec<ScenarioReport>) -> RunReport {
+        RunReport {
+            session: "auto-test".into(),
+            cluster: "https://x".into(),
+            started: "2026-01-01T00:00:00Z".into(),
+            duration_ms: 100,
+            scenarios,
+            teardown_errors: Vec::new(),
+            leaks: Vec::new(),
+            teardown_skipped: false,
+            error: None,
+            interrupted: false,
+            journal: None,
+        }
+    }
+}

@@ -71,19 +71,56 @@ pub fn render(r: &RunReport) -> String {
             out.push_str(&format!("  error: {e}\n"));
         }
     }
-    out.push_str(&format!(
-        "\n{} scenario{}: {} passed, {} failed, {} error{}, {} skipped{} in {:.1}s (session {}{})\n",
-        r.scenarios.len(),
-        if r.scenarios.len() == 1 { "" } else { "s" },
+    let interrupted = r.count(Status::Interrupted);
+    let mut counts = format!(
+        "{} passed, {} failed, {} error{}, {} skipped",
         r.count(Status::Passed),
         r.count(Status::Failed),
         r.count(Status::Error),
         if r.count(Status::Error) == 1 { "" } else { "s" },
         r.count(Status::Skipped),
-        if r.interrupted { ", interrupted" } else { "" },
+    );
+    if interrupted > 0 || r.interrupted {
+        counts.push_str(&format!(", {interrupted} interrupted"));
+    }
+    out.push_str(&format!(
+        "\n{} scenario{}: {counts} in {:.1}s (session {}{})\n",
+        r.scenarios.len(),
+        if r.scenarios.len() == 1 { "" } else { "s" },
         r.duration_ms as f64 / 1000.0,
         r.session,
-        if r.teardown_skipped { ", objects kept" } else { "" },
+        if r.teardown_skipped {
+            ", objects kept"
+        } else {
+            ""
+        },
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Failure;
+    use crate::report::tests_support::{report, scenario};
+
+    #[test]
+    fn lists_failures_skips_leaks_and_counts() {
+        let mut f = scenario("b", Status::Failed);
+        f.failures
+            .push(Failure::message(Some("cpu"), "CPU sockets differ"));
+        let mut s = scenario("c", Status::Skipped);
+        s.reason = Some("requires remote_cluster".into());
+        let mut r = report(vec![scenario("a", Status::Passed), f, s]);
+        r.leaks.push("Namespace auto-x".into());
+        let text = render(&r);
+        assert!(text.contains("── FAILED b (f.mtvt:1)"), "{text}");
+        assert!(text.contains("✗ cpu: CPU sockets differ"), "{text}");
+        assert!(text.contains("c — requires remote_cluster"), "{text}");
+        assert!(text.contains("leftover: Namespace auto-x"), "{text}");
+        assert!(
+            text.contains("3 scenarios: 1 passed, 1 failed, 0 errors, 1 skipped in"),
+            "{text}"
+        );
+    }
 }

@@ -3,9 +3,10 @@
 //! agent is awaited when the scenario expects one on a running VM, and a stopped VM is
 //! started to read its VMI (interfaces, node), then returned to its run strategy.
 //!
-//! Guest-level facts that need a login (static IP configuration, SSH) are not read:
-//! `guest_static_ips` stays none and the SSH probe says why it was not attempted, so the
-//! checks that need them report "skipped"/"not run" with that reason — never a silent pass.
+//! Guest-level facts come from KubeVirt's guest-agent data where it answers the question:
+//! `guest_static_ips` = the IPv4 addresses the guest agent reports (none without a guest
+//! agent). What still needs a login is not faked: the SSH probe says why it was not attempted,
+//! so the `ssh` check reports "not run" with that reason — never a silent pass.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -212,6 +213,7 @@ pub fn build_dest(
     let node = vmi
         .map(|v| text(v, "/status/nodeName"))
         .filter(|s| !s.is_empty());
+    let guest_static_ips = guest_reported_ipv4(vmi, &networks);
     DestVm {
         name: text(vm, "/metadata/name"),
         namespace: text(vm, "/metadata/namespace"),
@@ -234,13 +236,58 @@ pub fn build_dest(
         disks,
         guest_agent,
         ips,
-        guest_static_ips: None,
+        guest_static_ips,
         ssh: SshProbe {
             attempted: false,
             reachable: false,
             detail: SSH_NOT_PROBED.to_string(),
         },
     }
+}
+
+/// The IPv4 addresses the guest agent reports on the VMI's interfaces (`infoSource`
+/// includes `guest-agent`): addresses configured inside the guest, which is what the
+/// static-IP check asks. `None` when it cannot tell: no guest-agent data, or an interface on
+/// the pod network, for which KubeVirt reports the pod's address instead of the guest's
+/// (masquerade binding). `networks` maps interface names to `pod` or a NAD name.
+pub fn guest_reported_ipv4(
+    vmi: Option<&Value>,
+    networks: &BTreeMap<String, String>,
+) -> Option<Vec<String>> {
+    let ifaces = vmi?.pointer("/status/interfaces")?.as_array()?;
+    let ours: Vec<&Value> = ifaces
+        .iter()
+        .filter(|i| networks.contains_key(&text(i, "/name")))
+        .collect();
+    if ours
+        .iter()
+        .any(|i| networks.get(&text(i, "/name")).is_some_and(|n| n == "pod"))
+    {
+        return None;
+    }
+    let from_agent: Vec<&Value> = ours
+        .into_iter()
+        .filter(|i| text(i, "/infoSource").contains("guest-agent"))
+        .collect();
+    if from_agent.is_empty() {
+        return None;
+    }
+    let mut ips = Vec::new();
+    for i in from_agent {
+        let listed = i.pointer("/ipAddresses").and_then(Value::as_array);
+        let all = listed
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .chain(Some(text(i, "/ipAddress")));
+        for ip in all {
+            if !ip.is_empty() && !ip.contains(':') && !ips.contains(&ip) {
+                ips.push(ip);
+            }
+        }
+    }
+    Some(ips)
 }
 
 fn json_of(o: &DynamicObject) -> Value {
@@ -519,6 +566,27 @@ mod tests {
         assert_eq!(d.disks[0].size, Quantity::gib(30));
         assert_eq!(d.template_labels["x"], "y");
         assert!(!d.ssh.attempted && d.ssh.detail.contains("no guest network path"));
+        assert_eq!(
+            d.guest_static_ips, None,
+            "no interface data from the guest agent"
+        );
+        let agent = json!({"status": {"interfaces": [
+            {"name": "net-1", "infoSource": "domain, guest-agent", "ipAddress": "10.6.46.32",
+             "ipAddresses": ["10.6.46.32", "fe80::1"]},
+            {"name": "net-2", "infoSource": "domain", "ipAddress": "192.168.1.9"}]}});
+        let mut nets = BTreeMap::new();
+        nets.insert("net-1".to_string(), "nad-1".to_string());
+        nets.insert("net-2".to_string(), "nad-2".to_string());
+        assert_eq!(
+            guest_reported_ipv4(Some(&agent), &nets),
+            Some(vec!["10.6.46.32".to_string()])
+        );
+        // a pod-network interface hides the guest's own addresses
+        nets.insert("net-0".to_string(), "pod".to_string());
+        let with_pod = json!({"status": {"interfaces": [
+            {"name": "net-0", "infoSource": "domain, guest-agent", "ipAddress": "10.129.0.5"},
+            {"name": "net-1", "infoSource": "domain, guest-agent", "ipAddress": "10.6.46.32"}]}});
+        assert_eq!(guest_reported_ipv4(Some(&with_pod), &nets), None);
         // without a VMI, interfaces come from the template
         let d = build_dest(&vm, None, &pvcs, BTreeMap::new(), PowerState::Off, false);
         assert_eq!(d.nics.len(), 1);

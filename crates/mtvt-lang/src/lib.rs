@@ -29,8 +29,9 @@ pub mod units;
 
 pub use check::{
     CheckOptions, CheckResult, CopyOffloadFacts, ProviderFacts, check_paths, check_text,
+    check_text_with_overlay,
 };
-pub use resolve::{LoadError, Stdlib};
+pub use resolve::{LoadError, Overlay, Stdlib};
 
 /// The session id used to validate interpolated names statically (8 lower-case
 /// alphanumerics, the shape of a real session id).

@@ -115,6 +115,23 @@ pub fn check_text(
     run(program, sink, opts)
 }
 
+/// [`check_text`] for an editor: relative imports are read from `overlay` (open
+/// documents, by absolute path) before the disk.
+pub fn check_text_with_overlay(
+    name: &str,
+    text: &str,
+    dir: Option<&std::path::Path>,
+    opts: &CheckOptions,
+    overlay: crate::resolve::Overlay,
+) -> CheckResult {
+    let mut sink = Sink::new();
+    let mut loader = Loader::new(opts.stdlib.clone(), &mut sink).with_overlay(overlay);
+    loader.add_text(name, text, dir);
+    loader.preload_std("std/hooks");
+    let program = loader.finish();
+    run(program, sink, opts)
+}
+
 /// Shared, read-only state of the scenario pass.
 pub struct Env<'a> {
     pub(crate) program: &'a Program,

@@ -94,7 +94,12 @@ pub struct Loader<'s> {
     modules: Vec<Module>,
     by_key: HashMap<String, usize>,
     sink: &'s mut Sink,
+    overlay: Overlay,
 }
+
+/// Texts that take precedence over files on disk for relative `use` imports (an editor's
+/// unsaved documents), keyed by absolute path.
+pub type Overlay = HashMap<PathBuf, std::sync::Arc<str>>;
 
 impl<'s> Loader<'s> {
     /// A loader using `stdlib`.
@@ -105,7 +110,14 @@ impl<'s> Loader<'s> {
             modules: Vec::new(),
             by_key: HashMap::new(),
             sink,
+            overlay: Overlay::new(),
         }
+    }
+
+    /// Reads imported files from `overlay` when it holds their path.
+    pub fn with_overlay(mut self, overlay: Overlay) -> Self {
+        self.overlay = overlay;
+        self
     }
 
     /// Adds every `.mtvt` file under `paths` (files or directories, recursively, sorted).
@@ -308,7 +320,15 @@ impl<'s> Loader<'s> {
             return None;
         };
         let path = normalize(&dir.join(rel));
-        match std::fs::read_to_string(&path) {
+        let overlaid = self.overlay.get(&path).or_else(|| {
+            let canonical = std::fs::canonicalize(&path).ok()?;
+            self.overlay.get(&canonical)
+        });
+        let read = match overlaid {
+            Some(text) => Ok(text.to_string()),
+            None => std::fs::read_to_string(&path),
+        };
+        match read {
             Ok(text) => Some(self.add_disk(&path, text, ModuleKind::Imported)),
             Err(e) => {
                 let siblings: Vec<String> = path

@@ -1,0 +1,294 @@
+//! Hover: the documentation of the word under the cursor — a block key, an enum value,
+//! a model field (`dest.cpu.cores`), a model root, a builtin, a local variable, a
+//! statement keyword, or a check / hook / fragment reference (its description and
+//! where it is defined, stdlib included).
+
+use mtvt_lang::fmt::lexer::{Token, TokenKind};
+use mtvt_lang::models;
+use mtvt_lang::schema::builtins::{BUILTINS, COMPREHENSIONS};
+use mtvt_lang::schema::enums::EnumId;
+use mtvt_lang::schema::keys::{BlockKind, Shape, ValueShape};
+use mtvt_lang::schema::types::Type;
+
+use crate::context::{Cursor, Frame, analyze};
+use crate::defs::{DefKind, Scope};
+use crate::markdown;
+use crate::types;
+
+/// What to show, and for which byte range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoverText {
+    /// Markdown.
+    pub markdown: String,
+    /// Start of the hovered word.
+    pub start: usize,
+    /// Its end.
+    pub end: usize,
+}
+
+/// The token under `offset` (a word ending at `offset` counts).
+pub fn token_at(all: &[Token], offset: usize) -> Option<Token> {
+    all.iter()
+        .find(|t| t.start <= offset && offset < t.end)
+        .or_else(|| {
+            all.iter()
+                .find(|t| t.end == offset && t.kind == TokenKind::Word)
+        })
+        .copied()
+}
+
+/// The dotted reference around a word (`hooks.succeed` from either part).
+pub fn dotted_at(src: &str, all: &[Token], word: Token) -> (String, usize, usize) {
+    let idx = all.iter().position(|t| *t == word).unwrap_or(0);
+    let mut start = idx;
+    while start >= 2 {
+        let (Some(dot), Some(w)) = (all.get(start - 1), all.get(start - 2)) else {
+            break;
+        };
+        if dot.is_punct(src, ".") && w.kind == TokenKind::Word && w.end == dot.start {
+            start -= 2;
+        } else {
+            break;
+        }
+    }
+    let mut end = idx;
+    while let (Some(dot), Some(w)) = (all.get(end + 1), all.get(end + 2)) {
+        if dot.is_punct(src, ".") && w.kind == TokenKind::Word && dot.end == w.start {
+            end += 2;
+        } else {
+            break;
+        }
+    }
+    let s = all.get(start).map_or(word.start, |t| t.start);
+    let e = all.get(end).map_or(word.end, |t| t.end);
+    (src.get(s..e).unwrap_or("").to_string(), s, e)
+}
+
+/// Hover text for `offset` in `src`.
+pub fn hover(src: &str, offset: usize, scope: &Scope) -> Option<HoverText> {
+    let all = mtvt_lang::fmt::lexer::lex(src);
+    let tok = token_at(&all, offset)?;
+    if tok.kind != TokenKind::Word {
+        return None;
+    }
+    let c = analyze(src, tok.start);
+    if c.in_comment || c.string.is_some() {
+        return None;
+    }
+    let word = tok.text(src);
+    let text = if c.in_check() {
+        in_check(&c, word)
+    } else {
+        match c.frame() {
+            Frame::Top => top_level(&c, src, &all, tok, scope),
+            Frame::Block(kind) => in_block(&c, kind, src, &all, tok, scope),
+            Frame::Object {
+                provider_names: true,
+            } if c.stmt.is_empty() => EnumId::ProviderType
+                .contains(word)
+                .then(|| markdown::enum_value(EnumId::ProviderType, word)),
+            _ => None,
+        }
+    }?;
+    Some(HoverText {
+        markdown: text,
+        start: tok.start,
+        end: tok.end,
+    })
+}
+
+fn top_level(
+    c: &Cursor<'_>,
+    src: &str,
+    all: &[Token],
+    tok: Token,
+    scope: &Scope,
+) -> Option<String> {
+    let word = tok.text(src);
+    let first = c.stmt_text(0);
+    match first {
+        None => markdown::keyword(word).map(str::to_string),
+        Some("scenario" | "fragment") if c.stmt_texts().contains(&"extends") => {
+            let (name, _, _) = dotted_at(src, all, tok);
+            scope
+                .resolve(&name, DefKind::Fragment)
+                .map(|r| markdown::definition(&r))
+        }
+        Some("scenario" | "fragment") if word == "extends" => {
+            markdown::keyword(word).map(str::to_string)
+        }
+        Some("check") if c.stmt_texts().contains(&"=") => {
+            let (name, _, _) = dotted_at(src, all, tok);
+            scope
+                .resolve(&name, DefKind::Check)
+                .map(|r| markdown::definition(&r))
+        }
+        Some("use") => scope
+            .modules
+            .iter()
+            .find(|m| m.target_start <= tok.start && tok.end <= m.target_end)
+            .map(|m| {
+                let names: Vec<String> = m
+                    .defs
+                    .iter()
+                    .map(|d| format!("{} `{}`", d.kind.keyword(), d.name))
+                    .collect();
+                format!(
+                    "**`use {}`** (as `{}`)\n\n{}",
+                    m.written,
+                    m.alias,
+                    names.join(" · ")
+                )
+            }),
+        _ => None,
+    }
+}
+
+fn in_block(
+    c: &Cursor<'_>,
+    kind: BlockKind,
+    src: &str,
+    all: &[Token],
+    tok: Token,
+    scope: &Scope,
+) -> Option<String> {
+    let word = tok.text(src);
+    let Some(key) = c.stmt_text(0) else {
+        return kind.key(word).map(|k| markdown::key(kind, k));
+    };
+    let rest: Vec<&str> = c.stmt_texts().into_iter().skip(1).collect();
+    let value_enum = |e: EnumId| e.contains(word).then(|| markdown::enum_value(e, word));
+    match (kind, key, rest.as_slice()) {
+        (_, "requires", []) => Some(format!(
+            "**`requires {word}`**\n\n`{}`",
+            mtvt_lang::schema::keys::REQUIRES_USAGE
+        )),
+        (_, "requires", ["provider", ..]) => value_enum(EnumId::ProviderType),
+        (BlockKind::Scenario | BlockKind::Plan, "hook", []) => value_enum(EnumId::HookStep),
+        (BlockKind::Scenario | BlockKind::Plan, "hook", [_, "=", ..]) => {
+            let (name, _, _) = dotted_at(src, all, tok);
+            scope
+                .resolve(&name, DefKind::Hook)
+                .map(|r| markdown::definition(&r))
+        }
+        (BlockKind::Expect, "migration", [] | ["fails"]) => Some(format!(
+            "**`migration {}`**\n\n`{}`",
+            rest.iter()
+                .chain([&word])
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+            mtvt_lang::schema::keys::MIGRATION_USAGE
+        )),
+        (BlockKind::Expect, "migration", ["fails", "at"]) => value_enum(EnumId::PipelineStep),
+        (BlockKind::Expect, "check", _) => {
+            let (name, _, _) = dotted_at(src, all, tok);
+            scope
+                .resolve(&name, DefKind::Check)
+                .map(|r| markdown::definition(&r))
+        }
+        _ => match kind.key(key).map(|k| k.shape) {
+            Some(Shape::Value(ValueShape::Enum(e))) => value_enum(e),
+            Some(Shape::Value(ValueShape::Datastore)) => value_enum(EnumId::Datastore),
+            _ => None,
+        },
+    }
+}
+
+fn in_check(c: &Cursor<'_>, word: &str) -> Option<String> {
+    let src = c.src;
+    let vars = c.locals();
+    // A field: `… receiver.word`.
+    if c.stmt.last().is_some_and(|t| t.is_punct(src, ".")) {
+        let before = c.stmt.get(..c.stmt.len().saturating_sub(1))?;
+        let owner = types::trailing_path_type(src, before, &vars)?;
+        let Type::Model(id) = owner.unwrap_optional() else {
+            return None;
+        };
+        return models::field(*id, word).map(|f| markdown::field(*id, f));
+    }
+    if c.stmt.is_empty()
+        && let Some(k) = markdown::keyword(word)
+    {
+        return Some(k.to_string());
+    }
+    if let Some(t) = vars.get(word) {
+        return Some(format!("**`{word}`**: `{t}` (local)"));
+    }
+    if let Some(r) = markdown::root(word) {
+        return Some(r);
+    }
+    if let Some(b) = BUILTINS
+        .iter()
+        .chain(COMPREHENSIONS)
+        .find(|b| b.name == word)
+    {
+        return Some(markdown::builtin(b));
+    }
+    // An enum value, typed by the other side of a comparison when there is one.
+    let compared = c
+        .stmt
+        .last()
+        .filter(|t| matches!(t.text(src), "==" | "!="))
+        .and_then(|_| {
+            types::trailing_path_type(src, c.stmt.get(..c.stmt.len().saturating_sub(1))?, &vars)
+        });
+    if let Some(Type::Enum(e)) = compared.as_ref().map(Type::unwrap_optional)
+        && e.contains(word)
+    {
+        return Some(markdown::enum_value(*e, word));
+    }
+    let enums = markdown::enums_of(word);
+    match enums.as_slice() {
+        [] => None,
+        [one] => Some(markdown::enum_value(*one, word)),
+        many => {
+            let names: Vec<String> = many.iter().map(|e| format!("`{}`", e.name())).collect();
+            Some(format!("**`{word}`**: a value of {}", names.join(", ")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mtvt_lang::{Overlay, Stdlib};
+
+    fn hover_at(src: &str) -> Option<String> {
+        let offset = src.find('|').unwrap();
+        let text = src.replace('|', "");
+        let scope = Scope::of(&text, None, &Stdlib::default(), &Overlay::new());
+        hover(&text, offset, &scope).map(|h| h.markdown)
+    }
+
+    #[test]
+    fn keys_values_fields_and_references() {
+        let h = hover_at("scenario s {\n  plan { wa|rm true }\n}").unwrap();
+        assert!(
+            h.contains("**`warm`**") && h.contains("Warm migration"),
+            "{h}"
+        );
+        let h =
+            hover_at("scenario s { vm \"x\" { add_disk { provisioning th|ick-lazy } } }").unwrap();
+        assert!(h.contains("a value of `provisioning`"), "{h}");
+        let h = hover_at("check c {\n  assert dest.cpu.co|res == 1\n}").unwrap();
+        assert!(h.contains("`Cpu.cores`**: `int`"), "{h}");
+        let h = hover_at("check c {\n  for n in source.nics { assert n.m|ac != \"\" }\n}").unwrap();
+        assert!(h.contains("`SourceNic.mac`"), "{h}");
+        let h = hover_at("check c {\n  assert dest.power == o|n\n}").unwrap();
+        assert!(h.contains("a value of `power`"), "{h}");
+        let h = hover_at("check c {\n  assert le|n(dest.disks) > 0\n}").unwrap();
+        assert!(h.contains("len(list | map | string) -> int"), "{h}");
+        let h = hover_at("use std/checks\nscenario s {\n  expect { check stand|ard }\n}").unwrap();
+        assert!(
+            h.contains("check `standard`") && h.contains("use std/checks"),
+            "{h}"
+        );
+        let h = hover_at("use std/hooks\nscenario s {\n  hook pre = hooks.succ|eed\n}").unwrap();
+        assert!(h.contains("hook `succeed`"), "{h}");
+        let h = hover_at("scenario s { expect { migration fails at PostH|ook } }").unwrap();
+        assert!(h.contains("pipeline_step"), "{h}");
+        assert!(hover_at("scenario s { # wa|rm\n}").is_none());
+        assert!(hover_at("scenario s { vm \"wa|rm\" }").is_none());
+    }
+}

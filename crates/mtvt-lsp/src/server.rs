@@ -1,0 +1,475 @@
+//! The LSP server: capabilities, the document lifecycle and one handler per request.
+//! Checks run on blocking threads and only the result for the current version of a
+//! document is published, so typing never waits for the checker and stale results never
+//! overwrite fresh ones. Handlers translate between LSP and the pure modules
+//! (`diagnostics`, `hover`, `completion`, `definition`, `symbols`, mtvt-lang's `fmt`).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use mtvt_lang::CheckOptions;
+use mtvt_lang::fmt::{FormatError, format_text};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::{
+    CompletionItem, CompletionItemKind, CompletionOptions, CompletionParams, CompletionResponse,
+    CompletionTextEdit, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentFormattingParams, DocumentSymbol,
+    DocumentSymbolParams, DocumentSymbolResponse, Documentation, GotoDefinitionParams,
+    GotoDefinitionResponse, Hover, HoverContents, HoverParams, HoverProviderCapability,
+    InitializeParams, InitializeResult, InitializedParams, Location, MarkupContent, MarkupKind,
+    MessageType, OneOf, Position, Range, ServerCapabilities, ServerInfo, SymbolKind,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, TextEdit, Uri,
+};
+use tower_lsp_server::{Client, LanguageServer};
+
+use crate::completion::{self, ItemKind};
+use crate::definition::{self, Target};
+use crate::defs::Scope;
+use crate::diagnostics;
+use crate::documents::{Document, Documents};
+use crate::hover;
+use crate::line_index::LineIndex;
+use crate::profile::{self, ProfileConfig};
+use crate::symbols::{self, Symbol};
+use crate::vm_names;
+
+/// Source VM names with where they come from.
+type VmNames = Arc<Vec<(String, String)>>;
+
+/// Server state shared by the handlers and the background checks.
+struct Shared {
+    config: ProfileConfig,
+    opts: RwLock<Arc<CheckOptions>>,
+    profile_vms: RwLock<Vec<(String, String)>>,
+    profile_error: Mutex<Option<String>>,
+    roots: RwLock<Vec<PathBuf>>,
+    workspace_vms: Mutex<Option<VmNames>>,
+}
+
+/// The `mtvt lsp` language server.
+pub struct Backend {
+    client: Client,
+    docs: Arc<RwLock<Documents>>,
+    shared: Arc<Shared>,
+}
+
+fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn lock<T>(l: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    l.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// An internal error with a message for the editor.
+fn internal(message: String) -> Error {
+    Error {
+        code: ErrorCode::InternalError,
+        message: message.into(),
+        data: None,
+    }
+}
+
+/// Runs pure work off the server loop.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| internal(format!("mtvt lsp: {e}")))
+}
+
+impl Backend {
+    /// A server for `client`, with the profile options of the command line.
+    pub fn new(client: Client, config: ProfileConfig) -> Self {
+        Backend {
+            client,
+            docs: Arc::new(RwLock::new(Documents::default())),
+            shared: Arc::new(Shared {
+                config,
+                opts: RwLock::new(Arc::new(CheckOptions {
+                    stdlib: mtvt_lang::Stdlib::from_env(),
+                    ..CheckOptions::default()
+                })),
+                profile_vms: RwLock::new(Vec::new()),
+                profile_error: Mutex::new(None),
+                roots: RwLock::new(Vec::new()),
+                workspace_vms: Mutex::new(None),
+            }),
+        }
+    }
+
+    fn doc(&self, uri: &Uri) -> Option<Document> {
+        read(&self.docs).get(uri)
+    }
+
+    /// Checks a document in the background and publishes the result if the document
+    /// has not changed meanwhile.
+    fn schedule(&self, uri: Uri) {
+        let docs = self.docs.clone();
+        let client = self.client.clone();
+        let opts = read(&self.shared.opts).clone();
+        tokio::spawn(async move {
+            let Some(doc) = read(&docs).get(&uri) else {
+                return;
+            };
+            let version = doc.version;
+            let (docs2, uri2) = (docs.clone(), uri.clone());
+            let result = tokio::task::spawn_blocking(move || {
+                // A newer version is already queued: its own check will publish.
+                if read(&docs2).get(&uri2).map(|d| d.version) != Some(version) {
+                    return None;
+                }
+                let overlay = read(&docs2).overlay();
+                Some(diagnostics::check_document(&uri2, &doc, &opts, overlay))
+            })
+            .await;
+            let Ok(Some(diags)) = result else { return };
+            if read(&docs).get(&uri).map(|d| d.version) == Some(version) {
+                client.publish_diagnostics(uri, diags, Some(version)).await;
+            }
+        });
+    }
+
+    /// Re-checks the open documents that import `changed` with a relative `use`.
+    fn schedule_dependents(&self, changed: &Uri) {
+        let Some(target) = changed.to_file_path().map(|p| p.into_owned()) else {
+            return;
+        };
+        let dependents: Vec<Uri> = {
+            let docs = read(&self.docs);
+            docs.uris()
+                .into_iter()
+                .filter(|u| u != changed)
+                .filter(|u| {
+                    docs.get(u).is_some_and(|d| {
+                        d.path
+                            .as_ref()
+                            .and_then(|p| p.parent())
+                            .is_some_and(|dir| diagnostics::imports_file(&d.text, dir, &target))
+                    })
+                })
+                .collect()
+        };
+        for u in dependents {
+            self.schedule(u);
+        }
+    }
+
+    /// What building a document's [`Scope`] needs, to build it off the server loop
+    /// (imports are read from disk).
+    fn scope_inputs(&self, doc: &Document) -> ScopeInputs {
+        ScopeInputs {
+            text: doc.text.clone(),
+            dir: doc
+                .path
+                .as_ref()
+                .and_then(|p| p.parent())
+                .map(PathBuf::from),
+            stdlib: read(&self.shared.opts).stdlib.clone(),
+            overlay: read(&self.docs).overlay(),
+        }
+    }
+}
+
+/// Inputs of [`Scope::of`].
+struct ScopeInputs {
+    text: Arc<str>,
+    dir: Option<PathBuf>,
+    stdlib: mtvt_lang::Stdlib,
+    overlay: mtvt_lang::Overlay,
+}
+
+impl ScopeInputs {
+    fn scope(&self) -> Scope {
+        Scope::of(&self.text, self.dir.as_deref(), &self.stdlib, &self.overlay)
+    }
+}
+
+/// Source VM names: the profile's, then the workspace's (scanned once, until a save).
+/// Blocking (the first call reads the workspace).
+fn vm_names(shared: &Shared) -> VmNames {
+    let cached = lock(&shared.workspace_vms).clone();
+    let workspace = match cached {
+        Some(v) => v,
+        None => {
+            let roots = read(&shared.roots).clone();
+            let v = Arc::new(vm_names::scan(&roots));
+            *lock(&shared.workspace_vms) = Some(v.clone());
+            v
+        }
+    };
+    let mut all: Vec<(String, String)> = read(&shared.profile_vms)
+        .iter()
+        .map(|(n, p)| (n.clone(), format!("provider profile {p}")))
+        .collect();
+    all.extend(workspace.iter().cloned());
+    Arc::new(all)
+}
+
+fn whole_range(doc: &Document) -> Range {
+    Range::new(
+        Position::new(0, 0),
+        doc.index.position(&doc.text, doc.text.len()),
+    )
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let roots: Vec<PathBuf> = params
+            .workspace_folders
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+            .collect();
+        *write(&self.shared.roots) = roots;
+        match profile::load(&self.shared.config) {
+            Ok(info) => {
+                let mut opts = (**read(&self.shared.opts)).clone();
+                opts.profile = info.facts;
+                *write(&self.shared.opts) = Arc::new(opts);
+                *write(&self.shared.profile_vms) = info.vm_names;
+            }
+            Err(e) => *lock(&self.shared.profile_error) = Some(e),
+        }
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec![String::from("."), String::from("\"")]),
+                    ..CompletionOptions::default()
+                }),
+                definition_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                document_formatting_provider: Some(OneOf::Left(true)),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: String::from("mtvt"),
+                version: Some(String::from(env!("CARGO_PKG_VERSION"))),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let error = lock(&self.shared.profile_error).take();
+        if let Some(e) = error {
+            self.client.show_message(MessageType::WARNING, e).await;
+        }
+        self.client
+            .log_message(MessageType::INFO, "mtvt language server ready")
+            .await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let d = params.text_document;
+        write(&self.docs).open(d.uri.clone(), d.text, d.version);
+        self.schedule(d.uri.clone());
+        self.schedule_dependents(&d.uri);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let changed =
+            write(&self.docs).change(&uri, params.content_changes, params.text_document.version);
+        if changed {
+            self.schedule(uri.clone());
+            self.schedule_dependents(&uri);
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        *lock(&self.shared.workspace_vms) = None;
+        self.schedule_dependents(&params.text_document.uri);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        write(&self.docs).close(&uri);
+        self.client
+            .publish_diagnostics(uri.clone(), Vec::new(), None)
+            .await;
+        self.schedule_dependents(&uri);
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        let Some(doc) = self.doc(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let inputs = self.scope_inputs(&doc);
+        let offset = doc.index.offset(&doc.text, p.position);
+        let found = blocking(move || hover::hover(&inputs.text, offset, &inputs.scope())).await?;
+        Ok(found.map(|h| Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: h.markdown,
+            }),
+            range: Some(doc.index.range(&doc.text, h.start, h.end)),
+        }))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let p = params.text_document_position;
+        let Some(doc) = self.doc(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let inputs = self.scope_inputs(&doc);
+        let shared = self.shared.clone();
+        let offset = doc.index.offset(&doc.text, p.position);
+        let index = doc.index.clone();
+        let items = blocking(move || {
+            let scope = inputs.scope();
+            let vms = vm_names(&shared);
+            let env = completion::Env {
+                scope: &scope,
+                dir: inputs.dir.as_deref(),
+                stdlib: &inputs.stdlib,
+                vm_names: &vms,
+            };
+            let text = &inputs.text;
+            let (items, start, end) = completion::complete(text, offset, &env);
+            let range = index.range(text, start, end);
+            items
+                .into_iter()
+                .map(|i| to_completion_item(i, range))
+                .collect::<Vec<_>>()
+        })
+        .await?;
+        Ok(Some(CompletionResponse::Array(items)))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let uri = p.text_document.uri;
+        let Some(doc) = self.doc(&uri) else {
+            return Ok(None);
+        };
+        let inputs = self.scope_inputs(&doc);
+        let offset = doc.index.offset(&doc.text, p.position);
+        let target = blocking(move || {
+            definition::definition(&inputs.text, offset, &inputs.scope(), &inputs.stdlib)
+        })
+        .await?;
+        Ok(target.and_then(|t| {
+            let location = match t {
+                Target::Here(s, e) => Location::new(uri, doc.index.range(&doc.text, s, e)),
+                Target::File {
+                    path,
+                    text,
+                    start,
+                    end,
+                } => {
+                    let index = LineIndex::new(&text);
+                    Location::new(Uri::from_file_path(&path)?, index.range(&text, start, end))
+                }
+            };
+            Some(GotoDefinitionResponse::Scalar(location))
+        }))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(doc) = self.doc(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let text = doc.text.clone();
+        let found = blocking(move || symbols::symbols(&text)).await?;
+        let out = found
+            .into_iter()
+            .map(|s| to_document_symbol(s, &doc))
+            .collect();
+        Ok(Some(DocumentSymbolResponse::Nested(out)))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let Some(doc) = self.doc(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let text = doc.text.clone();
+        match blocking(move || format_text(&text)).await? {
+            Ok(formatted) if formatted == *doc.text => Ok(Some(Vec::new())),
+            Ok(formatted) => Ok(Some(vec![TextEdit::new(whole_range(&doc), formatted)])),
+            // The syntax error is already shown as a diagnostic; leave the text alone.
+            Err(FormatError::Syntax(_)) => Ok(None),
+            Err(e @ FormatError::Unverified(_)) => Err(internal(e.to_string())),
+        }
+    }
+}
+
+fn to_completion_item(i: completion::Item, range: Range) -> CompletionItem {
+    let kind = match i.kind {
+        ItemKind::Keyword => CompletionItemKind::KEYWORD,
+        ItemKind::Key => CompletionItemKind::PROPERTY,
+        ItemKind::Value => CompletionItemKind::ENUM_MEMBER,
+        ItemKind::Field => CompletionItemKind::FIELD,
+        ItemKind::Variable => CompletionItemKind::VARIABLE,
+        ItemKind::Function => CompletionItemKind::FUNCTION,
+        ItemKind::Reference => CompletionItemKind::REFERENCE,
+        ItemKind::Module => CompletionItemKind::MODULE,
+    };
+    let new_text = i.insert.clone().unwrap_or_else(|| i.label.clone());
+    CompletionItem {
+        label: i.label,
+        kind: Some(kind),
+        detail: i.detail,
+        documentation: i.doc.map(|d| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: d,
+            })
+        }),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, new_text))),
+        ..CompletionItem::default()
+    }
+}
+
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must be written even though it is.
+fn to_document_symbol(s: Symbol, doc: &Document) -> DocumentSymbol {
+    let kind = match s.kind {
+        symbols::SymbolKind::Import => SymbolKind::MODULE,
+        symbols::SymbolKind::Session => SymbolKind::NAMESPACE,
+        symbols::SymbolKind::Scenario => SymbolKind::CLASS,
+        symbols::SymbolKind::Fragment => SymbolKind::INTERFACE,
+        symbols::SymbolKind::Check => SymbolKind::FUNCTION,
+        symbols::SymbolKind::Hook => SymbolKind::EVENT,
+        symbols::SymbolKind::Section => SymbolKind::OBJECT,
+        symbols::SymbolKind::Entry => SymbolKind::PROPERTY,
+    };
+    let children: Vec<DocumentSymbol> = s
+        .children
+        .into_iter()
+        .map(|c| to_document_symbol(c, doc))
+        .collect();
+    DocumentSymbol {
+        name: s.name,
+        detail: s.detail,
+        kind,
+        tags: None,
+        deprecated: None,
+        range: doc.index.range(&doc.text, s.span.0, s.span.1),
+        selection_range: doc.index.range(&doc.text, s.selection.0, s.selection.1),
+        children: (!children.is_empty()).then_some(children),
+    }
+}

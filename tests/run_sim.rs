@@ -547,3 +547,87 @@ async fn a_killed_run_leaves_nothing_after_clean() {
     );
     emu.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keep_on_failure_keeps_the_objects_until_clean() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    let mut lab = Lab::default_lab().unwrap();
+    lab.faults
+        .rules
+        .push(parse_step_fault("vm=*,step=DiskTransferV2v,fail=disk copy failed").unwrap());
+    let emu = Emulator::start(EmulatorOptions {
+        lab: Some(lab),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .unwrap();
+    emu.write_kubeconfig(&dir.path().join("kubeconfig"))
+        .unwrap();
+    std::fs::write(
+        dir.path().join("providers.json"),
+        emu.providers_json().to_string(),
+    )
+    .unwrap();
+    let kc = Kubeconfig::from_yaml(&emu.kubeconfig_yaml()).unwrap();
+    let config = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+        .await
+        .unwrap();
+    let client = kube::Client::try_from(config).unwrap();
+    let d = dir.path().to_str().unwrap().to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_mtvt"))
+            .args([
+                "run",
+                "scenarios/tier0/sanity_cold_mtv_migration.mtvt",
+                "--provider",
+                "vsphere",
+            ])
+            .args([
+                "--kubeconfig",
+                &format!("{d}/kubeconfig"),
+                "--providers-file",
+                &format!("{d}/providers.json"),
+            ])
+            .args([
+                "--storage-class",
+                "ocs-storagecluster-ceph-rbd",
+                "--keep",
+                "on-failure",
+            ])
+            .args(["--data-collector-path", &format!("{d}/dc")])
+            .current_dir(repo())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("objects kept"), "{}", text(&out));
+    let session = session_of(dir.path());
+    let left = session_objects(&client, &session).await;
+    assert!(
+        left.iter().any(|o| o.starts_with("Plan ")),
+        "kept for inspection: {left:?}"
+    );
+    let states = journal_states(&dir.path().join("dc"));
+    assert!(states.iter().all(|s| s == "kept"), "{states:?}");
+    let d = dir.path().to_str().unwrap().to_string();
+    let clean = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_mtvt"))
+            .args([
+                "clean",
+                &format!("{d}/dc/resources.json"),
+                "--kubeconfig",
+                &format!("{d}/kubeconfig"),
+            ])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean));
+    assert!(session_objects(&client, &session).await.is_empty());
+    assert!(clones_left(&emu, &session).is_empty());
+    emu.shutdown().await;
+}

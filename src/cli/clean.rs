@@ -78,7 +78,7 @@ async fn clean(args: CleanArgs) -> ExitCode {
             doc.cluster, cluster.url
         );
     }
-    let pending = journal.pending(None, None);
+    let pending = journal.remaining();
     let clone_profile = doc.entries.iter().find_map(|e| match &e.action {
         Action::SourceVm { profile, .. } => Some(profile.clone()),
         _ => None,

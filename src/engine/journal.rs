@@ -304,11 +304,22 @@ impl Journal {
 
     /// Entries not yet undone or kept, newest first (the teardown order).
     pub fn pending(&self, scope: Option<Scope>, scenario: Option<&str>) -> Vec<Entry> {
+        self.select(scope, scenario, false)
+    }
+
+    /// Entries not yet undone, kept ones included, newest first (what `mtvt clean` undoes).
+    pub fn remaining(&self) -> Vec<Entry> {
+        self.select(None, None, true)
+    }
+
+    fn select(&self, scope: Option<Scope>, scenario: Option<&str>, kept: bool) -> Vec<Entry> {
         let d = self.lock();
         let mut out: Vec<Entry> = d
             .entries
             .iter()
-            .filter(|e| matches!(e.state, State::Intended | State::Done))
+            .filter(|e| {
+                matches!(e.state, State::Intended | State::Done) || (kept && e.state == State::Kept)
+            })
             .filter(|e| scope.is_none_or(|s| e.scope == s))
             .filter(|e| scenario.is_none_or(|s| e.scenario.as_deref() == Some(s)))
             .cloned()
@@ -373,6 +384,13 @@ mod tests {
         assert_eq!(pending[0].seq, 2);
         assert!(matches!(&pending[0].action, Action::Create { uid: Some(u), .. } if u == "u-1"));
         assert!(back.pending(Some(Scope::Session), None).is_empty());
+        back.set_state(b, State::Kept);
+        assert!(
+            back.pending(None, None).is_empty(),
+            "kept entries are not torn down by a run"
+        );
+        assert_eq!(back.remaining().len(), 1, "but `mtvt clean` undoes them");
+        back.set_state(b, State::Done);
         assert_eq!(back.pending(None, Some("s1")).len(), 1);
         // no temp file left behind
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())

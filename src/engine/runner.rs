@@ -100,7 +100,7 @@ pub fn check_previous_journal(path: &std::path::Path) -> Result<(), String> {
     }
     match Journal::load(path) {
         Ok(j) => {
-            let pending = j.pending(None, None);
+            let pending = j.remaining();
             if pending.is_empty() {
                 Ok(())
             } else {

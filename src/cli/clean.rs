@@ -30,6 +30,12 @@ pub struct CleanArgs {
     /// Providers file for deleting source clones (default: the one the run recorded).
     #[arg(long, value_name = "FILE")]
     pub providers_file: Option<PathBuf>,
+    /// CA certificate (PEM) of the source provider, for deleting source clones.
+    #[arg(long, value_name = "FILE")]
+    pub source_ca_file: Option<PathBuf>,
+    /// Do not verify the source provider's TLS certificate.
+    #[arg(long)]
+    pub source_insecure_skip_tls_verify: bool,
     /// OpenShift source providers: the namespace holding the source VMs.
     #[arg(long, value_name = "NS", default_value = "mtv-source-vms")]
     pub source_namespace: String,
@@ -107,9 +113,19 @@ async fn clean(args: CleanArgs) -> ExitCode {
                 return ExitCode::from(exit::USAGE);
             }
         };
+        let ca = match &args.source_ca_file {
+            Some(f) => match std::fs::read(f) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    eprintln!("error: cannot read --source-ca-file {}: {e}", f.display());
+                    return ExitCode::from(exit::USAGE);
+                }
+            },
+            None => None,
+        };
         let tls = mtvt_source::TlsOptions {
-            insecure_skip_verify: true,
-            ca_bundle_pem: None,
+            insecure_skip_verify: args.source_insecure_skip_tls_verify,
+            ca_bundle_pem: ca,
         };
         match SourceSide::connect(
             &profile,

@@ -14,9 +14,11 @@ use mtvt_lang::source::{Origin, SourceFile, SourceMap};
 
 /// Arguments of `mtvt fmt`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Exit status: 0 formatted (or, with --check, nothing to change), \
+#[command(
+    after_help = "Exit status: 0 formatted (or, with --check, nothing to change), \
 1 --check found files that would change, 2 I/O, usage or syntax errors (such files are left untouched).\n\
-The canonical style is described in docs/language.md (\"Formatting\").")]
+The canonical style is described in docs/language.md (\"Formatting\")."
+)]
 pub struct FmtArgs {
     /// Files or directories to format; directories are searched recursively for *.mtvt
     /// (hidden entries skipped).
@@ -67,7 +69,11 @@ pub fn run(args: FmtArgs) -> ExitCode {
         }
     }
     let n = files.len();
-    let verb = if args.check { "would reformat" } else { "reformatted" };
+    let verb = if args.check {
+        "would reformat"
+    } else {
+        "reformatted"
+    };
     eprintln!(
         "{verb} {changed} of {n} file{}{}",
         if n == 1 { "" } else { "s" },
@@ -105,7 +111,11 @@ fn stdin(args: &FmtArgs) -> ExitCode {
                 return ExitCode::from(1);
             }
             let mut out = std::io::stdout().lock();
-            if out.write_all(formatted.as_bytes()).and_then(|()| out.flush()).is_err() {
+            if out
+                .write_all(formatted.as_bytes())
+                .and_then(|()| out.flush())
+                .is_err()
+            {
                 return ExitCode::from(2);
             }
             ExitCode::SUCCESS
@@ -156,7 +166,7 @@ fn diff(name: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("{name}"), &format!("{name} (formatted)"))
+        .header(name, &format!("{name} (formatted)"))
         .to_string()
 }
 
@@ -179,7 +189,11 @@ fn report(path: &Path, text: &str, e: &FormatError) {
             } else {
                 render::plain_handler()
             };
-            let _ = write!(stderr.lock(), "{}", render::render_with(&handler, d, &sources));
+            let _ = write!(
+                stderr.lock(),
+                "{}",
+                render::render_with(&handler, d, &sources)
+            );
             eprintln!("{}: not formatted (syntax error)", path.display());
         }
         FormatError::Unverified(_) => eprintln!("error: {}: {e}", path.display()),
@@ -197,7 +211,9 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     let mut entries: Vec<PathBuf> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
-        if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+        if p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
             continue;
         }
         if p.is_dir() {

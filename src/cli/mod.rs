@@ -8,6 +8,8 @@ mod check;
 mod clean;
 mod cluster_args;
 mod explain;
+mod fmt;
+mod lsp;
 mod render;
 mod run;
 mod run_sim;
@@ -30,6 +32,11 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the long explanation of a diagnostic code (e.g. `mtvt explain E0201`).
     Explain(explain::ExplainArgs),
+    /// Format .mtvt files in the canonical layout (--check: only list what would change).
+    Fmt(fmt::FmtArgs),
+    /// Run the language server over stdio (what editors start: diagnostics, hover,
+    /// completion, definitions, outline, formatting).
+    Lsp(lsp::LspArgs),
     /// Run the MTV emulator (`mtvt sim serve`: a local Kubernetes API with MTV's kinds).
     Sim(sim::SimArgs),
     /// Run scenarios against a cluster with MTV, or against the embedded emulator (--sim).
@@ -45,6 +52,8 @@ impl Command {
         match self {
             Command::Check(args) => check::run(args),
             Command::Explain(args) => explain::run(args),
+            Command::Fmt(args) => fmt::run(args),
+            Command::Lsp(args) => lsp::run(args),
             Command::Sim(args) => args.run(),
             Command::Run(args) => run::run(*args),
             Command::Render(args) => render::run(args),

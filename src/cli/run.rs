@@ -121,7 +121,7 @@ pub struct RunArgs {
         help_heading = "Source provider"
     )]
     pub source_namespace: String,
-    /// Accept warm migration from oVirt (Forklift feature gate).
+    /// Run warm oVirt scenarios (Forklift feature gate); without it they are skipped.
     #[arg(long, help_heading = "Source provider")]
     pub allow_ovirt_warm: bool,
 
@@ -259,7 +259,9 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
         }
     }
     let facts: Vec<_> = profiles.iter().map(mtvt_lang::profile::facts).collect();
-    let mut result = match load_program(&args.paths, &facts, args.allow_ovirt_warm) {
+    // The oVirt warm gate is a property of the cluster, not an error in the scenario: a run
+    // skips such scenarios with the reason (select::decide) instead of refusing them.
+    let mut result = match load_program(&args.paths, &facts, true) {
         Ok(r) => r,
         Err(LoadFailure::Io(e)) => return usage(e),
         Err(LoadFailure::Static(n)) => {
@@ -292,10 +294,18 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
             return ExitCode::from(exit::INFRA);
         }
     };
-    let storage_class = match (&args.storage_class, sim) {
-        (Some(c), _) => Some(c.clone()),
-        (None, Some(_)) => default_storage_class(&cluster.client).await,
-        (None, None) => None,
+    // --storage-class, else the session's storage_class, else the cluster's default
+    // StorageClass (the same rule on every cluster, emulated or not).
+    let storage_class = match &args.storage_class {
+        Some(c) => Some(c.clone()),
+        None if result.program.session.storage_class.is_some() => None,
+        None => {
+            let found = default_storage_class(&cluster.client).await;
+            if let Some(c) = &found {
+                eprintln!("mtvt: destination storage class {c} (the cluster's default StorageClass)");
+            }
+            found
+        }
     };
     if storage_class.is_none()
         && result.program.session.storage_class.is_none()
@@ -306,7 +316,7 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
             .any(|s| s.plans.iter().any(|p| p.storage_class.is_none()))
     {
         return usage(
-            "no destination storage class: pass --storage-class CLASS (or set session { storage_class \"…\" })",
+            "no destination storage class: the cluster has no single default StorageClass; pass --storage-class CLASS (or set session { storage_class \"…\" })",
         );
     }
     let source_ca_pem = match &args.source_ca_file {
@@ -356,6 +366,7 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
         source_namespace: args.source_namespace.clone(),
         source_ca_pem,
         journal_path,
+        allow_ovirt_warm: args.allow_ovirt_warm,
     };
     let report = run_engine(inputs, progress.clone(), cancel).await;
     signals.abort();

@@ -1,6 +1,6 @@
 //! The cluster's default StorageClass (annotation
-//! `storageclass.kubernetes.io/is-default-class: "true"`), used by `mtvt run --sim` when no
-//! `--storage-class` is given.
+//! `storageclass.kubernetes.io/is-default-class: "true"`), used by `mtvt run` when neither
+//! `--storage-class` nor the session's `storage_class` names one.
 
 use kube::api::{Api, DynamicObject, ListParams};
 

@@ -64,6 +64,8 @@ pub struct RunInputs {
     pub source_ca_pem: Option<String>,
     /// The journal file (none = memory only).
     pub journal_path: Option<PathBuf>,
+    /// `--allow-ovirt-warm`: warm oVirt scenarios run (else they are skipped with the reason).
+    pub allow_ovirt_warm: bool,
 }
 
 fn source_url(profile: &Profile, cluster_url: &str) -> String {
@@ -170,6 +172,7 @@ pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToke
                 .map(|s| (*s).to_string())
                 .collect(),
             has_copyoffload: p.copyoffload.is_some(),
+            ovirt_warm_allowed: inputs.allow_ovirt_warm,
         })
         .collect();
     // (slot, scenario, profile index)

@@ -1,7 +1,8 @@
 //! Which scenarios a run executes: `--tag` / `--skip-tag` / `--name GLOB` filters, then the
 //! scenario's `requires` lines against the facts of this run (provider type, MTV version,
-//! remote cluster, copy-offload profile). A scenario whose requirement fails is *skipped
-//! with the reason*, never silently dropped.
+//! remote cluster, copy-offload profile), then the features the run cannot offer (warm
+//! migration from oVirt without `--allow-ovirt-warm`: Forklift gates it behind a feature
+//! gate). A scenario that cannot run is *skipped with the reason*, never silently dropped.
 //!
 //! Pure: the facts come in as [`RunFacts`].
 
@@ -32,6 +33,8 @@ pub struct RunFacts {
     pub copyoffload_missing: Vec<String>,
     /// The profile has a `copyoffload` section.
     pub has_copyoffload: bool,
+    /// `--allow-ovirt-warm`: the controller's oVirt warm-migration gate is on.
+    pub ovirt_warm_allowed: bool,
 }
 
 /// What to do with a scenario.
@@ -145,5 +148,59 @@ pub fn decide(s: &ScenarioIr, facts: &RunFacts) -> Decision {
             return Decision::Skip(format!("{reason} [{}]", r.span));
         }
     }
+    if facts.provider_type == "ovirt"
+        && !facts.ovirt_warm_allowed
+        && let Some(plan) = s.plans.iter().find(|p| p.warm)
+    {
+        let at = plan.key_spans.get("warm").unwrap_or(&plan.span);
+        return Decision::Skip(format!(
+            "warm migration from oVirt is behind Forklift's feature gate (controller_ovirt_warm_migration); pass --allow-ovirt-warm when the cluster enables it [{at}]"
+        ));
+    }
     Decision::Run
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenarios(text: &str) -> Vec<ScenarioIr> {
+        let r = mtvt_lang::check_text("t.mtvt", text, None, &mtvt_lang::CheckOptions::default());
+        assert_eq!(r.errors(), 0, "{:?}", r.diagnostics);
+        r.program.scenarios
+    }
+
+    fn facts(provider: &str, ovirt_warm_allowed: bool) -> RunFacts {
+        RunFacts {
+            provider_type: provider.into(),
+            mtv_version: Ok((vec![2, 10, 0], "2.10.0".into())),
+            remote_cluster: String::new(),
+            cluster_url: "https://api:6443".into(),
+            copyoffload_missing: Vec::new(),
+            has_copyoffload: false,
+            ovirt_warm_allowed,
+        }
+    }
+
+    const WARM: &str = "scenario w {\n  requires provider vsphere, ovirt\n  vm \"mtv-tests-rhel8\" { source_power on }\n  plan { warm true }\n  expect { migration succeeds }\n}\n\nscenario c {\n  vm \"mtv-tests-rhel8\"\n  expect { migration succeeds }\n}\n";
+
+    #[test]
+    fn warm_ovirt_is_skipped_without_the_gate_with_the_reason_and_location() {
+        let s = scenarios(WARM);
+        let (warm, cold) = (&s[0], &s[1]);
+        match decide(warm, &facts("ovirt", false)) {
+            Decision::Skip(r) => {
+                assert!(r.contains("--allow-ovirt-warm"), "{r}");
+                assert!(r.contains("t.mtvt:4:"), "{r}");
+            }
+            Decision::Run => panic!("warm oVirt ran without --allow-ovirt-warm"),
+        }
+        assert_eq!(decide(warm, &facts("ovirt", true)), Decision::Run);
+        assert_eq!(decide(warm, &facts("vsphere", false)), Decision::Run);
+        assert_eq!(decide(cold, &facts("ovirt", false)), Decision::Run);
+        match decide(warm, &facts("openstack", false)) {
+            Decision::Skip(r) => assert!(r.starts_with("requires provider vsphere, ovirt"), "{r}"),
+            Decision::Run => panic!("warm ran on OpenStack"),
+        }
+    }
 }

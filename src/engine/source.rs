@@ -275,6 +275,7 @@ impl SourceSide {
                     ),
                     None => None,
                 },
+                rdm_physical: d.rdm == Some(mtvt_lang::schema::enums::RdmType::Physical),
             };
             a.add_disk(&vm_ref, &disk).await.map_err(|e| {
                 source_error(format!("add a disk to {} VM {}", self.kind, vm_ref.name), e)

@@ -245,8 +245,12 @@ pub struct AddDisk {
     pub datastore: Option<String>,
     /// Folder on the datastore (vSphere, e.g. `shared_disks`).
     pub folder: Option<String>,
-    /// Raw device mapping of this LUN (vSphere, `naa.…`) instead of a VMDK.
+    /// Raw device mapping of this LUN (vSphere, `naa.…`) instead of a VMDK; the disk then
+    /// has the LUN's size (`size_bytes` is ignored).
     pub rdm_lun_uuid: Option<String>,
+    /// The RDM's compatibility mode is physical (SCSI pass-through) rather than virtual.
+    #[serde(default)]
+    pub rdm_physical: bool,
 }
 
 impl AddDisk {
@@ -259,6 +263,7 @@ impl AddDisk {
             datastore: None,
             folder: None,
             rdm_lun_uuid: None,
+            rdm_physical: false,
         }
     }
 }

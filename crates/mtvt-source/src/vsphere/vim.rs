@@ -327,7 +327,8 @@ pub(crate) async fn add_disk(
     let mut backing = match &disk.rdm_lun_uuid {
         Some(lun) => {
             json!({"_typeName": "VirtualDiskRawDiskMappingVer1BackingInfo", "fileName": file_name,
-                            "deviceName": format!("/vmfs/devices/disks/{lun}"), "compatibilityMode": "virtualMode",
+                            "deviceName": format!("/vmfs/devices/disks/{lun}"),
+                            "compatibilityMode": if disk.rdm_physical { "physicalMode" } else { "virtualMode" },
                             "diskMode": disk.mode.as_str()})
         }
         None => json!({"_typeName": "VirtualDiskFlatVer2BackingInfo", "fileName": file_name,

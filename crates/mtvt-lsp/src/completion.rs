@@ -17,8 +17,9 @@ use mtvt_lang::schema::keys::{BlockKind, Shape, ValueShape};
 use mtvt_lang::schema::types::Type;
 
 use crate::context::{Cursor, Frame, analyze};
-use crate::defs::{DefKind, Scope};
+use crate::defs::DefKind;
 use crate::markdown;
+use crate::scope::Scope;
 use crate::types;
 
 /// What an item is (mapped to LSP completion kinds by the server).

@@ -10,8 +10,9 @@ use mtvt_lang::fmt::lexer::{TokenKind, lex};
 use mtvt_lang::schema::keys::BlockKind;
 
 use crate::context::{Frame, analyze};
-use crate::defs::{DefKind, Module, Scope};
+use crate::defs::DefKind;
 use crate::hover::{dotted_at, token_at};
+use crate::scope::{Module, Scope};
 use crate::stdlib_files;
 
 /// Where a definition is.

@@ -11,8 +11,9 @@ use mtvt_lang::schema::keys::{BlockKind, Shape, ValueShape};
 use mtvt_lang::schema::types::Type;
 
 use crate::context::{Cursor, Frame, analyze};
-use crate::defs::{DefKind, Scope};
+use crate::defs::DefKind;
 use crate::markdown;
+use crate::scope::Scope;
 use crate::types;
 
 /// What to show, and for which byte range.

@@ -16,12 +16,13 @@
 //! Modules: `server` (capabilities and handlers), `documents` and `line_index` (open
 //! texts, UTF-16 positions), `diagnostics`, `context` and `types` (where the cursor is,
 //! from tokens, so editing features work on text that does not parse), `defs`
-//! (definitions and imports), `hover`, `completion`, `definition`, `symbols`,
+//! (definitions) and `scope` (imports, references), `hover`, `completion`, `definition`, `symbols`,
 //! `markdown`, `profile`, `vm_names`, `stdlib_files`. The crate must not contact a
 //! cluster or a provider, and writes nothing on stdout but LSP messages.
 
 mod completion;
 mod context;
+mod convert;
 mod definition;
 mod defs;
 mod diagnostics;
@@ -30,6 +31,7 @@ mod hover;
 mod line_index;
 mod markdown;
 mod profile;
+mod scope;
 mod server;
 mod stdlib_files;
 mod symbols;

@@ -7,7 +7,8 @@ use mtvt_lang::schema::builtins::BuiltinDef;
 use mtvt_lang::schema::enums::EnumId;
 use mtvt_lang::schema::keys::{BlockKind, KeyDef, Shape};
 
-use crate::defs::{DefKind, Resolved};
+use crate::defs::DefKind;
+use crate::scope::Resolved;
 
 /// The type column of a key, as plain text.
 pub fn key_type(k: &KeyDef) -> String {

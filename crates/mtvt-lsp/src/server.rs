@@ -1,9 +1,10 @@
 //! The LSP server: capabilities, the document lifecycle and one handler per request.
-//! Checks run on blocking threads and only the result for the current version of a
-//! document is published, so typing never waits for the checker and stale results never
-//! overwrite fresh ones. Handlers translate between LSP and the pure modules
+//! Checks run on blocking threads, one at a time per document, and only the result for
+//! the current version of a document is published, so typing never waits for the
+//! checker and stale results never overwrite fresh ones. Handlers translate between LSP and the pure modules
 //! (`diagnostics`, `hover`, `completion`, `definition`, `symbols`, mtvt-lang's `fmt`).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
@@ -11,27 +12,26 @@ use mtvt_lang::CheckOptions;
 use mtvt_lang::fmt::{FormatError, format_text};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionOptions, CompletionParams, CompletionResponse,
-    CompletionTextEdit, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentFormattingParams, DocumentSymbol,
-    DocumentSymbolParams, DocumentSymbolResponse, Documentation, GotoDefinitionParams,
+    CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    DocumentFormattingParams, DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams,
     GotoDefinitionResponse, Hover, HoverContents, HoverParams, HoverProviderCapability,
     InitializeParams, InitializeResult, InitializedParams, Location, MarkupContent, MarkupKind,
-    MessageType, OneOf, Position, Range, ServerCapabilities, ServerInfo, SymbolKind,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, TextEdit, Uri,
+    MessageType, OneOf, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer};
 
-use crate::completion::{self, ItemKind};
+use crate::completion;
+use crate::convert;
 use crate::definition::{self, Target};
-use crate::defs::Scope;
 use crate::diagnostics;
 use crate::documents::{Document, Documents};
 use crate::hover;
 use crate::line_index::LineIndex;
 use crate::profile::{self, ProfileConfig};
-use crate::symbols::{self, Symbol};
+use crate::scope::Scope;
+use crate::symbols;
 use crate::vm_names;
 
 /// Source VM names with where they come from.
@@ -45,6 +45,15 @@ struct Shared {
     profile_error: Mutex<Option<String>>,
     roots: RwLock<Vec<PathBuf>>,
     workspace_vms: Mutex<Option<VmNames>>,
+    checks: Mutex<HashMap<Uri, CheckState>>,
+}
+
+/// The background check of one document.
+#[derive(Debug, Default)]
+struct CheckState {
+    running: bool,
+    /// The document changed (or an import did) while the check ran.
+    again: bool,
 }
 
 /// The `mtvt lsp` language server.
@@ -98,6 +107,7 @@ impl Backend {
                 profile_error: Mutex::new(None),
                 roots: RwLock::new(Vec::new()),
                 workspace_vms: Mutex::new(None),
+                checks: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -107,29 +117,52 @@ impl Backend {
     }
 
     /// Checks a document in the background and publishes the result if the document
-    /// has not changed meanwhile.
+    /// has not changed meanwhile. At most one check per document runs at a time: a
+    /// request that arrives during a check is remembered, and when the check ends the
+    /// latest text is checked once more (a burst of keystrokes costs two checks, not one
+    /// per keystroke).
     fn schedule(&self, uri: Uri) {
+        {
+            let mut checks = lock(&self.shared.checks);
+            let state = checks.entry(uri.clone()).or_default();
+            if state.running {
+                state.again = true;
+                return;
+            }
+            state.running = true;
+        }
         let docs = self.docs.clone();
         let client = self.client.clone();
-        let opts = read(&self.shared.opts).clone();
+        let shared = self.shared.clone();
         tokio::spawn(async move {
-            let Some(doc) = read(&docs).get(&uri) else {
-                return;
-            };
-            let version = doc.version;
-            let (docs2, uri2) = (docs.clone(), uri.clone());
-            let result = tokio::task::spawn_blocking(move || {
-                // A newer version is already queued: its own check will publish.
-                if read(&docs2).get(&uri2).map(|d| d.version) != Some(version) {
-                    return None;
+            loop {
+                let snapshot = read(&docs).get(&uri);
+                if let Some(doc) = snapshot {
+                    let version = doc.version;
+                    let opts = read(&shared.opts).clone();
+                    let (docs2, uri2) = (docs.clone(), uri.clone());
+                    let result = tokio::task::spawn_blocking(move || {
+                        let overlay = read(&docs2).overlay();
+                        diagnostics::check_document(&uri2, &doc, &opts, overlay)
+                    })
+                    .await;
+                    let current = read(&docs).get(&uri).map(|d| d.version);
+                    if let Ok(diags) = result
+                        && current == Some(version)
+                    {
+                        client
+                            .publish_diagnostics(uri.clone(), diags, Some(version))
+                            .await;
+                    }
                 }
-                let overlay = read(&docs2).overlay();
-                Some(diagnostics::check_document(&uri2, &doc, &opts, overlay))
-            })
-            .await;
-            let Ok(Some(diags)) = result else { return };
-            if read(&docs).get(&uri).map(|d| d.version) == Some(version) {
-                client.publish_diagnostics(uri, diags, Some(version)).await;
+                let mut checks = lock(&shared.checks);
+                match checks.get_mut(&uri) {
+                    Some(state) if state.again => state.again = false,
+                    _ => {
+                        checks.remove(&uri);
+                        return;
+                    }
+                }
             }
         });
     }
@@ -208,13 +241,6 @@ fn vm_names(shared: &Shared) -> VmNames {
         .collect();
     all.extend(workspace.iter().cloned());
     Arc::new(all)
-}
-
-fn whole_range(doc: &Document) -> Range {
-    Range::new(
-        Position::new(0, 0),
-        doc.index.position(&doc.text, doc.text.len()),
-    )
 }
 
 impl LanguageServer for Backend {
@@ -348,7 +374,7 @@ impl LanguageServer for Backend {
             let range = index.range(text, start, end);
             items
                 .into_iter()
-                .map(|i| to_completion_item(i, range))
+                .map(|i| convert::to_completion_item(i, range))
                 .collect::<Vec<_>>()
         })
         .await?;
@@ -398,7 +424,7 @@ impl LanguageServer for Backend {
         let found = blocking(move || symbols::symbols(&text)).await?;
         let out = found
             .into_iter()
-            .map(|s| to_document_symbol(s, &doc))
+            .map(|s| convert::to_document_symbol(s, &doc))
             .collect();
         Ok(Some(DocumentSymbolResponse::Nested(out)))
     }
@@ -410,66 +436,13 @@ impl LanguageServer for Backend {
         let text = doc.text.clone();
         match blocking(move || format_text(&text)).await? {
             Ok(formatted) if formatted == *doc.text => Ok(Some(Vec::new())),
-            Ok(formatted) => Ok(Some(vec![TextEdit::new(whole_range(&doc), formatted)])),
+            Ok(formatted) => Ok(Some(vec![TextEdit::new(
+                convert::whole_range(&doc),
+                formatted,
+            )])),
             // The syntax error is already shown as a diagnostic; leave the text alone.
             Err(FormatError::Syntax(_)) => Ok(None),
             Err(e @ FormatError::Unverified(_)) => Err(internal(e.to_string())),
         }
-    }
-}
-
-fn to_completion_item(i: completion::Item, range: Range) -> CompletionItem {
-    let kind = match i.kind {
-        ItemKind::Keyword => CompletionItemKind::KEYWORD,
-        ItemKind::Key => CompletionItemKind::PROPERTY,
-        ItemKind::Value => CompletionItemKind::ENUM_MEMBER,
-        ItemKind::Field => CompletionItemKind::FIELD,
-        ItemKind::Variable => CompletionItemKind::VARIABLE,
-        ItemKind::Function => CompletionItemKind::FUNCTION,
-        ItemKind::Reference => CompletionItemKind::REFERENCE,
-        ItemKind::Module => CompletionItemKind::MODULE,
-    };
-    let new_text = i.insert.clone().unwrap_or_else(|| i.label.clone());
-    CompletionItem {
-        label: i.label,
-        kind: Some(kind),
-        detail: i.detail,
-        documentation: i.doc.map(|d| {
-            Documentation::MarkupContent(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: d,
-            })
-        }),
-        text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, new_text))),
-        ..CompletionItem::default()
-    }
-}
-
-#[allow(deprecated)] // `DocumentSymbol::deprecated` must be written even though it is.
-fn to_document_symbol(s: Symbol, doc: &Document) -> DocumentSymbol {
-    let kind = match s.kind {
-        symbols::SymbolKind::Import => SymbolKind::MODULE,
-        symbols::SymbolKind::Session => SymbolKind::NAMESPACE,
-        symbols::SymbolKind::Scenario => SymbolKind::CLASS,
-        symbols::SymbolKind::Fragment => SymbolKind::INTERFACE,
-        symbols::SymbolKind::Check => SymbolKind::FUNCTION,
-        symbols::SymbolKind::Hook => SymbolKind::EVENT,
-        symbols::SymbolKind::Section => SymbolKind::OBJECT,
-        symbols::SymbolKind::Entry => SymbolKind::PROPERTY,
-    };
-    let children: Vec<DocumentSymbol> = s
-        .children
-        .into_iter()
-        .map(|c| to_document_symbol(c, doc))
-        .collect();
-    DocumentSymbol {
-        name: s.name,
-        detail: s.detail,
-        kind,
-        tags: None,
-        deprecated: None,
-        range: doc.index.range(&doc.text, s.span.0, s.span.1),
-        selection_range: doc.index.range(&doc.text, s.selection.0, s.selection.1),
-        children: (!children.is_empty()).then_some(children),
     }
 }

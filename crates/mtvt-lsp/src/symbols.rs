@@ -1,6 +1,5 @@
 //! Document symbols (the outline): `use` lines, the session, scenarios and fragments with
-//! their entries (VMs, plans, hooks, expect …, nested blocks as children), checks and
-//! hooks. From the AST when the document parses; otherwise the top-level definitions
+//! their entries (VMs, plans, hooks, expect …), checks and hooks. From the AST when the document parses; otherwise the top-level definitions
 //! found by the lexer, so the outline does not vanish while typing.
 
 use mtvt_lang::span::{FileId, Span};
@@ -127,6 +126,8 @@ pub fn symbols(src: &str) -> Vec<Symbol> {
         .collect()
 }
 
+/// The entries of a top-level item's block. Nested blocks (`vm "x" { … }`) are sections
+/// without children: an outline of thousands of scenarios stays small.
 fn entries(src: &str, block: &Block) -> Vec<Symbol> {
     block
         .entries
@@ -144,7 +145,7 @@ fn entries(src: &str, block: &Block) -> Vec<Symbol> {
                 Arg::Op(_) => None,
             });
             let (kind, children) = match &e.body {
-                Some(EntryBody::Block(b)) => (SymbolKind::Section, entries(src, b)),
+                Some(EntryBody::Block(_)) => (SymbolKind::Section, Vec::new()),
                 _ => (SymbolKind::Entry, Vec::new()),
             };
             let name = match (e.key.node.as_str(), first) {
@@ -189,7 +190,10 @@ mod tests {
         assert_eq!(s[1].detail.as_deref(), Some("extends f"));
         let kids: Vec<&str> = s[1].children.iter().map(|x| x.name.as_str()).collect();
         assert_eq!(kids, ["vm x", "plan", "expect"]);
-        assert_eq!(s[1].children[0].children[0].detail.as_deref(), Some("true"));
+        assert_eq!(s[1].children[0].kind, SymbolKind::Section);
+        assert!(s[1].children[0].children.is_empty());
+        let session = symbols("session {\n  plan_wait_timeout 2h\n}\n");
+        assert_eq!(session[0].children[0].detail.as_deref(), Some("2h"));
         assert_eq!(s[2].detail.as_deref(), Some("describes"));
         // Unparsable text still has an outline.
         let broken = symbols("check a { skip \"x\" }\nscenario s {\n  vm \"x\" {\n");

@@ -287,6 +287,56 @@ async fn diagnostics_follow_the_document() {
 }
 
 #[tokio::test]
+async fn a_burst_of_changes_is_checked_once_more_not_once_per_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut c, _) = Client::initialized(no_profile(), None).await;
+    let u = uri(&dir.path().join("burst.mtvt"));
+    let mut text = String::new();
+    for i in 0..300 {
+        text.push_str(&format!(
+            "scenario s{i} {{\n  vm \"x\" {{ guest_agent true }}\n  expect {{ migration succeeds }}\n}}\n"
+        ));
+    }
+    c.open(&u, &text).await;
+    c.diagnostics(&u, 1).await;
+    // 30 edits at once, each adding a character to the first key (the last one leaves
+    // a misspelt key `guest_agentxxx…`).
+    for v in 2..=31 {
+        c.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": u, "version": v },
+                "contentChanges": [{ "range": { "start": { "line": 1, "character": 22 }, "end": { "line": 1, "character": 22 } }, "text": "x" }]
+            }),
+        )
+        .await;
+    }
+    let last = c.diagnostics(&u, 31).await;
+    assert_eq!(last.len(), 1);
+    assert_eq!(last[0]["code"], "E0201");
+    assert!(
+        last[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("guest_agent{}", "x".repeat(30)))
+    );
+    // Versions were published in order, and far fewer times than there were changes.
+    let published: Vec<i64> = c
+        .stash
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .map(|m| m["params"]["version"].as_i64().unwrap())
+        .collect();
+    assert!(published.windows(2).all(|w| w[0] <= w[1]), "{published:?}");
+    assert!(
+        published.len() < 15,
+        "{} publications for 30 changes",
+        published.len()
+    );
+    c.shutdown().await;
+}
+
+#[tokio::test]
 async fn imports_resolve_from_open_documents_before_the_disk() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("common.mtvt"), "fragment base { tags a }\n").unwrap();

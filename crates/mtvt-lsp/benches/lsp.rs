@@ -141,7 +141,11 @@ async fn bench() {
         println!("{name:<32}{} ({:.1} MB/s)", ms(d), mb / d.as_secs_f64());
     };
     alone("  parse alone:", &|| {
-        assert!(mtvt_lang::syntax::parse(mtvt_lang::span::FileId(0), &text).0.is_some());
+        assert!(
+            mtvt_lang::syntax::parse(mtvt_lang::span::FileId(0), &text)
+                .0
+                .is_some()
+        );
     });
     alone("  check alone:", &|| {
         let r = mtvt_lang::check_text("b.mtvt", &text, None, &opts);

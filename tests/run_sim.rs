@@ -96,10 +96,7 @@ fn journal_states(dir: &Path) -> Vec<String> {
 
 /// Scenarios that fail because of an emulator gap (reported), with the error they must show.
 /// When the emulator is fixed the test fails until the entry is removed.
-const EMULATOR_GAPS: &[(&str, &str)] = &[(
-    "copyoffload_rdm_virtual_disk_migration",
-    "disk capacity must be positive",
-)];
+const EMULATOR_GAPS: &[(&str, &str)] = &[];
 
 #[test]
 fn the_catalog_passes_on_the_emulator() {

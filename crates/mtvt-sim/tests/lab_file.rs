@@ -236,6 +236,64 @@ fn copy_offload_datastores_are_checked() {
 }
 
 #[test]
+fn luns_and_rdm_disks_are_resolved_and_checked() {
+    let ok = format!(
+        r#"providers:
+  - name: v
+    type: vsphere
+    credentials: {{username: u, password: p}}
+    datastores: [{{name: fast, xcopy: true, vendor: ontap}}, {{name: nfs, type: NFS}}]
+    luns: [{{naa: naa.600a098038314f6c6f3f4d2d4a594b31, capacity_gb: 20}}]
+    copy_offload:
+      vendor: ontap
+      datastore: fast
+      storage_hostname: h
+      storage_username: u
+      storage_password: p
+      rdm_lun_uuid: naa.600a098038314f6c6f3f4d2d4a594b31
+    vms:
+      - name: a
+        guest_os: rhel8
+        disks: [{{size_gb: 30}}, {{rdm_lun: naa.600a098038314f6c6f3f4d2d4a594b31, rdm_mode: physical}}]
+{CLUSTER}"#
+    );
+    let lab = Lab::from_yaml_str("ok.yaml", &ok).unwrap();
+    let p = &lab.providers[0];
+    assert_eq!(p.luns.len(), 1);
+    assert_eq!(p.luns[0].datastore, p.datastore("fast").unwrap().id);
+    let rdm = &p.vms[0].disks[1];
+    assert_eq!(rdm.capacity, 20 << 30, "an RDM disk has its LUN's size");
+    assert!(rdm.rdm.as_ref().unwrap().physical);
+    assert_eq!(rdm.mode, mtvt_sim::lab::DiskMode::IndependentPersistent);
+    // unknown LUNs, a mapping file on NFS, a profile LUN that is not defined
+    let bad = ok
+        .replace(
+            "rdm_lun: naa.600a098038314f6c6f3f4d2d4a594b31, rdm_mode: physical",
+            "rdm_lun: naa.600a098038314f6c6f3f4d2d4a594b99",
+        )
+        .replace(
+            "{size_gb: 30}",
+            "{rdm_lun: naa.600a098038314f6c6f3f4d2d4a594b31, datastore: nfs}",
+        )
+        .replace(
+            "rdm_lun_uuid: naa.600a098038314f6c6f3f4d2d4a594b31",
+            "rdm_lun_uuid: naa.600a098038314f6c6f3f4d2d4a594b00",
+        );
+    let e = err(&bad);
+    for needle in [
+        "providers[0].vms[0].disks[1].rdm_lun",
+        "providers[0].vms[0].disks[0].datastore",
+        "VMFS",
+        "providers[0].copy_offload.rdm_lun_uuid",
+    ] {
+        assert!(e.contains(needle), "missing {needle:?} in:\n{e}");
+    }
+    // a disk without a size and without a LUN
+    let e = err(&ok.replace("{size_gb: 30}", "{name: nosize}"));
+    assert!(e.contains("providers[0].vms[0].disks[0].size_gb"), "{e}");
+}
+
+#[test]
 fn cluster_needs_a_worker_and_one_default_class() {
     let e = err(
         "providers: []\ncluster:\n  nodes: [{name: m, roles: [control-plane]}]\n  storage_classes: [{name: a, provisioner: p, default: true}, {name: b, provisioner: p, default: true}]\n",

@@ -703,3 +703,178 @@ async fn openstack_api() {
         404
     );
 }
+
+/// A VI/JSON session: `(client, session id, sdk base URL)`.
+async fn vi_login(base: &str) -> (reqwest::Client, String, String) {
+    let http = reqwest::Client::new();
+    let sdk = format!("{base}/sdk/vim25/8.0.3.0");
+    let ok = http
+        .post(format!("{sdk}/SessionManager/SessionManager/Login"))
+        .json(&json!({"userName": "administrator@vsphere.local", "password": "mtv-vsphere-pw"}))
+        .send()
+        .await
+        .unwrap();
+    let sid = ok.headers()["vmware-api-session-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    (http, sid, sdk)
+}
+
+/// Runs a VM task method and returns its `TaskInfo`.
+async fn vi_task(
+    (http, sid, sdk): &(reqwest::Client, String, String),
+    vm: &str,
+    method: &str,
+    body: Value,
+) -> Value {
+    let t: Value = http
+        .post(format!("{sdk}/VirtualMachine/{vm}/{method}"))
+        .header("vmware-api-session-id", sid)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    http.get(format!("{sdk}/Task/{}/info", t["value"].as_str().unwrap()))
+        .header("vmware-api-session-id", sid)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn rdm_change(backing: Value) -> Value {
+    json!({"spec": {"deviceChange": [{"operation": "add", "fileOperation": "create",
+        "device": {"_typeName": "VirtualDisk", "key": -101, "capacityInBytes": 0, "capacityInKB": 0, "backing": backing}}]}})
+}
+
+#[tokio::test]
+async fn vsphere_vi_json_raw_device_mappings() {
+    let lab = lab();
+    let base = serve(sources::vsphere::router(lab.clone(), "vsphere")).await;
+    let s = vi_login(&base).await;
+    let vm = lab.find_vm("vsphere", "xcopy-template-test").unwrap();
+    let lun = lab
+        .provider("vsphere")
+        .unwrap()
+        .copy_offload
+        .unwrap()
+        .rdm_lun_uuid
+        .unwrap();
+    // capacity 0: the disk takes the LUN's size (20 GiB in the default lab)
+    let ti = vi_task(&s, &vm.id, "ReconfigVM_Task", rdm_change(json!({"_typeName": "VirtualDiskRawDiskMappingVer1BackingInfo",
+        "fileName": "", "deviceName": format!("/vmfs/devices/disks/{lun}"), "compatibilityMode": "virtualMode", "diskMode": "persistent"}))).await;
+    assert_eq!(ti["state"], "success", "{ti}");
+    let disk = lab
+        .find_vm("vsphere", &vm.id)
+        .unwrap()
+        .disks
+        .last()
+        .cloned()
+        .unwrap();
+    assert_eq!(disk.capacity, 20 << 30);
+    let rdm = disk.rdm.clone().unwrap();
+    assert_eq!((rdm.lun.as_str(), rdm.physical), (lun.as_str(), false));
+    assert_eq!(disk.mode, DiskMode::Persistent);
+    // the config reports the mapping as vSphere does
+    let (http, sid, sdk) = &s;
+    let cfg: Value = http
+        .get(format!("{sdk}/VirtualMachine/{}/config", vm.id))
+        .header("vmware-api-session-id", sid)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let dev = cfg["hardware"]["device"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap();
+    assert_eq!(dev["capacityInBytes"], 20u64 << 30);
+    let b = &dev["backing"];
+    assert_eq!(b["_typeName"], "VirtualDiskRawDiskMappingVer1BackingInfo");
+    assert_eq!(b["compatibilityMode"], "virtualMode");
+    assert_eq!(b["deviceName"], format!("/vmfs/devices/disks/{lun}"));
+    assert_eq!(b["lunUuid"], mtvt_sim::lab::lun_uuid(&lun));
+    assert!(
+        b["fileName"]
+            .as_str()
+            .unwrap()
+            .starts_with("[mtv-ontap-xcopy-01] "),
+        "{b}"
+    );
+    // physical mode by lunUuid: reported independent (snapshots do not cover it)
+    let ti = vi_task(&s, &vm.id, "ReconfigVM_Task", rdm_change(json!({"_typeName": "VirtualDiskRawDiskMappingVer1BackingInfo",
+        "fileName": "", "lunUuid": mtvt_sim::lab::lun_uuid(&lun), "compatibilityMode": "physicalMode"}))).await;
+    assert_eq!(ti["state"], "success", "{ti}");
+    let disk = lab
+        .find_vm("vsphere", &vm.id)
+        .unwrap()
+        .disks
+        .last()
+        .cloned()
+        .unwrap();
+    assert!(disk.rdm.unwrap().physical);
+    assert_eq!(disk.mode, DiskMode::IndependentPersistent);
+    // an unknown LUN is refused with InvalidDeviceBacking, nothing added
+    let before = lab.find_vm("vsphere", &vm.id).unwrap().disks.len();
+    let ti = vi_task(&s, &vm.id, "ReconfigVM_Task", rdm_change(json!({"_typeName": "VirtualDiskRawDiskMappingVer1BackingInfo",
+        "fileName": "", "deviceName": "/vmfs/devices/disks/naa.600a0980000000000000000000000000", "compatibilityMode": "virtualMode"}))).await;
+    assert_eq!(ti["state"], "error");
+    assert_eq!(ti["error"]["fault"]["_typeName"], "InvalidDeviceBacking");
+    // the mapping file needs a VMFS datastore
+    let ti = vi_task(
+        &s,
+        &vm.id,
+        "ReconfigVM_Task",
+        rdm_change(
+            json!({"_typeName": "VirtualDiskRawDiskMappingVer1BackingInfo",
+        "fileName": "[mtv-nfs-plain-01]", "deviceName": lun, "compatibilityMode": "virtualMode"}),
+        ),
+    )
+    .await;
+    assert_eq!(ti["state"], "error");
+    assert!(
+        ti["error"]["localizedMessage"]
+            .as_str()
+            .unwrap()
+            .contains("VMFS"),
+        "{ti}"
+    );
+    // and a mode is required
+    let ti = vi_task(
+        &s,
+        &vm.id,
+        "ReconfigVM_Task",
+        rdm_change(
+            json!({"_typeName": "VirtualDiskRawDiskMappingVer1BackingInfo",
+        "fileName": "", "deviceName": lun}),
+        ),
+    )
+    .await;
+    assert_eq!(ti["state"], "error");
+    assert_eq!(lab.find_vm("vsphere", &vm.id).unwrap().disks.len(), before);
+    // a flat disk of capacity 0 is still refused
+    let ti = vi_task(
+        &s,
+        &vm.id,
+        "ReconfigVM_Task",
+        rdm_change(json!({"_typeName": "VirtualDiskFlatVer2BackingInfo",
+        "fileName": "", "diskMode": "persistent"})),
+    )
+    .await;
+    assert_eq!(ti["state"], "error");
+    assert!(
+        ti["error"]["localizedMessage"]
+            .as_str()
+            .unwrap()
+            .contains("capacity must be positive")
+    );
+}

@@ -97,6 +97,19 @@ pub struct SourceDisk {
     pub bootable: bool,
     /// Controller key / unit number (vSphere ordering).
     pub order: (i32, i32),
+    /// vSphere raw device mapping: the LUN and the datastore of its array.
+    pub rdm: Option<SourceRdm>,
+}
+
+/// The LUN behind an RDM disk, as the controllers need it for copy offload.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceRdm {
+    /// LUN canonical name (`naa....`).
+    pub lun: String,
+    /// Physical compatibility mode.
+    pub physical: bool,
+    /// The datastore on the LUN's array (vendor and XCOPY ability).
+    pub array_datastore: String,
 }
 
 /// A source NIC, normalized.
@@ -440,6 +453,14 @@ pub fn from_lab(p: &Provider, v: &Vm) -> SourceVm {
             pvc: None,
             bootable: d.bootable,
             order: (d.controller_key, d.unit_number),
+            rdm: d.rdm.as_ref().map(|r| SourceRdm {
+                lun: r.lun.clone(),
+                physical: r.physical,
+                array_datastore: p
+                    .lun(&r.lun)
+                    .map(|l| l.datastore.clone())
+                    .unwrap_or_else(|| d.datastore.clone()),
+            }),
         })
         .collect();
     if p.kind == ProviderKind::Vsphere {
@@ -563,6 +584,7 @@ fn ocp_vm(ctx: &Ctx, vm: &Value) -> SourceVm {
             pvc: Some((ns.clone(), claim.to_string())),
             bootable: disks.is_empty(),
             order: (0, 0),
+            rdm: None,
         });
     }
     let nets = spec

@@ -3,7 +3,8 @@
 //! a scheduled VMI boots and reports `Running` with interfaces (MAC, pod-network IP, the
 //! guest's IPs on bridged networks), guest OS info and `AgentConnected` when the guest runs an
 //! agent; the VM shows `printableStatus` (`Stopped`, `Starting`, `Running`, `Stopping`),
-//! `ready` and a `Ready` condition. Scheduling itself is the scheduler's.
+//! `Provisioning` while its DataVolumes are populated ([`kubevirt_volumes`]), `ready` and a
+//! `Ready` condition. Scheduling itself is the scheduler's.
 
 use std::time::Duration;
 
@@ -11,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::json_edit::{put, text};
 use super::runtime::{self, Key, Queue, Watch};
-use super::{Ctx, Started, gvr};
+use super::{Ctx, Started, gvr, kubevirt_volumes};
 use crate::store::{ApiError, Reason, object};
 
 /// Virtual time from scheduling to `Running`.
@@ -25,7 +26,13 @@ pub(super) fn spawn(ctx: &Ctx) -> Started {
         "kubevirt",
         &ctx.store,
         &ctx.shutdown,
-        vec![Watch::own(gvr::vms()), Watch::own(gvr::vmis())],
+        vec![
+            Watch::own(gvr::vms()),
+            Watch::own(gvr::vmis()),
+            Watch::mapped(gvr::data_volumes(), |_, ev| {
+                kubevirt_volumes::owner_vm(&ev.object)
+            }),
+        ],
         move |q, key| reconcile(&c, q, key),
     );
     Started {
@@ -48,10 +55,14 @@ fn reconcile(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
     let (ns, name) = (key.0.as_str(), key.1.as_str());
     let vm = ctx.store.get(&gvr::vms(), ns, name).ok();
     let mut vmi = ctx.store.get(&gvr::vmis(), ns, name).ok();
+    let mut provisioning = false;
     if let Some(vm) = vm.as_ref().filter(|v| !object::is_deleting(v)) {
+        kubevirt_volumes::ensure_data_volumes(ctx, vm)?;
+        provisioning = kubevirt_volumes::provisioning(ctx, vm);
         let run = matches!(strategy(vm).as_str(), "Always" | "RerunOnFailure" | "Once");
         match (&vmi, run) {
-            (None, true) => vmi = Some(create_vmi(ctx, vm)?),
+            // The VMI starts once its DataVolumes are populated.
+            (None, true) if !provisioning => vmi = Some(create_vmi(ctx, vm)?),
             (Some(i), false) if !object::is_deleting(i) => {
                 ctx.store.delete(&gvr::vmis(), ns, name)?;
                 vmi = ctx.store.get(&gvr::vmis(), ns, name).ok();
@@ -64,7 +75,7 @@ fn reconcile(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
         vmi = ctx.store.get(&gvr::vmis(), ns, name).ok();
     }
     if let Some(vm) = vm.filter(|v| !object::is_deleting(v)) {
-        vm_status(ctx, &vm, vmi.as_deref())?;
+        vm_status(ctx, &vm, vmi.as_deref(), provisioning)?;
     }
     Ok(())
 }
@@ -258,11 +269,17 @@ fn os_info(os: &str) -> (&'static str, &'static str) {
     }
 }
 
-fn vm_status(ctx: &Ctx, vm: &Value, vmi: Option<&Value>) -> Result<(), ApiError> {
+fn vm_status(
+    ctx: &Ctx,
+    vm: &Value,
+    vmi: Option<&Value>,
+    provisioning: bool,
+) -> Result<(), ApiError> {
     let strat = strategy(vm);
     let vmi_phase = vmi.map(|i| text(i, "/status/phase").to_string());
     let deleting = vmi.is_some_and(object::is_deleting);
     let (printable, ready) = match (&vmi_phase, strat.as_str()) {
+        (None, _) if provisioning => ("Provisioning", false),
         (None, _) => ("Stopped", false),
         (Some(_), _) if deleting => ("Stopping", false),
         (Some(_), "Halted") => ("Stopping", false),
@@ -275,6 +292,7 @@ fn vm_status(ctx: &Ctx, vm: &Value, vmi: Option<&Value>) -> Result<(), ApiError>
         {
             ("ErrorUnschedulable", false)
         }
+        (Some(_), _) if provisioning => ("Provisioning", false),
         (Some(_), _) => ("Starting", false),
     };
     let now = ctx.now();

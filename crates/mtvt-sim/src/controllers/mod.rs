@@ -17,6 +17,7 @@ mod jobs;
 pub mod json_edit;
 mod kubevirt;
 pub mod kubevirt_api;
+mod kubevirt_volumes;
 mod maps;
 mod migration;
 mod plan;

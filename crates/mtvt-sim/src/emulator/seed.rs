@@ -59,7 +59,7 @@ pub fn seed(ctx: &Ctx, inventory_addr: &str) -> Result<(), ApiError> {
             "apiVersion": "forklift.konveyor.io/v1beta1", "kind": "ForkliftController",
             "metadata": {"name": "forklift-controller", "namespace": ns},
             "spec": {"feature_ui_plugin": "true", "feature_validation": "true", "feature_volume_populator": "true",
-                     "controller_precopy_interval": 60},
+                     "controller_precopy_interval": 60, "controller_ovirt_warm_migration": "true"},
             "status": {"conditions": [
                 {"type": "Failure", "status": "False", "reason": "", "message": "", "lastTransitionTime": now},
                 {"type": "Running", "status": "True", "reason": "Successful", "message": "Awaiting next reconciliation", "lastTransitionTime": now},

@@ -369,20 +369,33 @@ fn vm(c: &Ctx<'_>, vm: &Vm) -> Item {
         .disks
         .iter()
         .map(|d| {
-            json!({
+            let mut disk = json!({
                 "key": d.key, "unitNumber": d.unit_number, "controllerKey": d.controller_key,
                 "file": vm.disk_backing_file(d), "datastore": r("Datastore", &d.datastore),
-                "capacity": d.capacity, "shared": d.shared, "rdm": d.rdm_lun.is_some(),
+                "capacity": d.capacity, "shared": d.shared, "rdm": d.rdm.is_some(),
                 "bus": d.bus.as_str(), "mode": d.mode.as_str(), "serial": d.serial,
                 "changeTrackingEnabled": vm.cbt && d.mode == DiskMode::Persistent,
                 "parent": vm.disk_parent_file(d),
-            })
+            });
+            if let (Some(rdm), Some(m)) = (&d.rdm, disk.as_object_mut()) {
+                m.insert("physicalMode".into(), json!(rdm.physical));
+                m.insert(
+                    "deviceName".into(),
+                    json!(format!("/vmfs/devices/disks/{}", rdm.lun)),
+                );
+                m.insert("lunUuid".into(), json!(crate::lab::lun_uuid(&rdm.lun)));
+            }
+            disk
         })
         .collect();
     let mut concerns = Vec::new();
     if !vm.cbt {
         concerns.push(json!({"id": "vmware.changed_block_tracking.disabled", "label": "Changed Block Tracking (CBT) not enabled",
             "category": "Warning", "assessment": "CBT is off on this VM; warm migration needs it."}));
+    }
+    if vm.disks.iter().any(|d| d.rdm.is_some()) {
+        concerns.push(json!({"id": "vmware.disk.rdm.detected", "label": "Raw Device Mapped disk detected",
+            "category": "Warning", "assessment": "RDM disks cannot be copied with VDDK; a copy-offload (XCOPY) plan can migrate them, otherwise remove them before migration and reattach them after."}));
     }
     if !vm.snapshots.is_empty() {
         concerns.push(json!({"id": "vmware.snapshot.detected", "label": "VM snapshot detected",

@@ -140,6 +140,14 @@ pub enum LabOpError {
         /// Host id or name.
         host: String,
     },
+    /// No LUN with that name or uuid is presented to the hosts.
+    #[error("LUN {lun:?} is not presented to the hosts of provider {provider:?}")]
+    LunNotFound {
+        /// Provider name.
+        provider: String,
+        /// Requested LUN (canonical name, device path or uuid).
+        lun: String,
+    },
     /// A malformed argument (empty name, zero size, ...).
     #[error("invalid argument: {message}")]
     InvalidArgument {

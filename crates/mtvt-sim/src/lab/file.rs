@@ -61,6 +61,8 @@ pub struct ProviderFile {
     #[serde(default)]
     pub datastores: Vec<DatastoreFile>,
     #[serde(default)]
+    pub luns: Vec<LunFile>,
+    #[serde(default)]
     pub networks: Vec<NetworkFile>,
     #[serde(default)]
     pub folders: Vec<String>,
@@ -122,6 +124,27 @@ pub struct DatastoreFile {
     pub vendor: Option<String>,
     #[serde(default)]
     pub folders: Vec<String>,
+}
+
+/// A SAN LUN the hosts see (vSphere RDM).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LunFile {
+    pub naa: String,
+    pub capacity_gb: u64,
+    #[serde(default)]
+    pub datastore: Option<String>,
+}
+
+/// RDM compatibility mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RdmModeFile {
+    /// Virtual compatibility (snapshots, VMDK-like).
+    #[default]
+    Virtual,
+    /// Physical compatibility (SCSI pass-through).
+    Physical,
 }
 
 /// A network.
@@ -224,7 +247,8 @@ pub struct VmFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DiskFile {
-    pub size_gb: u64,
+    #[serde(default)]
+    pub size_gb: Option<u64>,
     #[serde(default)]
     pub datastore: Option<String>,
     #[serde(default)]
@@ -243,6 +267,8 @@ pub struct DiskFile {
     pub shared: bool,
     #[serde(default)]
     pub rdm_lun: Option<String>,
+    #[serde(default)]
+    pub rdm_mode: RdmModeFile,
     #[serde(default)]
     pub serial: Option<String>,
 }

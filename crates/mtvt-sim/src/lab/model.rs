@@ -123,6 +123,39 @@ pub struct Datastore {
     pub folders: Vec<String>,
 }
 
+/// A SAN LUN the ESXi hosts see (vSphere), which a VM can map raw (RDM).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lun {
+    /// Canonical name (`naa.600a0980...`): what `/vmfs/devices/disks/` lists.
+    pub canonical_name: String,
+    /// The vSphere `ScsiLun.uuid` (what an RDM backing's `lunUuid` holds).
+    pub uuid: String,
+    /// Capacity in bytes (an RDM disk has the LUN's size).
+    pub capacity: u64,
+    /// The datastore on the same array (its vendor and XCOPY ability are the LUN's).
+    pub datastore: String,
+}
+
+/// A raw device mapping: the LUN a disk maps and its compatibility mode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rdm {
+    /// The LUN's canonical name (`naa....`).
+    pub lun: String,
+    /// Physical compatibility mode (SCSI pass-through); virtual mode otherwise.
+    pub physical: bool,
+}
+
+impl Rdm {
+    /// The vSphere `compatibilityMode` value.
+    pub fn compatibility_mode(&self) -> &'static str {
+        if self.physical {
+            "physicalMode"
+        } else {
+            "virtualMode"
+        }
+    }
+}
+
 /// A source network.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Network {
@@ -347,8 +380,8 @@ pub struct Disk {
     pub mode: DiskMode,
     /// Shared between VMs.
     pub shared: bool,
-    /// RDM LUN (`naa....`), when the disk is a raw device mapping.
-    pub rdm_lun: Option<String>,
+    /// The LUN it maps, when the disk is a raw device mapping (`file` is the mapping file).
+    pub rdm: Option<Rdm>,
     /// Disk serial (vSphere `6000C29...`).
     pub serial: String,
     /// Boot disk.
@@ -545,6 +578,8 @@ pub struct Provider {
     pub hosts: Vec<Host>,
     /// Storage.
     pub datastores: Vec<Datastore>,
+    /// SAN LUNs the hosts see (vSphere RDM).
+    pub luns: Vec<Lun>,
     /// Networks.
     pub networks: Vec<Network>,
     /// VM folders.
@@ -594,6 +629,14 @@ impl Provider {
             .iter()
             .find(|d| d.id == id_or_name)
             .or_else(|| self.datastores.iter().find(|d| d.name == id_or_name))
+    }
+
+    /// A LUN by canonical name (`naa....`), `/vmfs/devices/disks/` path or `ScsiLun.uuid`.
+    pub fn lun(&self, name_path_or_uuid: &str) -> Option<&Lun> {
+        let key = name_path_or_uuid.trim_start_matches("/vmfs/devices/disks/");
+        self.luns
+            .iter()
+            .find(|l| l.canonical_name == key || l.uuid == key)
     }
 
     /// A network by id or name.

@@ -33,7 +33,7 @@ pub struct CloneSpec {
 /// How to add a disk.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddDiskSpec {
-    /// Capacity in bytes.
+    /// Capacity in bytes (ignored for an RDM disk, which has its LUN's size).
     pub capacity: u64,
     /// Datastore (id or name); default: the VM's first disk's datastore.
     pub datastore: Option<String>,
@@ -49,6 +49,17 @@ pub struct AddDiskSpec {
     pub name: Option<String>,
     /// Base file name without extension; default: `<vm>_<n>`.
     pub file_name: Option<String>,
+    /// Map a LUN raw (vSphere RDM): the file is then the mapping file.
+    pub rdm: Option<RdmSpec>,
+}
+
+/// The LUN an RDM disk maps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RdmSpec {
+    /// LUN canonical name (`naa....`), `/vmfs/devices/disks/naa....` or `ScsiLun.uuid`.
+    pub lun: String,
+    /// Physical compatibility mode (else virtual).
+    pub physical: bool,
 }
 
 /// How to take a snapshot.
@@ -359,7 +370,25 @@ pub(crate) fn remove_snapshot(
 }
 
 pub(crate) fn add_disk(p: &mut Provider, vm: &str, spec: AddDiskSpec) -> Result<Disk, LabOpError> {
-    if spec.capacity == 0 {
+    // An RDM disk has the size of its LUN (vSphere ignores the requested capacity).
+    let rdm = match &spec.rdm {
+        Some(r) => {
+            let lun = p.lun(&r.lun).ok_or_else(|| LabOpError::LunNotFound {
+                provider: p.name.clone(),
+                lun: r.lun.clone(),
+            })?;
+            Some((
+                Rdm {
+                    lun: lun.canonical_name.clone(),
+                    physical: r.physical,
+                },
+                lun.capacity,
+            ))
+        }
+        None => None,
+    };
+    let capacity = rdm.as_ref().map_or(spec.capacity, |(_, c)| *c);
+    if capacity == 0 {
         return Err(LabOpError::InvalidArgument {
             message: "disk capacity must be positive".into(),
         });
@@ -401,6 +430,14 @@ pub(crate) fn add_disk(p: &mut Provider, vm: &str, spec: AddDiskSpec) -> Result<
             folder: format!("[{}] {folder}", ds.name),
         });
     }
+    if rdm.is_some() && ds.kind != "VMFS" {
+        return Err(LabOpError::InvalidArgument {
+            message: format!(
+                "an RDM mapping file needs a VMFS datastore; {} is {}",
+                ds.name, ds.kind
+            ),
+        });
+    }
     let bus = spec.bus.or(first_bus).unwrap_or(DiskBus::Scsi);
     let on_bus = p
         .vms
@@ -432,11 +469,15 @@ pub(crate) fn add_disk(p: &mut Provider, vm: &str, spec: AddDiskSpec) -> Result<
             .unwrap_or_else(|| disk_name(kind, &vm_name, count)),
         datastore: ds.id,
         file,
-        capacity: spec.capacity,
+        capacity,
         provisioning: spec.provisioning,
-        mode: spec.mode,
+        // vSphere reports physical-mode RDMs as independent (snapshots do not cover them).
+        mode: match &rdm {
+            Some((r, _)) if r.physical => DiskMode::IndependentPersistent,
+            _ => spec.mode,
+        },
         shared: false,
-        rdm_lun: None,
+        rdm: rdm.map(|(r, _)| r),
         serial: disk_serial(&[&pname, &vm_id, "added", &key.to_string()]),
         bootable: count == 0,
     };
@@ -633,6 +674,7 @@ mod tests {
                 bus: None,
                 name: None,
                 file_name: None,
+                rdm: None,
             },
         )
         .unwrap();
@@ -655,6 +697,7 @@ mod tests {
                 bus: None,
                 name: None,
                 file_name: None,
+                rdm: None,
             },
         );
         assert!(matches!(err, Err(LabOpError::FolderNotFound { .. })));

@@ -318,6 +318,8 @@ fn resolve_provider(
         }
     }
 
+    let luns = super::luns::resolve_luns(p.luns, kind, &datastores, path, issues);
+
     let mut networks: Vec<Network> = p
         .networks
         .into_iter()
@@ -380,6 +382,7 @@ fn resolve_provider(
         project,
         hosts,
         datastores,
+        luns,
         networks,
         folders,
         copy_offload: None,
@@ -392,6 +395,15 @@ fn resolve_provider(
     provider.copy_offload = p
         .copy_offload
         .and_then(|c| resolve_copy_offload(c, &provider, path, issues));
+    super::luns::check_profile_lun(
+        provider
+            .copy_offload
+            .as_ref()
+            .and_then(|c| c.rdm_lun_uuid.as_deref()),
+        &provider.luns,
+        path,
+        issues,
+    );
 
     let mut vm_names = BTreeSet::new();
     let mut macs = BTreeSet::new();
@@ -745,14 +757,6 @@ fn resolve_disk(
     issues: &mut Vec<LabIssue>,
 ) -> Disk {
     let kind = p.kind;
-    if d.size_gb == 0 {
-        issue(
-            issues,
-            format!("{path}.size_gb"),
-            "disk size must be at least 1 GiB".into(),
-            "set `size_gb` to a positive number",
-        );
-    }
     let ds = match &d.datastore {
         Some(name) => match p.datastore(name) {
             Some(ds) => Some(ds.clone()),
@@ -776,6 +780,23 @@ fn resolve_disk(
             "add a datastore to the provider or set `datastore` on the disk",
         );
     }
+    let rdm = d
+        .rdm_lun
+        .as_deref()
+        .and_then(|lun| super::luns::resolve_rdm(lun, d.rdm_mode, ds.as_ref(), p, path, issues));
+    let capacity = match (&rdm, d.size_gb) {
+        (Some((_, lun_size)), _) => *lun_size,
+        (None, Some(gb)) if gb > 0 => gb * GIB,
+        (None, _) => {
+            issue(
+                issues,
+                format!("{path}.size_gb"),
+                "disk size must be at least 1 GiB".into(),
+                "set `size_gb` to a positive number (RDM disks take the size of their `rdm_lun`)",
+            );
+            0
+        }
+    };
     let bus = d.bus.unwrap_or(match kind {
         ProviderKind::Vsphere | ProviderKind::Ova => DiskBus::Scsi,
         _ => DiskBus::Virtio,
@@ -783,6 +804,11 @@ fn resolve_disk(
     let (controller_key, unit_number) = disk_address(bus, index);
     let key = 2000 + i32::try_from(index).unwrap_or(0);
     let ds_name = ds.as_ref().map(|d| d.name.clone()).unwrap_or_default();
+    let mode = match &rdm {
+        // vSphere reports physical-mode RDMs as independent (no snapshots pass through).
+        Some((r, _)) if r.physical => DiskMode::IndependentPersistent,
+        _ => d.mode.unwrap_or(DiskMode::Persistent),
+    };
     Disk {
         id: d.id.unwrap_or_else(|| match kind {
             ProviderKind::Vsphere => key.to_string(),
@@ -797,11 +823,11 @@ fn resolve_disk(
         file: d
             .file
             .unwrap_or_else(|| disk_file(kind, &ds_name, vm, vm, index)),
-        capacity: d.size_gb * GIB,
+        capacity,
         provisioning: d.provisioning.unwrap_or(Provisioning::Thin),
-        mode: d.mode.unwrap_or(DiskMode::Persistent),
+        mode,
         shared: d.shared,
-        rdm_lun: d.rdm_lun,
+        rdm: rdm.map(|(r, _)| r),
         serial: d
             .serial
             .unwrap_or_else(|| disk_serial(&[&p.name, vm_id, &index.to_string()])),

@@ -440,6 +440,7 @@ fn add_disk(o: &Ovirt, p: &Provider, id: &str, body: &Value) -> Response {
         bus: Some(bus),
         name: disk.get("name").and_then(Value::as_str).map(str::to_string),
         file_name: None,
+        rdm: None,
     };
     match o.lab.add_disk(&o.provider, id, spec) {
         Ok(d) => (StatusCode::CREATED, Json(json!({"id": d.id, "href": format!("{}/diskattachments/{}", href("vms", id), d.id),

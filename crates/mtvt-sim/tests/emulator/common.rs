@@ -51,6 +51,12 @@ pub const STORAGEMAP: Kind = k(
     "storagemaps",
 );
 pub const HOOK: Kind = k("forklift.konveyor.io", "v1beta1", "Hook", "hooks");
+pub const FORKLIFT_CONTROLLER: Kind = k(
+    "forklift.konveyor.io",
+    "v1beta1",
+    "ForkliftController",
+    "forkliftcontrollers",
+);
 pub const SECRET: Kind = k("", "v1", "Secret", "secrets");
 pub const NAMESPACE: Kind = k("", "v1", "Namespace", "namespaces");
 pub const PVC: Kind = k("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims");

@@ -205,7 +205,10 @@ async fn kubectl_only_migration_succeeds_and_post_hook_failure_keeps_the_vm() {
         );
         // The same with a failing PostHook. The migrated VM keeps the source MACs, so it
         // goes first (or the new plan reports MacConflicts, as Forklift does).
-        kc.ok(&["delete", "vm", "mtv-tests-rhel8", "-n", "ok", "--wait=true"], None);
+        kc.ok(
+            &["delete", "vm", "mtv-tests-rhel8", "-n", "ok", "--wait=true"],
+            None,
+        );
         let fail = "- hosts: localhost\n  tasks:\n  - name: Task that will fail\n    fail:\n      msg: \"This hook is designed to fail\"\n";
         kc.ok(
             &["apply", "-f", "-"],

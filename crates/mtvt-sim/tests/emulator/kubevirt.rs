@@ -163,3 +163,87 @@ async fn scheduler_honours_node_selector_and_affinity() {
     );
     env.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn data_volume_templates_become_owned_data_volumes_before_the_vmi_starts() {
+    let env = Env::start().await;
+    namespace(&env, "kv").await;
+    env.create(
+        DV,
+        "kv",
+        json!({"metadata": {"name": "base"}, "spec": {"source": {"blank": {}},
+        "storage": {"resources": {"requests": {"storage": "10Gi"}}}}}),
+    )
+    .await;
+    env.wait(DV, "kv", "base", 5, |d| d["status"]["phase"] == "Succeeded")
+        .await;
+    let with_template = |name: &str, size: &str| {
+        let mut v = vm(
+            name,
+            "Always",
+            json!({"volumes": [{"name": "root", "dataVolume": {"name": format!("{name}-root")}}]}),
+        );
+        v["spec"]["dataVolumeTemplates"] = json!([{"metadata": {"name": format!("{name}-root"), "labels": {"k": "v"}},
+            "spec": {"source": {"pvc": {"namespace": "kv", "name": "base"}}, "storage": {"resources": {"requests": {"storage": size}}}}}]);
+        v
+    };
+    // a small clone: DataVolume → PVC → VMI
+    let c = env.create(VM, "kv", with_template("c", "10Gi")).await;
+    let dv = env
+        .wait(DV, "kv", "c-root", 5, |d| {
+            d["status"]["phase"] == "Succeeded"
+        })
+        .await;
+    let owner = &dv["metadata"]["ownerReferences"][0];
+    assert_eq!(
+        (&owner["kind"], &owner["uid"], &owner["controller"]),
+        (
+            &json!("VirtualMachine"),
+            &c["metadata"]["uid"],
+            &json!(true)
+        )
+    );
+    assert_eq!(dv["metadata"]["labels"]["k"], "v");
+    assert_eq!(dv["spec"]["source"]["pvc"]["name"], "base");
+    let pvc = env.get(PVC, "kv", "c-root").await;
+    assert_eq!(pvc["status"]["phase"], "Bound");
+    assert_eq!(pvc["spec"]["resources"]["requests"]["storage"], "10Gi");
+    env.wait(VM, "kv", "c", 5, |v| {
+        v["status"]["printableStatus"] == "Running"
+    })
+    .await;
+    // a long clone (2 TiB at 200 MiB/s): Provisioning, and no VMI until it is done
+    env.create(VM, "kv", with_template("big", "2Ti")).await;
+    let v = env
+        .wait(VM, "kv", "big", 5, |v| {
+            v["status"]["printableStatus"] == "Provisioning"
+        })
+        .await;
+    assert!(v["status"].get("ready").is_none());
+    assert!(
+        env.api(VMI, Some("kv"))
+            .get_opt("big")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // the DataVolume goes with its VM
+    let dv = env.get(DV, "kv", "big-root").await;
+    let dv_uid = dv["metadata"]["uid"].as_str().unwrap().to_string();
+    env.api(VM, Some("kv"))
+        .delete("big", &Default::default())
+        .await
+        .unwrap();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        kube::runtime::wait::await_condition(
+            env.api(DV, Some("kv")),
+            "big-root",
+            kube::runtime::wait::conditions::is_deleted(&dv_uid),
+        ),
+    )
+    .await
+    .expect("the DataVolume is deleted with its VM")
+    .unwrap();
+    env.emu.shutdown().await;
+}

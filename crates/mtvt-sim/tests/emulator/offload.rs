@@ -186,3 +186,97 @@ async fn mixed_usage_vendor_mismatch_and_fallback() {
     );
     env.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn rdm_disks_are_copied_by_the_populator_with_the_lun_size() {
+    use mtvt_sim::lab::{AddDiskSpec, DiskMode, Provisioning, RdmSpec};
+    let env = Env::start().await;
+    let lab = env.emu.lab();
+    let lun = lab
+        .provider("vsphere")
+        .unwrap()
+        .copy_offload
+        .unwrap()
+        .rdm_lun_uuid
+        .unwrap();
+    let vm = lab.find_vm("vsphere", "mtv-tests-rhel8").unwrap();
+    let disk = lab
+        .add_disk(
+            "vsphere",
+            &vm.id,
+            AddDiskSpec {
+                capacity: 0,
+                datastore: None,
+                folder: None,
+                provisioning: Provisioning::Thin,
+                mode: DiskMode::Persistent,
+                bus: None,
+                name: None,
+                file_name: None,
+                rdm: Some(RdmSpec {
+                    lun: lun.clone(),
+                    physical: false,
+                }),
+            },
+        )
+        .unwrap();
+    assert_eq!(disk.capacity, 20 << 30);
+    let s = offload_setup(
+        &env,
+        "rdm",
+        &["mtv-tests-rhel8"],
+        "ontap",
+        &[("datastore-1041", true)],
+    )
+    .await;
+    // the inventory shows the mapping and Forklift's concern
+    let p = env.get(PROVIDER, &s.ns, "src").await;
+    let inv = inventory(
+        &env,
+        &format!(
+            "providers/vsphere/{}/vms/{}",
+            p["metadata"]["uid"].as_str().unwrap(),
+            vm.id
+        ),
+    )
+    .await;
+    let d = &inv["disks"][1];
+    assert_eq!(d["rdm"], true);
+    assert_eq!(d["physicalMode"], false);
+    assert_eq!(d["deviceName"], format!("/vmfs/devices/disks/{lun}"));
+    assert_eq!(d["capacity"], 20u64 << 30);
+    assert!(
+        inv["concerns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == "vmware.disk.rdm.detected" && c["category"] == "Warning"),
+        "{}",
+        inv["concerns"]
+    );
+    ready(&env, PLAN, &s.ns, &s.plan).await;
+    migrate(&env, &s, "m", json!({})).await;
+    let plan = finished(&env, &s, 20).await;
+    assert!(
+        has(&plan, "Succeeded"),
+        "{}",
+        serde_json::to_string_pretty(&plan["status"]).unwrap()
+    );
+    let pvcs = env.list(PVC, &s.ns).await;
+    assert_eq!(pvcs.len(), 2);
+    let rdm = pvcs
+        .iter()
+        .find(|p| p["metadata"]["annotations"]["forklift.konveyor.io/rdm-lun"] == lun.as_str())
+        .expect("a populator PVC for the RDM disk");
+    assert_eq!(rdm["spec"]["resources"]["requests"]["storage"], "20Gi");
+    assert_eq!(
+        rdm["spec"]["dataSourceRef"]["kind"],
+        "VSphereXcopyVolumePopulator"
+    );
+    assert_eq!(
+        rdm["metadata"]["annotations"]["forklift.konveyor.io/xcopy-capable"],
+        "true"
+    );
+    assert_eq!(rdm["status"]["phase"], "Bound");
+    env.emu.shutdown().await;
+}

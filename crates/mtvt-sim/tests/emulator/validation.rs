@@ -138,7 +138,16 @@ async fn guest_tools_issue_for_powered_on_vms_without_tools() {
 async fn plan_level_conditions() {
     let env = Env::start().await;
     let s = standard_plan(&env, "v", "ovirt", &[], json!({})).await;
-    // Warm from oVirt is not supported; an invalid namespace is a blocker.
+    // Warm from oVirt needs the controller's feature gate (on by default, as the CRD
+    // defaults it); an invalid namespace is a blocker.
+    let gate = |on: &str| json!({"spec": {"controller_ovirt_warm_migration": on}});
+    env.patch(
+        FORKLIFT_CONTROLLER,
+        MTV,
+        "forklift-controller",
+        gate("false"),
+    )
+    .await;
     env.patch(PLAN, &s.ns, &s.plan, json!({"spec": {"warm": true}}))
         .await;
     let p = env
@@ -150,6 +159,24 @@ async fn plan_level_conditions() {
         cond(&p, "WarmMigrationNotReady").unwrap()["category"],
         "Critical"
     );
+    env.patch(
+        FORKLIFT_CONTROLLER,
+        MTV,
+        "forklift-controller",
+        gate("true"),
+    )
+    .await;
+    env.patch(
+        PLAN,
+        &s.ns,
+        &s.plan,
+        json!({"spec": {"description": "gate on"}}),
+    )
+    .await;
+    let p = env
+        .wait(PLAN, &s.ns, &s.plan, 10, |p| has(p, "Ready"))
+        .await;
+    assert!(!has(&p, "WarmMigrationNotReady") && !has(&p, "MigrationTypeNotValid"));
     env.patch(
         PLAN,
         &s.ns,

@@ -247,10 +247,32 @@ fn add_checkpoint(env: &Env<'_>, vs: &VmStatus, last: bool) -> Result<(), ApiErr
     Ok(())
 }
 
+/// The storage-map entry with an XCOPY offload plugin that copies `disk`, as Forklift's
+/// builder picks it: an RDM disk first goes to the one entry whose storage vendor is its
+/// LUN's array's (Forklift reads the vendor from the NAA prefix), then, like any disk, to
+/// the entry of its datastore (an RDM's is the mapping file's).
 fn offload_entry<'a>(env: &'a Env<'_>, disk: &SourceDisk) -> Option<&'a Value> {
     let sm = env.refd.storage_map.as_deref()?;
-    super::validation::storage_entry(sm, &env.view, &disk.storage)
-        .filter(|e| e.pointer("/offloadPlugin/vsphereXcopyConfig").is_some())
+    let offload = |e: &&Value| e.pointer("/offloadPlugin/vsphereXcopyConfig").is_some();
+    if let Some(r) = &disk.rdm
+        && let Some(vendor) = env
+            .view
+            .datastore(&r.array_datastore)
+            .and_then(|d| d.vendor)
+    {
+        let by_vendor: Vec<&Value> = sm
+            .pointer("/spec/map")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(offload)
+            .filter(|e| text(e, "/offloadPlugin/vsphereXcopyConfig/storageVendorProduct") == vendor)
+            .collect();
+        if let [one] = by_vendor.as_slice() {
+            return Some(one);
+        }
+    }
+    super::validation::storage_entry(sm, &env.view, &disk.storage).filter(offload)
 }
 
 fn create_volumes(
@@ -322,13 +344,25 @@ fn create_volumes(
                     "/offloadPlugin/vsphereXcopyConfig/storageVendorProduct"
                 )),
             );
-            let xcopy = env.view.datastore(&d.storage).is_some_and(|ds| ds.xcopy);
+            // The data sits on the datastore's array, or for an RDM on its LUN's array.
+            let source_ds = d
+                .rdm
+                .as_ref()
+                .map_or(d.storage.as_str(), |r| r.array_datastore.as_str());
+            let xcopy = env.view.datastore(source_ds).is_some_and(|ds| ds.xcopy);
             put(
                 &mut pvc,
                 "/metadata/annotations/forklift.konveyor.io~1xcopy-capable",
                 json!(if xcopy { "true" } else { "false" }),
             );
-            if let Some(ds) = env.view.datastore(&d.storage) {
+            if let Some(r) = &d.rdm {
+                put(
+                    &mut pvc,
+                    "/metadata/annotations/forklift.konveyor.io~1rdm-lun",
+                    json!(r.lun),
+                );
+            }
+            if let Some(ds) = env.view.datastore(source_ds) {
                 put(
                     &mut pvc,
                     "/metadata/annotations/forklift.konveyor.io~1datastore-vendor",

@@ -153,7 +153,10 @@ pub fn validate_plan(ctx: &Ctx, plan: &Value, cnd: &mut Conditions) -> Reference
         .as_ref()
         .map(|s| text(s, "/spec/type").to_string())
         .unwrap_or_default();
-    if is_warm(plan) && stype != "vsphere" {
+    // oVirt warm migration is behind the controller's feature gate (on unless the
+    // ForkliftController sets `controller_ovirt_warm_migration: "false"`).
+    let ovirt_warm = ovirt_warm_enabled(ctx);
+    if is_warm(plan) && !(stype == "vsphere" || (stype == "ovirt" && ovirt_warm)) {
         cnd.set(Cnd::new(
             "WarmMigrationNotReady",
             CRITICAL,
@@ -165,7 +168,8 @@ pub fn validate_plan(ctx: &Ctx, plan: &Value, cnd: &mut Conditions) -> Reference
     let type_ok = match stype.as_str() {
         "vsphere" => matches!(mtype, "" | "cold" | "warm" | "conversion"),
         "openshift" => matches!(mtype, "" | "cold"),
-        _ => matches!(mtype, "" | "cold") || (mtype == "warm" && stype == "ovirt"),
+        "ovirt" => matches!(mtype, "" | "cold") || (mtype == "warm" && ovirt_warm),
+        _ => matches!(mtype, "" | "cold"),
     };
     if !type_ok {
         cnd.set(Cnd::new(
@@ -191,6 +195,24 @@ pub fn validate_plan(ctx: &Ctx, plan: &Value, cnd: &mut Conditions) -> Reference
         }
     }
     r
+}
+
+/// The ForkliftController's `controller_ovirt_warm_migration` gate (CRD default `"true"`).
+fn ovirt_warm_enabled(ctx: &Ctx) -> bool {
+    ctx.store
+        .get(
+            &gvr::forklift_controllers(),
+            &ctx.settings.mtv_namespace,
+            "forklift-controller",
+        )
+        .ok()
+        .and_then(|f| {
+            f.pointer("/spec/controller_ovirt_warm_migration").map(|v| {
+                v.as_str()
+                    .map_or(v.as_bool() != Some(false), |s| s != "false")
+            })
+        })
+        .unwrap_or(true)
 }
 
 fn validate_hooks(ctx: &Ctx, plan: &Value, cnd: &mut Conditions) {

@@ -116,6 +116,9 @@ impl From<LabOpError> for VapiError {
             LabOpError::HostNotFound { host, .. } => {
                 VapiError::invalid(format!("Host '{host}' does not exist."))
             }
+            LabOpError::LunNotFound { lun, .. } => {
+                VapiError::invalid(format!("LUN '{lun}' is not presented to the host."))
+            }
             LabOpError::InvalidArgument { message } => VapiError::invalid(message.clone()),
         }
     }
@@ -169,6 +172,11 @@ pub(crate) fn vim_fault(e: &LabOpError) -> Value {
         LabOpError::DatastoreNotFound { .. } | LabOpError::FolderNotFound { .. } => {
             fault("FileNotFound", &msg, json!({}))
         }
+        LabOpError::LunNotFound { lun, .. } => fault(
+            "InvalidDeviceBacking",
+            &msg,
+            json!({"property": "backing.lunUuid", "deviceIndex": 0, "lun": lun}),
+        ),
         _ => fault("InvalidArgument", &msg, json!({})),
     }
 }

@@ -491,6 +491,7 @@ pub(crate) async fn add_disk(
             bus,
             name: None,
             file_name: new.get("name").and_then(Value::as_str).map(str::to_string),
+            rdm: None,
         },
     )?;
     Ok(Json(json!(disk.key.to_string())))

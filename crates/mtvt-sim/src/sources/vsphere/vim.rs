@@ -1,7 +1,8 @@
 //! The Virtual Infrastructure JSON API subset (`/sdk/vim25/{release}/...`, vCenter 8.0U1+)
 //! for what the Automation API lacks: `CreateSnapshot_Task`, `RemoveSnapshot_Task`, the
 //! `snapshot`, `config` and `parent` properties, `ReconfigVM_Task` (CBT, add disk with datastore,
-//! folder, provisioning and mode), `CloneVM_Task` (with disk transform), power and
+//! folder, provisioning and mode, or a raw device mapping of a LUN), `CloneVM_Task` (with disk
+//! transform), power and
 //! `Destroy_Task`, and `Task/{id}/info`. Tasks complete immediately.
 
 use axum::Json;
@@ -12,7 +13,9 @@ use serde_json::{Value, json};
 
 use super::VsphereApi;
 use super::errors::{fault_response, vim_fault};
-use crate::lab::{AddDiskSpec, CloneSpec, DiskMode, LabOpError, Provisioning, SnapshotSpec, Vm};
+use crate::lab::{
+    AddDiskSpec, CloneSpec, Disk, DiskMode, LabOpError, Provisioning, RdmSpec, SnapshotSpec, Vm,
+};
 
 fn moref(ty: &str, value: &str) -> Value {
     json!({"_typeName": "ManagedObjectReference", "type": ty, "value": value})
@@ -136,6 +139,25 @@ fn snapshot_tree(vm: &Vm) -> Value {
            "currentSnapshot": vm.current_snapshot().map(|s| moref("VirtualMachineSnapshot", &s.id)), "rootSnapshotList": child})
 }
 
+/// A disk's backing as vSphere reports it: a flat VMDK or, for an RDM, the mapping file
+/// with the LUN's device path, uuid and compatibility mode.
+fn backing(vm: &Vm, d: &Disk) -> Value {
+    let common = json!({"fileName": vm.disk_backing_file(d), "datastore": moref("Datastore", &d.datastore),
+                        "diskMode": d.mode.as_str(), "uuid": d.serial});
+    let mut b = match &d.rdm {
+        Some(r) => json!({"_typeName": "VirtualDiskRawDiskMappingVer1BackingInfo",
+                          "deviceName": format!("/vmfs/devices/disks/{}", r.lun), "lunUuid": crate::lab::lun_uuid(&r.lun),
+                          "compatibilityMode": r.compatibility_mode(), "sharing": "sharingNone"}),
+        None => json!({"_typeName": "VirtualDiskFlatVer2BackingInfo",
+                       "thinProvisioned": d.provisioning == Provisioning::Thin,
+                       "eagerlyScrub": d.provisioning == Provisioning::ThickEager}),
+    };
+    if let (Some(m), Value::Object(c)) = (b.as_object_mut(), common) {
+        m.extend(c);
+    }
+    b
+}
+
 fn config(vm: &Vm) -> Value {
     let devices: Vec<Value> = vm
         .disks
@@ -143,11 +165,7 @@ fn config(vm: &Vm) -> Value {
         .map(|d| {
             json!({"_typeName": "VirtualDisk", "key": d.key, "controllerKey": d.controller_key, "unitNumber": d.unit_number,
                    "deviceInfo": {"_typeName": "Description", "label": d.name, "summary": format!("{} KB", d.capacity / 1024)},
-                   "capacityInBytes": d.capacity, "capacityInKB": d.capacity / 1024,
-                   "backing": {"_typeName": "VirtualDiskFlatVer2BackingInfo", "fileName": vm.disk_backing_file(d),
-                               "datastore": moref("Datastore", &d.datastore), "diskMode": d.mode.as_str(),
-                               "thinProvisioned": d.provisioning == Provisioning::Thin,
-                               "eagerlyScrub": d.provisioning == Provisioning::ThickEager, "uuid": d.serial}})
+                   "capacityInBytes": d.capacity, "capacityInKB": d.capacity / 1024, "backing": backing(vm, d)})
         })
         .collect();
     json!({"_typeName": "VirtualMachineConfigInfo", "name": vm.name, "uuid": vm.uuid, "instanceUuid": vm.instance_uuid,
@@ -273,6 +291,7 @@ fn reconfig(api: &VsphereApi, vm: &Vm, body: &Value) -> Result<Value, LabOpError
             Some("independent_nonpersistent") => DiskMode::IndependentNonpersistent,
             _ => DiskMode::Persistent,
         };
+        let rdm = rdm_of(&backing)?;
         api.lab.add_disk(
             &api.provider,
             &vm.id,
@@ -285,10 +304,43 @@ fn reconfig(api: &VsphereApi, vm: &Vm, body: &Value) -> Result<Value, LabOpError
                 bus: None,
                 name: None,
                 file_name,
+                rdm,
             },
         )?;
     }
     Ok(Value::Null)
+}
+
+/// The LUN of a `VirtualDiskRawDiskMappingVer1BackingInfo` (by `lunUuid`, else
+/// `deviceName`); `None` for other backings. The capacity of such a disk is the LUN's.
+fn rdm_of(backing: &Value) -> Result<Option<RdmSpec>, LabOpError> {
+    if backing.get("_typeName").and_then(Value::as_str)
+        != Some("VirtualDiskRawDiskMappingVer1BackingInfo")
+    {
+        return Ok(None);
+    }
+    let lun = ["lunUuid", "deviceName"]
+        .iter()
+        .filter_map(|k| backing.get(*k).and_then(Value::as_str))
+        .find(|v| !v.is_empty())
+        .ok_or_else(|| LabOpError::InvalidArgument {
+            message: "a raw disk mapping needs backing.lunUuid or backing.deviceName".into(),
+        })?;
+    let physical = match backing.get("compatibilityMode").and_then(Value::as_str) {
+        Some("physicalMode") => true,
+        Some("virtualMode") => false,
+        other => {
+            return Err(LabOpError::InvalidArgument {
+                message: format!(
+                    "backing.compatibilityMode must be physicalMode or virtualMode, not {other:?}"
+                ),
+            });
+        }
+    };
+    Ok(Some(RdmSpec {
+        lun: lun.to_string(),
+        physical,
+    }))
 }
 
 fn clone(api: &VsphereApi, vm: &Vm, body: &Value) -> Result<Value, LabOpError> {

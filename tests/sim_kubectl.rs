@@ -70,7 +70,10 @@ fn serve_writes_a_kubeconfig_and_stops_on_sigint() {
     let mut seen = Vec::new();
     loop {
         let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "no kubeconfig line in {seen:?}");
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "no kubeconfig line in {seen:?}"
+        );
         if line.contains("export KUBECONFIG=") {
             break;
         }

@@ -302,7 +302,9 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
         None => {
             let found = default_storage_class(&cluster.client).await;
             if let Some(c) = &found {
-                eprintln!("mtvt: destination storage class {c} (the cluster's default StorageClass)");
+                eprintln!(
+                    "mtvt: destination storage class {c} (the cluster's default StorageClass)"
+                );
             }
             found
         }

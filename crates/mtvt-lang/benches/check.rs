@@ -72,9 +72,48 @@ fn parse_probe() {
     }
 }
 
+/// A steady loop over one phase of the large-file check, for `perf`/`callgrind`:
+/// `MTVT_BENCH_PROFILE=parse|check|shape0..shape4[:runs]` (a shape: 1,000 copies, parse only).
+fn profile_loop(what: &str) {
+    let (phase, runs) = what.split_once(':').unwrap_or((what, "5"));
+    let runs: usize = runs.parse().unwrap();
+    let text = generated(5_000);
+    let opts = CheckOptions {
+        stdlib: Stdlib::new(None),
+        ..CheckOptions::default()
+    };
+    for _ in 0..runs {
+        match phase {
+            "parse" => {
+                let (ast, _) = mtvt_lang::syntax::parse(mtvt_lang::span::FileId(0), &text);
+                assert!(ast.is_some());
+            }
+            "check" => {
+                let r = mtvt_lang::check_text("generated.mtvt", &text, None, &opts);
+                assert_eq!(r.program.scenarios.len(), 5_000);
+            }
+            shape if shape.starts_with("shape") => {
+                let i: usize = shape.trim_start_matches("shape").parse().unwrap();
+                let body = generated_shapes()[i];
+                let mut t = String::new();
+                for k in 0..1000 {
+                    t.push_str(&format!("scenario s_{k} {{\n{body}}}\n"));
+                }
+                let (ast, _) = mtvt_lang::syntax::parse(mtvt_lang::span::FileId(0), &t);
+                assert!(ast.is_some());
+            }
+            _ => panic!("MTVT_BENCH_PROFILE is parse, check or shapeN, not {phase}"),
+        }
+    }
+}
+
 fn main() {
     if std::env::var_os("MTVT_PARSE_PROBE").is_some() {
         parse_probe();
+        return;
+    }
+    if let Some(what) = std::env::var_os("MTVT_BENCH_PROFILE") {
+        profile_loop(&what.to_string_lossy());
         return;
     }
     let opts = CheckOptions {

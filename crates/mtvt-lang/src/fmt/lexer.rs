@@ -56,16 +56,36 @@ impl Token {
 
 /// Splits `src` into tokens (spaces and tabs are skipped; everything else is a token).
 pub fn lex(src: &str) -> Vec<Token> {
-    let bytes = src.as_bytes();
     let mut out = Vec::with_capacity(src.len() / 4);
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
+    out.extend(Tokens { src, i: 0 });
+    out
+}
+
+/// The tokens of `src`, one at a time (what [`lex`] collects).
+pub fn tokens(src: &str) -> Tokens<'_> {
+    Tokens { src, i: 0 }
+}
+
+/// Iterator over the tokens of a text; see [`tokens`].
+#[derive(Debug, Clone)]
+pub struct Tokens<'a> {
+    src: &'a str,
+    i: usize,
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let src = self.src;
+        let bytes = src.as_bytes();
+        let mut i = self.i;
+        while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        let &b = bytes.get(i)?;
         let start = i;
         let (kind, end, closed) = match b {
-            b' ' | b'\t' => {
-                i += 1;
-                continue;
-            }
             b'\n' => (TokenKind::Newline, i + 1, true),
             b'\r' => {
                 let end = if bytes.get(i + 1) == Some(&b'\n') {
@@ -108,15 +128,40 @@ pub fn lex(src: &str) -> Vec<Token> {
                 (TokenKind::Unknown, i + len, true)
             }
         };
-        out.push(Token {
+        self.i = end.max(start + 1);
+        Some(Token {
             kind,
             start,
             end,
             closed,
-        });
-        i = end.max(start + 1);
+        })
     }
-    out
+}
+
+/// The byte offset of the first opening bracket (`{`, `[` or `(`, outside strings and
+/// comments) that stands more than `limit` levels deep, if any. The parser refuses such
+/// text before pest sees it: pest's recursion guard fails a rule when the stack runs low
+/// and its backtracking then retries every enclosing level, which on thousands of levels
+/// never ends.
+pub fn first_deeper_than(src: &str, limit: usize) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut depth = 0usize;
+    for t in tokens(src) {
+        if t.kind != TokenKind::Punct || t.end != t.start + 1 {
+            continue;
+        }
+        match bytes.get(t.start) {
+            Some(b'{' | b'[' | b'(') => {
+                depth += 1;
+                if depth > limit {
+                    return Some(t.start);
+                }
+            }
+            Some(b'}' | b']' | b')') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Characters that may follow the first character of an identifier.

@@ -44,7 +44,15 @@ pub enum FormatError {
 
 /// Formats one file's text into the canonical layout.
 pub fn format_text(text: &str) -> Result<String, FormatError> {
-    let (ast, diags) = crate::syntax::parse(FileId(0), text);
+    let (ast, mut diags) = crate::syntax::parse(FileId(0), text);
+    // Lowering reports nesting beyond its limits as a syntax error and keeps a truncated
+    // AST: such a file is refused like one that does not parse.
+    if let Some(i) = diags
+        .iter()
+        .position(|d| matches!(d, crate::diag::DiagnosticKind::SyntaxError { .. }))
+    {
+        return Err(FormatError::Syntax(Diagnostic::new(diags.swap_remove(i))));
+    }
     let Some(ast) = ast else {
         let diag = diags.into_iter().next().map_or_else(
             || {

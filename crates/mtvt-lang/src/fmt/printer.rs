@@ -44,6 +44,12 @@ pub(super) struct Printer<'a> {
     pub out: Out,
     /// The source uses `\r\n` line breaks everywhere.
     pub crlf: bool,
+    /// How many [`Printer::measure_inline`] calls are in progress.
+    measuring: usize,
+    /// A measurement nested in another one failed, so the outer one fails too: the
+    /// measurements in progress stop early instead of trying every layout of every
+    /// nested value (exponential in the nesting depth).
+    measure_failed: bool,
 }
 
 impl<'a> Printer<'a> {
@@ -75,6 +81,8 @@ impl<'a> Printer<'a> {
             comments,
             out: Out::new(),
             crlf,
+            measuring: 0,
+            measure_failed: false,
         }
     }
 
@@ -203,14 +211,27 @@ impl<'a> Printer<'a> {
 
     /// Prints with `f` into a scratch buffer continuing the current line, and returns the
     /// text when it stays on one line and ends within [`MAX_WIDTH`].
+    /// Inside another measurement, a failure fails the outer one at once: a nested value
+    /// that does not fit on the rest of the line cannot fit on it as part of its parent.
     pub fn measure_inline(&mut self, f: impl FnOnce(&mut Self)) -> Option<String> {
+        if self.measure_failed {
+            return None;
+        }
         let col = self.out.col();
         let scratch = Out::scratch(col, self.out.indent, self.out.line_indent);
         let saved = std::mem::replace(&mut self.out, scratch);
+        self.measuring += 1;
         f(self);
+        self.measuring -= 1;
         let measured = std::mem::replace(&mut self.out, saved);
         let text = measured.into_string();
         let one_line = !text.contains(['\n', '\r']);
-        (one_line && col + text.chars().count() <= MAX_WIDTH).then_some(text)
+        let fits = !self.measure_failed && one_line && col + text.chars().count() <= MAX_WIDTH;
+        if self.measuring == 0 {
+            self.measure_failed = false;
+        } else if !fits {
+            self.measure_failed = true;
+        }
+        fits.then_some(text)
     }
 }

@@ -196,3 +196,32 @@ fn comments_inside_expressions_and_values() {
         "session {\n  a 1 # c\n}\n"
     );
 }
+
+#[test]
+fn pathological_inputs_are_refused_or_formatted_without_panicking() {
+    let deep_lists = format!(
+        "session {{ a {}{} }}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let too_deep = format!("session {{ a {}{} }}", "[".repeat(70), "]".repeat(70));
+    for text in [deep_lists, too_deep] {
+        assert!(matches!(format_text(&text), Err(FormatError::Syntax(_))));
+    }
+    let long_chain = format!(
+        "check c {{ assert {} }}",
+        vec!["dest.cpu.cores == 1"; 40].join(" and ")
+    );
+    let out = fmt(&long_chain);
+    assert!(
+        out.starts_with("check c {\n  assert dest.cpu.cores == 1 and"),
+        "{out}"
+    );
+    // 60 nested lists: each level's one-line layout is measured once (this was
+    // exponential); too wide for one line, the block breaks and the lists hug.
+    let lists = format!("{}1{}", "[".repeat(60), "]".repeat(60));
+    let nested = format!("session {{ a {lists} }}");
+    let out = fmt(&nested);
+    assert_eq!(out, format!("session {{\n  a {lists}\n}}\n"));
+    assert_eq!(fmt(&out), out);
+}

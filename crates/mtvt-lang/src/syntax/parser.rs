@@ -6,6 +6,7 @@ use pest::Parser as _;
 use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 
+use super::lower::MAX_DEPTH;
 use crate::diag::DiagnosticKind;
 use crate::span::{FileId, Span};
 
@@ -16,6 +17,7 @@ pub struct MtvtParser;
 
 /// Parses a whole file into its `file` pair, or the syntax error.
 pub fn parse_file_pair(file: FileId, text: &str) -> Result<Pair<'_, Rule>, DiagnosticKind> {
+    refuse_runaway_nesting(file, text)?;
     match MtvtParser::parse(Rule::file, text) {
         Ok(mut pairs) => pairs.next().ok_or_else(|| DiagnosticKind::SyntaxError {
             span: Span::new(file, 0, 0),
@@ -28,6 +30,7 @@ pub fn parse_file_pair(file: FileId, text: &str) -> Result<Pair<'_, Rule>, Diagn
 
 /// Parses a single expression (used by tests and tools).
 pub fn parse_expr_pair(file: FileId, text: &str) -> Result<Pair<'_, Rule>, DiagnosticKind> {
+    refuse_runaway_nesting(file, text)?;
     match MtvtParser::parse(Rule::expr, text) {
         Ok(mut pairs) => pairs.next().ok_or_else(|| DiagnosticKind::SyntaxError {
             span: Span::new(file, 0, 0),
@@ -36,6 +39,25 @@ pub fn parse_expr_pair(file: FileId, text: &str) -> Result<Pair<'_, Rule>, Diagn
         }),
         Err(e) => Err(syntax_error(file, text, e)),
     }
+}
+
+/// Nesting deeper than this many brackets is refused before pest runs (lowering already
+/// refuses more than [`MAX_DEPTH`] levels, with the same message, on text pest parsed).
+const PARSER_DEPTH_GUARD: usize = 4 * MAX_DEPTH;
+
+/// Refuses text nested so deep that pest would exhaust its stack guard and backtrack
+/// through every level (a hang, not an error): the error points at the first bracket
+/// beyond [`MAX_DEPTH`] levels, as lowering's does.
+fn refuse_runaway_nesting(file: FileId, text: &str) -> Result<(), DiagnosticKind> {
+    if crate::fmt::lexer::first_deeper_than(text, PARSER_DEPTH_GUARD).is_none() {
+        return Ok(());
+    }
+    let at = crate::fmt::lexer::first_deeper_than(text, MAX_DEPTH).unwrap_or(0);
+    Err(DiagnosticKind::SyntaxError {
+        span: Span::new(file, at, at + 1),
+        expected: format!("nesting deeper than {MAX_DEPTH} levels"),
+        help: Some(String::from("flatten the structure")),
+    })
 }
 
 fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> DiagnosticKind {

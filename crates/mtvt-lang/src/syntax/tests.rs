@@ -1,8 +1,10 @@
 //! Grammar and lowering tests: shapes of the AST for each construct, spans, and the
 //! syntax errors the parser reports.
 
+use super::MAX_DEPTH;
 use super::ast::*;
 use super::parse;
+use crate::diag::DiagnosticKind;
 use crate::span::FileId;
 
 fn ok(text: &str) -> File {
@@ -261,6 +263,29 @@ fn too_deep_nesting_is_an_error_not_a_crash() {
     let deep = format!("session {{ a {}{} }}", "[".repeat(500), "]".repeat(500));
     let (_, diags) = parse(FileId(0), &deep);
     assert!(!diags.is_empty());
+    // Thousands of levels are refused before pest runs (pest's recursion guard would make it
+    // backtrack through every level), pointing at the first bracket past the limit.
+    let runaway = format!(
+        "session {{ a {}{} }}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let (ast, diags) = parse(FileId(0), &runaway);
+    assert!(ast.is_none());
+    match diags.as_slice() {
+        [DiagnosticKind::SyntaxError { span, expected, .. }] => {
+            assert_eq!(span.start, 12 + MAX_DEPTH - 1, "{expected}");
+            assert!(expected.contains("nesting deeper than"), "{expected}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Brackets in strings and comments do not count.
+    let quoted = format!(
+        "session {{\n  a \"{0}\" # {0}\n  b '{0}'\n}}",
+        "[".repeat(1_000)
+    );
+    let (ast, diags) = parse(FileId(0), &quoted);
+    assert!(ast.is_some() && diags.is_empty(), "{diags:?}");
     let long = format!("check c {{ assert {} }}", vec!["a"; 600].join(" and "));
     let (_, diags) = parse(FileId(0), &long);
     assert!(!diags.is_empty());

@@ -1,0 +1,164 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! The provider sweep: `mtvt run --sim --provider <type> scenarios` for every source type of
+//! the default lab other than vSphere (which `run_sim` covers), as a user runs it. Every
+//! scenario must pass or be skipped with a reason that names why (another provider type
+//! required, or oVirt's warm-migration gate); the provider-agnostic scenarios (tier0 cold,
+//! hooks, cold remote) must really run and pass, with no failed check; the run exits 0
+//! (teardown left nothing). Warm oVirt also runs once with `--allow-ovirt-warm`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// Scenarios that need no particular source type: each provider sweep must run them.
+const PROVIDER_AGNOSTIC: &[&str] = &[
+    "sanity_cold_mtv_migration",
+    "post_hook_retain_failed_vm",
+    "cold_remote_ocp",
+];
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn mtvt(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mtvt"))
+        .args(args)
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .env_remove("MTVT_STDLIB")
+        .output()
+        .unwrap()
+}
+
+/// Runs `paths` on the emulator with `--provider provider` (plus `extra`) and returns the
+/// JSON report and stderr; asserts exit 0.
+fn sweep(provider: &str, paths: &[&str], extra: &[&str]) -> (Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let report = format!("{d}/report.json");
+    let mut args = vec![
+        "run",
+        "--sim",
+        "--provider",
+        provider,
+        "-j",
+        "4",
+        "--data-collector-path",
+        d,
+        "--report-json",
+        &report,
+    ];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(paths);
+    let out = mtvt(&args);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{provider}: {err}");
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(Path::new(&report)).unwrap())
+        .unwrap_or_else(|e| panic!("{provider}: report: {e}\n{err}"));
+    (r, err)
+}
+
+/// Every scenario passed or was skipped for a stated reason; returns the passed names.
+fn check_sweep(provider: &str, r: &Value, err: &str) -> Vec<String> {
+    let scenarios = r["scenarios"].as_array().unwrap();
+    assert!(!scenarios.is_empty(), "{provider}: no scenario\n{err}");
+    let mut passed = Vec::new();
+    for s in scenarios {
+        let name = s["name"].as_str().unwrap();
+        match s["status"].as_str().unwrap() {
+            "passed" => {
+                // (the expected outcome, e.g. a PostHook failure, was checked by the run)
+                let vms = s["vms"].as_array().unwrap();
+                assert!(!vms.is_empty(), "{provider} {name}: no VM observed");
+                for vm in vms {
+                    for c in vm["checks"].as_array().unwrap() {
+                        assert_ne!(c["status"], "failed", "{provider} {name}: {c}");
+                    }
+                }
+                passed.push(name.to_string());
+            }
+            "skipped" => {
+                let why = s["reason"].as_str().unwrap();
+                let other_type = why.starts_with("requires provider ")
+                    && why.contains(&format!("(the profile is {provider})"));
+                let ovirt_gate = provider == "ovirt" && why.contains("--allow-ovirt-warm");
+                assert!(
+                    other_type || ovirt_gate,
+                    "{provider} {name}: unexpected skip reason {why:?}"
+                );
+                assert!(
+                    why.contains(".mtvt:"),
+                    "{provider} {name}: no location in {why:?}"
+                );
+            }
+            other => panic!(
+                "{provider} {name}: {other}: {} {}\n{err}",
+                s["reason"], s["failures"]
+            ),
+        }
+    }
+    for want in PROVIDER_AGNOSTIC {
+        assert!(
+            passed.iter().any(|p| p == want),
+            "{provider}: {want} did not run and pass (passed: {passed:?})\n{err}"
+        );
+    }
+    passed
+}
+
+#[test]
+fn ovirt_runs_the_catalog_and_skips_warm_behind_the_gate() {
+    let (r, err) = sweep("ovirt", &["scenarios"], &[]);
+    check_sweep("ovirt", &r, &err);
+    let gated: Vec<&str> = r["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            s["reason"]
+                .as_str()
+                .is_some_and(|w| w.contains("--allow-ovirt-warm"))
+        })
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        gated.contains(&"sanity_warm_mtv_migration"),
+        "warm scenarios are skipped behind the gate: {gated:?}"
+    );
+}
+
+#[test]
+fn ovirt_warm_runs_with_the_gate() {
+    let (r, err) = sweep(
+        "ovirt",
+        &["scenarios/warm/sanity_warm_mtv_migration.mtvt"],
+        &["--allow-ovirt-warm"],
+    );
+    let s = &r["scenarios"][0];
+    assert_eq!(s["status"], "passed", "{}\n{err}", s["failures"]);
+}
+
+#[test]
+fn openstack_runs_the_catalog() {
+    let (r, err) = sweep("openstack", &["scenarios"], &[]);
+    check_sweep("openstack", &r, &err);
+}
+
+#[test]
+fn openshift_runs_the_catalog() {
+    let (r, err) = sweep("openshift", &["scenarios"], &[]);
+    check_sweep("openshift", &r, &err);
+}
+
+#[test]
+fn ova_runs_the_catalog() {
+    let (r, err) = sweep("ova", &["scenarios"], &[]);
+    check_sweep("ova", &r, &err);
+}

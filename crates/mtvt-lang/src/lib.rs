@@ -11,6 +11,10 @@
 //!
 //! This crate is pure: it must not depend on tokio, kube or any network code.
 
+// pest is built without its `std` feature (no stack probe on every parsing step; see
+// syntax/parser.rs), so the parser pest_derive generates names `alloc` directly.
+extern crate alloc;
+
 pub mod check;
 pub mod diag;
 pub mod docs;

@@ -43,11 +43,17 @@ pub fn parse_expr_pair(file: FileId, text: &str) -> Result<Pair<'_, Rule>, Diagn
 
 /// Nesting deeper than this many brackets is refused before pest runs (lowering already
 /// refuses more than [`MAX_DEPTH`] levels, with the same message, on text pest parsed).
-const PARSER_DEPTH_GUARD: usize = 4 * MAX_DEPTH;
+///
+/// This is also what bounds pest's recursion: pest is built without its `std` feature,
+/// which would probe the remaining stack on every rule, sequence and repetition (a fifth
+/// of the parsing time) and, past its limit, backtrack through every level (a hang).
+/// Brackets are the grammar's only recursion, so this many levels is the deepest pest
+/// goes; `deepest_nesting_pest_sees_fits_a_small_stack` (syntax/tests.rs) runs every kind
+/// of nesting at this depth on a 2 MiB stack, in debug builds too (1 MiB suffices).
+pub(super) const PARSER_DEPTH_GUARD: usize = 4 * MAX_DEPTH;
 
-/// Refuses text nested so deep that pest would exhaust its stack guard and backtrack
-/// through every level (a hang, not an error): the error points at the first bracket
-/// beyond [`MAX_DEPTH`] levels, as lowering's does.
+/// Refuses text nested deeper than pest may recurse (see [`PARSER_DEPTH_GUARD`]): the
+/// error points at the first bracket beyond [`MAX_DEPTH`] levels, as lowering's does.
 fn refuse_runaway_nesting(file: FileId, text: &str) -> Result<(), DiagnosticKind> {
     if crate::fmt::lexer::first_deeper_than(text, PARSER_DEPTH_GUARD).is_none() {
         return Ok(());

@@ -263,8 +263,8 @@ fn too_deep_nesting_is_an_error_not_a_crash() {
     let deep = format!("session {{ a {}{} }}", "[".repeat(500), "]".repeat(500));
     let (_, diags) = parse(FileId(0), &deep);
     assert!(!diags.is_empty());
-    // Thousands of levels are refused before pest runs (pest's recursion guard would make it
-    // backtrack through every level), pointing at the first bracket past the limit.
+    // Thousands of levels are refused before pest runs (pest recurses once per level and
+    // has no stack probe), pointing at the first bracket past the limit.
     let runaway = format!(
         "session {{ a {}{} }}",
         "[".repeat(10_000),
@@ -301,4 +301,40 @@ fn comments_end_any_line() {
     };
     assert_eq!(s.body.entries[0].args.len(), 2);
     ok("check c {\n  when true { skip \"x\" } # c\n  else { assert (1 == # in parens\n 1) }\n}");
+}
+
+/// pest is built without its stack probe (see parser.rs): the nesting the parser lets
+/// through must fit the smallest stack a check runs on (2 MiB: test threads, tokio's
+/// blocking threads in the language server), in debug builds too, for every kind of
+/// bracket and for unclosed ones (the failure path).
+#[test]
+fn deepest_nesting_pest_sees_fits_a_small_stack() {
+    let n = super::parser::PARSER_DEPTH_GUARD - 1;
+    let cases = [
+        format!("session {{ a {}{} }}", "[".repeat(n), "]".repeat(n)),
+        format!("session {{ a {} }}", "[".repeat(n)),
+        format!("session {{ a {}{} }}", "{ k: ".repeat(n), "}".repeat(n)),
+        format!("session {{ a {} }}", "{ k: ".repeat(n)),
+        format!("session {{ {} x {} }}", "a { ".repeat(n), "}".repeat(n)),
+        format!("session {{ {} x }}", "a { ".repeat(n)),
+        format!("check c {{ assert {}x{} }}", "(".repeat(n), ")".repeat(n)),
+        format!("check c {{ assert {}x }}", "(".repeat(n)),
+        format!("check c {{ assert x{} }}", "[".repeat(n)),
+        format!("check c {{ {} }}", "when x { ".repeat(n)),
+        format!(
+            "check c {{ {}assert x{} }}",
+            "when x { ".repeat(n),
+            " }".repeat(n)
+        ),
+    ];
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for text in &cases {
+                let (_, diags) = parse(FileId(0), text);
+                assert!(!diags.is_empty(), "{text}");
+            }
+        })
+        .unwrap();
+    handle.join().unwrap();
 }

@@ -91,7 +91,7 @@ pub fn build_scenario(
     env: &Env<'_>,
     sink: &mut Sink,
     head: ScenarioHead<'_>,
-    merged: Layer,
+    mut merged: Layer,
 ) -> Option<(ScenarioIr, Vec<PlanLayer>)> {
     let anchor = head.base_name.span;
     if !merged.named_plans.is_empty() {
@@ -105,10 +105,11 @@ pub fn build_scenario(
             });
         }
     }
+    // The plan layers move out of `merged` (the rest of it is only read below).
     let plan_layers: Vec<PlanLayer> = if merged.named_plans.is_empty() {
-        vec![merged.default_plan.clone().unwrap_or_default()]
+        vec![merged.default_plan.take().unwrap_or_default()]
     } else {
-        merged.named_plans.clone()
+        std::mem::take(&mut merged.named_plans)
     };
     let plans: Vec<PlanIr> = plan_layers
         .iter()

@@ -140,26 +140,37 @@ impl Iterator for Tokens<'_> {
 
 /// The byte offset of the first opening bracket (`{`, `[` or `(`, outside strings and
 /// comments) that stands more than `limit` levels deep, if any. The parser refuses such
-/// text before pest sees it: pest's recursion guard fails a rule when the stack runs low
-/// and its backtracking then retries every enclosing level, which on thousands of levels
-/// never ends.
+/// text before pest sees it (pest recurses once per level, without a stack probe).
+///
+/// One pass over the bytes that jumps over comments and strings exactly as [`tokens`]
+/// delimits them (no other token can hold a quote, `#` or bracket, and UTF-8
+/// continuation bytes are never ASCII), without building tokens: it runs before every
+/// parse, so it must cost little next to it.
 pub fn first_deeper_than(src: &str, limit: usize) -> Option<usize> {
     let bytes = src.as_bytes();
     let mut depth = 0usize;
-    for t in tokens(src) {
-        if t.kind != TokenKind::Punct || t.end != t.start + 1 {
-            continue;
-        }
-        match bytes.get(t.start) {
-            Some(b'{' | b'[' | b'(') => {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        i = match b {
+            b'{' | b'[' | b'(' => {
                 depth += 1;
                 if depth > limit {
-                    return Some(t.start);
+                    return Some(i);
                 }
+                i + 1
             }
-            Some(b'}' | b']' | b')') => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+            b'}' | b']' | b')' => {
+                depth = depth.saturating_sub(1);
+                i + 1
+            }
+            b'#' => line_end(bytes, i),
+            b'"' if bytes.get(i + 1..i + 3) == Some(b"\"\"") => {
+                find(bytes, i + 3, b"\"\"\"").map_or(bytes.len(), |close| close + 3)
+            }
+            b'"' => quoted(bytes, i, b'"', true, TokenKind::Str).1,
+            b'\'' => quoted(bytes, i, b'\'', false, TokenKind::Raw).1,
+            _ => i + 1,
+        };
     }
     None
 }
@@ -329,5 +340,73 @@ mod tests {
     fn line_breaks_count_every_convention() {
         assert_eq!(line_breaks("a\nb\r\nc\rd"), 3);
         assert_eq!(line_breaks("none"), 0);
+    }
+
+    /// The bracket depth by the tokens' definition (what `first_deeper_than` must agree with).
+    fn deeper_by_tokens(src: &str, limit: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        for t in tokens(src).filter(|t| t.kind == TokenKind::Punct) {
+            match t.text(src) {
+                "{" | "[" | "(" => {
+                    depth += 1;
+                    if depth > limit {
+                        return Some(t.start);
+                    }
+                }
+                "}" | "]" | ")" => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn bracket_depth_scan_agrees_with_the_tokens() {
+        let texts = [
+            "a { b [ c ( d ) ] }",
+            "a \"{[(\" { '{' # {{{\n b { c [1] } }",
+            "a \"esc \\\" {\" { b \"\\\\\" [ }",
+            "a \"open {\n { [ ] }",
+            "a 'open [\r\n [ [ ]",
+            "t \"\"\"x { \"\" [\n\"\"\" { ( }",
+            "t \"\"\"never closed { [ (",
+            "é { ü [ # ( \n ( ] } ) ) ) ( {",
+            "x #\r{ [",
+            "",
+        ];
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = vec![
+            repo.join("stdlib/checks.mtvt"),
+            repo.join("stdlib/hooks.mtvt"),
+        ];
+        let mut dirs = vec![repo.join("scenarios")];
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|x| x == "mtvt") {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() > 10);
+        let extra: Vec<String> = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect();
+        for text in texts
+            .iter()
+            .copied()
+            .chain(extra.iter().map(String::as_str))
+        {
+            for limit in 0..4 {
+                assert_eq!(
+                    first_deeper_than(text, limit),
+                    deeper_by_tokens(text, limit),
+                    "limit {limit} in {text:?}"
+                );
+            }
+        }
     }
 }

@@ -150,12 +150,14 @@ pub fn build_scenario(
             .lookup(env.program, expect.module, path, DefKind::Check)
         {
             Ok(d) => {
-                for c in env.checks.get(&d).map(Vec::as_slice).unwrap_or(&[]) {
+                let leaves = env.checks.get(&d).map(Vec::as_slice).unwrap_or(&[]);
+                let (requested_at, requested_as) = (env.spans.ir(path.span), path.dotted());
+                for c in leaves {
                     if !checks.iter().any(|x| x.check.qualified == c.qualified) {
                         checks.push(CheckRefIr {
                             check: Arc::clone(c),
-                            requested_at: env.spans.ir(path.span),
-                            requested_as: path.dotted(),
+                            requested_at: requested_at.clone(),
+                            requested_as: requested_as.clone(),
                         });
                     }
                 }

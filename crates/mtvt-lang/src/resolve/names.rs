@@ -48,7 +48,8 @@ pub struct DefRef {
 
 /// Definition tables of all modules.
 pub struct Names {
-    defs: Vec<HashMap<(DefKind, String), usize>>,
+    /// Per module, per kind: name → item index (looked up by `&str`, without allocating).
+    defs: Vec<HashMap<DefKind, HashMap<String, usize>>>,
     stdlib_index: Vec<(String, DefKind, String)>,
     used_defs: RefCell<HashSet<DefRef>>,
     used_imports: RefCell<HashSet<(usize, usize)>>,
@@ -70,7 +71,7 @@ impl Names {
     pub fn build(program: &Program, stdlib: &Stdlib, sink: &mut Sink) -> Names {
         let mut defs = Vec::with_capacity(program.modules.len());
         for m in &program.modules {
-            let mut table: HashMap<(DefKind, String), usize> = HashMap::new();
+            let mut table: HashMap<DefKind, HashMap<String, usize>> = HashMap::new();
             let mut spans: HashMap<(DefKind, String), Span> = HashMap::new();
             if let Some(ast) = &m.ast {
                 for (i, item) in ast.items.iter().enumerate() {
@@ -79,7 +80,11 @@ impl Names {
                     };
                     // Scenario names are unique across files; checked by the scenario pass.
                     if kind == DefKind::Scenario {
-                        table.entry((kind, name.node.clone())).or_insert(i);
+                        table
+                            .entry(kind)
+                            .or_default()
+                            .entry(name.node.clone())
+                            .or_insert(i);
                         continue;
                     }
                     let key = (kind, name.node.clone());
@@ -95,8 +100,8 @@ impl Names {
                         });
                         continue;
                     }
-                    spans.insert(key.clone(), name.span);
-                    table.insert(key, i);
+                    spans.insert(key, name.span);
+                    table.entry(kind).or_default().insert(name.node.clone(), i);
                 }
             }
             defs.push(table);
@@ -111,7 +116,7 @@ impl Names {
 
     /// Looks a definition up in one module only.
     pub fn local(&self, module: usize, kind: DefKind, name: &str) -> Option<DefRef> {
-        let item = *self.defs.get(module)?.get(&(kind, name.to_string()))?;
+        let item = *self.defs.get(module)?.get(&kind)?.get(name)?;
         Some(DefRef { module, item, kind })
     }
 
@@ -123,14 +128,14 @@ impl Names {
         path: &ast::Path,
         kind: DefKind,
     ) -> Result<DefRef, DiagnosticKind> {
-        let segs: Vec<&str> = path.segments.iter().map(|s| s.node.as_str()).collect();
         let imports = program
             .modules
             .get(from)
             .map(|m| m.imports.as_slice())
             .unwrap_or(&[]);
-        let found = match segs.as_slice() {
+        let found = match path.segments.as_slice() {
             [name] => {
+                let name = name.node.as_str();
                 if let Some(d) = self.local(from, kind, name) {
                     Some(d)
                 } else {
@@ -169,9 +174,9 @@ impl Names {
             [alias, name] => imports
                 .iter()
                 .enumerate()
-                .find(|(_, imp)| imp.alias == *alias)
+                .find(|(_, imp)| imp.alias == alias.node)
                 .and_then(|(i, imp)| {
-                    let d = self.local(imp.target, kind, name)?;
+                    let d = self.local(imp.target, kind, &name.node)?;
                     self.used_imports.borrow_mut().insert((from, i));
                     Some(d)
                 }),
@@ -294,12 +299,8 @@ impl Names {
         let mut v: Vec<String> = self
             .defs
             .get(module)
-            .map(|t| {
-                t.keys()
-                    .filter(|(k, _)| *k == kind)
-                    .map(|(_, n)| n.clone())
-                    .collect()
-            })
+            .and_then(|t| t.get(&kind))
+            .map(|names| names.keys().cloned().collect())
             .unwrap_or_default();
         v.sort();
         v

@@ -119,8 +119,19 @@ pub struct Path {
 impl Path {
     /// The path as written, `a.b.c`.
     pub fn dotted(&self) -> String {
-        let parts: Vec<&str> = self.segments.iter().map(|s| s.node.as_str()).collect();
-        parts.join(".")
+        let len = self
+            .segments
+            .iter()
+            .map(|s| s.node.len() + 1)
+            .sum::<usize>();
+        let mut out = String::with_capacity(len);
+        for (i, s) in self.segments.iter().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            out.push_str(&s.node);
+        }
+        out
     }
 }
 

@@ -20,8 +20,11 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `$MTVT_SCHEMAS` (what `.ci/run` exports), else `<repo>/../shared/schemas`.
 fn schemas_dir() -> PathBuf {
-    repo().join("../shared/schemas")
+    std::env::var_os("MTVT_SCHEMAS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/schemas"))
 }
 
 /// `kind` → openAPIV3Schema of the served version.

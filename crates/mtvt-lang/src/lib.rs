@@ -32,8 +32,8 @@ pub mod syntax;
 pub mod units;
 
 pub use check::{
-    CheckOptions, CheckResult, CopyOffloadFacts, ProviderFacts, check_paths, check_text,
-    check_text_with_overlay,
+    CheckOptions, CheckResult, CopyOffloadFacts, ProviderFacts, check_paths, check_paths_on,
+    check_text, check_text_with_overlay,
 };
 pub use resolve::{LoadError, Overlay, Stdlib};
 

@@ -83,3 +83,35 @@ fn embedded_stdlib_equals_the_stdlib_directory() {
         assert_eq!(*text, on_disk, "{module}");
     }
 }
+
+/// Parsing the files on several threads changes nothing: same IR, same diagnostics (a
+/// folder with a broken file and one with a warning-worthy value included).
+#[test]
+fn parsing_threads_do_not_change_the_result() {
+    let opts = CheckOptions {
+        stdlib: Stdlib::new(Some(repo().join("stdlib"))),
+        ..CheckOptions::default()
+    };
+    let dir = std::env::temp_dir().join(format!("mtvt-threads-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("a_broken.mtvt"),
+        "scenario broken {\n  vm \"x\" {\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b_unit.mtvt"),
+        "scenario unit {\n  vm \"x\" { guest_agent true }\n  plan { timeout 5parsecs }\n  expect { migration succeeds }\n}\n",
+    )
+    .unwrap();
+    let paths = [repo().join("scenarios"), repo().join("stdlib"), dir.clone()];
+    let one = mtvt_lang::check_paths_on(&paths, &opts, 1).unwrap();
+    assert!(one.errors() >= 2, "{}", rendered(&one));
+    for threads in [2, 8] {
+        let many = mtvt_lang::check_paths_on(&paths, &opts, threads).unwrap();
+        assert_eq!(many.program, one.program);
+        assert_eq!(rendered(&many), rendered(&one));
+        assert_eq!(many.root_files, one.root_files);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

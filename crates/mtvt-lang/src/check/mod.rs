@@ -90,11 +90,23 @@ impl CheckResult {
     }
 }
 
-/// Checks every `.mtvt` file under `paths` (files or directories).
+/// Checks every `.mtvt` file under `paths` (files or directories). The files are parsed
+/// on every core; the rest of the check runs on the calling thread.
 pub fn check_paths(paths: &[PathBuf], opts: &CheckOptions) -> Result<CheckResult, LoadError> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    check_paths_on(paths, opts, threads)
+}
+
+/// [`check_paths`] parsing on at most `threads` threads (`1`: everything on the calling
+/// thread). The result does not depend on `threads`.
+pub fn check_paths_on(
+    paths: &[PathBuf],
+    opts: &CheckOptions,
+    threads: usize,
+) -> Result<CheckResult, LoadError> {
     let mut sink = Sink::new();
     let mut loader = Loader::new(opts.stdlib.clone(), &mut sink);
-    loader.add_paths(paths)?;
+    loader.add_paths_on(paths, threads)?;
     loader.preload_std("std/hooks");
     let program = loader.finish();
     Ok(run(program, sink, opts))

@@ -4,9 +4,10 @@
 //! what the definitions contain (that is `check`).
 
 mod names;
+mod parallel;
 pub mod stdlib;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{DiagnosticKind, Sink, suggest};
@@ -120,8 +121,15 @@ impl<'s> Loader<'s> {
         self
     }
 
-    /// Adds every `.mtvt` file under `paths` (files or directories, recursively, sorted).
+    /// Adds every `.mtvt` file under `paths` (files or directories, recursively, sorted),
+    /// parsing them on every core (see [`parallel`]).
     pub fn add_paths(&mut self, paths: &[PathBuf]) -> Result<(), LoadError> {
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        self.add_paths_on(paths, threads)
+    }
+
+    /// [`Loader::add_paths`] on at most `threads` parsing threads.
+    pub fn add_paths_on(&mut self, paths: &[PathBuf], threads: usize) -> Result<(), LoadError> {
         let mut files = Vec::new();
         for p in paths {
             if !p.exists() {
@@ -135,12 +143,23 @@ impl<'s> Loader<'s> {
                 files.push(p.clone());
             }
         }
+        // Read and deduplicate in order (file ids follow it), then parse all at once.
+        let mut pending: Vec<(String, SourceFile)> = Vec::new();
+        let mut keys: HashSet<String> = HashSet::new();
         for f in files {
             let text = std::fs::read_to_string(&f).map_err(|e| LoadError::Io {
                 path: f.display().to_string(),
                 error: e.to_string(),
             })?;
-            self.add_disk(&f, text, ModuleKind::Root);
+            let (key, file) = disk_file(&f, text);
+            if !self.by_key.contains_key(&key) && keys.insert(key.clone()) {
+                pending.push((key, file));
+            }
+        }
+        let texts: Vec<&str> = pending.iter().map(|(_, f)| &*f.text).collect();
+        let parsed = parallel::parse_all(self.sources.len(), &texts, threads);
+        for ((key, file), (ast, diags)) in pending.into_iter().zip(parsed) {
+            self.push_module(key, file, ast, diags, ModuleKind::Root);
         }
         Ok(())
     }
@@ -156,17 +175,11 @@ impl<'s> Loader<'s> {
     }
 
     fn add_disk(&mut self, path: &Path, text: String, kind: ModuleKind) -> usize {
-        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        let key = format!("disk:{}", canonical.display());
+        let (key, file) = disk_file(path, text);
         if let Some(i) = self.by_key.get(&key) {
             return *i;
         }
-        let name = display_name(path);
-        self.add_module(
-            key,
-            SourceFile::new(name, text, Origin::Disk(canonical)),
-            kind,
-        )
+        self.add_module(key, file, kind)
     }
 
     fn add_module(&mut self, key: String, file: SourceFile, kind: ModuleKind) -> usize {
@@ -174,6 +187,18 @@ impl<'s> Loader<'s> {
             FileId(u32::try_from(self.sources.len()).unwrap_or(u32::MAX)),
             &file.text,
         );
+        self.push_module(key, file, ast, diags, kind)
+    }
+
+    /// Adds a parsed file as the next module (its file id is the next one).
+    fn push_module(
+        &mut self,
+        key: String,
+        file: SourceFile,
+        ast: Option<ast::File>,
+        diags: Vec<DiagnosticKind>,
+        kind: ModuleKind,
+    ) -> usize {
         let id = self.sources.add(file);
         for d in diags {
             self.sink.push(d);
@@ -370,6 +395,14 @@ fn default_alias(t: &ast::UseTarget) -> String {
     };
     let last = s.rsplit('/').next().unwrap_or(s);
     last.strip_suffix(".mtvt").unwrap_or(last).to_string()
+}
+
+/// The loader key and source file of a file on disk.
+fn disk_file(path: &Path, text: String) -> (String, SourceFile) {
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let key = format!("disk:{}", canonical.display());
+    let file = SourceFile::new(display_name(path), text, Origin::Disk(canonical));
+    (key, file)
 }
 
 fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {

@@ -41,7 +41,7 @@ pub fn parse_all(first: usize, texts: &[&str], threads: usize) -> Vec<Parsed> {
         done
     };
     let mut done: Vec<(usize, Parsed)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
+        let workers: Vec<_> = (1..threads)
             .filter_map(|_| {
                 std::thread::Builder::new()
                     .name(String::from("mtvt-parse"))
@@ -50,7 +50,8 @@ pub fn parse_all(first: usize, texts: &[&str], threads: usize) -> Vec<Parsed> {
                     .ok()
             })
             .collect();
-        // The calling thread takes its share too (and everything when no thread started).
+        // The calling thread is one of the `threads` (and does everything when no other
+        // thread started).
         let mut all = work();
         for w in workers {
             match w.join() {

@@ -11,7 +11,6 @@ use crate::diag::DiagnosticKind;
 use crate::ir::{AddedDiskIr, DatastoreRef, VmIr};
 use crate::schema::enums::{DiskMode, PowerState, Provisioning, RdmType};
 use crate::schema::keys::BlockKind;
-use crate::span::Span;
 use crate::syntax::ast::{Arg, Block, Entry, EntryBody, Value, ValueKind};
 use crate::units::Duration;
 
@@ -126,11 +125,6 @@ pub(super) fn lower_vm(env: &Env<'_>, entry: &Entry, ctx: &mut ValueCtx<'_>) -> 
             count: i64::from(count),
         });
     }
-    let key_spans = typed
-        .key_spans
-        .iter()
-        .map(|(k, s)| ((*k).to_string(), *s))
-        .collect::<BTreeMap<String, Span>>();
     let ir = VmIr {
         source_name: name,
         name_for: match get("name_for") {
@@ -161,9 +155,10 @@ pub(super) fn lower_vm(env: &Env<'_>, entry: &Entry, ctx: &mut ValueCtx<'_>) -> 
         },
         added_disks,
         span: env.spans.ir(entry.span),
-        key_spans: key_spans
-            .into_iter()
-            .map(|(k, s)| (k, env.spans.ir(s)))
+        key_spans: typed
+            .key_spans
+            .iter()
+            .map(|(k, s)| ((*k).to_string(), env.spans.ir(*s)))
             .collect(),
     };
     let agent_timeout = match get("guest_agent_timeout") {

@@ -155,8 +155,14 @@ async fn warm_migration_precopies_then_cuts_over_at_the_requested_time() {
         cut_started <= cutover + Duration::seconds(30),
         "cutover step started {cut_started}, long after {cutover}"
     );
+    // The last regular precopy was decided before the cutover; its start is stamped when its
+    // snapshot is taken, one reconcile later, which on a loaded machine (at 300x virtual
+    // time) can fall a few virtual seconds after it — the same tolerance as the cutover step.
     let last_before = starts[starts.len() - 2];
-    assert!(last_before < cutover);
+    assert!(
+        last_before < cutover + Duration::seconds(30),
+        "a regular precopy started at {last_before}, long after the cutover {cutover}"
+    );
     assert!(
         *starts.last().unwrap() >= cutover - Duration::seconds(1),
         "final snapshot after cutover"

@@ -127,10 +127,12 @@ async fn warm_migration_precopies_then_cuts_over_at_the_requested_time() {
     assert!(precopies.len() >= 4, "{warm}");
     let starts: Vec<DateTime<Utc>> = precopies.iter().map(|p| time(&p["start"])).collect();
     let ends: Vec<DateTime<Utc>> = precopies.iter().map(|p| time(&p["end"])).collect();
+    // (A start is stamped one reconcile after the interval elapsed: up to ~30 virtual
+    // seconds later on a loaded machine, as for the cutover below.)
     for i in 1..precopies.len() - 1 {
         let gap = starts[i] - ends[i - 1];
         assert!(
-            gap >= Duration::seconds(119) && gap <= Duration::seconds(140),
+            gap >= Duration::seconds(119) && gap <= Duration::seconds(150),
             "precopy {i} started {gap} after the previous ended"
         );
     }

@@ -10,30 +10,18 @@
 //! (codes and messages) are the same before and after. Files with a syntax error are
 //! refused, never mangled. Mutated inputs never make the formatter panic.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use mtvt_lang::fmt::{FormatError, format_text, lexer};
 use mtvt_lang::ir::canonical_json;
 use mtvt_lang::{CheckOptions, Stdlib, check_paths};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use support::{Lcg, mtvt_files, mutate, repo};
 
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn mtvt_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            mtvt_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "mtvt") {
-            out.push(p);
-        }
-    }
 }
 
 fn all_inputs() -> Vec<PathBuf> {
@@ -233,46 +221,6 @@ fn tempdir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("mtvt-fmt-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
-}
-
-/// A small deterministic generator (no dependency, reproducible failures).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-const NOISE: &[u8] = b"{}[]()\"'#;:,.=<>$\n\r\t \\_-aZ09";
-
-fn mutate(src: &[u8], rng: &mut Lcg) -> Vec<u8> {
-    let mut b = src.to_vec();
-    if b.is_empty() {
-        return b;
-    }
-    let i = rng.below(b.len());
-    match rng.below(6) {
-        0 => {
-            b.remove(i);
-        }
-        1 => {
-            let c = b[i];
-            b.insert(i, c);
-        }
-        2 if i + 1 < b.len() => b.swap(i, i + 1),
-        3 => b[i] = NOISE[rng.below(NOISE.len())],
-        4 => b.insert(i, NOISE[rng.below(NOISE.len())]),
-        _ => b.truncate(i),
-    }
-    b
 }
 
 #[test]

@@ -6,65 +6,14 @@
 )]
 //! Parse + check must never panic, whatever the input: every scenario, stdlib and fixture
 //! file is mutated at many positions (bytes deleted, duplicated, swapped, replaced,
-//! truncated) and checked; plus hand-written pathological inputs.
+//! inserted, truncated) and checked; plus hand-written pathological inputs.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 
 use mtvt_lang::{CheckOptions, Stdlib, check_text};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn mtvt_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            mtvt_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "mtvt") {
-            out.push(p);
-        }
-    }
-}
-
-/// A small deterministic generator (no dependency, reproducible failures).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-const NOISE: &[u8] = b"{}[]()\"'#;:,.=<>$\n \\_-aZ09";
-
-fn mutate(src: &[u8], rng: &mut Lcg) -> Vec<u8> {
-    let mut b = src.to_vec();
-    if b.is_empty() {
-        return b;
-    }
-    let i = rng.below(b.len());
-    match rng.below(5) {
-        0 => {
-            b.remove(i);
-        }
-        1 => {
-            let c = b[i];
-            b.insert(i, c);
-        }
-        2 if i + 1 < b.len() => b.swap(i, i + 1),
-        3 => b[i] = NOISE[rng.below(NOISE.len())],
-        _ => b.truncate(i),
-    }
-    b
-}
+use support::{Lcg, mtvt_files, mutate, repo};
 
 #[test]
 fn mutated_inputs_never_panic() {

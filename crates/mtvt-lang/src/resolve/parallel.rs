@@ -17,26 +17,27 @@ pub type Parsed = (Option<ast::File>, Vec<DiagnosticKind>);
 /// once per bracket level, which the parser bounds; see syntax/parser.rs).
 const STACK: usize = 8 << 20;
 
-/// Parses `texts[i]` as file `FileId(first + i)`, on up to `threads` threads (files are
-/// handed out one at a time, so one large file does not hold others back). Falls back to
-/// the calling thread when there is one file or no thread can be started.
+/// Parses `texts[i]` as file `FileId(first + i)`, on up to `threads` threads: files are
+/// handed out one at a time, so one large file does not hold others back; a single file
+/// gets all the threads (a large one is parsed in pieces). Falls back to the calling
+/// thread when `threads` is 1 or no thread can be started.
 pub fn parse_all(first: usize, texts: &[&str], threads: usize) -> Vec<Parsed> {
     let id = |i: usize| FileId(u32::try_from(first + i).unwrap_or(u32::MAX));
-    let threads = threads.min(texts.len());
-    if threads <= 1 {
+    if threads.min(texts.len()) <= 1 {
         return texts
             .iter()
             .enumerate()
-            .map(|(i, t)| syntax::parse(id(i), t))
+            .map(|(i, t)| syntax::parse_on(id(i), t, threads))
             .collect();
     }
+    let threads = threads.min(texts.len());
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done: Vec<(usize, Parsed)> = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(text) = texts.get(i) else { break };
-            done.push((i, syntax::parse(id(i), text)));
+            done.push((i, syntax::parse_on(id(i), text, 1)));
         }
         done
     };

@@ -1,0 +1,191 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! The fast parser (`syntax::parse_fast`) against the reference, pest + lowering
+//! (`syntax::parse_reference`): on every scenario, stdlib and fixture file, on hand-written
+//! corner cases of the grammar, and on thousands of mutations of those files, the fast
+//! parser must return exactly the reference AST (spans included) when the reference
+//! parses the file cleanly, and must decline (so the reference runs and reports) when it
+//! does not.
+
+mod support;
+
+use std::path::PathBuf;
+
+use mtvt_lang::span::FileId;
+use mtvt_lang::syntax::{parse_fast, parse_fast_in_pieces, parse_reference};
+use support::{Lcg, mtvt_files, mutate, repo};
+
+/// Compares both parsers on `text`; `Err` describes the disagreement.
+fn agree(text: &str) -> Result<bool, String> {
+    let fast = parse_fast(FileId(0), text);
+    let (reference, diags) = parse_reference(FileId(0), text);
+    let clean = reference.is_some() && diags.is_empty();
+    match (fast, clean) {
+        (Some(f), true) => {
+            let r = reference.unwrap();
+            if f == r {
+                Ok(true)
+            } else {
+                Err(format!(
+                    "ASTs differ\n--- fast\n{f:#?}\n--- reference\n{r:#?}"
+                ))
+            }
+        }
+        (None, false) => Ok(false),
+        (Some(_), false) => Err(format!(
+            "the fast parser accepted a file the reference rejects: {:?}",
+            diags.first()
+        )),
+        (None, true) => Err(String::from(
+            "the fast parser declined a file the reference parses cleanly",
+        )),
+    }
+}
+
+fn files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    mtvt_files(&repo().join("scenarios"), &mut files);
+    mtvt_files(&repo().join("stdlib"), &mut files);
+    mtvt_files(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+        &mut files,
+    );
+    files.sort();
+    files
+}
+
+#[test]
+fn repository_files_parse_identically() {
+    let mut clean = 0;
+    for f in files() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        match agree(&text) {
+            Ok(c) => clean += usize::from(c),
+            Err(e) => panic!("{}: {e}", f.display()),
+        }
+    }
+    assert!(clean > 60, "only {clean} clean files");
+}
+
+/// Where pest keeps spaces inside a node's span, the fast parser must too.
+#[test]
+fn corner_cases_parse_identically() {
+    let cases = [
+        "",
+        "   \n\n",
+        "# only a comment",
+        "use std/checks   \nuse './x.mtvt' as x  # c\nuse \"a.mtvt\"",
+        "scenario a {}\r\nscenario b { }\rfragment c extends a ,\n  b  { x 1 }",
+        "scenario a { vm \"x\" { guest_agent true }  ; tags a b  , c,d   \n}",
+        "scenario a {\n  hook pre = hooks.succeed   # trailing\n  plan {  }\n}",
+        "scenario a { x 1 2   \n y 3   \n z [1, 2\n ,3,] w [\n] v {a: 1, 'b': \"c\"\n d: [x.y]} }",
+        "scenario a { t { \"k\": session, k2: \"v${session}w\\n\\\"\" } }",
+        "scenario a { p \"\"\"\n    a\n      b\n    \"\"\" q 'raw ${x}' r \"\" s \"$\" }",
+        "scenario a { n -1 2.8 4.20.1 30Gi 1.5Gi 100M 5m 1h30m 250ms }",
+        "scenario a { op >= 2 <= 3 == 4 != 5 > 6 < 7 = 8 }",
+        "check a = b   \ncheck b \"d\" = c, d.e   \ncheck c =\n  d",
+        "check a {\n  assert x == 1   \n  assert y.z   , \"m\"\n  let v = a == b.c   \n  let w = a.b   \n  let u = a   \n}",
+        "check a { when x { skip \"r\" }   \n  else when y { assert z } else { assert w }\n when q { assert r }   \n}",
+        "check a { for v in vm.disks { assert v.size > 1Gi and not v.shared or v.x in [1, 2,] } }",
+        "check a { assert all(d in dest.disks: d.ok) and count(x in y: x > 1) == 2 }",
+        "check a { assert len(x in y) == 1 and f() and g(1,\n 2) and h (3) }",
+        "check a { assert not not a == b and (c or d) contains e starts_with f ends_with g matches h }",
+        "check a { assert x[0].y[ 1 ] . z == 'q' and -1 < 2 and true != false and none == none }",
+        "check a { assert x ==\n  y and\n  z }",
+        "check a { assert contains(x) and true(y) }",
+        "check a {}\nhook h { playbook \"\"\"x\"\"\" }\nsession { timeout 5m }",
+        "scenario a { vm x {a: 1} }",
+        "scenario a { vm x { a: 1 } }",
+        "scenario a { vm x {} }",
+        "scenario a { k x, y { z 1 } }",
+        "scenario a { k x\t,\t\n\ty }",
+        "scenario a { k [[1, [2]], []] }",
+    ];
+    for (i, c) in cases.iter().enumerate() {
+        match agree(c) {
+            Ok(true) => {}
+            Ok(false) => panic!("case {i} {c:?} is not clean: the case is wrong"),
+            Err(e) => panic!("case {i} {c:?}: {e}"),
+        }
+    }
+    // Rejected by both: the fast parser declines and pest reports.
+    let rejected = [
+        "scenario a { k ${x} }",
+        "check a {} hook h {}",
+        "scenario a { k 1x }",
+        "scenario a { k 5min }",
+        "use \"${x}.mtvt\"",
+        "scenario a { k \"\\q\" }",
+        "scenario a { k 'a\nb' }",
+        "check a { assert x ==  }",
+        "check a { assert and }",
+        "scenario a { b { c { d [ { e: 1 } ] } }",
+    ];
+    for (i, c) in rejected.iter().enumerate() {
+        match agree(c) {
+            Ok(false) => {}
+            Ok(true) => panic!("rejected case {i} {c:?} parses cleanly: the case is wrong"),
+            Err(e) => panic!("rejected case {i} {c:?}: {e}"),
+        }
+    }
+}
+
+#[test]
+fn mutated_files_parse_identically() {
+    let mut rng = Lcg(0x7061_7273);
+    let mut runs = 0;
+    let mut clean = 0;
+    for f in files() {
+        let src = std::fs::read(&f).unwrap();
+        for _ in 0..60 {
+            let mut m = mutate(&src, &mut rng);
+            if rng.below(3) == 0 {
+                m = mutate(&m, &mut rng);
+            }
+            let text = String::from_utf8_lossy(&m);
+            match agree(&text) {
+                Ok(c) => clean += usize::from(c),
+                Err(e) => panic!("{} mutated:\n{text}\n{e}", f.display()),
+            }
+            runs += 1;
+        }
+    }
+    assert!(runs > 5_000, "{runs} runs");
+    assert!(
+        clean > 500,
+        "only {clean} of {runs} mutations parse cleanly"
+    );
+}
+
+/// Parsing a file in pieces (as large files are, on several threads) gives the whole
+/// file's AST whenever every piece parses on its own, wherever the cuts fall: here at
+/// every line start, one cut at a time and all at once.
+#[test]
+fn pieces_parse_like_the_whole_file() {
+    let mut checked = 0;
+    for f in files() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let Some(whole) = parse_fast(FileId(0), &text) else {
+            continue;
+        };
+        let line_starts: Vec<usize> = text
+            .match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .filter(|i| *i < text.len())
+            .collect();
+        for cut in &line_starts {
+            if let Some(pieces) = parse_fast_in_pieces(FileId(0), &text, &[*cut]) {
+                assert_eq!(pieces, whole, "{} cut at byte {cut}", f.display());
+                checked += 1;
+            }
+        }
+        if let Some(pieces) = parse_fast_in_pieces(FileId(0), &text, &line_starts) {
+            assert_eq!(pieces, whole, "{} cut at every line", f.display());
+        }
+    }
+    assert!(checked > 100, "only {checked} cuts parsed");
+}

@@ -6,14 +6,21 @@
 )]
 //! `mtvt check` speed (run with `cargo bench -p mtvt-lang --bench check`): the scenario
 //! catalog, a generated file of 5,000 scenarios, and the same scenarios as 50 files
-//! (parsed on one thread, then on every core). Prints wall times and MB/s; the targets
+//! (parsed on one thread, then on every core), with the pest reference parser and the fast
+//! parser measured on their own. Prints wall times and MB/s; the targets
 //! (catalog < 20 ms, ≥ 20 MB/s on the large file, release build) are reported, not
 //! asserted.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use mtvt_lang::{CheckOptions, Stdlib, check_paths, check_paths_on};
+use mtvt_lang::span::FileId;
+use mtvt_lang::{CheckOptions, Stdlib, check_paths, check_paths_on, syntax};
+
+/// The allocator the `mtvt` binary ships with (src/main.rs), so the figures are the
+/// binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -74,7 +81,10 @@ fn parse_probe() {
 }
 
 /// A steady loop over one phase of the large-file check, for `perf`/`callgrind`:
-/// `MTVT_BENCH_PROFILE=parse|check|shape0..shape4[:runs]` (a shape: 1,000 copies, parse only).
+/// `MTVT_BENCH_PROFILE=parse|check|shape0..shape4[:runs]` (a shape: 1,000 copies, parse only);
+/// `checkonly|checkonly1[:runs]`: the phase after parsing (names, defs, scenario pass,
+/// unused, sorting) on every core or on one thread, the file parsed once; prints its
+/// best and mean wall time.
 fn profile_loop(what: &str) {
     let (phase, runs) = what.split_once(':').unwrap_or((what, "5"));
     let runs: usize = runs.parse().unwrap();
@@ -83,6 +93,36 @@ fn profile_loop(what: &str) {
         stdlib: Stdlib::new(None),
         ..CheckOptions::default()
     };
+    if let Some(threads) = phase.strip_prefix("checkonly") {
+        let threads = match threads {
+            "" => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            n => n.parse().unwrap(),
+        };
+        let mut sink = mtvt_lang::diag::Sink::new();
+        let mut loader = mtvt_lang::resolve::Loader::new(opts.stdlib.clone(), &mut sink);
+        loader.add_text("generated.mtvt", &text, None);
+        loader.preload_std("std/hooks");
+        let program = loader.finish();
+        assert_eq!(sink.error_count(), 0);
+        let (mut best, mut total) = (Duration::MAX, Duration::ZERO);
+        for _ in 0..runs {
+            let p = program.clone();
+            let t = Instant::now();
+            let r =
+                mtvt_lang::check::check_program(p, mtvt_lang::diag::Sink::new(), &opts, threads);
+            let e = t.elapsed();
+            assert_eq!(r.program.scenarios.len(), 5_000);
+            assert!(r.diagnostics.is_empty());
+            best = best.min(e);
+            total += e;
+        }
+        println!(
+            "post-parse phase, 5000 scenarios, {threads} thread(s): best {:.1} ms, mean {:.1} ms",
+            best.as_secs_f64() * 1e3,
+            total.as_secs_f64() * 1e3 / runs as f64
+        );
+        return;
+    }
     for _ in 0..runs {
         match phase {
             "parse" => {
@@ -103,7 +143,7 @@ fn profile_loop(what: &str) {
                 let (ast, _) = mtvt_lang::syntax::parse(mtvt_lang::span::FileId(0), &t);
                 assert!(ast.is_some());
             }
-            _ => panic!("MTVT_BENCH_PROFILE is parse, check or shapeN, not {phase}"),
+            _ => panic!("MTVT_BENCH_PROFILE is parse, check, checkonly[N] or shapeN, not {phase}"),
         }
     }
 }
@@ -138,13 +178,31 @@ fn main() {
     let file = dir.join("generated.mtvt");
     std::fs::write(&file, &text).unwrap();
     let mb = text.len() as f64 / 1e6;
-    let (best_parse, _, _) = time(3, || {
-        mtvt_lang::syntax::parse(mtvt_lang::span::FileId(0), &text)
-    });
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let (reference, _, _) = time(3, || syntax::parse_reference(FileId(0), &text));
+    let (fast1, _, _) = time(5, || syntax::parse_on(FileId(0), &text, 1));
+    let (fast_n, _, _) = time(5, || syntax::parse_on(FileId(0), &text, threads));
+    let rate = |d: Duration| {
+        format!(
+            "{:.1} ms ({:.1} MB/s)",
+            d.as_secs_f64() * 1e3,
+            mb / d.as_secs_f64()
+        )
+    };
     println!(
-        "generated: parse only {:.1} ms ({:.1} MB/s)",
-        best_parse.as_secs_f64() * 1e3,
-        mb / best_parse.as_secs_f64()
+        "generated: parse only: pest reference {}; fast parser, 1 thread {}, {threads} threads {}",
+        rate(reference),
+        rate(fast1),
+        rate(fast_n)
+    );
+    let (best1, _, r) = time(5, || {
+        check_paths_on(std::slice::from_ref(&file), &opts, 1).unwrap()
+    });
+    assert!(r.diagnostics.is_empty());
+    assert_eq!(r.program.scenarios.len(), 5_000);
+    println!(
+        "generated: 5000 scenarios, {mb:.2} MB, `mtvt check` on 1 thread: best {}",
+        rate(best1)
     );
     let (best, mean, r) = time(5, || {
         check_paths(std::slice::from_ref(&file), &opts).unwrap()
@@ -156,16 +214,12 @@ fn main() {
     );
     assert_eq!(r.program.scenarios.len(), 5_000);
     println!(
-        "generated: 5000 scenarios, {:.2} MB: best {:.1} ms ({:.1} MB/s), mean {:.1} ms ({:.1} MB/s) (target ≥ 20 MB/s)",
-        mb,
-        best.as_secs_f64() * 1e3,
-        mb / best.as_secs_f64(),
-        mean.as_secs_f64() * 1e3,
-        mb / mean.as_secs_f64()
+        "generated: 5000 scenarios, {mb:.2} MB, `mtvt check` ({threads} threads): best {}, mean {} (target ≥ 20 MB/s)",
+        rate(best),
+        rate(mean)
     );
 
-    // The same scenarios as a suite of 50 files: parsing runs on every core (the figures
-    // above are single-threaded: one file is parsed on one thread).
+    // The same scenarios as a suite of 50 files, parsed one file per thread.
     let suite = dir.join("suite");
     std::fs::create_dir_all(&suite).unwrap();
     let per_file = 100;
@@ -180,7 +234,6 @@ fn main() {
         }
         std::fs::write(suite.join(format!("part_{f:02}.mtvt")), s).unwrap();
     }
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     for t in [1, threads] {
         let (best, _, r) = time(5, || {
             check_paths_on(std::slice::from_ref(&suite), &opts, t).unwrap()

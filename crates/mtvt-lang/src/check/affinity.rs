@@ -3,11 +3,9 @@
 //! path), plus a round trip that catches unknown fields (k8s-openapi ignores them, the API
 //! server would drop them). The error points at the offending member in the source.
 
-use std::cell::RefCell;
-use std::collections::HashSet;
-
 use k8s_openapi::api::core::v1::Affinity;
 
+use super::memo::SharedSet;
 use crate::diag::{DiagnosticKind, Sink, suggest};
 use crate::span::Span;
 use crate::syntax::ast::{Value, ValueKind};
@@ -42,21 +40,22 @@ pub fn check_affinity(
     sink: &mut Sink,
     json: &serde_json::Value,
     ast: &Value,
-    valid: &RefCell<HashSet<String>>,
+    valid: &SharedSet<String>,
 ) {
-    // Suites repeat affinities: one already found valid is skipped.
+    // Suites repeat affinities: one already found valid is skipped. Validity is decided by
+    // what this check reports, never by the sink's count (which drops repeats of earlier
+    // diagnostics).
     let key = json.to_string();
-    if valid.borrow().contains(&key) {
+    if valid.contains(key.as_str()) {
         return;
     }
-    let before = sink.error_count();
-    check_affinity_uncached(sink, json, ast);
-    if sink.error_count() == before {
-        valid.borrow_mut().insert(key);
+    if check_affinity_uncached(sink, json, ast) == 0 {
+        valid.insert(key);
     }
 }
 
-fn check_affinity_uncached(sink: &mut Sink, json: &serde_json::Value, ast: &Value) {
+/// Reports every problem of the affinity; returns how many.
+fn check_affinity_uncached(sink: &mut Sink, json: &serde_json::Value, ast: &Value) -> usize {
     let de = json.clone();
     match serde_path_to_error::deserialize::<_, Affinity>(de) {
         Err(e) => {
@@ -71,11 +70,13 @@ fn check_affinity_uncached(sink: &mut Sink, json: &serde_json::Value, ast: &Valu
                     "field names are camelCase as in the Kubernetes API (core/v1 Affinity)",
                 )),
             });
+            1
         }
         Ok(a) => {
             let back = serde_json::to_value(&a).unwrap_or(serde_json::Value::Null);
             let mut unknown = Vec::new();
             find_unknown(json, &back, String::new(), &mut unknown);
+            let problems = unknown.len();
             for (path, key) in unknown {
                 let span = locate_key(ast, &path).unwrap_or(ast.span);
                 sink.push(DiagnosticKind::InvalidAffinity {
@@ -85,6 +86,7 @@ fn check_affinity_uncached(sink: &mut Sink, json: &serde_json::Value, ast: &Valu
                     help: suggest::help(&key, AFFINITY_FIELDS),
                 });
             }
+            problems
         }
     }
 }

@@ -3,8 +3,9 @@
 //! `maps` (keys and value types), `session`, `layer`/`vm`/`requires`/`expect`/`merge`
 //! (scenario bodies, fragments, defaults), `scenarios` (extends chains, matrix variants),
 //! `exprs`/`type_rules` (check bodies), `hooks`, and the whole-scenario rules behind
-//! `semantic`: `outcomes`, `providers`, `k8s_names`, `templates`, `affinity`. This module
-//! only orchestrates; it never returns early.
+//! `semantic`: `outcomes`, `providers`, `k8s_names`, `templates`, `affinity`; `parallel`
+//! runs the per-scenario step on every core and `memo` holds what its threads share. This
+//! module only orchestrates; it never returns early.
 
 mod affinity;
 mod blocks;
@@ -14,8 +15,10 @@ mod hooks;
 mod k8s_names;
 mod layer;
 mod maps;
+mod memo;
 mod merge;
 mod outcomes;
+mod parallel;
 mod providers;
 mod requires;
 mod scenarios;
@@ -37,6 +40,7 @@ use crate::resolve::{DefKind, DefRef, LoadError, Loader, Names, Program, Stdlib}
 use crate::schema::enums::HookResult;
 use crate::source::{Origin, SourceMap};
 use crate::syntax::ast::{CheckDef, Item};
+use memo::SharedSet;
 
 pub use hooks::{DEFAULT_HOOK_IMAGE, PlaybookProblem, playbook_problem};
 pub use providers::{CopyOffloadFacts, ProviderFacts};
@@ -90,15 +94,14 @@ impl CheckResult {
     }
 }
 
-/// Checks every `.mtvt` file under `paths` (files or directories). The files are parsed
-/// on every core; the rest of the check runs on the calling thread.
+/// Checks every `.mtvt` file under `paths` (files or directories). The files are parsed,
+/// and their scenarios checked, on every core.
 pub fn check_paths(paths: &[PathBuf], opts: &CheckOptions) -> Result<CheckResult, LoadError> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    check_paths_on(paths, opts, threads)
+    check_paths_on(paths, opts, all_cores())
 }
 
-/// [`check_paths`] parsing on at most `threads` threads (`1`: everything on the calling
-/// thread). The result does not depend on `threads`.
+/// [`check_paths`] parsing files and checking scenarios on at most `threads` threads
+/// (`1`: everything on the calling thread). The result does not depend on `threads`.
 pub fn check_paths_on(
     paths: &[PathBuf],
     opts: &CheckOptions,
@@ -109,7 +112,7 @@ pub fn check_paths_on(
     loader.add_paths_on(paths, threads)?;
     loader.preload_std("std/hooks");
     let program = loader.finish();
-    Ok(run(program, sink, opts))
+    Ok(check_program(program, sink, opts, threads))
 }
 
 /// Checks one in-memory file. `dir` resolves relative `use` and `playbook_file` paths.
@@ -124,7 +127,7 @@ pub fn check_text(
     loader.add_text(name, text, dir);
     loader.preload_std("std/hooks");
     let program = loader.finish();
-    run(program, sink, opts)
+    check_program(program, sink, opts, all_cores())
 }
 
 /// [`check_text`] for an editor: relative imports are read from `overlay` (open
@@ -141,7 +144,7 @@ pub fn check_text_with_overlay(
     loader.add_text(name, text, dir);
     loader.preload_std("std/hooks");
     let program = loader.finish();
-    run(program, sink, opts)
+    check_program(program, sink, opts, all_cores())
 }
 
 /// Shared, read-only state of the scenario pass.
@@ -155,24 +158,23 @@ pub struct Env<'a> {
     pub(crate) session: SessionIr,
     pub(crate) opts: &'a CheckOptions,
     /// PVC name templates already validated clean, per provider type.
-    pub(crate) valid_templates: std::cell::RefCell<
-        std::collections::HashSet<(String, Option<crate::schema::enums::ProviderKind>)>,
-    >,
+    pub(crate) valid_templates: SharedSet<(String, Option<crate::schema::enums::ProviderKind>)>,
     /// Affinities (as JSON text) already validated clean.
-    pub(crate) valid_affinities: std::cell::RefCell<std::collections::HashSet<String>>,
+    pub(crate) valid_affinities: SharedSet<String>,
     /// Declarations whose `extends` did not fully resolve (their merge is incomplete).
-    pub(crate) broken_chains: std::cell::RefCell<std::collections::HashSet<(usize, String)>>,
-    /// Cycles already reported (sorted member names), so each is reported once.
-    pub(crate) cycles: std::cell::RefCell<std::collections::HashSet<Vec<String>>>,
+    pub(crate) broken_chains: SharedSet<(usize, String)>,
+    /// Cycles already reported (what cycles, and its sorted (module, name) members), so
+    /// each is reported once.
+    pub(crate) cycles: SharedSet<(DefKind, Vec<(usize, String)>)>,
 }
 
 impl Env<'_> {
-    /// True the first time a cycle with these members is seen.
-    fn first_report_of_cycle(&self, members: &[String]) -> bool {
-        let mut key: Vec<String> = members.to_vec();
-        key.sort();
-        key.dedup();
-        self.cycles.borrow_mut().insert(key)
+    /// True the first time a cycle of `kind` through these (module, name) members is seen
+    /// (from any member: the same cycle found from another start is not reported again).
+    fn first_report_of_cycle(&self, kind: DefKind, mut members: Vec<(usize, String)>) -> bool {
+        members.sort();
+        members.dedup();
+        self.cycles.insert((kind, members))
     }
 }
 
@@ -212,7 +214,37 @@ pub(super) fn items(program: &Program, module: usize) -> &[Item] {
         .map_or(&[], |a| a.items.as_slice())
 }
 
-fn run(program: Program, mut sink: Sink, opts: &CheckOptions) -> CheckResult {
+/// The number of threads [`check_paths`] and [`check_text`] use: one per core.
+fn all_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
+/// Runs every rule over a loaded program: the phase of `mtvt check` after parsing and
+/// import resolution (`sink` holds what loading reported). Scenarios are checked on up to
+/// `threads` threads (`1`: on the calling thread); the result does not depend on
+/// `threads`.
+///
+/// ```
+/// use mtvt_lang::check::check_program;
+/// use mtvt_lang::diag::Sink;
+/// use mtvt_lang::resolve::Loader;
+/// use mtvt_lang::{CheckOptions, Stdlib};
+///
+/// let opts = CheckOptions { stdlib: Stdlib::new(None), ..CheckOptions::default() };
+/// let mut sink = Sink::new();
+/// let mut loader = Loader::new(opts.stdlib.clone(), &mut sink);
+/// loader.add_text("a.mtvt", "use std/checks\nscenario a {\n  vm \"x\" {}\n  expect { migration succeeds; check standard }\n}\n", None);
+/// loader.preload_std("std/hooks");
+/// let program = loader.finish();
+/// let result = check_program(program, sink, &opts, 2);
+/// assert_eq!(result.program.scenarios.len(), 1, "{:?}", result.diagnostics);
+/// ```
+pub fn check_program(
+    program: Program,
+    mut sink: Sink,
+    opts: &CheckOptions,
+    threads: usize,
+) -> CheckResult {
     let names = Names::build(&program, &opts.stdlib, &mut sink);
     let spans = Spans::new(&program.sources);
     let session = session::check_session(&program, &spans, &mut sink);
@@ -233,7 +265,7 @@ fn run(program: Program, mut sink: Sink, opts: &CheckOptions) -> CheckResult {
     check_hook_defs(&mut env, &mut sink);
     check_check_defs(&mut env, &mut sink);
     scenarios::check_fragments(&env, &mut sink);
-    let (scenarios, checked) = scenarios::check_scenarios(&env, &mut sink);
+    let (scenarios, checked) = scenarios::check_scenarios(&env, &mut sink, threads);
     names.report_unused(&program, &mut sink);
     let session = env.session.clone();
     drop(env);
@@ -377,13 +409,14 @@ fn flatten(
         match env.names.lookup(env.program, d.module, p, DefKind::Check) {
             Ok(target) if stack.contains(&target) => {
                 let pos = stack.iter().position(|s| *s == target).unwrap_or(0);
-                let mut cycle: Vec<String> = stack
+                let members: Vec<(usize, String)> = stack
                     .iter()
                     .skip(pos)
-                    .filter_map(|s| check_name(env, *s))
+                    .filter_map(|s| Some((s.module, check_name(env, *s)?)))
                     .collect();
+                let mut cycle: Vec<String> = members.iter().map(|(_, n)| n.clone()).collect();
                 cycle.push(p.dotted());
-                if !env.first_report_of_cycle(&cycle) {
+                if !env.first_report_of_cycle(DefKind::Check, members) {
                     continue;
                 }
                 sink.push(DiagnosticKind::CheckCycle {

@@ -1,13 +1,24 @@
 //! The scenario pass: resolves each scenario's `extends` chain (with cycle and depth
 //! limits), expands its matrix, checks every layer, merges them and builds the IR; also
 //! checks fragments on their own so errors in unused fragments are reported.
+//!
+//! It runs in three steps so that the expensive one can use every core:
+//! 1. *plan* (sequential, in source order): `extends` chains, matrices, variant names and
+//!    duplicate names — everything that depends on the scenarios before;
+//! 2. *check* (independent per scenario, on up to `threads` threads): lower, merge and
+//!    build each variant and apply the semantic rules, into a sink of its own;
+//! 3. *merge* (sequential, in source order): report each scenario's diagnostics in the
+//!    order a single thread would have, and collect the IR.
+//!
+//! The result is therefore the same for any number of threads.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Env, MAX_CHAIN, items, layer, merge, semantic};
+use super::{Env, MAX_CHAIN, items, layer, merge, parallel, semantic};
 use crate::diag::{DiagnosticKind, Sink};
-use crate::expand::matrix::{self, Substituter};
+use crate::expand::matrix::{self, Matrix, Params, Substituter};
+use crate::ir::ScenarioIr;
 use crate::resolve::{DefKind, ModuleKind};
 use crate::span::Span;
 use crate::syntax::ast::{self, Item, ScenarioDecl};
@@ -46,10 +57,10 @@ pub(super) fn chain<'p>(
                         .iter()
                         .position(|(m, n)| *m == d.module && *n == f.name.node)
                         .unwrap_or(0);
-                    let mut names: Vec<String> =
-                        stack.iter().skip(pos).map(|(_, n)| n.clone()).collect();
+                    let members: Vec<(usize, String)> = stack.iter().skip(pos).cloned().collect();
+                    let mut names: Vec<String> = members.iter().map(|(_, n)| n.clone()).collect();
                     names.push(f.name.node.clone());
-                    if !env.first_report_of_cycle(&names) {
+                    if !env.first_report_of_cycle(DefKind::Fragment, members) {
                         continue;
                     }
                     sink.push(DiagnosticKind::ExtendsCycle {
@@ -62,9 +73,7 @@ pub(super) fn chain<'p>(
             }
             Err(e) => {
                 sink.push(e);
-                env.broken_chains
-                    .borrow_mut()
-                    .insert((module, decl.name.node.clone()));
+                env.broken_chains.insert((module, decl.name.node.clone()));
             }
         }
     }
@@ -88,12 +97,83 @@ pub(super) fn check_fragments(env: &Env<'_>, sink: &mut Sink) {
     }
 }
 
+/// A root scenario after the plan step: what checking its variants needs.
+struct Planned<'p> {
+    /// Diagnostics of its `extends` chain and matrix (reported before its variants').
+    head: Sink,
+    /// The declaration.
+    decl: &'p ScenarioDecl,
+    /// The fragments it extends (bases first), then itself; and whether each body
+    /// mentions `param.…` (then it is substituted per variant).
+    layers: Vec<(usize, &'p ScenarioDecl, bool)>,
+    /// Its matrix (empty without one).
+    matrix: Matrix,
+    /// Every `extends` resolved.
+    complete: bool,
+    /// Its variants in expansion order.
+    variants: Vec<VariantPlan>,
+}
+
+/// One variant of a planned scenario.
+enum VariantPlan {
+    /// Its name is taken by an earlier scenario: only this is reported (E0306).
+    Duplicate(DiagnosticKind),
+    /// To be checked.
+    Check {
+        /// The variant name.
+        name: String,
+        /// Its matrix parameters.
+        params: Params,
+    },
+}
+
+/// What checking one variant produced.
+struct Checked {
+    /// Its diagnostics, in the order they were found.
+    sink: Sink,
+    /// Its IR, when it was built without any error.
+    ir: Option<ScenarioIr>,
+}
+
+/// Checks every scenario of the root modules on up to `threads` threads. Returns the IR of
+/// the variants without errors and the number of variants checked.
 pub(super) fn check_scenarios(
     env: &Env<'_>,
     sink: &mut Sink,
-) -> (Vec<crate::ir::ScenarioIr>, usize) {
+    threads: usize,
+) -> (Vec<ScenarioIr>, usize) {
+    let planned = plan_scenarios(env);
+    let checked: usize = planned.iter().map(|p| p.variants.len()).sum();
+    let results = parallel::map_ordered(&planned, threads, |p| {
+        p.variants
+            .iter()
+            .filter_map(|v| match v {
+                VariantPlan::Duplicate(_) => None,
+                VariantPlan::Check { name, params } => Some(check_variant(env, p, name, params)),
+            })
+            .collect::<Vec<Checked>>()
+    });
+    let mut out = Vec::with_capacity(checked);
+    for (p, results) in planned.into_iter().zip(results) {
+        sink.append(p.head);
+        let mut results = results.into_iter();
+        for v in p.variants {
+            match v {
+                VariantPlan::Duplicate(d) => sink.push(d),
+                VariantPlan::Check { .. } => {
+                    let Some(r) = results.next() else { continue };
+                    sink.append(r.sink);
+                    out.extend(r.ir);
+                }
+            }
+        }
+    }
+    (out, checked)
+}
+
+/// The plan step, in source order (duplicate names depend on the scenarios before).
+fn plan_scenarios<'p>(env: &Env<'p>) -> Vec<Planned<'p>> {
     let mut out = Vec::new();
-    let mut checked = 0;
     let mut seen: HashMap<String, Span> = HashMap::new();
     for (mi, m) in env.program.modules.iter().enumerate() {
         if m.kind != ModuleKind::Root {
@@ -101,75 +181,108 @@ pub(super) fn check_scenarios(
         }
         for item in items(env.program, mi) {
             let Item::Scenario(decl) = item else { continue };
-            let mut stack = Vec::new();
-            let layers = chain(env, sink, mi, decl, &mut stack);
-            let matrix_entry = layers
-                .iter()
-                .rev()
-                .find_map(|(_, d)| d.body.entries.iter().find(|e| e.key.node == "matrix"));
-            let m = matrix_entry
-                .map(|e| matrix::read_matrix(e, sink))
-                .unwrap_or_default();
-            let variants = matrix::variants(
-                &m,
-                matrix_entry.map_or(decl.name.span, |e| e.key.span),
-                sink,
-            );
-            for params in variants {
-                checked += 1;
-                let name = matrix::variant_name(&decl.name.node, &m, &params);
-                if let Some(first) = seen.get(&name) {
-                    let (file, line, col) = env.program.sources.locate(*first);
-                    sink.push(DiagnosticKind::DuplicateDefinition {
-                        span: decl.name.span,
-                        what: "scenario",
-                        name: name.clone(),
-                        help: Some(format!("first defined at {file}:{line}:{col}; scenario names are unique across files")),
-                    });
-                    continue;
-                }
-                seen.insert(name.clone(), decl.name.span);
-                let before = sink.error_count();
-                let checked_layers: Vec<layer::Layer> = layers
-                    .iter()
-                    .map(|(lm, d)| {
-                        let body: Cow<'_, ast::Block> = if matrix::mentions_params(&d.body) {
-                            let mut sub = Substituter {
-                                params: &params,
-                                sink,
-                                has_matrix: !m.dims.is_empty(),
-                            };
-                            Cow::Owned(sub.block(&d.body))
-                        } else {
-                            Cow::Borrowed(&d.body)
-                        };
-                        layer::lower_layer(env, sink, *lm, &body)
-                    })
-                    .collect();
-                let merged = merge::merge(checked_layers);
-                let head = merge::ScenarioHead {
-                    name,
-                    base_name: &decl.name,
-                    params: params
-                        .iter()
-                        .map(|(k, v)| (k.clone(), matrix::render(v)))
-                        .collect::<BTreeMap<_, _>>(),
-                    span: decl.span,
-                    complete: !layers.iter().any(|(lm, d)| {
-                        env.broken_chains
-                            .borrow()
-                            .contains(&(*lm, d.name.node.clone()))
-                    }),
-                };
-                let Some((ir, plan_layers)) = merge::build_scenario(env, sink, head, merged) else {
-                    continue;
-                };
-                semantic::semantic_rules(env, sink, &ir, &plan_layers);
-                if sink.error_count() == before {
-                    out.push(ir);
-                }
-            }
+            out.push(plan_scenario(env, mi, decl, &mut seen));
         }
     }
-    (out, checked)
+    out
+}
+
+fn plan_scenario<'p>(
+    env: &Env<'p>,
+    module: usize,
+    decl: &'p ScenarioDecl,
+    seen: &mut HashMap<String, Span>,
+) -> Planned<'p> {
+    let mut head = Sink::new();
+    let mut stack = Vec::new();
+    let chain = chain(env, &mut head, module, decl, &mut stack);
+    let matrix_entry = chain
+        .iter()
+        .rev()
+        .find_map(|(_, d)| d.body.entries.iter().find(|e| e.key.node == "matrix"));
+    let matrix = matrix_entry
+        .map(|e| matrix::read_matrix(e, &mut head))
+        .unwrap_or_default();
+    let all = matrix::variants(
+        &matrix,
+        matrix_entry.map_or(decl.name.span, |e| e.key.span),
+        &mut head,
+    );
+    let mut variants = Vec::with_capacity(all.len());
+    for params in all {
+        let name = matrix::variant_name(&decl.name.node, &matrix, &params);
+        if let Some(first) = seen.get(&name) {
+            let (file, line, col) = env.program.sources.locate(*first);
+            variants.push(VariantPlan::Duplicate(DiagnosticKind::DuplicateDefinition {
+                span: decl.name.span,
+                what: "scenario",
+                name,
+                help: Some(format!(
+                    "first defined at {file}:{line}:{col}; scenario names are unique across files"
+                )),
+            }));
+            continue;
+        }
+        seen.insert(name.clone(), decl.name.span);
+        variants.push(VariantPlan::Check { name, params });
+    }
+    let complete = !chain
+        .iter()
+        .any(|(lm, d)| env.broken_chains.contains(&(*lm, d.name.node.clone())));
+    Planned {
+        head,
+        decl,
+        layers: chain
+            .into_iter()
+            .map(|(lm, d)| (lm, d, matrix::mentions_params(&d.body)))
+            .collect(),
+        matrix,
+        complete,
+        variants,
+    }
+}
+
+/// The check step for one variant: lowers its layers (parameters substituted), merges
+/// them, builds the IR and applies the semantic rules. Its IR is kept only when it
+/// reported no error (even one an earlier scenario reported too, e.g. in a fragment they
+/// share).
+fn check_variant(env: &Env<'_>, p: &Planned<'_>, name: &str, params: &Params) -> Checked {
+    let mut sink = Sink::new();
+    let layers: Vec<layer::Layer> = p
+        .layers
+        .iter()
+        .map(|(lm, d, mentions)| {
+            let body: Cow<'_, ast::Block> = if *mentions {
+                let mut sub = Substituter {
+                    params,
+                    sink: &mut sink,
+                    has_matrix: !p.matrix.dims.is_empty(),
+                };
+                Cow::Owned(sub.block(&d.body))
+            } else {
+                Cow::Borrowed(&d.body)
+            };
+            layer::lower_layer(env, &mut sink, *lm, &body)
+        })
+        .collect();
+    let merged = merge::merge(layers);
+    let head = merge::ScenarioHead {
+        name: name.to_string(),
+        base_name: &p.decl.name,
+        params: params
+            .iter()
+            .map(|(k, v)| (k.clone(), matrix::render(v)))
+            .collect::<BTreeMap<_, _>>(),
+        span: p.decl.span,
+        complete: p.complete,
+    };
+    let ir = match merge::build_scenario(env, &mut sink, head, merged) {
+        Some((ir, plan_layers)) => {
+            semantic::semantic_rules(env, &mut sink, &ir, &plan_layers);
+            Some(ir)
+        }
+        None => None,
+    };
+    let ir = ir.filter(|_| sink.error_count() == 0);
+    Checked { sink, ir }
 }

@@ -3,13 +3,11 @@
 //! and a DNS-1123 output for sample disks). Error spans inside the template are moved to
 //! the right characters of the `.mtvt` file when the literal has no escapes.
 
-use std::cell::RefCell;
-use std::collections::HashSet;
-
 use mtvt_gotemplate::forklift::{self, TemplateKind};
 use mtvt_gotemplate::{TemplateError, TemplateErrorKind};
 
 use super::layer::PlanLayer;
+use super::memo::SharedSet;
 use super::values::TypedValue;
 use crate::diag::{DiagnosticKind, Sink, suggest};
 use crate::schema::enums::ProviderKind;
@@ -22,7 +20,7 @@ pub fn check_templates(
     sources: &SourceMap,
     layer: &PlanLayer,
     provider: Option<ProviderKind>,
-    valid: &RefCell<HashSet<(String, Option<ProviderKind>)>>,
+    valid: &SharedSet<(String, Option<ProviderKind>)>,
 ) {
     let Some(v) = layer.values.get("pvc_name_template") else {
         return;
@@ -47,13 +45,13 @@ pub fn check_templates(
     };
     // Suites repeat templates: a template already found valid for this provider is skipped.
     let key = (src.clone(), provider);
-    if valid.borrow().contains(&key) {
+    if valid.contains(&key) {
         return;
     }
     let provider_name = provider.map(ProviderKind::as_str);
     let errors = forklift::validate(TemplateKind::PvcName, provider_name, src);
     if errors.is_empty() {
-        valid.borrow_mut().insert(key);
+        valid.insert(key);
     }
     for e in errors {
         let span = match inner_start {

@@ -100,6 +100,12 @@ impl Sink {
         }
     }
 
+    /// Records another sink's diagnostics in the order it received them (those already
+    /// here are dropped, as [`Sink::push`] would).
+    pub fn append(&mut self, other: Sink) {
+        self.extend(other.items);
+    }
+
     /// Number of errors so far.
     pub fn error_count(&self) -> usize {
         self.errors

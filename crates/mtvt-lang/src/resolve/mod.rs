@@ -62,7 +62,7 @@ pub struct Import {
 }
 
 /// One loaded file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Module {
     /// Its file.
     pub file: FileId,
@@ -78,7 +78,7 @@ pub struct Module {
 }
 
 /// All modules of a check run.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Program {
     /// Source texts.
     pub sources: SourceMap,

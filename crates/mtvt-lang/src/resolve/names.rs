@@ -1,9 +1,11 @@
 //! Name tables: which checks, hooks, fragments and scenarios each module defines, and
 //! resolution of (possibly qualified) references against a module and its imports, with
-//! "did you mean" / "add `use std/…`" help. Tracks what was used for unused warnings.
+//! "did you mean" / "add `use std/…`" help. Tracks what was used for unused warnings
+//! (one flag per item and per `use`, set from any thread: the scenario pass runs on
+//! several).
 
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Program, Stdlib};
 use crate::diag::{DiagnosticKind, Sink, suggest};
@@ -51,8 +53,30 @@ pub struct Names {
     /// Per module, per kind: name → item index (looked up by `&str`, without allocating).
     defs: Vec<HashMap<DefKind, HashMap<String, usize>>>,
     stdlib_index: Vec<(String, DefKind, String)>,
-    used_defs: RefCell<HashSet<DefRef>>,
-    used_imports: RefCell<HashSet<(usize, usize)>>,
+    /// Per module, per item: the item was referenced.
+    used_items: Vec<Vec<AtomicBool>>,
+    /// Per module, per import: the `use` was needed.
+    used_imports: Vec<Vec<AtomicBool>>,
+}
+
+/// `n` flags, all unset.
+fn flags(n: usize) -> Vec<AtomicBool> {
+    (0..n).map(|_| AtomicBool::new(false)).collect()
+}
+
+/// Sets a flag (a plain store: flags only go from unset to set, and they are read after
+/// the threads that set them were joined).
+fn set(flags: &[Vec<AtomicBool>], outer: usize, inner: usize) {
+    if let Some(f) = flags.get(outer).and_then(|v| v.get(inner)) {
+        f.store(true, Ordering::Relaxed);
+    }
+}
+
+fn is_set(flags: &[Vec<AtomicBool>], outer: usize, inner: usize) -> bool {
+    flags
+        .get(outer)
+        .and_then(|v| v.get(inner))
+        .is_some_and(|f| f.load(Ordering::Relaxed))
 }
 
 /// The name and span of a definition item.
@@ -109,8 +133,16 @@ impl Names {
         Names {
             defs,
             stdlib_index: stdlib_index(stdlib),
-            used_defs: RefCell::new(HashSet::new()),
-            used_imports: RefCell::new(HashSet::new()),
+            used_items: program
+                .modules
+                .iter()
+                .map(|m| flags(m.ast.as_ref().map_or(0, |a| a.items.len())))
+                .collect(),
+            used_imports: program
+                .modules
+                .iter()
+                .map(|m| flags(m.imports.len()))
+                .collect(),
         }
     }
 
@@ -146,7 +178,7 @@ impl Names {
                         .collect();
                     match hits.as_slice() {
                         [(i, d)] => {
-                            self.used_imports.borrow_mut().insert((from, *i));
+                            set(&self.used_imports, from, *i);
                             Some(*d)
                         }
                         [] => None,
@@ -159,8 +191,8 @@ impl Names {
                                 .collect();
                             // Every candidate counts as used: the ambiguity is the error.
                             for (i, d) in many {
-                                self.used_imports.borrow_mut().insert((from, *i));
-                                self.used_defs.borrow_mut().insert(*d);
+                                set(&self.used_imports, from, *i);
+                                self.mark_used(*d);
                             }
                             return Err(DiagnosticKind::AmbiguousName {
                                 span: path.span,
@@ -177,14 +209,14 @@ impl Names {
                 .find(|(_, imp)| imp.alias == alias.node)
                 .and_then(|(i, imp)| {
                     let d = self.local(imp.target, kind, &name.node)?;
-                    self.used_imports.borrow_mut().insert((from, i));
+                    set(&self.used_imports, from, i);
                     Some(d)
                 }),
             _ => None,
         };
         match found {
             Some(d) => {
-                self.used_defs.borrow_mut().insert(d);
+                self.mark_used(d);
                 Ok(d)
             }
             None => Err(self.unknown(program, from, path, kind)),
@@ -213,7 +245,7 @@ impl Names {
         // After a failed lookup, nothing it could have meant is reported as unused.
         if let Some(m) = program.modules.get(from) {
             for i in 0..m.imports.len() {
-                self.used_imports.borrow_mut().insert((from, i));
+                set(&self.used_imports, from, i);
             }
         }
         let suggestion = suggest::suggest(&written, &visible);
@@ -291,7 +323,7 @@ impl Names {
             }),
         };
         if let Some(d) = found {
-            self.used_defs.borrow_mut().insert(d);
+            self.mark_used(d);
         }
     }
 
@@ -308,19 +340,17 @@ impl Names {
 
     /// Marks a definition as used (e.g. a hook resolved through `result fail`).
     pub fn mark_used(&self, d: DefRef) {
-        self.used_defs.borrow_mut().insert(d);
+        set(&self.used_items, d.module, d.item);
     }
 
     /// Reports unused `use` lines and unused definitions of non-stdlib modules.
     pub fn report_unused(&self, program: &Program, sink: &mut Sink) {
-        let used_defs = self.used_defs.borrow();
-        let used_imports = self.used_imports.borrow();
         for (mi, m) in program.modules.iter().enumerate() {
             if m.is_stdlib {
                 continue;
             }
             for (ii, imp) in m.imports.iter().enumerate() {
-                if !used_imports.contains(&(mi, ii)) {
+                if !is_set(&self.used_imports, mi, ii) {
                     let target = imp.written.clone();
                     sink.push(DiagnosticKind::UnusedUse {
                         span: imp.span,
@@ -343,11 +373,7 @@ impl Names {
                 };
                 // Duplicates (reported as E0306) are not in the table: skip them.
                 if self.local(mi, kind, &name.node) == Some(this)
-                    && !used_defs.contains(&DefRef {
-                        module: mi,
-                        item: i,
-                        kind,
-                    })
+                    && !is_set(&self.used_items, mi, i)
                 {
                     sink.push(DiagnosticKind::UnusedDefinition {
                         span: name.span,

@@ -118,18 +118,7 @@ impl Store {
         name: &str,
         patch: &Value,
     ) -> Result<Arc<Value>, ApiError> {
-        let body = patch.to_string();
-        Ok(self
-            .patch_with(
-                r,
-                namespace,
-                name,
-                PatchType::Merge,
-                body.as_bytes(),
-                Subresource::Main,
-                &WriteOptions::default(),
-            )?
-            .object)
+        self.merge_patch_to(r, namespace, name, patch, Subresource::Main)
     }
 
     /// JSON merge patch of `status` only (the patch is `{"status": {...}}`).
@@ -140,18 +129,28 @@ impl Store {
         name: &str,
         patch: &Value,
     ) -> Result<Arc<Value>, ApiError> {
+        self.merge_patch_to(r, namespace, name, patch, Subresource::Status)
+    }
+
+    fn merge_patch_to(
+        &self,
+        r: &impl ResourceRef,
+        namespace: &str,
+        name: &str,
+        patch: &Value,
+        sub: Subresource,
+    ) -> Result<Arc<Value>, ApiError> {
         let body = patch.to_string();
-        Ok(self
-            .patch_with(
-                r,
-                namespace,
-                name,
-                PatchType::Merge,
-                body.as_bytes(),
-                Subresource::Status,
-                &WriteOptions::default(),
-            )?
-            .object)
+        let written = self.patch_with(
+            r,
+            namespace,
+            name,
+            PatchType::Merge,
+            body.as_bytes(),
+            sub,
+            &WriteOptions::default(),
+        )?;
+        Ok(written.object)
     }
 
     /// Patch of any type, to the object or a subresource.

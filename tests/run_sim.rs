@@ -324,14 +324,12 @@ fn injected_api_faults_and_dropped_watches_do_not_break_a_run() {
     assert!(r["leaks"].as_array().unwrap().is_empty());
 }
 
-/// An emulator in this process (the child `mtvt run` reaches it through its kubeconfig),
-/// with DiskTransferV2v slowed down so a run can be interrupted mid-migration.
-async fn slow_emulator(dir: &Path) -> (Emulator, kube::Client) {
+/// An emulator in this process (the child `mtvt run` reaches it through its kubeconfig,
+/// written with `providers.json` into `dir`) with one step fault, and a client to it.
+async fn emulator_with_fault(dir: &Path, fault: &str) -> (Emulator, kube::Client) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut lab = Lab::default_lab().unwrap();
-    lab.faults
-        .rules
-        .push(parse_step_fault("vm=*,step=DiskTransferV2v,slow=1,extra=3000").unwrap());
+    lab.faults.rules.push(parse_step_fault(fault).unwrap());
     let emu = Emulator::start(EmulatorOptions {
         lab: Some(lab),
         ..EmulatorOptions::default()
@@ -347,34 +345,46 @@ async fn slow_emulator(dir: &Path) -> (Emulator, kube::Client) {
     (emu, kube::Client::try_from(config).unwrap())
 }
 
-/// Runs `mtvt run` against the emulator and sends `signal` (`-INT`, `-KILL`) `times` times
-/// once the migration is in its disk transfer; returns the exit code and stderr.
-fn interrupted_run(dir: &Path, signal: &str, times: usize) -> (Option<i32>, String) {
-    let d = dir.to_str().unwrap().to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mtvt"))
-        .args([
-            "run",
+/// With DiskTransferV2v slowed down so a run can be interrupted mid-migration.
+async fn slow_emulator(dir: &Path) -> (Emulator, kube::Client) {
+    emulator_with_fault(dir, "vm=*,step=DiskTransferV2v,slow=1,extra=3000").await
+}
+
+/// `mtvt VERB ARGS --kubeconfig DIR/kubeconfig --providers-file DIR/providers.json`
+/// against the emulator whose files are in `dir`; `mtvt run` also gets the tier0 cold
+/// scenario, `--provider vsphere` and `--data-collector-path DIR/dc`.
+fn against(dir: &Path, verb: &str, args: &[&str]) -> Command {
+    let d = dir.to_str().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtvt"));
+    cmd.arg(verb);
+    if verb == "run" {
+        cmd.args([
             "scenarios/tier0/sanity_cold_mtv_migration.mtvt",
             "--provider",
             "vsphere",
-        ])
-        .args([
-            "--kubeconfig",
-            &format!("{d}/kubeconfig"),
-            "--providers-file",
-            &format!("{d}/providers.json"),
-        ])
-        .args([
-            "--storage-class",
-            "ocs-storagecluster-ceph-rbd",
             "--data-collector-path",
             &format!("{d}/dc"),
-        ])
+        ]);
+    }
+    cmd.args(args)
+        .args(["--kubeconfig", &format!("{d}/kubeconfig")])
+        .args(["--providers-file", &format!("{d}/providers.json")])
         .current_dir(repo())
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs `mtvt run` against the emulator and sends `signal` (`-INT`, `-KILL`) `times` times
+/// once the migration is in its disk transfer; returns the exit code and stderr.
+fn interrupted_run(dir: &Path, signal: &str, times: usize) -> (Option<i32>, String) {
+    let mut child = against(
+        dir,
+        "run",
+        &["--storage-class", "ocs-storagecluster-ceph-rbd"],
+    )
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     let pid = child.id().to_string();
     let stderr = child.stderr.take().unwrap();
     let mut log = String::new();
@@ -492,28 +502,9 @@ async fn a_killed_run_leaves_nothing_after_clean() {
     );
     assert!(!clones_left(&emu, &session).is_empty());
     // a new run refuses to overwrite the journal of the interrupted one
-    let d = dir.path().to_str().unwrap().to_string();
+    let d = dir.path().to_path_buf();
     let again = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_mtvt"))
-            .args([
-                "run",
-                "scenarios/tier0/sanity_cold_mtv_migration.mtvt",
-                "--provider",
-                "vsphere",
-            ])
-            .args([
-                "--kubeconfig",
-                &format!("{d}/kubeconfig"),
-                "--providers-file",
-                &format!("{d}/providers.json"),
-            ])
-            .args([
-                "--storage-class",
-                "x",
-                "--data-collector-path",
-                &format!("{d}/dc"),
-            ])
-            .current_dir(repo())
+        against(&d, "run", &["--storage-class", "x"])
             .output()
             .unwrap()
     })
@@ -521,16 +512,10 @@ async fn a_killed_run_leaves_nothing_after_clean() {
     .unwrap();
     assert_eq!(again.status.code(), Some(2));
     assert!(text(&again).contains("mtvt clean"), "{}", text(&again));
-    let d = dir.path().to_str().unwrap().to_string();
+    let d = dir.path().to_path_buf();
     let out = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_mtvt"))
-            .args([
-                "clean",
-                &format!("{d}/dc/resources.json"),
-                "--kubeconfig",
-                &format!("{d}/kubeconfig"),
-            ])
-            .args(["--providers-file", &format!("{d}/providers.json")])
+        let journal = d.join("dc/resources.json");
+        against(&d, "clean", &[journal.to_str().unwrap()])
             .output()
             .unwrap()
     })
@@ -547,55 +532,21 @@ async fn a_killed_run_leaves_nothing_after_clean() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keep_on_failure_keeps_the_objects_until_clean() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let dir = tempfile::tempdir().unwrap();
-    let mut lab = Lab::default_lab().unwrap();
-    lab.faults
-        .rules
-        .push(parse_step_fault("vm=*,step=DiskTransferV2v,fail=disk copy failed").unwrap());
-    let emu = Emulator::start(EmulatorOptions {
-        lab: Some(lab),
-        ..EmulatorOptions::default()
-    })
-    .await
-    .unwrap();
-    emu.write_kubeconfig(&dir.path().join("kubeconfig"))
-        .unwrap();
-    std::fs::write(
-        dir.path().join("providers.json"),
-        emu.providers_json().to_string(),
+    let (emu, client) = emulator_with_fault(
+        dir.path(),
+        "vm=*,step=DiskTransferV2v,fail=disk copy failed",
     )
-    .unwrap();
-    let kc = Kubeconfig::from_yaml(&emu.kubeconfig_yaml()).unwrap();
-    let config = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
-        .await
-        .unwrap();
-    let client = kube::Client::try_from(config).unwrap();
-    let d = dir.path().to_str().unwrap().to_string();
+    .await;
+    let d = dir.path().to_path_buf();
     let out = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_mtvt"))
-            .args([
-                "run",
-                "scenarios/tier0/sanity_cold_mtv_migration.mtvt",
-                "--provider",
-                "vsphere",
-            ])
-            .args([
-                "--kubeconfig",
-                &format!("{d}/kubeconfig"),
-                "--providers-file",
-                &format!("{d}/providers.json"),
-            ])
-            .args([
-                "--storage-class",
-                "ocs-storagecluster-ceph-rbd",
-                "--keep",
-                "on-failure",
-            ])
-            .args(["--data-collector-path", &format!("{d}/dc")])
-            .current_dir(repo())
-            .output()
-            .unwrap()
+        let args = [
+            "--storage-class",
+            "ocs-storagecluster-ceph-rbd",
+            "--keep",
+            "on-failure",
+        ];
+        against(&d, "run", &args).output().unwrap()
     })
     .await
     .unwrap();
@@ -609,15 +560,10 @@ async fn keep_on_failure_keeps_the_objects_until_clean() {
     );
     let states = journal_states(&dir.path().join("dc"));
     assert!(states.iter().all(|s| s == "kept"), "{states:?}");
-    let d = dir.path().to_str().unwrap().to_string();
+    let d = dir.path().to_path_buf();
     let clean = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_mtvt"))
-            .args([
-                "clean",
-                &format!("{d}/dc/resources.json"),
-                "--kubeconfig",
-                &format!("{d}/kubeconfig"),
-            ])
+        let journal = d.join("dc/resources.json");
+        against(&d, "clean", &[journal.to_str().unwrap()])
             .output()
             .unwrap()
     })

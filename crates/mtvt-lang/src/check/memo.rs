@@ -42,6 +42,11 @@ impl<K: Eq + Hash> SharedSet<K> {
         self.lock().contains(key)
     }
 
+    /// Whether the set is empty.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
     /// Adds `key`; true if it was not there yet.
     pub(crate) fn insert(&self, key: K) -> bool {
         self.lock().insert(key)

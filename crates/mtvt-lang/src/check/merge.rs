@@ -106,13 +106,13 @@ pub fn build_scenario(
         }
     }
     // The plan layers move out of `merged` (the rest of it is only read below).
-    let plan_layers: Vec<PlanLayer> = if merged.named_plans.is_empty() {
+    let mut plan_layers: Vec<PlanLayer> = if merged.named_plans.is_empty() {
         vec![merged.default_plan.take().unwrap_or_default()]
     } else {
         std::mem::take(&mut merged.named_plans)
     };
     let plans: Vec<PlanIr> = plan_layers
-        .iter()
+        .iter_mut()
         .map(|p| build_plan(env, sink, p, anchor))
         .collect();
     for (p, layer) in plans.iter().zip(&plan_layers) {
@@ -151,13 +151,15 @@ pub fn build_scenario(
         {
             Ok(d) => {
                 let leaves = env.checks.get(&d).map(Vec::as_slice).unwrap_or(&[]);
-                let (requested_at, requested_as) = (env.spans.ir(path.span), path.dotted());
+                let (requested_at, requested_as) =
+                    (env.spans.ir(path.span), Arc::<str>::from(path.dotted()));
+                checks.reserve(leaves.len());
                 for c in leaves {
                     if !checks.iter().any(|x| x.check.qualified == c.qualified) {
                         checks.push(CheckRefIr {
                             check: Arc::clone(c),
                             requested_at: requested_at.clone(),
-                            requested_as: requested_as.clone(),
+                            requested_as: Arc::clone(&requested_as),
                         });
                     }
                 }
@@ -224,7 +226,13 @@ fn check_duplicate_vms(sink: &mut Sink, plan: &PlanLayer) {
     }
 }
 
-fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &PlanLayer, anchor: Span) -> PlanIr {
+/// The IR of one plan. Moves the affinity's JSON out of `p` (no copy of the tree).
+fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &mut PlanLayer, anchor: Span) -> PlanIr {
+    let target_affinity = match p.values.get_mut("target_affinity").map(|s| &mut s.node) {
+        Some(TypedValue::Object(o)) => Some(std::mem::take(&mut o.json)),
+        _ => None,
+    };
+    let p = &*p;
     let v = |k: &str| p.values.get(k).map(|s| &s.node);
     let flag = |k: &str| match v(k) {
         Some(TypedValue::Bool(b)) => Some(*b),
@@ -288,10 +296,7 @@ fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &PlanLayer, anchor: Span) -> Pl
         pvc_name_template_use_generate_name: flag("pvc_name_template_use_generate_name"),
         target_node_selector: map("target_node_selector"),
         target_labels: map("target_labels"),
-        target_affinity: match v("target_affinity") {
-            Some(TypedValue::Object(j, _)) => Some(j.clone()),
-            _ => None,
-        },
+        target_affinity,
         storage_class: text("storage_class"),
         destination: match v("destination") {
             Some(TypedValue::Enum(s)) => Destination::parse(s).unwrap_or(Destination::Local),

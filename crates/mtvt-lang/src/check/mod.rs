@@ -26,6 +26,7 @@ mod semantic;
 mod session;
 mod spans;
 mod templates;
+mod thread_env;
 mod type_rules;
 mod values;
 mod vm;
@@ -246,24 +247,7 @@ pub fn check_program(
     threads: usize,
 ) -> CheckResult {
     let names = Names::build(&program, &opts.stdlib, &mut sink);
-    let spans = Spans::new(&program.sources);
-    let session = session::check_session(&program, &spans, &mut sink);
-    let mut env = Env {
-        program: &program,
-        names: &names,
-        spans,
-        hook_defs: HashMap::new(),
-        predefined: HashMap::new(),
-        checks: HashMap::new(),
-        session,
-        opts,
-        cycles: Default::default(),
-        valid_templates: Default::default(),
-        valid_affinities: Default::default(),
-        broken_chains: Default::default(),
-    };
-    check_hook_defs(&mut env, &mut sink);
-    check_check_defs(&mut env, &mut sink);
+    let env = build_env(&program, &names, opts, &mut sink);
     scenarios::check_fragments(&env, &mut sink);
     let (scenarios, checked) = scenarios::check_scenarios(&env, &mut sink, threads);
     names.report_unused(&program, &mut sink);
@@ -277,6 +261,34 @@ pub fn check_program(
         root_files,
         scenarios_checked: checked,
     }
+}
+
+/// The environment of the scenario pass: session settings, hook and check definitions.
+fn build_env<'a>(
+    program: &'a Program,
+    names: &'a Names,
+    opts: &'a CheckOptions,
+    sink: &mut Sink,
+) -> Env<'a> {
+    let spans = Spans::new(&program.sources);
+    let session = session::check_session(program, &spans, sink);
+    let mut env = Env {
+        program,
+        names,
+        spans,
+        hook_defs: HashMap::new(),
+        predefined: HashMap::new(),
+        checks: HashMap::new(),
+        session,
+        opts,
+        cycles: Default::default(),
+        valid_templates: Default::default(),
+        valid_affinities: Default::default(),
+        broken_chains: Default::default(),
+    };
+    check_hook_defs(&mut env, sink);
+    check_check_defs(&mut env, sink);
+    env
 }
 
 /// Module indices with stdlib modules first (their hooks back `result succeed|fail`).

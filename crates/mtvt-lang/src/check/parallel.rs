@@ -19,27 +19,31 @@ const CHUNK: usize = 16;
 const STACK: usize = 8 << 20;
 
 /// `f` applied to every item on up to `threads` threads (the calling thread is one of
-/// them), results in item order. Falls back to the calling thread for small inputs or
-/// when no thread can be started; re-raises a panic of `f`.
-pub(super) fn map_ordered<T, R, F>(items: &[T], threads: usize, f: F) -> Vec<R>
+/// them), results in item order; each thread first makes its own state with `init`.
+/// Falls back to the calling thread for small inputs or when no thread can be started;
+/// re-raises a panic of `f`.
+pub(super) fn map_ordered<T, S, R, I, F>(items: &[T], threads: usize, init: I, f: F) -> Vec<R>
 where
     T: Sync,
     R: Send,
-    F: Fn(&T) -> R + Sync,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, &T) -> R + Sync,
 {
     let threads = threads.min(items.len() / MIN_PER_THREAD);
     if threads <= 1 {
-        return items.iter().map(&f).collect();
+        let mut state = init();
+        return items.iter().map(|t| f(&mut state, t)).collect();
     }
     let next = AtomicUsize::new(0);
     let work = || {
+        let mut state = init();
         let mut done: Vec<(usize, Vec<R>)> = Vec::new();
         loop {
             let chunk = next.fetch_add(1, Ordering::Relaxed);
             let Some(part) = items.chunks(CHUNK).nth(chunk) else {
                 break;
             };
-            done.push((chunk, part.iter().map(&f).collect()));
+            done.push((chunk, part.iter().map(|t| f(&mut state, t)).collect()));
         }
         done
     };
@@ -75,13 +79,18 @@ mod tests {
         let items: Vec<u64> = (0..1000).collect();
         let expected: Vec<u64> = items.iter().map(|x| x * x).collect();
         for threads in [0, 1, 2, 3, 8, 64] {
-            let got = map_ordered(&items, threads, |x| {
-                // Uneven work so that threads finish out of order.
-                if x % 7 == 0 {
-                    std::thread::yield_now();
-                }
-                x * x
-            });
+            let got = map_ordered(
+                &items,
+                threads,
+                || (),
+                |(), x| {
+                    // Uneven work so that threads finish out of order.
+                    if x % 7 == 0 {
+                        std::thread::yield_now();
+                    }
+                    x * x
+                },
+            );
             assert_eq!(got, expected, "{threads} threads");
         }
     }
@@ -90,14 +99,19 @@ mod tests {
     fn small_inputs_stay_on_the_calling_thread() {
         let me = std::thread::current().id();
         let items: Vec<u32> = (0..(2 * MIN_PER_THREAD as u32 - 1)).collect();
-        let ids = map_ordered(&items, 8, |_| std::thread::current().id());
+        let ids = map_ordered(&items, 8, || (), |(), _| std::thread::current().id());
         assert!(ids.iter().all(|id| *id == me));
         let items: Vec<u32> = (0..(8 * MIN_PER_THREAD as u32)).collect();
-        let ids = map_ordered(&items, 2, |_| {
-            // Slow enough that the second thread gets some chunks.
-            std::thread::sleep(std::time::Duration::from_micros(200));
-            std::thread::current().id()
-        });
+        let ids = map_ordered(
+            &items,
+            2,
+            || (),
+            |(), _| {
+                // Slow enough that the second thread gets some chunks.
+                std::thread::sleep(std::time::Duration::from_micros(200));
+                std::thread::current().id()
+            },
+        );
         assert_eq!(ids.len(), items.len());
         assert!(ids.iter().any(|id| *id != me), "no work on a second thread");
     }
@@ -106,10 +120,15 @@ mod tests {
     fn a_panic_in_a_worker_reaches_the_caller() {
         let items: Vec<u32> = (0..512).collect();
         let r = std::panic::catch_unwind(|| {
-            map_ordered(&items, 4, |x| {
-                assert!(*x != 500, "boom");
-                *x
-            })
+            map_ordered(
+                &items,
+                4,
+                || (),
+                |(), x| {
+                    assert!(*x != 500, "boom");
+                    *x
+                },
+            )
         });
         assert!(r.is_err());
     }

@@ -29,7 +29,7 @@ pub(super) fn chain<'p>(
     sink: &mut Sink,
     module: usize,
     decl: &'p ScenarioDecl,
-    stack: &mut Vec<(usize, String)>,
+    stack: &mut Vec<(usize, &'p str)>,
 ) -> Vec<(usize, &'p ScenarioDecl)> {
     let mut out = Vec::new();
     if stack.len() >= MAX_CHAIN {
@@ -39,7 +39,7 @@ pub(super) fn chain<'p>(
         });
         return vec![(module, decl)];
     }
-    stack.push((module, decl.name.node.clone()));
+    stack.push((module, &decl.name.node));
     for ext in &decl.extends {
         match env
             .names
@@ -57,7 +57,11 @@ pub(super) fn chain<'p>(
                         .iter()
                         .position(|(m, n)| *m == d.module && *n == f.name.node)
                         .unwrap_or(0);
-                    let members: Vec<(usize, String)> = stack.iter().skip(pos).cloned().collect();
+                    let members: Vec<(usize, String)> = stack
+                        .iter()
+                        .skip(pos)
+                        .map(|(m, n)| (*m, (*n).to_string()))
+                        .collect();
                     let mut names: Vec<String> = members.iter().map(|(_, n)| n.clone()).collect();
                     names.push(f.name.node.clone());
                     if !env.first_report_of_cycle(DefKind::Fragment, members) {
@@ -103,9 +107,8 @@ struct Planned<'p> {
     head: Sink,
     /// The declaration.
     decl: &'p ScenarioDecl,
-    /// The fragments it extends (bases first), then itself; and whether each body
-    /// mentions `param.…` (then it is substituted per variant).
-    layers: Vec<(usize, &'p ScenarioDecl, bool)>,
+    /// The fragments it extends (bases first), then itself.
+    layers: Vec<(usize, &'p ScenarioDecl)>,
     /// Its matrix (empty without one).
     matrix: Matrix,
     /// Every `extends` resolved.
@@ -144,15 +147,7 @@ pub(super) fn check_scenarios(
 ) -> (Vec<ScenarioIr>, usize) {
     let planned = plan_scenarios(env);
     let checked: usize = planned.iter().map(|p| p.variants.len()).sum();
-    let results = parallel::map_ordered(&planned, threads, |p| {
-        p.variants
-            .iter()
-            .filter_map(|v| match v {
-                VariantPlan::Duplicate(_) => None,
-                VariantPlan::Check { name, params } => Some(check_variant(env, p, name, params)),
-            })
-            .collect::<Vec<Checked>>()
-    });
+    let results = parallel::map_ordered(&planned, threads, || env.for_thread(), check_scenario);
     let mut out = Vec::with_capacity(checked);
     for (p, results) in planned.into_iter().zip(results) {
         sink.append(p.head);
@@ -226,32 +221,58 @@ fn plan_scenario<'p>(
         seen.insert(name.clone(), decl.name.span);
         variants.push(VariantPlan::Check { name, params });
     }
-    let complete = !chain
-        .iter()
-        .any(|(lm, d)| env.broken_chains.contains(&(*lm, d.name.node.clone())));
+    let complete = env.broken_chains.is_empty()
+        || !chain
+            .iter()
+            .any(|(lm, d)| env.broken_chains.contains(&(*lm, d.name.node.clone())));
     Planned {
         head,
         decl,
-        layers: chain
-            .into_iter()
-            .map(|(lm, d)| (lm, d, matrix::mentions_params(&d.body)))
-            .collect(),
+        layers: chain,
         matrix,
         complete,
         variants,
     }
 }
 
+/// The check step for one planned scenario: each of its variants that is not a
+/// duplicate, in order.
+fn check_scenario(env: &mut Env<'_>, p: &Planned<'_>) -> Vec<Checked> {
+    // Which layers need their parameters substituted, or reported without a matrix (a
+    // walk over each body: done here, once per scenario and on every core).
+    let mentions: Vec<bool> = p
+        .layers
+        .iter()
+        .map(|(_, d)| matrix::mentions_params(&d.body))
+        .collect();
+    p.variants
+        .iter()
+        .filter_map(|v| match v {
+            VariantPlan::Duplicate(_) => None,
+            VariantPlan::Check { name, params } => {
+                Some(check_variant(env, p, &mentions, name, params))
+            }
+        })
+        .collect()
+}
+
 /// The check step for one variant: lowers its layers (parameters substituted), merges
 /// them, builds the IR and applies the semantic rules. Its IR is kept only when it
 /// reported no error (even one an earlier scenario reported too, e.g. in a fragment they
 /// share).
-fn check_variant(env: &Env<'_>, p: &Planned<'_>, name: &str, params: &Params) -> Checked {
+fn check_variant(
+    env: &Env<'_>,
+    p: &Planned<'_>,
+    mentions: &[bool],
+    name: &str,
+    params: &Params,
+) -> Checked {
     let mut sink = Sink::new();
     let layers: Vec<layer::Layer> = p
         .layers
         .iter()
-        .map(|(lm, d, mentions)| {
+        .zip(mentions)
+        .map(|((lm, d), mentions)| {
             let body: Cow<'_, ast::Block> = if *mentions {
                 let mut sub = Substituter {
                     params,
@@ -285,4 +306,26 @@ fn check_variant(env: &Env<'_>, p: &Planned<'_>, name: &str, params: &Params) ->
     };
     let ir = ir.filter(|_| sink.error_count() == 0);
     Checked { sink, ir }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{CheckOptions, Stdlib, check_text};
+
+    #[test]
+    fn a_parameter_without_a_matrix_is_reported() {
+        let opts = CheckOptions {
+            stdlib: Stdlib::new(None),
+            ..CheckOptions::default()
+        };
+        let r = check_text(
+            "a.mtvt",
+            "scenario a {\n  vm \"x\" { disk_type param.disk_type }\n  expect { migration succeeds }\n}\n",
+            None,
+            &opts,
+        );
+        assert_eq!(r.errors(), 1, "{:?}", r.diagnostics);
+        assert!(r.diagnostics[0].message().contains("disk_type"));
+        assert!(r.program.scenarios.is_empty());
+    }
 }

@@ -33,10 +33,12 @@ pub(super) fn semantic_rules(
     providers::check_providers(sink, ir, plans, profile, env.opts.allow_ovirt_warm);
     for (p, layer) in ir.plans.iter().zip(plans) {
         k8s_names::check_plan_names(sink, layer);
-        if let Some(v) = layer.values.get("target_affinity")
-            && let TypedValue::Object(json, ast) = &v.node
+        // The JSON is in the IR now (see `ObjectValue::json`); the layer keeps the AST.
+        if let Some(json) = &p.target_affinity
+            && let Some(v) = layer.values.get("target_affinity")
+            && let TypedValue::Object(o) = &v.node
         {
-            affinity::check_affinity(sink, json, ast, &env.valid_affinities);
+            affinity::check_affinity(sink, json, &o.ast, &env.valid_affinities);
         }
         templates::check_templates(
             sink,

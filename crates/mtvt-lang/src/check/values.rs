@@ -33,14 +33,25 @@ pub enum TypedValue {
     Datastore(DatastoreRef),
     /// String map with key/value spans.
     StrMap(Vec<(Spanned<String>, Spanned<InterpString>)>),
-    /// JSON object plus its AST (for pointing at fields).
-    Object(serde_json::Value, Value),
+    /// JSON object plus its AST (boxed: the other variants are 24 bytes or less, and the
+    /// typed-value maps of every block are sized by the largest).
+    Object(Box<ObjectValue>),
     /// Identifiers.
     Names(Vec<Spanned<String>>),
     /// Provider type → text.
     ProviderNames(BTreeMap<ProviderKind, String>),
     /// A `param.x` left unresolved while checking a fragment on its own.
     Unresolved,
+}
+
+/// An `Object` key's value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectValue {
+    /// As JSON. `merge::build_plan` moves it into the IR (leaving `null`): read the IR's
+    /// copy after that.
+    pub json: serde_json::Value,
+    /// As written (for pointing at fields).
+    pub ast: Value,
 }
 
 /// Shared state of value conversion.
@@ -325,7 +336,12 @@ pub fn convert_value(
             super::maps::provider_names(key, members, ctx)
         }
         (ValueShape::Object, ValueKind::Object(_)) => {
-            super::maps::to_json(key, v, ctx).map(|j| TypedValue::Object(j, v.clone()))
+            super::maps::to_json(key, v, ctx).map(|json| {
+                TypedValue::Object(Box::new(ObjectValue {
+                    json,
+                    ast: v.clone(),
+                }))
+            })
         }
         _ => {
             wrong_type(ctx, key, shape, v, None);

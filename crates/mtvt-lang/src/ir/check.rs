@@ -16,8 +16,9 @@ pub struct CheckRefIr {
     pub check: Arc<CheckIr>,
     /// Where the scenario asked for it (`check standard` line).
     pub requested_at: SpanIr,
-    /// The name as written in the scenario (`standard` for checks coming from it).
-    pub requested_as: String,
+    /// The name as written in the scenario (`standard` for checks coming from it; shared by
+    /// the checks a composite expands to).
+    pub requested_as: Arc<str>,
 }
 
 /// A typed check body.

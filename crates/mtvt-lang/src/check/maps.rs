@@ -122,7 +122,7 @@ pub fn to_json(key: &str, v: &Value, ctx: &mut ValueCtx<'_>) -> Option<serde_jso
             J::Array(out)
         }
         ValueKind::Object(members) => {
-            let mut out = serde_json::Map::new();
+            let mut out = serde_json::Map::with_capacity(members.len());
             for m in members {
                 out.insert(m.key.node.clone(), to_json(key, &m.value, ctx)?);
             }

@@ -227,17 +227,19 @@ fn lower_plan_entry(
             return;
         }
     };
-    let typed = validate_block(BlockKind::Plan, block, ctx);
+    let mut typed = validate_block(BlockKind::Plan, block, ctx);
     let mut plan = match &name {
         Some(_) => PlanLayer::default(),
         None => std::mem::take(default),
     };
-    for (k, v) in typed.values {
-        if let Some(e) = block.entries.iter().find(|e| e.key.node == k) {
-            plan.value_spans.insert(k, value_span(e));
+    // Each value's span is its first entry's (a repeated key was reported and ignored):
+    // walking the entries backwards, the first one is written last.
+    for e in block.entries.iter().rev() {
+        if let Some((k, _)) = typed.values.get_key_value(e.key.node.as_str()) {
+            plan.value_spans.insert(*k, value_span(e));
         }
-        plan.values.insert(k, v);
     }
+    plan.values.append(&mut typed.values);
     for (def, e) in &typed.specials {
         match def.name {
             "vm" => plan.vms.extend(super::vm::lower_vm(env, e, ctx)),

@@ -208,7 +208,7 @@ pub struct PlanIr {
     /// The `plan` block (or the scenario, for an implicit default plan).
     pub span: SpanIr,
     /// Span of each key as written (`warm`, `target_labels` …).
-    pub key_spans: BTreeMap<String, SpanIr>,
+    pub key_spans: BTreeMap<&'static str, SpanIr>,
 }
 
 /// One source VM to migrate.
@@ -243,7 +243,7 @@ pub struct VmIr {
     /// The `vm` entry.
     pub span: SpanIr,
     /// Span of each key as written.
-    pub key_spans: BTreeMap<String, SpanIr>,
+    pub key_spans: BTreeMap<&'static str, SpanIr>,
 }
 
 /// A disk added to the source VM before migration.

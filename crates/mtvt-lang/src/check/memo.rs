@@ -7,27 +7,26 @@
 //! diagnostic. This module only stores; it decides nothing.
 
 use std::borrow::Borrow;
-use std::collections::HashSet;
 use std::hash::Hash;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-/// A set behind a mutex (the scenario pass touches it a few times per scenario, so the
-/// lock is uncontended in practice).
+/// A set behind a mutex (each thread of the scenario pass has its own, so the lock is
+/// uncontended; keys such as an affinity's JSON text are long: foldhash, not SipHash).
 #[derive(Debug)]
 pub(crate) struct SharedSet<K> {
-    set: Mutex<HashSet<K>>,
+    set: Mutex<foldhash::HashSet<K>>,
 }
 
 impl<K> Default for SharedSet<K> {
     fn default() -> Self {
         SharedSet {
-            set: Mutex::new(HashSet::new()),
+            set: Mutex::new(foldhash::HashSet::default()),
         }
     }
 }
 
 impl<K: Eq + Hash> SharedSet<K> {
-    fn lock(&self) -> MutexGuard<'_, HashSet<K>> {
+    fn lock(&self) -> MutexGuard<'_, foldhash::HashSet<K>> {
         // A panic while holding the lock is re-raised by the pass anyway; the set itself
         // is never left half-updated by `insert`/`contains`.
         self.set.lock().unwrap_or_else(PoisonError::into_inner)

@@ -153,9 +153,11 @@ pub struct Env<'a> {
     pub(crate) program: &'a Program,
     pub(crate) names: &'a Names,
     pub(crate) spans: Spans<'a>,
-    pub(crate) hook_defs: HashMap<DefRef, Option<hooks::HookDef>>,
+    /// Hook definitions (looked up per `hook … = NAME`; foldhash: see `resolve::names`).
+    pub(crate) hook_defs: foldhash::HashMap<DefRef, Option<hooks::HookDef>>,
     pub(crate) predefined: HashMap<HookResult, Arc<str>>,
-    pub(crate) checks: HashMap<DefRef, Vec<Arc<CheckIr>>>,
+    /// Each check definition's leaf checks (looked up per requested check).
+    pub(crate) checks: foldhash::HashMap<DefRef, Vec<Arc<CheckIr>>>,
     pub(crate) session: SessionIr,
     pub(crate) opts: &'a CheckOptions,
     /// PVC name templates already validated clean, per provider type.
@@ -276,9 +278,9 @@ fn build_env<'a>(
         program,
         names,
         spans,
-        hook_defs: HashMap::new(),
+        hook_defs: foldhash::HashMap::default(),
         predefined: HashMap::new(),
-        checks: HashMap::new(),
+        checks: foldhash::HashMap::default(),
         session,
         opts,
         cycles: Default::default(),
@@ -374,7 +376,7 @@ fn check_check_defs(env: &mut Env<'_>, sink: &mut Sink) {
             }
         }
     }
-    let mut flat: HashMap<DefRef, Vec<Arc<CheckIr>>> = HashMap::new();
+    let mut flat: foldhash::HashMap<DefRef, Vec<Arc<CheckIr>>> = foldhash::HashMap::default();
     for mi in 0..env.program.modules.len() {
         for (ii, item) in items(env.program, mi).iter().enumerate() {
             if matches!(item, Item::Check(_)) {

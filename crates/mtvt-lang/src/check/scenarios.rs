@@ -13,7 +13,7 @@
 //! The result is therefore the same for any number of threads.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::{Env, MAX_CHAIN, items, layer, merge, parallel, semantic};
 use crate::diag::{DiagnosticKind, Sink};
@@ -169,7 +169,7 @@ pub(super) fn check_scenarios(
 /// The plan step, in source order (duplicate names depend on the scenarios before).
 fn plan_scenarios<'p>(env: &Env<'p>) -> Vec<Planned<'p>> {
     let mut out = Vec::new();
-    let mut seen: HashMap<String, Span> = HashMap::new();
+    let mut seen: foldhash::HashMap<String, Span> = foldhash::HashMap::default();
     for (mi, m) in env.program.modules.iter().enumerate() {
         if m.kind != ModuleKind::Root {
             continue;
@@ -186,7 +186,7 @@ fn plan_scenario<'p>(
     env: &Env<'p>,
     module: usize,
     decl: &'p ScenarioDecl,
-    seen: &mut HashMap<String, Span>,
+    seen: &mut foldhash::HashMap<String, Span>,
 ) -> Planned<'p> {
     let mut head = Sink::new();
     let mut stack = Vec::new();

@@ -4,12 +4,12 @@
 //! (one flag per item and per `use`, set from any thread: the scenario pass runs on
 //! several).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Program, Stdlib};
 use crate::diag::{DiagnosticKind, Sink, suggest};
-use crate::span::{FileId, Span};
+use crate::span::FileId;
 use crate::syntax::{self, ast};
 
 /// Kinds of named definitions.
@@ -50,13 +50,44 @@ pub struct DefRef {
 
 /// Definition tables of all modules.
 pub struct Names {
-    /// Per module, per kind: name → item index (looked up by `&str`, without allocating).
-    defs: Vec<HashMap<DefKind, HashMap<String, usize>>>,
+    /// Per module: its definitions.
+    defs: Vec<ModuleDefs>,
     stdlib_index: Vec<(String, DefKind, String)>,
     /// Per module, per item: the item was referenced.
     used_items: Vec<Vec<AtomicBool>>,
     /// Per module, per import: the `use` was needed.
     used_imports: Vec<Vec<AtomicBool>>,
+}
+
+/// One module's definitions: per kind, name → item index (looked up by `&str` without
+/// allocating; hashed with foldhash: every check, hook and fragment reference of every
+/// scenario is a lookup, and SipHash made a lookup cost ~1,000 instructions).
+#[derive(Default)]
+struct ModuleDefs {
+    checks: foldhash::HashMap<String, usize>,
+    hooks: foldhash::HashMap<String, usize>,
+    fragments: foldhash::HashMap<String, usize>,
+    scenarios: foldhash::HashMap<String, usize>,
+}
+
+impl ModuleDefs {
+    fn of(&self, kind: DefKind) -> &foldhash::HashMap<String, usize> {
+        match kind {
+            DefKind::Check => &self.checks,
+            DefKind::Hook => &self.hooks,
+            DefKind::Fragment => &self.fragments,
+            DefKind::Scenario => &self.scenarios,
+        }
+    }
+
+    fn of_mut(&mut self, kind: DefKind) -> &mut foldhash::HashMap<String, usize> {
+        match kind {
+            DefKind::Check => &mut self.checks,
+            DefKind::Hook => &mut self.hooks,
+            DefKind::Fragment => &mut self.fragments,
+            DefKind::Scenario => &mut self.scenarios,
+        }
+    }
 }
 
 /// `n` flags, all unset.
@@ -99,8 +130,7 @@ impl Names {
     pub fn build(program: &Program, stdlib: &Stdlib, sink: &mut Sink) -> Names {
         let mut defs = Vec::with_capacity(program.modules.len());
         for m in &program.modules {
-            let mut table: HashMap<DefKind, HashMap<String, usize>> = HashMap::new();
-            let mut spans: HashMap<(DefKind, String), Span> = HashMap::new();
+            let mut table = ModuleDefs::default();
             if let Some(ast) = &m.ast {
                 for (i, item) in ast.items.iter().enumerate() {
                     let Some((kind, name)) = item_name(item) else {
@@ -108,16 +138,16 @@ impl Names {
                     };
                     // Scenario names are unique across files; checked by the scenario pass.
                     if kind == DefKind::Scenario {
-                        table
-                            .entry(kind)
-                            .or_default()
-                            .entry(name.node.clone())
-                            .or_insert(i);
+                        table.of_mut(kind).entry(name.node.clone()).or_insert(i);
                         continue;
                     }
-                    let key = (kind, name.node.clone());
-                    if let Some(first) = spans.get(&key) {
-                        let (file, line, col) = program.sources.locate(*first);
+                    let first = table
+                        .of(kind)
+                        .get(name.node.as_str())
+                        .and_then(|j| ast.items.get(*j))
+                        .and_then(item_name);
+                    if let Some((_, first)) = first {
+                        let (file, line, col) = program.sources.locate(first.span);
                         sink.push(DiagnosticKind::DuplicateDefinition {
                             span: name.span,
                             what: kind.word(),
@@ -128,8 +158,7 @@ impl Names {
                         });
                         continue;
                     }
-                    spans.insert(key, name.span);
-                    table.entry(kind).or_default().insert(name.node.clone(), i);
+                    table.of_mut(kind).insert(name.node.clone(), i);
                 }
             }
             defs.push(table);
@@ -152,7 +181,7 @@ impl Names {
 
     /// Looks a definition up in one module only.
     pub fn local(&self, module: usize, kind: DefKind, name: &str) -> Option<DefRef> {
-        let item = *self.defs.get(module)?.get(&kind)?.get(name)?;
+        let item = *self.defs.get(module)?.of(kind).get(name)?;
         Some(DefRef { module, item, kind })
     }
 
@@ -337,8 +366,7 @@ impl Names {
         let mut v: Vec<String> = self
             .defs
             .get(module)
-            .and_then(|t| t.get(&kind))
-            .map(|names| names.keys().cloned().collect())
+            .map(|t| t.of(kind).keys().cloned().collect())
             .unwrap_or_default();
         v.sort();
         v

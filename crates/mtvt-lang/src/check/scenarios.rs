@@ -238,12 +238,17 @@ fn plan_scenario<'p>(
 /// The check step for one planned scenario: each of its variants that is not a
 /// duplicate, in order.
 fn check_scenario(env: &mut Env<'_>, p: &Planned<'_>) -> Vec<Checked> {
-    // Which layers need their parameters substituted, or reported without a matrix (a
-    // walk over each body: done here, once per scenario and on every core).
+    // Which layers need their parameters substituted, or reported without a matrix: done
+    // here, once per scenario and on every core. A body whose text has no `param` cannot
+    // mention one, and a byte search is cheaper than the walk over its values (~4% of
+    // the pass on files without matrices).
     let mentions: Vec<bool> = p
         .layers
         .iter()
-        .map(|(_, d)| matrix::mentions_params(&d.body))
+        .map(|(_, d)| {
+            let text = env.program.sources.snippet(d.body.span);
+            (text.is_empty() || text.contains("param")) && matrix::mentions_params(&d.body)
+        })
         .collect();
     p.variants
         .iter()

@@ -1,6 +1,8 @@
-//! Sets shared by the threads of the scenario pass: inputs already validated clean (so a
-//! suite repeating the same PVC template or affinity validates it once) and the
-//! bookkeeping of the sequential phases (cycles reported, broken `extends` chains).
+//! The sets the checker's environment remembers things in: inputs already validated
+//! clean (so a suite repeating the same PVC template or affinity validates it once) and
+//! the bookkeeping of the sequential phases (cycles reported, broken `extends` chains).
+//! Behind a mutex so the environment can be shared with the threads of the scenario pass
+//! (each of which then gets its own sets, see `thread_env`).
 //!
 //! A memo must only remember facts that depend on its key alone (never on what was
 //! reported before), so that which thread checked a scenario first cannot change any

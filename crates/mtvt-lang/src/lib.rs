@@ -29,6 +29,7 @@ pub mod schema;
 pub mod source;
 pub mod span;
 pub mod syntax;
+mod threads;
 pub mod units;
 
 pub use check::{

@@ -18,7 +18,6 @@ mod maps;
 mod memo;
 mod merge;
 mod outcomes;
-mod parallel;
 mod providers;
 mod requires;
 mod scenarios;

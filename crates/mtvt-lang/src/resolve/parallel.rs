@@ -4,18 +4,13 @@
 //! diagnostics, same file ids (fixed by the caller before parsing). This module only
 //! schedules `syntax::parse`; it must not load, resolve or check anything.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use crate::diag::DiagnosticKind;
 use crate::span::FileId;
 use crate::syntax::{self, ast};
+use crate::threads::{Spread, map_ordered};
 
 /// What `syntax::parse` returns for one file.
 pub type Parsed = (Option<ast::File>, Vec<DiagnosticKind>);
-
-/// Stack of each parsing thread: the main thread's usual size (parsing and lowering recurse
-/// once per bracket level, which the parser bounds; see syntax/parser.rs).
-const STACK: usize = 8 << 20;
 
 /// Parses `texts[i]` as file `FileId(first + i)`, on up to `threads` threads: files are
 /// handed out one at a time, so one large file does not hold others back; a single file
@@ -30,41 +25,13 @@ pub fn parse_all(first: usize, texts: &[&str], threads: usize) -> Vec<Parsed> {
             .map(|(i, t)| syntax::parse_on(id(i), t, threads))
             .collect();
     }
-    let threads = threads.min(texts.len());
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done: Vec<(usize, Parsed)> = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(text) = texts.get(i) else { break };
-            done.push((i, syntax::parse_on(id(i), text, 1)));
-        }
-        done
-    };
-    let mut done: Vec<(usize, Parsed)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (1..threads)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .name(String::from("mtvt-parse"))
-                    .stack_size(STACK)
-                    .spawn_scoped(s, work)
-                    .ok()
-            })
-            .collect();
-        // The calling thread is one of the `threads` (and does everything when no other
-        // thread started).
-        let mut all = work();
-        for w in workers {
-            match w.join() {
-                Ok(part) => all.extend(part),
-                // A panic in the parser is a bug: surface it as the sequential parse would.
-                Err(payload) => std::panic::resume_unwind(payload),
-            }
-        }
-        all
-    });
-    done.sort_unstable_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, p)| p).collect()
+    let indexed: Vec<(usize, &str)> = texts.iter().copied().enumerate().collect();
+    map_ordered(
+        &indexed,
+        Spread::each(threads),
+        || (),
+        |(), (i, text)| syntax::parse_on(id(*i), text, 1),
+    )
 }
 
 #[cfg(test)]

@@ -29,32 +29,15 @@ impl Descent<'_> {
         };
         out.push(first);
         self.ws();
-        let mut first_rep = true;
-        loop {
-            let save = self.pos;
-            if !first_rep {
-                self.ws();
+        self.more(&mut out, |p| {
+            if !p.sep() {
+                return None;
             }
-            let next = self.attempt(|p| {
-                if !p.sep() {
-                    return None;
-                }
-                p.ws();
-                p.seps();
-                p.ws();
-                one(p)
-            });
-            match next {
-                Some(x) => {
-                    out.push(x);
-                    first_rep = false;
-                }
-                None => {
-                    self.pos = save;
-                    break;
-                }
-            }
-        }
+            p.ws();
+            p.seps();
+            p.ws();
+            one(p)
+        });
         out
     }
 
@@ -167,34 +150,25 @@ impl Descent<'_> {
 
     /// `ref_path ~ ("," ~ nl* ~ ref_path)*`
     fn ref_paths(&mut self) -> Option<Vec<Path>> {
-        let mut out = vec![self.path()?];
+        self.comma_separated(Self::path)
+    }
+
+    /// `x ~ ("," ~ nl* ~ x)*`
+    fn comma_separated<T>(
+        &mut self,
+        mut one: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let mut out = vec![one(self)?];
         self.ws();
-        let mut first_rep = true;
-        loop {
-            let save = self.pos;
-            if !first_rep {
-                self.ws();
+        self.more(&mut out, |p| {
+            if !p.eat(b',') {
+                return None;
             }
-            let next = self.attempt(|p| {
-                if !p.eat(b',') {
-                    return None;
-                }
-                p.ws();
-                p.nls();
-                p.ws();
-                p.path()
-            });
-            match next {
-                Some(x) => {
-                    out.push(x);
-                    first_rep = false;
-                }
-                None => {
-                    self.pos = save;
-                    break;
-                }
-            }
-        }
+            p.ws();
+            p.nls();
+            p.ws();
+            one(p)
+        });
         Some(out)
     }
 
@@ -319,35 +293,7 @@ impl Descent<'_> {
 
     /// `args = arg_group ~ ("," ~ nl* ~ arg_group)*`
     fn args(&mut self) -> Option<Vec<ArgGroup>> {
-        let mut groups = vec![self.arg_group()?];
-        self.ws();
-        let mut first_rep = true;
-        loop {
-            let save = self.pos;
-            if !first_rep {
-                self.ws();
-            }
-            let next = self.attempt(|p| {
-                if !p.eat(b',') {
-                    return None;
-                }
-                p.ws();
-                p.nls();
-                p.ws();
-                p.arg_group()
-            });
-            match next {
-                Some(g) => {
-                    groups.push(g);
-                    first_rep = false;
-                }
-                None => {
-                    self.pos = save;
-                    break;
-                }
-            }
-        }
-        Some(groups)
+        self.comma_separated(Self::arg_group)
     }
 
     /// `arg_group = { arg+ }`: pest reads `arg+` as `arg ~ arg*`, so a group of one
@@ -356,23 +302,7 @@ impl Descent<'_> {
         let start = self.pos;
         let mut args = vec![self.arg()?];
         self.ws();
-        let mut first_rep = true;
-        loop {
-            let save = self.pos;
-            if !first_rep {
-                self.ws();
-            }
-            match self.attempt(Self::arg) {
-                Some(a) => {
-                    args.push(a);
-                    first_rep = false;
-                }
-                None => {
-                    self.pos = save;
-                    break;
-                }
-            }
-        }
+        self.more(&mut args, Self::arg);
         Some(ArgGroup {
             args,
             span: self.span(start, self.pos),

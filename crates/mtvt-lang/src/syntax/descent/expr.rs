@@ -123,30 +123,13 @@ impl Descent<'_> {
     fn when_stmt(&mut self, start: usize) -> Option<Stmt> {
         let mut branches = vec![self.when_branch_rest()?];
         self.ws();
-        let mut first_rep = true;
-        loop {
-            let save = self.pos;
-            if !first_rep {
-                self.ws();
+        self.more(&mut branches, |p| {
+            p.else_keyword()?;
+            if !p.keyword("when") {
+                return None;
             }
-            let next = self.attempt(|p| {
-                p.else_keyword()?;
-                if !p.keyword("when") {
-                    return None;
-                }
-                p.when_branch_rest()
-            });
-            match next {
-                Some(b) => {
-                    branches.push(b);
-                    first_rep = false;
-                }
-                None => {
-                    self.pos = save;
-                    break;
-                }
-            }
-        }
+            p.when_branch_rest()
+        });
         self.ws();
         let otherwise = self.attempt(|p| {
             p.else_keyword()?;
@@ -472,34 +455,17 @@ impl Descent<'_> {
         if let Some(first) = self.attempt(Self::expr) {
             items.push(first);
             self.ws();
-            let mut first_rep = true;
-            loop {
-                let save = self.pos;
-                if !first_rep {
-                    self.ws();
+            self.more(&mut items, |p| {
+                p.nls();
+                p.ws();
+                if !p.eat(b',') {
+                    return None;
                 }
-                let next = self.attempt(|p| {
-                    p.nls();
-                    p.ws();
-                    if !p.eat(b',') {
-                        return None;
-                    }
-                    p.ws();
-                    p.nls();
-                    p.ws();
-                    p.expr()
-                });
-                match next {
-                    Some(e) => {
-                        items.push(e);
-                        first_rep = false;
-                    }
-                    None => {
-                        self.pos = save;
-                        break;
-                    }
-                }
-            }
+                p.ws();
+                p.nls();
+                p.ws();
+                p.expr()
+            });
             if trailing_comma {
                 self.ws();
                 self.attempt(|p| {

@@ -24,11 +24,17 @@ mod values;
 
 use crate::span::{FileId, Span};
 use crate::syntax::ast::File;
+use crate::threads::{Spread, map_ordered};
 
 /// Parses `text` into its AST when the file is clean; `None` when the pest path must run
 /// (a syntax error, or anything lowering would report).
 pub fn parse_clean(file: FileId, text: &str) -> Option<File> {
-    let mut p = Descent::new(file, text, 0, text.len());
+    parse_range(file, text, (0, text.len()))
+}
+
+/// The bytes `start..end` of `text` parsed as a whole file (spans stay relative to `text`).
+fn parse_range(file: FileId, text: &str, (start, end): (usize, usize)) -> Option<File> {
+    let mut p = Descent::new(file, text, start, end);
     let ast = p.file()?;
     if p.bail { None } else { Some(ast) }
 }
@@ -55,7 +61,8 @@ pub fn parse_clean_parallel(file: FileId, text: &str, threads: usize) -> Option<
     parse_in_pieces(file, text, &split_points(text, threads)).or_else(|| parse_clean(file, text))
 }
 
-/// Parses `text` cut at `cuts` (increasing offsets), one thread per piece; `None` when a
+/// Parses `text` cut at `cuts` (increasing offsets), one thread per piece (a piece whose
+/// thread cannot be started is parsed on the calling thread); `None` when a
 /// piece does not parse cleanly on its own.
 pub fn parse_in_pieces(file: FileId, text: &str, cuts: &[usize]) -> Option<File> {
     let mut bounds = Vec::with_capacity(cuts.len() + 2);
@@ -67,35 +74,12 @@ pub fn parse_in_pieces(file: FileId, text: &str, cuts: &[usize]) -> Option<File>
         .copied()
         .zip(bounds.iter().copied().skip(1))
         .collect();
-    let parse_range = |(start, end): (usize, usize)| {
-        let mut p = Descent::new(file, text, start, end);
-        let ast = p.file()?;
-        if p.bail { None } else { Some(ast) }
-    };
-    let (first, rest) = ranges.split_first()?;
-    let parsed: Vec<Option<File>> = std::thread::scope(|s| {
-        // A piece whose thread cannot be started is parsed here afterwards.
-        let handles: Vec<_> = rest
-            .iter()
-            .map(|r| {
-                let r = *r;
-                (
-                    r,
-                    std::thread::Builder::new()
-                        .stack_size(8 << 20)
-                        .spawn_scoped(s, move || parse_range(r)),
-                )
-            })
-            .collect();
-        let mut out = vec![parse_range(*first)];
-        for (r, h) in handles {
-            out.push(match h {
-                Ok(h) => h.join().ok().flatten(),
-                Err(_) => parse_range(r),
-            });
-        }
-        out
-    });
+    let parsed = map_ordered(
+        &ranges,
+        Spread::each(ranges.len()),
+        || (),
+        |(), r| parse_range(file, text, *r),
+    );
     let mut items = Vec::new();
     for piece in parsed {
         items.extend(piece?.items);
@@ -293,6 +277,27 @@ impl<'a> Descent<'a> {
             if !one(self) {
                 self.pos = save;
                 return;
+            }
+        }
+    }
+
+    /// The rest of `x*` after a first `x` in a non-atomic rule: each further `x` after
+    /// spaces, until one fails (which gives back its spaces). Spaces the enclosing
+    /// sequence already skipped make the first round's `ws` a no-op, as in pest.
+    pub(super) fn more<T>(
+        &mut self,
+        out: &mut Vec<T>,
+        mut one: impl FnMut(&mut Self) -> Option<T>,
+    ) {
+        loop {
+            let save = self.pos;
+            self.ws();
+            match self.attempt(&mut one) {
+                Some(x) => out.push(x),
+                None => {
+                    self.pos = save;
+                    return;
+                }
             }
         }
     }

@@ -152,30 +152,13 @@ impl<'a> Descent<'a> {
         if let Some(first) = self.attempt(&mut one) {
             items.push(first);
             self.ws();
-            let mut first_rep = true;
-            loop {
-                let save = self.pos;
-                if !first_rep {
-                    self.ws();
+            self.more(&mut items, |p| {
+                if !p.list_sep() {
+                    return None;
                 }
-                let next = self.attempt(|p| {
-                    if !p.list_sep() {
-                        return None;
-                    }
-                    p.ws();
-                    one(p)
-                });
-                match next {
-                    Some(x) => {
-                        items.push(x);
-                        first_rep = false;
-                    }
-                    None => {
-                        self.pos = save;
-                        break;
-                    }
-                }
-            }
+                p.ws();
+                one(p)
+            });
             self.ws();
             self.attempt(|p| p.list_sep().then_some(()));
         }

@@ -1,35 +1,50 @@
-//! Running the check step of the scenario pass on several threads: a map over a slice
-//! whose results come back in the slice's order, so the caller can merge them exactly as
-//! a single thread would have produced them. This module only schedules; it must not
-//! know what is checked.
+//! Running a map over a slice on several threads, results in the slice's order, so a
+//! caller can merge them exactly as a single thread would have produced them. Used for
+//! parsing the files of a check run, the pieces of a large file and the scenarios of the
+//! scenario pass. This module only schedules; it must not know what is computed.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Fewest items per thread: below it, starting a thread costs more than it saves (a
-/// thread start is ~50 µs; a scenario takes ~15 µs), so fewer than 64 scenarios stay on
-/// the calling thread.
-const MIN_PER_THREAD: usize = 32;
-
-/// Items handed to a thread at a time: large enough that threads rarely meet on the
-/// counter, small enough that they finish together.
-const CHUNK: usize = 16;
-
-/// Stack of each thread: the main thread's usual size (lowering and value conversion
-/// recurse once per nesting level, which the parser bounds).
+/// Stack of each thread: the main thread's usual size (parsing, lowering and value
+/// conversion recurse once per nesting level, which the parser bounds).
 const STACK: usize = 8 << 20;
 
-/// `f` applied to every item on up to `threads` threads (the calling thread is one of
-/// them), results in item order; each thread first makes its own state with `init`.
-/// Falls back to the calling thread for small inputs or when no thread can be started;
-/// re-raises a panic of `f`.
-pub(super) fn map_ordered<T, S, R, I, F>(items: &[T], threads: usize, init: I, f: F) -> Vec<R>
+/// How [`map_ordered`] spreads items over threads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Spread {
+    /// At most this many threads (the calling thread is one of them).
+    pub threads: usize,
+    /// Items handed to a thread at a time.
+    pub chunk: usize,
+    /// Fewest items per thread: fewer threads are used for small inputs.
+    pub min_per_thread: usize,
+}
+
+impl Spread {
+    /// One item at a time on up to `threads` threads.
+    pub(crate) fn each(threads: usize) -> Self {
+        Spread {
+            threads,
+            chunk: 1,
+            min_per_thread: 1,
+        }
+    }
+}
+
+/// `f` applied to every item on the threads `spread` allows, results in item order; each
+/// thread first makes its own state with `init`. Falls back to the calling thread for
+/// small inputs or when no thread can be started; re-raises a panic of `f`.
+pub(crate) fn map_ordered<T, S, R, I, F>(items: &[T], spread: Spread, init: I, f: F) -> Vec<R>
 where
     T: Sync,
     R: Send,
     I: Fn() -> S + Sync,
     F: Fn(&mut S, &T) -> R + Sync,
 {
-    let threads = threads.min(items.len() / MIN_PER_THREAD);
+    let chunk = spread.chunk.max(1);
+    let threads = spread
+        .threads
+        .min(items.len() / spread.min_per_thread.max(1));
     if threads <= 1 {
         let mut state = init();
         return items.iter().map(|t| f(&mut state, t)).collect();
@@ -39,11 +54,11 @@ where
         let mut state = init();
         let mut done: Vec<(usize, Vec<R>)> = Vec::new();
         loop {
-            let chunk = next.fetch_add(1, Ordering::Relaxed);
-            let Some(part) = items.chunks(CHUNK).nth(chunk) else {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(part) = items.chunks(chunk).nth(i) else {
                 break;
             };
-            done.push((chunk, part.iter().map(|t| f(&mut state, t)).collect()));
+            done.push((i, part.iter().map(|t| f(&mut state, t)).collect()));
         }
         done
     };
@@ -51,7 +66,7 @@ where
         let workers: Vec<_> = (1..threads)
             .filter_map(|_| {
                 std::thread::Builder::new()
-                    .name(String::from("mtvt-check"))
+                    .name(String::from("mtvt-worker"))
                     .stack_size(STACK)
                     .spawn_scoped(s, work)
                     .ok()
@@ -66,13 +81,23 @@ where
         }
         all
     });
-    done.sort_unstable_by_key(|(chunk, _)| *chunk);
+    done.sort_unstable_by_key(|(i, _)| *i);
     done.into_iter().flat_map(|(_, part)| part).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const MIN_PER_THREAD: usize = 32;
+
+    fn chunked(threads: usize) -> Spread {
+        Spread {
+            threads,
+            chunk: 16,
+            min_per_thread: MIN_PER_THREAD,
+        }
+    }
 
     #[test]
     fn results_come_back_in_item_order_for_any_thread_count() {
@@ -81,7 +106,7 @@ mod tests {
         for threads in [0, 1, 2, 3, 8, 64] {
             let got = map_ordered(
                 &items,
-                threads,
+                chunked(threads),
                 || (),
                 |(), x| {
                     // Uneven work so that threads finish out of order.
@@ -99,12 +124,17 @@ mod tests {
     fn small_inputs_stay_on_the_calling_thread() {
         let me = std::thread::current().id();
         let items: Vec<u32> = (0..(2 * MIN_PER_THREAD as u32 - 1)).collect();
-        let ids = map_ordered(&items, 8, || (), |(), _| std::thread::current().id());
+        let ids = map_ordered(
+            &items,
+            chunked(8),
+            || (),
+            |(), _| std::thread::current().id(),
+        );
         assert!(ids.iter().all(|id| *id == me));
         let items: Vec<u32> = (0..(8 * MIN_PER_THREAD as u32)).collect();
         let ids = map_ordered(
             &items,
-            2,
+            chunked(2),
             || (),
             |(), _| {
                 // Slow enough that the second thread gets some chunks.
@@ -122,7 +152,7 @@ mod tests {
         let r = std::panic::catch_unwind(|| {
             map_ordered(
                 &items,
-                4,
+                chunked(4),
                 || (),
                 |(), x| {
                     assert!(*x != 500, "boom");

@@ -114,6 +114,25 @@ fn remote_destination_openstack_source() {
     );
 }
 
+/// The whole catalog for every profile of `providers.example.json`: what `mtvt run` would
+/// create, in order. This is the "behaviour unchanged" fence of engine refactors: a change
+/// here must be deliberate and reviewed.
+#[test]
+fn whole_catalog_per_profile() {
+    for (profile, extra) in [
+        ("vsphere", &[][..]),
+        ("vsphere-copy-offload", &[][..]),
+        ("ovirt", &["--allow-ovirt-warm"][..]),
+        ("openstack", &[][..]),
+        ("openshift", &[][..]),
+        ("ova", &[][..]),
+    ] {
+        let mut args = vec!["scenarios", "--provider", profile];
+        args.extend_from_slice(extra);
+        golden(&format!("catalog_{profile}"), &args);
+    }
+}
+
 #[test]
 fn secrets_never_print() {
     let out = render(&[

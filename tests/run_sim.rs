@@ -170,6 +170,68 @@ fn the_catalog_passes_on_the_emulator() {
     assert!(!states.is_empty());
     assert!(states.iter().all(|s| s == "undone"), "{states:?}");
     assert!(err.contains("27 scenarios:"), "{err}");
+    // The behaviour fence of engine refactors: the report, without times and with the
+    // session id and clone suffixes replaced, is a golden file.
+    insta::assert_json_snapshot!("catalog_report", normalized(&r));
+}
+
+/// `text` with each `from` that is not followed by a letter or digit replaced by `to`.
+fn replace_word_end(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(from) {
+        let after = &rest[i + from.len()..];
+        let at_end = after
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_ascii_alphanumeric());
+        out.push_str(&rest[..i]);
+        out.push_str(if at_end { to } else { from });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A run report without what changes from run to run: durations and timestamps, the
+/// cluster URL and journal path, the session id and the random suffixes of source clones.
+fn normalized(r: &Value) -> Value {
+    let session = r["session"].as_str().unwrap().to_string();
+    let mut suffixes: Vec<String> = Vec::new();
+    for s in r["scenarios"].as_array().unwrap() {
+        for vm in s["vms"].as_array().unwrap() {
+            let src = vm["source"].as_str().unwrap_or_default();
+            if let Some(rest) = src.strip_prefix(&format!("{session}-"))
+                && let Some((_, suffix)) = rest.rsplit_once('-')
+                && suffix.len() == 4
+            {
+                suffixes.push(format!("-{suffix}"));
+            }
+        }
+    }
+    fn walk(v: &Value, f: &dyn Fn(&str) -> String) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .filter(|(k, _)| {
+                        !["duration_ms", "started", "completed", "journal", "cluster"]
+                            .contains(&k.as_str())
+                    })
+                    .map(|(k, v)| (k.clone(), walk(v, f)))
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(|v| walk(v, f)).collect()),
+            Value::String(s) => Value::String(f(s)),
+            other => other.clone(),
+        }
+    }
+    walk(r, &|s: &str| {
+        let mut s = s.replace(&session, "SESSION");
+        for suffix in &suffixes {
+            s = replace_word_end(&s, suffix, "-RAND");
+        }
+        s
+    })
 }
 
 fn scenario_dir(files: &[(&str, &str)]) -> tempfile::TempDir {

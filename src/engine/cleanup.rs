@@ -411,8 +411,8 @@ mod tests {
     #[test]
     fn nested_patch() {
         assert_eq!(
-            nested("spec/controller_precopy_interval", json!("60")),
-            json!({"spec": {"controller_precopy_interval": "60"}})
+            nested("spec/controller_precopy_interval", json!(60)),
+            json!({"spec": {"controller_precopy_interval": 60}})
         );
         assert_eq!(nested("spec/x", Value::Null), json!({"spec": {"x": null}}));
     }

@@ -194,7 +194,7 @@ pub async fn execute(
             .set_controller_field(
                 &engine.session.mtv_namespace,
                 "controller_precopy_interval",
-                json!(minutes.to_string()),
+                json!(minutes),
             )
             .await
             .map(|_| None),

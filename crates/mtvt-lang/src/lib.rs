@@ -30,7 +30,6 @@ pub mod source;
 pub mod span;
 pub mod syntax;
 mod threads;
-pub mod units;
 
 pub use check::{
     CheckOptions, CheckResult, CopyOffloadFacts, ProviderFacts, check_paths, check_paths_on,

@@ -5,14 +5,11 @@
 use std::path::Path;
 
 use crate::check::{CopyOffloadFacts, ProviderFacts};
-use crate::schema::enums::ProviderKind;
 
 pub use mtvt_profiles::{Profile, ProfileError};
 
 /// The facts of a validated profile.
 pub fn facts(p: &Profile) -> ProviderFacts {
-    let provider_type =
-        ProviderKind::parse(p.provider_type.as_str()).unwrap_or(ProviderKind::Vsphere);
     let copyoffload = match &p.copyoffload {
         Some(c) => CopyOffloadFacts {
             missing_fields: Vec::new(),
@@ -31,7 +28,7 @@ pub fn facts(p: &Profile) -> ProviderFacts {
     };
     ProviderFacts {
         profile: p.name.clone(),
-        provider_type,
+        provider_type: p.provider_type,
         copyoffload: Some(copyoffload),
     }
 }
@@ -60,21 +57,7 @@ pub fn render_error(e: &ProfileError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn warm_support_agrees_with_the_profiles_crate() {
-        for t in mtvt_profiles::ProviderType::ALL {
-            let k = ProviderKind::parse(t.as_str()).expect("same provider type names");
-            for gate in [false, true] {
-                assert_eq!(
-                    k.supports_warm(gate),
-                    t.supports_warm_with(gate),
-                    "{k} gate={gate}"
-                );
-            }
-            assert_eq!(k == ProviderKind::Vsphere, t.supports_copy_offload());
-        }
-    }
+    use mtvt_vocab::ProviderKind;
 
     #[test]
     fn facts_from_fixture_profiles() {

@@ -14,8 +14,8 @@ use mtvt_lang::eval::{AssertOutcome, Bindings, CheckStatus, check_outcome, run_c
 use mtvt_lang::ir::ScenarioIr;
 use mtvt_lang::models::*;
 use mtvt_lang::schema::enums::*;
-use mtvt_lang::units::Quantity;
 use mtvt_lang::{CheckOptions, Stdlib, check_paths};
+use mtvt_vocab::Quantity;
 
 fn scenario(name: &str) -> ScenarioIr {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");

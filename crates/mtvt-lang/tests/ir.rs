@@ -13,8 +13,8 @@ use mtvt_lang::ir::{
     canonical_json,
 };
 use mtvt_lang::schema::enums::*;
-use mtvt_lang::units::{Duration, Quantity};
 use mtvt_lang::{CheckOptions, check_text};
+use mtvt_vocab::{Duration, Quantity};
 
 fn program(text: &str) -> ProgramIr {
     let r = check_text("t.mtvt", text, None, &CheckOptions::default());

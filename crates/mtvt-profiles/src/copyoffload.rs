@@ -8,12 +8,12 @@
 
 use std::collections::BTreeMap;
 
+use mtvt_vocab::{ProviderKind, Secret};
 use serde_json::{Map, Value};
 
 use crate::error::ProfileError;
 use crate::file::{ProvidersFile, string_field};
-use crate::kinds::{EsxiCloneMethod, ProviderType, StorageVendor};
-use crate::secret::Secret;
+use crate::kinds::{EsxiCloneMethod, StorageVendor};
 use crate::suggest::did_you_mean;
 
 /// Every `copyoffload` key, in documentation order. Each can be overridden with
@@ -126,7 +126,7 @@ struct Resolved {
 pub(crate) fn resolve_copyoffload(
     file: &ProvidersFile,
     profile: &str,
-    provider_type: ProviderType,
+    provider_type: ProviderKind,
     obj: &Map<String, Value>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(Option<CopyOffload>, Vec<&'static str>), ProfileError> {

@@ -1,102 +1,32 @@
-//! The closed vocabularies of a profile: source provider types, copy-offload storage
-//! vendors (with the Secret keys the vsphere-xcopy populator reads) and ESXi clone
-//! methods.
+//! The closed vocabularies of a profile: the fields each provider kind needs,
+//! copy-offload storage vendors (with the Secret keys the vsphere-xcopy populator reads)
+//! and ESXi clone methods. Provider kinds themselves are `mtvt_vocab::ProviderKind`.
 //!
 //! Exists so every spelling lives in one place and matches Forklift exactly (the
-//! `storageVendorProduct` CRD enum, `Provider.spec.type`, `esxiCloneMethod`). Must not
-//! read files or environment.
+//! `storageVendorProduct` CRD enum, `esxiCloneMethod`). Must not read files or
+//! environment.
 
 use std::fmt;
 
-/// A source provider type as written in `"type"` (and in `Provider.spec.type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ProviderType {
-    /// VMware vSphere (vCenter or ESXi).
-    Vsphere,
-    /// oVirt / Red Hat Virtualization.
-    Ovirt,
-    /// OpenStack.
-    Openstack,
-    /// OpenShift Virtualization (another or the same cluster).
-    Openshift,
-    /// OVA files on an NFS share.
-    Ova,
-}
+use mtvt_vocab::ProviderKind;
 
-impl ProviderType {
-    /// Every type, in documentation order.
-    pub const ALL: [ProviderType; 5] = [
-        ProviderType::Vsphere,
-        ProviderType::Ovirt,
-        ProviderType::Openstack,
-        ProviderType::Openshift,
-        ProviderType::Ova,
-    ];
-
-    /// The spelling in `.providers.json` and in `Provider.spec.type`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderType::Vsphere => "vsphere",
-            ProviderType::Ovirt => "ovirt",
-            ProviderType::Openstack => "openstack",
-            ProviderType::Openshift => "openshift",
-            ProviderType::Ova => "ova",
-        }
-    }
-
-    /// Parses the exact spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-
-    /// Whether Forklift runs warm migrations from this source with default
-    /// settings: vSphere only.
-    pub fn supports_warm(self) -> bool {
-        self == ProviderType::Vsphere
-    }
-
-    /// Whether warm migration is possible when the ForkliftController feature gate
-    /// `feature_ovirt_warm_migration` (`FEATURE_OVIRT_WARM_MIGRATION`) is
-    /// `ovirt_warm_feature`: vSphere always, oVirt only with the gate on.
-    pub fn supports_warm_with(self, ovirt_warm_feature: bool) -> bool {
-        match self {
-            ProviderType::Vsphere => true,
-            ProviderType::Ovirt => ovirt_warm_feature,
-            _ => false,
-        }
-    }
-
-    /// Whether storage copy-offload (`vsphereXcopyConfig`) exists for this source.
-    pub fn supports_copy_offload(self) -> bool {
-        self == ProviderType::Vsphere
-    }
-
-    /// The fields a profile of this type must set (non-empty).
-    pub fn required_fields(self) -> &'static [&'static str] {
-        match self {
-            ProviderType::Vsphere | ProviderType::Ovirt => {
-                &["fqdn", "api_url", "username", "password"]
-            }
-            ProviderType::Openstack => &[
-                "fqdn",
-                "api_url",
-                "username",
-                "password",
-                "project_name",
-                "user_domain_name",
-                "region_name",
-                "user_domain_id",
-                "project_domain_id",
-            ],
-            ProviderType::Openshift => &[],
-            ProviderType::Ova => &["api_url"],
-        }
-    }
-}
-
-impl fmt::Display for ProviderType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+/// The fields a profile of `kind` must set (non-empty).
+pub fn required_fields(kind: ProviderKind) -> &'static [&'static str] {
+    match kind {
+        ProviderKind::Vsphere | ProviderKind::Ovirt => &["fqdn", "api_url", "username", "password"],
+        ProviderKind::Openstack => &[
+            "fqdn",
+            "api_url",
+            "username",
+            "password",
+            "project_name",
+            "user_domain_name",
+            "region_name",
+            "user_domain_id",
+            "project_domain_id",
+        ],
+        ProviderKind::Openshift => &[],
+        ProviderKind::Ova => &["api_url"],
     }
 }
 
@@ -234,9 +164,6 @@ mod tests {
 
     #[test]
     fn spellings_round_trip() {
-        for t in ProviderType::ALL {
-            assert_eq!(ProviderType::parse(t.as_str()), Some(t));
-        }
         for v in StorageVendor::ALL {
             assert_eq!(StorageVendor::parse(v.as_str()), Some(v));
         }
@@ -250,14 +177,16 @@ mod tests {
     }
 
     #[test]
-    fn capabilities() {
-        assert!(ProviderType::Vsphere.supports_warm());
-        assert!(!ProviderType::Ovirt.supports_warm());
-        assert!(ProviderType::Ovirt.supports_warm_with(true));
-        assert!(!ProviderType::Openstack.supports_warm_with(true));
-        assert!(ProviderType::Vsphere.supports_copy_offload());
-        assert!(!ProviderType::Ova.supports_copy_offload());
-        assert!(ProviderType::Openshift.required_fields().is_empty());
+    fn required_fields_per_kind() {
+        assert!(required_fields(ProviderKind::Openshift).is_empty());
+        assert_eq!(required_fields(ProviderKind::Ova), ["api_url"]);
+        assert_eq!(required_fields(ProviderKind::Openstack).len(), 9);
+        for k in [ProviderKind::Vsphere, ProviderKind::Ovirt] {
+            assert_eq!(
+                required_fields(k),
+                ["fqdn", "api_url", "username", "password"]
+            );
+        }
     }
 
     #[test]

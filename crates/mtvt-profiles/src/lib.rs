@@ -7,7 +7,7 @@
 //! profile as a diagnostic with a label in the file (codes `mtvt::P0001`…, listed in
 //! `docs/providers.md`) before anything touches a cluster.
 //!
-//! What it must not do: print secrets (every password is a [`Secret`]), read the
+//! What it must not do: print secrets (every password is a [`mtvt_vocab::Secret`]), read the
 //! process environment itself (callers pass a lookup function, so tests and the
 //! emulator control it), or contact a provider.
 //!
@@ -36,7 +36,6 @@ mod json_span;
 mod kinds;
 mod profile;
 mod redact;
-mod secret;
 mod suggest;
 
 pub use copyoffload::{
@@ -44,6 +43,5 @@ pub use copyoffload::{
 };
 pub use error::ProfileError;
 pub use file::{ProvidersFile, load};
-pub use kinds::{EsxiCloneMethod, ProviderType, StorageVendor};
+pub use kinds::{EsxiCloneMethod, StorageVendor};
 pub use profile::Profile;
-pub use secret::Secret;

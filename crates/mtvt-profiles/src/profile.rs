@@ -7,13 +7,13 @@
 //! require copy-offload fields (only scenarios that use copy-offload need them; see
 //! [`Profile::copyoffload_missing_fields`]) and must keep secrets in [`Secret`].
 
+use mtvt_vocab::{ProviderKind, Secret};
 use serde_json::{Map, Value};
 
 use crate::copyoffload::{CopyOffload, resolve_copyoffload};
 use crate::error::ProfileError;
 use crate::file::{ProvidersFile, string_field};
-use crate::kinds::ProviderType;
-use crate::secret::Secret;
+use crate::kinds::required_fields;
 use crate::suggest::did_you_mean;
 
 /// One validated provider profile. `Debug` never shows secrets.
@@ -22,7 +22,7 @@ pub struct Profile {
     /// The profile's key in the file (what scenarios and `--profile` name).
     pub name: String,
     /// `type`
-    pub provider_type: ProviderType,
+    pub provider_type: ProviderKind,
     /// `version`: a label used in resource names (may be empty).
     pub version: String,
     /// `fqdn`: host of the provider (CA certificate download, direct connections).
@@ -65,7 +65,7 @@ impl Profile {
     /// [`Profile::copyoffload`] is set). Names are the `copyoffload` JSON keys; each
     /// can also come from `COPYOFFLOAD_<KEY>`. For non-vSphere profiles this lists
     /// the base fields: copy-offload exists only for vSphere
-    /// ([`ProviderType::supports_copy_offload`]).
+    /// ([`ProviderKind::supports_copy_offload`]).
     pub fn copyoffload_missing_fields(&self) -> Vec<&'static str> {
         self.copyoffload_missing.clone()
     }
@@ -89,9 +89,8 @@ pub(crate) fn build_profile(
     let provider_type = match type_text.as_deref() {
         None => return Err(missing(file, name, obj, "type", "all", None)),
         Some("") => return Err(missing(file, name, obj, "type", "all", Some(()))),
-        Some(t) => ProviderType::parse(t).ok_or_else(|| {
-            let names: Vec<&str> = ProviderType::ALL.iter().map(|p| p.as_str()).collect();
-            let hint = match did_you_mean(t, names.iter().copied()) {
+        Some(t) => t.parse::<ProviderKind>().map_err(|e| {
+            let hint = match did_you_mean(t, e.expected.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`? "),
                 None => String::new(),
             };
@@ -99,14 +98,14 @@ pub(crate) fn build_profile(
                 profile: name.to_string(),
                 field: "type".into(),
                 problem: format!("`{t}` is not a provider type"),
-                help: format!("{hint}use one of: {}", names.join(", ")),
+                help: format!("{hint}use one of: {}", e.expected.join(", ")),
                 src: file.named_source(),
                 span: file.span(&[name, "type"], false),
             }
         })?,
     };
 
-    for required in provider_type.required_fields() {
+    for required in required_fields(provider_type) {
         match field(required)? {
             None => {
                 return Err(missing(
@@ -133,7 +132,7 @@ pub(crate) fn build_profile(
     }
 
     let api_url = field("api_url")?.unwrap_or_default();
-    if provider_type == ProviderType::Ovirt
+    if provider_type == ProviderKind::Ovirt
         && !api_url.trim_end_matches('/').ends_with("/ovirt-engine/api")
     {
         return Err(ProfileError::BadValue {

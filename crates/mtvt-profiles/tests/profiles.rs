@@ -12,9 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
-use mtvt_profiles::{
-    EsxiCloneMethod, ProfileError, ProviderType, ProvidersFile, StorageVendor, load,
-};
+use mtvt_profiles::{EsxiCloneMethod, ProfileError, ProvidersFile, StorageVendor, load};
 
 fn example_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../providers.example.json")
@@ -68,7 +66,7 @@ fn example_file_loads_clean_for_every_entry() {
         assert_eq!(p.name, name);
     }
     let vs = f.profile("vsphere", &no_env).unwrap();
-    assert_eq!(vs.provider_type, ProviderType::Vsphere);
+    assert_eq!(vs.provider_type, mtvt_vocab::ProviderKind::Vsphere);
     assert_eq!(
         vs.vddk_init_image.as_deref(),
         Some("quay.io/example/vddk:8.0.3")

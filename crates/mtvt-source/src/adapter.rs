@@ -4,7 +4,8 @@
 //!
 //! ```no_run
 //! # async fn demo(profile: &mtvt_profiles::Profile) -> Result<(), mtvt_source::SourceError> {
-//! use mtvt_source::{CloneRequest, PowerState, SourceAdapter, SourceEndpoint, WaitOptions};
+//! use mtvt_source::{CloneRequest, SourceAdapter, SourceEndpoint, WaitOptions};
+//! use mtvt_vocab::PowerState;
 //! let endpoint = SourceEndpoint::from_profile(profile, Default::default());
 //! let mut source = SourceAdapter::from_endpoint(endpoint, WaitOptions::default())?;
 //! source.connect().await?;
@@ -19,11 +20,13 @@
 
 use std::time::Duration;
 
+use mtvt_vocab::{PowerState, ProviderKind};
+
 use crate::endpoint::SourceEndpoint;
 use crate::error::SourceError;
 use crate::model::{
-    AddDisk, CloneRequest, ClonedVm, DiskFacts, GuestInfo, PowerState, ProviderKind, SnapshotFacts,
-    SourceArtifact, SourceVmFacts, VmRef,
+    AddDisk, CloneRequest, ClonedVm, DiskFacts, GuestInfo, SnapshotFacts, SourceArtifact,
+    SourceVmFacts, VmRef,
 };
 use crate::openshift::OpenshiftSource;
 use crate::openstack::OpenstackClient;

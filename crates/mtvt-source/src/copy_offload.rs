@@ -22,7 +22,7 @@ use std::fmt;
 use mtvt_profiles::{CopyOffload, StorageVendor};
 use serde_json::{Value, json};
 
-use crate::secret::Secret;
+use mtvt_vocab::Secret;
 
 /// Provider annotation that steers a vSphere Provider to copy-offload (no VDDK image).
 pub const EMPTY_VDDK_ANNOTATION: (&str, &str) =

@@ -4,12 +4,12 @@
 //! read this struct. It resolves the profile's `api_url` the way the pytest suite writes it
 //! (absolute `https://vcenter/sdk`, or a path such as `/sdk` joined to `https://<fqdn>`).
 
+use mtvt_vocab::ProviderKind;
+use mtvt_vocab::Secret;
 use url::Url;
 
 use crate::error::SourceError;
 use crate::http::TlsOptions;
-use crate::model::ProviderKind;
-use crate::secret::Secret;
 
 /// Keystone v3 scope of an OpenStack profile (`project_name`, domains, region).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

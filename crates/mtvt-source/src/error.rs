@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::model::ProviderKind;
+use mtvt_vocab::ProviderKind;
 
 /// A source-side operation failed.
 #[derive(Debug, thiserror::Error)]

@@ -8,13 +8,13 @@
 
 use std::time::Duration;
 
+use mtvt_vocab::ProviderKind;
 use reqwest::header::HeaderMap;
 use reqwest::{Certificate, Client, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{SourceError, chain};
-use crate::model::ProviderKind;
 
 /// TLS settings for a source API: verify certificates unless `insecure_skip_verify`;
 /// `ca_bundle_pem` adds trusted roots (PEM, one or more certificates).

@@ -31,7 +31,7 @@
 //! about the scenario language, the engine, or whether the other side is the emulator: it
 //! speaks the same HTTP/Kubernetes protocols to both. Waits on HTTP APIs are bounded backoff
 //! polls ([`poll`]) with a deadline and the last state seen; waits on Kubernetes objects use
-//! watches. Credentials are [`Secret`]s and never appear in `Debug`, logs or errors.
+//! watches. Credentials are [`mtvt_vocab::Secret`]s and never appear in `Debug`, logs or errors.
 
 pub mod adapter;
 pub mod copy_offload;
@@ -47,8 +47,6 @@ pub mod ova;
 pub mod ovirt;
 pub mod poll;
 mod profile;
-pub mod quantity;
-pub mod secret;
 pub mod vsphere;
 
 pub use adapter::SourceAdapter;
@@ -57,4 +55,3 @@ pub use error::SourceError;
 pub use http::TlsOptions;
 pub use model::*;
 pub use poll::{Backoff, WaitOptions};
-pub use secret::Secret;

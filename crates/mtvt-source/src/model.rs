@@ -1,79 +1,13 @@
-//! The source-side vocabulary every adapter speaks: provider kinds, VM handles, clone and
-//! add-disk requests, and [`SourceVmFacts`], the normalised view of a source VM that the
-//! engine's post-migration checks compare against the migrated VM.
+//! The source-side records every adapter speaks: VM handles, clone and add-disk requests,
+//! and [`SourceVmFacts`], the normalised view of a source VM that the engine's
+//! post-migration checks compare against the migrated VM. Provider kinds, power states,
+//! disk modes, provisioning and firmware are `mtvt_vocab` types.
 //!
 //! Plain data (serde), no I/O. Fields a protocol cannot report are `Option`/empty and say so
 //! in their docs rather than carrying invented values.
 
-use std::fmt;
-
+use mtvt_vocab::{DiskMode, Firmware, PowerState, ProviderKind, Provisioning};
 use serde::{Deserialize, Serialize};
-
-/// The five source provider types Forklift migrates from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderKind {
-    /// VMware vSphere (vCenter).
-    Vsphere,
-    /// oVirt / Red Hat Virtualization.
-    Ovirt,
-    /// OpenStack.
-    Openstack,
-    /// OpenShift Virtualization (KubeVirt) as a source.
-    Openshift,
-    /// OVA files on an NFS share.
-    Ova,
-}
-
-impl ProviderKind {
-    /// The Forklift `Provider.spec.type` spelling (`vsphere`, `ovirt`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderKind::Vsphere => "vsphere",
-            ProviderKind::Ovirt => "ovirt",
-            ProviderKind::Openstack => "openstack",
-            ProviderKind::Openshift => "openshift",
-            ProviderKind::Ova => "ova",
-        }
-    }
-
-    /// Parses the Forklift spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "vsphere" => ProviderKind::Vsphere,
-            "ovirt" => ProviderKind::Ovirt,
-            "openstack" => ProviderKind::Openstack,
-            "openshift" => ProviderKind::Openshift,
-            "ova" => ProviderKind::Ova,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for ProviderKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Power state as the pytest suite and the scenario language name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PowerState {
-    /// Running.
-    On,
-    /// Stopped (or suspended).
-    Off,
-}
-
-impl fmt::Display for PowerState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            PowerState::On => "on",
-            PowerState::Off => "off",
-        })
-    }
-}
 
 /// A VM (or template) on the source, as returned by `find_vm` / `clone_vm`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,90 +18,6 @@ pub struct VmRef {
     pub name: String,
     /// True for a template (oVirt templates, vSphere templates).
     pub template: bool,
-}
-
-/// VMware disk provisioning (the pytest suite's `disk_type` / `provision_type`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DiskProvisioning {
-    /// Thin (sparse).
-    Thin,
-    /// Thick, lazily zeroed (flat).
-    ThickLazy,
-    /// Thick, eagerly zeroed.
-    ThickEager,
-}
-
-impl DiskProvisioning {
-    /// `thin`, `thick-lazy`, `thick-eager`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DiskProvisioning::Thin => "thin",
-            DiskProvisioning::ThickLazy => "thick-lazy",
-            DiskProvisioning::ThickEager => "thick-eager",
-        }
-    }
-
-    /// Parses `thin` / `thick-lazy` / `thick-eager`.
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "thin" => DiskProvisioning::Thin,
-            "thick-lazy" => DiskProvisioning::ThickLazy,
-            "thick-eager" => DiskProvisioning::ThickEager,
-            _ => return None,
-        })
-    }
-
-    /// vSphere backing flags `(thinProvisioned, eagerlyScrub)`.
-    pub fn vsphere_flags(self) -> (bool, bool) {
-        match self {
-            DiskProvisioning::Thin => (true, false),
-            DiskProvisioning::ThickLazy => (false, false),
-            DiskProvisioning::ThickEager => (false, true),
-        }
-    }
-
-    /// From vSphere backing flags (`thinProvisioned` wins, then `eagerlyScrub`).
-    pub fn from_vsphere_flags(thin: bool, eagerly_scrub: bool) -> Self {
-        match (thin, eagerly_scrub) {
-            (true, _) => DiskProvisioning::Thin,
-            (false, true) => DiskProvisioning::ThickEager,
-            (false, false) => DiskProvisioning::ThickLazy,
-        }
-    }
-}
-
-/// VMware disk mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DiskMode {
-    /// Included in snapshots.
-    Persistent,
-    /// Excluded from snapshots, changes kept.
-    IndependentPersistent,
-    /// Excluded from snapshots, changes discarded at power off.
-    IndependentNonpersistent,
-}
-
-impl DiskMode {
-    /// The vSphere `diskMode` spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DiskMode::Persistent => "persistent",
-            DiskMode::IndependentPersistent => "independent_persistent",
-            DiskMode::IndependentNonpersistent => "independent_nonpersistent",
-        }
-    }
-
-    /// Parses the vSphere spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "persistent" => DiskMode::Persistent,
-            "independent_persistent" => DiskMode::IndependentPersistent,
-            "independent_nonpersistent" => DiskMode::IndependentNonpersistent,
-            _ => return None,
-        })
-    }
 }
 
 /// What `clone_vm` should produce. Build the name with [`crate::naming::clone_vm_name`].
@@ -182,7 +32,7 @@ pub struct CloneRequest {
     /// OpenShift: the storage class of the cloned volumes.
     pub target_datastore: Option<String>,
     /// Disk provisioning of the clone's disks (`None` = as the source).
-    pub disk_provisioning: Option<DiskProvisioning>,
+    pub disk_provisioning: Option<Provisioning>,
     /// Power the clone on once created (the pytest suite clones powered off).
     pub power_on: bool,
     /// Enable changed block tracking on the clone (warm migrations).
@@ -239,7 +89,7 @@ pub struct AddDisk {
     /// Disk mode (vSphere only; anything but `persistent` is unsupported elsewhere).
     pub mode: DiskMode,
     /// Provisioning (`None` = the platform default).
-    pub provisioning: Option<DiskProvisioning>,
+    pub provisioning: Option<Provisioning>,
     /// Datastore id or name (vSphere), storage domain id/name (oVirt), storage class
     /// (OpenShift). `None` = next to the VM's first disk.
     pub datastore: Option<String>,
@@ -266,16 +116,6 @@ impl AddDisk {
             rdm_physical: false,
         }
     }
-}
-
-/// Firmware type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Firmware {
-    /// Legacy BIOS.
-    Bios,
-    /// UEFI.
-    Efi,
 }
 
 /// Guest tools / agent as the source platform reports it.
@@ -329,7 +169,7 @@ pub struct DiskFacts {
     /// Capacity in bytes (`None` when the protocol does not return it).
     pub capacity_bytes: Option<u64>,
     /// Provisioning (vSphere; oVirt sparse → thin, raw → thick-lazy).
-    pub provisioning: Option<DiskProvisioning>,
+    pub provisioning: Option<Provisioning>,
     /// Disk mode (vSphere).
     pub mode: Option<DiskMode>,
     /// Shared / multi-writer disk.
@@ -394,35 +234,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spellings_round_trip() {
-        for k in [
-            ProviderKind::Vsphere,
-            ProviderKind::Ovirt,
-            ProviderKind::Openstack,
-            ProviderKind::Openshift,
-            ProviderKind::Ova,
-        ] {
-            assert_eq!(ProviderKind::parse(k.as_str()), Some(k));
-            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
-        }
-        for p in [
-            DiskProvisioning::Thin,
-            DiskProvisioning::ThickLazy,
-            DiskProvisioning::ThickEager,
-        ] {
-            assert_eq!(DiskProvisioning::parse(p.as_str()), Some(p));
-            let (thin, eager) = p.vsphere_flags();
-            assert_eq!(DiskProvisioning::from_vsphere_flags(thin, eager), p);
-            assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
-        }
-        for m in [
-            DiskMode::Persistent,
-            DiskMode::IndependentPersistent,
-            DiskMode::IndependentNonpersistent,
-        ] {
-            assert_eq!(DiskMode::parse(m.as_str()), Some(m));
-        }
-        assert_eq!(ProviderKind::parse("rhv"), None);
-        assert_eq!(PowerState::On.to_string(), "on");
+    fn records_serialize_with_the_vocabulary_spellings() {
+        let mut disk = AddDisk::new(1 << 30);
+        disk.mode = DiskMode::IndependentPersistent;
+        disk.provisioning = Some(Provisioning::ThickEager);
+        let json = serde_json::to_value(&disk).unwrap();
+        assert_eq!(json["mode"], "independent_persistent");
+        assert_eq!(json["provisioning"], "thick-eager");
+        assert_eq!(serde_json::from_value::<AddDisk>(json).unwrap(), disk);
+        assert_eq!(CloneRequest::new("c").disk_provisioning, None);
     }
 }

@@ -111,7 +111,7 @@ mod tests {
             for session in ["auto-ab12", "AUTO_X", ""] {
                 let n = clone_vm_name(session, base, None, false, &mut rng);
                 assert!(
-                    mtvt_k8s_names::dns1123_label(&n).is_ok(),
+                    mtvt_vocab::names::dns1123_label(&n).is_ok(),
                     "{n:?} from {session:?}/{base:?}"
                 );
                 assert!(n.len() <= MAX_NAME);

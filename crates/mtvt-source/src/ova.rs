@@ -3,8 +3,9 @@
 //! operation is [`SourceError::Unsupported`] with the reason, so the engine reports the
 //! step as not run. Facts about OVA VMs come from the Forklift inventory.
 
+use mtvt_vocab::ProviderKind;
+
 use crate::error::SourceError;
-use crate::model::ProviderKind;
 
 /// The reason given for every OVA operation.
 pub const NO_API: &str = "OVA sources are files on an NFS share with no management API (Forklift reads the share); read OVA VMs from the Forklift inventory instead";

@@ -9,10 +9,10 @@
 use std::future::Future;
 use std::time::Duration;
 
+use mtvt_vocab::ProviderKind;
 use tokio::time::Instant;
 
 use crate::error::SourceError;
-use crate::model::ProviderKind;
 
 /// Delays between probes: `initial`, then × `factor` up to `max`.
 #[derive(Clone, Copy, Debug, PartialEq)]

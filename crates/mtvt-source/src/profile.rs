@@ -1,25 +1,11 @@
 //! The bridge from a `.providers.json` profile (`mtvt-profiles`) to what the adapters read:
-//! [`SourceEndpoint::from_profile`] and the provider-type conversion. The only module of
-//! this crate that knows the profile format.
+//! [`SourceEndpoint::from_profile`]. The only module of this crate that knows the profile
+//! format.
 
-use mtvt_profiles::{Profile, ProviderType};
+use mtvt_profiles::Profile;
 
 use crate::endpoint::{OpenstackScope, SourceEndpoint};
 use crate::http::TlsOptions;
-use crate::model::ProviderKind;
-use crate::secret::Secret;
-
-impl From<ProviderType> for ProviderKind {
-    fn from(t: ProviderType) -> Self {
-        match t {
-            ProviderType::Vsphere => ProviderKind::Vsphere,
-            ProviderType::Ovirt => ProviderKind::Ovirt,
-            ProviderType::Openstack => ProviderKind::Openstack,
-            ProviderType::Openshift => ProviderKind::Openshift,
-            ProviderType::Ova => ProviderKind::Ova,
-        }
-    }
-}
 
 impl SourceEndpoint {
     /// The endpoint of a validated profile. OpenShift profiles carry no endpoint (the
@@ -34,11 +20,11 @@ impl SourceEndpoint {
     /// ```
     pub fn from_profile(profile: &Profile, tls: TlsOptions) -> SourceEndpoint {
         SourceEndpoint {
-            kind: profile.provider_type.into(),
+            kind: profile.provider_type,
             api_url: profile.api_url.clone(),
             fqdn: profile.fqdn.clone(),
             username: profile.username.clone(),
-            password: Secret::new(profile.password.expose()),
+            password: profile.password.clone(),
             openstack: OpenstackScope {
                 project_name: profile.project_name.clone().unwrap_or_default(),
                 project_domain_id: profile.project_domain_id.clone(),
@@ -54,6 +40,7 @@ impl SourceEndpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mtvt_vocab::ProviderKind;
 
     #[test]
     fn openstack_profile_maps_scope_and_keeps_password_secret() {

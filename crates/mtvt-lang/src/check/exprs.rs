@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use mtvt_vocab::{Duration, Quantity};
+
 use super::spans::Spans;
 use super::type_rules::{
     compatible, contains_ok, element_context, first_line, is_stringish, mismatch_help, type_noun,
@@ -16,7 +18,6 @@ use crate::schema::builtins::{BUILTINS, COMPREHENSIONS, CallError, type_call};
 use crate::schema::enums::EnumId;
 use crate::schema::types::Type;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Stmt, StrPart, ValueKind};
-use crate::units::{Duration, Quantity};
 
 /// Type checker for one check body.
 pub struct ExprChecker<'a, 'b> {

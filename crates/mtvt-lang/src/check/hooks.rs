@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use base64::Engine as _;
+use mtvt_vocab::Duration;
 
 use super::blocks::validate_block;
 use super::values::{TypedValue, ValueCtx};
@@ -17,7 +18,6 @@ use crate::schema::enums::HookResult;
 use crate::schema::keys::BlockKind;
 use crate::span::Span;
 use crate::syntax::ast::Block;
-use crate::units::Duration;
 
 /// Default hook runner image (Forklift docs).
 pub const DEFAULT_HOOK_IMAGE: &str = "quay.io/konveyor/hook-runner";
@@ -153,7 +153,7 @@ pub fn check_hook_block(
     };
     if let Some(sa) = typed.get("service_account")
         && let TypedValue::Str(s) = &sa.node
-        && let Err(reasons) = mtvt_k8s_names::dns1123_subdomain(&s.to_string())
+        && let Err(reasons) = mtvt_vocab::names::dns1123_subdomain(&s.to_string())
     {
         ctx.sink.push(DiagnosticKind::InvalidResourceName {
             span: sa.span,

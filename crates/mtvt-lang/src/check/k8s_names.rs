@@ -21,7 +21,7 @@ pub fn check_plan_names(sink: &mut Sink, plan: &PlanLayer) {
     }
     if let Some(v) = plan.values.get("storage_class")
         && let TypedValue::Str(s) = &v.node
-        && let Err(reasons) = mtvt_k8s_names::dns1123_subdomain(&s.sample())
+        && let Err(reasons) = mtvt_vocab::names::dns1123_subdomain(&s.sample())
     {
         sink.push(DiagnosticKind::InvalidResourceName {
             span: plan
@@ -39,14 +39,14 @@ pub fn check_plan_names(sink: &mut Sink, plan: &PlanLayer) {
             && let TypedValue::StrMap(entries) = &v.node
         {
             for (k, val) in entries {
-                if let Err(reasons) = mtvt_k8s_names::label_key(&k.node) {
+                if let Err(reasons) = mtvt_vocab::names::label_key(&k.node) {
                     sink.push(DiagnosticKind::InvalidLabelKey {
                         span: k.span,
                         key: k.node.clone(),
                         reason: reasons.join("; "),
                     });
                 }
-                if let Err(reasons) = mtvt_k8s_names::label_value(&val.node.sample()) {
+                if let Err(reasons) = mtvt_vocab::names::label_value(&val.node.sample()) {
                     sink.push(DiagnosticKind::InvalidLabelValue {
                         span: val.span,
                         value: val.node.to_string(),
@@ -60,7 +60,7 @@ pub fn check_plan_names(sink: &mut Sink, plan: &PlanLayer) {
 
 /// Checks a namespace name.
 pub fn check_namespace(sink: &mut Sink, s: &InterpString, span: Span) {
-    if let Err(reasons) = mtvt_k8s_names::dns1123_label(&s.sample()) {
+    if let Err(reasons) = mtvt_vocab::names::dns1123_label(&s.sample()) {
         sink.push(DiagnosticKind::InvalidNamespace {
             span,
             value: s.to_string(),

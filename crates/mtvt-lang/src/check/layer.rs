@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use mtvt_vocab::Duration;
+
 use super::Env;
 use super::blocks::validate_block;
 use super::hooks::{HookDef, check_hook_block};
@@ -15,7 +17,6 @@ use crate::schema::enums::{EnumId, HookStep};
 use crate::schema::keys::BlockKind;
 use crate::span::{Span, Spanned};
 use crate::syntax::ast::{self, Arg, Block, Entry, EntryBody, Value, ValueKind};
-use crate::units::Duration;
 
 /// A checked scenario or fragment body.
 #[derive(Debug, Clone, Default)]

@@ -79,7 +79,7 @@ pub(super) fn provider_names(
     let mut out = BTreeMap::new();
     for m in members {
         let Some(kind) = enum_value(EnumId::ProviderType, &m.key.node, m.key.span, ctx)
-            .and_then(ProviderKind::parse)
+            .and_then(|k| k.parse::<ProviderKind>().ok())
         else {
             continue;
         };

@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use mtvt_vocab::Duration;
+
 use super::Env;
 use super::layer::{HookLayer, Layer, PlanLayer};
 use super::values::TypedValue;
@@ -13,7 +15,6 @@ use crate::ir::{CheckRefIr, ExpectIr, HookIr, InterpString, OutcomeIr, PlanIr, S
 use crate::resolve::DefKind;
 use crate::schema::enums::{Destination, TargetPowerState};
 use crate::span::{Span, Spanned};
-use crate::units::Duration;
 
 /// Merges layers in order (base fragments first, the scenario last).
 pub fn merge(layers: Vec<Layer>) -> Layer {

@@ -77,12 +77,12 @@ pub fn check_outcome(sink: &mut Sink, s: &ScenarioIr, provider: Option<ProviderK
                         p != ProviderKind::Vsphere && p != ProviderKind::Ovirt
                     }) =>
                 {
-                    provider.map(|p| format!("a {} source", p.display()))
+                    provider.map(|p| format!("a {} source", p.display_name()))
                 }
                 PipelineStep::ConvertOpenstackSnapshot
                     if provider.is_some_and(|p| p != ProviderKind::Openstack) =>
                 {
-                    provider.map(|p| format!("a {} source", p.display()))
+                    provider.map(|p| format!("a {} source", p.display_name()))
                 }
                 _ => None,
             };

@@ -50,7 +50,7 @@ pub(super) fn lower_requires(entry: &Entry, ctx: &mut ValueCtx<'_>) -> Option<Re
                         span,
                     }) if p.segments.len() == 1 => {
                         if let Some(t) = enum_value(EnumId::ProviderType, &p.dotted(), *span, ctx) {
-                            types.extend(ProviderKind::parse(t));
+                            types.extend(t.parse::<ProviderKind>().ok());
                         }
                     }
                     other => malformed(ctx, other.span()),

@@ -2,10 +2,11 @@
 //! string operators accept, the element context for enum literals, and the help text for
 //! mismatches. Pure functions over [`Type`].
 
+use mtvt_vocab::Quantity;
+
 use crate::ir::{ExprIr, ExprIrKind, LitIr};
 use crate::schema::types::Type;
 use crate::syntax::ast::BinOp;
-use crate::units::Quantity;
 
 /// The context type for the other operand: for `in`/`contains`, the element type.
 pub(super) fn element_context(op: BinOp, known: &Type, known_is_lhs: bool) -> Type {

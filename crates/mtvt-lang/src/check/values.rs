@@ -4,13 +4,14 @@
 
 use std::collections::BTreeMap;
 
+use mtvt_vocab::{Duration, Quantity};
+
 use crate::diag::{DiagnosticKind, Sink, suggest};
 use crate::ir::{DatastoreRef, InterpPart, InterpString};
 use crate::schema::enums::{DatastoreSymbol, EnumId, ProviderKind};
 use crate::schema::keys::ValueShape;
 use crate::span::{Span, Spanned};
 use crate::syntax::ast::{Arg, Entry, EntryBody, StrPart, Value, ValueKind};
-use crate::units::{Duration, Quantity};
 
 /// A key's value after type checking.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use mtvt_vocab::Duration;
+
 use super::Env;
 use super::blocks::validate_block;
 use super::layer::{ProfileRef, VmLayer};
@@ -12,7 +14,6 @@ use crate::ir::{AddedDiskIr, DatastoreRef, VmIr};
 use crate::schema::enums::{DiskMode, PowerState, Provisioning, RdmType};
 use crate::schema::keys::BlockKind;
 use crate::syntax::ast::{Arg, Block, Entry, EntryBody, Value, ValueKind};
-use crate::units::Duration;
 
 /// Lowers a `vm "NAME" { … }` entry.
 pub(super) fn lower_vm(env: &Env<'_>, entry: &Entry, ctx: &mut ValueCtx<'_>) -> Option<VmLayer> {
@@ -139,13 +140,13 @@ pub(super) fn lower_vm(env: &Env<'_>, entry: &Entry, ctx: &mut ValueCtx<'_>) -> 
         },
         preserve_name_format: matches!(get("preserve_name_format"), Some(TypedValue::Bool(true))),
         source_power: match get("source_power") {
-            Some(TypedValue::Enum(p)) => PowerState::parse(p),
+            Some(TypedValue::Enum(p)) => p.parse::<PowerState>().ok(),
             _ => None,
         },
         guest_agent: matches!(get("guest_agent"), Some(TypedValue::Bool(true))),
         guest_agent_timeout: Duration(0),
         disk_type: match get("disk_type") {
-            Some(TypedValue::Enum(p)) => Provisioning::parse(p),
+            Some(TypedValue::Enum(p)) => p.parse::<Provisioning>().ok(),
             _ => None,
         },
         target_datastore,
@@ -228,11 +229,11 @@ pub(super) fn lower_add_disk(
     Some(AddedDiskIr {
         size,
         mode: match get("mode") {
-            Some(TypedValue::Enum(m)) => DiskMode::parse(m).unwrap_or(DiskMode::Persistent),
+            Some(TypedValue::Enum(m)) => m.parse().unwrap_or(DiskMode::Persistent),
             _ => DiskMode::Persistent,
         },
         provisioning: match get("provisioning") {
-            Some(TypedValue::Enum(p)) => Provisioning::parse(p).unwrap_or(Provisioning::Thin),
+            Some(TypedValue::Enum(p)) => p.parse().unwrap_or(Provisioning::Thin),
             _ => Provisioning::Thin,
         },
         datastore,

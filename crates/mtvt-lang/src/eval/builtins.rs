@@ -42,7 +42,7 @@ pub fn call(name: &str, args: Vec<Val>, b: &Bindings) -> Result<Val, Interrupt> 
             let expected = string_of(next())?;
             let generate = matches!(next(), Val::Bool(true));
             Ok(Val::Bool(if generate {
-                mtvt_k8s_names::matches_generate_name(&expected, &actual)
+                mtvt_vocab::names::matches_generate_name(&expected, &actual)
             } else {
                 actual == expected
             }))
@@ -119,15 +119,15 @@ fn record_of(v: Val) -> Result<serde_json::Value, Interrupt> {
 }
 
 fn k8s_name(source: &str) -> Result<Val, Interrupt> {
-    if mtvt_k8s_names::is_dns1123_subdomain(source) {
+    if mtvt_vocab::names::is_dns1123_subdomain(source) {
         return Ok(Val::Str(source.to_string()));
     }
-    if !mtvt_k8s_names::has_ascii_alphanumeric(source) {
+    if !mtvt_vocab::names::has_ascii_alphanumeric(source) {
         return Err(Interrupt::NotRun(format!(
             "`{source}` has no letters or digits: Forklift gives such VMs a random name"
         )));
     }
-    Ok(Val::Str(mtvt_k8s_names::forklift_vm_name_with_suffix(
+    Ok(Val::Str(mtvt_vocab::names::forklift_vm_name_with_suffix(
         source, "0000",
     )))
 }

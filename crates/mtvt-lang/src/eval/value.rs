@@ -4,10 +4,10 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+use mtvt_vocab::{Duration, DurationUnit, Quantity};
+
 use crate::models::ModelId;
 use crate::schema::types::Type;
-use crate::syntax::literals::{format_duration, format_quantity};
-use crate::units::{Duration, Quantity};
 
 /// A value during evaluation.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,11 +48,17 @@ pub fn from_json(v: &serde_json::Value, ty: &Type) -> Result<Val, String> {
                 .ok_or_else(|| format!("{n} is not a 64-bit integer"))?,
         ),
         (Type::String, J::String(s)) => Val::Str(s.clone()),
-        (Type::Quantity, J::String(s)) => Val::Quantity(Quantity::parse(s)?.0),
+        (Type::Quantity, J::String(s)) => {
+            Val::Quantity(Quantity::parse(s).map_err(|e| e.to_string())?.0)
+        }
         (Type::Quantity, J::Number(n)) => {
             Val::Quantity(u128::from(n.as_u64().ok_or("negative quantity")?))
         }
-        (Type::Duration, J::String(s)) => Val::Duration(Duration::parse(s)?.0),
+        (Type::Duration, J::String(s)) => Val::Duration(
+            Duration::parse(s, Some(DurationUnit::Milliseconds))
+                .map_err(|e| e.to_string())?
+                .0,
+        ),
         (Type::Duration, J::Number(n)) => Val::Duration(n.as_u64().ok_or("negative duration")?),
         (Type::Enum(_), J::String(s)) => Val::Enum(s.clone()),
         (Type::List(t), J::Array(items)) => Val::List(
@@ -93,8 +99,8 @@ pub fn to_json(v: &Val) -> serde_json::Value {
         Val::Bool(b) => J::Bool(*b),
         Val::Int(n) => J::from(*n),
         Val::Str(s) | Val::Enum(s) => J::String(s.clone()),
-        Val::Quantity(q) => J::String(format_quantity(*q)),
-        Val::Duration(d) => J::String(format_duration(*d)),
+        Val::Quantity(q) => J::String(Quantity(*q).to_string()),
+        Val::Duration(d) => J::String(Duration(*d).to_string()),
         Val::List(items) => J::Array(items.iter().map(to_json).collect()),
         Val::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
         Val::Object(o) | Val::Record(_, o) => o.clone(),
@@ -138,8 +144,8 @@ pub fn show(v: &Val) -> String {
         Val::Bool(b) => b.to_string(),
         Val::Int(n) => n.to_string(),
         Val::Str(s) => format!("{s:?}"),
-        Val::Quantity(q) => format_quantity(*q),
-        Val::Duration(d) => format_duration(*d),
+        Val::Quantity(q) => Quantity(*q).to_string(),
+        Val::Duration(d) => Duration(*d).to_string(),
         Val::Enum(e) => e.clone(),
         Val::List(items) => format!(
             "[{}]",

@@ -183,7 +183,7 @@ pub fn render(v: &Value) -> String {
         ValueKind::Int(n) => n.to_string(),
         ValueKind::Bool(b) => b.to_string(),
         ValueKind::Quantity(q) => q.text.clone(),
-        ValueKind::Duration(ms) => crate::syntax::literals::format_duration(*ms),
+        ValueKind::Duration(ms) => mtvt_vocab::Duration(*ms).to_string(),
         ValueKind::Version(v) => v.iter().map(u64::to_string).collect::<Vec<_>>().join("."),
         ValueKind::Path(p) => p.dotted(),
         ValueKind::None => String::from("none"),

@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
+use mtvt_vocab::{Duration, Quantity};
 use serde::Serialize;
 
 use super::values::SpanIr;
 use crate::schema::types::Type;
 use crate::syntax::ast::BinOp;
-use crate::units::{Duration, Quantity};
 
 /// A check requested by a scenario, resolved to the leaf check it runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use mtvt_vocab::{Duration, Quantity};
 use serde::Serialize;
 
 use super::check::CheckRefIr;
@@ -11,7 +12,6 @@ use crate::schema::enums::{
     Destination, DiskMode, HookResult, HookStep, PipelineStep, PowerState, ProviderKind,
     Provisioning, RdmType, TargetPowerState,
 };
-use crate::units::{Duration, Quantity};
 
 /// Everything `mtvt check` resolved: suite settings and scenarios in file/declaration order.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]

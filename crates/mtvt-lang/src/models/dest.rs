@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use mtvt_vocab::Quantity;
+
 use super::{Cpu, model};
 use crate::schema::enums::{Firmware, PowerState};
-use crate::units::Quantity;
 
 model! {
     /// The migrated VM: the KubeVirt VirtualMachine, its running instance (VMI), its PVCs

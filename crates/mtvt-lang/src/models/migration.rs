@@ -1,8 +1,9 @@
 //! `migration`: how the migration of one VM went (from the Migration CR's VM status).
 
+use mtvt_vocab::Duration;
+
 use super::model;
 use crate::schema::enums::{MigrationResult, PipelineStep, StepPhase};
-use crate::units::Duration;
 
 model! {
     /// The outcome of migrating this VM (`Migration.status.vms[]`).

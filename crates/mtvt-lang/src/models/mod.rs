@@ -249,7 +249,7 @@ mod tests {
         let mut d = DestVm::default();
         d.cpu.cores = 2;
         d.disks.push(DestDisk {
-            size: crate::units::Quantity::gib(30),
+            size: mtvt_vocab::Quantity::gib(30),
             ..DestDisk::default()
         });
         let json = serde_json::to_value(&d).unwrap();

@@ -1,8 +1,9 @@
 //! `source`: the source VM as the source provider reports it before migration.
 
+use mtvt_vocab::Quantity;
+
 use super::model;
 use crate::schema::enums::{DiskMode, Firmware, PowerState, ProviderKind, Provisioning};
-use crate::units::Quantity;
 
 model! {
     /// The source VM, read from the source provider right before migration (after the

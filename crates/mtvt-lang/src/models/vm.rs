@@ -1,8 +1,9 @@
 //! `vm`: the scenario's declaration of the VM being checked.
 
+use mtvt_vocab::{Duration, Quantity};
+
 use super::model;
 use crate::schema::enums::{DiskMode, PowerState, Provisioning, RdmType};
-use crate::units::{Duration, Quantity};
 
 model! {
     /// The scenario's `vm "…" { … }` declaration, with defaults applied.

@@ -1,8 +1,13 @@
 //! The enumerations of the language: each is a Rust enum (used by the IR and the models,
 //! serialized as the identifier a user writes) and an [`EnumId`] (used by the checker for
-//! "bad enum value" and by the docs). Declared once in [`enums!`].
+//! "bad enum value" and by the docs). Declared once in [`enums!`]; the MTV vocabulary
+//! (power state, provisioning, disk mode, provider type, firmware) comes from
+//! `mtvt_vocab`, whose spellings are the language's, and is re-exported here so that every
+//! enumeration of the language has one path.
 
 use serde::{Deserialize, Serialize};
+
+pub use mtvt_vocab::{DiskMode, Firmware, PowerState, ProviderKind, Provisioning};
 
 macro_rules! first_variant {
     ($first:expr $(, $rest:expr)*) => {
@@ -10,46 +15,59 @@ macro_rules! first_variant {
     };
 }
 
+/// Declares one language-only enumeration (`{ Variant = "text", … }`); an entry written
+/// `(vocab)` names an `mtvt_vocab` type and declares nothing.
+macro_rules! enum_type {
+    ($(#[$doc:meta])* $ty:ident (vocab)) => {};
+    (
+        $(#[$doc:meta])* $ty:ident
+        { $( $(#[$vdoc:meta])* $variant:ident = $text:literal ),* $(,)? }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $ty {
+            $( $(#[$vdoc])* #[serde(rename = $text)] $variant, )*
+        }
+
+        impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
+
+            /// Every identifier as written, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($text),*];
+
+            /// The identifier as written in `.mtvt` files.
+            pub fn as_str(self) -> &'static str {
+                match self { $( $ty::$variant => $text, )* }
+            }
+
+            /// Parses the identifier as written in `.mtvt` files.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $( $text => Some($ty::$variant), )* _ => None }
+            }
+        }
+
+        impl Default for $ty {
+            fn default() -> Self {
+                first_variant!($($ty::$variant),*)
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 macro_rules! enums {
     ($(
         $(#[$doc:meta])*
-        $ty:ident as $id:ident $name:literal {
-            $( $(#[$vdoc:meta])* $variant:ident = $text:literal ),* $(,)?
-        }
+        $ty:ident as $id:ident $name:literal $body:tt
     )*) => {
         $(
-            $(#[$doc])*
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-            pub enum $ty {
-                $( $(#[$vdoc])* #[serde(rename = $text)] $variant, )*
-            }
-
-            impl $ty {
-                /// Every value, in declaration order.
-                pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
-
-                /// The identifier as written in `.mtvt` files.
-                pub fn as_str(self) -> &'static str {
-                    match self { $( $ty::$variant => $text, )* }
-                }
-
-                /// Parses the identifier as written in `.mtvt` files.
-                pub fn parse(s: &str) -> Option<Self> {
-                    match s { $( $text => Some($ty::$variant), )* _ => None }
-                }
-            }
-
-            impl Default for $ty {
-                fn default() -> Self {
-                    first_variant!($($ty::$variant),*)
-                }
-            }
-
-            impl std::fmt::Display for $ty {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
+            enum_type!($(#[$doc])* $ty $body);
 
             impl crate::schema::types::HasType for $ty {
                 fn ty() -> crate::schema::types::Type {
@@ -73,7 +91,7 @@ macro_rules! enums {
 
             /// Its values as written.
             pub fn values(self) -> &'static [&'static str] {
-                match self { $( EnumId::$id => &[$($text),*], )* }
+                match self { $( EnumId::$id => $ty::NAMES, )* }
             }
 
             /// True when `s` is one of its values.
@@ -86,30 +104,22 @@ macro_rules! enums {
 
 enums! {
     /// Power state of a VM (`on` / `off`).
-    PowerState as Power "power" { On = "on", Off = "off" }
+    PowerState as Power "power" (vocab)
 
     /// The plan's `targetPowerState` (`on` / `off` / `auto` = like the source).
     TargetPowerState as TargetPower "target_power_state" { On = "on", Off = "off", Auto = "auto" }
 
     /// VMware disk provisioning.
-    Provisioning as Provisioning "provisioning" {
-        Thin = "thin", ThickLazy = "thick-lazy", ThickEager = "thick-eager",
-    }
+    Provisioning as Provisioning "provisioning" (vocab)
 
     /// VMware disk mode.
-    DiskMode as DiskMode "disk_mode" {
-        Persistent = "persistent",
-        IndependentPersistent = "independent_persistent",
-        IndependentNonpersistent = "independent_nonpersistent",
-    }
+    DiskMode as DiskMode "disk_mode" (vocab)
 
     /// Source provider type.
-    ProviderKind as ProviderType "provider_type" {
-        Vsphere = "vsphere", Ovirt = "ovirt", Openstack = "openstack", Openshift = "openshift", Ova = "ova",
-    }
+    ProviderKind as ProviderType "provider_type" (vocab)
 
     /// VM firmware.
-    Firmware as Firmware "firmware" { Bios = "bios", Efi = "efi" }
+    Firmware as Firmware "firmware" (vocab)
 
     /// How a migration ended.
     MigrationResult as MigrationResult "migration_result" {
@@ -183,25 +193,26 @@ impl DatastoreSymbol {
     }
 }
 
-impl ProviderKind {
-    /// Whether Forklift can migrate warm from this source type. oVirt is behind a
-    /// feature gate: allowed only when `allow_ovirt` is set.
-    pub fn supports_warm(self, allow_ovirt: bool) -> bool {
-        match self {
-            ProviderKind::Vsphere => true,
-            ProviderKind::Ovirt => allow_ovirt,
-            ProviderKind::Openstack | ProviderKind::Openshift | ProviderKind::Ova => false,
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    /// A display name (`vSphere`, `OpenStack` …).
-    pub fn display(self) -> &'static str {
-        match self {
-            ProviderKind::Vsphere => "vSphere",
-            ProviderKind::Ovirt => "oVirt",
-            ProviderKind::Openstack => "OpenStack",
-            ProviderKind::Openshift => "OpenShift",
-            ProviderKind::Ova => "OVA",
-        }
+    #[test]
+    fn vocabulary_enums_list_their_values() {
+        assert_eq!(EnumId::Power.values(), ["on", "off"]);
+        assert_eq!(EnumId::Firmware.values(), ["bios", "efi"]);
+        assert_eq!(
+            EnumId::ProviderType.values(),
+            ["vsphere", "ovirt", "openstack", "openshift", "ova"]
+        );
+        assert_eq!(
+            EnumId::Provisioning.values(),
+            ["thin", "thick-lazy", "thick-eager"]
+        );
+        assert!(EnumId::DiskMode.contains("independent_nonpersistent"));
+        assert_eq!(EnumId::TargetPower.values(), ["on", "off", "auto"]);
+        use crate::schema::types::{HasType, Type};
+        assert_eq!(ProviderKind::ty(), Type::Enum(EnumId::ProviderType));
+        assert_eq!(TargetPowerState::ty(), Type::Enum(EnumId::TargetPower));
     }
 }

@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use mtvt_vocab::{Duration, Quantity};
 use serde::Serialize;
 
 use super::enums::EnumId;
 use crate::models::ModelId;
-use crate::units::{Duration, Quantity};
 
 /// A language type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

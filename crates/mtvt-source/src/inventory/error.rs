@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::model::ProviderKind;
+use mtvt_vocab::ProviderKind;
 
 /// An inventory request or wait failed.
 #[derive(Debug, thiserror::Error)]

@@ -13,10 +13,10 @@
 //! The map-entry builders at the end are pure: first network → pod, the others → Multus
 //! NADs `<base>-1`, `<base>-2`, … in the Multus namespace.
 
+use mtvt_vocab::ProviderKind;
 use serde_json::{Value, json};
 
 use super::{InventoryError, ProviderInventory, text};
-use crate::model::ProviderKind;
 
 fn push_unique(out: &mut Vec<Value>, v: Value) {
     if !out.contains(&v) {

@@ -7,9 +7,9 @@
 //! logged or put in errors. This module does not create maps or plans; it only reads.
 //!
 //! ```no_run
-//! # async fn demo(kube: kube::Client, token: mtvt_source::Secret) -> Result<(), mtvt_source::inventory::InventoryError> {
+//! # async fn demo(kube: kube::Client, token: mtvt_vocab::Secret) -> Result<(), mtvt_source::inventory::InventoryError> {
 //! use mtvt_source::inventory::InventoryClient;
-//! use mtvt_source::ProviderKind;
+//! use mtvt_vocab::ProviderKind;
 //! let inv = InventoryClient::from_route(&kube, "openshift-mtv", token, &Default::default()).await?;
 //! let provider = inv.provider(ProviderKind::Vsphere, "vsphere-src", Some("openshift-mtv")).await?;
 //! let vm = provider.wait_for_vm("auto-ab12-mtv-tests-rhel8-x7k2", std::time::Duration::from_secs(300)).await?;
@@ -29,12 +29,12 @@ use serde_json::Value;
 use url::Url;
 
 pub use error::InventoryError;
+use mtvt_vocab::ProviderKind;
+use mtvt_vocab::Secret;
 
 use crate::error::chain;
 use crate::http::{TlsOptions, build_client, excerpt};
-use crate::model::ProviderKind;
 use crate::poll::{Backoff, Expired, Probe, poll_until};
-use crate::secret::Secret;
 
 /// Forklift inventory client.
 #[derive(Clone, Debug)]

@@ -10,13 +10,13 @@ use std::collections::BTreeMap;
 
 use kube::ResourceExt;
 use kube::api::{DynamicObject, PostParams};
+use mtvt_vocab::{PowerState, Quantity};
 use serde_json::{Map, Value, json};
 
 use super::{KIND, OpenshiftSource, kube_err};
 use crate::error::SourceError;
-use crate::model::{AddDisk, CloneRequest, ClonedVm, DiskFacts, PowerState, VmRef};
+use crate::model::{AddDisk, CloneRequest, ClonedVm, DiskFacts, VmRef};
 use crate::naming::dns_safe;
-use crate::quantity::format_bytes;
 
 /// CDI annotation binding a DataVolume's PVC at once even on a WaitForFirstConsumer
 /// storage class, so a halted clone is fully populated before it is migrated.
@@ -125,7 +125,7 @@ pub(crate) async fn clone(
             "changed block tracking is a vSphere feature (Forklift has no warm migration from OpenShift)",
         ));
     }
-    if mtvt_k8s_names::dns1123_label(&req.new_name).is_err() {
+    if mtvt_vocab::names::dns1123_label(&req.new_name).is_err() {
         return Err(SourceError::InvalidRequest {
             provider: KIND,
             message: format!(
@@ -216,8 +216,7 @@ pub(crate) fn add_blank(vm: &mut Value, disk: &AddDisk) -> Result<String, String
         .unwrap_or(existing.len());
     let vol = format!("disk-{n}");
     let dv = dns_safe(&format!("{name}-{vol}"), 63);
-    let mut storage =
-        json!({"resources": {"requests": {"storage": format_bytes(disk.size_bytes)}}});
+    let mut storage = json!({"resources": {"requests": {"storage": Quantity(u128::from(disk.size_bytes)).to_string()}}});
     if let (Some(class), Some(m)) = (&disk.datastore, storage.as_object_mut()) {
         m.insert("storageClassName".into(), json!(class));
     }

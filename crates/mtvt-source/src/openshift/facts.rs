@@ -7,15 +7,20 @@ use std::collections::BTreeMap;
 
 use kube::ResourceExt;
 use kube::api::ListParams;
+use mtvt_vocab::{Firmware, PowerState, Quantity};
 use serde_json::Value;
 
 use super::clone::claim_of;
 use super::{DESCRIPTION_ANNOTATION, KIND, OpenshiftSource, kube_err};
 use crate::error::SourceError;
-use crate::model::{
-    DiskFacts, Firmware, GuestToolsState, NicFacts, PowerState, SnapshotFacts, SourceVmFacts, VmRef,
-};
-use crate::quantity::parse_bytes;
+use crate::model::{DiskFacts, GuestToolsState, NicFacts, SnapshotFacts, SourceVmFacts, VmRef};
+
+/// Bytes of a Kubernetes quantity (`4Gi`, `4096Mi`); `None` when it is not a whole number
+/// of bytes that fits 64 bits (the fact is then unknown, not zero).
+fn bytes(q: &str) -> Option<u64> {
+    let q: Quantity = q.parse().ok()?;
+    u64::try_from(q.bytes()).ok()
+}
 
 fn s(v: &Value, ptr: &str) -> Option<String> {
     v.pointer(ptr)
@@ -48,7 +53,7 @@ pub(crate) fn facts_from(
     let threads = num("/domain/cpu/threads").unwrap_or(1);
     let memory = s(&spec, "/domain/memory/guest")
         .or_else(|| s(&spec, "/domain/resources/requests/memory"))
-        .and_then(|q| parse_bytes(&q))
+        .and_then(|q| bytes(&q))
         .unwrap_or(0);
     let printable = s(vm, "/status/printableStatus");
     let power = match printable.as_deref() {
@@ -123,7 +128,7 @@ pub(crate) fn facts_from(
                         s(p, "/status/capacity/storage")
                             .or_else(|| s(p, "/spec/resources/requests/storage"))
                     })
-                    .and_then(|q| parse_bytes(&q)),
+                    .and_then(|q| bytes(&q)),
                 provisioning: None,
                 mode: None,
                 shared: false,

@@ -18,12 +18,12 @@ use std::time::Duration;
 use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams, PostParams};
 use kube::runtime::wait::{await_condition, conditions};
 use kube::{Client, ResourceExt};
+use mtvt_vocab::{DiskMode, PowerState, ProviderKind};
 use serde_json::{Value, json};
 
 use crate::error::SourceError;
 use crate::model::{
-    AddDisk, CloneRequest, ClonedVm, DiskFacts, DiskMode, GuestInfo, PowerState, ProviderKind,
-    SnapshotFacts, SourceVmFacts, VmRef,
+    AddDisk, CloneRequest, ClonedVm, DiskFacts, GuestInfo, SnapshotFacts, SourceVmFacts, VmRef,
 };
 use crate::poll::WaitOptions;
 use resources::Kinds;

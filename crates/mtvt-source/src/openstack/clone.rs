@@ -4,13 +4,14 @@
 //! creates the clone's volumes from the image's volume snapshots. The image and those
 //! volume snapshots are returned as [`SourceArtifact`]s for teardown.
 
+use mtvt_vocab::PowerState;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{KIND, OpenstackClient, Service};
 use crate::error::SourceError;
 use crate::http;
-use crate::model::{CloneRequest, ClonedVm, PowerState, SnapshotFacts, SourceArtifact, VmRef};
+use crate::model::{CloneRequest, ClonedVm, SnapshotFacts, SourceArtifact, VmRef};
 use crate::poll::{Probe, wait_for};
 
 /// `createImage` on `vm`, waited until the image is `active`; returns the image id.
@@ -109,7 +110,7 @@ pub(crate) async fn clone(
             "changed block tracking does not exist for OpenStack (Forklift has no warm migration from OpenStack)",
         ));
     }
-    if !req.preserve_name_format && mtvt_k8s_names::dns1123_label(&req.new_name).is_err() {
+    if !req.preserve_name_format && mtvt_vocab::names::dns1123_label(&req.new_name).is_err() {
         return Err(SourceError::InvalidRequest {
             provider: KIND,
             message: format!("clone name '{}' is not a DNS-1123 label", req.new_name),

@@ -3,11 +3,12 @@
 //! (size, volume type, bootable) and snapshot images. Nova reports no sockets/cores split,
 //! firmware or guest agent: those stay `None`/`Unknown`.
 
+use mtvt_vocab::PowerState;
 use serde_json::Value;
 
 use super::{KIND, OpenstackClient, Service, clone};
 use crate::error::SourceError;
-use crate::model::{DiskFacts, GuestToolsState, NicFacts, PowerState, SourceVmFacts, VmRef};
+use crate::model::{DiskFacts, GuestToolsState, NicFacts, SourceVmFacts, VmRef};
 
 /// `(mac, network name, ips)` per NIC, in the order of the `addresses` object.
 pub(crate) fn addresses(server: &Value) -> Vec<(String, String, Vec<String>)> {

@@ -21,13 +21,14 @@ use crate::endpoint::{SourceEndpoint, join};
 use crate::error::SourceError;
 use crate::http::{self, build_client};
 use crate::model::{
-    AddDisk, CloneRequest, ClonedVm, DiskFacts, GuestInfo, PowerState, ProviderKind, SnapshotFacts,
-    SourceArtifact, SourceVmFacts, VmRef,
+    AddDisk, CloneRequest, ClonedVm, DiskFacts, GuestInfo, SnapshotFacts, SourceArtifact,
+    SourceVmFacts, VmRef,
 };
 use crate::poll::{Probe, WaitOptions, wait_for};
-use crate::secret::Secret;
 
 pub use catalog::Catalog;
+use mtvt_vocab::Secret;
+use mtvt_vocab::{PowerState, ProviderKind};
 
 const KIND: ProviderKind = ProviderKind::Openstack;
 

@@ -3,16 +3,14 @@
 //! IPs), disk attachments (following the disk for size, storage domain and format) and
 //! snapshots. What an engine does not return stays `None`.
 
+use mtvt_vocab::{Firmware, PowerState, Provisioning};
 use reqwest::Method;
 use serde_json::Value;
 
 use super::{KIND, OvirtClient, flag, num};
 use crate::error::SourceError;
 use crate::http;
-use crate::model::{
-    DiskFacts, DiskProvisioning, Firmware, GuestToolsState, NicFacts, PowerState, SnapshotFacts,
-    SourceVmFacts, VmRef,
-};
+use crate::model::{DiskFacts, GuestToolsState, NicFacts, SnapshotFacts, SourceVmFacts, VmRef};
 
 fn s(v: &Value, ptr: &str) -> Option<String> {
     v.pointer(ptr)
@@ -70,9 +68,9 @@ fn disk_facts(att: &Value) -> DiskFacts {
         capacity_bytes: num(disk.get("provisioned_size")),
         provisioning: sparse.map(|sp| {
             if sp {
-                DiskProvisioning::Thin
+                Provisioning::Thin
             } else {
-                DiskProvisioning::ThickLazy
+                Provisioning::ThickLazy
             }
         }),
         mode: None,
@@ -179,7 +177,7 @@ mod tests {
             "sparse": "false", "shareable": "true", "storage_domains": {"storage_domain": [{"id": "sd1"}]}}});
         let d = disk_facts(&att);
         assert_eq!(d.capacity_bytes, Some(1 << 30));
-        assert_eq!(d.provisioning, Some(DiskProvisioning::ThickLazy));
+        assert_eq!(d.provisioning, Some(Provisioning::ThickLazy));
         assert_eq!(d.datastore_id.as_deref(), Some("sd1"));
         assert!(d.shared);
         // an engine that does not follow the disk: only the id is known

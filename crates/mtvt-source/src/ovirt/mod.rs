@@ -12,6 +12,8 @@ mod storage;
 
 use std::time::Duration;
 
+use mtvt_vocab::Secret;
+use mtvt_vocab::{PowerState, ProviderKind};
 use reqwest::{Client, Method, RequestBuilder};
 use serde_json::{Value, json};
 use url::Url;
@@ -20,11 +22,9 @@ use crate::endpoint::{SourceEndpoint, join};
 use crate::error::SourceError;
 use crate::http::{self, build_client};
 use crate::model::{
-    AddDisk, CloneRequest, ClonedVm, DiskFacts, GuestInfo, PowerState, ProviderKind, SnapshotFacts,
-    SourceVmFacts, VmRef,
+    AddDisk, CloneRequest, ClonedVm, DiskFacts, GuestInfo, SnapshotFacts, SourceVmFacts, VmRef,
 };
 use crate::poll::{Probe, WaitOptions, wait_for};
-use crate::secret::Secret;
 
 const KIND: ProviderKind = ProviderKind::Ovirt;
 
@@ -268,7 +268,7 @@ impl OvirtClient {
             return Err(cbt_unsupported());
         }
         if !request.preserve_name_format
-            && mtvt_k8s_names::dns1123_label(&request.new_name).is_err()
+            && mtvt_vocab::names::dns1123_label(&request.new_name).is_err()
         {
             return Err(SourceError::InvalidRequest {
                 provider: KIND,

@@ -2,13 +2,14 @@
 //! disks on a storage domain (sparse/cow for thin, raw for thick) waited until the engine
 //! reports the disk `ok` when it follows the disk. vSphere-only disk options are refused.
 
+use mtvt_vocab::{DiskMode, Provisioning};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{KIND, OvirtClient, looks_like_uuid};
 use crate::error::SourceError;
 use crate::http;
-use crate::model::{AddDisk, DiskFacts, DiskMode, DiskProvisioning, SnapshotFacts, VmRef};
+use crate::model::{AddDisk, DiskFacts, SnapshotFacts, VmRef};
 use crate::poll::{Probe, wait_for};
 
 /// Creates a snapshot (its description is its name) and waits until it is `ok`.
@@ -101,7 +102,7 @@ pub(crate) async fn add_disk(
     } else {
         json!({"name": domain})
     };
-    let sparse = disk.provisioning.unwrap_or(DiskProvisioning::Thin) == DiskProvisioning::Thin;
+    let sparse = disk.provisioning.unwrap_or(Provisioning::Thin) == Provisioning::Thin;
     let body = json!({"bootable": false, "interface": "virtio_scsi", "active": true,
         "disk": {"format": if sparse { "cow" } else { "raw" }, "provisioned_size": disk.size_bytes,
                  "sparse": sparse, "storage_domains": {"storage_domain": [domain_ref]}}});
@@ -150,9 +151,9 @@ pub(crate) async fn add_disk(
         datastore_name: (!looks_like_uuid(domain)).then(|| domain.clone()),
         capacity_bytes: Some(disk.size_bytes),
         provisioning: Some(if sparse {
-            DiskProvisioning::Thin
+            Provisioning::Thin
         } else {
-            DiskProvisioning::ThickLazy
+            Provisioning::ThickLazy
         }),
         mode: None,
         shared: false,

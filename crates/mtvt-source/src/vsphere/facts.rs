@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use mtvt_vocab::{Firmware, PowerState, Provisioning};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -12,10 +13,7 @@ use super::vim::{self, disk_mode, disks_of};
 use super::{KIND, VsphereClient};
 use crate::error::SourceError;
 use crate::http;
-use crate::model::{
-    DiskFacts, DiskProvisioning, Firmware, GuestToolsState, NicFacts, PowerState, SourceVmFacts,
-    VmRef,
-};
+use crate::model::{DiskFacts, GuestToolsState, NicFacts, SourceVmFacts, VmRef};
 
 /// The guest-visible system serial vSphere derives from the BIOS UUID
 /// (`VMware-42 2c 6a 2a 5e a9 10 83-39 f3 3b 14 0f ff b4 44`), as Forklift sets it.
@@ -75,7 +73,7 @@ pub(crate) fn disk_facts(d: &Value, datastores: &[(String, String)]) -> DiskFact
                     .map(|k| k * 1024)
             }),
         provisioning: flat.then(|| {
-            DiskProvisioning::from_vsphere_flags(thin.unwrap_or(false), eager.unwrap_or(false))
+            Provisioning::from_vsphere_flags(thin.unwrap_or(false), eager.unwrap_or(false))
         }),
         mode: disk_mode(d),
         shared: d.pointer("/backing/sharing").and_then(Value::as_str) == Some("sharingMultiWriter"),
@@ -230,8 +228,8 @@ mod tests {
         assert_eq!(f.capacity_bytes, Some(1 << 20));
         assert_eq!(f.datastore_id.as_deref(), Some("datastore-9"));
         assert_eq!(f.datastore_name.as_deref(), Some("ds9"));
-        assert_eq!(f.provisioning, Some(DiskProvisioning::ThickEager));
-        assert_eq!(f.mode, Some(crate::model::DiskMode::IndependentPersistent));
+        assert_eq!(f.provisioning, Some(Provisioning::ThickEager));
+        assert_eq!(f.mode, Some(mtvt_vocab::DiskMode::IndependentPersistent));
         assert!(f.shared);
     }
 }

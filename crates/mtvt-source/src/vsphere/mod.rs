@@ -9,6 +9,8 @@
 mod facts;
 mod vim;
 
+use mtvt_vocab::Secret;
+use mtvt_vocab::{PowerState, ProviderKind};
 use reqwest::{Client, Method, RequestBuilder};
 use serde_json::Value;
 use url::Url;
@@ -17,11 +19,9 @@ use crate::endpoint::{SourceEndpoint, join};
 use crate::error::SourceError;
 use crate::http::{self, build_client};
 use crate::model::{
-    AddDisk, CloneRequest, ClonedVm, DiskFacts, GuestInfo, PowerState, ProviderKind, SnapshotFacts,
-    SourceVmFacts, VmRef,
+    AddDisk, CloneRequest, ClonedVm, DiskFacts, GuestInfo, SnapshotFacts, SourceVmFacts, VmRef,
 };
 use crate::poll::{Probe, WaitOptions, wait_for};
-use crate::secret::Secret;
 
 const KIND: ProviderKind = ProviderKind::Vsphere;
 

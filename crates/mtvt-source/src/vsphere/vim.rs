@@ -3,13 +3,14 @@
 //! per-disk provisioning and CBT, `CreateSnapshot_Task`, the `snapshot`, `config` and
 //! `parent` properties, `ReconfigVM_Task` (add disk, CBT) and task completion.
 
+use mtvt_vocab::DiskMode;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{KIND, VsphereClient};
 use crate::error::SourceError;
 use crate::http;
-use crate::model::{AddDisk, CloneRequest, DiskFacts, DiskMode, SnapshotFacts, VmRef};
+use crate::model::{AddDisk, CloneRequest, DiskFacts, SnapshotFacts, VmRef};
 use crate::poll::{Probe, wait_for};
 
 /// The VI/JSON release in request paths: 8.0.1.0 is the first with the JSON protocol and is
@@ -120,7 +121,7 @@ pub(crate) async fn clone(
     base: &VmRef,
     req: &CloneRequest,
 ) -> Result<VmRef, SourceError> {
-    if !req.preserve_name_format && mtvt_k8s_names::dns1123_label(&req.new_name).is_err() {
+    if !req.preserve_name_format && mtvt_vocab::names::dns1123_label(&req.new_name).is_err() {
         return Err(SourceError::InvalidRequest {
             provider: KIND,
             message: format!(
@@ -322,7 +323,7 @@ pub(crate) async fn add_disk(
     };
     let (thin, eager) = disk
         .provisioning
-        .unwrap_or(crate::model::DiskProvisioning::Thin)
+        .unwrap_or(mtvt_vocab::Provisioning::Thin)
         .vsphere_flags();
     let mut backing = match &disk.rdm_lun_uuid {
         Some(lun) => {
@@ -375,11 +376,12 @@ pub(crate) async fn add_disk(
         })
 }
 
-/// Disk mode of a backing (`persistent` when absent).
+/// Disk mode of a backing (`None` when absent or not one mtvt knows: the fact is
+/// unknown).
 pub(crate) fn disk_mode(d: &Value) -> Option<DiskMode> {
     d.pointer("/backing/diskMode")
         .and_then(Value::as_str)
-        .and_then(DiskMode::parse)
+        .and_then(|m| m.parse().ok())
 }
 
 #[cfg(test)]

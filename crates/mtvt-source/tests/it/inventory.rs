@@ -9,7 +9,8 @@ use mtvt_sim::inventory::{self, InventoryOptions, ProviderRef, StaticClusterView
 use mtvt_sim::lab::{self, LabHandle};
 use mtvt_source::inventory::{InventoryClient, InventoryError};
 use mtvt_source::naming::clone_vm_name;
-use mtvt_source::{Backoff, CloneRequest, ProviderKind, Secret, TlsOptions};
+use mtvt_source::{Backoff, CloneRequest, TlsOptions};
+use mtvt_vocab::{ProviderKind, Secret};
 use serde_json::{Value, json};
 
 use crate::support::{self, Sources, serve};

@@ -16,9 +16,9 @@ use mtvt_sim::lab::{self, LabHandle};
 use mtvt_sim::server::{Server, ServerHandle};
 use mtvt_sim::store::ResourceKind;
 use mtvt_source::{
-    AddDisk, CloneRequest, DiskProvisioning, GuestToolsState, PowerState, SourceAdapter,
-    SourceError, WaitOptions,
+    AddDisk, CloneRequest, GuestToolsState, SourceAdapter, SourceError, WaitOptions,
 };
+use mtvt_vocab::{PowerState, Provisioning};
 use serde_json::{Value, json};
 
 use crate::support;
@@ -227,7 +227,7 @@ async fn clone_power_guest_snapshot_disk_facts_delete() {
     assert!(a.find_vm("no-such-vm").await.unwrap_err().is_not_found());
 
     let mut thick = CloneRequest::new("auto-ab12-warm-x1");
-    thick.disk_provisioning = Some(DiskProvisioning::ThickLazy);
+    thick.disk_provisioning = Some(Provisioning::ThickLazy);
     assert!(
         a.clone_vm(&base, &thick)
             .await
@@ -286,7 +286,7 @@ async fn clone_power_guest_snapshot_disk_facts_delete() {
     let added = a.add_disk(&clone.vm, &disk).await.unwrap();
     assert_eq!(added.key, "disk-2");
     let mut thin = AddDisk::new(1 << 30);
-    thin.provisioning = Some(DiskProvisioning::Thin);
+    thin.provisioning = Some(Provisioning::Thin);
     assert!(
         a.add_disk(&clone.vm, &thin)
             .await

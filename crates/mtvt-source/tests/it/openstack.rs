@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use mtvt_sim::lab::PowerState as LabPower;
 use mtvt_source::naming::clone_vm_name;
-use mtvt_source::{AddDisk, CloneRequest, PowerState, SourceArtifact, SourceError};
+use mtvt_source::{AddDisk, CloneRequest, SourceArtifact, SourceError};
+use mtvt_vocab::PowerState;
 
 use crate::support;
 

@@ -2,9 +2,10 @@
 
 use std::time::Duration;
 
-use mtvt_sim::lab::{PowerState as LabPower, Provisioning};
+use mtvt_sim::lab::{PowerState as LabPower, Provisioning as LabProvisioning};
 use mtvt_source::naming::clone_vm_name;
-use mtvt_source::{AddDisk, CloneRequest, DiskMode, DiskProvisioning, PowerState, SourceError};
+use mtvt_source::{AddDisk, CloneRequest, SourceError};
+use mtvt_vocab::{DiskMode, PowerState, Provisioning};
 
 use crate::support;
 
@@ -86,12 +87,12 @@ async fn vm_from_template_power_snapshots_disk_facts_delete() {
 
     let mut disk = AddDisk::new(5 << 30);
     disk.datastore = Some("mtv-data".into());
-    disk.provisioning = Some(DiskProvisioning::ThickLazy);
+    disk.provisioning = Some(Provisioning::ThickLazy);
     let added = a.add_disk(&clone.vm, &disk).await.unwrap();
     assert_eq!(added.capacity_bytes, Some(5 << 30));
     let lab_vm = s.lab_vm("ovirt", &name);
     assert_eq!(lab_vm.disks.len(), 3);
-    assert_eq!(lab_vm.disks[2].provisioning, Provisioning::ThickLazy);
+    assert_eq!(lab_vm.disks[2].provisioning, LabProvisioning::ThickLazy);
     assert_eq!(lab_vm.disks[2].capacity, 5 << 30);
     let mut independent = AddDisk::new(1 << 30);
     independent.datastore = Some("mtv-data".into());

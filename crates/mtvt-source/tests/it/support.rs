@@ -81,7 +81,7 @@ impl Sources {
     /// An adapter for profile `name` whose password is `password`.
     pub fn adapter_with_password(&self, name: &str, password: &str) -> SourceAdapter {
         let mut ep = self.endpoint(name);
-        ep.password = mtvt_source::Secret::new(password);
+        ep.password = mtvt_vocab::Secret::new(password);
         SourceAdapter::from_endpoint(ep, WaitOptions::fast()).unwrap()
     }
 

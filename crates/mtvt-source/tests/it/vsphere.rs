@@ -2,12 +2,10 @@
 
 use std::time::Duration;
 
-use mtvt_sim::lab::{DiskMode as LabMode, PowerState as LabPower, Provisioning};
+use mtvt_sim::lab::{DiskMode as LabMode, PowerState as LabPower, Provisioning as LabProvisioning};
 use mtvt_source::naming::clone_vm_name;
-use mtvt_source::{
-    AddDisk, CloneRequest, DiskMode, DiskProvisioning, Firmware, GuestToolsState, PowerState,
-    SourceError,
-};
+use mtvt_source::{AddDisk, CloneRequest, GuestToolsState, SourceError};
+use mtvt_vocab::{DiskMode, Firmware, PowerState, Provisioning};
 
 use crate::support;
 
@@ -36,7 +34,7 @@ async fn find_clone_power_snapshot_disk_facts_delete() {
     let name = clone_vm_name("auto-ab12", &base.name, None, false, &mut rand::rng());
     let mut req = CloneRequest::new(&name);
     req.target_datastore = Some("mtv-ontap-xcopy-02".into());
-    req.disk_provisioning = Some(DiskProvisioning::ThickEager);
+    req.disk_provisioning = Some(Provisioning::ThickEager);
     req.enable_cbt = true;
     let clone = a.clone_vm(&base, &req).await.unwrap();
     assert!(clone.artifacts.is_empty());
@@ -45,7 +43,7 @@ async fn find_clone_power_snapshot_disk_facts_delete() {
     assert_eq!(lab_vm.power, LabPower::Off);
     assert!(lab_vm.cbt);
     assert_eq!(lab_vm.disks[0].datastore, "datastore-1042");
-    assert_eq!(lab_vm.disks[0].provisioning, Provisioning::ThickEager);
+    assert_eq!(lab_vm.disks[0].provisioning, LabProvisioning::ThickEager);
     // A second clone with the same name is refused by vCenter.
     let e = a.clone_vm(&base, &req).await.unwrap_err();
     assert!(matches!(e, SourceError::TaskFailed { .. }), "{e}");
@@ -84,7 +82,7 @@ async fn find_clone_power_snapshot_disk_facts_delete() {
     disk.datastore = Some("datastore-1041".into());
     disk.folder = Some("shared_disks".into());
     disk.mode = DiskMode::IndependentPersistent;
-    disk.provisioning = Some(DiskProvisioning::Thin);
+    disk.provisioning = Some(Provisioning::Thin);
     let added = a.add_disk(&clone.vm, &disk).await.unwrap();
     assert_eq!(added.capacity_bytes, Some(10 << 30));
     assert_eq!(added.datastore_id.as_deref(), Some("datastore-1041"));
@@ -98,7 +96,7 @@ async fn find_clone_power_snapshot_disk_facts_delete() {
     );
     let lab_disk = s.lab_vm("vsphere", &name).disks.last().cloned().unwrap();
     assert_eq!(lab_disk.mode, LabMode::IndependentPersistent);
-    assert_eq!(lab_disk.provisioning, Provisioning::Thin);
+    assert_eq!(lab_disk.provisioning, LabProvisioning::Thin);
 
     let f = a.vm_facts(&clone.vm).await.unwrap();
     let lab_vm = s.lab_vm("vsphere", &name);
@@ -127,7 +125,7 @@ async fn find_clone_power_snapshot_disk_facts_delete() {
         f.disks[0].datastore_name.as_deref(),
         Some("mtv-ontap-xcopy-02")
     );
-    assert_eq!(f.disks[0].provisioning, Some(DiskProvisioning::ThickEager));
+    assert_eq!(f.disks[0].provisioning, Some(Provisioning::ThickEager));
     assert_eq!(f.disks[0].capacity_bytes, Some(30 << 30));
     assert_eq!(f.disks[1].mode, Some(DiskMode::IndependentPersistent));
     assert_eq!(f.snapshots.len(), 2);
@@ -174,7 +172,7 @@ async fn name_rules_and_templates() {
     assert!(s.lab.find_vm("vsphere", "XCopy_Test_VM_CAPS").is_err());
     let mut req = CloneRequest::new("XCopy_Test_VM_CAPS");
     req.preserve_name_format = true;
-    req.disk_provisioning = Some(DiskProvisioning::Thin);
+    req.disk_provisioning = Some(Provisioning::Thin);
     let clone = a.clone_vm(&template, &req).await.unwrap();
     assert_eq!(s.lab_vm("vsphere", "XCopy_Test_VM_CAPS").id, clone.vm.id);
     let mut bad_ds = CloneRequest::new("auto-x-1");

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use mtvt_source::Secret;
+use mtvt_vocab::Secret;
 
 use crate::cluster::ConnectOptions;
 

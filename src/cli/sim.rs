@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 use mtvt_sim::api::{FaultRule, Faults};
 use mtvt_sim::emulator::{DEFAULT_TIME_SCALE, Emulator, EmulatorOptions, parse_step_fault};
 use mtvt_sim::lab::{self, Lab};
+use mtvt_vocab::DurationUnit;
 
 /// Run the MTV emulator.
 #[derive(Debug, Args)]
@@ -56,7 +57,7 @@ pub struct ServeArgs {
     pub time_scale: f64,
     /// Virtual delay before source-side changes (clones, power, snapshots) show in the
     /// inventory, e.g. 3s, 500ms, 1m.
-    #[arg(long, default_value = "3s", value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, default_value = "3s", value_name = "DURATION", value_parser = parse_delay)]
     pub inventory_refresh_delay: Duration,
     /// The MTV namespace (host Provider, ForkliftController, inventory Route).
     #[arg(long, default_value = "openshift-mtv", value_name = "NS")]
@@ -87,20 +88,11 @@ fn parse_fault(s: &str) -> Result<FaultRule, String> {
     s.parse()
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    let (num, unit) = s
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .map_or((s, "s"), |i| s.split_at(i));
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid duration {s:?} (use e.g. 3s, 500ms, 1m)"))?;
-    let secs = match unit {
-        "ms" => n / 1000.0,
-        "s" => n,
-        "m" => n * 60.0,
-        _ => return Err(format!("invalid duration unit in {s:?} (use ms, s or m)")),
-    };
-    Ok(Duration::from_secs_f64(secs))
+/// `--inventory-refresh-delay`: a duration, where a bare number is seconds.
+fn parse_delay(s: &str) -> Result<Duration, String> {
+    mtvt_vocab::Duration::parse(s, Some(DurationUnit::Seconds))
+        .map(mtvt_vocab::Duration::to_std)
+        .map_err(|e| e.to_string())
 }
 
 impl SimArgs {
@@ -234,9 +226,11 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("3s").unwrap(), Duration::from_secs(3));
-        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
-        assert!(parse_duration("x").is_err());
+        assert_eq!(parse_delay("3s").unwrap(), Duration::from_secs(3));
+        assert_eq!(parse_delay("3").unwrap(), Duration::from_secs(3));
+        assert_eq!(parse_delay("1.5").unwrap(), Duration::from_millis(1500));
+        assert_eq!(parse_delay("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_delay("2m").unwrap(), Duration::from_secs(120));
+        assert!(parse_delay("x").is_err());
     }
 }

@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use kube::config::{KubeConfigOptions, Kubeconfig};
-use mtvt_source::Secret;
+use mtvt_vocab::Secret;
 use secrecy::ExposeSecret;
 
 use super::oauth;

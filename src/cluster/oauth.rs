@@ -5,7 +5,7 @@
 //!
 //! It must never log or return the password; errors say which request failed and why.
 
-use mtvt_source::Secret;
+use mtvt_vocab::Secret;
 
 /// Logs in and returns the bearer token.
 pub async fn login(

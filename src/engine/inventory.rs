@@ -8,7 +8,8 @@
 use std::time::Duration;
 
 use mtvt_source::inventory::{InventoryClient, ProviderInventory};
-use mtvt_source::{Backoff, ProviderKind, Secret, TlsOptions};
+use mtvt_source::{Backoff, TlsOptions};
+use mtvt_vocab::{ProviderKind, Secret};
 use serde_json::Value;
 
 use super::error::EngineError;

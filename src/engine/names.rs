@@ -156,7 +156,7 @@ mod tests {
     use rand::SeedableRng;
 
     fn is_label(s: &str) -> bool {
-        mtvt_k8s_names::dns1123_label(s).is_ok()
+        mtvt_vocab::names::dns1123_label(s).is_ok()
     }
 
     #[test]

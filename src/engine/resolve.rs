@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use mtvt_lang::ir::{InterpString, PlanIr, SessionIr};
 use mtvt_lang::schema::enums::{Destination, TargetPowerState};
-use mtvt_lang::units::Duration;
+use mtvt_vocab::Duration;
 
 use super::names::PlanNames;
 

@@ -13,7 +13,8 @@ use futures::StreamExt;
 use mtvt_lang::ir::{ProgramIr, ScenarioIr};
 use mtvt_lang::schema::enums::Destination;
 use mtvt_lang::source::SourceMap;
-use mtvt_profiles::{Profile, ProviderType};
+use mtvt_profiles::Profile;
+use mtvt_vocab::ProviderKind;
 use tokio_util::sync::CancellationToken;
 
 use super::apply::Applier;
@@ -70,8 +71,8 @@ pub struct RunInputs {
 
 fn source_url(profile: &Profile, cluster_url: &str) -> String {
     match profile.provider_type {
-        ProviderType::Openshift => cluster_url.to_string(),
-        ProviderType::Ova => profile.api_url.clone(),
+        ProviderKind::Openshift => cluster_url.to_string(),
+        ProviderKind::Ova => profile.api_url.clone(),
         _ => mtvt_source::SourceEndpoint::from_profile(profile, Default::default())
             .api_url()
             .map(|u| u.to_string())
@@ -375,7 +376,7 @@ async fn prepare(
         .profiles
         .iter()
         .zip(used)
-        .any(|(p, u)| *u && p.provider_type == ProviderType::Openshift);
+        .any(|(p, u)| *u && p.provider_type == ProviderKind::Openshift);
     if (remote || openshift_source) && token.is_none() {
         return Err((EngineError::Setup("a remote destination or an OpenShift source needs the cluster's bearer token, and the kubeconfig has none: log in with a token (oc login, or --cluster-url with --token)".into()), Vec::new()));
     }
@@ -485,8 +486,8 @@ async fn source_ctx(
     let mut ca = inputs.source_ca_pem.clone();
     let fetch = match profile.provider_type {
         // the pytest suite always fetches oVirt's CA (its image transfer needs it)
-        ProviderType::Ovirt => true,
-        ProviderType::Vsphere | ProviderType::Openstack => !insecure,
+        ProviderKind::Ovirt => true,
+        ProviderKind::Vsphere | ProviderKind::Openstack => !insecure,
         _ => false,
     };
     if ca.is_none()

@@ -10,7 +10,7 @@ use std::time::Instant;
 use futures::future::join_all;
 use mtvt_lang::eval::Bindings;
 use mtvt_lang::ir::ScenarioIr;
-use mtvt_lang::schema::enums::ProviderKind as LangKind;
+use mtvt_vocab::ProviderKind;
 use serde_json::Value;
 
 use super::assert;
@@ -435,7 +435,7 @@ async fn run_plan(
         return out;
     };
     let plan_json = serde_json::to_value(&final_plan).unwrap_or(Value::Null);
-    let kind = src.side.lang_kind();
+    let kind = src.side.kind;
     let plan_m = plan_model(plan, kind, &network_entries);
     for (i, vm_ir) in plan.ir.vms.iter().enumerate() {
         let pv = prepared.get(i);
@@ -475,7 +475,7 @@ async fn run_plan(
         // source model: facts before migration, facts after
         let mut source = match (pv.and_then(|p| p.facts.as_ref()), doc) {
             (Some(f), _) => source_model::from_facts(f, kind),
-            (None, Some(d)) if kind == LangKind::Ova => source_model::from_ova_inventory(d),
+            (None, Some(d)) if kind == ProviderKind::Ova => source_model::from_ova_inventory(d),
             _ => mtvt_lang::models::SourceVm::default(),
         };
         if let Some(vm_ref) = pv.and_then(|p| p.vm.as_ref()) {

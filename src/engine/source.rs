@@ -11,13 +11,13 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use mtvt_lang::ir::{DatastoreRef, VmIr};
-use mtvt_lang::schema::enums::{PowerState, ProviderKind as LangKind};
 use mtvt_profiles::Profile;
 use mtvt_source::naming::{clone_vm_name, snapshot_name};
 use mtvt_source::{
-    AddDisk, Backoff, CloneRequest, DiskMode, DiskProvisioning, ProviderKind, SourceAdapter,
-    SourceEndpoint, SourceVmFacts, TlsOptions, VmRef, WaitOptions, copy_offload,
+    AddDisk, Backoff, CloneRequest, SourceAdapter, SourceEndpoint, SourceVmFacts, TlsOptions,
+    VmRef, WaitOptions, copy_offload,
 };
+use mtvt_vocab::{PowerState, ProviderKind};
 
 use super::cleanup::SourceCleaner;
 use super::error::EngineError;
@@ -90,13 +90,7 @@ impl SourceSide {
         journal: Arc<Journal>,
         session: &str,
     ) -> Result<Self, EngineError> {
-        let kind: ProviderKind =
-            ProviderKind::parse(profile.provider_type.as_str()).ok_or_else(|| {
-                EngineError::Setup(format!(
-                    "unknown provider type {}",
-                    profile.provider_type.as_str()
-                ))
-            })?;
+        let kind = profile.provider_type;
         let mut adapter = match kind {
             ProviderKind::Openshift => {
                 SourceAdapter::openshift(kube.clone(), openshift_namespace, source_wait())
@@ -205,9 +199,7 @@ impl SourceSide {
                     .as_ref()
                     .map(|d| self.datastore(d))
                     .transpose()?,
-                disk_provisioning: vm
-                    .disk_type
-                    .and_then(|p| DiskProvisioning::parse(p.as_str())),
+                disk_provisioning: vm.disk_type,
                 power_on: false,
                 enable_cbt: plan.ir.warm && self.kind == ProviderKind::Vsphere,
             };
@@ -252,8 +244,8 @@ impl SourceSide {
                     .size
                     .map(|q| u64::try_from(q.0).unwrap_or(u64::MAX))
                     .unwrap_or(0),
-                mode: DiskMode::parse(d.mode.as_str()).unwrap_or(DiskMode::Persistent),
-                provisioning: DiskProvisioning::parse(d.provisioning.as_str()),
+                mode: d.mode,
+                provisioning: Some(d.provisioning),
                 datastore: d
                     .datastore
                     .as_ref()
@@ -323,11 +315,6 @@ impl SourceSide {
             .vm_facts(vm)
             .await
             .map_err(|e| source_error(format!("read the facts of {} VM {}", self.kind, vm.name), e))
-    }
-
-    /// The language's provider kind.
-    pub fn lang_kind(&self) -> LangKind {
-        LangKind::parse(self.kind.as_str()).unwrap_or(LangKind::Vsphere)
     }
 }
 

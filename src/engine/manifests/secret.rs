@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use mtvt_profiles::{Profile, ProviderType};
+use mtvt_profiles::Profile;
+use mtvt_vocab::ProviderKind;
 use serde_json::{Value, json};
 
 use super::{Owner, object, set};
@@ -37,13 +38,13 @@ pub fn source_secret(
     let mut data: BTreeMap<&str, String> = BTreeMap::new();
     let insecure = if input.insecure { "true" } else { "false" };
     match p.provider_type {
-        ProviderType::Vsphere | ProviderType::Ovirt => {
+        ProviderKind::Vsphere | ProviderKind::Ovirt => {
             data.insert("url", input.url.to_string());
             data.insert("user", p.username.clone());
             data.insert("password", p.password.expose().to_string());
             data.insert("insecureSkipVerify", insecure.into());
         }
-        ProviderType::Openstack => {
+        ProviderKind::Openstack => {
             data.insert("url", input.url.to_string());
             data.insert("username", p.username.clone());
             data.insert("password", p.password.expose().to_string());
@@ -52,16 +53,16 @@ pub fn source_secret(
             data.insert("domainName", p.user_domain_name.clone().unwrap_or_default());
             data.insert("insecureSkipVerify", insecure.into());
         }
-        ProviderType::Openshift => {
+        ProviderKind::Openshift => {
             data.insert("token", input.cluster_token.unwrap_or_default().to_string());
             data.insert("insecureSkipVerify", "true".into());
         }
-        ProviderType::Ova => {
+        ProviderKind::Ova => {
             data.insert("url", input.url.to_string());
         }
     }
     if let Some(ca) = input.ca_pem
-        && !matches!(p.provider_type, ProviderType::Openshift | ProviderType::Ova)
+        && !matches!(p.provider_type, ProviderKind::Openshift | ProviderKind::Ova)
     {
         data.insert("cacert", ca.to_string());
     }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use kube::api::{DynamicObject, Patch, PatchParams};
 use mtvt_lang::models::{Cpu, DestDisk, DestNic, DestVm, SshProbe};
 use mtvt_lang::schema::enums::{Firmware, PowerState};
-use mtvt_lang::units::Quantity;
+use mtvt_vocab::Quantity;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 

@@ -5,7 +5,7 @@
 use chrono::DateTime;
 use mtvt_lang::models::{Migration, Step};
 use mtvt_lang::schema::enums::{MigrationResult, PipelineStep, StepPhase};
-use mtvt_lang::units::Duration;
+use mtvt_vocab::Duration;
 use serde_json::Value;
 
 fn text(v: &Value, p: &str) -> Option<String> {

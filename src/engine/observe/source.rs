@@ -3,17 +3,9 @@
 //! sources, which have no API.
 
 use mtvt_lang::models::{Cpu, Snapshot, SourceDisk, SourceNic, SourceVm};
-use mtvt_lang::schema::enums::{DiskMode, Firmware, PowerState, ProviderKind, Provisioning};
-use mtvt_lang::units::Quantity;
 use mtvt_source::{GuestToolsState, SourceVmFacts};
+use mtvt_vocab::{Firmware, PowerState, ProviderKind, Quantity};
 use serde_json::Value;
-
-fn power(p: mtvt_source::PowerState) -> PowerState {
-    match p {
-        mtvt_source::PowerState::On => PowerState::On,
-        mtvt_source::PowerState::Off => PowerState::Off,
-    }
-}
 
 fn is_windows(guest_os: &str) -> bool {
     let g = guest_os.to_ascii_lowercase();
@@ -29,17 +21,14 @@ pub fn from_facts(f: &SourceVmFacts, kind: ProviderKind) -> SourceVm {
         name: f.name.clone(),
         id: f.id.clone(),
         provider_type: kind,
-        power: power(f.power_state),
+        power: f.power_state,
         power_after: None,
         cpu: Cpu {
             sockets: i64::from(sockets),
             cores: i64::from(cores),
         },
         memory_mib: i64::try_from(f.memory_mib).unwrap_or(i64::MAX),
-        firmware: match f.firmware {
-            Some(mtvt_source::Firmware::Efi) => Firmware::Efi,
-            _ => Firmware::Bios,
-        },
+        firmware: f.firmware.unwrap_or(Firmware::Bios),
         serial: f.serial.clone().unwrap_or_default(),
         uuid: f.uuid.clone().unwrap_or_default(),
         is_windows: is_windows(&guest_os),
@@ -64,8 +53,8 @@ pub fn from_facts(f: &SourceVmFacts, kind: ProviderKind) -> SourceVm {
                 file: d.file.clone().unwrap_or_else(|| d.key.clone()),
                 datastore: d.datastore_id.clone().unwrap_or_default(),
                 capacity: Quantity(u128::from(d.capacity_bytes.unwrap_or(0))),
-                provisioning: d.provisioning.and_then(|p| Provisioning::parse(p.as_str())),
-                mode: d.mode.and_then(|m| DiskMode::parse(m.as_str())),
+                provisioning: d.provisioning,
+                mode: d.mode,
                 shared: d.shared,
             })
             .collect(),
@@ -87,7 +76,7 @@ pub fn snapshots(f: &SourceVmFacts) -> Vec<Snapshot> {
 
 /// Adds what was read after the migration.
 pub fn with_after(mut model: SourceVm, after: &SourceVmFacts) -> SourceVm {
-    model.power_after = Some(power(after.power_state));
+    model.power_after = Some(after.power_state);
     model.snapshots_after = Some(snapshots(after));
     model
 }

@@ -42,8 +42,14 @@ pub struct CheckArgs {
     /// warm-migration and copy-offload rules for its source type and fields.
     #[arg(long, value_name = "NAME")]
     pub provider: Option<String>,
-    /// Providers file read with --provider.
-    #[arg(long, value_name = "FILE", default_value = ".providers.json")]
+    /// Providers file read with --provider (JSON; `#`, `//`, `/* */` comments and trailing
+    /// commas allowed).
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "PROVIDERS_JSON_PATH",
+        default_value = ".providers.json"
+    )]
     pub providers_file: PathBuf,
     /// Accept warm migration from oVirt (enabled by a Forklift feature gate).
     #[arg(long)]

@@ -27,8 +27,9 @@ Exit codes:
 pub struct CleanArgs {
     /// The journal of a run (`<data-collector-path>/resources.json`).
     pub journal: PathBuf,
-    /// Providers file for deleting source clones (default: the one the run recorded).
-    #[arg(long, value_name = "FILE")]
+    /// Providers file for deleting source clones (if neither this flag nor
+    /// PROVIDERS_JSON_PATH is given: the one the run recorded).
+    #[arg(long, value_name = "FILE", env = "PROVIDERS_JSON_PATH")]
     pub providers_file: Option<PathBuf>,
     /// CA certificate (PEM) of the source provider, for deleting source clones.
     #[arg(long, value_name = "FILE")]

@@ -15,7 +15,7 @@ go to definition, the document outline and formatting (`mtvt fmt`)."
 pub struct LspArgs {
     /// Providers file read with --provider (default .providers.json); without --provider,
     /// the VM names of all its profiles are offered for completion.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = "PROVIDERS_JSON_PATH")]
     pub providers_file: Option<PathBuf>,
     /// Provider profile to check against (as `mtvt check --provider`); its VM names
     /// (copyoffload.default_vm_name) are offered when completing `vm "…"`.

@@ -19,8 +19,13 @@ pub struct RenderArgs {
     /// Provider profile (key of the providers file) whose Secret/Provider to render.
     #[arg(long, value_name = "NAME", default_value = "vsphere")]
     pub provider: String,
-    /// Providers file.
-    #[arg(long, value_name = "FILE", default_value = ".providers.json")]
+    /// Providers file (JSON; `#`, `//`, `/* */` comments and trailing commas allowed).
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "PROVIDERS_JSON_PATH",
+        default_value = ".providers.json"
+    )]
     pub providers_file: PathBuf,
     /// Destination storage class (default: the session's, else a placeholder).
     #[arg(long, value_name = "CLASS")]

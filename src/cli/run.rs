@@ -107,8 +107,14 @@ pub struct RunArgs {
         help_heading = "Source provider"
     )]
     pub providers: Vec<String>,
-    /// Providers file (the pytest suite's .providers.json format); --sim uses the emulator's.
-    #[arg(long, value_name = "FILE", help_heading = "Source provider")]
+    /// Providers file (the pytest suite's .providers.json format) [default: .providers.json;
+    /// with --sim, the emulator's unless this flag or PROVIDERS_JSON_PATH names one].
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "PROVIDERS_JSON_PATH",
+        help_heading = "Source provider"
+    )]
     pub providers_file: Option<PathBuf>,
     /// CA certificate (PEM) of the source provider, instead of fetching the one it presents.
     #[arg(long, value_name = "FILE", help_heading = "Source provider")]

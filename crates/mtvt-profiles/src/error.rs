@@ -16,17 +16,18 @@ pub enum ProfileError {
     #[diagnostic(
         code(mtvt::P0001),
         help(
-            "create it from providers.example.json (strict JSON, no comments) or point mtvt at another file with --providers"
+            "create it from providers.example.json, or name another file with --providers-file or PROVIDERS_JSON_PATH"
         )
     )]
     Unreadable { path: String, reason: String },
 
-    /// The file is not valid JSON.
+    /// The file is not valid JSON (comments and trailing commas allowed). The excerpt
+    /// shows punctuation and known field names only: every value is masked.
     #[error("`{file}` is not valid JSON (line {line}, column {column}): {message}")]
     #[diagnostic(
         code(mtvt::P0002),
         help(
-            "the file must be strict JSON: remove comments such as `# pragma: allowlist secret`, trailing commas and single quotes"
+            "the file is JSON with `#`, `//` and `/* */` comments and trailing commas allowed: keys and text values take double quotes (\"key\": \"value\"), `:` follows each key and `,` separates members (values are masked here)"
         )
     )]
     InvalidJson {

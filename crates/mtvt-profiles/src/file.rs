@@ -1,9 +1,11 @@
-//! Reading a `.providers.json` file: strict JSON, a top-level object whose keys are
-//! profile names, and lookup of one profile with "did you mean".
+//! Reading a `.providers.json` file: JSON with comments and trailing commas
+//! (`jsonc.rs`), a top-level object whose keys are profile names, and lookup of one
+//! profile with "did you mean".
 //!
 //! Exists to turn file-level problems into diagnostics with labels in the file and
 //! to hand one entry to the profile builder. Must not interpret entry fields (that
-//! is `profile.rs`) and must keep the file text only for diagnostics.
+//! is `profile.rs`) and must keep the file text only masked (`mask.rs`), for
+//! diagnostics.
 
 use std::path::Path;
 
@@ -11,13 +13,15 @@ use miette::{NamedSource, SourceSpan};
 use serde_json::{Map, Value};
 
 use crate::error::ProfileError;
-use crate::json_span::{locate, offset_of};
+use crate::json_span::locate;
+use crate::jsonc;
+use crate::mask::{Trust, masked};
 use crate::profile::{Profile, build_profile};
-use crate::redact::redact_secrets;
 use crate::suggest::did_you_mean;
 
-/// A parsed providers file. It keeps the file text only with secret values masked
-/// (for diagnostics); the values themselves live in the parsed entries.
+/// A parsed providers file. It keeps the file text only masked (every value that is
+/// not known to be harmless, and every comment), for diagnostics; the values
+/// themselves live in the parsed entries.
 #[derive(Clone)]
 pub struct ProvidersFile {
     name: String,
@@ -64,32 +68,32 @@ fn json_type(v: &Value) -> &'static str {
 
 impl ProvidersFile {
     /// Parses providers-file text; `name` labels diagnostics (e.g. `.providers.json`).
+    /// The text is JSON, with `#`, `//` and `/* */` comments and trailing commas.
     pub fn parse(name: impl Into<String>, source: impl Into<String>) -> Result<Self, ProfileError> {
         let name = name.into();
         let source: String = source.into();
-        let redacted = redact_secrets(&source);
-        if source.trim().is_empty() {
-            return Err(ProfileError::Empty { file: name });
-        }
-        let value: Value = match serde_json::from_str(&source) {
+        let value = match jsonc::strip(&source) {
+            Ok(stripped) if stripped.trim().is_empty() => {
+                return Err(ProfileError::Empty { file: name });
+            }
+            Ok(stripped) => jsonc::parse(&stripped),
+            Err(e) => Err(e),
+        };
+        let value = match value {
             Ok(v) => v,
             Err(e) => {
-                let full = e.to_string();
-                let message = match full.rfind(" at line ") {
-                    Some(i) => full.get(..i).unwrap_or(&full).to_string(),
-                    None => full,
-                };
-                let offset = offset_of(&redacted, e.line(), e.column());
                 return Err(ProfileError::InvalidJson {
                     file: name.clone(),
-                    message,
-                    line: e.line(),
-                    column: e.column(),
-                    src: NamedSource::new(name, redacted),
-                    span: SourceSpan::from((offset, 0)),
+                    message: e.message,
+                    line: e.line,
+                    column: e.column,
+                    // a broken file is shown with every value masked
+                    src: NamedSource::new(name, masked(&source, Trust::Broken)),
+                    span: SourceSpan::from((e.offset, 0)),
                 });
             }
         };
+        let redacted = masked(&source, Trust::Parsed);
         let entries = match value {
             Value::Object(map) => map,
             other => {

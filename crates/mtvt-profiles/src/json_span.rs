@@ -2,8 +2,10 @@
 //!
 //! Exists because `serde_json` gives values but not positions, and an error about
 //! `"password"` in profile `vsphere` should point at that text. Must only be called
-//! on text `serde_json` already accepted; on anything else it returns `None` rather
-//! than guessing. Like `serde_json`, the last of duplicate keys wins.
+//! on text that parsed (comments allowed: they are skipped like spacing; trailing
+//! commas are fine), possibly masked by `mask.rs` (same layout); on anything else it
+//! returns `None` rather than guessing. Like `serde_json`, the last of duplicate keys
+//! wins.
 
 use std::ops::Range;
 
@@ -14,14 +16,26 @@ pub(crate) struct Located {
     pub(crate) value: Range<usize>,
 }
 
+/// The first byte at or after `i` that is neither spacing nor inside a comment.
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while b
-        .get(i)
-        .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
-    {
-        i += 1;
+    loop {
+        match (b.get(i), b.get(i + 1)) {
+            (Some(b' ' | b'\t' | b'\n' | b'\r'), _) => i += 1,
+            (Some(b'#'), _) | (Some(b'/'), Some(b'/')) => {
+                while b.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+            }
+            (Some(b'/'), Some(b'*')) => {
+                i += 2;
+                while b.get(i).is_some() && b.get(i..i + 2) != Some(b"*/".as_slice()) {
+                    i += 1;
+                }
+                i += 2;
+            }
+            _ => return i,
+        }
     }
-    i
 }
 
 /// End (exclusive) of the string starting at `i` (which is a `"`).
@@ -49,6 +63,10 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
                         j = string_end(b, j)?;
                         continue;
                     }
+                    b'#' | b'/' => {
+                        j = skip_ws(b, j).max(j + 1);
+                        continue;
+                    }
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' => {
                         depth = depth.checked_sub(1)?;
@@ -63,10 +81,12 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
         }
         _ => {
             let mut j = i;
-            while b
-                .get(j)
-                .is_some_and(|c| !matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
-            {
+            while b.get(j).is_some_and(|c| {
+                !matches!(
+                    c,
+                    b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' | b'#' | b'/'
+                )
+            }) {
                 j += 1;
             }
             Some(j)
@@ -122,18 +142,6 @@ fn find_member(src: &str, obj: usize, key: &str) -> Option<Located> {
     found
 }
 
-/// Byte offset of a 1-based line and column as `serde_json` reports them.
-pub(crate) fn offset_of(src: &str, line: usize, column: usize) -> usize {
-    let mut offset = 0;
-    for (n, l) in src.split_inclusive('\n').enumerate() {
-        if n + 1 == line {
-            return (offset + column.saturating_sub(1)).min(src.len());
-        }
-        offset += l.len();
-    }
-    src.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,9 +175,12 @@ mod tests {
     }
 
     #[test]
-    fn line_column_offsets() {
-        assert_eq!(offset_of("ab\ncd", 2, 1), 3);
-        assert_eq!(offset_of("ab\ncd", 1, 2), 1);
-        assert_eq!(offset_of("ab", 9, 9), 2);
+    fn skips_comments_and_trailing_commas() {
+        let doc =
+            "{ # top\n  \"a\": { // x\n    \"b\": /* c */ 1# d\n, \"c\": [1, /* ] */ 2,],\n  },\n}";
+        let l = locate(doc, &["a", "b"]).unwrap();
+        assert_eq!(&doc[l.value], "1");
+        let l = locate(doc, &["a", "c"]).unwrap();
+        assert_eq!(&doc[l.value], "[1, /* ] */ 2,]");
     }
 }

@@ -1,13 +1,15 @@
-//! Provider profiles: the pytest suite's `.providers.json` format (strict JSON, one
-//! entry per source provider, keyed by a profile name), validated per provider type,
-//! with vSphere copy-offload settings and `COPYOFFLOAD_*` environment overrides.
+//! Provider profiles: the pytest suite's `.providers.json` format (JSON with `#`, `//`
+//! and `/* */` comments and trailing commas; one entry per source provider, keyed by a
+//! profile name), validated per provider type, with vSphere copy-offload settings and
+//! `COPYOFFLOAD_*` environment overrides.
 //!
 //! Why this crate exists: QE teams already keep their lab credentials in
 //! `.providers.json`; mtvt reads the same files, and reports a wrong or incomplete
 //! profile as a diagnostic with a label in the file (codes `mtvt::P0001`…, listed in
 //! `docs/providers.md`) before anything touches a cluster.
 //!
-//! What it must not do: print secrets (every password is a [`mtvt_vocab::Secret`]), read the
+//! What it must not do: print secrets (every password is a [`mtvt_vocab::Secret`]; the
+//! file text in diagnostics is masked by construction, `mask.rs`), read the
 //! process environment itself (callers pass a lookup function, so tests and the
 //! emulator control it), or contact a provider.
 //!
@@ -31,11 +33,13 @@
 
 mod copyoffload;
 mod error;
+mod fields;
 mod file;
 mod json_span;
+mod jsonc;
 mod kinds;
+mod mask;
 mod profile;
-mod redact;
 mod suggest;
 
 pub use copyoffload::{

@@ -1,20 +1,23 @@
-//! `mtvt sim`: the MTV emulator, reachable only over HTTP.
+//! `mtvt sim`: the MTV emulator, reachable only over HTTP — an OpenShift cluster with MTV
+//! installed, on top of the generic API server of `mtvt-apiserver`.
 //!
-//! * [`server`]: start/stop the emulator's Kubernetes API server (in-process or `mtvt sim
-//!   serve`), with extension points for part 2's controllers, routes and listeners.
-//! * [`store`]: the generic object store with kube-apiserver semantics, also the in-process API
-//!   controllers use.
-//! * [`api`]: the HTTP layer (REST, watch, discovery, OpenAPI, auth, faults).
-//! * [`clock`]: virtual time.
+//! * [`emulator`]: starts the whole emulator (API server, inventory, source APIs, controllers).
+//! * [`server`]: the API server with the cluster's kinds and namespaces, without controllers.
+//! * [`kinds`]: the OpenShift, Forklift, KubeVirt, CDI, Multus and OLM kinds it serves.
+//! * [`controllers`]: Forklift, KubeVirt and CDI behaviour, acting through the store.
+//! * [`inventory`]: the Forklift inventory service; [`sources`]: the vSphere, oVirt and
+//!   OpenStack APIs; [`lab`]: the source-side world they serve.
+//! * [`store`], [`api`], [`clock`]: `mtvt-apiserver`'s, re-exported for the controllers and
+//!   for callers that reach the store or configure faults.
 //!
 //! It must not depend on the mtvt engine or on the language crate.
 
-pub mod api;
-pub mod clock;
+pub use mtvt_apiserver::{api, clock, store};
+
 pub mod controllers;
 pub mod emulator;
 pub mod inventory;
+pub mod kinds;
 pub mod lab;
 pub mod server;
 pub mod sources;
-pub mod store;

@@ -1,11 +1,11 @@
 //! Admission hooks: per-resource callbacks that see every create and update before it is
-//! stored, like kube's mutating and validating admission webhooks. Part 2 plugs Forklift's
-//! Plan/Migration webhooks in here.
+//! stored, like kube's mutating and validating admission webhooks. Whoever builds the server
+//! plugs its webhooks in here (from a start hook).
 //!
 //! Mutating hooks run first (in registration order) and may change the object; then the
 //! object is defaulted and validated; then validating hooks run and may only accept or
 //! reject. A hook rejects by returning an [`ApiError`] (e.g.
-//! `ApiError::denied_by_webhook("validate-plan", Reason::BadRequest, "...")`). Hooks run
+//! `ApiError::denied_by_webhook("validate-widget", Reason::BadRequest, "...")`). Hooks run
 //! outside the store lock, so they may read the store; they must not write to it (a write from
 //! a hook would race the write being admitted). Hooks apply to HTTP and in-process writes
 //! alike; garbage-collector deletions and status writes by finalizer processing skip them.
@@ -80,7 +80,7 @@ impl std::fmt::Debug for Admission {
 
 impl Admission {
     /// Registers a mutating hook for the resource `group_resource` (e.g.
-    /// `plans.forklift.konveyor.io`, or `configmaps` for core).
+    /// `widgets.example.com`, or `configmaps` for core).
     pub fn add_mutating(&self, group_resource: &str, hook: MutatingHook) {
         let mut h = self
             .hooks

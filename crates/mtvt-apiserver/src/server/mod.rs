@@ -1,11 +1,11 @@
-//! Starting and stopping the emulator's API server, in-process (tests, `mtvt run --sim`) or
-//! from `mtvt sim serve`.
+//! Starting and stopping an API server in-process (tests, the emulator of `mtvt run --sim` and
+//! `mtvt sim serve`).
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), mtvt_sim::server::ServerError> {
-//! use mtvt_sim::server::Server;
+//! # async fn demo() -> Result<(), mtvt_apiserver::server::ServerError> {
+//! use mtvt_apiserver::server::Server;
 //! let handle = Server::builder()
-//!     .crds_dir("../shared/schemas/forklift")
+//!     .crds_dir("crds")
 //!     .time_scale(120.0)
 //!     .start()
 //!     .await?;
@@ -16,20 +16,22 @@
 //! # Ok(()) }
 //! ```
 //!
-//! # Extension points (part 2)
+//! # Extension points
 //! * [`ServerBuilder::on_start`]: runs with the [`ServerContext`] before the server accepts
 //!   requests — seed objects, register admission hooks (`ctx.store.admission()`), spawn
 //!   controllers that watch the store and stop on `ctx.shutdown`.
-//! * [`ServerBuilder::routes`]: extra routes on the API server itself (e.g. KubeVirt's
-//!   `PUT /apis/subresources.kubevirt.io/v1/namespaces/{ns}/virtualmachines/{name}/start`);
+//! * [`ServerBuilder::routes`]: extra routes on the API server itself (e.g. an aggregated
+//!   API's `PUT /apis/subresources.example.com/v1/namespaces/{ns}/widgets/{name}/start`);
 //!   they get the same auth, fault, logging and `Date` layers. Static path segments win over
 //!   the generic `/apis/{group}/...` handler.
 //! * [`ServerBuilder::listener`] / [`ServerBuilder::tls_listener`]: an extra HTTP(S) server on
-//!   its own 127.0.0.1 port (inventory service, fake vSphere/oVirt/OpenStack), started and shut
-//!   down with the API server; its address is [`ServerHandle::listener_addr`]. It gets the
-//!   `Date` header but no auth: the router decides (`ctx.token` is the cluster token). TLS
+//!   its own 127.0.0.1 port (a service the cluster fronts, a fake external API), started and
+//!   shut down with the API server; its address is [`ServerHandle::listener_addr`]. It gets
+//!   the `Date` header but no auth: the router decides (`ctx.token` is the cluster token). TLS
 //!   listeners use the API server's certificate ([`ServerHandle::ca_pem`]).
-//! * [`ServerBuilder::kind`]: serve an additional kind (one table row).
+//! * [`ServerBuilder::kind`]: serve an additional kind (one table row);
+//!   [`ServerBuilder::kind_table`]: serve exactly a given table.
+//! * [`ServerBuilder::initial_namespace`]: a namespace that exists from the start.
 //!
 //! The API server speaks HTTPS only (kubectl sends bearer tokens over TLS only) with a CA
 //! minted at start; the kubeconfig carries it.
@@ -57,8 +59,8 @@ pub use handle::ServerHandle;
 pub use kubeconfig::NAME as KUBECONFIG_NAME;
 pub use tls::{TlsError, TlsIdentity};
 
-/// Virtual seconds per wall-clock second unless configured: a one-hour warm-migration
-/// precopy interval passes in a minute, while ages in `kubectl get` stay readable.
+/// Virtual seconds per wall-clock second unless configured: a one-hour interval passes in a
+/// minute, while ages in `kubectl get` stay readable.
 pub const DEFAULT_TIME_SCALE: f64 = 60.0;
 
 /// Why the server could not start.

@@ -344,7 +344,7 @@ mod tests {
 
     #[test]
     fn prunes_unknown_fields_and_defaults() {
-        let mut obj = json!({"apiVersion": "x/v1", "kind": "Plan", "metadata": {"name": "p", "whatever": 1},
+        let mut obj = json!({"apiVersion": "x/v1", "kind": "Widget", "metadata": {"name": "p", "whatever": 1},
             "spec": {"targetNamespace": "t", "vms": [{"id": "vm-1", "extra": true}], "bogus": 1,
                      "labels": {"a": "b"}, "open": {"any": {"thing": 1}}},
             "status": {"free": "form"}, "top": 1});
@@ -385,28 +385,5 @@ mod tests {
     fn bad_pattern_is_a_schema_error() {
         let e = Schema::parse(&json!({"type": "string", "pattern": "("})).unwrap_err();
         assert!(e.to_string().contains("invalid pattern"));
-    }
-
-    #[test]
-    fn real_forklift_plan_crd_parses() {
-        let root = std::env::var_os("MTVT_SCHEMAS")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| {
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/schemas")
-            });
-        let path = root.join("forklift/forklift.konveyor.io_plans.yaml");
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            assert!(
-                std::env::var("MTVT_REQUIRE_SCHEMAS").as_deref() != Ok("1"),
-                "MTVT_REQUIRE_SCHEMAS=1 but {} is missing",
-                path.display()
-            );
-            eprintln!("not run: {} not found", path.display());
-            return;
-        };
-        let crd: Value = serde_saphyr::from_str(&text).unwrap();
-        let schema =
-            Schema::parse(&crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]).unwrap();
-        assert_eq!(schema.ignored_rules(), 0);
     }
 }

@@ -290,7 +290,7 @@ mod tests {
         assert!(!is_dns1123_subdomain("Plan_A"));
         assert!(!is_dns1123_subdomain("-a"));
         assert!(!is_dns1123_subdomain("a..b"));
-        assert!(is_dns1123_label("openshift-mtv"));
+        assert!(is_dns1123_label("kube-system"));
         assert!(!is_dns1123_label("a.b"));
         assert!(!is_dns1123_label(&"a".repeat(64)));
         assert!(is_dns1035_label("svc-1"));
@@ -342,7 +342,7 @@ mod tests {
 
     #[test]
     fn finalizers_are_qualified_names() {
-        let meta = json!({"finalizers": ["forklift.konveyor.io/plan", "bad finalizer"]});
+        let meta = json!({"finalizers": ["example.com/widget", "bad finalizer"]});
         let causes = metadata_causes(NameRule::Subdomain, meta.as_object().unwrap(), "n");
         assert_eq!(causes.len(), 1);
         assert_eq!(causes[0].field, "metadata.finalizers[1]");

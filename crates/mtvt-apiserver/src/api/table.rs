@@ -205,12 +205,6 @@ fn computed(how: Computed, obj: &Value, clock: &Clock) -> Value {
                 .or_else(|| obj.get("eventTime").and_then(Value::as_str));
             age(ts, clock)
         }
-        Computed::RouteHost => {
-            let host = s(obj, &["spec", "host"])
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            json!(host)
-        }
     }
 }
 
@@ -221,6 +215,7 @@ fn object_deleting(obj: &Value) -> bool {
 fn cell(kind_col: &crate::store::kinds::Column, obj: &Value, clock: &Clock) -> Value {
     match &kind_col.source {
         ColumnSource::Computed(how) => computed(*how, obj, clock),
+        ColumnSource::Printer(printer) => (printer.cell)(obj),
         ColumnSource::Path(p) => {
             let Ok(path) = JsonPath::parse(p) else {
                 return Value::Null;
@@ -340,15 +335,25 @@ mod tests {
     }
 
     #[test]
-    fn plan_rows_use_crd_columns() {
+    fn custom_rows_use_crd_columns() {
         let clock = Clock::starting_at(
             DateTime::parse_from_rfc3339("2026-01-01T00:10:00Z")
                 .unwrap()
                 .to_utc(),
             1.0,
         );
-        let kinds = Kinds::builtin();
-        let plan = kinds.find("forklift.konveyor.io", "plans").unwrap();
+        let plan = ResourceKind::new("example.com", "v1", "Widget", "widgets")
+            .col(
+                "Ready",
+                "string",
+                ".status.conditions[?(@.type=='Ready')].status",
+            )
+            .col(
+                "Executing",
+                "string",
+                ".status.conditions[?(@.type=='Executing')].status",
+            )
+            .age();
         let obj = json!({"metadata": {"name": "p1", "creationTimestamp": "2026-01-01T00:00:00Z"},
                          "status": {"conditions": [{"type": "Ready", "status": "True"}]}});
         let r = row(&plan, &obj, IncludeObject::None, &clock);

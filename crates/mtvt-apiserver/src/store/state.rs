@@ -56,7 +56,7 @@ pub struct WatchEvent {
 /// Identifies a stored object.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObjRef {
-    /// Storage key of the kind (`plans.forklift.konveyor.io`).
+    /// Storage key of the kind (`widgets.example.com`).
     pub group_resource: String,
     /// Namespace (`""` when cluster-scoped).
     pub namespace: String,

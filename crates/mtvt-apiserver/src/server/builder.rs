@@ -1,5 +1,5 @@
-//! Configuring and starting a server: clock, store with the initial namespaces, CRDs, token,
-//! TLS identity, start hooks, the API router with extra routes, extra listeners.
+//! Configuring and starting a server: clock, store with its kinds and initial namespaces,
+//! CRDs, token, TLS identity, start hooks, the API router with extra routes, extra listeners.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -15,14 +15,15 @@ use super::handle::ServerHandle;
 use super::{DEFAULT_TIME_SCALE, RouteFactory, ServerContext, ServerError, StartHook, TlsIdentity};
 use crate::api::{self, ApiContext, Faults, Limits, Token};
 use crate::clock::Clock;
-use crate::store::{ResourceKind, Store, StoreConfig};
+use crate::store::{Kinds, ResourceKind, Store, StoreConfig, builtin_kinds};
 
 /// Entry point: `Server::builder()`.
 pub struct Server;
 
 impl Server {
-    /// A builder with defaults: any free port, namespace `default`, time scale
-    /// [`DEFAULT_TIME_SCALE`], no CRD schemas, no faults.
+    /// A builder with defaults: any free port, the built-in kinds, namespaces `default` and
+    /// `kube-system`, kubeconfig namespace `default`, time scale [`DEFAULT_TIME_SCALE`], no CRD
+    /// schemas, no faults.
     pub fn builder() -> ServerBuilder {
         ServerBuilder {
             port: 0,
@@ -36,7 +37,9 @@ impl Server {
             token: None,
             routes: Vec::new(),
             listeners: Vec::new(),
+            table: builtin_kinds(),
             kinds: Vec::new(),
+            namespaces: vec!["default".to_string(), "kube-system".to_string()],
             hooks: Vec::new(),
         }
     }
@@ -55,7 +58,9 @@ pub struct ServerBuilder {
     token: Option<String>,
     routes: Vec<RouteFactory>,
     listeners: Vec<(String, u16, bool, RouteFactory)>,
+    table: Vec<ResourceKind>,
     kinds: Vec<ResourceKind>,
+    namespaces: Vec<String>,
     hooks: Vec<StartHook>,
 }
 
@@ -125,9 +130,24 @@ impl ServerBuilder {
         self
     }
 
-    /// Serves an additional kind.
+    /// Serves exactly these kinds, in this order (the order discovery lists groups in), instead
+    /// of the built-in table; compose it from [`crate::store::resource_kinds`], your rows and
+    /// [`crate::store::crd_kind`] to keep plain Kubernetes.
+    pub fn kind_table(mut self, rows: Vec<ResourceKind>) -> Self {
+        self.table = rows;
+        self
+    }
+
+    /// Serves an additional kind (after the table's).
     pub fn kind(mut self, kind: ResourceKind) -> Self {
         self.kinds.push(kind);
+        self
+    }
+
+    /// A namespace that exists from the start, created after `default` and `kube-system`
+    /// (repeatable; created in this order).
+    pub fn initial_namespace(mut self, name: &str) -> Self {
+        self.namespaces.push(name.to_string());
         self
     }
 
@@ -174,12 +194,16 @@ impl ServerBuilder {
     /// Binds, loads CRDs, runs hooks and starts serving.
     pub async fn start(self) -> Result<ServerHandle, ServerError> {
         let clock = self.clock.unwrap_or_else(|| Clock::new(self.time_scale));
-        let store = Store::with_default_namespaces(
+        let store = Store::with_kinds(
             clock.clone(),
             StoreConfig {
                 history_size: self.history_size,
             },
-        )?;
+            Kinds::new(self.table),
+        );
+        for ns in &self.namespaces {
+            store.create_namespace(ns)?;
+        }
         for k in self.kinds {
             store.register_kind(k);
         }

@@ -262,53 +262,48 @@ mod tests {
     use super::*;
     use crate::store::kinds::Kinds;
 
-    /// `$MTVT_SCHEMAS/<dir>` or `<repo>/../shared/schemas/<dir>`; absent is "not run" unless
-    /// `MTVT_REQUIRE_SCHEMAS=1` (CI), where it fails.
-    fn shared(dir: &str) -> Option<PathBuf> {
-        let root = std::env::var_os("MTVT_SCHEMAS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/schemas")
-            });
-        let p = root.join(dir);
-        assert!(
-            p.is_dir() || std::env::var("MTVT_REQUIRE_SCHEMAS").as_deref() != Ok("1"),
-            "MTVT_REQUIRE_SCHEMAS=1 but {} is missing",
-            p.display()
-        );
-        p.is_dir().then_some(p)
+    fn widget_crd(subresources: Value) -> Value {
+        json!({
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "widgets.example.com"},
+            "spec": {"group": "example.com", "scope": "Namespaced",
+                     "names": {"kind": "Widget", "plural": "widgets", "listKind": "WidgetList"},
+                     "versions": [{"name": "v1", "served": true, "storage": true,
+                                   "subresources": subresources,
+                                   "schema": {"openAPIV3Schema": {"type": "object"}}}]}
+        })
     }
 
     #[test]
-    fn forklift_crds_refine_builtin_rows() {
-        let Some(dir) = shared("forklift") else {
-            eprintln!("not run: ../shared/schemas/forklift not found");
-            return;
-        };
-        let crds = read_dir(&dir).unwrap();
-        assert_eq!(crds.len(), 7);
+    fn crds_refine_registered_rows() {
         let kinds = Kinds::builtin();
-        for crd in &crds {
-            let (g, p) = crd_target(crd).unwrap();
-            let base = kinds.find(&g, &p).unwrap();
-            let k = kind_from_crd(crd, Some(&base)).unwrap();
-            assert!(
-                k.schema.is_some() && k.status_subresource && k.namespaced,
-                "{p}"
-            );
-        }
+        kinds.register(
+            ResourceKind::new("example.com", "v1", "Widget", "widgets")
+                .short(&["wd"])
+                .col("Mode", "string", ".spec.mode"),
+        );
+        let crd = widget_crd(json!({"status": {}}));
+        let (g, p) = crd_target(&crd).unwrap();
+        let base = kinds.find(&g, &p).unwrap();
+        let k = kind_from_crd(&crd, Some(&base)).unwrap();
+        assert!(
+            k.schema.is_some() && k.status_subresource && k.namespaced,
+            "{p}"
+        );
+        assert_eq!(k.short_names, vec!["wd"], "the row's short names stay");
+        assert_eq!(
+            k.columns, base.columns,
+            "no printer columns: the row's stay"
+        );
     }
 
     #[test]
-    fn multus_crd_has_no_status_subresource() {
-        let Some(dir) = shared("multus") else {
-            eprintln!("not run: ../shared/schemas/multus not found");
-            return;
-        };
-        let crds = read_dir(&dir).unwrap();
-        let k = kind_from_crd(&crds[0], None).unwrap();
-        assert_eq!(k.plural, "network-attachment-definitions");
-        assert_eq!(k.short_names, vec!["net-attach-def"]);
+    fn crd_without_status_subresource_has_none() {
+        let mut crd = widget_crd(json!({}));
+        crd["spec"]["names"]["shortNames"] = json!(["wd"]);
+        let k = kind_from_crd(&crd, None).unwrap();
+        assert_eq!(k.plural, "widgets");
+        assert_eq!(k.short_names, vec!["wd"]);
         assert!(!k.status_subresource);
     }
 

@@ -171,14 +171,11 @@ mod tests {
 
     #[test]
     fn custom_resources_drop_status_on_create() {
-        let kinds = Kinds::builtin();
-        let plan = kinds.find("forklift.konveyor.io", "plans").unwrap();
+        let widget = ResourceKind::new("example.com", "v1", "Widget", "widgets").status();
         let mut o = json!({"metadata": {"name": "p"}, "spec": {}, "status": {"x": 1}});
-        on_create(&plan, &mut o, "t");
+        on_create(&widget, &mut o, "t");
         assert!(o.get("status").is_none());
-        let nad = kinds
-            .find("k8s.cni.cncf.io", "network-attachment-definitions")
-            .unwrap();
+        let nad = ResourceKind::new("example.com", "v1", "Gadget", "gadgets");
         let mut o = json!({"metadata": {"name": "n"}, "status": {"x": 1}});
         on_create(&nad, &mut o, "t");
         assert_eq!(

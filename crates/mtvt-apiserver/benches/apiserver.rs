@@ -1,6 +1,6 @@
 //! Benchmark of the emulator's API server (not a timed test: it prints figures).
 //!
-//! `cargo bench -p mtvt-sim --bench apiserver` measures, over HTTPS on loopback with the
+//! `cargo bench -p mtvt-apiserver --bench apiserver` measures, over HTTPS on loopback with the
 //! client in the same process (so client and server share the machine's cores):
 //! * GET and CREATE requests per second (16 concurrent keep-alive connections),
 //! * watch fan-out latency: 100 HTTP watchers, time from a PATCH being sent to each watcher
@@ -20,8 +20,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use mtvt_sim::server::{Server, ServerHandle};
-use mtvt_sim::store::Gvr;
+use mtvt_apiserver::server::{Server, ServerHandle};
+use mtvt_apiserver::store::Gvr;
 use serde_json::json;
 
 fn rss_kib() -> u64 {

@@ -171,14 +171,14 @@ mod tests {
         assert_eq!(i.verb, Some(Verb::Get));
         let i = p(
             Method::GET,
-            "/apis/forklift.konveyor.io/v1beta1/namespaces/x/plans",
+            "/apis/example.com/v1/namespaces/x/widgets",
             "&watch=true",
         );
-        assert_eq!(i.group, "forklift.konveyor.io");
+        assert_eq!(i.group, "example.com");
         assert_eq!(i.verb, Some(Verb::Watch));
         let i = p(
             Method::POST,
-            "/apis/forklift.konveyor.io/v1beta1/namespaces/x/plans",
+            "/apis/example.com/v1/namespaces/x/widgets",
             "",
         );
         assert_eq!(i.verb, Some(Verb::Create));
@@ -209,7 +209,7 @@ mod tests {
 
     #[test]
     fn cluster_and_all_namespace_paths() {
-        let i = p(Method::GET, "/apis/forklift.konveyor.io/v1beta1/plans", "");
+        let i = p(Method::GET, "/apis/example.com/v1/widgets", "");
         assert_eq!((i.namespace, i.verb), (None, Some(Verb::List)));
         let i = p(Method::GET, "/api/v1", "");
         assert_eq!((i.resource, i.verb), (None, None));

@@ -3,18 +3,18 @@
 //! optimistic concurrency, status subresource, finalizers, garbage collection, namespace
 //! lifecycle, watch history).
 //!
-//! # For in-process controllers (part 2)
+//! # For in-process controllers
 //! [`Store`] is a cheap-to-clone handle. Controllers act on it exactly as a real controller
 //! acts through the API, and every write is seen by HTTP watchers:
 //! ```no_run
-//! # use mtvt_sim::store::*; use serde_json::json; use futures::StreamExt;
+//! # use mtvt_apiserver::store::*; use serde_json::json; use futures::StreamExt;
 //! # async fn demo(store: Store) -> Result<(), ApiError> {
-//! let plans = Gvr::new("forklift.konveyor.io", "v1beta1", "plans");
-//! let mut events = store.watch(WatchOptions::new(Some(plans.clone())).start(WatchStart::InitialState))?;
+//! let widgets = Gvr::new("example.com", "v1", "widgets");
+//! let mut events = store.watch(WatchOptions::new(Some(widgets.clone())).start(WatchStart::InitialState))?;
 //! while let Some(ev) = events.next().await {
 //!     let ev = ev?;                         // Err = history compacted (410): relist and re-watch
 //!     let (ns, name) = (ev.object["metadata"]["namespace"].as_str().unwrap_or(""), ev.object["metadata"]["name"].as_str().unwrap_or(""));
-//!     store.merge_patch_status(&plans, ns, name, &json!({"status": {"conditions": []}}))?;
+//!     store.merge_patch_status(&widgets, ns, name, &json!({"status": {"conditions": []}}))?;
 //! }
 //! # Ok(()) }
 //! ```
@@ -56,7 +56,7 @@ use tokio::sync::broadcast;
 
 pub use admission::{Admission, AdmissionRequest, MutatingHook, Operation, ValidatingHook};
 pub use error::{ApiError, Cause, Reason};
-pub use kinds::{Kinds, NameRule, ResourceKind};
+pub use kinds::{Kinds, NameRule, Printer, ResourceKind, builtin_kinds, crd_kind, resource_kinds};
 pub use lifecycle::{Deleted, Propagation};
 pub use options::{DeleteOptions, FieldValidation, Subresource, WriteOptions, Written};
 pub use patch::PatchType;
@@ -80,7 +80,7 @@ pub struct Gvr {
 }
 
 impl Gvr {
-    /// `Gvr::new("forklift.konveyor.io", "v1beta1", "plans")`
+    /// `Gvr::new("example.com", "v1", "widgets")`
     pub fn new(group: &str, version: &str, resource: &str) -> Self {
         Self {
             group: group.to_string(),
@@ -182,11 +182,16 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// An empty store (no namespaces) serving the built-in kinds.
     pub fn new(clock: Clock, config: StoreConfig) -> Self {
+        Self::with_kinds(clock, config, Kinds::builtin())
+    }
+
+    /// An empty store (no namespaces) serving `kinds`.
+    pub fn with_kinds(clock: Clock, config: StoreConfig, kinds: Kinds) -> Self {
         let cap = config.history_size.max(16);
         let (tx, _) = broadcast::channel(cap);
         Self {
             inner: Arc::new(Inner {
-                kinds: Kinds::builtin(),
+                kinds,
                 clock,
                 admission: Admission::default(),
                 state: Mutex::new(State::new(cap, tx.clone())),
@@ -196,18 +201,13 @@ impl Store {
         }
     }
 
-    /// A store holding the namespaces of a fresh cluster with MTV installed: `default`,
-    /// `kube-system` and `openshift-mtv` (all Active).
-    pub fn with_default_namespaces(clock: Clock, config: StoreConfig) -> Result<Self, ApiError> {
-        let store = Self::new(clock, config);
-        for ns in ["default", "kube-system", "openshift-mtv"] {
-            store.create(
-                &Gvr::core("namespaces"),
-                "",
-                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
-            )?;
-        }
-        Ok(store)
+    /// Creates the (Active) namespace `name`.
+    pub fn create_namespace(&self, name: &str) -> Result<Arc<Value>, ApiError> {
+        self.create(
+            &Gvr::core("namespaces"),
+            "",
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}),
+        )
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {

@@ -246,7 +246,7 @@ impl ApiError {
         )
     }
 
-    /// 404 `plans.forklift.konveyor.io "x" not found`.
+    /// 404 `widgets.example.com "x" not found`.
     pub fn not_found(kind: &ResourceKind, name: &str) -> Self {
         Self::new(
             Reason::NotFound,
@@ -255,7 +255,7 @@ impl ApiError {
         .with_target(kind, name)
     }
 
-    /// 409 `plans.forklift.konveyor.io "x" already exists`.
+    /// 409 `widgets.example.com "x" already exists`.
     pub fn already_exists(kind: &ResourceKind, name: &str) -> Self {
         Self::new(
             Reason::AlreadyExists,
@@ -421,18 +421,21 @@ pub fn success_status(kind: &ResourceKind, name: &str, uid: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::kinds::Kinds;
+    use crate::store::kinds::{Kinds, ResourceKind};
+
+    fn widgets() -> ResourceKind {
+        ResourceKind::new("example.com", "v1", "Widget", "widgets")
+    }
 
     #[test]
     fn not_found_names_group_resource() {
         let kinds = Kinds::builtin();
-        let plans = kinds.find("forklift.konveyor.io", "plans").unwrap();
-        let s = ApiError::not_found(&plans, "p1").to_status();
-        assert_eq!(s["message"], "plans.forklift.konveyor.io \"p1\" not found");
+        let s = ApiError::not_found(&widgets(), "p1").to_status();
+        assert_eq!(s["message"], "widgets.example.com \"p1\" not found");
         assert_eq!(s["reason"], "NotFound");
         assert_eq!(s["code"], 404);
-        assert_eq!(s["details"]["kind"], "plans");
-        assert_eq!(s["details"]["group"], "forklift.konveyor.io");
+        assert_eq!(s["details"]["kind"], "widgets");
+        assert_eq!(s["details"]["group"], "example.com");
         let cms = kinds.find("", "configmaps").unwrap();
         let s = ApiError::not_found(&cms, "c").to_status();
         assert_eq!(s["message"], "configmaps \"c\" not found");
@@ -441,12 +444,11 @@ mod tests {
 
     #[test]
     fn invalid_lists_causes() {
-        let kinds = Kinds::builtin();
-        let plans = kinds.find("forklift.konveyor.io", "plans").unwrap();
+        let plans = widgets();
         let one = ApiError::invalid(&plans, "p", vec![Cause::required("spec.vms", "")]);
         assert_eq!(
             one.message,
-            "Plan.forklift.konveyor.io \"p\" is invalid: spec.vms: Required value"
+            "Widget.example.com \"p\" is invalid: spec.vms: Required value"
         );
         let two = ApiError::invalid(
             &plans,
@@ -458,11 +460,11 @@ mod tests {
         );
         assert_eq!(
             two.message,
-            "Plan.forklift.konveyor.io \"p\" is invalid: [spec.a: Required value, spec.b: Invalid value: \"x\": bad]"
+            "Widget.example.com \"p\" is invalid: [spec.a: Required value, spec.b: Invalid value: \"x\": bad]"
         );
         let s = two.to_status();
         assert_eq!(s["code"], 422);
-        assert_eq!(s["details"]["kind"], "Plan");
+        assert_eq!(s["details"]["kind"], "Widget");
         assert_eq!(s["details"]["causes"][1]["field"], "spec.b");
     }
 

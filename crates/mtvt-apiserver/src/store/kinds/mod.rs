@@ -3,9 +3,11 @@
 //! A row says where a kind lives (group, version, plural), whether it is namespaced, which
 //! subresources it has, how its names are validated, which columns `kubectl get` shows and
 //! which fields a `fieldSelector` may name. Everything else (storage, REST, watch, discovery,
-//! OpenAPI) is generic over these rows, so **adding a kind is adding one row** to
-//! [`builtin_kinds`] (or calling [`Kinds::register`] at run time, which `--crds` and part 2's
-//! controllers do). This module holds data only; it must not touch objects.
+//! OpenAPI) is generic over these rows, so **adding a kind is adding one row**: to
+//! [`builtin_kinds`] for plain Kubernetes, to the table a server is built with
+//! ([`Kinds::new`]) for a platform's kinds, or at run time with [`Kinds::register`] (which
+//! `--crds` and CRDs created through the API do). This module holds data only; it must not
+//! touch objects.
 
 use std::sync::Arc;
 
@@ -14,7 +16,7 @@ use super::schema::Schema;
 mod builtin;
 mod registry;
 
-pub use builtin::builtin_kinds;
+pub use builtin::{builtin_kinds, crd_kind, resource_kinds};
 pub use registry::Kinds;
 
 /// How object names of a kind are validated (kube-apiserver's per-kind name rules).
@@ -55,8 +57,31 @@ pub enum Computed {
     EventObject,
     /// Age of an event's `lastTimestamp` (or `eventTime`).
     EventLastSeen,
-    /// `host` or `host:port` of a route.
-    RouteHost,
+}
+
+/// A column computed by a function of the object: the printer of a kind that is not part of
+/// plain Kubernetes, supplied by whoever registers the kind. Printers are equal when their
+/// names are.
+#[derive(Clone, Copy)]
+pub struct Printer {
+    /// Names the printer (compared, and shown by `Debug`).
+    pub name: &'static str,
+    /// The cell of one object.
+    pub cell: fn(&serde_json::Value) -> serde_json::Value,
+}
+
+impl PartialEq for Printer {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Printer {}
+
+impl std::fmt::Debug for Printer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Printer").field(&self.name).finish()
+    }
 }
 
 /// Where a column's cell comes from.
@@ -66,6 +91,8 @@ pub enum ColumnSource {
     Path(String),
     /// Code in the table printer.
     Computed(Computed),
+    /// A printer registered with the kind.
+    Printer(Printer),
 }
 
 /// A printer column for `kubectl get` tables.
@@ -88,13 +115,13 @@ pub struct ResourceKind {
     pub group: String,
     /// The one served version.
     pub version: String,
-    /// `Kind`, e.g. `Plan`.
+    /// `Kind`, e.g. `Widget`.
     pub kind: String,
-    /// Plural resource name used in paths, e.g. `plans`.
+    /// Plural resource name used in paths, e.g. `widgets`.
     pub plural: String,
-    /// Singular name (`kubectl get plan`).
+    /// Singular name (`kubectl get widget`).
     pub singular: String,
-    /// `PlanList`.
+    /// `WidgetList`.
     pub list_kind: String,
     /// Whether objects live in namespaces.
     pub namespaced: bool,
@@ -155,7 +182,7 @@ impl ResourceKind {
         }
     }
 
-    /// `configmaps` or `plans.forklift.konveyor.io` (also the storage key).
+    /// `configmaps` or `widgets.example.com` (also the storage key).
     pub fn group_resource(&self) -> String {
         if self.group.is_empty() {
             self.plural.clone()
@@ -203,6 +230,16 @@ impl ResourceKind {
         self
     }
 
+    /// Served by the platform's own API server rather than defined by a CRD, whatever its
+    /// group: strategic merge patch allowed, no `metadata.generation`, updates without a
+    /// resourceVersion accepted.
+    pub fn native(mut self) -> Self {
+        self.custom = false;
+        self.generation = false;
+        self.unconditional_update = true;
+        self
+    }
+
     /// Keeps `metadata.generation` (bumped on spec changes).
     pub fn with_generation(mut self) -> Self {
         self.generation = true;
@@ -238,6 +275,17 @@ impl ResourceKind {
             ty: ty.to_string(),
             priority: 0,
             source: ColumnSource::Computed(how),
+        });
+        self
+    }
+
+    /// A column computed by `printer`.
+    pub fn printed(mut self, name: &str, ty: &str, printer: Printer) -> Self {
+        self.columns.push(Column {
+            name: name.to_string(),
+            ty: ty.to_string(),
+            priority: 0,
+            source: ColumnSource::Printer(printer),
         });
         self
     }
@@ -284,85 +332,4 @@ impl ResourceKind {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_has_every_kind_the_issue_lists() {
-        let kinds = Kinds::builtin();
-        for (g, v, p) in [
-            ("", "v1", "namespaces"),
-            ("", "v1", "nodes"),
-            ("", "v1", "secrets"),
-            ("", "v1", "configmaps"),
-            ("", "v1", "pods"),
-            ("", "v1", "persistentvolumeclaims"),
-            ("", "v1", "services"),
-            ("", "v1", "events"),
-            ("storage.k8s.io", "v1", "storageclasses"),
-            ("batch", "v1", "jobs"),
-            ("route.openshift.io", "v1", "routes"),
-            ("forklift.konveyor.io", "v1beta1", "providers"),
-            ("forklift.konveyor.io", "v1beta1", "plans"),
-            ("forklift.konveyor.io", "v1beta1", "migrations"),
-            ("forklift.konveyor.io", "v1beta1", "storagemaps"),
-            ("forklift.konveyor.io", "v1beta1", "networkmaps"),
-            ("forklift.konveyor.io", "v1beta1", "hooks"),
-            ("forklift.konveyor.io", "v1beta1", "hosts"),
-            ("forklift.konveyor.io", "v1beta1", "forkliftcontrollers"),
-            ("kubevirt.io", "v1", "virtualmachines"),
-            ("kubevirt.io", "v1", "virtualmachineinstances"),
-            ("cdi.kubevirt.io", "v1beta1", "datavolumes"),
-            ("k8s.cni.cncf.io", "v1", "network-attachment-definitions"),
-            ("operators.coreos.com", "v1alpha1", "clusterserviceversions"),
-        ] {
-            assert!(kinds.get(g, v, p).is_some(), "{g}/{v}/{p} missing");
-        }
-        let ns = kinds.find("", "namespaces").unwrap();
-        assert!(!ns.namespaced);
-        assert_eq!(ns.name_rule, NameRule::Label);
-        let plan = kinds.by_kind("forklift.konveyor.io", "Plan").unwrap();
-        assert!(
-            plan.custom && plan.generation && plan.status_subresource && !plan.unconditional_update
-        );
-        let cm = kinds.find("", "configmaps").unwrap();
-        assert!(!cm.custom && !cm.generation && cm.unconditional_update);
-        assert!(!kinds.find("batch", "jobs").unwrap().custom);
-    }
-
-    #[test]
-    fn register_replaces_same_group_resource() {
-        let kinds = Kinds::builtin();
-        let n = kinds.all().len();
-        kinds.register(
-            ResourceKind::new("forklift.konveyor.io", "v1beta1", "Plan", "plans").short(&["pl"]),
-        );
-        assert_eq!(kinds.all().len(), n);
-        assert_eq!(
-            kinds
-                .find("forklift.konveyor.io", "plans")
-                .unwrap()
-                .short_names,
-            vec!["pl"]
-        );
-        kinds.register(ResourceKind::new("example.com", "v1", "Widget", "widgets"));
-        assert_eq!(kinds.all().len(), n + 1);
-        assert_eq!(kinds.groups().first().unwrap().0, "");
-    }
-
-    #[test]
-    fn names_and_paths() {
-        let kinds = Kinds::builtin();
-        let plan = kinds.find("forklift.konveyor.io", "plans").unwrap();
-        assert_eq!(plan.api_version(), "forklift.konveyor.io/v1beta1");
-        assert_eq!(plan.group_resource(), "plans.forklift.konveyor.io");
-        assert_eq!(plan.path_prefix(), "/apis/forklift.konveyor.io/v1beta1");
-        let ev = kinds.find("", "events").unwrap();
-        assert_eq!(ev.field_path("source").as_deref(), Some("source.component"));
-        assert_eq!(
-            ev.field_path("metadata.name").as_deref(),
-            Some("metadata.name")
-        );
-        assert!(ev.field_path("spec.bogus").is_none());
-    }
-}
+mod tests;

@@ -15,7 +15,7 @@ use super::{Gvr, ListOptions, Store, object};
 impl Store {
     /// Records an Event about `involved` (any stored object): `event_type` is `Normal` or
     /// `Warning`, `reason` a CamelCase word, `component` the reporting controller (e.g.
-    /// `forklift-controller`). Returns the created or updated Event.
+    /// `widget-controller`). Returns the created or updated Event.
     pub fn record_event(
         &self,
         involved: &Value,

@@ -29,7 +29,7 @@ fn reverse_group(group: &str) -> String {
     parts.join(".")
 }
 
-/// The OpenAPI definition name of a kind (`io.konveyor.forklift.v1beta1.Plan`).
+/// The OpenAPI definition name of a kind (`com.example.v1.Widget`).
 pub fn definition_name(k: &ResourceKind) -> String {
     format!("{}.{}.{}", reverse_group(&k.group), k.version, k.kind)
 }
@@ -201,10 +201,14 @@ mod tests {
     #[test]
     fn v3_documents_advertise_field_validation() {
         let kinds = Kinds::builtin();
-        let doc = v3_document(&kinds, "forklift.konveyor.io", "v1beta1").unwrap();
-        let patch = &doc["paths"]["/apis/forklift.konveyor.io/v1beta1/namespaces/{namespace}/plans/{name}"]
-            ["patch"];
-        assert_eq!(patch["x-kubernetes-group-version-kind"]["kind"], "Plan");
+        kinds.register(
+            crate::store::kinds::ResourceKind::new("example.com", "v1", "Widget", "widgets")
+                .status(),
+        );
+        let doc = v3_document(&kinds, "example.com", "v1").unwrap();
+        let patch =
+            &doc["paths"]["/apis/example.com/v1/namespaces/{namespace}/widgets/{name}"]["patch"];
+        assert_eq!(patch["x-kubernetes-group-version-kind"]["kind"], "Widget");
         assert!(
             patch["parameters"]
                 .as_array()
@@ -222,8 +226,8 @@ mod tests {
         );
         assert!(v3_document(&kinds, "nope.io", "v1").is_none());
         assert_eq!(
-            definition_name(&kinds.find("forklift.konveyor.io", "plans").unwrap()),
-            "io.konveyor.forklift.v1beta1.Plan"
+            definition_name(&kinds.find("example.com", "widgets").unwrap()),
+            "com.example.v1.Widget"
         );
     }
 }

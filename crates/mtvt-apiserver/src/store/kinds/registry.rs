@@ -1,5 +1,5 @@
 //! The registry of served kinds, shared by the store, the REST layer, discovery and OpenAPI;
-//! `--crds`, CRDs created through the API and part 2's controllers add rows at run time.
+//! `--crds`, CRDs created through the API and the server's builder add rows at run time.
 
 use std::sync::{Arc, RwLock};
 
@@ -14,10 +14,13 @@ pub struct Kinds {
 impl Kinds {
     /// The built-in table ([`builtin_kinds`]).
     pub fn builtin() -> Self {
+        Self::new(builtin_kinds())
+    }
+
+    /// A table of these rows, in this order (the order discovery lists groups in).
+    pub fn new(rows: Vec<ResourceKind>) -> Self {
         Self {
-            inner: Arc::new(RwLock::new(
-                builtin_kinds().into_iter().map(Arc::new).collect(),
-            )),
+            inner: Arc::new(RwLock::new(rows.into_iter().map(Arc::new).collect())),
         }
     }
 
@@ -60,7 +63,7 @@ impl Kinds {
             .cloned()
     }
 
-    /// The kind named `kind` (e.g. `Plan`) in `group`.
+    /// The kind named `kind` (e.g. `Widget`) in `group`.
     pub fn by_kind(&self, group: &str, kind: &str) -> Option<Arc<ResourceKind>> {
         self.read()
             .iter()
@@ -68,7 +71,7 @@ impl Kinds {
             .cloned()
     }
 
-    /// The kind whose storage key is `group_resource` (`plans.forklift.konveyor.io`).
+    /// The kind whose storage key is `group_resource` (`widgets.example.com`).
     pub fn by_group_resource(&self, group_resource: &str) -> Option<Arc<ResourceKind>> {
         self.read()
             .iter()

@@ -9,8 +9,8 @@
 //! exactly one action — `error=503` (409, 429, 500, 503 or 504), `latency=200ms`,
 //! `drop-watch=N` (end the watch cleanly after N events), `reset-watch=N` (abort the
 //! connection after N events) — and optional `rate=0.2` (default 1), `verbs=create|update`,
-//! `resources=plans|pods` (plural or `plural.group`), `times=N` (stop after N injections).
-//! Example: `--fault error=503,rate=0.1,verbs=create|patch,resources=plans`.
+//! `resources=widgets|pods` (plural or `plural.group`), `times=N` (stop after N injections).
+//! Example: `--fault error=503,rate=0.1,verbs=create|patch,resources=widgets`.
 
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
@@ -47,7 +47,7 @@ pub struct FaultRule {
     pub rate: f64,
     /// Verbs it applies to (empty = all).
     pub verbs: Vec<Verb>,
-    /// Resources it applies to, as `plans` or `plans.forklift.konveyor.io` (empty = all).
+    /// Resources it applies to, as `widgets` or `widgets.example.com` (empty = all).
     pub resources: Vec<String>,
     /// Fire at most this many times.
     pub times: Option<u64>,
@@ -342,7 +342,7 @@ mod tests {
 
     #[test]
     fn parses_rules() {
-        let r: FaultRule = "error=503,rate=0.25,verbs=create|patch,resources=plans|pods,times=3"
+        let r: FaultRule = "error=503,rate=0.25,verbs=create|patch,resources=widgets|pods,times=3"
             .parse()
             .unwrap();
         assert_eq!(r.action, FaultAction::Status(503));
@@ -392,14 +392,14 @@ mod tests {
         let faults = Faults {
             seed: 1,
             rules: vec![
-                "error=409,verbs=update,resources=plans.forklift.konveyor.io,times=2"
+                "error=409,verbs=update,resources=widgets.example.com,times=2"
                     .parse()
                     .unwrap(),
             ],
         };
         let inj = FaultInjector::new(&faults);
         assert!(
-            inj.decide(Verb::Get, "plans", "plans.forklift.konveyor.io", None)
+            inj.decide(Verb::Get, "widgets", "widgets.example.com", None)
                 .error
                 .is_none()
         );
@@ -409,24 +409,19 @@ mod tests {
                 .is_none()
         );
         assert_eq!(
-            inj.decide(
-                Verb::Update,
-                "plans",
-                "plans.forklift.konveyor.io",
-                Some("p")
-            )
-            .error
-            .unwrap()
-            .code,
+            inj.decide(Verb::Update, "widgets", "widgets.example.com", Some("p"))
+                .error
+                .unwrap()
+                .code,
             409
         );
         assert!(
-            inj.decide(Verb::Update, "plans", "plans.forklift.konveyor.io", None)
+            inj.decide(Verb::Update, "widgets", "widgets.example.com", None)
                 .error
                 .is_some()
         );
         assert!(
-            inj.decide(Verb::Update, "plans", "plans.forklift.konveyor.io", None)
+            inj.decide(Verb::Update, "widgets", "widgets.example.com", None)
                 .error
                 .is_none()
         );

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::response;
 use crate::store::{ApiError, Kinds, ResourceKind};
 
-/// The Kubernetes version the emulator claims (OpenShift 4.19 runs Kubernetes 1.32).
+/// The Kubernetes minor version the server claims (1.32).
 pub const KUBE_MINOR: &str = "32";
 
 /// `GET /version`

@@ -348,7 +348,7 @@ mod tests {
         ld(1, b"team", &mut entry);
         ld(2, b"qe", &mut entry);
         let mut meta = Vec::new();
-        ld(1, b"mtv-test", &mut meta);
+        ld(1, b"team-a", &mut meta);
         ld(2, b"", &mut meta); // generateName "" is omitted, as in JSON
         ld(11, &entry, &mut meta);
         ld(14, b"a/b", &mut meta);
@@ -358,7 +358,7 @@ mod tests {
         let v = decode(&envelope("Namespace", &ns)).unwrap();
         assert_eq!(
             v,
-            json!({"metadata": {"name": "mtv-test", "labels": {"team": "qe"}, "finalizers": ["a/b"]}, "apiVersion": "v1", "kind": "Namespace"})
+            json!({"metadata": {"name": "team-a", "labels": {"team": "qe"}, "finalizers": ["a/b"]}, "apiVersion": "v1", "kind": "Namespace"})
         );
     }
 

@@ -1,0 +1,14 @@
+//! The whole emulator (API server + inventory + source APIs + controllers) through kube-rs
+//! and HTTP only: one emulator per test, one test per behaviour of the Forklift reference §6,
+//! plus the end-to-end flows.
+
+mod cold;
+mod hooks;
+mod kubectl;
+mod kubevirt;
+mod lifecycle;
+mod offload;
+mod providers;
+mod schemas;
+mod validation;
+mod warm;

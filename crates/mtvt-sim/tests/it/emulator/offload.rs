@@ -8,6 +8,21 @@ use crate::harness::*;
 use mtvt_sim::emulator::EmulatorOptions;
 use mtvt_sim::lab::Lab;
 
+/// A StorageMap entry for datastore `ds`: through the XCOPY plugin of `vendor` (with the
+/// `storage` Secret) when given, as block volumes when `block`.
+fn map_entry(ds: &str, vendor: Option<&str>, block: bool) -> Value {
+    let mut e = json!({"source": {"id": ds}, "destination": {"storageClass": "ocs-storagecluster-ceph-rbd"}});
+    if block {
+        e["destination"]["accessMode"] = json!("ReadWriteOnce");
+        e["destination"]["volumeMode"] = json!("Block");
+    }
+    if let Some(vendor) = vendor {
+        e["offloadPlugin"] =
+            json!({"vsphereXcopyConfig": {"secretRef": "storage", "storageVendorProduct": vendor}});
+    }
+    e
+}
+
 async fn offload_setup(
     env: &Env,
     ns: &str,
@@ -21,13 +36,7 @@ async fn offload_setup(
         "STORAGE_HOSTNAME": co["storage_hostname"], "STORAGE_USERNAME": co["storage_username"], "STORAGE_PASSWORD": co["storage_password"]}})).await;
     let entries: Vec<Value> = datastores
         .iter()
-        .map(|(ds, offload)| {
-            let mut e = json!({"source": {"id": ds}, "destination": {"storageClass": "ocs-storagecluster-ceph-rbd", "accessMode": "ReadWriteOnce", "volumeMode": "Block"}});
-            if *offload {
-                e["offloadPlugin"] = json!({"vsphereXcopyConfig": {"secretRef": "storage", "storageVendorProduct": vendor}});
-            }
-            e
-        })
+        .map(|(ds, offload)| map_entry(ds, offload.then_some(vendor), true))
         .collect();
     env.patch(STORAGEMAP, ns, "st", json!({"spec": {"map": entries}}))
         .await;
@@ -139,9 +148,12 @@ async fn mixed_usage_vendor_mismatch_and_fallback() {
     );
     assert!(!has(&p, "Ready"));
     // Both through the offload plugin: the non-XCOPY datastore falls back to a host copy.
-    env.patch(STORAGEMAP, &s.ns, "st", json!({"spec": {"map": [
-        {"source": {"id": "datastore-1041"}, "destination": {"storageClass": "ocs-storagecluster-ceph-rbd"}, "offloadPlugin": {"vsphereXcopyConfig": {"secretRef": "storage", "storageVendorProduct": "ontap"}}},
-        {"source": {"id": "datastore-1043"}, "destination": {"storageClass": "ocs-storagecluster-ceph-rbd"}, "offloadPlugin": {"vsphereXcopyConfig": {"secretRef": "storage", "storageVendorProduct": "ontap"}}}]}})).await;
+    let both = [
+        map_entry("datastore-1041", Some("ontap"), false),
+        map_entry("datastore-1043", Some("ontap"), false),
+    ];
+    env.patch(STORAGEMAP, &s.ns, "st", json!({"spec": {"map": both}}))
+        .await;
     env.wait(PLAN, &s.ns, &s.plan, 10, |p| has(p, "Ready"))
         .await;
     migrate(&env, &s, "m", json!({})).await;

@@ -67,6 +67,11 @@ impl Session {
             .unwrap()
     }
 
+    /// `POST` owning its path and body (for closures that build both).
+    pub async fn post_owned(&self, path: String, body: Value) -> Response {
+        self.post(&path, &body).await
+    }
+
     pub async fn delete(&self, path: &str) -> Response {
         self.request(Method::DELETE, path).send().await.unwrap()
     }

@@ -2,16 +2,15 @@
 //! CRDs, token, TLS identity, start hooks, the API router with extra routes, extra listeners.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use axum::Router;
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::handle::ServerHandle;
+use super::serve;
 use super::{DEFAULT_TIME_SCALE, RouteFactory, ServerContext, ServerError, StartHook, TlsIdentity};
 use crate::api::{self, ApiContext, Faults, Limits, Token};
 use crate::clock::Clock;
@@ -194,23 +193,14 @@ impl ServerBuilder {
     /// Binds, loads CRDs, runs hooks and starts serving.
     pub async fn start(self) -> Result<ServerHandle, ServerError> {
         let clock = self.clock.unwrap_or_else(|| Clock::new(self.time_scale));
-        let store = Store::with_kinds(
-            clock.clone(),
-            StoreConfig {
-                history_size: self.history_size,
-            },
-            Kinds::new(self.table),
-        );
-        for ns in &self.namespaces {
-            store.create_namespace(ns)?;
-        }
-        for k in self.kinds {
-            store.register_kind(k);
-        }
-        for dir in &self.crds_dirs {
-            let n = store.load_crds(dir)?;
-            tracing::info!(dir = %dir.display(), crds = n, "loaded CRDs");
-        }
+        let store = build_store(
+            &clock,
+            self.history_size,
+            self.table,
+            &self.namespaces,
+            self.kinds,
+            &self.crds_dirs,
+        )?;
         let token = self
             .token
             .as_deref()
@@ -225,16 +215,7 @@ impl ServerBuilder {
             shutdown: shutdown.clone(),
             tls: tls.clone(),
         };
-        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
-        let tcp = TcpListener::bind(addr)
-            .await
-            .map_err(|source| ServerError::Bind { addr, source })?;
-        let addr = tcp
-            .local_addr()
-            .map_err(|source| ServerError::Bind { addr, source })?;
-        let listener = tls
-            .listener(tcp)
-            .map_err(|source| ServerError::Bind { addr, source })?;
+        let (addr, listener) = serve::bind_api(self.port, &tls).await?;
         for hook in self.hooks {
             hook(&ctx).map_err(ServerError::Setup)?;
         }
@@ -248,47 +229,18 @@ impl ServerBuilder {
             shutdown: shutdown.clone(),
             server_address: addr.to_string(),
         });
-        let requests = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let app = counted(
+        let requests = Arc::new(AtomicU64::new(0));
+        let app = serve::counted(
             api::router(api_ctx, token.clone(), &self.faults, extra),
             &requests,
         );
-        let mut tasks = vec![spawn_server("api", listener, app, shutdown.clone())];
+        let mut tasks = vec![serve::spawn_server("api", listener, app, shutdown.clone())];
         let mut listeners = BTreeMap::new();
         for (name, port, secure, make) in self.listeners {
-            let want = SocketAddr::from(([127, 0, 0, 1], port));
-            let l = TcpListener::bind(want)
-                .await
-                .map_err(|source| ServerError::Bind { addr: want, source })?;
-            let got = l
-                .local_addr()
-                .map_err(|source| ServerError::Bind { addr: want, source })?;
-            let clock = clock.clone();
-            let router = counted(make(&ctx), &requests).layer(axum::middleware::from_fn(
-                move |req, next: axum::middleware::Next| {
-                    let clock = clock.clone();
-                    async move {
-                        let mut resp = next.run(req).await;
-                        if let Ok(v) = axum::http::HeaderValue::from_str(&api::http_date(&clock)) {
-                            resp.headers_mut().insert(axum::http::header::DATE, v);
-                        }
-                        resp
-                    }
-                },
-            ));
-            if secure {
-                let l = tls
-                    .listener(l)
-                    .map_err(|source| ServerError::Bind { addr: want, source })?;
-                tasks.push(spawn_server(&name, l, router, shutdown.clone()));
-                listeners.insert(name, (got, true));
-            } else {
-                let l = axum::serve::ListenerExt::tap_io(l, |tcp: &mut tokio::net::TcpStream| {
-                    let _ = tcp.set_nodelay(true);
-                });
-                tasks.push(spawn_server(&name, l, router, shutdown.clone()));
-                listeners.insert(name, (got, false));
-            }
+            let counted = |ctx: &ServerContext| serve::counted(make(ctx), &requests);
+            let (got, task) = serve::listen(&name, port, secure, counted, &ctx).await?;
+            tasks.push(task);
+            listeners.insert(name, (got, secure));
         }
         tracing::info!(%addr, "mtvt sim API server listening");
         Ok(ServerHandle {
@@ -307,34 +259,30 @@ impl ServerBuilder {
     }
 }
 
-/// Counts every request `router` serves (for [`ServerHandle::request_count`]).
-fn counted(router: Router, counter: &Arc<std::sync::atomic::AtomicU64>) -> Router {
-    let counter = counter.clone();
-    router.layer(axum::middleware::from_fn(
-        move |req, next: axum::middleware::Next| {
-            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            next.run(req)
-        },
-    ))
-}
-
-fn spawn_server<L>(
-    name: &str,
-    listener: L,
-    app: Router,
-    shutdown: CancellationToken,
-) -> JoinHandle<()>
-where
-    L: axum::serve::Listener,
-    L::Addr: std::fmt::Debug,
-{
-    let name = name.to_string();
-    tokio::spawn(async move {
-        let result = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown.cancelled_owned())
-            .await;
-        if let Err(e) = result {
-            tracing::error!(server = %name, error = %e, "server stopped with an error");
-        }
-    })
+/// The store: the kind table, the initial namespaces (in order), the extra kinds, then the
+/// CRDs of each directory.
+fn build_store(
+    clock: &Clock,
+    history_size: usize,
+    table: Vec<ResourceKind>,
+    namespaces: &[String],
+    kinds: Vec<ResourceKind>,
+    crds_dirs: &[PathBuf],
+) -> Result<Store, ServerError> {
+    let store = Store::with_kinds(
+        clock.clone(),
+        StoreConfig { history_size },
+        Kinds::new(table),
+    );
+    for ns in namespaces {
+        store.create_namespace(ns)?;
+    }
+    for k in kinds {
+        store.register_kind(k);
+    }
+    for dir in crds_dirs {
+        let n = store.load_crds(dir)?;
+        tracing::info!(dir = %dir.display(), crds = n, "loaded CRDs");
+    }
+    Ok(store)
 }

@@ -42,6 +42,7 @@
 mod builder;
 mod handle;
 mod kubeconfig;
+mod serve;
 pub mod tls;
 
 use std::net::SocketAddr;

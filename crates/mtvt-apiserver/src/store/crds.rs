@@ -104,19 +104,10 @@ pub fn kind_from_crd(crd: &Value, base: Option<&ResourceKind>) -> Result<Resourc
         .get("plural")
         .and_then(Value::as_str)
         .ok_or_else(|| invalid("spec.names.plural is required"))?;
-    let versions = spec
-        .get("versions")
-        .and_then(Value::as_array)
-        .ok_or_else(|| invalid("spec.versions is required"))?;
-    let served: Vec<&Value> = versions
-        .iter()
-        .filter(|v| v.get("served").and_then(Value::as_bool).unwrap_or(true))
-        .collect();
-    let version = served
-        .iter()
-        .find(|v| v.get("storage").and_then(Value::as_bool) == Some(true))
-        .or_else(|| served.first())
-        .ok_or_else(|| invalid("no served version"))?;
+    let version = served_version(spec).ok_or_else(|| match spec.get("versions") {
+        Some(Value::Array(_)) => invalid("no served version"),
+        _ => invalid("spec.versions is required"),
+    })?;
     let version_name = version
         .get("name")
         .and_then(Value::as_str)
@@ -155,12 +146,43 @@ pub fn kind_from_crd(crd: &Value, base: Option<&ResourceKind>) -> Result<Resourc
         .get("subresources")
         .and_then(|s| s.get("status"))
         .is_some();
-    if let Some(cols) = version
+    if let Some(cols) = printer_columns(version) {
+        kind.columns = cols;
+    } else if base.is_none() {
+        kind = kind.age();
+    }
+    if let Some(raw) = version.get("schema").and_then(|s| s.get("openAPIV3Schema")) {
+        let schema = Schema::parse(raw).map_err(|e| invalid(&e.to_string()))?;
+        if schema.ignored_rules() > 0 {
+            tracing::warn!(crd = %crd_name, rules = schema.ignored_rules(), "x-kubernetes-validations (CEL) rules are not evaluated by the emulator");
+        }
+        kind.schema = Some(Arc::new(schema));
+    }
+    Ok(kind)
+}
+
+/// The version a CRD serves: its storage version among the served ones, else the first served.
+fn served_version(spec: &Value) -> Option<&Value> {
+    let served: Vec<&Value> = spec
+        .get("versions")
+        .and_then(Value::as_array)?
+        .iter()
+        .filter(|v| v.get("served").and_then(Value::as_bool).unwrap_or(true))
+        .collect();
+    served
+        .iter()
+        .find(|v| v.get("storage").and_then(Value::as_bool) == Some(true))
+        .or_else(|| served.first())
+        .copied()
+}
+
+/// The `additionalPrinterColumns` of a CRD version, if it has them.
+fn printer_columns(version: &Value) -> Option<Vec<Column>> {
+    let cols = version
         .get("additionalPrinterColumns")
-        .and_then(Value::as_array)
-    {
-        kind.columns = cols
-            .iter()
+        .and_then(Value::as_array)?;
+    Some(
+        cols.iter()
             .filter_map(|c| {
                 Some(Column {
                     name: c.get("name")?.as_str()?.to_string(),
@@ -173,18 +195,8 @@ pub fn kind_from_crd(crd: &Value, base: Option<&ResourceKind>) -> Result<Resourc
                     source: ColumnSource::Path(c.get("jsonPath")?.as_str()?.to_string()),
                 })
             })
-            .collect();
-    } else if base.is_none() {
-        kind = kind.age();
-    }
-    if let Some(raw) = version.get("schema").and_then(|s| s.get("openAPIV3Schema")) {
-        let schema = Schema::parse(raw).map_err(|e| invalid(&e.to_string()))?;
-        if schema.ignored_rules() > 0 {
-            tracing::warn!(crd = %crd_name, rules = schema.ignored_rules(), "x-kubernetes-validations (CEL) rules are not evaluated by the emulator");
-        }
-        kind.schema = Some(Arc::new(schema));
-    }
-    Ok(kind)
+            .collect(),
+    )
 }
 
 /// The CRD object as the server stores it: with `Established` and `NamesAccepted` conditions.

@@ -1,21 +1,14 @@
-//! Update and patch: the read-propose-validate-commit loop with optimistic concurrency. A
-//! write that carried a resourceVersion gets 409 Conflict when it is stale or loses a race; one
-//! that did not is retried on the fresh object, as the real server's `GuaranteedUpdate` does.
-//! Main writes keep `status` when the kind has a status subresource, `/status` writes change
-//! nothing else, `/finalize` only `spec.finalizers`; `generation` follows spec changes.
+//! Update and patch: what each proposes from the current object (the body of a PUT, or the
+//! current object patched), run through the shared write loop of [`super::write`].
 
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::admission::{AdmissionRequest, Operation};
-use super::defaults;
 use super::error::{ApiError, Cause};
-use super::kinds::ResourceKind;
-use super::lifecycle::Lifecycle;
 use super::options::{Subresource, WriteOptions, Written};
 use super::patch::{PatchType, apply_patch};
-use super::prepare::{Proposal, SYSTEM_FIELDS, check_types};
+use super::prepare::{Proposal, check_types};
 use super::{ResourceRef, Store, object};
 
 impl Store {
@@ -181,178 +174,5 @@ impl Store {
                 precondition,
             })
         })
-    }
-
-    fn merge_system_fields(
-        kind: &ResourceKind,
-        current: &Value,
-        proposed: Value,
-        sub: Subresource,
-        name: &str,
-    ) -> Result<Value, ApiError> {
-        match sub {
-            Subresource::Status => {
-                let mut next = current.clone();
-                if let Some(m) = next.as_object_mut() {
-                    match proposed.get("status") {
-                        Some(s) if !s.is_null() => m.insert("status".into(), s.clone()),
-                        _ => m.remove("status"),
-                    };
-                }
-                Ok(next)
-            }
-            Subresource::Finalize => {
-                let mut next = current.clone();
-                let fin = proposed
-                    .get("spec")
-                    .and_then(|s| s.get("finalizers"))
-                    .cloned()
-                    .unwrap_or(json!([]));
-                if let Some(spec) = next.get_mut("spec").and_then(Value::as_object_mut) {
-                    spec.insert("finalizers".into(), fin);
-                }
-                Ok(next)
-            }
-            Subresource::Main => {
-                let mut next = proposed;
-                check_types(kind, &mut next)?;
-                let pname = object::name(&next);
-                if !pname.is_empty() && pname != name {
-                    return Err(ApiError::bad_request(format!(
-                        "the name of the object ({pname}) does not match the name on the URL ({name})"
-                    )));
-                }
-                let puid = object::uid(&next);
-                let cuid = object::uid(current);
-                if !puid.is_empty() && puid != cuid {
-                    return Err(ApiError::conflict(
-                        kind,
-                        name,
-                        &format!(
-                            "Precondition failed: UID in precondition: {puid}, UID in object meta: {cuid}"
-                        ),
-                    ));
-                }
-                object::set_meta(&mut next, "name", json!(name));
-                if kind.namespaced {
-                    object::set_meta(&mut next, "namespace", json!(object::namespace(current)));
-                } else {
-                    object::remove_meta(&mut next, "namespace");
-                }
-                for f in SYSTEM_FIELDS {
-                    match object::meta(current).and_then(|m| m.get(*f)) {
-                        Some(v) => object::set_meta(&mut next, f, v.clone()),
-                        None => object::remove_meta(&mut next, f),
-                    }
-                }
-                if kind.status_subresource
-                    && let Some(m) = next.as_object_mut()
-                {
-                    match current.get("status") {
-                        Some(s) => m.insert("status".into(), s.clone()),
-                        None => m.remove("status"),
-                    };
-                }
-                defaults::on_update(kind, current, &mut next);
-                Ok(next)
-            }
-        }
-    }
-
-    /// The read-propose-validate-commit loop of every update and patch.
-    pub(crate) fn write_existing(
-        &self,
-        kind: &Arc<ResourceKind>,
-        ns: &str,
-        name: &str,
-        sub: Subresource,
-        opts: &WriteOptions,
-        mut propose: impl FnMut(&Arc<Value>) -> Result<Proposal, ApiError>,
-    ) -> Result<Written, ApiError> {
-        for _attempt in 0..64 {
-            let current = self
-                .lock()
-                .get(kind, ns, name)
-                .ok_or_else(|| ApiError::not_found(kind, name))?;
-            let Proposal { obj, precondition } = propose(&current)?;
-            if let Some(rv) = &precondition
-                && rv != object::resource_version(&current)
-            {
-                return Err(ApiError::stale(kind, name));
-            }
-            let mut next = Self::merge_system_fields(kind, &current, obj, sub, name)?;
-            if object::is_deleting(&current) {
-                let old = object::finalizers(&current);
-                let added: Vec<String> = object::finalizers(&next)
-                    .into_iter()
-                    .filter(|f| !old.contains(f))
-                    .collect();
-                if !added.is_empty() {
-                    return Err(ApiError::invalid(
-                        kind,
-                        name,
-                        vec![Cause::forbidden(
-                            "metadata.finalizers",
-                            &format!(
-                                "no new finalizers can be added if the object is being deleted, found new finalizers {added:?}"
-                            ),
-                        )],
-                    ));
-                }
-            }
-            let req = AdmissionRequest {
-                operation: Operation::Update,
-                kind,
-                namespace: ns,
-                name,
-                subresource: sub.name(),
-                old: Some(&current),
-                dry_run: opts.dry_run,
-            };
-            self.admission().mutate(&req, &mut next)?;
-            let warnings = self.validate(kind, &mut next, opts.field_validation)?;
-            self.admission().validate(&req, &next)?;
-            if object::comparable(&next) == object::comparable(&current) {
-                return Ok(Written {
-                    object: current,
-                    warnings,
-                });
-            }
-            if kind.generation && sub == Subresource::Main && object::spec_changed(&current, &next)
-            {
-                object::set_meta(
-                    &mut next,
-                    "generation",
-                    json!(object::generation(&current) + 1),
-                );
-            }
-            let mut state = self.lock();
-            let now = state
-                .get(kind, ns, name)
-                .ok_or_else(|| ApiError::not_found(kind, name))?;
-            if object::resource_version(&now) != object::resource_version(&current) {
-                if precondition.is_some() {
-                    return Err(ApiError::stale(kind, name));
-                }
-                continue;
-            }
-            if opts.dry_run {
-                return Ok(Written {
-                    object: Arc::new(next),
-                    warnings,
-                });
-            }
-            let stored = state.put(kind, next);
-            let mut lc = Lifecycle::new(&mut state, self.kinds(), self.clock());
-            lc.after_write(kind, &stored);
-            lc.run();
-            drop(state);
-            self.after_commit(kind, &stored);
-            return Ok(Written {
-                object: stored,
-                warnings,
-            });
-        }
-        Err(ApiError::stale(kind, name))
     }
 }

@@ -12,7 +12,6 @@
 //! `resources=widgets|pods` (plural or `plural.group`), `times=N` (stop after N injections).
 //! Example: `--fault error=503,rate=0.1,verbs=create|patch,resources=widgets`.
 
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,6 +20,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+
+mod rule;
 
 use super::request_info::{self, Verb};
 use crate::store::{ApiError, Reason};
@@ -60,107 +61,6 @@ pub struct Faults {
     pub seed: u64,
     /// Rules, checked in order.
     pub rules: Vec<FaultRule>,
-}
-
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    let (num, unit) = s
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .map_or((s, "ms"), |i| s.split_at(i));
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid duration {s:?} (use e.g. 200ms, 2s)"))?;
-    let secs = match unit {
-        "ms" => n / 1000.0,
-        "s" => n,
-        "m" => n * 60.0,
-        _ => return Err(format!("invalid duration unit in {s:?} (use ms, s or m)")),
-    };
-    Ok(Duration::from_secs_f64(secs))
-}
-
-impl FromStr for FaultRule {
-    type Err = String;
-
-    fn from_str(spec: &str) -> Result<Self, String> {
-        let mut action = None;
-        let mut rule = FaultRule {
-            action: FaultAction::Status(500),
-            rate: 1.0,
-            verbs: vec![],
-            resources: vec![],
-            times: None,
-        };
-        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (k, v) = part
-                .split_once('=')
-                .ok_or_else(|| format!("fault {spec:?}: expected key=value, got {part:?}"))?;
-            let set = |a: FaultAction, action: &mut Option<FaultAction>| {
-                if action.replace(a).is_some() {
-                    Err(format!(
-                        "fault {spec:?}: more than one action (error, latency, drop-watch, reset-watch)"
-                    ))
-                } else {
-                    Ok(())
-                }
-            };
-            match k {
-                "error" => {
-                    let code: u16 = v
-                        .parse()
-                        .map_err(|_| format!("fault {spec:?}: error must be a status code"))?;
-                    if !matches!(code, 409 | 429 | 500 | 503 | 504) {
-                        return Err(format!(
-                            "fault {spec:?}: error must be one of 409, 429, 500, 503, 504"
-                        ));
-                    }
-                    set(FaultAction::Status(code), &mut action)?;
-                }
-                "latency" => set(FaultAction::Latency(parse_duration(v)?), &mut action)?,
-                "drop-watch" | "reset-watch" => {
-                    let n: usize = v
-                        .parse()
-                        .map_err(|_| format!("fault {spec:?}: {k} takes an event count"))?;
-                    let a = if k == "drop-watch" {
-                        FaultAction::DropWatch(n)
-                    } else {
-                        FaultAction::ResetWatch(n)
-                    };
-                    set(a, &mut action)?;
-                }
-                "rate" => {
-                    rule.rate = v
-                        .parse()
-                        .ok()
-                        .filter(|r: &f64| (0.0..=1.0).contains(r))
-                        .ok_or_else(|| format!("fault {spec:?}: rate must be between 0 and 1"))?;
-                }
-                "verbs" => {
-                    rule.verbs = v
-                        .split('|')
-                        .map(|s| Verb::parse(s).ok_or_else(|| format!("fault {spec:?}: unknown verb {s:?} (get, list, watch, create, update, patch, delete, deletecollection)")))
-                        .collect::<Result<_, _>>()?;
-                }
-                "resources" => rule.resources = v.split('|').map(str::to_string).collect(),
-                "times" => {
-                    rule.times = Some(
-                        v.parse()
-                            .map_err(|_| format!("fault {spec:?}: times must be a number"))?,
-                    )
-                }
-                other => {
-                    return Err(format!(
-                        "fault {spec:?}: unknown key {other:?} (error, latency, drop-watch, reset-watch, rate, verbs, resources, times)"
-                    ));
-                }
-            }
-        }
-        rule.action = action.ok_or_else(|| {
-            format!(
-                "fault {spec:?}: no action (error=CODE, latency=DUR, drop-watch=N or reset-watch=N)"
-            )
-        })?;
-        Ok(rule)
-    }
 }
 
 /// How a watch response must end, set by the middleware for the watch handler.
@@ -337,105 +237,4 @@ pub async fn inject(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_rules() {
-        let r: FaultRule = "error=503,rate=0.25,verbs=create|patch,resources=widgets|pods,times=3"
-            .parse()
-            .unwrap();
-        assert_eq!(r.action, FaultAction::Status(503));
-        assert_eq!(r.rate, 0.25);
-        assert_eq!(r.verbs, vec![Verb::Create, Verb::Patch]);
-        assert_eq!(r.times, Some(3));
-        assert_eq!(
-            "latency=150ms".parse::<FaultRule>().unwrap().action,
-            FaultAction::Latency(Duration::from_millis(150))
-        );
-        assert_eq!(
-            "drop-watch=2".parse::<FaultRule>().unwrap().action,
-            FaultAction::DropWatch(2)
-        );
-        for bad in [
-            "",
-            "error=418",
-            "rate=2,error=500",
-            "error=500,latency=1s",
-            "verbs=fly,error=500",
-            "bogus=1",
-        ] {
-            assert!(bad.parse::<FaultRule>().is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn decisions_are_deterministic_under_a_seed() {
-        let faults = Faults {
-            seed: 7,
-            rules: vec!["error=500,rate=0.5".parse().unwrap()],
-        };
-        let run = || {
-            let inj = FaultInjector::new(&faults);
-            (0..64)
-                .map(|_| inj.decide(Verb::Get, "pods", "pods", None).error.is_some())
-                .collect::<Vec<_>>()
-        };
-        let a = run();
-        assert_eq!(a, run());
-        let hits = a.iter().filter(|h| **h).count();
-        assert!((16..=48).contains(&hits), "{hits}");
-    }
-
-    #[test]
-    fn filters_and_times() {
-        let faults = Faults {
-            seed: 1,
-            rules: vec![
-                "error=409,verbs=update,resources=widgets.example.com,times=2"
-                    .parse()
-                    .unwrap(),
-            ],
-        };
-        let inj = FaultInjector::new(&faults);
-        assert!(
-            inj.decide(Verb::Get, "widgets", "widgets.example.com", None)
-                .error
-                .is_none()
-        );
-        assert!(
-            inj.decide(Verb::Update, "pods", "pods", None)
-                .error
-                .is_none()
-        );
-        assert_eq!(
-            inj.decide(Verb::Update, "widgets", "widgets.example.com", Some("p"))
-                .error
-                .unwrap()
-                .code,
-            409
-        );
-        assert!(
-            inj.decide(Verb::Update, "widgets", "widgets.example.com", None)
-                .error
-                .is_some()
-        );
-        assert!(
-            inj.decide(Verb::Update, "widgets", "widgets.example.com", None)
-                .error
-                .is_none()
-        );
-        let w = FaultInjector::new(&Faults {
-            seed: 1,
-            rules: vec!["drop-watch=3".parse().unwrap()],
-        });
-        assert!(w.decide(Verb::List, "pods", "pods", None).watch.is_none());
-        assert_eq!(
-            w.decide(Verb::Watch, "pods", "pods", None).watch,
-            Some(WatchFault {
-                after_events: 3,
-                abort: false
-            })
-        );
-    }
-}
+mod tests;

@@ -1,0 +1,139 @@
+//! How a VM's migration ends: failed at its current phase (with the warm failure counters),
+//! succeeded (every step completed; hook Jobs and per-VM ConfigMaps cleaned up), or canceled
+//! (what was created goes, the source is powered back on when it was on).
+
+use serde_json::{Value, json};
+
+use super::super::super::gvr;
+use super::super::super::json_edit::{put, text};
+use super::super::execute::{Env, fail_step};
+use super::super::itinerary::{self, Flags};
+use super::super::status::{Progress, StepError, VmStatus};
+use super::{selector, source_power_on, tns};
+use crate::store::{LabelSelector, ListOptions, object};
+
+fn vm_condition(kind: &str, msg: &str, reason: &str, now: &str) -> Value {
+    let mut c = json!({"type": kind, "status": "True", "category": "Advisory", "message": msg, "lastTransitionTime": now, "durable": true});
+    if !reason.is_empty() {
+        put(&mut c, "/reason", json!(reason));
+    }
+    c
+}
+
+/// Fails the VM at its current phase.
+pub fn fail_vm(env: &Env<'_>, flags: &Flags, vs: &mut VmStatus, msg: &str) {
+    let now = env.ctx.now();
+    let step = itinerary::step_of(flags, &vs.phase);
+    let phase = vs.phase.clone();
+    fail_step(vs, step, &phase, msg, &now);
+    let err = vs.error.get_or_insert_with(|| StepError {
+        phase: phase.clone(),
+        reasons: Vec::new(),
+    });
+    if !err.reasons.iter().any(|r| r == msg) {
+        err.reasons.push(msg.into());
+    }
+    vs.phase = "Completed".into();
+    vs.completed = Some(now.clone());
+    vs.conditions.retain(|c| text(c, "/type") != "Failed");
+    vs.conditions.push(vm_condition(
+        "Failed",
+        "The VM migration has FAILED.",
+        "",
+        &now,
+    ));
+    if let Some(w) = vs.warm.as_mut()
+        && flags.warm
+        && phase == "CopyDisks"
+    {
+        w.failures += 1;
+        w.consecutive_failures += 1;
+    }
+}
+
+/// Marks a VM that reached `Completed` without error as succeeded, and cleans up.
+pub fn succeed_vm(env: &Env<'_>, vs: &mut VmStatus) {
+    if vs.has("Succeeded") || vs.has("Failed") || vs.has("Canceled") {
+        return;
+    }
+    let now = env.ctx.now();
+    for s in vs.pipeline.iter_mut() {
+        if s.phase != "Completed" {
+            s.phase = "Completed".into();
+            s.started.get_or_insert_with(|| now.clone());
+            s.completed = Some(now.clone());
+            s.progress = Progress {
+                completed: s.progress.total,
+                total: s.progress.total,
+            };
+        }
+    }
+    vs.completed = Some(now.clone());
+    vs.conditions.push(vm_condition(
+        "Succeeded",
+        "The VM migration has SUCCEEDED.",
+        "",
+        &now,
+    ));
+    // Cleanup: hook Jobs (foreground), per-VM ConfigMaps and Secrets, populator pods.
+    let opts = ListOptions {
+        labels: LabelSelector::parse(&format!("plan={},vmID={}", env.run.plan_uid, vs.id))
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    let ns = object::namespace(env.plan).to_string();
+    for g in [gvr::jobs(), gvr::config_maps()] {
+        for o in env
+            .ctx
+            .store
+            .list(&g, Some(&ns), &opts)
+            .map(|l| l.items)
+            .unwrap_or_default()
+        {
+            let _ = env.ctx.store.delete_with(
+                &g,
+                &ns,
+                object::name(&o),
+                &crate::store::DeleteOptions {
+                    propagation: Some(crate::store::Propagation::Foreground),
+                    ..Default::default()
+                },
+            );
+        }
+    }
+}
+
+/// Cancels a VM (`Migration.spec.cancel`): cleans up what was created and powers the source
+/// back on when it was on.
+pub fn cancel_vm(env: &Env<'_>, vs: &mut VmStatus) {
+    let now = env.ctx.now();
+    let ns = tns(env).to_string();
+    let opts = selector(env, vs);
+    for g in [gvr::vms(), gvr::data_volumes(), gvr::pvcs(), gvr::pods()] {
+        for o in env
+            .ctx
+            .store
+            .list(&g, Some(&ns), &opts)
+            .map(|l| l.items)
+            .unwrap_or_default()
+        {
+            let _ = env.ctx.store.delete(&g, &ns, object::name(&o));
+        }
+    }
+    if vs.restore_power_state == "On"
+        && let Ok(vm) = env.view.vm(&super::super::super::catalog::SrcRef {
+            id: vs.id.clone(),
+            ..Default::default()
+        })
+    {
+        source_power_on(env, &vm);
+    }
+    vs.phase = "Completed".into();
+    vs.completed = Some(now.clone());
+    vs.conditions.push(vm_condition(
+        "Canceled",
+        "The migration has been canceled.",
+        "UserRequested",
+        &now,
+    ));
+}

@@ -1,0 +1,176 @@
+//! What stepping a plan's VMs needs ([`Env`]): the plan, its resolved references, the source
+//! view, the running Migration, the label identity, the ForkliftController's precopy interval
+//! and PVC name template; and each VM's itinerary flags.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::super::super::catalog::{SourceView, SourceVm};
+use super::super::super::json_edit::text;
+use super::super::super::{Ctx, gvr};
+use super::super::builder::Run;
+use super::super::itinerary::Flags;
+use super::super::status::VmStatus;
+use super::super::validation::{Referenced, is_warm, kind_of};
+use crate::lab::ProviderKind;
+use crate::store::object;
+
+/// Everything the per-VM stepping needs.
+pub struct Env<'a> {
+    /// Controller context.
+    pub ctx: &'a Ctx,
+    /// The plan.
+    pub plan: &'a Value,
+    /// Resolved references.
+    pub refd: &'a Referenced,
+    /// The source view.
+    pub view: SourceView<'a>,
+    /// The running Migration.
+    pub migration: Arc<Value>,
+    /// Label identity.
+    pub run: Run,
+    /// Precopy interval (virtual).
+    pub precopy_interval: chrono::Duration,
+    /// ForkliftController PVC name template for this source type.
+    pub controller_pvc_template: Option<String>,
+}
+
+impl<'a> Env<'a> {
+    /// The Env of a running `migration`, or `None` when the source cannot be viewed.
+    pub(super) fn open(
+        ctx: &'a Ctx,
+        plan: &'a Value,
+        refd: &'a Referenced,
+        migration: Arc<Value>,
+    ) -> Option<Env<'a>> {
+        let view = SourceView::open(ctx, refd.source.as_ref()?)?;
+        let run = Run {
+            plan_name: object::name(plan).into(),
+            plan_ns: object::namespace(plan).into(),
+            plan_uid: object::uid(plan).into(),
+            migration_uid: object::uid(&migration).into(),
+        };
+        let (interval_min, controller_pvc_template) = controller_settings(ctx, view.kind());
+        Some(Env {
+            ctx,
+            plan,
+            refd,
+            view,
+            migration,
+            run,
+            precopy_interval: chrono::Duration::minutes(interval_min),
+            controller_pvc_template,
+        })
+    }
+
+    /// The `spec.vms[]` entry of a VM status.
+    pub fn spec_vm(&self, vs: &VmStatus) -> Value {
+        self.plan
+            .pointer("/spec/vms")
+            .and_then(Value::as_array)
+            .and_then(|a| {
+                a.iter().find(|v| {
+                    text(v, "/id") == vs.id
+                        || (text(v, "/id").is_empty() && text(v, "/name") == vs.name)
+                })
+            })
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    /// Whether a spec VM has a hook for `step`.
+    pub fn has_hook(spec_vm: &Value, step: &str) -> bool {
+        spec_vm
+            .get("hooks")
+            .and_then(Value::as_array)
+            .is_some_and(|h| h.iter().any(|h| text(h, "/step") == step))
+    }
+
+    /// The itinerary flags of a VM.
+    pub fn flags(&self, spec_vm: &Value, vm: Option<&SourceVm>) -> Flags {
+        let source = kind_of(self.refd.source.as_deref().unwrap_or(&Value::Null));
+        let warm = is_warm(self.plan);
+        let skip = self
+            .plan
+            .pointer("/spec/skipGuestConversion")
+            .and_then(Value::as_bool)
+            == Some(true);
+        let conversion = matches!(source, Some(ProviderKind::Vsphere | ProviderKind::Ova)) && !skip;
+        let dest_host = self
+            .refd
+            .destination
+            .as_ref()
+            .is_some_and(|d| text(d, "/spec/url").is_empty());
+        let offload = self
+            .refd
+            .storage_map
+            .as_ref()
+            .is_some_and(|m| super::super::validation::uses_offload(m));
+        let shared = self
+            .plan
+            .pointer("/spec/migrateSharedDisks")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        let v2v_copy = source == Some(ProviderKind::Ova)
+            || (source == Some(ProviderKind::Vsphere)
+                && !warm
+                && dest_host
+                && shared
+                && !skip
+                && !offload
+                && text(self.plan, "/spec/type") != "conversion");
+        let target = Some(text(spec_vm, "/targetPowerState"))
+            .filter(|s| !s.is_empty())
+            .unwrap_or(text(self.plan, "/spec/targetPowerState"));
+        Flags {
+            source,
+            warm,
+            pre_hook: Self::has_hook(spec_vm, "PreHook"),
+            post_hook: Self::has_hook(spec_vm, "PostHook"),
+            conversion,
+            v2v_copy,
+            inspection: warm
+                && source == Some(ProviderKind::Vsphere)
+                && conversion
+                && self
+                    .plan
+                    .pointer("/spec/runPreflightInspection")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true),
+            windows_reboot: conversion && target != "off" && vm.is_some_and(|v| v.windows),
+        }
+    }
+}
+
+/// The ForkliftController's `controller_precopy_interval` (minutes, default 60) and PVC name
+/// template for a source of `kind`.
+fn controller_settings(ctx: &Ctx, kind: ProviderKind) -> (i64, Option<String>) {
+    let fc = ctx
+        .store
+        .get(
+            &gvr::forklift_controllers(),
+            &ctx.settings.mtv_namespace,
+            "forklift-controller",
+        )
+        .ok();
+    let interval_min = fc
+        .as_ref()
+        .and_then(|f| f.pointer("/spec/controller_precopy_interval"))
+        .and_then(|v| {
+            v.as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+        })
+        .filter(|m| *m > 0)
+        .unwrap_or(60);
+    let tpl_key = if kind == ProviderKind::Openshift {
+        "controller_ocp_pvc_name_template"
+    } else {
+        "controller_pvc_name_template"
+    };
+    let template = fc
+        .as_ref()
+        .map(|f| text(f, &format!("/spec/{tpl_key}")).to_string())
+        .filter(|t| !t.is_empty());
+    (interval_min, template)
+}

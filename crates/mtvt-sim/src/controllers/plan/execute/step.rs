@@ -1,0 +1,177 @@
+//! Stepping one VM through its itinerary: entering phases (with injected step faults),
+//! checking them, rolling the pipeline steps on transitions; and ending a migration.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::super::super::Ctx;
+use super::super::super::catalog::SrcRef;
+use super::super::super::conditions::{ADVISORY, Cnd, Conditions};
+use super::super::super::json_edit::text;
+use super::super::itinerary::{self, Flags};
+use super::super::phases::{self, Outcome};
+use super::super::status::{StepError, VmStatus};
+use super::{Entered, Env, ExecState, MigrationStatus, cnd_json};
+use crate::store::{ApiError, object};
+
+/// Moves a VM from `from` to `to`, rolling the pipeline steps.
+pub fn transition(flags: &Flags, vs: &mut VmStatus, to: &str, now: &str) {
+    let old = itinerary::step_of(flags, &vs.phase);
+    let new = itinerary::step_of(flags, to);
+    if old != new {
+        if let Some(s) = old.and_then(|o| vs.step_mut(o)) {
+            s.phase = "Completed".into();
+            s.completed = Some(now.into());
+            s.progress.completed = s.progress.total;
+            for t in s.tasks.iter_mut() {
+                t.phase = "Completed".into();
+                t.reason = "Transfer completed.".into();
+                t.progress.completed = t.progress.total;
+                t.completed.get_or_insert_with(|| now.into());
+            }
+        }
+        if let Some(s) = new.and_then(|n| vs.step_mut(n)) {
+            s.phase = "Running".into();
+            s.started.get_or_insert_with(|| now.into());
+        }
+    }
+    vs.phase = to.into();
+}
+
+pub(super) fn step_vm(
+    env: &Env<'_>,
+    st: &ExecState,
+    vs: &mut VmStatus,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let ctx = env.ctx;
+    let spec_vm = env.spec_vm(vs);
+    let vm = env
+        .view
+        .vm(&SrcRef {
+            id: vs.id.clone(),
+            ..Default::default()
+        })
+        .ok();
+    let flags = env.flags(&spec_vm, vm.as_ref());
+    let plan_uid = object::uid(env.plan).to_string();
+    for _ in 0..64 {
+        let now = ctx.clock.now();
+        let now_s = ctx.now();
+        if vs.started.is_none() {
+            vs.started = Some(now_s.clone());
+        }
+        if vs.phase == "Completed" {
+            phases::succeed_vm(env, vs);
+            return Ok(None);
+        }
+        if itinerary::step_of(&flags, &vs.phase)
+            .is_some_and(|s| vs.step(s).is_some_and(|t| t.phase == "Pending"))
+        {
+            let cur = vs.phase.clone();
+            vs.phase = String::new();
+            transition(&flags, vs, &cur, &now_s);
+        }
+        let entered = match st.get(&plan_uid, &vs.id) {
+            Some(e) if e.phase == vs.phase => e,
+            _ => {
+                let e = Entered {
+                    phase: vs.phase.clone(),
+                    at: now,
+                };
+                st.set(&plan_uid, &vs.id, e.clone());
+                let step = itinerary::step_of(&flags, &vs.phase);
+                let fault = super::super::timing::failure(
+                    &ctx.lab.lab().faults,
+                    object::name(env.plan),
+                    &vs.name,
+                    &vs.phase,
+                    step,
+                );
+                if let Some(msg) = fault {
+                    phases::fail_vm(env, &flags, vs, &msg);
+                    return Ok(None);
+                }
+                if let Err(msg) = phases::enter(env, &flags, vs, &spec_vm, vm.as_ref()) {
+                    phases::fail_vm(env, &flags, vs, &msg);
+                    return Ok(None);
+                }
+                e
+            }
+        };
+        match phases::check(env, &flags, vs, &spec_vm, vm.as_ref(), entered.at)? {
+            Outcome::Done(next) => {
+                let to = next
+                    .map(str::to_string)
+                    .or_else(|| itinerary::next(&flags, &vs.phase).map(str::to_string))
+                    .unwrap_or("Completed".into());
+                transition(&flags, vs, &to, &now_s);
+            }
+            Outcome::Wait(t) => return Ok(t),
+            Outcome::Fail(msg) => {
+                phases::fail_vm(env, &flags, vs, &msg);
+                return Ok(None);
+            }
+        }
+    }
+    Ok(Some(ctx.clock.now()))
+}
+
+pub(super) fn cancel_all(ctx: &Ctx, mig: &mut MigrationStatus, now: &str, reason: &str) {
+    let _ = ctx;
+    for vs in mig.vms.iter_mut().filter(|v| v.phase != "Completed") {
+        vs.phase = "Completed".into();
+        vs.completed = Some(now.into());
+        vs.conditions.push(cnd_json(
+            "Canceled",
+            "The migration has been canceled.",
+            reason,
+            now,
+        ));
+    }
+}
+
+pub(super) fn end(
+    mig: &mut MigrationStatus,
+    cnd: &mut Conditions,
+    now: &str,
+    reason: Option<&str>,
+) {
+    let failed = mig.vms.iter().any(|v| v.has("Failed"));
+    let succeeded = mig.vms.iter().any(|v| v.has("Succeeded"));
+    let (kind, msg) = if failed {
+        ("Failed", "The plan execution has FAILED.")
+    } else if succeeded && reason.is_none() {
+        ("Succeeded", "The plan execution has SUCCEEDED.")
+    } else {
+        ("Canceled", "The plan execution has been CANCELED.")
+    };
+    if let Some(snap) = mig.history.last_mut() {
+        let mut conds: Vec<Value> = snap
+            .get("conditions")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| text(c, "/type") != "Executing")
+            .collect();
+        conds.push(cnd_json(kind, msg, reason.unwrap_or(""), now));
+        super::super::super::json_edit::put(snap, "/conditions", json!(conds));
+    }
+    mig.completed = Some(now.into());
+    cnd.delete("Executing");
+    let mut c = Cnd::new(kind, ADVISORY, reason.unwrap_or(""), msg).durable();
+    c.status = true;
+    cnd.set(c);
+}
+
+/// Marks a step failed.
+pub fn fail_step(vs: &mut VmStatus, step: Option<&str>, phase: &str, msg: &str, now: &str) {
+    if let Some(s) = step.and_then(|s| vs.step_mut(s)) {
+        s.error = Some(StepError {
+            phase: phase.into(),
+            reasons: vec![msg.into()],
+        });
+        s.completed = Some(now.into());
+        s.phase = "Completed".into();
+    }
+}

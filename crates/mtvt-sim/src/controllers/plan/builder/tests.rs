@@ -1,0 +1,24 @@
+use super::*;
+use serde_json::json;
+
+#[test]
+fn quantities() {
+    assert_eq!(quantity_mib(4096), "4Gi");
+    assert_eq!(quantity_mib(1536), "1536Mi");
+    assert_eq!(quantity_bytes(30 << 30), "30Gi");
+    assert_eq!(quantity_bytes(1), "1Mi");
+}
+
+#[test]
+fn labels() {
+    let run = Run {
+        plan_name: "p".into(),
+        plan_ns: "n".into(),
+        plan_uid: "u".into(),
+        migration_uid: "m".into(),
+    };
+    let l = vm_labels(&run, "vm-1");
+    assert_eq!(l.get("vmID"), Some(&json!("vm-1")));
+    assert_eq!(l.get("resource"), Some(&json!("vm-config")));
+    assert_eq!(l.get("plan-name"), Some(&json!("p")));
+}

@@ -161,121 +161,17 @@ fn reconcile(ctx: &Ctx, kind: MapKind, _q: &Queue, key: &Key) -> runtime::Outcom
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut references = Vec::new();
     let view = source
         .as_ref()
         .filter(|s| super::conditions::has_condition(s, "Ready"))
         .and_then(|s| SourceView::open(ctx, s));
-    let (src_type, dst_type) = match kind {
-        MapKind::Network => ("SourceNetworkNotValid", "DestinationNetworkNotValid"),
-        MapKind::Storage => ("SourceStorageNotValid", "DestinationStorageNotValid"),
-    };
-    let (mut not_found, mut ambiguous, mut not_set) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut dst_ambiguous, mut dst_missing) = (Vec::new(), Vec::new());
+    let mut f = Findings::default();
     for (i, e) in entries.iter().enumerate() {
-        let r = SrcRef::from_json(e.get("source").unwrap_or(&Value::Null));
-        if r.not_set() {
-            not_set.push(format!("{i}"));
-        } else if let Some(view) = &view {
-            let res = match kind {
-                MapKind::Network => view.network(&r),
-                MapKind::Storage => view.storage(&r),
-            };
-            match res {
-                Ok((id, name)) => {
-                    let mut rv = json!({"id": id, "name": name});
-                    if r.kind == "pod" {
-                        rv = json!({"type": "pod"});
-                    }
-                    references.push(rv);
-                }
-                Err(Lookup::NotFound) => not_found.push(r.display()),
-                Err(Lookup::Ambiguous) => ambiguous.push(r.display()),
-            }
-        }
-        let d = e.get("destination").cloned().unwrap_or(Value::Null);
-        match kind {
-            MapKind::Network => {
-                if d.get("type").and_then(Value::as_str) == Some("multus") {
-                    let ns = d
-                        .get("namespace")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    let name = d.get("name").and_then(Value::as_str).unwrap_or_default();
-                    if ns.is_empty() {
-                        dst_ambiguous.push(name.to_string());
-                    } else if ctx.store.get(&gvr::nads(), ns, name).is_err() {
-                        dst_missing.push(format!("{ns}/{name}"));
-                    }
-                }
-            }
-            MapKind::Storage => {
-                let sc = d
-                    .get("storageClass")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                if !sc.is_empty() && ctx.store.get(&gvr::storage_classes(), "", sc).is_err() {
-                    dst_missing.push(sc.to_string());
-                }
-            }
-        }
+        f.source(kind, i, e, view.as_ref());
+        f.destination(ctx, kind, e);
     }
-    let label = if kind == MapKind::Network {
-        "network"
-    } else {
-        "storage"
-    };
-    if !not_set.is_empty() {
-        cnd.set(
-            Cnd::new(
-                src_type,
-                CRITICAL,
-                "NotSet",
-                &format!("Source {label} not specified."),
-            )
-            .items(not_set),
-        );
-    }
-    if !ambiguous.is_empty() {
-        cnd.set(
-            Cnd::new(
-                src_type,
-                CRITICAL,
-                "Ambiguous",
-                &format!("Source {label} has ambiguous ref."),
-            )
-            .items(ambiguous),
-        );
-    } else if !not_found.is_empty() {
-        cnd.set(
-            Cnd::new(
-                src_type,
-                WARN,
-                "NotFound",
-                &format!("Source {label} not found."),
-            )
-            .items(not_found),
-        );
-    }
-    if !dst_ambiguous.is_empty() {
-        cnd.set(
-            Cnd::new(
-                dst_type,
-                CRITICAL,
-                "Ambiguous",
-                "Destination network namespace not specified.",
-            )
-            .items(dst_ambiguous),
-        );
-    }
-    if !dst_missing.is_empty() {
-        let msg = if kind == MapKind::Network {
-            "Destination network not found."
-        } else {
-            "Destination storage class not found."
-        };
-        cnd.set(Cnd::new(dst_type, CRITICAL, "NotFound", msg).items(dst_missing));
-    }
+    let references = std::mem::take(&mut f.references);
+    f.report(kind, &mut cnd);
     if !cnd.has_blocker() {
         cnd.set(Cnd::new("Ready", REQUIRED, "", "The map is ready."));
     }
@@ -286,4 +182,140 @@ fn reconcile(ctx: &Ctx, kind: MapKind, _q: &Queue, key: &Key) -> runtime::Outcom
     }});
     ctx.store.merge_patch_status(&g, &key.0, &key.1, &status)?;
     Ok(())
+}
+
+/// What checking a map's entries found: the resolved source references, and the entries
+/// whose source or destination is wrong.
+#[derive(Default)]
+struct Findings {
+    references: Vec<Value>,
+    not_found: Vec<String>,
+    ambiguous: Vec<String>,
+    not_set: Vec<String>,
+    dst_ambiguous: Vec<String>,
+    dst_missing: Vec<String>,
+}
+
+impl Findings {
+    /// Resolves entry `i`'s source in the source view (when the source provider is ready).
+    fn source(&mut self, kind: MapKind, i: usize, e: &Value, view: Option<&SourceView<'_>>) {
+        let r = SrcRef::from_json(e.get("source").unwrap_or(&Value::Null));
+        if r.not_set() {
+            self.not_set.push(format!("{i}"));
+            return;
+        }
+        let Some(view) = view else {
+            return;
+        };
+        let res = match kind {
+            MapKind::Network => view.network(&r),
+            MapKind::Storage => view.storage(&r),
+        };
+        match res {
+            Ok((id, name)) => {
+                let mut rv = json!({"id": id, "name": name});
+                if r.kind == "pod" {
+                    rv = json!({"type": "pod"});
+                }
+                self.references.push(rv);
+            }
+            Err(Lookup::NotFound) => self.not_found.push(r.display()),
+            Err(Lookup::Ambiguous) => self.ambiguous.push(r.display()),
+        }
+    }
+
+    /// Checks the entry's destination: a NAD (with its namespace) or a storage class that
+    /// exists.
+    fn destination(&mut self, ctx: &Ctx, kind: MapKind, e: &Value) {
+        let d = e.get("destination").cloned().unwrap_or(Value::Null);
+        match kind {
+            MapKind::Network => {
+                if d.get("type").and_then(Value::as_str) == Some("multus") {
+                    let ns = d
+                        .get("namespace")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let name = d.get("name").and_then(Value::as_str).unwrap_or_default();
+                    if ns.is_empty() {
+                        self.dst_ambiguous.push(name.to_string());
+                    } else if ctx.store.get(&gvr::nads(), ns, name).is_err() {
+                        self.dst_missing.push(format!("{ns}/{name}"));
+                    }
+                }
+            }
+            MapKind::Storage => {
+                let sc = d
+                    .get("storageClass")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                if !sc.is_empty() && ctx.store.get(&gvr::storage_classes(), "", sc).is_err() {
+                    self.dst_missing.push(sc.to_string());
+                }
+            }
+        }
+    }
+
+    /// One condition per kind of problem, with the entries as items.
+    fn report(self, kind: MapKind, cnd: &mut Conditions) {
+        let (src_type, dst_type) = match kind {
+            MapKind::Network => ("SourceNetworkNotValid", "DestinationNetworkNotValid"),
+            MapKind::Storage => ("SourceStorageNotValid", "DestinationStorageNotValid"),
+        };
+        let label = if kind == MapKind::Network {
+            "network"
+        } else {
+            "storage"
+        };
+        if !self.not_set.is_empty() {
+            cnd.set(
+                Cnd::new(
+                    src_type,
+                    CRITICAL,
+                    "NotSet",
+                    &format!("Source {label} not specified."),
+                )
+                .items(self.not_set),
+            );
+        }
+        if !self.ambiguous.is_empty() {
+            cnd.set(
+                Cnd::new(
+                    src_type,
+                    CRITICAL,
+                    "Ambiguous",
+                    &format!("Source {label} has ambiguous ref."),
+                )
+                .items(self.ambiguous),
+            );
+        } else if !self.not_found.is_empty() {
+            cnd.set(
+                Cnd::new(
+                    src_type,
+                    WARN,
+                    "NotFound",
+                    &format!("Source {label} not found."),
+                )
+                .items(self.not_found),
+            );
+        }
+        if !self.dst_ambiguous.is_empty() {
+            cnd.set(
+                Cnd::new(
+                    dst_type,
+                    CRITICAL,
+                    "Ambiguous",
+                    "Destination network namespace not specified.",
+                )
+                .items(self.dst_ambiguous),
+            );
+        }
+        if !self.dst_missing.is_empty() {
+            let msg = if kind == MapKind::Network {
+                "Destination network not found."
+            } else {
+                "Destination storage class not found."
+            };
+            cnd.set(Cnd::new(dst_type, CRITICAL, "NotFound", msg).items(self.dst_missing));
+        }
+    }
 }

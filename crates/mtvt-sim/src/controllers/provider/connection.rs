@@ -1,0 +1,84 @@
+//! The connection test of a Provider: its backend must be reachable and accept the Secret's
+//! credentials (the cluster token for OpenShift), failing with the messages the real clients
+//! give; and the TLS fingerprint a vSphere provider reports.
+
+use serde_json::Value;
+
+use super::super::Ctx;
+use super::super::catalog::{Backend, backend_of, host_of};
+use super::secret_value;
+use crate::lab::ProviderKind;
+
+pub(super) fn fingerprint(url: &str) -> String {
+    let h = crate::lab::uuid_for(&[url, "fingerprint"])
+        .replace('-', "")
+        .to_uppercase();
+    h.as_bytes()
+        .chunks(2)
+        .take(20)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+pub(super) enum Failure {
+    Auth(String),
+    Connect(String),
+}
+
+pub(super) fn connection_test(
+    ctx: &Ctx,
+    provider: &Value,
+    secret: Option<&Value>,
+) -> Result<(), Failure> {
+    let url = provider
+        .pointer("/spec/url")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let unreachable = || {
+        let host = host_of(url)
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        Failure::Connect(format!(
+            "Get \"{url}\": dial tcp: lookup {host}: no such host"
+        ))
+    };
+    let get = |k: &str| secret.and_then(|s| secret_value(s, k)).unwrap_or_default();
+    match backend_of(ctx, provider) {
+        None => Err(unreachable()),
+        Some(Backend::Cluster) => {
+            if url.is_empty() || get("token") == ctx.settings.token {
+                Ok(())
+            } else {
+                Err(Failure::Auth("Unauthorized".into()))
+            }
+        }
+        Some(Backend::Lab(name)) => {
+            let Some(p) = ctx.lab.lab().provider(&name) else {
+                return Err(unreachable());
+            };
+            let creds = &p.credentials;
+            let (user, password) = match p.kind {
+                ProviderKind::Vsphere | ProviderKind::Ovirt => (get("user"), get("password")),
+                ProviderKind::Openstack => (get("username"), get("password")),
+                _ => return Ok(()),
+            };
+            if user == creds.username && password == creds.password.expose() {
+                Ok(())
+            } else {
+                let msg = match p.kind {
+                    ProviderKind::Vsphere => {
+                        "ServerFaultCode: Cannot complete login due to an incorrect user name or password."
+                    }
+                    ProviderKind::Ovirt => {
+                        "access_denied: Cannot authenticate user: the user name or password is incorrect."
+                    }
+                    _ => "The request you have made requires authentication. (HTTP 401)",
+                };
+                Err(Failure::Auth(msg.into()))
+            }
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Provider controller (`pkg/controller/provider`): validates type, Secret and URL, tests the
+//! connection against the backend (a lab source API, this cluster, or nothing), waits for the
+//! inventory to load (one refresh delay), then sets `Ready` iff there is no blocker and both
+//! `ConnectionTestSucceeded` and `InventoryCreated` hold. Phases: `Staging`,
+//! `ValidationFailed`, `ConnectionFailed`, `Ready`.
+
+mod connection;
+
+use std::sync::Arc;
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use super::conditions::{ADVISORY, CRITICAL, Cnd, Conditions, REQUIRED, WARN};
+use super::runtime::{self, Key, Queue, Watch};
+use super::{Ctx, Started, gvr};
+use crate::store::{ListOptions, object};
+use connection::{Failure, connection_test, fingerprint};
+
+const SUPPORTED: &[&str] = &[
+    "openshift",
+    "vsphere",
+    "ovirt",
+    "openstack",
+    "ova",
+    "ec2",
+    "hyperv",
+    "nutanix",
+];
+
+pub(super) fn spawn(ctx: &Ctx) -> Started {
+    let c = ctx.clone();
+    let by_secret = Watch::mapped(gvr::secrets(), |store, ev| {
+        let (ns, name) = runtime::key_of(&ev.object);
+        store
+            .list(&gvr::providers(), None, &ListOptions::default())
+            .map(|l| {
+                l.items
+                    .iter()
+                    .filter(|p| {
+                        p.pointer("/spec/secret/name").and_then(Value::as_str) == Some(&name)
+                            && p.pointer("/spec/secret/namespace").and_then(Value::as_str)
+                                == Some(&ns)
+                    })
+                    .map(|p| runtime::key_of(p))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let queue = runtime::spawn(
+        "provider",
+        &ctx.store,
+        &ctx.shutdown,
+        vec![Watch::own(gvr::providers()), by_secret],
+        move |q, key| reconcile(&c, q, key),
+    );
+    Started {
+        queue,
+        gvr: gvr::providers(),
+    }
+}
+
+/// A decoded Secret data value.
+pub(crate) fn secret_value(secret: &Value, key: &str) -> Option<String> {
+    let raw = secret.get("data")?.get(key)?.as_str()?;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(raw).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+fn required_keys(kind: &str, url: &str, secret: &Value) -> Vec<&'static str> {
+    // A CA is needed to verify TLS; the emulator's source APIs speak plain HTTP, where there
+    // is nothing to verify.
+    let insecure = secret_value(secret, "insecureSkipVerify").as_deref() == Some("true")
+        || url.starts_with("http://");
+    match kind {
+        "openshift" => vec!["token"],
+        "vsphere" | "ovirt" => {
+            let mut k = vec!["user", "password"];
+            if !insecure {
+                k.push("cacert");
+            }
+            k
+        }
+        "openstack" => vec![
+            "username",
+            "password",
+            "regionName",
+            "projectName",
+            "domainName",
+        ],
+        "ova" => vec![],
+        _ => vec![],
+    }
+}
+
+fn reconcile(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
+    let provider = ctx.store.get(&gvr::providers(), &key.0, &key.1)?;
+    if object::is_deleting(&provider) {
+        return Ok(());
+    }
+    let now = ctx.now();
+    let mut cnd = Conditions::stage(provider.pointer("/status/conditions"), &now);
+    let kind = provider
+        .pointer("/spec/type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let url = provider
+        .pointer("/spec/url")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let (mut phase, secret) = validate(ctx, &provider, kind, url, &mut cnd);
+    if !cnd.has_blocker() && !test_connection(ctx, q, key, &provider, secret.as_deref(), &mut cnd) {
+        phase = "ConnectionFailed";
+    }
+    if !cnd.has_blocker() && cnd.has("ConnectionTestSucceeded") && cnd.has("InventoryCreated") {
+        cnd.set(Cnd::new("Ready", REQUIRED, "", "The provider is ready."));
+        phase = "Ready";
+    }
+    let mut status = json!({
+        "phase": phase,
+        "conditions": cnd.finish(),
+        "observedGeneration": object::generation(&provider),
+    });
+    let secret_rv = secret
+        .as_ref()
+        .map(|s| object::resource_version(s).to_string())
+        .unwrap_or_default();
+    if !secret_rv.is_empty() {
+        super::json_edit::put(&mut status, "/secretResourceVersion", json!(secret_rv));
+    }
+    if kind == "vsphere" && phase == "Ready" {
+        super::json_edit::put(&mut status, "/fingerprint", json!(fingerprint(url)));
+    }
+    ctx.store.merge_patch_status(
+        &gvr::providers(),
+        &key.0,
+        &key.1,
+        &json!({"status": status}),
+    )?;
+    Ok(())
+}
+
+/// The type, Secret (present, with the keys of the type) and URL checks; returns the phase
+/// so far (`Staging` or `ValidationFailed`) and the Secret when found.
+fn validate(
+    ctx: &Ctx,
+    provider: &Value,
+    kind: &str,
+    url: &str,
+    cnd: &mut Conditions,
+) -> (&'static str, Option<Arc<Value>>) {
+    let host = kind == "openshift" && url.is_empty();
+    let mut phase = "Staging";
+    let mut secret: Option<Arc<Value>> = None;
+    if !SUPPORTED.contains(&kind) {
+        cnd.set(Cnd::new(
+            "ProviderTypeNotSupported",
+            CRITICAL,
+            "NotSupported",
+            "The provider type is not supported.",
+        ));
+        phase = "ValidationFailed";
+    }
+    if !host && phase == "Staging" {
+        secret = check_secret(ctx, provider, kind, url, cnd);
+        if url.is_empty() {
+            cnd.set(Cnd::new(
+                "UrlNotValid",
+                CRITICAL,
+                "NotSet",
+                "The `url` is not valid.",
+            ));
+        } else if kind == "ova" && !nfs_path(url) {
+            cnd.set(Cnd::new(
+                "UrlNotValid",
+                CRITICAL,
+                "NotValid",
+                "The `url` is not valid: expected an NFS path like server:/path.",
+            ));
+        }
+        if cnd.has_blocker() {
+            phase = "ValidationFailed";
+        }
+    }
+    (phase, secret)
+}
+
+/// The provider's Secret, which must exist and hold the keys its type needs.
+fn check_secret(
+    ctx: &Ctx,
+    provider: &Value,
+    kind: &str,
+    url: &str,
+    cnd: &mut Conditions,
+) -> Option<Arc<Value>> {
+    let sns = provider
+        .pointer("/spec/secret/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let sname = provider
+        .pointer("/spec/secret/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let bad = |reason: &str, msg: String| Cnd::new("SecretNotValid", CRITICAL, reason, &msg);
+    if sns.is_empty() || sname.is_empty() {
+        cnd.set(bad("NotSet", "The `secret` is not valid.".into()));
+        return None;
+    }
+    match ctx.store.get(&gvr::secrets(), sns, sname) {
+        Err(_) => {
+            cnd.set(bad("NotFound", "The `secret` is not valid.".into()));
+            None
+        }
+        Ok(s) => {
+            let missing: Vec<&str> = required_keys(kind, url, &s)
+                .into_iter()
+                .filter(|k| secret_value(&s, k).is_none_or(|v| v.is_empty()))
+                .collect();
+            if !missing.is_empty() {
+                cnd.set(
+                    bad("DataErr", "The `secret` is not valid.".into())
+                        .items(missing.iter().map(|m| m.to_string()).collect()),
+                );
+            }
+            Some(s)
+        }
+    }
+}
+
+/// `Validated`, the TLS warning, the connection test and the inventory load (one refresh
+/// delay after the first successful test); `false` when the connection failed.
+fn test_connection(
+    ctx: &Ctx,
+    q: &Queue,
+    key: &Key,
+    provider: &Value,
+    secret: Option<&Value>,
+    cnd: &mut Conditions,
+) -> bool {
+    cnd.set(Cnd::new(
+        "Validated",
+        ADVISORY,
+        "Completed",
+        "Validation has been completed.",
+    ));
+    if let Some(s) = secret
+        && secret_value(s, "insecureSkipVerify").as_deref() == Some("true")
+    {
+        cnd.set(Cnd::new("ConnectionInsecure", WARN, "SkipTLSVerification", "TLS is susceptible to machine-in-the-middle attacks when certificate verification is skipped."));
+    }
+    match connection_test(ctx, provider, secret) {
+        Ok(()) => {
+            cnd.set(Cnd::new(
+                "ConnectionTestSucceeded",
+                REQUIRED,
+                "Tested",
+                "Connection test, succeeded.",
+            ));
+            let since = super::conditions::find(provider, "ConnectionTestSucceeded")
+                .and_then(|c| c.get("lastTransitionTime"))
+                .and_then(Value::as_str)
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.to_utc());
+            let loaded = since.is_some_and(|t| {
+                ctx.clock
+                    .now()
+                    .signed_duration_since(t)
+                    .to_std()
+                    .unwrap_or_default()
+                    >= ctx.settings.refresh_delay
+            });
+            if loaded || super::conditions::has_condition(provider, "InventoryCreated") {
+                cnd.set(Cnd::new(
+                    "InventoryCreated",
+                    REQUIRED,
+                    "Completed",
+                    "The inventory has been loaded.",
+                ));
+            } else {
+                cnd.set(Cnd::new(
+                    "LoadInventory",
+                    ADVISORY,
+                    "Started",
+                    "Loading the inventory.",
+                ));
+                q.add_after(key.clone(), ctx.settings.refresh_delay);
+            }
+            true
+        }
+        Err(Failure::Auth(msg)) => {
+            cnd.set(Cnd::new(
+                "ConnectionAuthFailed",
+                CRITICAL,
+                "Tested",
+                &format!("Connection auth failed, error: {msg}"),
+            ));
+            false
+        }
+        Err(Failure::Connect(msg)) => {
+            cnd.set(Cnd::new(
+                "ConnectionTestFailed",
+                CRITICAL,
+                "Tested",
+                &format!("Connection test, failed: {msg}"),
+            ));
+            false
+        }
+    }
+}
+
+fn nfs_path(url: &str) -> bool {
+    match url.split_once(':') {
+        Some((host, path)) => {
+            !host.is_empty() && path.starts_with('/') && !path.contains(':') && path.len() > 1
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::json_edit::{put, text};
 use super::runtime::{self, Key, Queue, Watch};
-use super::{Ctx, Started, gvr, kubevirt_volumes};
+use super::{Ctx, Guest, Started, gvr, kubevirt_volumes};
 use crate::store::{ApiError, Reason, object};
 
 /// Virtual time from scheduling to `Running`.
@@ -143,118 +143,132 @@ fn pod_ip(ns: &str, name: &str) -> String {
 }
 
 fn advance_vmi(ctx: &Ctx, q: &Queue, key: &Key, vmi: &Value) -> Result<(), ApiError> {
-    let (ns, name) = (object::namespace(vmi), object::name(vmi));
-    let phase = text(vmi, "/status/phase");
-    let now = ctx.now();
-    match phase {
-        "Scheduled" => {
-            let scheduled_at = vmi
-                .pointer("/status/phaseTransitionTimestamps")
-                .and_then(Value::as_array)
-                .and_then(|a| a.iter().find(|p| text(p, "/phase") == "Scheduled"))
-                .map(|p| text(p, "/phaseTransitionTimestamp").to_string())
-                .unwrap_or_default();
-            let elapsed = since(ctx, &scheduled_at).unwrap_or_default();
-            let boot = chrono::Duration::from_std(BOOT).unwrap_or_default();
-            if elapsed < boot {
-                q.add_after(key.clone(), (boot - elapsed).to_std().unwrap_or_default());
-                return Ok(());
-            }
-            let guest = ctx.guests.get(ns, name).unwrap_or_default();
-            let networks = vmi
-                .pointer("/spec/networks")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            let ifaces = vmi
-                .pointer("/spec/domain/devices/interfaces")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            let interfaces: Vec<Value> = ifaces
-                .iter()
-                .enumerate()
-                .map(|(i, iface)| {
-                    let iname = text(iface, "/name");
-                    let mac = text(iface, "/macAddress").to_lowercase();
-                    let pod = networks.iter().any(|n| text(n, "/name") == iname && n.get("pod").is_some());
-                    let ips: Vec<String> = if pod {
-                        vec![pod_ip(ns, name)]
-                    } else if guest.agent {
-                        guest.ips.get(&mac).map(|v| v.iter().map(|ip| ip.split('/').next().unwrap_or_default().to_string()).collect()).unwrap_or_default()
-                    } else {
-                        Vec::new()
-                    };
-                    let mut o = json!({"name": iname, "mac": mac, "interfaceName": format!("eth{i}"), "infoSource": if guest.agent { "domain, guest-agent" } else { "domain" }, "queueCount": 1});
-                    if let Some(ip) = ips.first() {
-                        put(&mut o, "/ipAddress", json!(ip));
-                        put(&mut o, "/ipAddresses", json!(ips));
-                    }
-                    if pod {
-                        put(&mut o, "/podInterfaceName", json!("eth0"));
-                    }
-                    o
-                })
-                .collect();
-            let mut transitions = vmi
-                .pointer("/status/phaseTransitionTimestamps")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            transitions.push(json!({"phase": "Running", "phaseTransitionTimestamp": now}));
-            ctx.store.merge_patch_status(&gvr::vmis(), ns, name, &json!({"status": {
-                "phase": "Running",
-                "interfaces": interfaces,
-                "phaseTransitionTimestamps": transitions,
-                "conditions": [
-                    {"type": "Ready", "status": "True", "lastProbeTime": null, "lastTransitionTime": now},
-                    {"type": "LiveMigratable", "status": "True", "lastProbeTime": null, "lastTransitionTime": now},
-                ],
-                "launcherContainerImageVersion": "registry.redhat.io/container-native-virtualization/virt-launcher-rhel9:v4.19",
-                "qosClass": "Burstable",
-                "migrationMethod": "BlockMigration",
-                "guestOSInfo": {},
-                "volumeStatus": vmi.pointer("/spec/volumes").and_then(Value::as_array).map(|a| a.iter().map(|v| json!({"name": text(v, "/name"), "target": ""})).collect::<Vec<_>>()).unwrap_or_default(),
-            }}))?;
-            if guest.agent {
-                q.add_after(key.clone(), AGENT);
-            }
-        }
-        "Running" => {
-            let guest = ctx.guests.get(ns, name).unwrap_or_default();
-            let has_agent = vmi
-                .pointer("/status/conditions")
-                .and_then(Value::as_array)
-                .is_some_and(|a| a.iter().any(|c| text(c, "/type") == "AgentConnected"));
-            if guest.agent && !has_agent {
-                let running_at = vmi
-                    .pointer("/status/phaseTransitionTimestamps")
-                    .and_then(Value::as_array)
-                    .and_then(|a| a.iter().find(|p| text(p, "/phase") == "Running"))
-                    .map(|p| text(p, "/phaseTransitionTimestamp").to_string())
-                    .unwrap_or_default();
-                let elapsed = since(ctx, &running_at).unwrap_or_default();
-                let wait = chrono::Duration::from_std(AGENT).unwrap_or_default();
-                if elapsed < wait {
-                    q.add_after(key.clone(), (wait - elapsed).to_std().unwrap_or_default());
-                    return Ok(());
-                }
-                let mut conds = vmi
-                    .pointer("/status/conditions")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                conds.push(json!({"type": "AgentConnected", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}));
-                let (id, pretty) = os_info(&guest.os);
-                ctx.store.merge_patch_status(&gvr::vmis(), ns, name, &json!({"status": {
-                    "conditions": conds,
-                    "guestOSInfo": {"id": id, "name": pretty, "prettyName": pretty, "version": "", "kernelRelease": ""},
-                    "fsFreezeStatus": null,
-                }}))?;
-            }
-        }
-        _ => {}
+    match text(vmi, "/status/phase") {
+        "Scheduled" => boot(ctx, q, key, vmi),
+        "Running" => connect_agent(ctx, q, key, vmi),
+        _ => Ok(()),
     }
+}
+
+/// The virtual time a VMI entered `phase` (from `phaseTransitionTimestamps`).
+fn entered(vmi: &Value, phase: &str) -> String {
+    vmi.pointer("/status/phaseTransitionTimestamps")
+        .and_then(Value::as_array)
+        .and_then(|a| a.iter().find(|p| text(p, "/phase") == phase))
+        .map(|p| text(p, "/phaseTransitionTimestamp").to_string())
+        .unwrap_or_default()
+}
+
+/// `Scheduled` → `Running` once the boot time has passed: interfaces (pod IP, guest-agent
+/// IPs), conditions, volumes; the agent connects later.
+fn boot(ctx: &Ctx, q: &Queue, key: &Key, vmi: &Value) -> Result<(), ApiError> {
+    let (ns, name) = (object::namespace(vmi), object::name(vmi));
+    let now = ctx.now();
+    let elapsed = since(ctx, &entered(vmi, "Scheduled")).unwrap_or_default();
+    let boot = chrono::Duration::from_std(BOOT).unwrap_or_default();
+    if elapsed < boot {
+        q.add_after(key.clone(), (boot - elapsed).to_std().unwrap_or_default());
+        return Ok(());
+    }
+    let guest = ctx.guests.get(ns, name).unwrap_or_default();
+    let interfaces = interfaces(vmi, &guest);
+    let mut transitions = vmi
+        .pointer("/status/phaseTransitionTimestamps")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    transitions.push(json!({"phase": "Running", "phaseTransitionTimestamp": now}));
+    ctx.store.merge_patch_status(&gvr::vmis(), ns, name, &json!({"status": {
+        "phase": "Running",
+        "interfaces": interfaces,
+        "phaseTransitionTimestamps": transitions,
+        "conditions": [
+            {"type": "Ready", "status": "True", "lastProbeTime": null, "lastTransitionTime": now},
+            {"type": "LiveMigratable", "status": "True", "lastProbeTime": null, "lastTransitionTime": now},
+        ],
+        "launcherContainerImageVersion": "registry.redhat.io/container-native-virtualization/virt-launcher-rhel9:v4.19",
+        "qosClass": "Burstable",
+        "migrationMethod": "BlockMigration",
+        "guestOSInfo": {},
+        "volumeStatus": vmi.pointer("/spec/volumes").and_then(Value::as_array).map(|a| a.iter().map(|v| json!({"name": text(v, "/name"), "target": ""})).collect::<Vec<_>>()).unwrap_or_default(),
+    }}))?;
+    if guest.agent {
+        q.add_after(key.clone(), AGENT);
+    }
+    Ok(())
+}
+
+/// The VMI's interfaces: the pod IP on the pod network, the guest's IPs (per MAC) elsewhere
+/// when its agent runs.
+fn interfaces(vmi: &Value, guest: &Guest) -> Vec<Value> {
+    let (ns, name) = (object::namespace(vmi), object::name(vmi));
+    let networks = vmi
+        .pointer("/spec/networks")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let ifaces = vmi
+        .pointer("/spec/domain/devices/interfaces")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    ifaces
+        .iter()
+        .enumerate()
+        .map(|(i, iface)| {
+            let iname = text(iface, "/name");
+            let mac = text(iface, "/macAddress").to_lowercase();
+            let pod = networks.iter().any(|n| text(n, "/name") == iname && n.get("pod").is_some());
+            let ips: Vec<String> = if pod {
+                vec![pod_ip(ns, name)]
+            } else if guest.agent {
+                guest.ips.get(&mac).map(|v| v.iter().map(|ip| ip.split('/').next().unwrap_or_default().to_string()).collect()).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            let mut o = json!({"name": iname, "mac": mac, "interfaceName": format!("eth{i}"), "infoSource": if guest.agent { "domain, guest-agent" } else { "domain" }, "queueCount": 1});
+            if let Some(ip) = ips.first() {
+                put(&mut o, "/ipAddress", json!(ip));
+                put(&mut o, "/ipAddresses", json!(ips));
+            }
+            if pod {
+                put(&mut o, "/podInterfaceName", json!("eth0"));
+            }
+            o
+        })
+        .collect()
+}
+
+/// `AgentConnected` (and the guest OS info) once the agent delay after `Running` has passed.
+fn connect_agent(ctx: &Ctx, q: &Queue, key: &Key, vmi: &Value) -> Result<(), ApiError> {
+    let (ns, name) = (object::namespace(vmi), object::name(vmi));
+    let now = ctx.now();
+    let guest = ctx.guests.get(ns, name).unwrap_or_default();
+    let has_agent = vmi
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|c| text(c, "/type") == "AgentConnected"));
+    if !guest.agent || has_agent {
+        return Ok(());
+    }
+    let elapsed = since(ctx, &entered(vmi, "Running")).unwrap_or_default();
+    let wait = chrono::Duration::from_std(AGENT).unwrap_or_default();
+    if elapsed < wait {
+        q.add_after(key.clone(), (wait - elapsed).to_std().unwrap_or_default());
+        return Ok(());
+    }
+    let mut conds = vmi
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    conds.push(json!({"type": "AgentConnected", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}));
+    let (id, pretty) = os_info(&guest.os);
+    ctx.store.merge_patch_status(&gvr::vmis(), ns, name, &json!({"status": {
+        "conditions": conds,
+        "guestOSInfo": {"id": id, "name": pretty, "prettyName": pretty, "version": "", "kernelRelease": ""},
+        "fsFreezeStatus": null,
+    }}))?;
     Ok(())
 }
 

@@ -35,6 +35,14 @@ fn create(ctx: &Ctx, g: &Gvr, ns: &str, obj: Value) -> Result<std::sync::Arc<Val
 pub fn seed(ctx: &Ctx, inventory_addr: &str) -> Result<(), ApiError> {
     let ns = ctx.settings.mtv_namespace.clone();
     let now = ctx.now();
+    seed_mtv(ctx, &ns, &now)?;
+    seed_inventory(ctx, &ns, &now, inventory_addr)?;
+    seed_cluster(ctx, &now)?;
+    seed_openshift_sources(ctx)
+}
+
+/// The MTV namespace, the `host` Provider, the ForkliftController and the operator's CSV.
+fn seed_mtv(ctx: &Ctx, ns: &str, now: &str) -> Result<(), ApiError> {
     create(
         ctx,
         &gvr::namespaces(),
@@ -44,7 +52,7 @@ pub fn seed(ctx: &Ctx, inventory_addr: &str) -> Result<(), ApiError> {
     create(
         ctx,
         &gvr::providers(),
-        &ns,
+        ns,
         json!({
             "apiVersion": "forklift.konveyor.io/v1beta1", "kind": "Provider",
             "metadata": {"name": "host", "namespace": ns},
@@ -54,7 +62,7 @@ pub fn seed(ctx: &Ctx, inventory_addr: &str) -> Result<(), ApiError> {
     create(
         ctx,
         &gvr::forklift_controllers(),
-        &ns,
+        ns,
         json!({
             "apiVersion": "forklift.konveyor.io/v1beta1", "kind": "ForkliftController",
             "metadata": {"name": "forklift-controller", "namespace": ns},
@@ -70,7 +78,7 @@ pub fn seed(ctx: &Ctx, inventory_addr: &str) -> Result<(), ApiError> {
     create(
         ctx,
         &Gvr::new("operators.coreos.com", "v1alpha1", "clusterserviceversions"),
-        &ns,
+        ns,
         json!({
             "apiVersion": "operators.coreos.com/v1alpha1", "kind": "ClusterServiceVersion",
             "metadata": {"name": format!("mtv-operator.v{MTV_VERSION}"), "namespace": ns},
@@ -79,10 +87,15 @@ pub fn seed(ctx: &Ctx, inventory_addr: &str) -> Result<(), ApiError> {
             "status": {"phase": "Succeeded", "reason": "InstallSucceeded", "message": "install strategy completed with no errors"},
         }),
     )?;
+    Ok(())
+}
+
+/// The inventory's Service and Route (reencrypt, host = the inventory listener).
+fn seed_inventory(ctx: &Ctx, ns: &str, now: &str, inventory_addr: &str) -> Result<(), ApiError> {
     create(
         ctx,
         &Gvr::core("services"),
-        &ns,
+        ns,
         json!({
             "apiVersion": "v1", "kind": "Service",
             "metadata": {"name": super::INVENTORY, "namespace": ns,
@@ -94,7 +107,7 @@ pub fn seed(ctx: &Ctx, inventory_addr: &str) -> Result<(), ApiError> {
     create(
         ctx,
         &Gvr::new("route.openshift.io", "v1", "routes"),
-        &ns,
+        ns,
         json!({
             "apiVersion": "route.openshift.io/v1", "kind": "Route",
             "metadata": {"name": super::INVENTORY, "namespace": ns, "labels": {"app": "forklift", "service": "forklift-inventory"}},
@@ -106,6 +119,11 @@ pub fn seed(ctx: &Ctx, inventory_addr: &str) -> Result<(), ApiError> {
                        "conditions": [{"type": "Admitted", "status": "True", "lastTransitionTime": now}]}]},
         }),
     )?;
+    Ok(())
+}
+
+/// The lab cluster's Nodes and StorageClasses.
+fn seed_cluster(ctx: &Ctx, now: &str) -> Result<(), ApiError> {
     for n in &ctx.lab.lab().cluster.nodes {
         create(
             ctx,
@@ -144,7 +162,7 @@ pub fn seed(ctx: &Ctx, inventory_addr: &str) -> Result<(), ApiError> {
         }
         create(ctx, &gvr::storage_classes(), "", o)?;
     }
-    seed_openshift_sources(ctx)
+    Ok(())
 }
 
 fn seed_openshift_sources(ctx: &Ctx) -> Result<(), ApiError> {

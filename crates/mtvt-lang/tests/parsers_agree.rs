@@ -16,33 +16,67 @@ mod support;
 use std::path::PathBuf;
 
 use mtvt_lang::span::FileId;
-use mtvt_lang::syntax::{parse_fast, parse_fast_in_pieces, parse_reference};
+use mtvt_lang::syntax::{parse_fast, parse_fast_in_pieces, parse_on, parse_reference};
 use support::{Lcg, mtvt_files, mutate, repo};
 
-/// Compares both parsers on `text`; `Err` describes the disagreement.
-fn agree(text: &str) -> Result<bool, String> {
+/// How the reference judged a text both parsers agree on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Outcome {
+    /// Parsed, nothing reported.
+    Clean,
+    /// Parsed, with diagnostics (invalid literals, limits …): identical in both.
+    Reported,
+    /// A syntax error: the same first error in both.
+    Rejected,
+}
+
+/// Compares the parser with the reference on `text`; `Err` describes a disagreement.
+fn agree(text: &str) -> Result<Outcome, String> {
+    let (reference, ref_diags) = parse_reference(FileId(0), text);
     let fast = parse_fast(FileId(0), text);
-    let (reference, diags) = parse_reference(FileId(0), text);
-    let clean = reference.is_some() && diags.is_empty();
-    match (fast, clean) {
-        (Some(f), true) => {
-            let r = reference.unwrap();
-            if f == r {
-                Ok(true)
-            } else {
-                Err(format!(
-                    "ASTs differ\n--- fast\n{f:#?}\n--- reference\n{r:#?}"
-                ))
+    let (ast, diags) = parse_on(FileId(0), text, 1);
+    match reference {
+        Some(r) => {
+            let Some((f, fdiags)) = fast else {
+                return Err(String::from(
+                    "the parser rejects a file the reference parses",
+                ));
+            };
+            if f != r {
+                return Err(format!(
+                    "ASTs differ\n--- parser\n{f:#?}\n--- reference\n{r:#?}"
+                ));
             }
+            if fdiags != ref_diags {
+                return Err(format!(
+                    "diagnostics differ\n--- parser\n{fdiags:#?}\n--- reference\n{ref_diags:#?}"
+                ));
+            }
+            if ast.as_ref() != Some(&r) || diags != ref_diags {
+                return Err(String::from("parse() differs from the fast parser"));
+            }
+            Ok(if ref_diags.is_empty() {
+                Outcome::Clean
+            } else {
+                Outcome::Reported
+            })
         }
-        (None, false) => Ok(false),
-        (Some(_), false) => Err(format!(
-            "the fast parser accepted a file the reference rejects: {:?}",
-            diags.first()
-        )),
-        (None, true) => Err(String::from(
-            "the fast parser declined a file the reference parses cleanly",
-        )),
+        None => {
+            if fast.is_some() || ast.is_some() {
+                return Err(format!(
+                    "the parser accepts a file the reference rejects: {:?}",
+                    ref_diags.first()
+                ));
+            }
+            if diags.first() != ref_diags.first() {
+                return Err(format!(
+                    "first errors differ\n--- parser\n{:#?}\n--- reference\n{:#?}",
+                    diags.first(),
+                    ref_diags.first()
+                ));
+            }
+            Ok(Outcome::Rejected)
+        }
     }
 }
 
@@ -64,7 +98,7 @@ fn repository_files_parse_identically() {
     for f in files() {
         let text = std::fs::read_to_string(&f).unwrap();
         match agree(&text) {
-            Ok(c) => clean += usize::from(c),
+            Ok(o) => clean += usize::from(o == Outcome::Clean),
             Err(e) => panic!("{}: {e}", f.display()),
         }
     }
@@ -107,8 +141,8 @@ fn corner_cases_parse_identically() {
     ];
     for (i, c) in cases.iter().enumerate() {
         match agree(c) {
-            Ok(true) => {}
-            Ok(false) => panic!("case {i} {c:?} is not clean: the case is wrong"),
+            Ok(Outcome::Clean) => {}
+            Ok(o) => panic!("case {i} {c:?} is {o:?}, not clean: the case is wrong"),
             Err(e) => panic!("case {i} {c:?}: {e}"),
         }
     }
@@ -127,8 +161,10 @@ fn corner_cases_parse_identically() {
     ];
     for (i, c) in rejected.iter().enumerate() {
         match agree(c) {
-            Ok(false) => {}
-            Ok(true) => panic!("rejected case {i} {c:?} parses cleanly: the case is wrong"),
+            Ok(Outcome::Reported | Outcome::Rejected) => {}
+            Ok(Outcome::Clean) => {
+                panic!("rejected case {i} {c:?} parses cleanly: the case is wrong")
+            }
             Err(e) => panic!("rejected case {i} {c:?}: {e}"),
         }
     }
@@ -138,7 +174,7 @@ fn corner_cases_parse_identically() {
 fn mutated_files_parse_identically() {
     let mut rng = Lcg(0x7061_7273);
     let mut runs = 0;
-    let mut clean = 0;
+    let mut seen = std::collections::HashMap::new();
     for f in files() {
         let src = std::fs::read(&f).unwrap();
         for _ in 0..60 {
@@ -148,16 +184,20 @@ fn mutated_files_parse_identically() {
             }
             let text = String::from_utf8_lossy(&m);
             match agree(&text) {
-                Ok(c) => clean += usize::from(c),
+                Ok(o) => *seen.entry(o).or_insert(0) += 1,
                 Err(e) => panic!("{} mutated:\n{text}\n{e}", f.display()),
             }
             runs += 1;
         }
     }
     assert!(runs > 5_000, "{runs} runs");
+    let count = |o| seen.get(&o).copied().unwrap_or(0);
+    // Every outcome is exercised: the comparison cannot pass by never comparing.
     assert!(
-        clean > 500,
-        "only {clean} of {runs} mutations parse cleanly"
+        count(Outcome::Clean) > 500
+            && count(Outcome::Rejected) > 2_000
+            && count(Outcome::Reported) > 20,
+        "{seen:?} of {runs} mutations"
     );
 }
 

@@ -6,7 +6,7 @@
 use crate::span::{Span, Spanned};
 
 /// A parsed file: its top-level items in source order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct File {
     /// Items in source order.
     pub items: Vec<Item>,

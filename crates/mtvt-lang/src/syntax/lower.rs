@@ -1,4 +1,5 @@
-//! pest pairs → AST. The only place where pest spans become [`Span`]s. Literal values are
+//! pest pairs → AST, for the reference parser (see `parser`). The only place where pest
+//! spans become [`Span`]s. Literal values are
 //! decoded here (escapes, dedent, quantities, durations); problems with a literal's value
 //! become diagnostics while lowering continues with a placeholder, so one bad number does
 //! not hide the rest of the file.
@@ -13,10 +14,7 @@ use super::parser::Rule;
 use crate::diag::DiagnosticKind;
 use crate::span::{FileId, Span, Spanned};
 
-/// Deepest nesting of blocks, lists, objects and parenthesised expressions accepted.
-pub const MAX_DEPTH: usize = 64;
-/// Most operators accepted in one expression (keeps evaluation recursion bounded).
-pub const MAX_OPERATORS: usize = 256;
+pub(super) use super::depth::{MAX_DEPTH, MAX_OPERATORS};
 
 /// Lowering state for one file.
 pub struct Lowerer {
@@ -54,11 +52,7 @@ impl Lowerer {
         let d = self.depth.get() + 1;
         self.depth.set(d);
         if d > MAX_DEPTH {
-            self.push(DiagnosticKind::SyntaxError {
-                span,
-                expected: format!("nesting deeper than {MAX_DEPTH} levels"),
-                help: Some(String::from("flatten the structure")),
-            });
+            self.push(super::errors::too_deep(span, MAX_DEPTH));
             return false;
         }
         true

@@ -131,13 +131,7 @@ impl Lowerer {
         let pairs = pair.into_inner();
         let ops = pairs.clone().filter(|p| is_operator(p.as_rule())).count();
         let expr = if ops > MAX_OPERATORS {
-            self.push(DiagnosticKind::SyntaxError {
-                span,
-                expected: format!("an expression with at most {MAX_OPERATORS} operators"),
-                help: Some(String::from(
-                    "split it with `let` or several `assert` lines",
-                )),
-            });
+            self.push(super::errors::too_many_operators(span, MAX_OPERATORS));
             placeholder
         } else {
             self.pratt(pairs)

@@ -309,7 +309,7 @@ fn comments_end_any_line() {
 /// bracket and for unclosed ones (the failure path).
 #[test]
 fn deepest_nesting_pest_sees_fits_a_small_stack() {
-    let n = super::parser::PARSER_DEPTH_GUARD - 1;
+    let n = super::depth::DEPTH_GUARD - 1;
     let cases = [
         format!("session {{ a {}{} }}", "[".repeat(n), "]".repeat(n)),
         format!("session {{ a {} }}", "[".repeat(n)),

@@ -5,24 +5,32 @@
 use super::Descent;
 use crate::span::Spanned;
 use crate::syntax::ast::*;
+use crate::syntax::errors::Expected as E;
 
 impl Descent<'_> {
     /// `file = SOI ~ sep* ~ (item ~ (sep+ ~ item)*)? ~ sep* ~ comment? ~ EOI`
     pub(super) fn file(&mut self) -> Option<File> {
-        self.ws();
-        self.seps();
-        self.ws();
-        let items = self.separated(Self::item);
-        self.ws();
-        self.seps();
-        self.ws();
-        self.comment();
-        self.ws();
-        (self.pos == self.end).then_some(File { items })
+        self.rule(E::file, |p| {
+            p.ws();
+            p.seps();
+            p.ws();
+            let items = p.separated(Self::item);
+            p.ws();
+            p.seps();
+            p.ws();
+            p.comment();
+            p.ws();
+            if p.pos == p.end {
+                Some(File { items })
+            } else {
+                p.miss(E::EOI);
+                None
+            }
+        })
     }
 
     /// `(x ~ (sep+ ~ x)*)?` with the spaces pest places between them.
-    fn separated<T>(&mut self, mut one: impl FnMut(&mut Self) -> Option<T>) -> Vec<T> {
+    pub(super) fn separated<T>(&mut self, mut one: impl FnMut(&mut Self) -> Option<T>) -> Vec<T> {
         let mut out = Vec::new();
         let Some(first) = self.attempt(&mut one) else {
             return out;
@@ -42,115 +50,136 @@ impl Descent<'_> {
     }
 
     /// `item = use_decl | session_decl | fragment_decl | scenario_decl | check_decl | hook_decl`
-    fn item(&mut self) -> Option<Item> {
-        let start = self.pos;
-        match self.peek() {
-            b'u' if self.keyword("use") => self.use_decl(start).map(Item::Use),
-            b's' if self.keyword("session") => {
-                self.ws();
-                let body = self.block()?;
-                Some(Item::Session(SessionDecl {
-                    body,
-                    span: self.span(start, self.pos),
-                }))
-            }
-            b'f' if self.keyword("fragment") => self.scenario_decl(start).map(Item::Fragment),
-            b's' if self.keyword("scenario") => self.scenario_decl(start).map(Item::Scenario),
-            b'c' if self.keyword("check") => self.check_decl(start).map(Item::Check),
-            b'h' if self.keyword("hook") => {
-                self.ws();
-                let name = self.ident()?;
-                self.ws();
-                let body = self.block()?;
-                Some(Item::Hook(HookDecl {
-                    name,
-                    body,
-                    span: self.span(start, self.pos),
-                }))
-            }
-            _ => None,
+    pub(super) fn item(&mut self) -> Option<Item> {
+        if !self.mode.track {
+            // Only a shortcut: each alternative starts with its own keyword.
+            return match self.peek() {
+                b'u' => self.use_decl().map(Item::Use),
+                b's' => match self.session_decl() {
+                    Some(s) => Some(Item::Session(s)),
+                    None => self.scenario_decl(E::scenario_decl).map(Item::Scenario),
+                },
+                b'f' => self.scenario_decl(E::fragment_decl).map(Item::Fragment),
+                b'c' => self.check_decl().map(Item::Check),
+                b'h' => self.hook_decl().map(Item::Hook),
+                _ => None,
+            };
         }
+        if let Some(u) = self.use_decl() {
+            return Some(Item::Use(u));
+        }
+        if let Some(s) = self.session_decl() {
+            return Some(Item::Session(s));
+        }
+        if let Some(f) = self.scenario_decl(E::fragment_decl) {
+            return Some(Item::Fragment(f));
+        }
+        if let Some(s) = self.scenario_decl(E::scenario_decl) {
+            return Some(Item::Scenario(s));
+        }
+        if let Some(c) = self.check_decl() {
+            return Some(Item::Check(c));
+        }
+        self.hook_decl().map(Item::Hook)
     }
 
     /// `use_decl = kw_use ~ (string_lit | raw_string | module_path) ~ (kw_as ~ ident)?`
     /// (without an alias the span keeps the spaces after the target).
-    fn use_decl(&mut self, start: usize) -> Option<UseDecl> {
-        self.ws();
-        let tstart = self.pos;
-        let target = match self.peek() {
-            b'"' => UseTarget::File(self.plain_string()?),
-            b'\'' => UseTarget::File(self.raw_string()?),
-            _ => UseTarget::Module(self.module_path()?),
-        };
-        let target = Spanned::new(target, self.span(tstart, self.pos));
-        self.ws();
-        let alias = self.attempt(|p| {
-            if !p.keyword("as") {
-                return None;
-            }
+    fn use_decl(&mut self) -> Option<UseDecl> {
+        self.rule(E::use_decl, |p| {
+            let start = p.pos;
+            p.kw(E::kw_use, "use")?;
             p.ws();
-            p.ident()
-        });
-        Some(UseDecl {
-            target,
-            alias,
-            span: self.span(start, self.pos),
+            let tstart = p.pos;
+            let target = if let Some(s) = p.plain_string("use") {
+                UseTarget::File(s)
+            } else if let Some(s) = p.raw_string() {
+                UseTarget::File(s)
+            } else {
+                UseTarget::Module(p.module_path()?)
+            };
+            let target = Spanned::new(target, p.span(tstart, p.pos));
+            p.ws();
+            let alias = p.attempt(|p| {
+                p.kw(E::kw_as, "as")?;
+                p.ws();
+                p.ident()
+            });
+            Some(UseDecl {
+                target,
+                alias,
+                span: p.span(start, p.pos),
+            })
         })
     }
 
-    /// `module_path = @{ ident ~ ("/" ~ ident)+ }`
-    fn module_path(&mut self) -> Option<String> {
-        let start = self.pos;
-        self.pos = self.ident_end()?;
-        let mut parts = 0;
-        while self.peek() == b'/' {
-            let save = self.pos;
-            self.pos += 1;
-            match self.ident_end() {
-                Some(e) => {
-                    self.pos = e;
-                    parts += 1;
-                }
-                None => {
-                    self.pos = save;
-                    break;
-                }
-            }
-        }
-        if parts == 0 {
-            self.pos = start;
-            return None;
-        }
-        Some(self.slice(start, self.pos).to_string())
+    /// `session_decl = kw_session ~ block`
+    fn session_decl(&mut self) -> Option<SessionDecl> {
+        self.rule(E::session_decl, |p| {
+            let start = p.pos;
+            p.kw(E::kw_session, "session")?;
+            p.ws();
+            let body = p.block()?;
+            Some(SessionDecl {
+                body,
+                span: p.span(start, p.pos),
+            })
+        })
     }
 
     /// `scenario_decl` / `fragment_decl = kw ~ ident ~ extends_clause? ~ block`
-    fn scenario_decl(&mut self, start: usize) -> Option<ScenarioDecl> {
-        self.ws();
-        let name = self.ident()?;
-        self.ws();
-        let extends = self
-            .attempt(|p| {
-                if !p.keyword("extends") {
-                    return None;
-                }
-                p.ws();
-                p.ref_paths()
+    pub(super) fn scenario_decl(&mut self, rule: E) -> Option<ScenarioDecl> {
+        self.rule(rule, |p| {
+            let start = p.pos;
+            if rule == E::fragment_decl {
+                p.kw(E::kw_fragment, "fragment")?;
+            } else {
+                p.kw(E::kw_scenario, "scenario")?;
+            }
+            p.ws();
+            let name = p.ident()?;
+            p.ws();
+            let extends = p.extends_clause().unwrap_or_default();
+            p.ws();
+            let body = p.block()?;
+            Some(ScenarioDecl {
+                name,
+                extends,
+                body,
+                span: p.span(start, p.pos),
             })
-            .unwrap_or_default();
-        self.ws();
-        let body = self.block()?;
-        Some(ScenarioDecl {
-            name,
-            extends,
-            body,
-            span: self.span(start, self.pos),
+        })
+    }
+
+    /// `extends_clause = kw_extends ~ ref_path ~ ("," ~ nl* ~ ref_path)*`
+    fn extends_clause(&mut self) -> Option<Vec<Path>> {
+        self.rule(E::extends_clause, |p| {
+            p.kw(E::kw_extends, "extends")?;
+            p.ws();
+            p.ref_paths()
+        })
+    }
+
+    /// `hook_decl = kw_hook ~ ident ~ block`
+    fn hook_decl(&mut self) -> Option<HookDecl> {
+        self.rule(E::hook_decl, |p| {
+            let start = p.pos;
+            p.kw(E::kw_hook, "hook")?;
+            p.ws();
+            let name = p.ident()?;
+            p.ws();
+            let body = p.block()?;
+            Some(HookDecl {
+                name,
+                body,
+                span: p.span(start, p.pos),
+            })
         })
     }
 
     /// `ref_path ~ ("," ~ nl* ~ ref_path)*`
     fn ref_paths(&mut self) -> Option<Vec<Path>> {
-        self.comma_separated(Self::path)
+        self.comma_separated(|p| p.path_rule(E::ref_path))
     }
 
     /// `x ~ ("," ~ nl* ~ x)*`
@@ -161,7 +190,7 @@ impl Descent<'_> {
         let mut out = vec![one(self)?];
         self.ws();
         self.more(&mut out, |p| {
-            if !p.eat(b',') {
+            if !p.punct(b',') {
                 return None;
             }
             p.ws();
@@ -174,81 +203,66 @@ impl Descent<'_> {
 
     /// `check_decl = kw_check ~ ident ~ string_lit? ~ (check_alias | check_body)`; an
     /// alias's span (and so the declaration's) keeps the spaces after its last name.
-    fn check_decl(&mut self, start: usize) -> Option<CheckDecl> {
-        self.ws();
-        let name = self.ident()?;
-        self.ws();
-        let description = if self.peek() == b'"' {
-            self.attempt(|p| {
+    pub(super) fn check_decl(&mut self) -> Option<CheckDecl> {
+        self.rule(E::check_decl, |p| {
+            let start = p.pos;
+            p.kw(E::kw_check, "check")?;
+            p.ws();
+            let name = p.ident()?;
+            p.ws();
+            let description = p.attempt(|p| {
                 let s = p.pos;
-                let text = p.plain_string()?;
+                let text = p.plain_string("check description")?;
                 Some(Spanned::new(text, p.span(s, p.pos)))
+            });
+            p.ws();
+            let body = match p.check_alias() {
+                Some(paths) => CheckDef::Composite(paths),
+                None => CheckDef::Body(p.check_body()?),
+            };
+            Some(CheckDecl {
+                name,
+                description,
+                body,
+                span: p.span(start, p.pos),
             })
-        } else {
-            None
-        };
-        self.ws();
-        let body = if self.eat(b'=') {
-            self.ws();
-            self.nls();
-            self.ws();
-            CheckDef::Composite(self.ref_paths()?)
-        } else {
-            CheckDef::Body(self.check_body()?)
-        };
-        Some(CheckDecl {
-            name,
-            description,
-            body,
-            span: self.span(start, self.pos),
         })
     }
 
-    /// `ident`, as an identifier with its span.
-    pub(super) fn ident(&mut self) -> Option<Ident> {
-        let start = self.pos;
-        let end = self.ident_end()?;
-        self.pos = end;
-        Some(Spanned::new(
-            self.slice(start, end).to_string(),
-            self.span(start, end),
-        ))
-    }
-
-    /// `ref_path` / `path = @{ ident ~ ("." ~ ident)* }` with a span per segment.
-    pub(super) fn path(&mut self) -> Option<Path> {
-        let start = self.pos;
-        let mut segments = vec![self.ident()?];
-        while self.peek() == b'.' {
-            let save = self.pos;
-            self.pos += 1;
-            match self.ident() {
-                Some(seg) => segments.push(seg),
-                None => {
-                    self.pos = save;
-                    break;
-                }
+    /// `check_alias = "=" ~ nl* ~ ref_path ~ ("," ~ nl* ~ ref_path)*`
+    fn check_alias(&mut self) -> Option<Vec<Path>> {
+        self.rule(E::check_alias, |p| {
+            if !p.punct(b'=') {
+                return None;
             }
-        }
-        Some(Path {
-            segments,
-            span: self.span(start, self.pos),
+            p.ws();
+            p.nls();
+            p.ws();
+            p.ref_paths()
         })
     }
 
     /// `block = "{" ~ sep* ~ (entry ~ (sep+ ~ entry)*)? ~ sep* ~ rbrace`
     pub(super) fn block(&mut self) -> Option<Block> {
-        let start = self.pos;
-        if self.peek() != b'{' {
-            return None;
-        }
-        self.nested(|p| {
-            p.pos += 1;
-            let entries = p.braced_items(Self::entry)?;
-            Some(Block {
-                entries,
-                span: p.span(start, p.pos),
-            })
+        self.rule(E::block, |p| {
+            let start = p.pos;
+            if !p.punct(b'{') {
+                return None;
+            }
+            p.nested(
+                start,
+                |p| {
+                    let entries = p.braced_items(Self::entry)?;
+                    Some(Block {
+                        entries,
+                        span: p.span(start, p.pos),
+                    })
+                },
+                |span| Block {
+                    entries: Vec::new(),
+                    span,
+                },
+            )
         })
     }
 
@@ -264,69 +278,77 @@ impl Descent<'_> {
         self.ws();
         self.seps();
         self.ws();
-        self.eat(b'}').then_some(items)
+        self.rbrace().then_some(items)
+    }
+
+    /// `rbrace = { "}" }`
+    pub(super) fn rbrace(&mut self) -> bool {
+        if self.punct(b'}') {
+            return true;
+        }
+        self.miss(E::rbrace);
+        false
     }
 
     /// `entry = ident ~ args? ~ (block | object)?`; without a body the span keeps the
     /// spaces after the key or the arguments.
-    fn entry(&mut self) -> Option<Entry> {
-        let start = self.pos;
-        let key = self.ident()?;
-        self.ws();
-        let args = self.attempt(Self::args).unwrap_or_default();
-        self.ws();
-        let body = if self.peek() == b'{' {
-            match self.attempt(Self::block) {
-                Some(b) => Some(EntryBody::Block(b)),
-                None => self.attempt(Self::object).map(EntryBody::Object),
-            }
-        } else {
-            None
-        };
-        Some(Entry {
-            key,
-            args,
-            body,
-            span: self.span(start, self.pos),
+    pub(super) fn entry(&mut self) -> Option<Entry> {
+        self.rule(E::entry, |p| {
+            let start = p.pos;
+            let key = p.ident()?;
+            p.ws();
+            let args = p.args().unwrap_or_default();
+            p.ws();
+            let body = p.entry_body();
+            Some(Entry {
+                key,
+                args,
+                body,
+                span: p.span(start, p.pos),
+            })
         })
     }
 
+    /// `(block | object)?` after an entry's key and arguments.
+    pub(super) fn entry_body(&mut self) -> Option<EntryBody> {
+        if !self.mode.track && self.peek() != b'{' {
+            return None;
+        }
+        match self.block() {
+            Some(b) => Some(EntryBody::Block(b)),
+            None => self.object().map(EntryBody::Object),
+        }
+    }
+
     /// `args = arg_group ~ ("," ~ nl* ~ arg_group)*`
-    fn args(&mut self) -> Option<Vec<ArgGroup>> {
-        self.comma_separated(Self::arg_group)
+    pub(super) fn args(&mut self) -> Option<Vec<ArgGroup>> {
+        self.rule(E::args, |p| p.comma_separated(Self::arg_group))
     }
 
     /// `arg_group = { arg+ }`: pest reads `arg+` as `arg ~ arg*`, so a group of one
     /// argument keeps the spaces after it in its span and a longer group does not.
     fn arg_group(&mut self) -> Option<ArgGroup> {
-        let start = self.pos;
-        let mut args = vec![self.arg()?];
-        self.ws();
-        self.more(&mut args, Self::arg);
-        Some(ArgGroup {
-            args,
-            span: self.span(start, self.pos),
+        self.rule(E::arg_group, |p| {
+            let start = p.pos;
+            let mut args = vec![p.arg()?];
+            p.ws();
+            p.more(&mut args, Self::arg);
+            Some(ArgGroup {
+                args,
+                span: p.span(start, p.pos),
+            })
         })
     }
 
     /// `arg = path | triple_string | string_lit | number | raw_string | list | op`
     fn arg(&mut self) -> Option<Arg> {
-        let start = self.pos;
-        let op = match (self.peek(), self.at(self.pos + 1)) {
-            (b'>' | b'<' | b'=' | b'!', b'=') => Some(2),
-            (b'>' | b'<' | b'=', _) => Some(1),
-            _ => None,
-        };
-        if let Some(n) = op {
-            self.pos += n;
-            return Some(Arg::Op(Spanned::new(
-                self.slice(start, self.pos).to_string(),
-                self.span(start, self.pos),
-            )));
+        if !self.mode.track && matches!(self.peek(), b'>' | b'<' | b'=' | b'!' | b'{') {
+            // Only a shortcut: no value starts with these.
+            return self.op().map(Arg::Op);
         }
-        if self.peek() == b'{' {
-            return None;
+        match self.scalar_or_list() {
+            Some(v) => Some(Arg::Value(v)),
+            None => self.op().map(Arg::Op),
         }
-        self.value().map(Arg::Value)
     }
 }

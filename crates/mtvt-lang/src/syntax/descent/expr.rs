@@ -4,13 +4,14 @@
 //! climbing as lowering's pest `PrattParser` (`or` < `and` < `not` < comparisons <
 //! `.field` / `[index]`), so trees and spans come out identical.
 
-use super::Descent;
+use super::{Descent, TokenKind};
 use crate::span::{Span, Spanned};
 use crate::syntax::MAX_OPERATORS;
 use crate::syntax::ast::*;
+use crate::syntax::errors::{self, Expected as E};
 
 /// One element of an expression's flat sequence.
-enum Piece {
+pub(super) enum Piece {
     Not(Span),
     Primary(Expr),
     Field(Ident, Span),
@@ -25,141 +26,192 @@ const PREC_NOT: u32 = 40;
 const PREC_CMP: u32 = 50;
 const PREC_POSTFIX: u32 = 60;
 
+/// The infix operators in the grammar's order: rule, text, operator.
+const INFIX: [(E, &str, BinOp); 13] = [
+    (E::op_eq, "==", BinOp::Eq),
+    (E::op_ne, "!=", BinOp::Ne),
+    (E::op_le, "<=", BinOp::Le),
+    (E::op_ge, ">=", BinOp::Ge),
+    (E::op_lt, "<", BinOp::Lt),
+    (E::op_gt, ">", BinOp::Gt),
+    (E::op_and, "and", BinOp::And),
+    (E::op_or, "or", BinOp::Or),
+    (E::op_in, "in", BinOp::In),
+    (E::op_contains, "contains", BinOp::Contains),
+    (E::op_starts_with, "starts_with", BinOp::StartsWith),
+    (E::op_ends_with, "ends_with", BinOp::EndsWith),
+    (E::op_matches, "matches", BinOp::Matches),
+];
+
 impl Descent<'_> {
     /// `check_body = "{" ~ sep* ~ (stmt ~ (sep+ ~ stmt)*)? ~ sep* ~ rbrace`
     pub(super) fn check_body(&mut self) -> Option<Vec<Stmt>> {
-        if self.peek() != b'{' {
-            return None;
-        }
-        self.nested(|p| {
-            p.pos += 1;
-            p.braced_items(Self::stmt)
+        self.rule(E::check_body, |p| {
+            let start = p.pos;
+            if !p.punct(b'{') {
+                return None;
+            }
+            p.nested(start, |p| p.braced_items(Self::stmt), |_| Vec::new())
         })
     }
 
     /// `stmt = assert_stmt | when_stmt | for_stmt | let_stmt | skip_stmt`
-    fn stmt(&mut self) -> Option<Stmt> {
-        let start = self.pos;
-        match self.peek() {
-            b'a' if self.keyword("assert") => self.assert_stmt(start),
-            b'w' if self.keyword("when") => self.when_stmt(start),
-            b'f' if self.keyword("for") => {
-                self.ws();
-                let var = self.ident()?;
-                self.ws();
-                if !self.keyword("in") {
-                    return None;
-                }
-                self.ws();
-                let iter = self.expr()?;
-                self.ws();
-                let body = self.check_body()?;
-                Some(Stmt::For {
-                    var,
-                    iter,
-                    body,
-                    span: self.span(start, self.pos),
-                })
-            }
-            b'l' if self.keyword("let") => {
-                self.ws();
-                let name = self.ident()?;
-                self.ws();
-                if !self.eat(b'=') {
-                    return None;
-                }
-                self.ws();
-                let value = self.expr()?;
-                Some(Stmt::Let {
-                    name,
-                    value,
-                    span: self.span(start, self.pos),
-                })
-            }
-            b's' if self.keyword("skip") => {
-                self.ws();
-                let s = self.pos;
-                if self.peek() != b'"' {
-                    return None;
-                }
-                let reason = self.plain_string()?;
-                Some(Stmt::Skip {
-                    reason: Spanned::new(reason, self.span(s, self.pos)),
-                    span: self.span(start, self.pos),
-                })
-            }
-            _ => None,
+    pub(super) fn stmt(&mut self) -> Option<Stmt> {
+        if !self.mode.track {
+            // Only a shortcut: each alternative starts with its own keyword.
+            return match self.peek() {
+                b'a' => self.assert_stmt(),
+                b'w' => self.when_stmt(),
+                b'f' => self.for_stmt(),
+                b'l' => self.let_stmt(),
+                b's' => self.skip_stmt(),
+                _ => None,
+            };
         }
+        if let Some(s) = self.assert_stmt() {
+            return Some(s);
+        }
+        if let Some(s) = self.when_stmt() {
+            return Some(s);
+        }
+        if let Some(s) = self.for_stmt() {
+            return Some(s);
+        }
+        if let Some(s) = self.let_stmt() {
+            return Some(s);
+        }
+        self.skip_stmt()
     }
 
     /// `assert_stmt = kw_assert ~ expr ~ ("," ~ nl* ~ string_lit)?`
-    fn assert_stmt(&mut self, start: usize) -> Option<Stmt> {
-        self.ws();
-        let cond = self.expr()?;
-        self.ws();
-        let message = self.attempt(|p| {
-            if !p.eat(b',') {
-                return None;
-            }
+    fn assert_stmt(&mut self) -> Option<Stmt> {
+        self.rule(E::assert_stmt, |p| {
+            let start = p.pos;
+            p.kw(E::kw_assert, "assert")?;
             p.ws();
+            let cond = p.expr()?;
+            p.ws();
+            let message = p.attempt(|p| {
+                if !p.punct(b',') {
+                    return None;
+                }
+                p.ws();
+                p.nls();
+                p.ws();
+                let s = p.pos;
+                let text = p.plain_string("assert message")?;
+                Some(Spanned::new(text, p.span(s, p.pos)))
+            });
+            Some(Stmt::Assert {
+                cond,
+                message,
+                span: p.span(start, p.pos),
+            })
+        })
+    }
+
+    /// `when_stmt = when_branch ~ (nl* ~ kw_else ~ when_branch)* ~ else_branch?`
+    fn when_stmt(&mut self) -> Option<Stmt> {
+        self.rule(E::when_stmt, |p| {
+            let start = p.pos;
+            let mut branches = vec![p.when_branch()?];
+            p.ws();
+            p.more(&mut branches, |p| {
+                p.nls();
+                p.ws();
+                p.kw(E::kw_else, "else")?;
+                p.ws();
+                p.when_branch()
+            });
+            p.ws();
+            let otherwise = p.else_branch();
+            Some(Stmt::When {
+                branches,
+                otherwise,
+                span: p.span(start, p.pos),
+            })
+        })
+    }
+
+    /// `when_branch = kw_when ~ expr ~ check_body`
+    fn when_branch(&mut self) -> Option<(Expr, Vec<Stmt>)> {
+        self.rule(E::when_branch, |p| {
+            p.kw(E::kw_when, "when")?;
+            p.ws();
+            let cond = p.expr()?;
+            p.ws();
+            let body = p.check_body()?;
+            Some((cond, body))
+        })
+    }
+
+    /// `else_branch = nl* ~ kw_else ~ check_body`
+    fn else_branch(&mut self) -> Option<Vec<Stmt>> {
+        self.rule(E::else_branch, |p| {
             p.nls();
             p.ws();
-            let s = p.pos;
-            if p.peek() != b'"' {
-                return None;
-            }
-            let text = p.plain_string()?;
-            Some(Spanned::new(text, p.span(s, p.pos)))
-        });
-        Some(Stmt::Assert {
-            cond,
-            message,
-            span: self.span(start, self.pos),
-        })
-    }
-
-    /// `when_stmt = when_branch ~ (nl* ~ kw_else ~ when_branch)* ~ else_branch?` (the
-    /// `when` keyword of the first branch is already consumed).
-    fn when_stmt(&mut self, start: usize) -> Option<Stmt> {
-        let mut branches = vec![self.when_branch_rest()?];
-        self.ws();
-        self.more(&mut branches, |p| {
-            p.else_keyword()?;
-            if !p.keyword("when") {
-                return None;
-            }
-            p.when_branch_rest()
-        });
-        self.ws();
-        let otherwise = self.attempt(|p| {
-            p.else_keyword()?;
+            p.kw(E::kw_else, "else")?;
+            p.ws();
             p.check_body()
-        });
-        Some(Stmt::When {
-            branches,
-            otherwise,
-            span: self.span(start, self.pos),
         })
     }
 
-    /// `nl* ~ kw_else`, and the spaces before what follows.
-    fn else_keyword(&mut self) -> Option<()> {
-        self.nls();
-        self.ws();
-        if !self.keyword("else") {
-            return None;
-        }
-        self.ws();
-        Some(())
+    /// `for_stmt = kw_for ~ ident ~ kw_in ~ expr ~ check_body`
+    fn for_stmt(&mut self) -> Option<Stmt> {
+        self.rule(E::for_stmt, |p| {
+            let start = p.pos;
+            p.kw(E::kw_for, "for")?;
+            p.ws();
+            let var = p.ident()?;
+            p.ws();
+            p.kw(E::kw_in, "in")?;
+            p.ws();
+            let iter = p.expr()?;
+            p.ws();
+            let body = p.check_body()?;
+            Some(Stmt::For {
+                var,
+                iter,
+                body,
+                span: p.span(start, p.pos),
+            })
+        })
     }
 
-    /// The rest of `when_branch = kw_when ~ expr ~ check_body` after the keyword.
-    fn when_branch_rest(&mut self) -> Option<(Expr, Vec<Stmt>)> {
-        self.ws();
-        let cond = self.expr()?;
-        self.ws();
-        let body = self.check_body()?;
-        Some((cond, body))
+    /// `let_stmt = kw_let ~ ident ~ "=" ~ expr`
+    fn let_stmt(&mut self) -> Option<Stmt> {
+        self.rule(E::let_stmt, |p| {
+            let start = p.pos;
+            p.kw(E::kw_let, "let")?;
+            p.ws();
+            let name = p.ident()?;
+            p.ws();
+            if !p.punct(b'=') {
+                return None;
+            }
+            p.ws();
+            let value = p.expr()?;
+            Some(Stmt::Let {
+                name,
+                value,
+                span: p.span(start, p.pos),
+            })
+        })
+    }
+
+    /// `skip_stmt = kw_skip ~ string_lit`
+    fn skip_stmt(&mut self) -> Option<Stmt> {
+        self.rule(E::skip_stmt, |p| {
+            let start = p.pos;
+            p.kw(E::kw_skip, "skip")?;
+            p.ws();
+            let s = p.pos;
+            let reason = p.plain_string("skip reason")?;
+            Some(Stmt::Skip {
+                reason: Spanned::new(reason, p.span(s, p.pos)),
+                span: p.span(start, p.pos),
+            })
+        })
     }
 
     /// `expr = prefix* ~ primary ~ postfix* ~ (infix ~ nl* ~ prefix* ~ primary ~ postfix*)*`
@@ -167,48 +219,57 @@ impl Descent<'_> {
     /// are inside it, except when an operand after an infix operator ends with a postfix
     /// access (that repetition gives them back).
     pub(super) fn expr(&mut self) -> Option<Expr> {
-        self.nested(|p| {
-            let mut pieces = Vec::new();
-            p.operand(&mut pieces)?;
-            let mut last_postfix_end = None;
-            loop {
-                let save = p.pos;
-                let more = p.attempt(|p| {
-                    let op = p.infix()?;
-                    pieces.push(op);
-                    p.ws();
-                    p.nls();
-                    p.ws();
-                    match p.operand(&mut pieces) {
-                        Some(end) => Some(end),
-                        None => {
-                            pieces.pop();
-                            None
-                        }
-                    }
-                });
-                match more {
-                    Some(end) => last_postfix_end = end,
-                    None => {
-                        p.pos = save;
-                        break;
-                    }
-                }
-            }
-            if let Some(end) = last_postfix_end {
-                p.pos = end;
-            }
-            let ops = pieces
-                .iter()
-                .filter(|x| !matches!(x, Piece::Primary(_)))
-                .count();
-            if ops > MAX_OPERATORS {
-                p.bail = true;
-                return None;
-            }
-            let mut it = pieces.into_iter().peekable();
-            fold(&mut it, 0)
+        self.rule(E::expr, |p| {
+            let start = p.pos;
+            p.nested(
+                start,
+                |p| p.expr_pieces(start),
+                |span| Expr {
+                    kind: ExprKind::Lit(ValueKind::None),
+                    span,
+                },
+            )
         })
+    }
+
+    fn expr_pieces(&mut self, start: usize) -> Option<Expr> {
+        let mark = self.diags.len();
+        let mut pieces = Vec::new();
+        self.operand(&mut pieces)?;
+        let mut last_postfix_end = None;
+        while let Some(end) = self.attempt(|p| {
+            let op = p.infix()?;
+            pieces.push(op);
+            p.ws();
+            p.nls();
+            p.ws();
+            let end = p.operand(&mut pieces);
+            if end.is_none() {
+                pieces.pop();
+            }
+            end
+        }) {
+            last_postfix_end = end;
+        }
+        if let Some(end) = last_postfix_end {
+            self.pos = end;
+        }
+        let ops = pieces
+            .iter()
+            .filter(|x| !matches!(x, Piece::Primary(_)))
+            .count();
+        if ops > MAX_OPERATORS {
+            let span = self.span(start, self.pos);
+            self.diags.truncate(mark);
+            self.diags
+                .push(errors::too_many_operators(span, MAX_OPERATORS));
+            return Some(Expr {
+                kind: ExprKind::Lit(ValueKind::None),
+                span,
+            });
+        }
+        let mut it = pieces.into_iter().peekable();
+        fold(&mut it, 0)
     }
 
     /// `prefix* ~ primary ~ postfix*` and the spaces after it; pushes its pieces and
@@ -216,11 +277,9 @@ impl Descent<'_> {
     /// fails.
     fn operand(&mut self, pieces: &mut Vec<Piece>) -> Option<Option<usize>> {
         let mark = pieces.len();
-        let start = self.pos;
-        let r = self.operand_pieces(pieces);
+        let r = self.attempt(|p| p.operand_pieces(pieces));
         if r.is_none() {
             pieces.truncate(mark);
-            self.pos = start;
         }
         r
     }
@@ -228,7 +287,7 @@ impl Descent<'_> {
     fn operand_pieces(&mut self, pieces: &mut Vec<Piece>) -> Option<Option<usize>> {
         self.repeat(|p| {
             let s = p.pos;
-            if p.keyword("not") {
+            if p.kw(E::op_not, "not").is_some() {
                 pieces.push(Piece::Not(p.span(s, p.pos)));
                 true
             } else {
@@ -240,7 +299,7 @@ impl Descent<'_> {
         pieces.push(Piece::Primary(primary));
         self.ws();
         let mut postfix_end = None;
-        self.repeat(|p| match p.attempt(Self::postfix) {
+        self.repeat(|p| match p.postfix() {
             Some(x) => {
                 pieces.push(x);
                 postfix_end = Some(p.pos);
@@ -252,40 +311,23 @@ impl Descent<'_> {
         Some(postfix_end)
     }
 
-    /// `infix` operators.
+    /// `infix` operators, tried in the grammar's order.
     fn infix(&mut self) -> Option<Piece> {
         let s = self.pos;
-        let two = |p: &mut Self, op: BinOp| {
-            p.pos += 2;
-            Some(Piece::Infix(op, p.span(s, s + 2)))
-        };
-        match (self.peek(), self.at(self.pos + 1)) {
-            (b'=', b'=') => return two(self, BinOp::Eq),
-            (b'!', b'=') => return two(self, BinOp::Ne),
-            (b'<', b'=') => return two(self, BinOp::Le),
-            (b'>', b'=') => return two(self, BinOp::Ge),
-            (b'<', _) | (b'>', _) => {
-                let op = if self.peek() == b'<' {
-                    BinOp::Lt
-                } else {
-                    BinOp::Gt
-                };
-                self.pos += 1;
-                return Some(Piece::Infix(op, self.span(s, s + 1)));
-            }
-            _ => {}
+        if !self.mode.track && !matches!(self.peek(), b'=' | b'!' | b'<' | b'>' | b'a'..=b'z') {
+            return None;
         }
-        let word = [
-            ("and", BinOp::And),
-            ("or", BinOp::Or),
-            ("in", BinOp::In),
-            ("contains", BinOp::Contains),
-            ("starts_with", BinOp::StartsWith),
-            ("ends_with", BinOp::EndsWith),
-            ("matches", BinOp::Matches),
-        ];
-        for (w, op) in word {
-            if self.keyword(w) {
+        for (rule, text, op) in INFIX {
+            let matched = if text.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+                self.kw(rule, text).is_some()
+            } else if self.eat_str(text) {
+                self.token(TokenKind::Punct, s);
+                true
+            } else {
+                self.miss(rule);
+                false
+            };
+            if matched {
                 return Some(Piece::Infix(op, self.span(s, self.pos)));
             }
         }
@@ -294,191 +336,47 @@ impl Descent<'_> {
 
     /// `postfix = field_access | index_access`
     fn postfix(&mut self) -> Option<Piece> {
-        let s = self.pos;
-        if self.eat(b'.') {
-            self.ws();
-            let field = self.ident()?;
-            return Some(Piece::Field(field, self.span(s, self.pos)));
+        if !self.mode.track && !matches!(self.peek(), b'.' | b'[') {
+            return None;
         }
-        if self.eat(b'[') {
-            self.ws();
-            self.nls();
-            self.ws();
-            let index = self.expr()?;
-            self.ws();
-            self.nls();
-            self.ws();
-            if !self.eat(b']') {
+        if let Some(f) = self.field_access() {
+            return Some(f);
+        }
+        self.index_access()
+    }
+
+    /// `field_access = "." ~ ident`
+    fn field_access(&mut self) -> Option<Piece> {
+        self.rule(E::field_access, |p| {
+            let s = p.pos;
+            if !p.punct(b'.') {
                 return None;
             }
-            return Some(Piece::Index(index, self.span(s, self.pos)));
-        }
-        None
-    }
-
-    /// `primary = comprehension | call | string_lit | raw_string | number | boolean |
-    /// none_lit | list_expr | name | paren`
-    fn primary(&mut self) -> Option<Expr> {
-        let start = self.pos;
-        if let Some(end) = self.ident_end() {
-            if let Some(e) = self.attempt(Self::comprehension) {
-                return Some(e);
-            }
-            if let Some(e) = self.attempt(Self::call) {
-                return Some(e);
-            }
-            let word = self.slice(start, end);
-            let kind = match word {
-                "true" => ExprKind::Lit(ValueKind::Bool(true)),
-                "false" => ExprKind::Lit(ValueKind::Bool(false)),
-                "none" => ExprKind::Lit(ValueKind::None),
-                "and" | "or" | "not" | "in" | "contains" | "starts_with" | "ends_with"
-                | "matches" => return None,
-                _ => ExprKind::Name(word.to_string()),
-            };
-            self.pos = end;
-            return Some(Expr {
-                kind,
-                span: self.span(start, end),
-            });
-        }
-        let kind = match self.peek() {
-            b'"' => {
-                let parts = self.string_parts()?;
-                let mut text = String::new();
-                for part in parts {
-                    match part {
-                        StrPart::Text(t) if text.is_empty() => text = t,
-                        StrPart::Text(t) => text.push_str(&t),
-                        StrPart::Interp(_) => self.bail = true,
-                    }
-                }
-                ExprKind::Lit(ValueKind::Str(vec![StrPart::Text(text)]))
-            }
-            b'\'' => ExprKind::Lit(ValueKind::Raw(self.raw_string()?)),
-            b'-' | b'0'..=b'9' => {
-                let text = self.number()?;
-                ExprKind::Lit(self.number_kind(text))
-            }
-            b'[' => {
-                self.pos += 1;
-                ExprKind::List(self.expr_list(b']', true)?)
-            }
-            b'(' => {
-                self.pos += 1;
-                self.ws();
-                self.nls();
-                self.ws();
-                let inner = self.expr()?;
-                self.ws();
-                self.nls();
-                self.ws();
-                if !self.eat(b')') {
-                    return None;
-                }
-                return Some(inner);
-            }
-            _ => return None,
-        };
-        Some(Expr {
-            kind,
-            span: self.span(start, self.pos),
+            p.ws();
+            let field = p.ident()?;
+            Some(Piece::Field(field, p.span(s, p.pos)))
         })
     }
 
-    /// `comprehension = ident ~ "(" ~ nl* ~ ident ~ kw_in ~ expr ~ ":" ~ nl* ~ expr ~
-    /// nl* ~ ")"`
-    fn comprehension(&mut self) -> Option<Expr> {
-        let start = self.pos;
-        let func = self.ident()?;
-        self.ws();
-        if !self.eat(b'(') {
-            return None;
-        }
-        self.ws();
-        self.nls();
-        self.ws();
-        let var = self.ident()?;
-        self.ws();
-        if !self.keyword("in") {
-            return None;
-        }
-        self.ws();
-        let iter = self.expr()?;
-        self.ws();
-        if !self.eat(b':') {
-            return None;
-        }
-        self.ws();
-        self.nls();
-        self.ws();
-        let pred = self.expr()?;
-        self.ws();
-        self.nls();
-        self.ws();
-        if !self.eat(b')') {
-            return None;
-        }
-        Some(Expr {
-            kind: ExprKind::Comprehension {
-                func,
-                var,
-                iter: Box::new(iter),
-                pred: Box::new(pred),
-            },
-            span: self.span(start, self.pos),
-        })
-    }
-
-    /// `call = ident ~ "(" ~ nl* ~ (expr ~ (nl* ~ "," ~ nl* ~ expr)*)? ~ nl* ~ ")"`
-    fn call(&mut self) -> Option<Expr> {
-        let start = self.pos;
-        let func = self.ident()?;
-        self.ws();
-        if !self.eat(b'(') {
-            return None;
-        }
-        let args = self.expr_list(b')', false)?;
-        Some(Expr {
-            kind: ExprKind::Call(func, args),
-            span: self.span(start, self.pos),
-        })
-    }
-
-    /// After an opening bracket: `nl* ~ (expr ~ (nl* ~ "," ~ nl* ~ expr)* ~ (nl* ~ ",")?)?
-    /// ~ nl* ~ close` (the trailing comma only in list expressions).
-    fn expr_list(&mut self, close: u8, trailing_comma: bool) -> Option<Vec<Expr>> {
-        self.ws();
-        self.nls();
-        self.ws();
-        let mut items = Vec::new();
-        if let Some(first) = self.attempt(Self::expr) {
-            items.push(first);
-            self.ws();
-            self.more(&mut items, |p| {
-                p.nls();
-                p.ws();
-                if !p.eat(b',') {
-                    return None;
-                }
-                p.ws();
-                p.nls();
-                p.ws();
-                p.expr()
-            });
-            if trailing_comma {
-                self.ws();
-                self.attempt(|p| {
-                    p.nls();
-                    p.ws();
-                    p.eat(b',').then_some(())
-                });
+    /// `index_access = "[" ~ nl* ~ expr ~ nl* ~ "]"`
+    fn index_access(&mut self) -> Option<Piece> {
+        self.rule(E::index_access, |p| {
+            let s = p.pos;
+            if !p.punct(b'[') {
+                return None;
             }
-        }
-        self.ws();
-        self.nls();
-        self.ws();
-        self.eat(close).then_some(items)
+            p.ws();
+            p.nls();
+            p.ws();
+            let index = p.expr()?;
+            p.ws();
+            p.nls();
+            p.ws();
+            if !p.punct(b']') {
+                return None;
+            }
+            Some(Piece::Index(index, p.span(s, p.pos)))
+        })
     }
 }
 

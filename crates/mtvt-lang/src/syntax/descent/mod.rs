@@ -1,70 +1,125 @@
-//! The fast parser: a hand-written recursive descent over bytes that builds the AST of a
-//! well-formed file directly, without pest pairs and without a lowering pass.
-//!
-//! Why it exists: checking a suite of thousands of scenarios is dominated by parsing, and
-//! pest (a generic PEG interpreter with pair queues and implicit-whitespace calls around
-//! every sequence element) parses ~10 MB/s on this code base's files; this parser builds
-//! the same AST about ten times faster.
+//! The parser: a hand-written recursive descent over bytes, one function per rule of
+//! `grammar/mtvt.pest`, that builds the AST directly. It is the parser of `mtvt check`,
+//! `mtvt fmt` and the language server.
 //!
 //! What it must not do: decide the language. `grammar/mtvt.pest` stays the definition of
-//! the syntax and the pest path its reference implementation. This parser follows that
-//! grammar rule by rule (ordered choices, greedy repetitions that give back a failed
-//! iteration, implicit spaces/tabs between the elements of non-atomic rules — including
-//! where pest keeps them inside a node's span), and it only handles the clean case: on
-//! anything else — a syntax error, a literal whose value is invalid, an interpolation
-//! where none is allowed, nesting or operator counts beyond the limits — it gives up and
-//! [`super::parse`] runs the pest path, whose diagnostics are the ones users see. The
-//! differential tests (`syntax/tests_descent.rs`) parse the catalog, the stdlib, every
-//! fixture and thousands of mutated inputs both ways and require identical ASTs and the
-//! same accept/reject decision.
+//! the syntax and pest (`syntax::parse_reference`) its reference implementation. This
+//! parser follows that grammar rule by rule — ordered choices, greedy repetitions that give
+//! back a failed iteration, implicit spaces/tabs between the elements of non-atomic rules
+//! (including where pest keeps them inside a node's span) — and reports what lowering
+//! reports (invalid literals, interpolation where none is allowed, the nesting and operator
+//! limits). `tests/it/parsers_agree.rs` parses the catalog, the stdlib, every fixture and
+//! thousands of mutated inputs both ways and requires identical ASTs and diagnostics, and
+//! the same first syntax error.
+//!
+//! It runs in up to three passes, each a [`Mode`] of the same code:
+//! 1. **fast**: the clean case, nothing tracked; the AST of almost every file.
+//! 2. **diagnose**, after a syntax error: the same parse tracking which rules failed where,
+//!    as pest tracks them (`track`), so the first error names the position and the
+//!    expected rules pest names.
+//! 3. **recover**: parsing goes on after each error — at the next entry or statement line
+//!    inside a block, at the next top-level item outside — so one file reports several
+//!    errors and yields a partial AST (`recover`).
+//!
+//! Tools ask for the tokens and comments too ([`Mode::record`]).
 
 mod blocks;
 mod expr;
+mod lexical;
+mod primary;
+mod recover;
+mod strings;
+mod track;
 mod values;
 
+use crate::diag::DiagnosticKind;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::File;
+use crate::syntax::tokens::{Comments, Token, TokenKind};
 use crate::threads::{Spread, map_ordered};
+pub(super) use track::Tracker;
 
-/// Parses `text` into its AST when the file is clean; `None` when the pest path must run
-/// (a syntax error, or anything lowering would report).
-pub fn parse_clean(file: FileId, text: &str) -> Option<File> {
-    parse_range(file, text, (0, text.len()))
+/// What a pass does besides parsing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Mode {
+    /// Track failed rules as pest does (for the message of the first syntax error).
+    pub track: bool,
+    /// Go on after syntax errors (collecting them) instead of failing.
+    pub recover: bool,
+    /// Keep the tokens and comments.
+    pub record: bool,
+}
+
+/// What a pass produced.
+#[derive(Debug, Default)]
+pub struct Pass {
+    /// The AST (partial after syntax errors in recover mode); `None` when the text does not
+    /// parse (fast and diagnose modes).
+    pub file: Option<File>,
+    /// What lowering reports, in lowering's order.
+    pub diags: Vec<DiagnosticKind>,
+    /// Syntax errors (recover mode), in position order.
+    pub errors: Vec<DiagnosticKind>,
+    /// Where the parse got furthest and the rules tried there (diagnose mode).
+    pub tracker: Tracker,
+    /// Tokens accepted (record mode).
+    pub tokens: Vec<Token>,
+    /// Comments (record mode).
+    pub comments: Comments,
+}
+
+/// Parses `text` as one file in `mode`.
+pub fn run(file: FileId, text: &str, mode: Mode) -> Pass {
+    parse_range(file, text, (0, text.len()), mode)
 }
 
 /// The bytes `start..end` of `text` parsed as a whole file (spans stay relative to `text`).
-fn parse_range(file: FileId, text: &str, (start, end): (usize, usize)) -> Option<File> {
-    let mut p = Descent::new(file, text, start, end);
-    let ast = p.file()?;
-    if p.bail { None } else { Some(ast) }
+fn parse_range(file: FileId, text: &str, (start, end): (usize, usize), mode: Mode) -> Pass {
+    let mut p = Descent::new(file, text, start, end, mode);
+    let ast = if mode.recover {
+        Some(p.file_recovering())
+    } else {
+        p.file()
+    };
+    Pass {
+        file: ast,
+        diags: p.diags,
+        errors: p.errors,
+        tracker: p.tr,
+        tokens: p.tokens,
+        comments: p.comments,
+    }
 }
 
 /// Files at least this large are parsed in pieces on several threads.
 const PARALLEL_MIN_BYTES: usize = 256 * 1024;
 
-/// [`parse_clean`] on up to `threads` threads for a large file: the text is cut before
+/// A fast pass on up to `threads` threads for a large file: the text is cut before
 /// top-level items ([`split_points`]), each piece is parsed as a file of its own (spans
-/// stay relative to the whole text) and the items are concatenated. If any piece does
-/// not parse on its own, the whole text is parsed in one go.
+/// stay relative to the whole text) and the items and diagnostics are concatenated. If any
+/// piece does not parse on its own, the whole text is parsed in one go.
 ///
 /// Why this is the same as parsing the whole text: a piece starts at column 0 with a
 /// top-level keyword and the previous piece ends with a line break. Between top-level
 /// items the grammar only looks past a line break after a `,` (in `extends` and
 /// `check a = b, c`) or inside brackets, both of which leave the earlier piece
 /// unparseable on its own; so every decision inside a piece is the one the whole-text
-/// parse makes. `tests/parsers_agree.rs` compares both on every repository file cut at
+/// parse makes. `tests/it/parsers_agree.rs` compares both on every repository file cut at
 /// every possible point.
-pub fn parse_clean_parallel(file: FileId, text: &str, threads: usize) -> Option<File> {
+pub fn fast_parallel(file: FileId, text: &str, threads: usize) -> Pass {
     if threads < 2 || text.len() < PARALLEL_MIN_BYTES {
-        return parse_clean(file, text);
+        return run(file, text, Mode::default());
     }
-    parse_in_pieces(file, text, &split_points(text, threads)).or_else(|| parse_clean(file, text))
+    match in_pieces(file, text, &split_points(text, threads)) {
+        Some(pass) => pass,
+        None => run(file, text, Mode::default()),
+    }
 }
 
-/// Parses `text` cut at `cuts` (increasing offsets), one thread per piece (a piece whose
-/// thread cannot be started is parsed on the calling thread); `None` when a
-/// piece does not parse cleanly on its own.
-pub fn parse_in_pieces(file: FileId, text: &str, cuts: &[usize]) -> Option<File> {
+/// A fast pass over `text` cut at `cuts` (increasing offsets), one thread per piece (a
+/// piece whose thread cannot be started is parsed on the calling thread); `None` when a
+/// piece does not parse on its own.
+pub fn in_pieces(file: FileId, text: &str, cuts: &[usize]) -> Option<Pass> {
     let mut bounds = Vec::with_capacity(cuts.len() + 2);
     bounds.push(0);
     bounds.extend(cuts.iter().copied().filter(|c| *c > 0 && *c < text.len()));
@@ -78,13 +133,19 @@ pub fn parse_in_pieces(file: FileId, text: &str, cuts: &[usize]) -> Option<File>
         &ranges,
         Spread::each(ranges.len()),
         || (),
-        |(), r| parse_range(file, text, *r),
+        |(), r| parse_range(file, text, *r, Mode::default()),
     );
     let mut items = Vec::new();
+    let mut diags = Vec::new();
     for piece in parsed {
-        items.extend(piece?.items);
+        items.extend(piece.file?.items);
+        diags.extend(piece.diags);
     }
-    Some(File { items })
+    Some(Pass {
+        file: Some(File { items }),
+        diags,
+        ..Pass::default()
+    })
 }
 
 /// Offsets where `text` may be cut into pieces that parse on their own: starts of lines
@@ -102,7 +163,11 @@ pub fn split_points(text: &str, pieces: usize) -> Vec<usize> {
     for k in 1..pieces {
         let mut at = k * step;
         let found = loop {
-            let Some(nl) = memchr_newline(bytes, at) else {
+            let Some(nl) = bytes
+                .get(at..)
+                .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+                .map(|i| at + i)
+            else {
                 break None;
             };
             let line = nl + 1;
@@ -119,15 +184,8 @@ pub fn split_points(text: &str, pieces: usize) -> Vec<usize> {
     cuts
 }
 
-fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|b| *b == b'\n')
-        .map(|i| from + i)
-}
-
-fn starts_top_level_item(line: &[u8]) -> bool {
+/// Whether a line starts (at column 0) with a top-level keyword followed by a space.
+pub(super) fn starts_top_level_item(line: &[u8]) -> bool {
     [
         "scenario ",
         "fragment ",
@@ -140,8 +198,17 @@ fn starts_top_level_item(line: &[u8]) -> bool {
     .any(|kw| line.starts_with(kw.as_bytes()))
 }
 
-/// Parser state: the text, the position, the nesting depth and whether lowering would
-/// have reported something (then the result is discarded and pest runs).
+/// Where the parser is, to go back to it (an ordered choice's next alternative, an
+/// optional element that failed): the position and how much was recorded so far.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Mark {
+    pos: usize,
+    diags: usize,
+    tokens: usize,
+    comments: usize,
+}
+
+/// Parser state.
 pub(super) struct Descent<'a> {
     pub(super) file: FileId,
     pub(super) text: &'a str,
@@ -149,13 +216,25 @@ pub(super) struct Descent<'a> {
     pub(super) pos: usize,
     /// Where the input ends (a range of `text` may be parsed as a file of its own).
     pub(super) end: usize,
+    /// Nesting depth, as lowering counts it (blocks, lists, objects, check bodies,
+    /// expressions).
     pub(super) depth: usize,
-    /// Set once anything needs the pest path; sticky, so no alternative can hide it.
-    pub(super) bail: bool,
+    pub(super) mode: Mode,
+    /// What lowering reports.
+    pub(super) diags: Vec<DiagnosticKind>,
+    /// pest's furthest-failure tracking (diagnose and recover modes).
+    pub(super) tr: Tracker,
+    /// Syntax errors (recover mode).
+    pub(super) errors: Vec<DiagnosticKind>,
+    /// No error is reported until something parses cleanly again (keeps one mistake from
+    /// cascading into several reports).
+    pub(super) quiet: bool,
+    pub(super) tokens: Vec<Token>,
+    pub(super) comments: Comments,
 }
 
 impl<'a> Descent<'a> {
-    fn new(file: FileId, text: &'a str, start: usize, end: usize) -> Self {
+    fn new(file: FileId, text: &'a str, start: usize, end: usize, mode: Mode) -> Self {
         Descent {
             file,
             text,
@@ -163,12 +242,63 @@ impl<'a> Descent<'a> {
             pos: start,
             end: end.min(text.len()),
             depth: 0,
-            bail: false,
+            mode: Mode {
+                track: mode.track || mode.recover,
+                ..mode
+            },
+            diags: Vec::new(),
+            tr: Tracker::default(),
+            errors: Vec::new(),
+            quiet: false,
+            tokens: Vec::new(),
+            comments: Vec::new(),
         }
     }
 
     pub(super) fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, start, end)
+    }
+
+    pub(super) fn mark(&self) -> Mark {
+        Mark {
+            pos: self.pos,
+            diags: self.diags.len(),
+            tokens: self.tokens.len(),
+            comments: self.comments.len(),
+        }
+    }
+
+    /// Goes back to `m`, forgetting what was recorded since.
+    pub(super) fn reset(&mut self, m: Mark) {
+        self.pos = m.pos;
+        self.diags.truncate(m.diags);
+        if self.mode.record {
+            self.tokens.truncate(m.tokens);
+            self.comments.truncate(m.comments);
+        }
+    }
+
+    /// Runs `f`; on failure goes back to where it started (an ordered choice's alternative
+    /// or an optional element).
+    pub(super) fn attempt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        let m = self.mark();
+        let r = f(self);
+        if r.is_none() {
+            self.reset(m);
+        }
+        r
+    }
+
+    /// Records a token `start..self.pos` of `kind` (record mode).
+    pub(super) fn token(&mut self, kind: TokenKind, start: usize) {
+        if self.mode.record {
+            self.tokens.push(Token {
+                kind,
+                start,
+                end: self.pos,
+                closed: true,
+            });
+        }
     }
 
     /// The byte at the position (`0` at the end of the input).
@@ -189,10 +319,21 @@ impl<'a> Descent<'a> {
         self.text.get(start..end).unwrap_or_default()
     }
 
-    /// Consumes `b` if it is next.
+    /// Consumes `b` if it is next (not a token: part of a line break or a literal).
     pub(super) fn eat(&mut self, b: u8) -> bool {
         if self.pos < self.end && self.peek() == b {
             self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Consumes the punctuation `b` if it is next, as a token.
+    pub(super) fn punct(&mut self, b: u8) -> bool {
+        let start = self.pos;
+        if self.eat(b) {
+            self.token(TokenKind::Punct, start);
             true
         } else {
             false
@@ -239,34 +380,39 @@ impl<'a> Descent<'a> {
         if self.peek() != b'#' {
             return false;
         }
+        let start = self.pos;
         let rest = self.bytes.get(self.pos..self.end).unwrap_or_default();
         let len = rest
             .iter()
             .position(|b| *b == b'\n' || *b == b'\r')
             .unwrap_or(rest.len());
         self.pos += len;
+        if self.mode.record {
+            self.comments.push(self.span(start, self.pos));
+        }
         true
     }
 
     /// `nl`: a line break, optionally after a comment.
     pub(super) fn nl(&mut self) -> bool {
-        let save = self.pos;
         if self.eol() {
             return true;
         }
+        let m = self.mark();
         if self.comment() && self.eol() {
             return true;
         }
-        self.pos = save;
+        self.reset(m);
         false
     }
 
     /// `sep`: `nl` or `;`.
     pub(super) fn sep(&mut self) -> bool {
-        self.nl() || self.eat(b';')
+        self.nl() || self.punct(b';')
     }
 
-    /// `x*` in a non-atomic rule: spaces between repetitions, none kept after the last.
+    /// `x*` in a non-atomic rule: spaces between repetitions, none kept after the last
+    /// (`one` leaves nothing behind when it fails).
     pub(super) fn repeat(&mut self, mut one: impl FnMut(&mut Self) -> bool) {
         if !one(self) {
             return;
@@ -312,61 +458,48 @@ impl<'a> Descent<'a> {
         self.repeat(Self::sep);
     }
 
-    /// Enters one level of nesting (blocks, lists, objects, check bodies, expressions),
-    /// as lowering counts them; beyond its limit the pest path reports the error.
-    pub(super) fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
-        if self.depth >= super::MAX_DEPTH {
-            self.bail = true;
-            return None;
-        }
+    /// Parses one level of nesting (blocks, lists, objects, check bodies, expressions) as
+    /// lowering counts them. `f` parses the construct; `empty` turns its span into the node
+    /// lowering leaves in place of one nested too deep, reported with that span (whatever
+    /// its contents reported is dropped, as lowering never visits them).
+    pub(super) fn nested<T>(
+        &mut self,
+        start: usize,
+        f: impl FnOnce(&mut Self) -> Option<T>,
+        empty: impl FnOnce(Span) -> T,
+    ) -> Option<T> {
+        let mark = self.diags.len();
         self.depth += 1;
         let r = f(self);
         self.depth -= 1;
-        r
-    }
-
-    /// Runs `f`; on failure rewinds to where it started (an ordered choice's alternative
-    /// or an optional element).
-    pub(super) fn attempt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
-        let save = self.pos;
-        let r = f(self);
-        if r.is_none() {
-            self.pos = save;
+        let r = r?;
+        if self.depth < super::MAX_DEPTH {
+            return Some(r);
         }
-        r
-    }
-
-    /// A whole keyword (`kw_*`): the word not followed by an identifier character.
-    pub(super) fn keyword(&mut self, word: &str) -> bool {
-        let n = word.len();
-        if self.bytes.get(self.pos..self.pos + n) == Some(word.as_bytes())
-            && self.pos + n <= self.end
-            && !is_ident_char(self.at(self.pos + n))
-        {
-            self.pos += n;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// `ident`: the end of an identifier starting at the position, without consuming.
-    pub(super) fn ident_end(&self) -> Option<usize> {
-        if !is_ident_start(self.peek()) {
-            return None;
-        }
-        let mut i = self.pos + 1;
-        while is_ident_char(self.at(i)) {
-            i += 1;
-        }
-        Some(i)
+        let span = self.span(start, self.pos);
+        self.diags.truncate(mark);
+        self.diags
+            .push(super::errors::too_deep(span, super::MAX_DEPTH));
+        Some(empty(span))
     }
 }
 
-pub(super) fn is_ident_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_'
-}
-
-pub(super) fn is_ident_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+/// A standalone expression at the start of `text` (for tests and tools).
+pub fn expression(
+    file: FileId,
+    text: &str,
+) -> Result<crate::syntax::ast::Expr, Vec<DiagnosticKind>> {
+    if let Some(d) = super::depth::refuse_runaway_nesting(file, text) {
+        return Err(vec![d]);
+    }
+    let mode = Mode {
+        track: true,
+        ..Mode::default()
+    };
+    let mut p = Descent::new(file, text, 0, text.len(), mode);
+    match p.expr() {
+        Some(e) if p.diags.is_empty() => Ok(e),
+        Some(_) => Err(p.diags),
+        None => Err(vec![p.tracked_error()]),
+    }
 }

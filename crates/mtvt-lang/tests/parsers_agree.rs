@@ -15,8 +15,11 @@ mod support;
 
 use std::path::PathBuf;
 
+use mtvt_lang::diag::DiagnosticKind;
 use mtvt_lang::span::FileId;
-use mtvt_lang::syntax::{parse_fast, parse_fast_in_pieces, parse_on, parse_reference};
+use mtvt_lang::syntax::{
+    parse_document, parse_fast, parse_fast_in_pieces, parse_on, parse_reference,
+};
 use support::{Lcg, mtvt_files, mutate, repo};
 
 /// How the reference judged a text both parsers agree on.
@@ -35,6 +38,7 @@ fn agree(text: &str) -> Result<Outcome, String> {
     let (reference, ref_diags) = parse_reference(FileId(0), text);
     let fast = parse_fast(FileId(0), text);
     let (ast, diags) = parse_on(FileId(0), text, 1);
+    tolerant_parse_agrees(text, ast.as_ref(), &diags)?;
     match reference {
         Some(r) => {
             let Some((f, fdiags)) = fast else {
@@ -78,6 +82,48 @@ fn agree(text: &str) -> Result<Outcome, String> {
             Ok(Outcome::Rejected)
         }
     }
+}
+
+/// The tools' parse (`parse_document`: recovery, tokens, comments) says what `parse` says:
+/// the same AST when the text parses, else the same first error, then later errors in
+/// order, a few per mistake at most.
+fn tolerant_parse_agrees(
+    text: &str,
+    ast: Option<&mtvt_lang::syntax::ast::File>,
+    diags: &[DiagnosticKind],
+) -> Result<(), String> {
+    let d = parse_document(FileId(0), text);
+    if d.syntax_ok != ast.is_some() || d.diagnostics.first() != diags.first() {
+        return Err(format!(
+            "parse_document differs from parse: {:?} vs {:?}",
+            d.diagnostics.first(),
+            diags.first()
+        ));
+    }
+    if let Some(ast) = ast
+        && (ast != &d.file || diags != d.diagnostics.as_slice())
+    {
+        return Err(String::from(
+            "parse_document differs from parse on a clean text",
+        ));
+    }
+    let syntax: Vec<usize> = d
+        .diagnostics
+        .iter()
+        .filter(|e| matches!(e, DiagnosticKind::SyntaxError { .. }))
+        .map(|e| e.span().start)
+        .collect();
+    if syntax.windows(2).any(|w| w[0] >= w[1]) || syntax.len() > 4 {
+        return Err(format!(
+            "syntax errors out of order or too many: {syntax:?}"
+        ));
+    }
+    if d.tokens.windows(2).any(|w| w[0].end > w[1].start)
+        || d.comments.windows(2).any(|w| w[0].end > w[1].start)
+    {
+        return Err(String::from("tokens or comments overlap"));
+    }
+    Ok(())
 }
 
 fn files() -> Vec<PathBuf> {

@@ -38,12 +38,15 @@ pub fn parse_on(
     text: &str,
     threads: usize,
 ) -> (Option<ast::File>, Vec<DiagnosticKind>) {
-    if let Some(d) = depth::refuse_runaway_nesting(file, text) {
-        return (None, vec![d]);
-    }
     let pass = descent::fast_parallel(file, text, threads);
     if let Some(ast) = pass.file {
         return (Some(ast), pass.diags);
+    }
+    // Before any other pass recurses into it, text nested too deep is refused as the
+    // reference parser refuses it (a file that parses is never that deep: each bracket is
+    // at least one level of the parser's nesting).
+    if let Some(d) = depth::refuse_runaway_nesting(file, text) {
+        return (None, vec![d]);
     }
     let failed = failed(file, text, false);
     (None, failed.diagnostics)
@@ -71,27 +74,27 @@ pub struct Parsed {
 
 /// Parses a file for a tool (see [`Parsed`]), on the calling thread.
 pub fn parse_document(file: FileId, text: &str) -> Parsed {
+    let record = Mode {
+        record: true,
+        ..Mode::default()
+    };
+    let pass = descent::run(file, text, record);
+    if let Some(ast) = pass.file {
+        return Parsed {
+            file: ast,
+            diagnostics: pass.diags,
+            syntax_ok: true,
+            tokens: pass.tokens,
+            comments: pass.comments,
+        };
+    }
     if let Some(d) = depth::refuse_runaway_nesting(file, text) {
         return Parsed {
             diagnostics: vec![d],
             ..Parsed::default()
         };
     }
-    let record = Mode {
-        record: true,
-        ..Mode::default()
-    };
-    let pass = descent::run(file, text, record);
-    match pass.file {
-        Some(ast) => Parsed {
-            file: ast,
-            diagnostics: pass.diags,
-            syntax_ok: true,
-            tokens: pass.tokens,
-            comments: pass.comments,
-        },
-        None => failed(file, text, true),
-    }
+    failed(file, text, true)
 }
 
 /// The passes after the fast one failed: the first error as pest reports it (diagnose
@@ -176,3 +179,6 @@ pub fn parse_expr(file: FileId, text: &str) -> Result<ast::Expr, Vec<DiagnosticK
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod recovery_tests;

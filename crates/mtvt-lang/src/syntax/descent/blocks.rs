@@ -139,7 +139,7 @@ impl Descent<'_> {
             p.ws();
             let name = p.ident()?;
             p.ws();
-            let extends = p.extends_clause().unwrap_or_default();
+            let extends = p.extends().unwrap_or_default();
             p.ws();
             let body = p.block()?;
             Some(ScenarioDecl {
@@ -152,7 +152,7 @@ impl Descent<'_> {
     }
 
     /// `extends_clause = kw_extends ~ ref_path ~ ("," ~ nl* ~ ref_path)*`
-    fn extends_clause(&mut self) -> Option<Vec<Path>> {
+    pub(super) fn extends(&mut self) -> Option<Vec<Path>> {
         self.rule(E::extends_clause, |p| {
             p.kw(E::kw_extends, "extends")?;
             p.ws();

@@ -46,6 +46,9 @@ const INFIX: [(E, &str, BinOp); 13] = [
 impl Descent<'_> {
     /// `check_body = "{" ~ sep* ~ (stmt ~ (sep+ ~ stmt)*)? ~ sep* ~ rbrace`
     pub(super) fn check_body(&mut self) -> Option<Vec<Stmt>> {
+        if self.mode.recover {
+            return self.check_body_recovering();
+        }
         self.rule(E::check_body, |p| {
             let start = p.pos;
             if !p.punct(b'{') {
@@ -89,7 +92,7 @@ impl Descent<'_> {
             let start = p.pos;
             p.kw(E::kw_assert, "assert")?;
             p.ws();
-            let cond = p.expr()?;
+            let cond = p.expr_or_missing()?;
             p.ws();
             let message = p.attempt(|p| {
                 if !p.punct(b',') {
@@ -138,7 +141,7 @@ impl Descent<'_> {
         self.rule(E::when_branch, |p| {
             p.kw(E::kw_when, "when")?;
             p.ws();
-            let cond = p.expr()?;
+            let cond = p.expr_or_missing()?;
             p.ws();
             let body = p.check_body()?;
             Some((cond, body))
@@ -166,7 +169,7 @@ impl Descent<'_> {
             p.ws();
             p.kw(E::kw_in, "in")?;
             p.ws();
-            let iter = p.expr()?;
+            let iter = p.expr_or_missing()?;
             p.ws();
             let body = p.check_body()?;
             Some(Stmt::For {
@@ -190,7 +193,7 @@ impl Descent<'_> {
                 return None;
             }
             p.ws();
-            let value = p.expr()?;
+            let value = p.expr_or_missing()?;
             Some(Stmt::Let {
                 name,
                 value,
@@ -245,6 +248,11 @@ impl Descent<'_> {
             p.ws();
             let end = p.operand(&mut pieces);
             if end.is_none() {
+                if p.mode.recover {
+                    p.report();
+                    pieces.push(Piece::Primary(p.missing()));
+                    return Some(None);
+                }
                 pieces.pop();
             }
             end
@@ -353,7 +361,14 @@ impl Descent<'_> {
                 return None;
             }
             p.ws();
-            let field = p.ident()?;
+            let field = match p.ident() {
+                Some(f) => f,
+                None if p.mode.recover => {
+                    p.report();
+                    Spanned::new(String::new(), p.span(p.pos, p.pos))
+                }
+                None => return None,
+            };
             Some(Piece::Field(field, p.span(s, p.pos)))
         })
     }
@@ -368,15 +383,53 @@ impl Descent<'_> {
             p.ws();
             p.nls();
             p.ws();
-            let index = p.expr()?;
-            p.ws();
-            p.nls();
-            p.ws();
-            if !p.punct(b']') {
+            let index = p.expr_or_missing()?;
+            if !p.closer(b']') {
                 return None;
             }
             Some(Piece::Index(index, p.span(s, p.pos)))
         })
+    }
+}
+
+impl Descent<'_> {
+    /// An expression where the grammar requires one; in recover mode a missing one is
+    /// reported and stands as an empty node.
+    pub(super) fn expr_or_missing(&mut self) -> Option<Expr> {
+        match self.expr() {
+            Some(e) => Some(e),
+            None if self.mode.recover => {
+                self.report();
+                Some(self.missing())
+            }
+            None => None,
+        }
+    }
+
+    /// The empty node standing for a missing operand at the position.
+    pub(super) fn missing(&self) -> Expr {
+        Expr {
+            kind: ExprKind::Lit(ValueKind::Invalid),
+            span: self.span(self.pos, self.pos),
+        }
+    }
+
+    /// `nl* ~ b`: the closing bracket `b` of an expression, after line breaks; in recover
+    /// mode a missing one is reported and taken as read where the contents end.
+    pub(super) fn closer(&mut self, b: u8) -> bool {
+        let m = self.mark();
+        self.ws();
+        self.nls();
+        self.ws();
+        if self.punct(b) {
+            return true;
+        }
+        if self.mode.recover {
+            self.reset(m);
+            self.report();
+            return true;
+        }
+        false
     }
 }
 

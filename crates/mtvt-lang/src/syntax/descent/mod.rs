@@ -28,6 +28,7 @@ mod expr;
 mod lexical;
 mod primary;
 mod recover;
+mod skip;
 mod strings;
 mod track;
 mod values;
@@ -81,6 +82,8 @@ fn parse_range(file: FileId, text: &str, (start, end): (usize, usize), mode: Mod
     } else {
         p.file()
     };
+    // Text nested beyond the guard never parses (the caller reports it).
+    let ast = ast.filter(|_| !p.runaway);
     Pass {
         file: ast,
         diags: p.diags,
@@ -206,6 +209,8 @@ pub(super) struct Mark {
     diags: usize,
     tokens: usize,
     comments: usize,
+    errors: usize,
+    quiet: bool,
 }
 
 /// Parser state.
@@ -231,6 +236,8 @@ pub(super) struct Descent<'a> {
     pub(super) quiet: bool,
     pub(super) tokens: Vec<Token>,
     pub(super) comments: Comments,
+    /// Nesting went past `depth::DEPTH_GUARD`: the parse fails.
+    pub(super) runaway: bool,
 }
 
 impl<'a> Descent<'a> {
@@ -252,6 +259,7 @@ impl<'a> Descent<'a> {
             quiet: false,
             tokens: Vec::new(),
             comments: Vec::new(),
+            runaway: false,
         }
     }
 
@@ -265,6 +273,8 @@ impl<'a> Descent<'a> {
             diags: self.diags.len(),
             tokens: self.tokens.len(),
             comments: self.comments.len(),
+            errors: self.errors.len(),
+            quiet: self.quiet,
         }
     }
 
@@ -275,6 +285,10 @@ impl<'a> Descent<'a> {
         if self.mode.record {
             self.tokens.truncate(m.tokens);
             self.comments.truncate(m.comments);
+        }
+        if self.mode.recover {
+            self.errors.truncate(m.errors);
+            self.quiet = m.quiet;
         }
     }
 
@@ -398,6 +412,9 @@ impl<'a> Descent<'a> {
         if self.eol() {
             return true;
         }
+        if self.peek() != b'#' {
+            return false;
+        }
         let m = self.mark();
         if self.comment() && self.eol() {
             return true;
@@ -468,6 +485,12 @@ impl<'a> Descent<'a> {
         f: impl FnOnce(&mut Self) -> Option<T>,
         empty: impl FnOnce(Span) -> T,
     ) -> Option<T> {
+        if self.depth >= super::depth::DEPTH_GUARD {
+            // Deeper than the text may nest at all (see `depth::DEPTH_GUARD`): no further
+            // recursion; the caller reports the runaway nesting.
+            self.runaway = true;
+            return None;
+        }
         let mark = self.diags.len();
         self.depth += 1;
         let r = f(self);
@@ -489,15 +512,17 @@ pub fn expression(
     file: FileId,
     text: &str,
 ) -> Result<crate::syntax::ast::Expr, Vec<DiagnosticKind>> {
-    if let Some(d) = super::depth::refuse_runaway_nesting(file, text) {
-        return Err(vec![d]);
-    }
     let mode = Mode {
         track: true,
         ..Mode::default()
     };
     let mut p = Descent::new(file, text, 0, text.len(), mode);
-    match p.expr() {
+    let e = p.expr();
+    if p.runaway {
+        let guard = super::depth::refuse_runaway_nesting(file, text);
+        return Err(guard.into_iter().collect());
+    }
+    match e {
         Some(e) if p.diags.is_empty() => Ok(e),
         Some(_) => Err(p.diags),
         None => Err(vec![p.tracked_error()]),

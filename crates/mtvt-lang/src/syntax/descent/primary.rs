@@ -207,11 +207,8 @@ impl Descent<'_> {
             p.ws();
             p.nls();
             p.ws();
-            let inner = p.expr()?;
-            p.ws();
-            p.nls();
-            p.ws();
-            p.punct(b')').then_some(inner)
+            let inner = p.expr_or_missing()?;
+            p.closer(b')').then_some(inner)
         })
     }
 
@@ -245,9 +242,6 @@ impl Descent<'_> {
                 });
             }
         }
-        self.ws();
-        self.nls();
-        self.ws();
-        self.punct(close).then_some(items)
+        self.closer(close).then_some(items)
     }
 }

@@ -15,8 +15,10 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use mtvt_lang::fmt::{FormatError, format_text, lexer};
+use mtvt_lang::fmt::{FormatError, format_text};
 use mtvt_lang::ir::canonical_json;
+use mtvt_lang::span::FileId;
+use mtvt_lang::syntax::parse_document;
 use mtvt_lang::{CheckOptions, Stdlib, check_paths};
 use support::{Lcg, mtvt_files, mutate, repo};
 
@@ -34,10 +36,10 @@ fn all_inputs() -> Vec<PathBuf> {
 }
 
 fn comments(src: &str) -> Vec<String> {
-    lexer::lex(src)
+    parse_document(FileId(0), src)
+        .comments
         .iter()
-        .filter(|t| t.kind == lexer::TokenKind::Comment)
-        .map(|t| t.text(src).trim_end().to_string())
+        .map(|c| src[c.start..c.end].trim_end().to_string())
         .collect()
 }
 

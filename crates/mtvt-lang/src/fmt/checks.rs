@@ -5,10 +5,10 @@
 //! author's parentheses and line breaks (continuation lines indented one level per open
 //! bracket).
 
-use super::lexer::{Token, TokenKind};
 use super::printer::{INDENT, Printer};
 use crate::span::Span;
 use crate::syntax::ast::Stmt;
+use crate::syntax::tokens::{Token, TokenKind};
 
 /// Words that are operators in expressions.
 const OPERATOR_WORDS: &[&str] = &[

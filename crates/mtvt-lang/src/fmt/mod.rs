@@ -9,16 +9,17 @@
 //! ```
 //!
 //! The layout is driven by the AST (items, blocks, entries, values, statements, each with
-//! its span); literals are copied from the source as written, expressions are re-spaced
-//! token by token, and comments — which the grammar drops — are recovered by [`lexer`]
-//! and placed by position. A file with a syntax error is not formatted
-//! ([`FormatError::Syntax`]). Every result is re-parsed and compared token by token with
+//! its span) and the parser's tokens and comments (`syntax::parse_document`): literals are
+//! copied from the source as written, expressions are re-spaced token by token, and
+//! comments — which the AST does not hold — are placed by position. A file with a syntax
+//! error is not formatted ([`FormatError::Syntax`]). Every result is re-parsed and compared token by token with
 //! the input before it is returned, so a formatter bug yields
 //! [`FormatError::Unverified`] instead of a changed meaning or a lost comment. This
 //! module is pure: it reads and writes no files.
 
 mod checks;
 mod items;
+/// The language server's token approximations still use it; it goes with them.
 pub mod lexer;
 mod out;
 mod printer;
@@ -44,30 +45,19 @@ pub enum FormatError {
 
 /// Formats one file's text into the canonical layout.
 pub fn format_text(text: &str) -> Result<String, FormatError> {
-    let (ast, mut diags) = crate::syntax::parse(FileId(0), text);
-    // Lowering reports nesting beyond its limits as a syntax error and keeps a truncated
-    // AST: such a file is refused like one that does not parse.
-    if let Some(i) = diags
+    let mut parsed = crate::syntax::parse_document(FileId(0), text);
+    // A syntax error — or nesting beyond the limits, which leaves a truncated AST — and
+    // the file is refused.
+    if let Some(i) = parsed
+        .diagnostics
         .iter()
         .position(|d| matches!(d, crate::diag::DiagnosticKind::SyntaxError { .. }))
     {
-        return Err(FormatError::Syntax(Diagnostic::new(diags.swap_remove(i))));
+        let first = parsed.diagnostics.swap_remove(i);
+        return Err(FormatError::Syntax(Diagnostic::new(first)));
     }
-    let Some(ast) = ast else {
-        let diag = diags.into_iter().next().map_or_else(
-            || {
-                Diagnostic::new(crate::diag::DiagnosticKind::SyntaxError {
-                    span: crate::span::Span::new(FileId(0), 0, 0),
-                    expected: String::from("a parsable file"),
-                    help: None,
-                })
-            },
-            Diagnostic::new,
-        );
-        return Err(FormatError::Syntax(diag));
-    };
-    let mut printer = printer::Printer::new(text);
-    printer.file(&ast);
+    let mut printer = printer::Printer::new(text, &parsed.tokens, &parsed.comments);
+    printer.file(&parsed.file);
     let lost = printer.unemitted();
     if lost > 0 {
         return Err(FormatError::Unverified(format!(
@@ -79,7 +69,7 @@ pub fn format_text(text: &str) -> Result<String, FormatError> {
     if crlf {
         formatted = formatted.replace('\n', "\r\n");
     }
-    verify::check(text, &formatted).map_err(FormatError::Unverified)?;
+    verify::check(text, &parsed, &formatted).map_err(FormatError::Unverified)?;
     Ok(formatted)
 }
 

@@ -6,8 +6,9 @@
 //! so the formatter refuses to drop a comment. Which construct prints what is in
 //! `items`, `values` and `checks`.
 
-use super::lexer::{Token, TokenKind, lex, line_breaks};
 use super::out::Out;
+use crate::span::Span;
+use crate::syntax::tokens::{Token, TokenKind, line_breaks};
 
 /// Widest line the formatter produces when it has a choice (one-line blocks, lists and
 /// objects that would be wider are broken over several lines).
@@ -37,8 +38,8 @@ pub(super) enum Next {
 /// Formatter state over one source file.
 pub(super) struct Printer<'a> {
     pub src: &'a str,
-    /// Significant tokens (no comments, no line breaks), in order.
-    toks: Vec<Token>,
+    /// The parser's tokens, in order.
+    toks: &'a [Token],
     comments: Vec<Comment>,
     used: Vec<bool>,
     pub out: Out,
@@ -53,25 +54,20 @@ pub(super) struct Printer<'a> {
 }
 
 impl<'a> Printer<'a> {
-    /// A printer for `src`.
-    pub fn new(src: &'a str) -> Self {
-        let mut toks = Vec::new();
-        let mut comments = Vec::new();
-        for t in lex(src) {
-            match t.kind {
-                TokenKind::Comment => {
-                    let before = src.get(..t.start).unwrap_or("");
-                    let gap = before.len() - before.trim_end_matches([' ', '\t']).len();
-                    comments.push(Comment {
-                        start: t.start,
-                        end: t.end,
-                        gap,
-                    });
+    /// A printer for `src`, with the parser's tokens and comments of it.
+    pub fn new(src: &'a str, toks: &'a [Token], comment_spans: &[Span]) -> Self {
+        let comments: Vec<Comment> = comment_spans
+            .iter()
+            .map(|c| {
+                let before = src.get(..c.start).unwrap_or("");
+                let gap = before.len() - before.trim_end_matches([' ', '\t']).len();
+                Comment {
+                    start: c.start,
+                    end: c.end,
+                    gap,
                 }
-                TokenKind::Newline => {}
-                _ => toks.push(t),
-            }
-        }
+            })
+            .collect();
         let newlines = src.matches('\n').count();
         let crlf = newlines > 0 && src.matches("\r\n").count() == newlines;
         Printer {

@@ -5,21 +5,24 @@
 //! differ. A formatter bug therefore leaves a file untouched instead of changing what
 //! it means or dropping a comment.
 
-use super::lexer::{Token, TokenKind, lex};
 use crate::span::FileId;
 use crate::syntax::literals::dedent;
+use crate::syntax::tokens::TokenKind;
+use crate::syntax::{Parsed, parse_document};
 
-/// `Ok` when `formatted` parses and is token-equivalent to `original`; else why not.
-pub(super) fn check(original: &str, formatted: &str) -> Result<(), String> {
-    let (ast, diags) = crate::syntax::parse(FileId(0), formatted);
-    if ast.is_none() {
-        let why = diags
+/// `Ok` when `formatted` parses and is token-equivalent to `original` (parsed as
+/// `before`); else why not.
+pub(super) fn check(original: &str, before: &Parsed, formatted: &str) -> Result<(), String> {
+    let after = parse_document(FileId(0), formatted);
+    if !after.syntax_ok {
+        let why = after
+            .diagnostics
             .first()
             .map_or_else(|| String::from("syntax error"), ToString::to_string);
         return Err(format!("the formatted text does not parse: {why}"));
     }
-    let a = significant(original);
-    let b = significant(formatted);
+    let a = significant(original, before);
+    let b = significant(formatted, &after);
     if let Some(i) = (0..a.len().max(b.len())).find(|i| a.get(*i) != b.get(*i)) {
         let show = |v: &[String]| v.get(i).cloned().unwrap_or_else(|| String::from("<end>"));
         return Err(format!(
@@ -31,32 +34,42 @@ pub(super) fn check(original: &str, formatted: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The tokens that carry meaning, normalized.
-fn significant(src: &str) -> Vec<String> {
-    lex(src)
-        .into_iter()
-        .filter_map(|t: Token| {
+/// The tokens and comments that carry meaning, in order, normalized.
+fn significant(src: &str, parsed: &Parsed) -> Vec<String> {
+    let mut out: Vec<(usize, String)> = parsed
+        .tokens
+        .iter()
+        .filter_map(|t| {
             let text = t.text(src);
-            match t.kind {
-                TokenKind::Newline => None,
-                TokenKind::Punct if text == ";" || text == "," => None,
-                TokenKind::Comment => Some(text.trim_end().to_string()),
+            let s = match t.kind {
+                TokenKind::Punct if text == ";" || text == "," => return None,
                 TokenKind::Triple => {
                     let inner = text
                         .get(3..text.len().saturating_sub(3))
                         .unwrap_or("")
                         .replace("\r\n", "\n");
-                    Some(format!("\"\"\"{}", dedent(&inner)))
+                    format!("\"\"\"{}", dedent(&inner))
                 }
-                _ => Some(text.to_string()),
-            }
+                _ => text.to_string(),
+            };
+            Some((t.start, s))
         })
-        .collect()
+        .collect();
+    out.extend(parsed.comments.iter().map(|c| {
+        let text = src.get(c.start..c.end).unwrap_or("");
+        (c.start, text.trim_end().to_string())
+    }));
+    out.sort_by_key(|(start, _)| *start);
+    out.into_iter().map(|(_, s)| s).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn check(a: &str, b: &str) -> Result<(), String> {
+        super::check(a, &parse_document(FileId(0), a), b)
+    }
 
     #[test]
     fn layout_changes_are_equivalent() {

@@ -24,6 +24,7 @@ pub mod fmt;
 pub mod ir;
 pub mod models;
 pub mod profile;
+pub mod query;
 pub mod resolve;
 pub mod schema;
 pub mod source;

@@ -17,6 +17,7 @@ use crate::models::{self, ROOTS};
 use crate::schema::builtins::{BUILTINS, COMPREHENSIONS, CallError, type_call};
 use crate::schema::enums::EnumId;
 use crate::schema::types::Type;
+use crate::span::Span;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Stmt, StrPart, ValueKind};
 
 /// Type checker for one check body.
@@ -24,6 +25,8 @@ pub struct ExprChecker<'a, 'b> {
     sink: &'b mut Sink,
     spans: &'b Spans<'a>,
     scopes: Vec<HashMap<String, Type>>,
+    /// Where to note the type of every expression checked (for tools' queries).
+    types: Option<&'b mut Vec<(Span, Type)>>,
 }
 
 impl<'a, 'b> ExprChecker<'a, 'b> {
@@ -33,6 +36,20 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
             sink,
             spans,
             scopes: vec![HashMap::new()],
+            types: None,
+        }
+    }
+
+    /// A checker that also notes the span and type of every expression it checks in
+    /// `types` (what `query` answers "the type of the expression at this offset" from).
+    pub fn noting_types(
+        sink: &'b mut Sink,
+        spans: &'b Spans<'a>,
+        types: &'b mut Vec<(Span, Type)>,
+    ) -> Self {
+        ExprChecker {
+            types: Some(types),
+            ..ExprChecker::new(sink, spans)
         }
     }
 
@@ -176,6 +193,14 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
 
     /// Checks an expression; `expected` gives context for bare enum identifiers.
     pub fn check_expr(&mut self, e: &Expr, expected: Option<&Type>) -> ExprIr {
+        let ir = self.expr_ir(e, expected);
+        if let Some(types) = self.types.as_deref_mut() {
+            types.push((e.span, ir.ty.clone()));
+        }
+        ir
+    }
+
+    fn expr_ir(&mut self, e: &Expr, expected: Option<&Type>) -> ExprIr {
         match &e.kind {
             ExprKind::Lit(v) => self.literal(v, e),
             ExprKind::Name(n) => self.name(n, e, expected),

@@ -10,7 +10,7 @@
 mod affinity;
 mod blocks;
 mod expect;
-mod exprs;
+pub(crate) mod exprs;
 mod hooks;
 mod k8s_names;
 mod layer;
@@ -23,7 +23,7 @@ mod requires;
 mod scenarios;
 mod semantic;
 mod session;
-mod spans;
+pub(crate) mod spans;
 mod templates;
 mod thread_env;
 mod type_rules;

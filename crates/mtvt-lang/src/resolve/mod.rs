@@ -15,7 +15,7 @@ use crate::source::{Origin, SourceFile, SourceMap};
 use crate::span::{FileId, Span};
 use crate::syntax::{self, ast};
 
-pub use names::{DefKind, DefRef, Names};
+pub use names::{DefKind, DefRef, Names, item_name};
 pub use stdlib::Stdlib;
 
 /// Errors reading the files the user asked for (exit code 2, not diagnostics).
@@ -172,6 +172,30 @@ impl<'s> Loader<'s> {
         };
         let key = format!("mem:{name}");
         self.add_module(key, SourceFile::new(name, text, origin), ModuleKind::Root)
+    }
+
+    /// Adds an in-memory root file already parsed (by a tool, as file id 0 when it is the
+    /// first file added): `ast` may be the partial AST of a text with syntax errors, whose
+    /// `use` lines and definitions are then resolved like any others.
+    pub fn add_parsed(
+        &mut self,
+        name: &str,
+        text: &str,
+        dir: Option<&Path>,
+        ast: ast::File,
+    ) -> usize {
+        let origin = match dir {
+            Some(d) => Origin::Disk(d.join(name)),
+            None => Origin::Memory,
+        };
+        let file = SourceFile::new(name, text, origin);
+        self.push_module(
+            format!("mem:{name}"),
+            file,
+            Some(ast),
+            Vec::new(),
+            ModuleKind::Root,
+        )
     }
 
     fn add_disk(&mut self, path: &Path, text: String, kind: ModuleKind) -> usize {

@@ -267,16 +267,11 @@ impl Names {
     ) -> DiagnosticKind {
         let written = path.dotted();
         let last = path.segments.last().map(|s| s.node.as_str()).unwrap_or("");
-        // Visible names: local ones plus qualified and unqualified imported ones.
-        let mut visible: Vec<String> = self.names_in(from, kind);
-        if let Some(m) = program.modules.get(from) {
-            for imp in &m.imports {
-                for n in self.names_in(imp.target, kind) {
-                    visible.push(format!("{}.{n}", imp.alias));
-                    visible.push(n);
-                }
-            }
-        }
+        let visible: Vec<String> = self
+            .visible(program, from, kind)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         // After a failed lookup, nothing it could have meant is reported as unused.
         if let Some(m) = program.modules.get(from) {
             for i in 0..m.imports.len() {
@@ -360,6 +355,26 @@ impl Names {
         if let Some(d) = found {
             self.mark_used(d);
         }
+    }
+
+    /// Every name of `kind` a reference in module `from` may use, with what it resolves
+    /// to: the module's own names, then each import's, unqualified and qualified with the
+    /// import's alias (an ambiguous unqualified name appears once per import).
+    pub fn visible(&self, program: &Program, from: usize, kind: DefKind) -> Vec<(String, DefRef)> {
+        let mut out: Vec<(String, DefRef)> = self
+            .names_in(from, kind)
+            .into_iter()
+            .filter_map(|n| Some((n.clone(), self.local(from, kind, &n)?)))
+            .collect();
+        for imp in program.modules.get(from).map_or(&[][..], |m| &m.imports) {
+            for n in self.names_in(imp.target, kind) {
+                if let Some(d) = self.local(imp.target, kind, &n) {
+                    out.push((format!("{}.{n}", imp.alias), d));
+                    out.push((n, d));
+                }
+            }
+        }
+        out
     }
 
     fn names_in(&self, module: usize, kind: DefKind) -> Vec<String> {

@@ -153,10 +153,7 @@ impl Descent<'_> {
             p.nls();
             p.ws();
             let pred = p.expr()?;
-            p.ws();
-            p.nls();
-            p.ws();
-            if !p.punct(b')') {
+            if !p.closer(b')') {
                 return None;
             }
             Some(Expr {

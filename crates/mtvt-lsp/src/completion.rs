@@ -9,18 +9,16 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use mtvt_lang::Stdlib;
-use mtvt_lang::fmt::lexer::TokenKind;
 use mtvt_lang::models::{self, ROOTS};
+use mtvt_lang::query::{Analysis, CheckTypes, Cursor, ExprAt, Frame, expr_at, locals_at};
+use mtvt_lang::resolve::DefKind;
 use mtvt_lang::schema::builtins::{BUILTINS, COMPREHENSIONS};
 use mtvt_lang::schema::enums::EnumId;
 use mtvt_lang::schema::keys::{BlockKind, Shape, ValueShape};
 use mtvt_lang::schema::types::Type;
+use mtvt_lang::syntax::tokens::TokenKind;
 
-use crate::context::{Cursor, Frame, analyze};
-use crate::defs::DefKind;
 use crate::markdown;
-use crate::scope::Scope;
-use crate::types;
 
 /// What an item is (mapped to LSP completion kinds by the server).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,10 +83,10 @@ impl Item {
     }
 }
 
-/// What completion needs besides the text.
+/// What completion needs besides the offset.
 pub struct Env<'a> {
-    /// Definitions visible from the document.
-    pub scope: &'a Scope,
+    /// The document, its imports and names.
+    pub analysis: &'a Analysis,
     /// The document's folder (for `use "…"` files).
     pub dir: Option<&'a Path>,
     /// Stdlib modules.
@@ -98,8 +96,8 @@ pub struct Env<'a> {
 }
 
 /// Completions at `offset`, and the byte range they replace.
-pub fn complete(src: &str, offset: usize, env: &Env<'_>) -> (Vec<Item>, usize, usize) {
-    let c = analyze(src, offset);
+pub fn complete(offset: usize, env: &Env<'_>) -> (Vec<Item>, usize, usize) {
+    let c = env.analysis.cursor(offset);
     let (start, end) = match (c.word, c.string) {
         (Some(w), _) => (w.start, offset),
         (None, Some(s)) => (s.start + 1, offset),
@@ -119,7 +117,7 @@ pub fn complete(src: &str, offset: usize, env: &Env<'_>) -> (Vec<Item>, usize, u
             Frame::Block(kind) => in_block(&c, kind, env),
             Frame::Object {
                 provider_names: true,
-            } if c.stmt.is_empty() => EnumId::ProviderType
+            } if c.words.is_empty() => EnumId::ProviderType
                 .values()
                 .iter()
                 .map(|v| Item::new(*v, ItemKind::Value).insert(format!("{v}: ")))
@@ -134,7 +132,7 @@ fn in_string(c: &Cursor<'_>, kind: TokenKind, env: &Env<'_>) -> Vec<Item> {
     if kind != TokenKind::Str {
         return Vec::new();
     }
-    match (c.frame(), c.stmt_texts().as_slice()) {
+    match (c.frame(), c.word_texts().as_slice()) {
         (Frame::Block(BlockKind::Scenario | BlockKind::Plan), ["vm"]) => vm_names(env, false),
         (Frame::Top, ["use"]) => mtvt_files(env.dir)
             .into_iter()
@@ -176,7 +174,7 @@ fn mtvt_files(dir: Option<&Path>) -> Vec<String> {
 }
 
 fn top_level(c: &Cursor<'_>, env: &Env<'_>) -> Vec<Item> {
-    let texts = c.stmt_texts();
+    let texts = c.word_texts();
     let last = texts.last().copied();
     match texts.first().copied() {
         None => ["use", "scenario", "fragment", "check", "hook", "session"]
@@ -204,24 +202,26 @@ fn top_level(c: &Cursor<'_>, env: &Env<'_>) -> Vec<Item> {
             items
         }
         Some("scenario" | "fragment") if matches!(last, Some("extends" | ",")) => {
-            references(env.scope, DefKind::Fragment)
+            references(env.analysis, DefKind::Fragment)
         }
         Some("scenario" | "fragment") if texts.len() == 2 => {
             vec![Item::new("extends", ItemKind::Keyword)]
         }
-        Some("check") if matches!(last, Some("=" | ",")) => references(env.scope, DefKind::Check),
+        Some("check") if matches!(last, Some("=" | ",")) => {
+            references(env.analysis, DefKind::Check)
+        }
         _ => Vec::new(),
     }
 }
 
-fn references(scope: &Scope, kind: DefKind) -> Vec<Item> {
-    scope
-        .names(kind)
+fn references(analysis: &Analysis, kind: DefKind) -> Vec<Item> {
+    analysis
+        .visible(kind)
         .into_iter()
-        .map(|(name, r)| {
+        .map(|(name, d)| {
             Item::new(name, ItemKind::Reference)
-                .detail(format!("{} {}", kind.keyword(), r.def.name))
-                .doc(markdown::definition(&r))
+                .detail(format!("{} {}", kind.word(), d.name))
+                .doc(markdown::definition(&d))
         })
         .collect()
 }
@@ -241,7 +241,7 @@ fn enum_items(e: EnumId) -> Vec<Item> {
 }
 
 fn in_block(c: &Cursor<'_>, kind: BlockKind, env: &Env<'_>) -> Vec<Item> {
-    let texts = c.stmt_texts();
+    let texts = c.word_texts();
     let Some((key, rest)) = texts.split_first() else {
         return kind
             .keys()
@@ -262,14 +262,14 @@ fn in_block(c: &Cursor<'_>, kind: BlockKind, env: &Env<'_>) -> Vec<Item> {
         (_, "requires", ["mtv"]) => values(&[">=", ">", "<=", "<", "==", "!="]),
         (BlockKind::Scenario | BlockKind::Plan, "hook", []) => enum_items(EnumId::HookStep),
         (BlockKind::Scenario | BlockKind::Plan, "hook", [_, "="]) => {
-            references(env.scope, DefKind::Hook)
+            references(env.analysis, DefKind::Hook)
         }
         (BlockKind::Scenario | BlockKind::Plan, "vm", []) => vm_names(env, true),
         (BlockKind::Expect, "migration", []) => values(&["succeeds", "fails"]),
         (BlockKind::Expect, "migration", ["fails"]) => values(&["at"]),
         (BlockKind::Expect, "migration", ["fails", "at"]) => enum_items(EnumId::PipelineStep),
         (BlockKind::Expect, "check", _) if rest.is_empty() || last == Some(",") => {
-            references(env.scope, DefKind::Check)
+            references(env.analysis, DefKind::Check)
         }
         _ if !rest.is_empty() => Vec::new(),
         _ => match kind.key(key).map(|k| k.shape) {
@@ -282,62 +282,57 @@ fn in_block(c: &Cursor<'_>, kind: BlockKind, env: &Env<'_>) -> Vec<Item> {
 }
 
 fn in_check(c: &Cursor<'_>) -> Vec<Item> {
-    let src = c.src;
-    let vars = c.locals();
-    let texts = c.stmt_texts();
-    let last = texts.last().copied();
-    // Fields after a `.`.
-    if last == Some(".") {
-        let before = c.stmt.get(..c.stmt.len().saturating_sub(1)).unwrap_or(&[]);
-        let Some(owner) = types::trailing_path_type(src, before, &vars) else {
-            return Vec::new();
-        };
-        let Type::Model(id) = owner.unwrap_optional() else {
-            return Vec::new();
-        };
-        return models::fields(*id)
-            .iter()
-            .map(|f| {
-                Item::new(f.name, ItemKind::Field)
-                    .detail(f.ty.to_string())
-                    .doc(markdown::field(*id, f))
-            })
-            .collect();
-    }
-    // Enum values on the other side of a comparison.
-    if matches!(last, Some("==" | "!=")) {
-        let before = c.stmt.get(..c.stmt.len().saturating_sub(1)).unwrap_or(&[]);
-        if let Some(t) = types::trailing_path_type(src, before, &vars)
-            && let Type::Enum(e) = t.unwrap_optional()
-        {
-            let mut items = enum_items(*e);
-            if t.is_optional() {
-                items.push(Item::new("none", ItemKind::Value));
-            }
-            return items;
-        }
-    }
-    // Statement keywords at the start of a statement (and `else` after a `when` body).
-    if c.frame() == Frame::CheckBody {
-        if texts.is_empty() {
-            return ["assert", "when", "for", "let", "skip"]
+    let Some(decl) = c.check else {
+        return Vec::new();
+    };
+    let types = CheckTypes::of(c.text, decl);
+    match expr_at(decl, &types, c.offset) {
+        // Fields of what precedes the `.`.
+        Some(ExprAt::Field { owner, .. }) => {
+            let Type::Model(id) = owner.unwrap_optional() else {
+                return Vec::new();
+            };
+            return models::fields(*id)
                 .iter()
-                .map(|k| {
-                    let item = Item::new(*k, ItemKind::Keyword);
-                    match markdown::keyword(k) {
-                        Some(d) => item.doc(d),
-                        None => item,
-                    }
+                .map(|f| {
+                    Item::new(f.name, ItemKind::Field)
+                        .detail(f.ty.to_string())
+                        .doc(markdown::field(*id, f))
                 })
                 .collect();
         }
-        if texts.first() == Some(&"when") && last == Some("}") {
-            return vec![Item::new("else", ItemKind::Keyword)];
+        // Enum values on the other side of a comparison.
+        Some(ExprAt::Compared(t)) => {
+            if let Type::Enum(e) = t.unwrap_optional() {
+                let mut items = enum_items(*e);
+                if t.is_optional() {
+                    items.push(Item::new("none", ItemKind::Value));
+                }
+                return items;
+            }
         }
-        // Names being declared get no completion.
-        if matches!(texts.as_slice(), ["for"] | ["let"] | ["skip"]) {
-            return Vec::new();
-        }
+        _ => {}
+    }
+    let texts = c.word_texts();
+    // Statement keywords at the start of a statement (and `else` after a `when` body).
+    if texts.is_empty() {
+        return ["assert", "when", "for", "let", "skip"]
+            .iter()
+            .map(|k| {
+                let item = Item::new(*k, ItemKind::Keyword);
+                match markdown::keyword(k) {
+                    Some(d) => item.doc(d),
+                    None => item,
+                }
+            })
+            .collect();
+    }
+    if texts.first() == Some(&"when") && texts.last() == Some(&"}") {
+        return vec![Item::new("else", ItemKind::Keyword)];
+    }
+    // Names being declared get no completion.
+    if matches!(texts.as_slice(), ["for"] | ["let"] | ["skip"]) {
+        return Vec::new();
     }
     let mut items: Vec<Item> = ROOTS
         .iter()
@@ -347,12 +342,12 @@ fn in_check(c: &Cursor<'_>) -> Vec<Item> {
                 .doc(*doc)
         })
         .collect();
-    let mut locals: Vec<(&String, &Type)> = vars.iter().collect();
-    locals.sort_by(|a, b| a.0.cmp(b.0));
+    let mut locals = locals_at(decl, &types, c.offset);
+    locals.sort_by(|a, b| a.0.cmp(&b.0));
     items.extend(
         locals
             .into_iter()
-            .map(|(n, t)| Item::new(n.clone(), ItemKind::Variable).detail(t.to_string())),
+            .map(|(n, t)| Item::new(n, ItemKind::Variable).detail(t.to_string())),
     );
     items.extend(BUILTINS.iter().chain(COMPREHENSIONS).map(|b| {
         Item::new(b.name, ItemKind::Function)
@@ -371,18 +366,18 @@ mod tests {
     fn labels_at(src: &str) -> Vec<String> {
         let offset = src.find('|').unwrap();
         let text = src.replace('|', "");
-        let scope = Scope::of(&text, None, &Stdlib::default(), &Overlay::new());
+        let analysis = Analysis::new("c.mtvt", &text, None, &Stdlib::default(), Overlay::new());
         let vms = [(
             String::from("mtv-tests-rhel8"),
             String::from("scenarios/x.mtvt"),
         )];
         let env = Env {
-            scope: &scope,
+            analysis: &analysis,
             dir: None,
             stdlib: &Stdlib::default(),
             vm_names: &vms,
         };
-        complete(&text, offset, &env)
+        complete(offset, &env)
             .0
             .into_iter()
             .map(|i| i.label)
@@ -434,5 +429,23 @@ mod tests {
         assert_eq!(l, ["assert", "when", "for", "let", "skip"]);
         let l = labels_at("check c {\n  let x = dest.cpu\n  assert |");
         assert!(l.contains(&"x".into()) && l.contains(&"len".into()) && l.contains(&"dest".into()));
+    }
+
+    /// Completion works on text that does not parse yet: what is being typed.
+    #[test]
+    fn while_typing() {
+        let l = labels_at("scenario s {\n  vm \"x\" { sour|");
+        assert!(l.contains(&"source_power".into()), "{l:?}");
+        let l = labels_at("use std/checks\nscenario s {\n  expect { check |");
+        assert!(l.contains(&"standard".into()), "{l:?}");
+        let l = labels_at("check c {\n  assert dest.|");
+        assert!(
+            l.contains(&"cpu".into()) && !l.contains(&"dest".into()),
+            "{l:?}"
+        );
+        let l = labels_at("check c {\n  for d in dest.disks {\n    assert d.|");
+        assert!(l.contains(&"size".into()), "{l:?}");
+        let l = labels_at("check c {\n  assert dest.power == |");
+        assert_eq!(l, ["on", "off"]);
     }
 }

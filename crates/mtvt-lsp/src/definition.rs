@@ -6,13 +6,12 @@
 use std::path::PathBuf;
 
 use mtvt_lang::Stdlib;
-use mtvt_lang::fmt::lexer::{TokenKind, lex};
+use mtvt_lang::query::{Analysis, Frame, Module};
+use mtvt_lang::resolve::DefKind;
 use mtvt_lang::schema::keys::BlockKind;
+use mtvt_lang::syntax::tokens::TokenKind;
 
-use crate::context::{Frame, analyze};
-use crate::defs::DefKind;
 use crate::hover::{dotted_at, token_at};
-use crate::scope::{Module, Scope};
 use crate::stdlib_files;
 
 /// Where a definition is.
@@ -34,21 +33,21 @@ pub enum Target {
 }
 
 /// The definition of what is at `offset`.
-pub fn definition(src: &str, offset: usize, scope: &Scope, stdlib: &Stdlib) -> Option<Target> {
-    let all = lex(src);
-    let tok = token_at(&all, offset)?;
-    let c = analyze(src, tok.start);
-    if c.in_comment || c.in_check() {
+pub fn definition(analysis: &Analysis, offset: usize, stdlib: &Stdlib) -> Option<Target> {
+    let tokens = &analysis.parsed.tokens;
+    let tok = token_at(tokens, offset)?;
+    let c = analysis.cursor(tok.start);
+    if c.in_check() {
         return None;
     }
-    let texts = c.stmt_texts();
+    let texts = c.word_texts();
     // `use` targets: the file (or stdlib module) itself.
     if c.frame() == Frame::Top && texts.first() == Some(&"use") {
-        let m = scope
-            .modules
-            .iter()
-            .find(|m| m.target_start <= tok.start && tok.end <= m.target_end)?;
-        return module_file(m, stdlib).map(|(path, text)| Target::File {
+        let m = analysis
+            .imports()
+            .into_iter()
+            .find(|m| m.target.start <= tok.start && tok.end <= m.target.end)?;
+        return module_file(&m, stdlib).map(|(path, text)| Target::File {
             path,
             text,
             start: 0,
@@ -71,17 +70,17 @@ pub fn definition(src: &str, offset: usize, scope: &Scope, stdlib: &Stdlib) -> O
         }
         _ => return None,
     };
-    let (name, _, _) = dotted_at(src, &all, tok);
-    let r = scope.resolve(&name, kind)?;
-    match r.module {
-        None => Some(Target::Here(r.def.name_start, r.def.name_end)),
+    let (name, _, _) = dotted_at(&analysis.text, tokens, tok);
+    let d = analysis.resolve(&name, kind)?;
+    match d.module {
+        None => Some(Target::Here(d.span.start, d.span.end)),
         Some(m) => {
-            let (path, text) = module_file(m, stdlib)?;
+            let (path, text) = module_file(&m, stdlib)?;
             Some(Target::File {
                 path,
                 text,
-                start: r.def.name_start,
-                end: r.def.name_end,
+                start: d.span.start,
+                end: d.span.end,
             })
         }
     }
@@ -89,8 +88,8 @@ pub fn definition(src: &str, offset: usize, scope: &Scope, stdlib: &Stdlib) -> O
 
 /// The file of an imported module, with the text definitions were found in.
 fn module_file(m: &Module, stdlib: &Stdlib) -> Option<(PathBuf, std::sync::Arc<str>)> {
-    let path = match (&m.path, &m.stdlib) {
-        (Some(p), _) => p.clone(),
+    let path = match (m.path(), m.stdlib()) {
+        (Some(p), _) => p,
         (None, Some(module)) => stdlib_files::path_of(stdlib, module)?,
         (None, None) => return None,
     };
@@ -105,8 +104,8 @@ mod tests {
     fn def_at(src: &str) -> Option<Target> {
         let offset = src.find('|').unwrap();
         let text = src.replace('|', "");
-        let scope = Scope::of(&text, None, &Stdlib::default(), &Overlay::new());
-        definition(&text, offset, &scope, &Stdlib::default())
+        let analysis = Analysis::new("d.mtvt", &text, None, &Stdlib::default(), Overlay::new());
+        definition(&analysis, offset, &Stdlib::default())
     }
 
     #[test]

@@ -154,21 +154,17 @@ fn secondary_spans(kind: &DiagnosticKind) -> Vec<Span> {
 }
 
 /// Whether `text` imports the file at `target` with a relative `use` (so it must be
-/// re-checked when `target` changes). Uses the lexer only; works on unparsable text.
+/// re-checked when `target` changes). Reads the `use` lines the parser could read, also
+/// in text that does not parse.
 pub fn imports_file(text: &str, dir: &Path, target: &Path) -> bool {
-    use mtvt_lang::fmt::lexer::{TokenKind, lex};
-    let toks = lex(text);
+    use mtvt_lang::syntax::ast::{Item, UseTarget};
+    let ast = mtvt_lang::syntax::parse_document(mtvt_lang::span::FileId(0), text).file;
     let target = std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf());
-    toks.windows(2).any(|w| {
-        let [kw, path] = w else { return false };
-        if kw.kind != TokenKind::Word || kw.text(text) != "use" {
+    ast.items.iter().any(|item| {
+        let Item::Use(u) = item else { return false };
+        let UseTarget::File(rel) = &u.target.node else {
             return false;
-        }
-        if !matches!(path.kind, TokenKind::Str | TokenKind::Raw) {
-            return false;
-        }
-        let quoted = path.text(text);
-        let rel = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or("");
+        };
         let joined = dir.join(rel);
         std::fs::canonicalize(&joined).unwrap_or(joined) == target
     })

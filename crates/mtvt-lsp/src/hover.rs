@@ -3,18 +3,16 @@
 //! statement keyword, or a check / hook / fragment reference (its description and
 //! where it is defined, stdlib included).
 
-use mtvt_lang::fmt::lexer::{Token, TokenKind};
 use mtvt_lang::models;
+use mtvt_lang::query::{Analysis, CheckTypes, Cursor, ExprAt, Frame, expr_at, locals_at};
+use mtvt_lang::resolve::DefKind;
 use mtvt_lang::schema::builtins::{BUILTINS, COMPREHENSIONS};
 use mtvt_lang::schema::enums::EnumId;
 use mtvt_lang::schema::keys::{BlockKind, Shape, ValueShape};
 use mtvt_lang::schema::types::Type;
+use mtvt_lang::syntax::tokens::{Token, TokenKind};
 
-use crate::context::{Cursor, Frame, analyze};
-use crate::defs::DefKind;
 use crate::markdown;
-use crate::scope::Scope;
-use crate::types;
 
 /// What to show, and for which byte range.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,13 +25,15 @@ pub struct HoverText {
     pub end: usize,
 }
 
-/// The token under `offset` (a word ending at `offset` counts).
+/// The parser's token under `offset` (a word ending at `offset` counts).
 pub fn token_at(all: &[Token], offset: usize) -> Option<Token> {
-    all.iter()
-        .find(|t| t.start <= offset && offset < t.end)
+    let i = all.partition_point(|t| t.end <= offset);
+    all.get(i)
+        .filter(|t| t.start <= offset)
         .or_else(|| {
-            all.iter()
-                .find(|t| t.end == offset && t.kind == TokenKind::Word)
+            i.checked_sub(1)
+                .and_then(|j| all.get(j))
+                .filter(|t| t.end == offset && t.kind == TokenKind::Word)
         })
         .copied()
 }
@@ -65,27 +65,24 @@ pub fn dotted_at(src: &str, all: &[Token], word: Token) -> (String, usize, usize
     (src.get(s..e).unwrap_or("").to_string(), s, e)
 }
 
-/// Hover text for `offset` in `src`.
-pub fn hover(src: &str, offset: usize, scope: &Scope) -> Option<HoverText> {
-    let all = mtvt_lang::fmt::lexer::lex(src);
-    let tok = token_at(&all, offset)?;
+/// Hover text for `offset` of the document.
+pub fn hover(analysis: &Analysis, offset: usize) -> Option<HoverText> {
+    let tokens = &analysis.parsed.tokens;
+    let tok = token_at(tokens, offset)?;
     if tok.kind != TokenKind::Word {
         return None;
     }
-    let c = analyze(src, tok.start);
-    if c.in_comment || c.string.is_some() {
-        return None;
-    }
-    let word = tok.text(src);
+    let c = analysis.cursor(tok.start);
+    let word = tok.text(c.text);
     let text = if c.in_check() {
-        in_check(&c, word)
+        in_check(&c, word, offset)
     } else {
         match c.frame() {
-            Frame::Top => top_level(&c, src, &all, tok, scope),
-            Frame::Block(kind) => in_block(&c, kind, src, &all, tok, scope),
+            Frame::Top => top_level(&c, analysis, tok),
+            Frame::Block(kind) => in_block(&c, kind, analysis, tok),
             Frame::Object {
                 provider_names: true,
-            } if c.stmt.is_empty() => EnumId::ProviderType
+            } if c.words.is_empty() => EnumId::ProviderType
                 .contains(word)
                 .then(|| markdown::enum_value(EnumId::ProviderType, word)),
             _ => None,
@@ -98,41 +95,35 @@ pub fn hover(src: &str, offset: usize, scope: &Scope) -> Option<HoverText> {
     })
 }
 
-fn top_level(
-    c: &Cursor<'_>,
-    src: &str,
-    all: &[Token],
-    tok: Token,
-    scope: &Scope,
-) -> Option<String> {
-    let word = tok.text(src);
-    let first = c.stmt_text(0);
-    match first {
+/// The definition a reference around `tok` resolves to, as Markdown.
+fn reference(analysis: &Analysis, tok: Token, kind: DefKind) -> Option<String> {
+    let (name, _, _) = dotted_at(&analysis.text, &analysis.parsed.tokens, tok);
+    analysis
+        .resolve(&name, kind)
+        .map(|d| markdown::definition(&d))
+}
+
+fn top_level(c: &Cursor<'_>, analysis: &Analysis, tok: Token) -> Option<String> {
+    let word = tok.text(c.text);
+    let texts = c.word_texts();
+    match texts.first().copied() {
         None => markdown::keyword(word).map(str::to_string),
-        Some("scenario" | "fragment") if c.stmt_texts().contains(&"extends") => {
-            let (name, _, _) = dotted_at(src, all, tok);
-            scope
-                .resolve(&name, DefKind::Fragment)
-                .map(|r| markdown::definition(&r))
+        Some("scenario" | "fragment") if texts.contains(&"extends") => {
+            reference(analysis, tok, DefKind::Fragment)
         }
         Some("scenario" | "fragment") if word == "extends" => {
             markdown::keyword(word).map(str::to_string)
         }
-        Some("check") if c.stmt_texts().contains(&"=") => {
-            let (name, _, _) = dotted_at(src, all, tok);
-            scope
-                .resolve(&name, DefKind::Check)
-                .map(|r| markdown::definition(&r))
-        }
-        Some("use") => scope
-            .modules
-            .iter()
-            .find(|m| m.target_start <= tok.start && tok.end <= m.target_end)
+        Some("check") if texts.contains(&"=") => reference(analysis, tok, DefKind::Check),
+        Some("use") => analysis
+            .imports()
+            .into_iter()
+            .find(|m| m.target.start <= tok.start && tok.end <= m.target.end)
             .map(|m| {
                 let names: Vec<String> = m
                     .defs
                     .iter()
-                    .map(|d| format!("{} `{}`", d.kind.keyword(), d.name))
+                    .map(|(k, n)| format!("{} `{n}`", k.word()))
                     .collect();
                 format!(
                     "**`use {}`** (as `{}`)\n\n{}",
@@ -145,21 +136,14 @@ fn top_level(
     }
 }
 
-fn in_block(
-    c: &Cursor<'_>,
-    kind: BlockKind,
-    src: &str,
-    all: &[Token],
-    tok: Token,
-    scope: &Scope,
-) -> Option<String> {
-    let word = tok.text(src);
-    let Some(key) = c.stmt_text(0) else {
+fn in_block(c: &Cursor<'_>, kind: BlockKind, analysis: &Analysis, tok: Token) -> Option<String> {
+    let word = tok.text(c.text);
+    let texts = c.word_texts();
+    let Some((key, rest)) = texts.split_first() else {
         return kind.key(word).map(|k| markdown::key(kind, k));
     };
-    let rest: Vec<&str> = c.stmt_texts().into_iter().skip(1).collect();
     let value_enum = |e: EnumId| e.contains(word).then(|| markdown::enum_value(e, word));
-    match (kind, key, rest.as_slice()) {
+    match (kind, *key, rest) {
         (_, "requires", []) => Some(format!(
             "**`requires {word}`**\n\n`{}`",
             mtvt_lang::schema::keys::REQUIRES_USAGE
@@ -167,10 +151,7 @@ fn in_block(
         (_, "requires", ["provider", ..]) => value_enum(EnumId::ProviderType),
         (BlockKind::Scenario | BlockKind::Plan, "hook", []) => value_enum(EnumId::HookStep),
         (BlockKind::Scenario | BlockKind::Plan, "hook", [_, "=", ..]) => {
-            let (name, _, _) = dotted_at(src, all, tok);
-            scope
-                .resolve(&name, DefKind::Hook)
-                .map(|r| markdown::definition(&r))
+            reference(analysis, tok, DefKind::Hook)
         }
         (BlockKind::Expect, "migration", [] | ["fails"]) => Some(format!(
             "**`migration {}`**\n\n`{}`",
@@ -182,12 +163,7 @@ fn in_block(
             mtvt_lang::schema::keys::MIGRATION_USAGE
         )),
         (BlockKind::Expect, "migration", ["fails", "at"]) => value_enum(EnumId::PipelineStep),
-        (BlockKind::Expect, "check", _) => {
-            let (name, _, _) = dotted_at(src, all, tok);
-            scope
-                .resolve(&name, DefKind::Check)
-                .map(|r| markdown::definition(&r))
-        }
+        (BlockKind::Expect, "check", _) => reference(analysis, tok, DefKind::Check),
         _ => match kind.key(key).map(|k| k.shape) {
             Some(Shape::Value(ValueShape::Enum(e))) => value_enum(e),
             Some(Shape::Value(ValueShape::Datastore)) => value_enum(EnumId::Datastore),
@@ -196,24 +172,26 @@ fn in_block(
     }
 }
 
-fn in_check(c: &Cursor<'_>, word: &str) -> Option<String> {
-    let src = c.src;
-    let vars = c.locals();
-    // A field: `… receiver.word`.
-    if c.stmt.last().is_some_and(|t| t.is_punct(src, ".")) {
-        let before = c.stmt.get(..c.stmt.len().saturating_sub(1))?;
-        let owner = types::trailing_path_type(src, before, &vars)?;
+fn in_check(c: &Cursor<'_>, word: &str, offset: usize) -> Option<String> {
+    let decl = c.check?;
+    let types = CheckTypes::of(c.text, decl);
+    let at = expr_at(decl, &types, offset);
+    if let Some(ExprAt::Field { owner, .. }) = &at {
         let Type::Model(id) = owner.unwrap_optional() else {
             return None;
         };
         return models::field(*id, word).map(|f| markdown::field(*id, f));
     }
-    if c.stmt.is_empty()
+    if c.words.is_empty()
         && let Some(k) = markdown::keyword(word)
     {
         return Some(k.to_string());
     }
-    if let Some(t) = vars.get(word) {
+    if let Some((_, t)) = locals_at(decl, &types, offset)
+        .into_iter()
+        .rev()
+        .find(|(n, _)| n == word)
+    {
         return Some(format!("**`{word}`**: `{t}` (local)"));
     }
     if let Some(r) = markdown::root(word) {
@@ -227,14 +205,8 @@ fn in_check(c: &Cursor<'_>, word: &str) -> Option<String> {
         return Some(markdown::builtin(b));
     }
     // An enum value, typed by the other side of a comparison when there is one.
-    let compared = c
-        .stmt
-        .last()
-        .filter(|t| matches!(t.text(src), "==" | "!="))
-        .and_then(|_| {
-            types::trailing_path_type(src, c.stmt.get(..c.stmt.len().saturating_sub(1))?, &vars)
-        });
-    if let Some(Type::Enum(e)) = compared.as_ref().map(Type::unwrap_optional)
+    if let Some(ExprAt::Compared(t)) = &at
+        && let Type::Enum(e) = t.unwrap_optional()
         && e.contains(word)
     {
         return Some(markdown::enum_value(*e, word));
@@ -258,8 +230,8 @@ mod tests {
     fn hover_at(src: &str) -> Option<String> {
         let offset = src.find('|').unwrap();
         let text = src.replace('|', "");
-        let scope = Scope::of(&text, None, &Stdlib::default(), &Overlay::new());
-        hover(&text, offset, &scope).map(|h| h.markdown)
+        let analysis = Analysis::new("h.mtvt", &text, None, &Stdlib::default(), Overlay::new());
+        hover(&analysis, offset).map(|h| h.markdown)
     }
 
     #[test]

@@ -13,29 +13,27 @@
 //! # }
 //! ```
 //!
-//! Modules: `server` (capabilities and handlers), `documents` and `line_index` (open
-//! texts, UTF-16 positions), `diagnostics`, `context` and `types` (where the cursor is,
-//! from tokens, so editing features work on text that does not parse), `defs`
-//! (definitions) and `scope` (imports, references), `hover`, `completion`, `definition`, `symbols`,
-//! `markdown`, `profile`, `vm_names`, `stdlib_files`. The crate must not contact a
-//! cluster or a provider, and writes nothing on stdout but LSP messages.
+//! Modules: `server` (capabilities, handlers, one cached `mtvt_lang::query::Analysis` per
+//! document), `documents` and `line_index` (open texts, UTF-16 positions),
+//! `diagnostics`, `hover`, `completion`, `definition`, `symbols`, `markdown`, `profile`,
+//! `vm_names`, `stdlib_files`. What is where, what a name refers to and what type an
+//! expression has come from mtvt-lang's parser (which reads text that does not parse
+//! yet), name resolution and checker, through `mtvt_lang::query`; this crate decides
+//! only what to offer and show. It must not contact a cluster or a provider, and
+//! writes nothing on stdout but LSP messages.
 
 mod completion;
-mod context;
 mod convert;
 mod definition;
-mod defs;
 mod diagnostics;
 mod documents;
 mod hover;
 mod line_index;
 mod markdown;
 mod profile;
-mod scope;
 mod server;
 mod stdlib_files;
 mod symbols;
-mod types;
 mod vm_names;
 
 pub use profile::ProfileConfig as Config;

@@ -7,8 +7,8 @@ use mtvt_lang::schema::builtins::BuiltinDef;
 use mtvt_lang::schema::enums::EnumId;
 use mtvt_lang::schema::keys::{BlockKind, KeyDef, Shape};
 
-use crate::defs::DefKind;
-use crate::scope::Resolved;
+use mtvt_lang::query::Definition;
+use mtvt_lang::resolve::DefKind;
 
 /// The type column of a key, as plain text.
 pub fn key_type(k: &KeyDef) -> String {
@@ -83,27 +83,21 @@ pub fn builtin(b: &BuiltinDef) -> String {
 }
 
 /// A definition a reference resolves to.
-pub fn definition(r: &Resolved<'_>) -> String {
-    let from = r.module.map_or_else(
+pub fn definition(d: &Definition) -> String {
+    let from = d.module.as_ref().map_or_else(
         || String::from("this file"),
         |m| format!("`use {}`", m.written),
     );
-    let mut out = format!(
-        "**{} `{}`** (from {from})",
-        r.def.kind.keyword(),
-        r.def.name
-    );
-    if let Some(s) = &r.def.summary {
+    let mut out = format!("**{} `{}`** (from {from})", d.kind.word(), d.name);
+    if let Some(s) = &d.summary {
         out.push_str("\n\n");
         out.push_str(s);
-    } else if r.def.kind == DefKind::Hook
-        && let Some(m) = r.module
-        && m.stdlib.is_some()
+    } else if d.kind == DefKind::Hook
+        && d.module
+            .as_ref()
+            .is_some_and(|m| m.written.starts_with("std/"))
     {
-        out.push_str(&format!(
-            "\n\npredefined playbook designed to {}",
-            r.def.name
-        ));
+        out.push_str(&format!("\n\npredefined playbook designed to {}", d.name));
     }
     out
 }

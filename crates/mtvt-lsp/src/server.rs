@@ -6,10 +6,12 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use mtvt_lang::CheckOptions;
 use mtvt_lang::fmt::{FormatError, format_text};
+use mtvt_lang::query::Analysis;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
     CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
@@ -30,7 +32,6 @@ use crate::documents::{Document, Documents};
 use crate::hover;
 use crate::line_index::LineIndex;
 use crate::profile::{self, ProfileConfig};
-use crate::scope::Scope;
 use crate::symbols;
 use crate::vm_names;
 
@@ -46,6 +47,10 @@ struct Shared {
     roots: RwLock<Vec<PathBuf>>,
     workspace_vms: Mutex<Option<VmNames>>,
     checks: Mutex<HashMap<Uri, CheckState>>,
+    /// Bumped whenever an open document changes (an import may be one of them).
+    generation: AtomicU64,
+    /// The last analysis of each document, with the generation it was made at.
+    analyses: Mutex<HashMap<Uri, (u64, Arc<Analysis>)>>,
 }
 
 /// The background check of one document.
@@ -108,6 +113,8 @@ impl Backend {
                 roots: RwLock::new(Vec::new()),
                 workspace_vms: Mutex::new(None),
                 checks: Mutex::new(HashMap::new()),
+                generation: AtomicU64::new(0),
+                analyses: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -192,33 +199,57 @@ impl Backend {
         }
     }
 
-    /// What building a document's [`Scope`] needs, to build it off the server loop
-    /// (imports are read from disk).
-    fn scope_inputs(&self, doc: &Document) -> ScopeInputs {
-        ScopeInputs {
+    /// What analysing a document needs, gathered on the server loop (it is cheap) so
+    /// the analysis runs off it.
+    fn analysis_inputs(&self, uri: &Uri, doc: &Document) -> AnalysisInputs {
+        let (name, dir) = doc.check_location();
+        AnalysisInputs {
+            uri: uri.clone(),
+            name,
             text: doc.text.clone(),
-            dir: doc
-                .path
-                .as_ref()
-                .and_then(|p| p.parent())
-                .map(PathBuf::from),
+            dir: dir.map(PathBuf::from),
             stdlib: read(&self.shared.opts).stdlib.clone(),
             overlay: read(&self.docs).overlay(),
+            shared: self.shared.clone(),
         }
+    }
+
+    /// Forgets every analysis: a document changed (and may be imported by another).
+    fn invalidate(&self) {
+        self.shared.generation.fetch_add(1, Ordering::SeqCst);
     }
 }
 
-/// Inputs of [`Scope::of`].
-struct ScopeInputs {
+/// Inputs of a document's [`Analysis`].
+struct AnalysisInputs {
+    uri: Uri,
+    name: String,
     text: Arc<str>,
     dir: Option<PathBuf>,
     stdlib: mtvt_lang::Stdlib,
     overlay: mtvt_lang::Overlay,
+    shared: Arc<Shared>,
 }
 
-impl ScopeInputs {
-    fn scope(&self) -> Scope {
-        Scope::of(&self.text, self.dir.as_deref(), &self.stdlib, &self.overlay)
+impl AnalysisInputs {
+    /// The document's analysis: the cached one while no document changed, else a new one
+    /// (blocking: imports are read from disk).
+    fn analysis(&self) -> Arc<Analysis> {
+        let generation = self.shared.generation.load(Ordering::SeqCst);
+        if let Some((g, a)) = lock(&self.shared.analyses).get(&self.uri)
+            && *g == generation
+        {
+            return a.clone();
+        }
+        let a = Arc::new(Analysis::new(
+            &self.name,
+            &self.text,
+            self.dir.as_deref(),
+            &self.stdlib,
+            self.overlay.clone(),
+        ));
+        lock(&self.shared.analyses).insert(self.uri.clone(), (generation, a.clone()));
+        a
     }
 }
 
@@ -306,6 +337,7 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let d = params.text_document;
         write(&self.docs).open(d.uri.clone(), d.text, d.version);
+        self.invalidate();
         self.schedule(d.uri.clone());
         self.schedule_dependents(&d.uri);
     }
@@ -315,6 +347,7 @@ impl LanguageServer for Backend {
         let changed =
             write(&self.docs).change(&uri, params.content_changes, params.text_document.version);
         if changed {
+            self.invalidate();
             self.schedule(uri.clone());
             self.schedule_dependents(&uri);
         }
@@ -328,6 +361,8 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         write(&self.docs).close(&uri);
+        self.invalidate();
+        lock(&self.shared.analyses).remove(&uri);
         self.client
             .publish_diagnostics(uri.clone(), Vec::new(), None)
             .await;
@@ -339,9 +374,9 @@ impl LanguageServer for Backend {
         let Some(doc) = self.doc(&p.text_document.uri) else {
             return Ok(None);
         };
-        let inputs = self.scope_inputs(&doc);
+        let inputs = self.analysis_inputs(&p.text_document.uri, &doc);
         let offset = doc.index.offset(&doc.text, p.position);
-        let found = blocking(move || hover::hover(&inputs.text, offset, &inputs.scope())).await?;
+        let found = blocking(move || hover::hover(&inputs.analysis(), offset)).await?;
         Ok(found.map(|h| Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
@@ -356,21 +391,21 @@ impl LanguageServer for Backend {
         let Some(doc) = self.doc(&p.text_document.uri) else {
             return Ok(None);
         };
-        let inputs = self.scope_inputs(&doc);
+        let inputs = self.analysis_inputs(&p.text_document.uri, &doc);
         let shared = self.shared.clone();
         let offset = doc.index.offset(&doc.text, p.position);
         let index = doc.index.clone();
         let items = blocking(move || {
-            let scope = inputs.scope();
+            let analysis = inputs.analysis();
             let vms = vm_names(&shared);
             let env = completion::Env {
-                scope: &scope,
+                analysis: &analysis,
                 dir: inputs.dir.as_deref(),
                 stdlib: &inputs.stdlib,
                 vm_names: &vms,
             };
             let text = &inputs.text;
-            let (items, start, end) = completion::complete(text, offset, &env);
+            let (items, start, end) = completion::complete(offset, &env);
             let range = index.range(text, start, end);
             items
                 .into_iter()
@@ -390,12 +425,11 @@ impl LanguageServer for Backend {
         let Some(doc) = self.doc(&uri) else {
             return Ok(None);
         };
-        let inputs = self.scope_inputs(&doc);
+        let inputs = self.analysis_inputs(&uri, &doc);
         let offset = doc.index.offset(&doc.text, p.position);
-        let target = blocking(move || {
-            definition::definition(&inputs.text, offset, &inputs.scope(), &inputs.stdlib)
-        })
-        .await?;
+        let target =
+            blocking(move || definition::definition(&inputs.analysis(), offset, &inputs.stdlib))
+                .await?;
         Ok(target.and_then(|t| {
             let location = match t {
                 Target::Here(s, e) => Location::new(uri, doc.index.range(&doc.text, s, e)),
@@ -420,8 +454,12 @@ impl LanguageServer for Backend {
         let Some(doc) = self.doc(&params.text_document.uri) else {
             return Ok(None);
         };
-        let text = doc.text.clone();
-        let found = blocking(move || symbols::symbols(&text)).await?;
+        let inputs = self.analysis_inputs(&params.text_document.uri, &doc);
+        let found = blocking(move || {
+            let analysis = inputs.analysis();
+            symbols::symbols(&analysis.text, analysis.file())
+        })
+        .await?;
         let out = found
             .into_iter()
             .map(|s| convert::to_document_symbol(s, &doc))

@@ -1,11 +1,10 @@
 //! Document symbols (the outline): `use` lines, the session, scenarios and fragments with
-//! their entries (VMs, plans, hooks, expect …), checks and hooks. From the AST when the document parses; otherwise the top-level definitions
-//! found by the lexer, so the outline does not vanish while typing.
+//! their entries (VMs, plans, hooks, expect …), checks and hooks — from the AST, which
+//! the parser produces for text that does not parse yet too, so the outline does not
+//! vanish while typing.
 
-use mtvt_lang::span::{FileId, Span};
-use mtvt_lang::syntax::ast::{Arg, Block, CheckDef, EntryBody, Item};
-
-use crate::defs::{DefKind, definitions};
+use mtvt_lang::span::Span;
+use mtvt_lang::syntax::ast::{Arg, Block, CheckDef, EntryBody, File, Item};
 
 /// Kinds of symbols (mapped to LSP symbol kinds by the server).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,26 +44,8 @@ pub struct Symbol {
     pub children: Vec<Symbol>,
 }
 
-/// The outline of `src`.
-pub fn symbols(src: &str) -> Vec<Symbol> {
-    let (Some(ast), _) = mtvt_lang::syntax::parse(FileId(0), src) else {
-        return definitions(src)
-            .into_iter()
-            .map(|d| Symbol {
-                name: d.name,
-                detail: None,
-                kind: match d.kind {
-                    DefKind::Check => SymbolKind::Check,
-                    DefKind::Fragment => SymbolKind::Fragment,
-                    DefKind::Hook => SymbolKind::Hook,
-                    DefKind::Scenario => SymbolKind::Scenario,
-                },
-                span: (d.name_start, d.name_end),
-                selection: (d.name_start, d.name_end),
-                children: Vec::new(),
-            })
-            .collect();
-    };
+/// The outline of the document `src` parsed as `ast`.
+pub fn symbols(src: &str, ast: &File) -> Vec<Symbol> {
     let text = |s: Span| src.get(s.start..s.end).unwrap_or("").to_string();
     ast.items
         .iter()
@@ -180,6 +161,11 @@ fn truncate(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn symbols(src: &str) -> Vec<Symbol> {
+        let parsed = mtvt_lang::syntax::parse_document(mtvt_lang::span::FileId(0), src);
+        super::symbols(src, &parsed.file)
+    }
 
     #[test]
     fn outline_of_a_scenario_file() {

@@ -1,38 +1,48 @@
 //! Source VM names already used by the workspace's scenarios (`vm "mtv-tests-rhel8"`),
-//! offered when completing a `vm` entry next to the provider profile's names. Found with
-//! the lexer in every `.mtvt` file under the workspace folders (hidden folders, `target`
-//! and `node_modules` skipped; at most [`MAX_FILES`] files). It reads files only.
+//! offered when completing a `vm` entry next to the provider profile's names. Found in
+//! the AST of every `.mtvt` file under the workspace folders (hidden folders, `target`
+//! and `node_modules` skipped; at most [`MAX_FILES`] files; files with syntax errors
+//! give what the parser could read). It reads files only.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use mtvt_lang::fmt::lexer::{TokenKind, lex};
+use mtvt_lang::span::FileId;
+use mtvt_lang::syntax::ast::{Arg, Block, EntryBody, Item, StrPart, ValueKind};
+use mtvt_lang::syntax::parse_document;
 
 /// Most files scanned per workspace.
 pub const MAX_FILES: usize = 5_000;
 
-/// `vm "NAME"` names in `src` (interpolated names skipped).
+/// `vm "NAME"` names in `src`, in order (interpolated names skipped).
 pub fn vm_names_in(src: &str) -> Vec<String> {
-    let toks: Vec<_> = lex(src)
-        .into_iter()
-        .filter(|t| !matches!(t.kind, TokenKind::Comment | TokenKind::Newline))
-        .collect();
-    toks.windows(2)
-        .filter_map(|w| {
-            let [k, v] = w else { return None };
-            (k.kind == TokenKind::Word
-                && k.text(src) == "vm"
-                && v.kind == TokenKind::Str
-                && v.closed)
-                .then(|| v.text(src))
-        })
-        .map(|q| {
-            q.get(1..q.len().saturating_sub(1))
-                .unwrap_or("")
-                .to_string()
-        })
-        .filter(|n| !n.is_empty() && !n.contains("${") && !n.contains('\\'))
-        .collect()
+    let ast = parse_document(FileId(0), src).file;
+    let mut out = Vec::new();
+    for item in &ast.items {
+        let body = match item {
+            Item::Scenario(d) | Item::Fragment(d) => &d.body,
+            Item::Session(s) => &s.body,
+            Item::Hook(h) => &h.body,
+            Item::Use(_) | Item::Check(_) => continue,
+        };
+        in_block(body, &mut out);
+    }
+    out
+}
+
+fn in_block(block: &Block, out: &mut Vec<String>) {
+    for e in &block.entries {
+        if e.key.node == "vm"
+            && let Some(Arg::Value(v)) = e.flat_args().next()
+            && let ValueKind::Str(parts) = &v.kind
+            && let [StrPart::Text(name)] = parts.as_slice()
+        {
+            out.push(name.clone());
+        }
+        if let Some(EntryBody::Block(b)) = &e.body {
+            in_block(b, out);
+        }
+    }
 }
 
 /// Every VM name used under `roots`, with the first file (relative to its root) using it.
@@ -87,7 +97,9 @@ mod tests {
     #[test]
     fn names_from_the_catalog() {
         assert_eq!(
-            vm_names_in("vm \"a\"\nvm \"${env.X}\" # vm \"c\"\nplan { vm \"b\" { } }\n"),
+            vm_names_in(
+                "scenario s {\n  vm \"a\"\n  vm \"${env.X}\" # vm \"c\"\n  plan { vm \"b\" { } }\n}\n"
+            ),
             ["a", "b"]
         );
         let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");

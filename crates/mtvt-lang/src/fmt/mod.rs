@@ -19,8 +19,6 @@
 
 mod checks;
 mod items;
-/// The language server's token approximations still use it; it goes with them.
-pub mod lexer;
 mod out;
 mod printer;
 mod values;

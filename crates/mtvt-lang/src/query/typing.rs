@@ -99,9 +99,10 @@ fn visit(e: &Expr, types: &CheckTypes, offset: usize, found: &mut Option<ExprAt>
             let on_left = l.span.start <= offset && offset <= op.span.start;
             for (at_side, side, other) in [(on_right, r, l), (on_left, l, r)] {
                 let bare = matches!(&side.kind, ExprKind::Name(_) | ExprKind::Lit(_));
+                let free = matches!(found, None | Some(ExprAt::Name(_)));
                 if at_side
                     && bare
-                    && found.is_none()
+                    && free
                     && let Some(t) = types.of_expr(other)
                 {
                     *found = Some(ExprAt::Compared(t.clone()));

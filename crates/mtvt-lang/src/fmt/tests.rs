@@ -1,4 +1,4 @@
-//! Style cases of the formatter (catalog-wide properties are in tests/fmt.rs). Every
+//! Style cases of the formatter (catalog-wide properties are in tests/it/fmt.rs). Every
 //! expected output is also checked to be a fixed point.
 
 use super::{FormatError, format_text};

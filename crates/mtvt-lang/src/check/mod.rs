@@ -254,11 +254,22 @@ pub fn check_program(
     names.report_unused(&program, &mut sink);
     let session = env.session.clone();
     drop(env);
-    let root_files = program.root_files;
+    drop(names);
+    let Program {
+        sources,
+        modules,
+        root_files,
+    } = program;
+    let items: Vec<Item> = modules
+        .into_iter()
+        .filter_map(|m| m.ast)
+        .flat_map(|a| a.items)
+        .collect();
+    crate::threads::drop_spread(items, threads);
     CheckResult {
         program: ProgramIr { session, scenarios },
         diagnostics: sink.into_sorted(),
-        sources: program.sources,
+        sources,
         root_files,
         scenarios_checked: checked,
     }

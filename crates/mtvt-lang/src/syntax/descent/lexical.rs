@@ -24,15 +24,18 @@ impl<'a> Descent<'a> {
     }
 
     /// `ident`: the end of an identifier starting at the position, without consuming.
+    #[inline]
     pub(super) fn ident_end(&self) -> Option<usize> {
-        if !is_ident_start(self.peek()) {
+        let rest = self.bytes.get(self.pos..)?;
+        let (first, tail) = rest.split_first()?;
+        if !is_ident_start(*first) {
             return None;
         }
-        let mut i = self.pos + 1;
-        while is_ident_char(self.at(i)) {
-            i += 1;
-        }
-        Some(i)
+        let n = tail
+            .iter()
+            .position(|b| !is_ident_char(*b))
+            .unwrap_or(tail.len());
+        Some(self.pos + 1 + n)
     }
 
     /// The `ident` rule, as an identifier with its span.
@@ -201,10 +204,12 @@ impl<'a> Descent<'a> {
     }
 }
 
+#[inline]
 pub(super) fn is_ident_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_'
+    matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'_')
 }
 
+#[inline]
 pub(super) fn is_ident_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+    matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-')
 }

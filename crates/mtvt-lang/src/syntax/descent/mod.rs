@@ -242,12 +242,14 @@ pub(super) struct Descent<'a> {
 
 impl<'a> Descent<'a> {
     fn new(file: FileId, text: &'a str, start: usize, end: usize, mode: Mode) -> Self {
+        let end = end.min(text.len());
         Descent {
             file,
             text,
-            bytes: text.as_bytes(),
+            // Only the bytes of the input: `at` needs one bounds check, not two.
+            bytes: text.as_bytes().get(..end).unwrap_or_default(),
             pos: start,
-            end: end.min(text.len()),
+            end,
             depth: 0,
             mode: Mode {
                 track: mode.track || mode.recover,
@@ -316,17 +318,15 @@ impl<'a> Descent<'a> {
     }
 
     /// The byte at the position (`0` at the end of the input).
+    #[inline]
     pub(super) fn peek(&self) -> u8 {
         self.at(self.pos)
     }
 
     /// The byte at `i` (`0` at or past the end of the input).
+    #[inline]
     pub(super) fn at(&self, i: usize) -> u8 {
-        if i < self.end {
-            self.bytes.get(i).copied().unwrap_or(0)
-        } else {
-            0
-        }
+        self.bytes.get(i).copied().unwrap_or(0)
     }
 
     pub(super) fn slice(&self, start: usize, end: usize) -> &'a str {

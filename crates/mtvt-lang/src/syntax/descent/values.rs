@@ -66,6 +66,23 @@ impl<'a> Descent<'a> {
 
     /// A `path` value: `true`, `false` and `none` are literals.
     fn path_value(&mut self) -> Option<ValueKind> {
+        // The common one-word literals, without building a path first.
+        if let Some(end) = self.ident_end()
+            && self.at(end) != b'.'
+        {
+            let literal = match self.slice(self.pos, end) {
+                "true" => Some(ValueKind::Bool(true)),
+                "false" => Some(ValueKind::Bool(false)),
+                "none" => Some(ValueKind::None),
+                _ => None,
+            };
+            if let Some(kind) = literal {
+                let start = self.pos;
+                self.pos = end;
+                self.token(TokenKind::Word, start);
+                return Some(kind);
+            }
+        }
         let path = self.path_rule(E::path)?;
         Some(match path.span.len() {
             4 | 5 => match self.slice(path.span.start, path.span.end) {

@@ -32,6 +32,7 @@ mod line_index;
 mod markdown;
 mod profile;
 mod server;
+mod state;
 mod stdlib_files;
 mod symbols;
 mod vm_names;

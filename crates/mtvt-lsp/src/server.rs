@@ -7,11 +7,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use mtvt_lang::CheckOptions;
 use mtvt_lang::fmt::{FormatError, format_text};
-use mtvt_lang::query::Analysis;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
     CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
@@ -32,52 +31,14 @@ use crate::documents::{Document, Documents};
 use crate::hover;
 use crate::line_index::LineIndex;
 use crate::profile::{self, ProfileConfig};
+use crate::state::{AnalysisInputs, Shared, lock, read, vm_names, write};
 use crate::symbols;
-use crate::vm_names;
-
-/// Source VM names with where they come from.
-type VmNames = Arc<Vec<(String, String)>>;
-
-/// Server state shared by the handlers and the background checks.
-struct Shared {
-    config: ProfileConfig,
-    opts: RwLock<Arc<CheckOptions>>,
-    profile_vms: RwLock<Vec<(String, String)>>,
-    profile_error: Mutex<Option<String>>,
-    roots: RwLock<Vec<PathBuf>>,
-    workspace_vms: Mutex<Option<VmNames>>,
-    checks: Mutex<HashMap<Uri, CheckState>>,
-    /// Bumped whenever an open document changes (an import may be one of them).
-    generation: AtomicU64,
-    /// The last analysis of each document, with the generation it was made at.
-    analyses: Mutex<HashMap<Uri, (u64, Arc<Analysis>)>>,
-}
-
-/// The background check of one document.
-#[derive(Debug, Default)]
-struct CheckState {
-    running: bool,
-    /// The document changed (or an import did) while the check ran.
-    again: bool,
-}
 
 /// The `mtvt lsp` language server.
 pub struct Backend {
     client: Client,
     docs: Arc<RwLock<Documents>>,
     shared: Arc<Shared>,
-}
-
-fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    l.read().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    l.write().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn lock<T>(l: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    l.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// An internal error with a message for the editor.
@@ -218,60 +179,6 @@ impl Backend {
     fn invalidate(&self) {
         self.shared.generation.fetch_add(1, Ordering::SeqCst);
     }
-}
-
-/// Inputs of a document's [`Analysis`].
-struct AnalysisInputs {
-    uri: Uri,
-    name: String,
-    text: Arc<str>,
-    dir: Option<PathBuf>,
-    stdlib: mtvt_lang::Stdlib,
-    overlay: mtvt_lang::Overlay,
-    shared: Arc<Shared>,
-}
-
-impl AnalysisInputs {
-    /// The document's analysis: the cached one while no document changed, else a new one
-    /// (blocking: imports are read from disk).
-    fn analysis(&self) -> Arc<Analysis> {
-        let generation = self.shared.generation.load(Ordering::SeqCst);
-        if let Some((g, a)) = lock(&self.shared.analyses).get(&self.uri)
-            && *g == generation
-        {
-            return a.clone();
-        }
-        let a = Arc::new(Analysis::new(
-            &self.name,
-            &self.text,
-            self.dir.as_deref(),
-            &self.stdlib,
-            self.overlay.clone(),
-        ));
-        lock(&self.shared.analyses).insert(self.uri.clone(), (generation, a.clone()));
-        a
-    }
-}
-
-/// Source VM names: the profile's, then the workspace's (scanned once, until a save).
-/// Blocking (the first call reads the workspace).
-fn vm_names(shared: &Shared) -> VmNames {
-    let cached = lock(&shared.workspace_vms).clone();
-    let workspace = match cached {
-        Some(v) => v,
-        None => {
-            let roots = read(&shared.roots).clone();
-            let v = Arc::new(vm_names::scan(&roots));
-            *lock(&shared.workspace_vms) = Some(v.clone());
-            v
-        }
-    };
-    let mut all: Vec<(String, String)> = read(&shared.profile_vms)
-        .iter()
-        .map(|(n, p)| (n.clone(), format!("provider profile {p}")))
-        .collect();
-    all.extend(workspace.iter().cloned());
-    Arc::new(all)
 }
 
 impl LanguageServer for Backend {

@@ -18,7 +18,7 @@ use crate::schema::builtins::{BUILTINS, COMPREHENSIONS, CallError, type_call};
 use crate::schema::enums::EnumId;
 use crate::schema::types::Type;
 use crate::span::Span;
-use crate::syntax::ast::{BinOp, Expr, ExprKind, Stmt, StrPart, ValueKind};
+use crate::syntax::ast::{BinOp, Expr, ExprKind, Ident, Stmt, StrPart, ValueKind};
 
 /// Type checker for one check body.
 pub struct ExprChecker<'a, 'b> {
@@ -204,197 +204,218 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
         match &e.kind {
             ExprKind::Lit(v) => self.literal(v, e),
             ExprKind::Name(n) => self.name(n, e, expected),
-            ExprKind::Field(of, field) => {
-                let of = self.check_expr(of, None);
-                let optional = of.ty.is_optional();
-                let ty = match of.ty.unwrap_optional() {
-                    Type::Model(id) => match models::field(*id, &field.node) {
-                        Some(f) => f.ty.clone(),
-                        None => {
-                            let names: Vec<&str> =
-                                models::fields(*id).iter().map(|f| f.name).collect();
-                            self.sink.push(DiagnosticKind::UnknownField {
-                                span: field.span,
-                                field: field.node.clone(),
-                                ty: id.type_name().to_string(),
-                                help: suggest::help(&field.node, &names),
-                            });
-                            Type::Any
-                        }
-                    },
-                    Type::Any => Type::Any,
-                    other => {
-                        self.sink.push(DiagnosticKind::UnknownField {
-                            span: field.span,
-                            field: field.node.clone(),
-                            ty: other.to_string(),
-                            help: Some(format!("`{other}` values have no fields")),
-                        });
-                        Type::Any
-                    }
-                };
-                let ty = if optional { ty.optional() } else { ty };
-                self.node(
-                    ExprIrKind::Field {
-                        of: Box::new(of),
-                        field: field.node.clone(),
-                    },
-                    ty,
-                    e,
-                )
-            }
-            ExprKind::Index(of, index) => {
-                let of = self.check_expr(of, None);
-                let index = self.check_expr(index, None);
-                let ty = match (of.ty.unwrap_optional(), index.ty.unwrap_optional()) {
-                    (Type::List(t), Type::Int | Type::Any) => (**t).clone(),
-                    (Type::Map(t), Type::String | Type::Any) => (**t).clone().optional(),
-                    (Type::Any, _) => Type::Any,
-                    (o, i) => {
-                        self.sink.push(DiagnosticKind::NotIndexable {
-                            span: e.span,
-                            found: type_noun(o),
-                            index: type_noun(i),
-                        });
-                        Type::Any
-                    }
-                };
-                self.node(
-                    ExprIrKind::Index {
-                        of: Box::new(of),
-                        index: Box::new(index),
-                    },
-                    ty,
-                    e,
-                )
-            }
-            ExprKind::Call(func, args) => {
-                let args: Vec<ExprIr> = args.iter().map(|a| self.check_expr(a, None)).collect();
-                let types: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
-                let ty = match type_call(&func.node, &types) {
-                    Ok(t) => t,
-                    Err(CallError::Unknown) => {
-                        let mut names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
-                        names.extend(COMPREHENSIONS.iter().map(|b| b.name));
-                        let mut help = suggest::help(&func.node, &names);
-                        if COMPREHENSIONS.iter().any(|c| c.name == func.node) {
-                            help = Some(format!(
-                                "`{}` is written `{}(x in list: condition)`",
-                                func.node, func.node
-                            ));
-                        }
-                        self.sink.push(DiagnosticKind::UnknownFunction {
-                            span: func.span,
-                            name: func.node.clone(),
-                            help,
-                        });
-                        Type::Any
-                    }
-                    Err(CallError::Arity(expected)) => {
-                        self.sink.push(DiagnosticKind::WrongArity {
-                            span: e.span,
-                            name: func.node.clone(),
-                            expected: expected.to_string(),
-                            found: args.len(),
-                        });
-                        Type::Any
-                    }
-                    Err(CallError::Arg(i, expected)) => {
-                        let (span, found) = args.get(i).map_or((e.span, String::from("?")), |a| {
-                            (a.span.span(), a.ty.to_string())
-                        });
-                        self.sink.push(DiagnosticKind::ArgumentType {
-                            span,
-                            func: func.node.clone(),
-                            index: i + 1,
-                            expected: expected.to_string(),
-                            found,
-                        });
-                        Type::Any
-                    }
-                };
-                self.node(
-                    ExprIrKind::Call {
-                        func: func.node.clone(),
-                        args,
-                    },
-                    ty,
-                    e,
-                )
-            }
+            ExprKind::Field(of, field) => self.field(of, field, e),
+            ExprKind::Index(of, index) => self.index(of, index, e),
+            ExprKind::Call(func, args) => self.call(func, args, e),
             ExprKind::Comprehension {
                 func,
                 var,
                 iter,
                 pred,
-            } => {
-                let kind = match func.node.as_str() {
-                    "all" => Some(Comprehension::All),
-                    "any" => Some(Comprehension::Any),
-                    "find" => Some(Comprehension::Find),
-                    "count" => Some(Comprehension::Count),
-                    _ => None,
-                };
-                let iter_ir = self.check_expr(iter, None);
-                let elem = self.element_type(&iter_ir);
-                self.scopes.push(HashMap::new());
-                self.bind(var, elem.clone());
-                let pred_ir = self.check_cond(pred);
-                self.scopes.pop();
-                let Some(kind) = kind else {
-                    let names: Vec<&str> = COMPREHENSIONS.iter().map(|c| c.name).collect();
-                    self.sink.push(DiagnosticKind::UnknownFunction {
-                        span: func.span,
-                        name: func.node.clone(),
-                        help: suggest::help(&func.node, &names),
-                    });
-                    return self.any(e);
-                };
-                let ty = match kind {
-                    Comprehension::All | Comprehension::Any => Type::Bool,
-                    Comprehension::Find => elem.optional(),
-                    Comprehension::Count => Type::Int,
-                };
-                self.node(
-                    ExprIrKind::Comprehension {
-                        func: kind,
-                        var: var.node.clone(),
-                        iter: Box::new(iter_ir),
-                        pred: Box::new(pred_ir),
-                    },
-                    ty,
-                    e,
-                )
-            }
+            } => self.comprehension(func, var, iter, pred, e),
             ExprKind::Not(of) => {
                 let of = self.check_cond(of);
                 self.node(ExprIrKind::Not { of: Box::new(of) }, Type::Bool, e)
             }
             ExprKind::Binary(op, lhs, rhs) => self.binary(op.node, lhs, rhs, e),
-            ExprKind::List(items) => {
-                let mut irs: Vec<ExprIr> = Vec::with_capacity(items.len());
-                let mut elem: Option<Type> = None;
-                for item in items {
-                    let ir = self.check_expr(item, elem.as_ref());
-                    match &elem {
-                        None => elem = Some(ir.ty.clone()),
-                        Some(t) if !compatible(t, &ir.ty) => {
-                            self.sink.push(DiagnosticKind::TypeMismatch {
-                                span: item.span,
-                                op: String::from("in a list with"),
-                                left: type_noun(&ir.ty),
-                                right: type_noun(t),
-                                help: Some(String::from("list elements must have one type")),
-                            });
-                        }
-                        Some(_) => {}
-                    }
-                    irs.push(ir);
-                }
-                let ty = Type::List(Box::new(elem.unwrap_or(Type::Any)));
-                self.node(ExprIrKind::List { items: irs }, ty, e)
-            }
+            ExprKind::List(items) => self.list(items, e),
         }
+    }
+
+    /// `of.field`.
+    fn field(&mut self, of: &Expr, field: &Ident, e: &Expr) -> ExprIr {
+        let of = self.check_expr(of, None);
+        let optional = of.ty.is_optional();
+        let ty = match of.ty.unwrap_optional() {
+            Type::Model(id) => match models::field(*id, &field.node) {
+                Some(f) => f.ty.clone(),
+                None => {
+                    let names: Vec<&str> = models::fields(*id).iter().map(|f| f.name).collect();
+                    self.sink.push(DiagnosticKind::UnknownField {
+                        span: field.span,
+                        field: field.node.clone(),
+                        ty: id.type_name().to_string(),
+                        help: suggest::help(&field.node, &names),
+                    });
+                    Type::Any
+                }
+            },
+            Type::Any => Type::Any,
+            other => {
+                self.sink.push(DiagnosticKind::UnknownField {
+                    span: field.span,
+                    field: field.node.clone(),
+                    ty: other.to_string(),
+                    help: Some(format!("`{other}` values have no fields")),
+                });
+                Type::Any
+            }
+        };
+        let ty = if optional { ty.optional() } else { ty };
+        self.node(
+            ExprIrKind::Field {
+                of: Box::new(of),
+                field: field.node.clone(),
+            },
+            ty,
+            e,
+        )
+    }
+
+    /// `of[index]`.
+    fn index(&mut self, of: &Expr, index: &Expr, e: &Expr) -> ExprIr {
+        let of = self.check_expr(of, None);
+        let index = self.check_expr(index, None);
+        let ty = match (of.ty.unwrap_optional(), index.ty.unwrap_optional()) {
+            (Type::List(t), Type::Int | Type::Any) => (**t).clone(),
+            (Type::Map(t), Type::String | Type::Any) => (**t).clone().optional(),
+            (Type::Any, _) => Type::Any,
+            (o, i) => {
+                self.sink.push(DiagnosticKind::NotIndexable {
+                    span: e.span,
+                    found: type_noun(o),
+                    index: type_noun(i),
+                });
+                Type::Any
+            }
+        };
+        self.node(
+            ExprIrKind::Index {
+                of: Box::new(of),
+                index: Box::new(index),
+            },
+            ty,
+            e,
+        )
+    }
+
+    /// `func(args)`.
+    fn call(&mut self, func: &Ident, args: &[Expr], e: &Expr) -> ExprIr {
+        let args: Vec<ExprIr> = args.iter().map(|a| self.check_expr(a, None)).collect();
+        let types: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
+        let ty = match type_call(&func.node, &types) {
+            Ok(t) => t,
+            Err(CallError::Unknown) => {
+                let mut names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
+                names.extend(COMPREHENSIONS.iter().map(|b| b.name));
+                let mut help = suggest::help(&func.node, &names);
+                if COMPREHENSIONS.iter().any(|c| c.name == func.node) {
+                    help = Some(format!(
+                        "`{}` is written `{}(x in list: condition)`",
+                        func.node, func.node
+                    ));
+                }
+                self.sink.push(DiagnosticKind::UnknownFunction {
+                    span: func.span,
+                    name: func.node.clone(),
+                    help,
+                });
+                Type::Any
+            }
+            Err(CallError::Arity(expected)) => {
+                self.sink.push(DiagnosticKind::WrongArity {
+                    span: e.span,
+                    name: func.node.clone(),
+                    expected: expected.to_string(),
+                    found: args.len(),
+                });
+                Type::Any
+            }
+            Err(CallError::Arg(i, expected)) => {
+                let (span, found) = args.get(i).map_or((e.span, String::from("?")), |a| {
+                    (a.span.span(), a.ty.to_string())
+                });
+                self.sink.push(DiagnosticKind::ArgumentType {
+                    span,
+                    func: func.node.clone(),
+                    index: i + 1,
+                    expected: expected.to_string(),
+                    found,
+                });
+                Type::Any
+            }
+        };
+        self.node(
+            ExprIrKind::Call {
+                func: func.node.clone(),
+                args,
+            },
+            ty,
+            e,
+        )
+    }
+
+    /// `func(var in iter: pred)`.
+    fn comprehension(
+        &mut self,
+        func: &Ident,
+        var: &Ident,
+        iter: &Expr,
+        pred: &Expr,
+        e: &Expr,
+    ) -> ExprIr {
+        let kind = match func.node.as_str() {
+            "all" => Some(Comprehension::All),
+            "any" => Some(Comprehension::Any),
+            "find" => Some(Comprehension::Find),
+            "count" => Some(Comprehension::Count),
+            _ => None,
+        };
+        let iter_ir = self.check_expr(iter, None);
+        let elem = self.element_type(&iter_ir);
+        self.scopes.push(HashMap::new());
+        self.bind(var, elem.clone());
+        let pred_ir = self.check_cond(pred);
+        self.scopes.pop();
+        let Some(kind) = kind else {
+            let names: Vec<&str> = COMPREHENSIONS.iter().map(|c| c.name).collect();
+            self.sink.push(DiagnosticKind::UnknownFunction {
+                span: func.span,
+                name: func.node.clone(),
+                help: suggest::help(&func.node, &names),
+            });
+            return self.any(e);
+        };
+        let ty = match kind {
+            Comprehension::All | Comprehension::Any => Type::Bool,
+            Comprehension::Find => elem.optional(),
+            Comprehension::Count => Type::Int,
+        };
+        self.node(
+            ExprIrKind::Comprehension {
+                func: kind,
+                var: var.node.clone(),
+                iter: Box::new(iter_ir),
+                pred: Box::new(pred_ir),
+            },
+            ty,
+            e,
+        )
+    }
+
+    /// `[items]`.
+    fn list(&mut self, items: &[Expr], e: &Expr) -> ExprIr {
+        let mut irs: Vec<ExprIr> = Vec::with_capacity(items.len());
+        let mut elem: Option<Type> = None;
+        for item in items {
+            let ir = self.check_expr(item, elem.as_ref());
+            match &elem {
+                None => elem = Some(ir.ty.clone()),
+                Some(t) if !compatible(t, &ir.ty) => {
+                    self.sink.push(DiagnosticKind::TypeMismatch {
+                        span: item.span,
+                        op: String::from("in a list with"),
+                        left: type_noun(&ir.ty),
+                        right: type_noun(t),
+                        help: Some(String::from("list elements must have one type")),
+                    });
+                }
+                Some(_) => {}
+            }
+            irs.push(ir);
+        }
+        let ty = Type::List(Box::new(elem.unwrap_or(Type::Any)));
+        self.node(ExprIrKind::List { items: irs }, ty, e)
     }
 
     fn literal(&mut self, v: &ValueKind, e: &Expr) -> ExprIr {

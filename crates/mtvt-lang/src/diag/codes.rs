@@ -37,7 +37,7 @@ macro_rules! docs {
 
 docs! {
 "mtvt::E0100", "syntax error",
-"The file does not follow the `.mtvt` grammar (`grammar/mtvt.pest`). The caret marks the first place where the parser could not continue and the label lists what it expected there. Blocks, lists, objects and parentheses nested more than 64 levels deep are reported here too (\"nesting deeper than 64 levels\", at the first bracket past the limit). A file with a syntax error is not checked further, but the other files are.",
+"The file does not follow the `.mtvt` grammar (`grammar/mtvt.pest`). The caret marks the place where the parser could not continue and the label lists what it expected there. The parser then goes on — at the next entry or statement line inside a block, at the next top-level item outside — so every mistake of the file is reported, each once. Blocks, lists, objects and parentheses nested more than 64 levels deep are reported here too (\"nesting deeper than 64 levels\", at the first bracket past the limit). A file with a syntax error is not checked further, but the other files are.",
 "Fix the text at the caret. Common causes: a missing closing `}` or `\"`, two entries on one line without `;`, a `key: value` pair outside an object.";
 
 "mtvt::E0101", "invalid literal",

@@ -4,11 +4,10 @@
 //! (one flag per item and per `use`, set from any thread: the scenario pass runs on
 //! several).
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Program, Stdlib};
-use crate::diag::{DiagnosticKind, Sink, suggest};
+use crate::diag::{DiagnosticKind, Sink};
 use crate::span::FileId;
 use crate::syntax::{self, ast};
 
@@ -52,11 +51,11 @@ pub struct DefRef {
 pub struct Names {
     /// Per module: its definitions.
     defs: Vec<ModuleDefs>,
-    stdlib_index: Vec<(String, DefKind, String)>,
+    pub(super) stdlib_index: Vec<(String, DefKind, String)>,
     /// Per module, per item: the item was referenced.
     used_items: Vec<Vec<AtomicBool>>,
     /// Per module, per import: the `use` was needed.
-    used_imports: Vec<Vec<AtomicBool>>,
+    pub(super) used_imports: Vec<Vec<AtomicBool>>,
 }
 
 /// One module's definitions: per kind, name → item index (looked up by `&str` without
@@ -99,7 +98,7 @@ fn flags(n: usize) -> Vec<AtomicBool> {
 /// read after the threads that set them were joined). A set flag is only read, so the
 /// threads of the scenario pass keep sharing its cache line instead of taking it from
 /// each other on every lookup.
-fn set(flags: &[Vec<AtomicBool>], outer: usize, inner: usize) {
+pub(super) fn set(flags: &[Vec<AtomicBool>], outer: usize, inner: usize) {
     if let Some(f) = flags.get(outer).and_then(|v| v.get(inner))
         && !f.load(Ordering::Relaxed)
     {
@@ -258,105 +257,6 @@ impl Names {
         }
     }
 
-    fn unknown(
-        &self,
-        program: &Program,
-        from: usize,
-        path: &ast::Path,
-        kind: DefKind,
-    ) -> DiagnosticKind {
-        let written = path.dotted();
-        let last = path.segments.last().map(|s| s.node.as_str()).unwrap_or("");
-        let visible: Vec<String> = self
-            .visible(program, from, kind)
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
-        // After a failed lookup, nothing it could have meant is reported as unused.
-        if let Some(m) = program.modules.get(from) {
-            for i in 0..m.imports.len() {
-                set(&self.used_imports, from, i);
-            }
-        }
-        let suggestion = suggest::suggest(&written, &visible);
-        if let Some(s) = &suggestion {
-            self.mark_suggestion(program, from, s, kind);
-        }
-        let mut help = suggestion.map(|s| format!("did you mean `{s}`?"));
-        if help.is_none() {
-            let imported: HashSet<String> = program
-                .modules
-                .get(from)
-                .map(|m| m.imports.iter().map(|i| i.alias.clone()).collect())
-                .unwrap_or_default();
-            if let Some((module, _, _)) = self.stdlib_index.iter().find(|(module, k, n)| {
-                *k == kind
-                    && n == last
-                    && !imported.contains(module.rsplit('/').next().unwrap_or(""))
-            }) {
-                help = Some(format!(
-                    "`{last}` is defined in {module}: add `use {module}`"
-                ));
-            }
-        }
-        if help.is_none()
-            && kind == DefKind::Fragment
-            && self
-                .names_in(from, DefKind::Scenario)
-                .iter()
-                .any(|n| n == last)
-        {
-            help = Some(format!(
-                "`{last}` is a scenario; only fragments can be extended"
-            ));
-        }
-        if help.is_none() {
-            let mut plain: Vec<String> = visible.into_iter().filter(|v| !v.contains('.')).collect();
-            plain.sort();
-            plain.dedup();
-            help = suggest::list_help(&plain);
-        }
-        match kind {
-            DefKind::Check => DiagnosticKind::UnknownCheck {
-                span: path.span,
-                name: written,
-                help,
-            },
-            DefKind::Hook => DiagnosticKind::UnknownHook {
-                span: path.span,
-                name: written,
-                help,
-            },
-            DefKind::Fragment | DefKind::Scenario => DiagnosticKind::UnknownFragment {
-                span: path.span,
-                name: written,
-                help,
-            },
-        }
-    }
-
-    fn mark_suggestion(&self, program: &Program, from: usize, s: &str, kind: DefKind) {
-        let found = match s.split_once('.') {
-            None => self.local(from, kind, s).or_else(|| {
-                program
-                    .modules
-                    .get(from)?
-                    .imports
-                    .iter()
-                    .find_map(|imp| self.local(imp.target, kind, s))
-            }),
-            Some((alias, name)) => program.modules.get(from).and_then(|m| {
-                m.imports
-                    .iter()
-                    .find(|imp| imp.alias == alias)
-                    .and_then(|imp| self.local(imp.target, kind, name))
-            }),
-        };
-        if let Some(d) = found {
-            self.mark_used(d);
-        }
-    }
-
     /// Every name of `kind` a reference in module `from` may use, with what it resolves
     /// to: the module's own names, then each import's, unqualified and qualified with the
     /// import's alias (an ambiguous unqualified name appears once per import).
@@ -377,7 +277,7 @@ impl Names {
         out
     }
 
-    fn names_in(&self, module: usize, kind: DefKind) -> Vec<String> {
+    pub(super) fn names_in(&self, module: usize, kind: DefKind) -> Vec<String> {
         let mut v: Vec<String> = self
             .defs
             .get(module)

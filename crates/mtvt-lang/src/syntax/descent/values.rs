@@ -68,6 +68,7 @@ impl<'a> Descent<'a> {
     fn path_value(&mut self) -> Option<ValueKind> {
         // The common one-word literals, without building a path first.
         if let Some(end) = self.ident_end()
+            && matches!(end - self.pos, 4 | 5)
             && self.at(end) != b'.'
         {
             let literal = match self.slice(self.pos, end) {

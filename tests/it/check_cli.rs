@@ -1,58 +1,7 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 //! `mtvt check` and `mtvt explain` as a user runs them: the real binary, real files,
 //! exit codes, human and JSON output.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn mtvt(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mtvt"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env_remove("MTVT_STDLIB")
-        .output()
-        .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A fresh directory with the given files, removed when dropped.
-struct Workdir(PathBuf);
-
-impl std::ops::Deref for Workdir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Workdir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn workdir(name: &str, files: &[(&str, &str)]) -> Workdir {
-    let dir = std::env::temp_dir().join(format!("mtvt-check-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for (f, text) in files {
-        std::fs::write(dir.join(f), text).unwrap();
-    }
-    Workdir(dir)
-}
+use crate::harness::{mtvt_in as mtvt, repo, stderr, workdir};
 
 #[test]
 fn the_catalog_checks_clean() {
@@ -65,15 +14,12 @@ fn the_catalog_checks_clean() {
 
 #[test]
 fn a_misspelled_field_gets_a_caret_and_a_suggestion() {
-    let dir = workdir(
-        "corse",
-        &[(
-            "cores.mtvt",
-            "check cores { assert dest.cpu.corse == source.cpu.cores }\n\
+    let dir = workdir(&[(
+        "cores.mtvt",
+        "check cores { assert dest.cpu.corse == source.cpu.cores }\n\
              scenario s { vm \"mtv-tests-rhel8\"\n expect { migration succeeds; check cores } }\n",
-        )],
-    );
-    let o = mtvt(&["check", "cores.mtvt"], &dir);
+    )]);
+    let o = mtvt(&["check", "cores.mtvt"], dir.path());
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("mtvt::E0401"), "{err}");
@@ -108,7 +54,7 @@ fn warm_against_an_openstack_profile_names_the_type() {
         "region_name": "r", "user_domain_id": "d", "project_domain_id": "d"
       }
     }"#;
-    let dir = workdir("osp", &[(".providers.json", providers)]);
+    let dir = workdir(&[(".providers.json", providers)]);
     let o = mtvt(
         &[
             "check",
@@ -119,13 +65,13 @@ fn warm_against_an_openstack_profile_names_the_type() {
                 .to_str()
                 .unwrap(),
         ],
-        &dir,
+        dir.path(),
     );
     let err = stderr(&o);
     // `requires provider vsphere, ovirt` excludes OpenStack: the scenario would be skipped.
     assert_eq!(o.status.code(), Some(0), "{err}");
-    std::fs::write(dir.join("warm.mtvt"), "scenario w {\n  vm \"mtv-tests-rhel8\" { source_power on }\n  plan { warm true }\n  expect { migration succeeds }\n}\n").unwrap();
-    let o = mtvt(&["check", "--provider", "osp", "warm.mtvt"], &dir);
+    std::fs::write(dir.path().join("warm.mtvt"), "scenario w {\n  vm \"mtv-tests-rhel8\" { source_power on }\n  plan { warm true }\n  expect { migration succeeds }\n}\n").unwrap();
+    let o = mtvt(&["check", "--provider", "osp", "warm.mtvt"], dir.path());
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("mtvt::E0901"), "{err}");
@@ -135,24 +81,27 @@ fn warm_against_an_openstack_profile_names_the_type() {
     );
     assert!(err.contains("--provider osp (type openstack)"), "{err}");
     // The same file without --provider has nothing to object to.
-    assert_eq!(mtvt(&["check", "warm.mtvt"], &dir).status.code(), Some(0));
+    assert_eq!(
+        mtvt(&["check", "warm.mtvt"], dir.path()).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
 fn provider_without_providers_file_is_a_usage_error() {
-    let dir = workdir("nofile", &[("a.mtvt", "")]);
-    let o = mtvt(&["check", "--provider", "vsphere", "a.mtvt"], &dir);
+    let dir = workdir(&[("a.mtvt", "")]);
+    let o = mtvt(&["check", "--provider", "vsphere", "a.mtvt"], dir.path());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains(".providers.json"), "{}", stderr(&o));
-    let o = mtvt(&["check", "missing-dir/"], &dir);
+    let o = mtvt(&["check", "missing-dir/"], dir.path());
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn a_hook_with_result_and_playbook_is_an_error_at_the_second() {
     let text = "scenario h {\n  vm \"mtv-tests-rhel8\"\n  hook post {\n    result fail\n    playbook \"\"\"\n      - name: x\n        hosts: localhost\n      \"\"\"\n  }\n  expect { migration fails at PostHook }\n}\n";
-    let dir = workdir("hook", &[("hook.mtvt", text)]);
-    let o = mtvt(&["check", "--format", "json", "hook.mtvt"], &dir);
+    let dir = workdir(&[("hook.mtvt", text)]);
+    let o = mtvt(&["check", "--format", "json", "hook.mtvt"], dir.path());
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let items = v.as_array().unwrap();
@@ -168,14 +117,11 @@ fn a_hook_with_result_and_playbook_is_an_error_at_the_second() {
 
 #[test]
 fn json_output_has_every_field() {
-    let dir = workdir(
-        "json",
-        &[(
-            "j.mtvt",
-            "use std/hooks\nscenario j {\n  vm \"x\" { guest_agnt true }\n  expect { migration succeeds }\n}\n",
-        )],
-    );
-    let o = mtvt(&["check", "--format", "json", "."], &dir);
+    let dir = workdir(&[(
+        "j.mtvt",
+        "use std/hooks\nscenario j {\n  vm \"x\" { guest_agnt true }\n  expect { migration succeeds }\n}\n",
+    )]);
+    let o = mtvt(&["check", "--format", "json", "."], dir.path());
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let items = v.as_array().unwrap();
@@ -204,15 +150,15 @@ fn json_output_has_every_field() {
 
 #[test]
 fn warnings_fail_only_with_deny_warnings() {
-    let dir = workdir(
-        "warn",
-        &[(
-            "w.mtvt",
-            "use std/hooks\nscenario w { vm \"x\"\n expect { migration succeeds } }\n",
-        )],
+    let dir = workdir(&[(
+        "w.mtvt",
+        "use std/hooks\nscenario w { vm \"x\"\n expect { migration succeeds } }\n",
+    )]);
+    assert_eq!(
+        mtvt(&["check", "w.mtvt"], dir.path()).status.code(),
+        Some(0)
     );
-    assert_eq!(mtvt(&["check", "w.mtvt"], &dir).status.code(), Some(0));
-    let o = mtvt(&["check", "--deny-warnings", "w.mtvt"], &dir);
+    let o = mtvt(&["check", "--deny-warnings", "w.mtvt"], dir.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("(0 errors, 1 warning)"),
@@ -223,17 +169,14 @@ fn warnings_fail_only_with_deny_warnings() {
 
 #[test]
 fn a_syntax_error_does_not_stop_the_other_files() {
-    let dir = workdir(
-        "syntax",
-        &[
-            ("a.mtvt", "scenario a {\n"),
-            (
-                "b.mtvt",
-                "scenario b { vm \"x\" { guest_agent maybe }\n expect { migration succeeds } }\n",
-            ),
-        ],
-    );
-    let o = mtvt(&["check", "."], &dir);
+    let dir = workdir(&[
+        ("a.mtvt", "scenario a {\n"),
+        (
+            "b.mtvt",
+            "scenario b { vm \"x\" { guest_agent maybe }\n expect { migration succeeds } }\n",
+        ),
+    ]);
+    let o = mtvt(&["check", "."], dir.path());
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1));
     assert!(

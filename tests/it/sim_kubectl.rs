@@ -1,16 +1,12 @@
 //! `mtvt sim serve` end to end: the real binary starts, writes a kubeconfig (0600), answers
 //! authenticated HTTPS, works with kubectl, and stops cleanly on SIGINT.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::harness::Mtvt;
 
 fn schemas(dir: &str) -> PathBuf {
     std::env::var_os("MTVT_SCHEMAS")
@@ -45,8 +41,10 @@ fn serve_writes_a_kubeconfig_and_stops_on_sigint() {
     let dir = std::env::temp_dir().join(format!("mtvt-sim-serve-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let kc = dir.join("kubeconfig");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtvt"));
-    cmd.args(["sim", "serve", "--kubeconfig-out"]).arg(&kc);
+    let mut cmd = Mtvt::new()
+        .args(["sim", "serve", "--kubeconfig-out"])
+        .args([&kc])
+        .command();
     let forklift = schemas("forklift");
     if forklift.is_dir() {
         cmd.arg("--crds").arg(&forklift);

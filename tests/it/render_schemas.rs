@@ -1,9 +1,3 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 //! Every manifest `mtvt render` prints for the whole catalog, with every provider profile,
 //! validates: Forklift kinds against the `openAPIV3Schema` of their CRD and the
 //! NetworkAttachmentDefinition against the Multus CRD from `../shared/schemas`; core kinds
@@ -12,13 +6,10 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::harness::{Mtvt, repo};
 
 /// `$MTVT_SCHEMAS` (what `.ci/run` exports), else `<repo>/../shared/schemas`.
 fn schemas_dir() -> PathBuf {
@@ -52,7 +43,7 @@ fn crd_schemas() -> BTreeMap<String, Value> {
 }
 
 fn render(profile: &str) -> Vec<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_mtvt"))
+    let out = Mtvt::new()
         .args([
             "render",
             "scenarios",
@@ -66,10 +57,7 @@ fn render(profile: &str) -> Vec<Value> {
             "ocs-storagecluster-ceph-rbd",
             "--allow-ovirt-warm",
         ])
-        .current_dir(repo())
-        .env_remove("MTVT_STDLIB")
-        .output()
-        .unwrap();
+        .output();
     assert!(
         out.status.success(),
         "render --provider {profile}: {}",

@@ -1,20 +1,16 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 //! `mtvt lsp` as an editor starts it: the real binary, no arguments, LSP over its stdin
 //! and stdout with `Content-Length` framing. The client waits for the `initialize`
 //! response before sending anything else (as editors do), then opens a document with a
 //! mistake, gets its diagnostic, hovers, and shuts the server down.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{ChildStdin, Command, Stdio};
+use std::process::{ChildStdin, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
 use serde_json::{Value, json};
+
+use crate::harness::Mtvt;
 
 fn send(stdin: &mut ChildStdin, msg: &Value) {
     let body = serde_json::to_vec(msg).unwrap();
@@ -67,9 +63,10 @@ fn wait_for(rx: &Receiver<Value>, pred: impl Fn(&Value) -> bool) -> Value {
 #[test]
 fn an_editor_session_over_stdio() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mtvt"))
-        .arg("lsp")
-        .current_dir(dir.path())
+    let mut child = Mtvt::new()
+        .args(["lsp"])
+        .cwd(dir.path())
+        .command()
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

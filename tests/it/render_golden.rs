@@ -1,30 +1,17 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 //! `mtvt render` golden output for catalog scenarios: the objects a run creates, in order,
 //! with the placeholder session, placeholder cluster and placeholder inventory answers.
-//! Regenerate with `INSTA_UPDATE=always cargo test -p mtvt --test render_golden` and review.
+//! Regenerate with `INSTA_UPDATE=always cargo test -p mtvt --test it render_golden` and review.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::harness::{Mtvt, repo};
 
 fn render(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mtvt"))
-        .arg("render")
+    Mtvt::new()
+        .args(["render"])
         .args(args)
         .args(["--providers-file", "providers.example.json"])
-        .current_dir(repo())
-        .env("NO_COLOR", "1")
-        .env_remove("MTVT_STDLIB")
         .output()
-        .unwrap()
 }
 
 fn golden(name: &str, args: &[&str]) {

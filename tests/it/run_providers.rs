@@ -1,9 +1,3 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 //! The provider sweep: `mtvt run --sim --provider <type> scenarios` for every source type of
 //! the default lab other than vSphere (which `run_sim` covers), as a user runs it. Every
 //! scenario must pass or be skipped with a reason that names why (another provider type
@@ -11,10 +5,11 @@
 //! hooks, cold remote) must really run and pass, with no failed check; the run exits 0
 //! (teardown left nothing). Warm oVirt also runs once with `--allow-ovirt-warm`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use serde_json::Value;
+
+use crate::harness::mtvt;
 
 /// Scenarios that need no particular source type: each provider sweep must run them.
 const PROVIDER_AGNOSTIC: &[&str] = &[
@@ -22,20 +17,6 @@ const PROVIDER_AGNOSTIC: &[&str] = &[
     "post_hook_retain_failed_vm",
     "cold_remote_ocp",
 ];
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn mtvt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mtvt"))
-        .args(args)
-        .current_dir(repo())
-        .env("NO_COLOR", "1")
-        .env_remove("MTVT_STDLIB")
-        .output()
-        .unwrap()
-}
 
 /// Runs `paths` on the emulator with `--provider provider` (plus `extra`) and returns the
 /// JSON report and stderr; asserts exit 0.

@@ -1,29 +1,8 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 //! `mtvt fmt` as a user runs it: the real binary on real files — rewriting, `--check`
 //! with and without `--diff`, `--stdin`, files with syntax errors left untouched, exit
 //! codes; and the repository's own catalog and stdlib are formatted (the CI gate).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn mtvt(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mtvt"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use crate::harness::{Mtvt, mtvt_in as mtvt, repo};
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -102,22 +81,7 @@ fn check_rewrite_and_syntax_errors() {
 
 #[test]
 fn stdin_to_stdout() {
-    let run = |args: &[&str], input: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mtvt"))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let run = |args: &[&str], input: &str| Mtvt::new().args(args).stdin(input).output();
     let o = run(&["fmt", "--stdin"], MESSY);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(text(&o.stdout), MESSY_FORMATTED);

@@ -1,30 +1,22 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 //! `mtvt clean FILE` as a user runs it after an interrupted run: the real binary against the
 //! emulator's API server over HTTPS with its kubeconfig. Objects a journal lists (in any
 //! state but undone) are deleted newest first, patches restored, and anything else carrying
 //! the session label is reported as a leftover (exit 3).
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use kube::api::{DynamicObject, PostParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use mtvt_sim::server::{Server, ServerHandle};
 use serde_json::{Value, json};
 
+use crate::harness::{Mtvt, client_of, install_crypto};
+
 async fn start() -> (ServerHandle, kube::Client) {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    install_crypto();
     let handle = Server::builder().start().await.unwrap();
-    let kc = Kubeconfig::from_yaml(&handle.kubeconfig_yaml()).unwrap();
-    let config = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
-        .await
-        .unwrap();
-    (handle, kube::Client::try_from(config).unwrap())
+    let client = client_of(&handle.kubeconfig_yaml()).await;
+    (handle, client)
 }
 
 fn ar(api_version: &str, kind: &str, plural: &str) -> kube::api::ApiResource {
@@ -65,16 +57,10 @@ async fn exists(
 }
 
 fn clean(journal: &Path, kubeconfig: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mtvt"))
-        .args([
-            "clean",
-            journal.to_str().unwrap(),
-            "--kubeconfig",
-            kubeconfig.to_str().unwrap(),
-        ])
-        .env("NO_COLOR", "1")
+    Mtvt::new()
+        .args(["clean", journal.to_str().unwrap()])
+        .args(["--kubeconfig", kubeconfig.to_str().unwrap()])
         .output()
-        .unwrap()
 }
 
 fn labels(scenario: Option<&str>) -> Value {

@@ -1,0 +1,247 @@
+//! What every test of the `mtvt` binary shares (as just's `tests/test.rs`): the [`Mtvt`]
+//! command builder (the real binary, the repository as working directory, no colour, the
+//! embedded stdlib), scratch directories of scenario files, readers of what a run writes
+//! (JSON report, JUnit XML, journal), and the emulator started in this process with step
+//! faults, with a kube client to it.
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use mtvt_sim::emulator::{Emulator, EmulatorOptions, parse_step_fault};
+use mtvt_sim::lab::Lab;
+use serde_json::Value;
+
+/// The repository root (the binary's default working directory).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `mtvt ARGS…` as a user runs it.
+pub struct Mtvt {
+    cmd: Command,
+    stdin: Option<String>,
+}
+
+impl Mtvt {
+    /// The binary in the repository root, with `NO_COLOR=1` and the embedded stdlib.
+    pub fn new() -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtvt"));
+        cmd.current_dir(repo())
+            .env("NO_COLOR", "1")
+            .env_remove("MTVT_STDLIB");
+        Mtvt { cmd, stdin: None }
+    }
+
+    /// Adds arguments.
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    /// Runs in `dir` instead of the repository root.
+    pub fn cwd(mut self, dir: impl AsRef<Path>) -> Self {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    /// Feeds `text` on standard input.
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.to_string());
+        self
+    }
+
+    /// The command, to spawn it with piped streams.
+    pub fn command(self) -> Command {
+        self.cmd
+    }
+
+    /// Runs to completion.
+    pub fn output(mut self) -> Output {
+        let Some(input) = self.stdin.take() else {
+            return self.cmd.output().unwrap();
+        };
+        let mut child = self
+            .cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
+
+/// `mtvt ARGS…` in the repository root.
+pub fn mtvt(args: &[&str]) -> Output {
+    Mtvt::new().args(args).output()
+}
+
+/// `mtvt ARGS…` in `dir`.
+pub fn mtvt_in(args: &[&str], dir: &Path) -> Output {
+    Mtvt::new().args(args).cwd(dir).output()
+}
+
+/// Standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh directory holding `files` (name, text), removed when dropped.
+pub fn workdir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// `DIR/report.json` of a run.
+pub fn report(dir: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap()
+}
+
+/// What a JUnit file says.
+pub struct Junit {
+    /// `(tests, failures, errors, skipped)` of `<testsuites>`.
+    pub counts: (usize, usize, usize, usize),
+    /// Every testcase name.
+    pub cases: Vec<String>,
+    /// The message of every `<failure>` and `<error>`.
+    pub failures: Vec<String>,
+}
+
+/// Reads a JUnit file.
+pub fn junit(path: &Path) -> Junit {
+    use quick_xml::events::Event;
+    let xml = std::fs::read_to_string(path).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut out = Junit {
+        counts: (0, 0, 0, 0),
+        cases: Vec::new(),
+        failures: Vec::new(),
+    };
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) | Event::Empty(e) => {
+                let attr = |k: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == k.as_bytes())
+                        .map(|a| {
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .unwrap()
+                                .into_owned()
+                        })
+                };
+                match e.name().as_ref() {
+                    b"testsuites" => {
+                        let n = |k| attr(k).unwrap().parse::<usize>().unwrap();
+                        out.counts = (n("tests"), n("failures"), n("errors"), n("skipped"));
+                    }
+                    b"testcase" => out.cases.push(attr("name").unwrap()),
+                    b"failure" | b"error" => out.failures.push(attr("message").unwrap_or_default()),
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The state of every entry of `DIR/resources.json`.
+pub fn journal_states(dir: &Path) -> Vec<String> {
+    let j: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("resources.json")).unwrap())
+            .unwrap();
+    assert_eq!(j["format"], "mtvt-journal/1");
+    j["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["state"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The session id of `DIR/resources.json`.
+pub fn journal_session(dir: &Path) -> String {
+    let j: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("resources.json")).unwrap())
+            .unwrap();
+    j["session"].as_str().unwrap().to_string()
+}
+
+/// rustls' crypto provider (kube and reqwest share it; see src/main.rs).
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// A kube client from a kubeconfig text.
+pub async fn client_of(kubeconfig_yaml: &str) -> kube::Client {
+    use kube::config::{KubeConfigOptions, Kubeconfig};
+    install_crypto();
+    let kc = Kubeconfig::from_yaml(kubeconfig_yaml).unwrap();
+    let config = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+        .await
+        .unwrap();
+    kube::Client::try_from(config).unwrap()
+}
+
+/// An emulator in this process with the default lab and `step_faults` (the syntax of
+/// `--sim-step-fault`), its kubeconfig and providers file written into `dir` (for an
+/// `mtvt` child process), and a client to it.
+pub async fn emulator(dir: &Path, step_faults: &[&str]) -> (Emulator, kube::Client) {
+    install_crypto();
+    let mut lab = Lab::default_lab().unwrap();
+    for f in step_faults {
+        lab.faults.rules.push(parse_step_fault(f).unwrap());
+    }
+    let emu = Emulator::start(EmulatorOptions {
+        lab: Some(lab),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .unwrap();
+    emu.write_kubeconfig(&dir.join("kubeconfig")).unwrap();
+    std::fs::write(dir.join("providers.json"), emu.providers_json().to_string()).unwrap();
+    let client = client_of(&emu.kubeconfig_yaml()).await;
+    (emu, client)
+}
+
+/// `mtvt VERB ARGS --kubeconfig DIR/kubeconfig --providers-file DIR/providers.json`
+/// against the emulator whose files are in `dir` (see [`emulator`]); `mtvt run` also gets
+/// the tier0 cold scenario, `--provider vsphere` and `--data-collector-path DIR/dc`.
+pub fn against(dir: &Path, verb: &str, args: &[&str]) -> Command {
+    let d = dir.to_str().unwrap();
+    let mut m = Mtvt::new().args([verb]);
+    if verb == "run" {
+        m = m.args([
+            "scenarios/tier0/sanity_cold_mtv_migration.mtvt",
+            "--provider",
+            "vsphere",
+            "--data-collector-path",
+            &format!("{d}/dc"),
+        ]);
+    }
+    m.args(args)
+        .args(["--kubeconfig", &format!("{d}/kubeconfig")])
+        .args(["--providers-file", &format!("{d}/providers.json")])
+        .command()
+}

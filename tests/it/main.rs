@@ -1,0 +1,25 @@
+//! The one integration-test binary of the `mtvt` package (one link instead of one per file):
+//! the real binary driven as a user drives it — `check`, `fmt`, `lsp`, `render` (golden
+//! manifests, schema validation), `run` against the emulator (the catalog's report as a
+//! golden file, failures rendered as golden files, faults, Ctrl-C, `--keep`), `clean`, and
+//! `sim serve` with kubectl. Shared helpers live in [`harness`].
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod harness;
+
+mod check_cli;
+mod fmt_cli;
+mod lsp_cli;
+mod render_golden;
+mod render_schemas;
+mod run_clean;
+mod run_failures;
+mod run_interrupt;
+mod run_providers;
+mod run_sim;
+mod sim_kubectl;

@@ -11,10 +11,12 @@ use std::process::ExitCode;
 
 use super::cluster_args::ClusterArgs;
 use crate::cluster::{ConnectError, connect};
-use crate::engine::cleanup::{self, SourceCleaner};
+use crate::engine::cleanup::{self, SourceCleaner, Teardown};
 use crate::engine::journal::{Action, Journal};
+use crate::engine::names::SESSION_LABEL;
 use crate::engine::source::SourceSide;
-use crate::engine::sweep::{self, SourceProbe};
+use crate::engine::sweep::{self, Audit, SourceProbe};
+use crate::engine::watches::Watches;
 use crate::report::exit;
 
 /// Arguments of `mtvt clean`.
@@ -148,9 +150,27 @@ async fn clean(args: CleanArgs) -> ExitCode {
         pending.len()
     );
     let src = source.as_ref().map(|s| s as &dyn SourceCleaner);
-    let log = cleanup::undo(&cluster.client, &journal, pending, src).await;
+    let watches = Watches::new(
+        cluster.client.clone(),
+        Some(format!("{SESSION_LABEL}={}", doc.session)),
+    );
+    let t = Teardown {
+        client: &cluster.client,
+        journal: &journal,
+        watches: &watches,
+        sources: src,
+    };
+    let log = cleanup::undo(&t, pending).await;
     let probe = source.as_ref().map(|s| s as &dyn SourceProbe);
-    let leaks = sweep::sweep(&cluster.client, &journal.snapshot(), None, probe).await;
+    let leaks = sweep::sweep(&Audit {
+        client: &cluster.client,
+        doc: &journal.snapshot(),
+        scenario: None,
+        sources: probe,
+        watches: None,
+        gone_namespaces: &log.gone_namespaces,
+    })
+    .await;
     for e in &log.errors {
         eprintln!("  error: {e}");
     }

@@ -168,8 +168,8 @@ pub struct RunArgs {
     #[arg(long, help_heading = "Teardown and diagnostics")]
     pub skip_teardown: bool,
     /// What to keep after a scenario: never, on-failure (failed scenarios and the session), always.
-    #[arg(long, value_enum, default_value_t = Keep::Never, help_heading = "Teardown and diagnostics")]
-    pub keep: Keep,
+    #[arg(long, value_enum, default_value_t = KeepArg::Never, help_heading = "Teardown and diagnostics")]
+    pub keep: KeepArg,
     /// Run `oc adm must-gather` for failed plans (when `oc` is on the PATH).
     #[arg(long, help_heading = "Teardown and diagnostics")]
     pub must_gather: bool,
@@ -180,6 +180,27 @@ pub struct RunArgs {
     /// Write a JSON report (per-VM phase timings, checks, failures).
     #[arg(long, value_name = "FILE", help_heading = "Reports")]
     pub report_json: Option<PathBuf>,
+}
+
+/// `--keep`: what happens to a scenario's objects when it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeepArg {
+    /// Delete everything (default).
+    Never,
+    /// Keep the objects of failed scenarios (and the session's) for inspection.
+    OnFailure,
+    /// Keep everything (same as --skip-teardown).
+    Always,
+}
+
+impl From<KeepArg> for Keep {
+    fn from(k: KeepArg) -> Keep {
+        match k {
+            KeepArg::Never => Keep::Never,
+            KeepArg::OnFailure => Keep::OnFailure,
+            KeepArg::Always => Keep::Always,
+        }
+    }
 }
 
 fn usage(msg: impl std::fmt::Display) -> ExitCode {
@@ -344,7 +365,7 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
     let keep_policy = if args.skip_teardown {
         Keep::Always
     } else {
-        args.keep
+        args.keep.into()
     };
     let settings = Settings {
         storage_class,

@@ -6,9 +6,11 @@ pub mod connect;
 pub mod kinds;
 pub mod mtv_version;
 pub mod oauth;
+pub mod object_ref;
 pub mod server_time;
 pub mod storage_class;
 
 pub use connect::{Cluster, ConnectError, ConnectOptions, connect};
 pub use mtv_version::{MtvVersion, mtv_version};
+pub use object_ref::ObjectRef;
 pub use server_time::server_time;

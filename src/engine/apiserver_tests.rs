@@ -14,13 +14,15 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use super::apply::Applier;
-use super::cleanup;
+use super::cleanup::{self, Teardown, TeardownLog};
+use super::conditions::{Check, Condition, conditions_text, has_condition};
 use super::error::{Class, EngineError};
 use super::journal::{Document, FORMAT, Journal, Scope, State};
-use super::manifests::{self, Owner};
-use super::sweep;
-use super::wait::{Check, WaitFor, condition_true, conditions_text, wait_object};
-use crate::cluster::kinds;
+use super::manifests::{self, Manifest, Owner};
+use super::names::SESSION_LABEL;
+use super::sweep::{self, Audit};
+use super::watches::{WaitOptions, Watches};
+use crate::cluster::{ObjectRef, kinds};
 
 async fn start(faults: &[&str]) -> (ServerHandle, kube::Client) {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -62,14 +64,75 @@ fn owner(session: &str, scenario: Option<&str>) -> Owner {
     }
 }
 
-fn hook(name: &str, ns: &str, o: &Owner) -> Value {
+fn hook(name: &str, ns: &str, o: &Owner) -> Manifest {
     let mut h = manifests::object(kinds::HOOK, name, Some(ns), o);
     manifests::set(
-        &mut h,
+        &mut h.body,
         "spec",
         json!({"image": "quay.io/konveyor/hook-runner"}),
     );
     h
+}
+
+fn watches(client: &kube::Client, session: &str) -> Watches {
+    Watches::new(client.clone(), Some(format!("{SESSION_LABEL}={session}")))
+}
+
+async fn undo(
+    client: &kube::Client,
+    j: &Journal,
+    w: &Watches,
+    scope: Option<Scope>,
+    scenario: Option<&str>,
+) -> TeardownLog {
+    let t = Teardown {
+        client,
+        journal: j,
+        watches: w,
+        sources: None,
+    };
+    cleanup::undo(&t, j.pending(scope, scenario)).await
+}
+
+async fn leaks(
+    client: &kube::Client,
+    j: &Journal,
+    w: Option<&Watches>,
+    scenario: Option<&str>,
+) -> Vec<String> {
+    let doc = j.snapshot();
+    sweep::sweep(&Audit {
+        client,
+        doc: &doc,
+        scenario,
+        sources: None,
+        watches: w,
+        gone_namespaces: &Default::default(),
+    })
+    .await
+}
+
+/// A condition met by hand-made status conditions: `Ready=True` on a Hook.
+struct HookReady;
+
+impl Condition for HookReady {
+    type Output = Value;
+
+    fn describe(&self) -> String {
+        "become Ready".into()
+    }
+
+    fn check(
+        &mut self,
+        obj: Option<&kube::api::DynamicObject>,
+        now: std::time::Instant,
+    ) -> Check<Value> {
+        match has_condition("Ready").check(obj, now) {
+            Check::Done(o) => Check::Done(o.data),
+            Check::Pending => Check::Pending,
+            Check::Fail(why) => Check::Fail(why),
+        }
+    }
 }
 
 #[tokio::test]
@@ -129,7 +192,7 @@ async fn create_wait_teardown_sweep_under_faults() {
         .await
         .unwrap();
     // refusing one it did not make
-    let foreign = hook("h0", "auto-test-scn", &owner("auto-else", None));
+    let foreign = hook("foreign", "auto-test", &owner("auto-else", None));
     let api = kinds::HOOK.api(&client, Some("auto-test-scn"));
     let _ = api; // the same name exists with our label; make a foreign one elsewhere
     let other = kinds::HOOK.api(&client, Some("auto-test"));
@@ -140,9 +203,7 @@ async fn create_wait_teardown_sweep_under_faults() {
     super::retry::with_retry(|| async { other.create(&PostParams::default(), &obj).await })
         .await
         .unwrap();
-    let mut clash = foreign.clone();
-    manifests::set_in(&mut clash, "metadata", "name", json!("foreign"));
-    manifests::set_in(&mut clash, "metadata", "namespace", json!("auto-test"));
+    let clash = foreign.clone();
     let e = applier
         .create(Scope::Session, None, &clash, None)
         .await
@@ -172,52 +233,36 @@ async fn create_wait_teardown_sweep_under_faults() {
             }
         })
     };
-    let spec = WaitFor {
-        what: "Hook auto-test-scn/h1".into(),
-        condition: "become Ready".into(),
-        timeout: Duration::from_secs(20),
-        class: Class::Failure,
-    };
+    let w = watches(&client, session);
     let never = CancellationToken::new();
-    let ready = wait_object(
-        &hooks,
-        "h1",
-        &spec,
-        &never,
-        |o| match o {
-            Some(o) if condition_true(o, "Ready") => Check::Done(o.clone()),
-            _ => Check::Pending,
-        },
-        conditions_text,
-        |_| {},
-    )
-    .await
-    .unwrap();
-    assert!(conditions_text(&ready).contains("round 4"));
+    let opts = WaitOptions {
+        timeout: Duration::from_secs(20),
+        cancel: &never,
+    };
+    let h1 = ObjectRef::namespaced(kinds::HOOK, "auto-test-scn", "h1");
+    let mut versions = 0;
+    let ready = w
+        .wait(&h1, HookReady, &opts, |_| versions += 1)
+        .await
+        .unwrap();
+    assert!(ready.to_string().contains("round 4"), "{ready}");
+    assert!(versions >= 1);
     patcher.await.unwrap();
 
     // a wait that times out names the object, the condition and the last state
-    let spec = WaitFor {
-        what: "Hook auto-test-scn/h2".into(),
-        condition: "become Ready".into(),
+    let short = WaitOptions {
         timeout: Duration::from_millis(300),
-        class: Class::Failure,
+        cancel: &never,
     };
-    let e = wait_object(
-        &hooks,
-        "h2",
-        &spec,
-        &never,
-        |o| match o {
-            Some(o) if condition_true(o, "Ready") => Check::Done(()),
-            _ => Check::Pending,
-        },
-        conditions_text,
-        |_| {},
-    )
-    .await
-    .unwrap_err();
-    assert!(matches!(e, EngineError::Timeout { .. }));
+    let h2 = ObjectRef::namespaced(kinds::HOOK, "auto-test-scn", "h2");
+    let e = w.wait(&h2, HookReady, &short, |_| {}).await.unwrap_err();
+    assert!(matches!(
+        e,
+        EngineError::Timeout {
+            class: Class::Failure,
+            ..
+        }
+    ));
     let text = e.to_string();
     assert!(
         text.contains("Hook auto-test-scn/h2")
@@ -229,37 +274,46 @@ async fn create_wait_teardown_sweep_under_faults() {
     // a cancelled wait stops at once
     let cancel = CancellationToken::new();
     cancel.cancel();
-    let e = wait_object(
-        &hooks,
-        "h2",
-        &spec,
-        &cancel,
-        |_| Check::<()>::Pending,
-        conditions_text,
-        |_| {},
-    )
-    .await
-    .unwrap_err();
+    let cancelled = WaitOptions {
+        timeout: Duration::from_secs(20),
+        cancel: &cancel,
+    };
+    let e = w
+        .wait(&h2, HookReady, &cancelled, |_| {})
+        .await
+        .unwrap_err();
     assert!(matches!(e, EngineError::Interrupted));
+    assert_eq!(
+        conditions_text(
+            &serde_json::from_value(
+                json!({"apiVersion": "v1", "kind": "X", "metadata": {"name": "x"}})
+            )
+            .unwrap()
+        ),
+        "no status conditions"
+    );
 
     // scenario teardown: LIFO deletes, waits until gone, the journal knows
     let entries = j.pending(Some(Scope::Scenario), Some("scn"));
     assert_eq!(entries.len(), 6, "namespace, 4 hooks and the adopted one");
-    let log = cleanup::undo(&client, &j, entries, None).await;
-    assert!(log.errors.is_empty(), "{:?}", log.errors);
-    assert!(j.pending(Some(Scope::Scenario), Some("scn")).is_empty());
-    let leaks = sweep::sweep(&client, &j.snapshot(), Some("scn"), None).await;
-    assert!(leaks.is_empty(), "{leaks:?}");
-    // the session namespace still stands; the foreign Hook is not ours and not swept
-    let leaks = sweep::sweep(&client, &j.snapshot(), None, None).await;
-    assert_eq!(leaks, vec!["Namespace auto-test".to_string()]);
-    let log = cleanup::undo(&client, &j, j.pending(None, None), None).await;
+    drop(entries);
+    let log = undo(&client, &j, &w, Some(Scope::Scenario), Some("scn")).await;
     assert!(log.errors.is_empty(), "{:?}", log.errors);
     assert!(
-        sweep::sweep(&client, &j.snapshot(), None, None)
-            .await
-            .is_empty()
+        log.gone_namespaces.contains("auto-test-scn"),
+        "the hooks went with their namespace: {:?}",
+        log.gone_namespaces
     );
+    assert!(j.pending(Some(Scope::Scenario), Some("scn")).is_empty());
+    w.start_session_feeds();
+    let found = leaks(&client, &j, Some(&w), Some("scn")).await;
+    assert!(found.is_empty(), "{found:?}");
+    // the session namespace still stands; the foreign Hook is not ours and not swept
+    let found = leaks(&client, &j, None, None).await;
+    assert_eq!(found, vec!["Namespace auto-test".to_string()]);
+    let log = undo(&client, &j, &w, None, None).await;
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    assert!(leaks(&client, &j, None, None).await.is_empty());
     // everything is marked undone on disk
     let back = Journal::load(&dir.path().join("resources.json")).unwrap();
     assert!(
@@ -329,13 +383,14 @@ async fn node_labels_and_controller_patches_are_restored() {
         2,
         "one label, one patch (the second label was deduplicated)"
     );
-    let leaks = sweep::sweep(&client, &j.snapshot(), None, None).await;
+    let found = leaks(&client, &j, None, None).await;
     assert_eq!(
-        leaks,
+        found,
         vec!["label mtv-node=auto-lbl on Node worker-a".to_string()]
     );
 
-    let log = cleanup::undo(&client, &j, j.pending(None, None), None).await;
+    let w = watches(&client, "auto-lbl");
+    let log = undo(&client, &j, &w, None, None).await;
     assert!(log.errors.is_empty(), "{:?}", log.errors);
     let got = fcs.get("forklift-controller").await.unwrap();
     assert_eq!(
@@ -344,10 +399,6 @@ async fn node_labels_and_controller_patches_are_restored() {
     );
     let n = nodes.get("worker-a").await.unwrap();
     assert!(!n.metadata.labels.unwrap().contains_key("mtv-node"));
-    assert!(
-        sweep::sweep(&client, &j.snapshot(), None, None)
-            .await
-            .is_empty()
-    );
+    assert!(leaks(&client, &j, None, None).await.is_empty());
     handle.shutdown().await;
 }

@@ -15,10 +15,10 @@ use tokio::sync::Mutex;
 
 use super::error::{EngineError, is_already_exists, is_not_found};
 use super::journal::{Action, Journal, Scope, State};
-use super::manifests::identity;
+use super::manifests::Manifest;
 use super::names::SESSION_LABEL;
 use super::retry::with_retry;
-use crate::cluster::kinds;
+use crate::cluster::{ObjectRef, kinds};
 
 /// Creates, labels and patches through the journal.
 #[derive(Clone)]
@@ -71,58 +71,31 @@ impl Applier {
         &self,
         scope: Scope,
         scenario: Option<&str>,
-        manifest: &Value,
+        manifest: &Manifest,
         target_namespace: Option<&str>,
     ) -> Result<DynamicObject, EngineError> {
-        let (kind, namespace, name) = identity(manifest).ok_or_else(|| {
-            EngineError::Setup(format!(
-                "internal: manifest without a known kind or name: {}",
-                manifest.get("kind").unwrap_or(&Value::Null)
-            ))
-        })?;
-        let what = match &namespace {
-            Some(ns) => format!("{} {ns}/{name}", kind.kind),
-            None => format!("{} {name}", kind.kind),
-        };
+        let object = &manifest.object;
         let seq = self
             .journal
             .record(
                 scope,
                 scenario,
                 Action::Create {
-                    api_version: kind.api_version(),
-                    kind: kind.kind.to_string(),
-                    namespace: namespace.clone(),
-                    name: name.clone(),
+                    object: object.clone(),
                     uid: None,
                     target_namespace: target_namespace.map(str::to_string),
                 },
             )
             .map_err(journal_error)?;
-        let obj: DynamicObject = serde_json::from_value(manifest.clone())
-            .map_err(|e| EngineError::Setup(format!("internal: {what} is not an object: {e}")))?;
-        let api = kind.api(&self.client, namespace.as_deref());
-        let created = match with_retry(|| async { api.create(&PostParams::default(), &obj).await })
-            .await
-        {
-            Ok(o) => o,
-            Err(e) if is_already_exists(&e) => {
-                let existing = with_retry(|| async { api.get(&name).await })
-                    .await
-                    .map_err(|e| EngineError::api(format!("get {what}"), &e))?;
-                if !self.ours(&existing) {
-                    self.journal.set_state(seq, State::Undone);
-                    return Err(EngineError::Setup(format!(
-                        "{what} already exists and was not created by session {} (delete it or use another name)",
-                        self.session
-                    )));
-                }
-                existing
-            }
-            Err(e) => {
-                return Err(EngineError::api(format!("create {what}"), &e));
-            }
-        };
+        let body: DynamicObject = serde_json::from_value(manifest.body.clone())
+            .map_err(|e| EngineError::Setup(format!("internal: {object} is not an object: {e}")))?;
+        let api = object.api(&self.client);
+        let created =
+            match with_retry(|| async { api.create(&PostParams::default(), &body).await }).await {
+                Ok(o) => o,
+                Err(e) if is_already_exists(&e) => self.adopt(object, seq).await?,
+                Err(e) => return Err(EngineError::api(format!("create {object}"), &e)),
+            };
         let uid = created.metadata.uid.clone();
         self.journal.update(seq, |a| {
             if let Action::Create { uid: u, .. } = a {
@@ -133,14 +106,27 @@ impl Applier {
         Ok(created)
     }
 
+    /// The object a retried create found already made: ours (this session's label) is
+    /// adopted; anyone else's is an error, and the journal entry is dropped.
+    async fn adopt(&self, object: &ObjectRef, seq: u64) -> Result<DynamicObject, EngineError> {
+        let api = object.api(&self.client);
+        let existing = with_retry(|| async { api.get(&object.name).await })
+            .await
+            .map_err(|e| EngineError::api(format!("get {object}"), &e))?;
+        if !self.ours(&existing) {
+            self.journal.set_state(seq, State::Undone);
+            return Err(EngineError::Setup(format!(
+                "{object} already exists and was not created by session {} (delete it or use another name)",
+                self.session
+            )));
+        }
+        Ok(existing)
+    }
+
     /// Creates namespace `manifest` unless it exists (journalled, session scope, only when
     /// this run creates it). Returns whether it was created.
-    pub async fn ensure_namespace(&self, manifest: &Value) -> Result<bool, EngineError> {
-        let Some((_, _, name)) = identity(manifest) else {
-            return Err(EngineError::Setup(
-                "internal: namespace manifest without a name".into(),
-            ));
-        };
+    pub async fn ensure_namespace(&self, manifest: &Manifest) -> Result<bool, EngineError> {
+        let name = manifest.object.name.clone();
         let mut ensured = self.ensured.lock().await;
         if ensured.contains(&name) {
             return Ok(false);
@@ -266,10 +252,7 @@ impl Applier {
                 Scope::Session,
                 None,
                 Action::Patch {
-                    api_version: kinds::FORKLIFT_CONTROLLER.api_version(),
-                    kind: kinds::FORKLIFT_CONTROLLER.kind.to_string(),
-                    namespace: Some(mtv_namespace.to_string()),
-                    name: name.clone(),
+                    object: ObjectRef::namespaced(kinds::FORKLIFT_CONTROLLER, mtv_namespace, &name),
                     path: format!("spec/{field}"),
                     previous,
                     value: value.clone(),

@@ -1,6 +1,6 @@
 //! The session-wide state every scenario of a run shares: the cluster connection, the
-//! journal and its applier, the session's plan context (providers), the connected source
-//! and inventory, the run settings, the progress handle, the cancellation token and the
+//! journal, the executor (applier, shared watches, progress, Ctrl-C), the session's plan
+//! context (providers), the connected sources and inventories, the run settings and the
 //! scenario sources (for rendering failures).
 
 use std::path::PathBuf;
@@ -10,16 +10,15 @@ use mtvt_lang::ir::SessionIr;
 use mtvt_lang::source::SourceMap;
 use tokio_util::sync::CancellationToken;
 
-use super::apply::Applier;
+use super::exec::Executor;
 use super::inventory::InventorySide;
 use super::journal::Journal;
 use super::plan::{SessionCtx, SourceCtx};
 use super::source::SourceSide;
 use crate::cluster::Cluster;
-use crate::report::progress::Progress;
 
 /// What happens to a scenario's objects when it ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {
     /// Delete everything (default).
     Never,
@@ -59,8 +58,8 @@ pub struct Engine {
     pub cluster: Cluster,
     /// The ledger.
     pub journal: Arc<Journal>,
-    /// Journalled writes.
-    pub applier: Applier,
+    /// Runs every step (journalled writes, shared watches, progress, Ctrl-C).
+    pub exec: Executor,
     /// Session providers and names.
     pub session: SessionCtx,
     /// Session settings of the scenarios.
@@ -69,10 +68,6 @@ pub struct Engine {
     pub sources: Vec<SourceBinding>,
     /// Run settings.
     pub settings: Settings,
-    /// Live progress.
-    pub progress: Progress,
-    /// Ctrl-C.
-    pub cancel: CancellationToken,
     /// Scenario texts (failure rendering).
     pub texts: Arc<SourceMap>,
 }
@@ -81,5 +76,26 @@ impl Engine {
     /// `${env.NAME}` lookup of a run.
     pub fn env(name: &str) -> Option<String> {
         std::env::var(name).ok()
+    }
+
+    /// Live progress.
+    pub fn progress(&self) -> &crate::report::progress::Progress {
+        &self.exec.progress
+    }
+
+    /// Ctrl-C.
+    pub fn cancel(&self) -> &CancellationToken {
+        &self.exec.cancel
+    }
+}
+
+impl Keep {
+    /// Whether a scenario (or the session) that ended `failed` keeps its objects.
+    pub fn keeps(self, failed: bool) -> bool {
+        match self {
+            Keep::Always => true,
+            Keep::OnFailure => failed,
+            Keep::Never => false,
+        }
     }
 }

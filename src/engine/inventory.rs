@@ -3,11 +3,11 @@
 //! list each VM (waiting until it does) and to tell the VM ids, storages and networks the
 //! maps and the Plan are built from ([`PlanAnswers`]).
 //!
-//! Read-only; the HTTP client lives in `mtvt_source::inventory`.
+//! Read-only; the HTTP client lives in `mtvt_forklift`.
 
 use std::time::Duration;
 
-use mtvt_source::inventory::{InventoryClient, ProviderInventory};
+use mtvt_forklift::{InventoryClient, ProviderInventory};
 use mtvt_source::{Backoff, TlsOptions};
 use mtvt_vocab::{ProviderKind, Secret};
 use serde_json::Value;
@@ -19,7 +19,7 @@ use super::plan::PlanAnswers;
 /// How long a VM may take to appear in the inventory (the pytest suite's 300 s).
 pub const INVENTORY_TIMEOUT: Duration = Duration::from_secs(300);
 
-fn inv_error(action: String, e: mtvt_source::inventory::InventoryError) -> EngineError {
+fn inv_error(action: String, e: mtvt_forklift::InventoryError) -> EngineError {
     EngineError::Source {
         action,
         message: e.to_string(),

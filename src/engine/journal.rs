@@ -4,7 +4,7 @@
 //! atomically (temp file, fsync, rename, directory fsync) on every new intent; later state
 //! changes (done, undone, uids) are folded into the next write and into [`Journal::flush`].
 //!
-//! The journal holds references only (kind, namespace, name, uid, label key, the previous
+//! The journal holds references only (typed [`ObjectRef`]s, uids, label keys, the previous
 //! value of a patched field): never Secret data, tokens or passwords. It decides nothing
 //! about order or deletion; `cleanup` reads it.
 
@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
+
+use crate::cluster::ObjectRef;
 
 /// The format tag of the file.
 pub const FORMAT: &str = "mtvt-journal/1";
@@ -33,15 +35,9 @@ pub enum Scope {
 pub enum Action {
     /// An object created through the API.
     Create {
-        /// `apiVersion`.
-        api_version: String,
-        /// `kind`.
-        kind: String,
-        /// Namespace (none for cluster-scoped kinds).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        namespace: Option<String>,
-        /// Name.
-        name: String,
+        /// The object.
+        #[serde(flatten)]
+        object: ObjectRef,
         /// uid once created.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         uid: Option<String>,
@@ -61,15 +57,9 @@ pub enum Action {
     },
     /// A field of an existing object changed (ForkliftController precopy interval).
     Patch {
-        /// `apiVersion`.
-        api_version: String,
-        /// `kind`.
-        kind: String,
-        /// Namespace.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        namespace: Option<String>,
-        /// Name.
-        name: String,
+        /// The object.
+        #[serde(flatten)]
+        object: ObjectRef,
         /// Path below the object, `/`-separated (`spec/controller_precopy_interval`).
         path: String,
         /// Value before the patch (none = the field was absent).
@@ -98,21 +88,7 @@ impl Action {
     /// `Kind/namespace/name`-style text for messages.
     pub fn describe(&self) -> String {
         match self {
-            Action::Create {
-                kind,
-                namespace,
-                name,
-                ..
-            }
-            | Action::Patch {
-                kind,
-                namespace,
-                name,
-                ..
-            } => match namespace {
-                Some(ns) => format!("{kind} {ns}/{name}"),
-                None => format!("{kind} {name}"),
-            },
+            Action::Create { object, .. } | Action::Patch { object, .. } => object.to_string(),
             Action::NodeLabel { node, key, .. } => format!("label {key} on Node {node}"),
             Action::SourceVm {
                 provider_type,
@@ -347,10 +323,7 @@ mod tests {
 
     fn create(name: &str) -> Action {
         Action::Create {
-            api_version: "v1".into(),
-            kind: "Namespace".into(),
-            namespace: None,
-            name: name.into(),
+            object: ObjectRef::new(crate::cluster::kinds::NAMESPACE, None, name),
             uid: None,
             target_namespace: None,
         }

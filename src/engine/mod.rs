@@ -7,10 +7,11 @@ pub mod apply;
 pub mod assert;
 pub mod ca_fetch;
 pub mod cleanup;
+pub mod conditions;
 pub mod context;
 pub mod diagnostics;
 pub mod error;
-pub mod execute;
+pub mod exec;
 pub mod inventory;
 pub mod journal;
 pub mod load;
@@ -27,7 +28,7 @@ pub mod scenario;
 pub mod select;
 pub mod source;
 pub mod sweep;
-pub mod wait;
+pub mod watches;
 
 #[cfg(test)]
 mod apiserver_tests;

@@ -99,7 +99,7 @@ pub fn preview_steps(
                     p.names.plan
                 )));
             }
-            steps.extend(plan::migrate_steps(&ctx, p, &answers));
+            steps.extend(plan::migrate_steps(&ctx, p, &answers).steps);
         }
         out.push((Some(format!("scenario {} ({})", s.name, s.span)), steps));
     }

@@ -27,55 +27,7 @@ pub fn redact(manifest: &Value) -> Value {
     m
 }
 
-/// One line describing a non-object step.
-pub fn describe(step: &Step) -> Option<String> {
-    Some(match step {
-        Step::Create { .. } | Step::EnsureNamespace { .. } => return None,
-        Step::Note(text) => format!("----- {text}"),
-        Step::WaitCondition {
-            kind,
-            namespace,
-            name,
-            condition,
-            timeout,
-        } => format!(
-            "wait until {} {namespace}/{name} has condition {condition}=True (at most {}s)",
-            kind.kind,
-            timeout.as_secs()
-        ),
-        Step::PrepareVm { plan, vm, summary } => {
-            format!("source VM {} of plan {}: {summary}", vm + 1, plan + 1)
-        }
-        Step::WaitInventory { plan, vm } => format!(
-            "wait until the Forklift inventory lists source VM {} of plan {}",
-            vm + 1,
-            plan + 1
-        ),
-        Step::LabelNode { key, value } => {
-            format!("label a worker node {key}={value} (removed at the end of the session)")
-        }
-        Step::SetPrecopyInterval { minutes } => format!(
-            "set ForkliftController spec.controller_precopy_interval to {minutes} (restored at the end of the session)"
-        ),
-        Step::StartMigration { cutover_after, .. } => match cutover_after {
-            Some(d) => format!(
-                "create the Migration below with spec.cutover = server time + {}s",
-                d.as_secs()
-            ),
-            None => "create the Migration below".to_string(),
-        },
-        Step::WaitMigration {
-            plan,
-            namespace,
-            timeout,
-        } => format!(
-            "wait until Plan {namespace}/{plan} has Succeeded, Failed or Canceled (at most {}s)",
-            timeout.as_secs()
-        ),
-    })
-}
-
-/// YAML of one manifest (redacted), without the leading `---`.
+/// YAML of one manifest body (redacted), without the leading `---`.
 pub fn yaml(manifest: &Value) -> String {
     serde_saphyr::to_string(&redact(manifest)).unwrap_or_else(|e| format!("# cannot render: {e}\n"))
 }
@@ -85,25 +37,25 @@ pub fn render_steps(steps: &[Step]) -> String {
     let mut out = String::new();
     for step in steps {
         match step {
-            Step::Create { manifest, .. } => {
+            Step::Create(c) => {
                 out.push_str("---\n");
-                out.push_str(&yaml(manifest));
+                out.push_str(&yaml(&c.manifest.body));
             }
-            Step::EnsureNamespace { manifest } => {
+            Step::EnsureNamespace(manifest) => {
                 out.push_str(
                     "---\n# created unless it already exists; kept until the end of the session\n",
                 );
-                out.push_str(&yaml(manifest));
+                out.push_str(&yaml(&manifest.body));
             }
             Step::StartMigration { manifest, .. } => {
-                if let Some(line) = describe(step) {
+                if let Some(line) = step.comment() {
                     out.push_str(&format!("# {line}\n"));
                 }
                 out.push_str("---\n");
-                out.push_str(&yaml(manifest));
+                out.push_str(&yaml(&manifest.body));
             }
             other => {
-                if let Some(line) = describe(other) {
+                if let Some(line) = other.comment() {
                     out.push_str(&format!("# {line}\n"));
                 }
             }
@@ -124,10 +76,14 @@ mod tests {
     fn secrets_are_redacted() {
         let s = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x"},
             "stringData": {"password": "hunter2"}, "data": {"token": "c2VjcmV0"}});
-        let text = render_steps(&[Step::Create {
-            scope: super::super::journal::Scope::Session,
-            manifest: s,
-        }]);
+        let manifest = super::super::manifests::Manifest {
+            object: crate::cluster::ObjectRef::namespaced(crate::cluster::kinds::SECRET, "ns", "x"),
+            body: s,
+        };
+        let text = render_steps(&[Step::create(
+            super::super::journal::Scope::Session,
+            manifest,
+        )]);
         assert!(
             !text.contains("hunter2") && !text.contains("c2VjcmV0"),
             "{text}"

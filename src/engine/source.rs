@@ -15,7 +15,7 @@ use mtvt_profiles::Profile;
 use mtvt_source::naming::{clone_vm_name, snapshot_name};
 use mtvt_source::{
     AddDisk, Backoff, CloneRequest, SourceAdapter, SourceEndpoint, SourceVmFacts, TlsOptions,
-    VmRef, WaitOptions, copy_offload,
+    VmRef, WaitOptions,
 };
 use mtvt_vocab::{PowerState, ProviderKind};
 
@@ -126,7 +126,7 @@ impl SourceSide {
                         self.profile.name
                     ))
                 })?;
-                copy_offload::resolve_datastore(co, s.as_str())
+                mtvt_forklift::copy_offload::resolve_datastore(co, s.as_str())
                     .map(str::to_string)
                     .ok_or_else(|| {
                         EngineError::Setup(format!(

@@ -1,18 +1,24 @@
-//! The leak audit after teardown: every relevant kind listed cluster-wide by the session
-//! (or scenario) label, the controller-made objects of our plans by their `plan=<uid>`
-//! label, node labels still carrying the session, and source clones still present. Any
-//! leftover is reported by kind/namespace/name and fails the run.
+//! The leak audit after teardown: every kind a run may leave behind, by the session (or
+//! scenario) label; the controller-made objects of our plans by their `plan=<uid>` label
+//! in target namespaces that still exist; node labels still carrying our value; source
+//! clones still present. Any leftover is reported by kind/namespace/name and fails the run.
 //!
-//! Read-only.
+//! A scenario's audit reads the session's shared watches and confirms each candidate with a
+//! GET (a watch may lag behind a deletion); the session's final audit lists every kind —
+//! the authoritative pass that also catches what a watch had not delivered yet. Read-only.
 
-use kube::api::ListParams;
+use std::collections::BTreeSet;
 
+use kube::api::{DynamicObject, ListParams};
+
+use super::cleanup::workloads::{WORKLOAD_KINDS, plan_targets};
 use super::cleanup::{SourceCleaner, plan_selector};
-use super::error::api_message;
-use super::journal::{Action, Document};
+use super::error::{api_message, is_not_found};
+use super::journal::{Action, Document, Entry};
 use super::names::{SCENARIO_LABEL, SESSION_LABEL, label_value};
 use super::retry::with_retry;
-use crate::cluster::kinds;
+use super::watches::Watches;
+use crate::cluster::kinds::{self, Kind};
 
 /// Finds source clones that still exist.
 pub trait SourceProbe: SourceCleaner {
@@ -24,90 +30,41 @@ pub trait SourceProbe: SourceCleaner {
     ) -> futures::future::BoxFuture<'a, Result<bool, String>>;
 }
 
-/// Leftovers of `session` (of one scenario when `scenario` is given), as readable lines.
-pub async fn sweep(
-    client: &kube::Client,
-    doc: &Document,
-    scenario: Option<&str>,
-    sources: Option<&dyn SourceProbe>,
-) -> Vec<String> {
-    let mut leaks = Vec::new();
-    let mut selector = format!("{SESSION_LABEL}={}", doc.session);
-    if let Some(s) = scenario {
-        selector.push_str(&format!(",{SCENARIO_LABEL}={}", label_value(s)));
-    }
-    for kind in kinds::SWEPT {
-        let api = kind.api(client, None);
-        match with_retry(|| async { api.list(&ListParams::default().labels(&selector)).await })
-            .await
-        {
-            Ok(list) => {
-                for o in list.items {
-                    if o.metadata.deletion_timestamp.is_some() && *kind == kinds::NAMESPACE {
-                        leaks.push(format!(
-                            "Namespace {} (still terminating)",
-                            o.metadata.name.unwrap_or_default()
-                        ));
-                        continue;
-                    }
-                    leaks.push(match &o.metadata.namespace {
-                        Some(ns) => {
-                            format!("{} {ns}/{}", kind.kind, o.metadata.name.unwrap_or_default())
-                        }
-                        None => format!("{} {}", kind.kind, o.metadata.name.unwrap_or_default()),
-                    });
-                }
-            }
-            Err(e) if matches!(&e, kube::Error::Api(s) if s.code == 404) => {}
-            Err(e) => leaks.push(format!(
-                "cannot list {}s to check for leaks: {}",
-                kind.kind,
-                api_message(&e)
-            )),
+/// What an audit looks at.
+pub struct Audit<'a> {
+    /// The cluster.
+    pub client: &'a kube::Client,
+    /// The journal's document.
+    pub doc: &'a Document,
+    /// One scenario's objects (else the whole session's).
+    pub scenario: Option<&'a str>,
+    /// Source clones' probe, when the source is connected.
+    pub sources: Option<&'a dyn SourceProbe>,
+    /// The run's watches (a scenario's audit reads them).
+    pub watches: Option<&'a Watches>,
+    /// Namespaces the teardown saw disappear (nothing can be left inside).
+    pub gone_namespaces: &'a BTreeSet<String>,
+}
+
+/// Leftovers, as readable lines.
+pub async fn sweep(a: &Audit<'_>) -> Vec<String> {
+    let mut leaks = labelled(a).await;
+    let entries: Vec<Entry> = a
+        .doc
+        .entries
+        .iter()
+        .filter(|e| a.scenario.is_none_or(|s| e.scenario.as_deref() == Some(s)))
+        .cloned()
+        .collect();
+    for (uid, tns) in plan_targets(&entries) {
+        if !a.gone_namespaces.contains(&tns) {
+            leaks.extend(plan_workloads(a.client, &uid, &tns).await);
         }
     }
-    for entry in &doc.entries {
-        if scenario.is_some_and(|s| entry.scenario.as_deref() != Some(s)) {
-            continue;
-        }
-        match &entry.action {
-            Action::Create {
-                kind,
-                uid: Some(uid),
-                target_namespace: Some(tns),
-                ..
-            } if kind == kinds::PLAN.kind => {
-                for k in [
-                    kinds::VIRTUAL_MACHINE,
-                    kinds::DATA_VOLUME,
-                    kinds::PVC,
-                    kinds::POD,
-                ] {
-                    let api = k.api(client, Some(tns));
-                    let sel = plan_selector(uid);
-                    match with_retry(|| async {
-                        api.list(&ListParams::default().labels(&sel)).await
-                    })
-                    .await
-                    {
-                        Ok(list) => leaks.extend(list.items.into_iter().map(|o| {
-                            format!(
-                                "{} {tns}/{} (made by the controller for plan uid {uid})",
-                                k.kind,
-                                o.metadata.name.unwrap_or_default()
-                            )
-                        })),
-                        Err(e) if matches!(&e, kube::Error::Api(s) if s.code == 404) => {}
-                        Err(e) => leaks.push(format!(
-                            "cannot list {}s in {tns}: {}",
-                            k.kind,
-                            api_message(&e)
-                        )),
-                    }
-                }
-            }
-            Action::NodeLabel { node, key, value } if scenario.is_none() => {
-                let api = kinds::NODE.api(client, None);
+    for e in &entries {
+        match &e.action {
+            Action::NodeLabel { node, key, value } if a.scenario.is_none() => {
+                let api = kinds::NODE.api(a.client, None);
                 if let Ok(n) = with_retry(|| async { api.get(node).await }).await
                     && n.metadata.labels.as_ref().and_then(|l| l.get(key)) == Some(value)
                 {
@@ -120,7 +77,7 @@ pub async fn sweep(
                 name,
                 ..
             } => {
-                if let Some(src) = sources {
+                if let Some(src) = a.sources {
                     match src.exists(profile, name).await {
                         Ok(true) => leaks.push(format!("{provider_type} VM {name} (source clone)")),
                         Ok(false) => {}
@@ -131,6 +88,107 @@ pub async fn sweep(
                 }
             }
             _ => {}
+        }
+    }
+    leaks
+}
+
+/// Objects carrying the session (and scenario) label.
+async fn labelled(a: &Audit<'_>) -> Vec<String> {
+    let mut labels = vec![(SESSION_LABEL, a.doc.session.clone())];
+    if let Some(s) = a.scenario {
+        labels.push((SCENARIO_LABEL, label_value(s)));
+    }
+    let pairs: Vec<(&str, &str)> = labels.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let cached = match (a.scenario, a.watches) {
+        (Some(_), Some(w)) => w.session_objects(&pairs),
+        _ => None,
+    };
+    match cached {
+        Some(candidates) => confirmed(a.client, candidates).await,
+        None => listed(a.client, &pairs).await,
+    }
+}
+
+/// The candidates a GET still finds.
+async fn confirmed(
+    client: &kube::Client,
+    candidates: Vec<(Kind, std::sync::Arc<DynamicObject>)>,
+) -> Vec<String> {
+    let mut leaks = Vec::new();
+    for (kind, o) in candidates {
+        let ns = o.metadata.namespace.as_deref();
+        let name = o.metadata.name.clone().unwrap_or_default();
+        let api = kind.api(client, ns);
+        match with_retry(|| async { api.get(&name).await }).await {
+            Ok(current) => leaks.push(leak_line(kind, &current)),
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => leaks.push(format!(
+                "cannot check {}: {}",
+                leak_line(kind, &o),
+                api_message(&e)
+            )),
+        }
+    }
+    leaks
+}
+
+/// Every kind listed cluster-wide by label.
+async fn listed(client: &kube::Client, labels: &[(&str, &str)]) -> Vec<String> {
+    let selector = labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut leaks = Vec::new();
+    for kind in kinds::SWEPT {
+        let api = kind.api(client, None);
+        match with_retry(|| async { api.list(&ListParams::default().labels(&selector)).await })
+            .await
+        {
+            Ok(list) => leaks.extend(list.items.iter().map(|o| leak_line(*kind, o))),
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => leaks.push(format!(
+                "cannot list {}s to check for leaks: {}",
+                kind.kind,
+                api_message(&e)
+            )),
+        }
+    }
+    leaks
+}
+
+fn leak_line(kind: Kind, o: &DynamicObject) -> String {
+    let name = o.metadata.name.clone().unwrap_or_default();
+    if o.metadata.deletion_timestamp.is_some() && kind == kinds::NAMESPACE {
+        return format!("Namespace {name} (still terminating)");
+    }
+    match &o.metadata.namespace {
+        Some(ns) => format!("{} {ns}/{name}", kind.kind),
+        None => format!("{} {name}", kind.kind),
+    }
+}
+
+/// What the controller made for plan `uid` in `tns` and left.
+async fn plan_workloads(client: &kube::Client, uid: &str, tns: &str) -> Vec<String> {
+    let mut leaks = Vec::new();
+    for k in WORKLOAD_KINDS {
+        let api = k.api(client, Some(tns));
+        let sel = plan_selector(uid);
+        match with_retry(|| async { api.list(&ListParams::default().labels(&sel)).await }).await {
+            Ok(list) => leaks.extend(list.items.into_iter().map(|o| {
+                format!(
+                    "{} {tns}/{} (made by the controller for plan uid {uid})",
+                    k.kind,
+                    o.metadata.name.unwrap_or_default()
+                )
+            })),
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => leaks.push(format!(
+                "cannot list {}s in {tns}: {}",
+                k.kind,
+                api_message(&e)
+            )),
         }
     }
     leaks

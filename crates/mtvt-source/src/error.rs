@@ -188,7 +188,7 @@ impl SourceError {
 }
 
 /// Renders an error and its `source()` chain on one line (`a: b: c`).
-pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+pub fn chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut next = e.source();
     while let Some(s) = next {

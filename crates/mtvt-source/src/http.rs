@@ -179,7 +179,7 @@ pub(crate) async fn send_any(
 }
 
 /// The first 300 characters of a body, for messages.
-pub(crate) fn excerpt(body: &[u8]) -> String {
+pub fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
     if text.is_empty() {

@@ -1,13 +1,10 @@
 //! The source side of `mtvt run`: adapters that prepare source VMs over each provider's real
-//! protocol, the Forklift inventory client, and copy-offload storage maps.
+//! protocol. (The Forklift inventory client and the map builders are `mtvt-forklift`.)
 //!
 //! * [`adapter::SourceAdapter`]: one enum over the five provider types — vSphere
 //!   (Automation REST + VI/JSON), oVirt (REST, SSO), OpenStack (Keystone v3 + Nova, Glance,
 //!   Cinder), OpenShift (KubeVirt objects through a caller-given `kube::Client`) and OVA (no
 //!   API). Operations a provider cannot do return [`SourceError::Unsupported`].
-//! * [`inventory::InventoryClient`]: the Forklift inventory REST API (provider uid, VMs,
-//!   waits, StorageMap/NetworkMap source lists in the pytest suite's order).
-//! * [`copy_offload`]: the storage Secret and StorageMap entries of vSphere copy-offload.
 //! * [`naming`]: clone and snapshot names.
 //!
 //! What each provider supports (everything else is [`SourceError::Unsupported`] with the
@@ -34,11 +31,9 @@
 //! watches. Credentials are [`mtvt_vocab::Secret`]s and never appear in `Debug`, logs or errors.
 
 pub mod adapter;
-pub mod copy_offload;
 pub mod endpoint;
 pub mod error;
 pub mod http;
-pub mod inventory;
 pub mod model;
 pub mod naming;
 pub mod openshift;

@@ -2,13 +2,13 @@
 
 use base64::Engine;
 use mtvt_lang::ir::HookIr;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Owner, object, set};
+use super::{Manifest, Owner, object, set};
 use crate::cluster::kinds;
 
 /// A Hook CR for `hook`.
-pub fn hook(name: &str, namespace: &str, owner: &Owner, hook: &HookIr) -> Value {
+pub fn hook(name: &str, namespace: &str, owner: &Owner, hook: &HookIr) -> Manifest {
     let mut o = object(kinds::HOOK, name, Some(namespace), owner);
     let playbook = base64::engine::general_purpose::STANDARD.encode(hook.playbook_text.as_bytes());
     let mut spec = json!({"image": hook.image, "playbook": playbook});
@@ -18,6 +18,6 @@ pub fn hook(name: &str, namespace: &str, owner: &Owner, hook: &HookIr) -> Value 
     if let Some(d) = hook.deadline {
         set(&mut spec, "deadline", json!(d.0.div_ceil(1000)));
     }
-    set(&mut o, "spec", spec);
+    set(&mut o.body, "spec", spec);
     o
 }

@@ -1,10 +1,10 @@
 //! StorageMap, NetworkMap and NetworkAttachmentDefinition manifests. Map entries come in
 //! already built (from inventory answers or copy-offload datastores, see
-//! `mtvt_source::inventory::mappings` and `mtvt_source::copy_offload`).
+//! `mtvt_forklift::mappings` and `mtvt_forklift::copy_offload`).
 
 use serde_json::{Value, json};
 
-use super::{Owner, object, reference, set};
+use super::{Manifest, Owner, object, reference, set};
 use crate::cluster::kinds;
 
 /// The provider pair of a map.
@@ -25,10 +25,10 @@ fn map(
     owner: &Owner,
     pair: ProviderPair<'_>,
     entries: Vec<Value>,
-) -> Value {
+) -> Manifest {
     let mut o = object(kind, name, Some(namespace), owner);
     set(
-        &mut o,
+        &mut o.body,
         "spec",
         json!({
             "provider": {
@@ -48,7 +48,7 @@ pub fn storage_map(
     owner: &Owner,
     pair: ProviderPair<'_>,
     entries: Vec<Value>,
-) -> Value {
+) -> Manifest {
     map(kinds::STORAGE_MAP, name, namespace, owner, pair, entries)
 }
 
@@ -59,12 +59,12 @@ pub fn network_map(
     owner: &Owner,
     pair: ProviderPair<'_>,
     entries: Vec<Value>,
-) -> Value {
+) -> Manifest {
     map(kinds::NETWORK_MAP, name, namespace, owner, pair, entries)
 }
 
 /// A bridge NetworkAttachmentDefinition for an extra NIC (as the pytest suite creates them).
-pub fn nad(name: &str, namespace: &str, owner: &Owner) -> Value {
+pub fn nad(name: &str, namespace: &str, owner: &Owner) -> Manifest {
     let mut o = object(kinds::NAD, name, Some(namespace), owner);
     let config = json!({
         "cniVersion": "0.3.1",
@@ -73,7 +73,7 @@ pub fn nad(name: &str, namespace: &str, owner: &Owner) -> Value {
         "bridge": "br1",
         "macspoofchk": true,
     });
-    set(&mut o, "spec", json!({"config": config.to_string()}));
+    set(&mut o.body, "spec", json!({"config": config.to_string()}));
     o
 }
 
@@ -99,10 +99,10 @@ mod tests {
             pair,
             vec![json!({"source": {"name": "ds"}})],
         );
-        assert_eq!(s["spec"]["provider"]["destination"]["name"], "dst");
-        assert_eq!(s["spec"]["map"][0]["source"]["name"], "ds");
+        assert_eq!(s.body["spec"]["provider"]["destination"]["name"], "dst");
+        assert_eq!(s.body["spec"]["map"][0]["source"]["name"], "ds");
         let n = nad("n-1", "default", &owner);
-        let cfg: Value = serde_json::from_str(n["spec"]["config"].as_str().unwrap()).unwrap();
+        let cfg: Value = serde_json::from_str(n.body["spec"]["config"].as_str().unwrap()).unwrap();
         assert_eq!(cfg["name"], "n-1");
     }
 }

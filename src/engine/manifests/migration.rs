@@ -1,9 +1,9 @@
 //! Migration manifests: the plan reference and, for warm plans, the cutover time.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Owner, object, reference, set};
+use super::{Manifest, Owner, object, reference, set};
 use crate::cluster::kinds;
 
 /// A Migration of plan `plan` (in `namespace`), with an optional cutover.
@@ -13,7 +13,7 @@ pub fn migration(
     owner: &Owner,
     plan: &str,
     cutover: Option<DateTime<Utc>>,
-) -> Value {
+) -> Manifest {
     let mut o = object(kinds::MIGRATION, name, Some(namespace), owner);
     let mut spec = json!({"plan": reference(plan, namespace)});
     if let Some(c) = cutover {
@@ -23,7 +23,7 @@ pub fn migration(
             json!(c.to_rfc3339_opts(SecondsFormat::Secs, true)),
         );
     }
-    set(&mut o, "spec", spec);
+    set(&mut o.body, "spec", spec);
     o
 }
 
@@ -41,10 +41,13 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         let m = migration("m", "ns", &owner, "p", Some(t));
-        assert_eq!(m["spec"]["cutover"], "2026-01-02T03:04:05Z");
-        assert_eq!(m["spec"]["plan"], json!({"name": "p", "namespace": "ns"}));
+        assert_eq!(m.body["spec"]["cutover"], "2026-01-02T03:04:05Z");
+        assert_eq!(
+            m.body["spec"]["plan"],
+            json!({"name": "p", "namespace": "ns"})
+        );
         assert!(
-            migration("m", "ns", &owner, "p", None)["spec"]
+            migration("m", "ns", &owner, "p", None).body["spec"]
                 .get("cutover")
                 .is_none()
         );

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::names::{SCENARIO_LABEL, SESSION_LABEL, label_value};
+use crate::cluster::ObjectRef;
 use crate::cluster::kinds::Kind;
 
 pub use hook::hook;
@@ -49,19 +50,32 @@ impl Owner {
     }
 }
 
+/// An object to create: the typed reference it was built for and its body. The body's
+/// `apiVersion`, `kind` and `metadata` agree with the reference by construction
+/// ([`object`]), so nothing downstream reads them back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    /// What it is.
+    pub object: ObjectRef,
+    /// The object as sent to the API server.
+    pub body: Value,
+}
+
 /// A manifest skeleton: apiVersion, kind, metadata (name, namespace, labels).
-pub fn object(kind: Kind, name: &str, namespace: Option<&str>, owner: &Owner) -> Value {
+pub fn object(kind: Kind, name: &str, namespace: Option<&str>, owner: &Owner) -> Manifest {
+    let object = ObjectRef::new(kind, namespace, name);
     let mut meta = Map::new();
     meta.insert("name".into(), json!(name));
-    if let (true, Some(ns)) = (kind.namespaced, namespace) {
+    if let Some(ns) = &object.namespace {
         meta.insert("namespace".into(), json!(ns));
     }
     meta.insert("labels".into(), json!(owner.labels()));
-    json!({
+    let body = json!({
         "apiVersion": kind.api_version(),
         "kind": kind.kind,
         "metadata": Value::Object(meta),
-    })
+    });
+    Manifest { object, body }
 }
 
 /// Sets `key` of a JSON object (no-op on other values; manifests are always objects).
@@ -86,39 +100,25 @@ pub fn reference(name: &str, namespace: &str) -> Value {
     json!({"name": name, "namespace": namespace})
 }
 
-/// The (kind, namespace, name) of a manifest.
-pub fn identity(manifest: &Value) -> Option<(Kind, Option<String>, String)> {
-    let api_version = manifest.get("apiVersion")?.as_str()?;
-    let kind = manifest.get("kind")?.as_str()?;
-    let kind = Kind::find(api_version, kind)?;
-    let name = manifest.pointer("/metadata/name")?.as_str()?.to_string();
-    let ns = manifest
-        .pointer("/metadata/namespace")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    Some((kind, ns, name))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::cluster::kinds;
 
     #[test]
-    fn skeleton_and_identity() {
+    fn skeleton_agrees_with_its_reference() {
         let owner = Owner {
             session: "auto-ab12".into(),
             scenario: Some("a[b=c]".into()),
         };
         let o = object(kinds::PLAN, "p", Some("ns"), &owner);
-        assert_eq!(o["metadata"]["labels"]["mtvt.io/scenario"], "a-b-c");
-        assert_eq!(o["metadata"]["labels"]["mtvt.io/session"], "auto-ab12");
-        let (k, ns, n) = identity(&o).unwrap();
-        assert_eq!(
-            (k, ns.as_deref(), n.as_str()),
-            (kinds::PLAN, Some("ns"), "p")
-        );
+        assert_eq!(o.body["metadata"]["labels"]["mtvt.io/scenario"], "a-b-c");
+        assert_eq!(o.body["metadata"]["labels"]["mtvt.io/session"], "auto-ab12");
+        assert_eq!(o.object, ObjectRef::namespaced(kinds::PLAN, "ns", "p"));
+        assert_eq!(o.body["kind"], "Plan");
+        assert_eq!(o.body["metadata"]["namespace"], "ns");
         let n = object(kinds::NAMESPACE, "x", Some("ignored"), &owner);
-        assert!(n["metadata"].get("namespace").is_none());
+        assert!(n.body["metadata"].get("namespace").is_none());
+        assert_eq!(n.object.namespace, None);
     }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Owner, object};
+use super::{Manifest, Owner, object};
 use crate::cluster::kinds;
 
 /// Pod-security labels of every namespace a run creates.
@@ -16,9 +16,10 @@ pub const POD_SECURITY_LABELS: &[(&str, &str)] = &[
 ];
 
 /// A Namespace.
-pub fn namespace(name: &str, owner: &Owner) -> Value {
+pub fn namespace(name: &str, owner: &Owner) -> Manifest {
     let mut o = object(kinds::NAMESPACE, name, None, owner);
     if let Some(labels) = o
+        .body
         .pointer_mut("/metadata/labels")
         .and_then(Value::as_object_mut)
     {
@@ -42,11 +43,11 @@ mod tests {
                 scenario: None,
             },
         );
-        assert_eq!(n["kind"], "Namespace");
+        assert_eq!(n.body["kind"], "Namespace");
         assert_eq!(
-            n["metadata"]["labels"]["pod-security.kubernetes.io/enforce"],
+            n.body["metadata"]["labels"]["pod-security.kubernetes.io/enforce"],
             "privileged"
         );
-        assert_eq!(n["metadata"]["labels"]["mtvt.io/session"], "auto-ab12");
+        assert_eq!(n.body["metadata"]["labels"]["mtvt.io/session"], "auto-ab12");
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::{Owner, object, reference, set};
+use super::{Manifest, Owner, object, reference, set};
 use crate::cluster::kinds;
 
 /// One VM of a plan.
@@ -62,7 +62,7 @@ pub struct PlanManifest<'a> {
 }
 
 /// The Plan CR.
-pub fn plan(owner: &Owner, p: &PlanManifest<'_>) -> Value {
+pub fn plan(owner: &Owner, p: &PlanManifest<'_>) -> Manifest {
     let mut o = object(kinds::PLAN, p.name, Some(p.namespace), owner);
     let hooks: Vec<Value> = p
         .hooks
@@ -121,6 +121,6 @@ pub fn plan(owner: &Owner, p: &PlanManifest<'_>) -> Value {
     if let Some(a) = p.target_affinity {
         set(&mut spec, "targetAffinity", a.clone());
     }
-    set(&mut o, "spec", spec);
+    set(&mut o.body, "spec", spec);
     o
 }

@@ -5,7 +5,7 @@
 use mtvt_profiles::{EsxiCloneMethod, Profile};
 use serde_json::{Map, Value, json};
 
-use super::{Owner, object, reference, set, set_in};
+use super::{Manifest, Owner, object, reference, set, set_in};
 use crate::cluster::kinds;
 
 /// The source Provider.
@@ -16,7 +16,7 @@ pub fn source_provider(
     profile: &Profile,
     url: &str,
     secret_name: &str,
-) -> Value {
+) -> Manifest {
     let mut o = object(kinds::PROVIDER, name, Some(namespace), owner);
     let mut settings = Map::new();
     if let Some(image) = profile.vddk_init_image.as_ref().filter(|i| !i.is_empty()) {
@@ -25,11 +25,11 @@ pub fn source_provider(
     if let Some(co) = &profile.copyoffload {
         if profile.copyoffload_missing_fields().is_empty() {
             set_in(
-                &mut o,
+                &mut o.body,
                 "metadata",
                 "annotations",
                 json!({
-                    mtvt_source::copy_offload::EMPTY_VDDK_ANNOTATION.0: mtvt_source::copy_offload::EMPTY_VDDK_ANNOTATION.1
+                    mtvt_forklift::copy_offload::EMPTY_VDDK_ANNOTATION.0: mtvt_forklift::copy_offload::EMPTY_VDDK_ANNOTATION.1
                 }),
             );
         }
@@ -45,15 +45,15 @@ pub fn source_provider(
     if !settings.is_empty() {
         set(&mut spec, "settings", Value::Object(settings));
     }
-    set(&mut o, "spec", spec);
+    set(&mut o.body, "spec", spec);
     o
 }
 
 /// The local (host cluster) destination Provider.
-pub fn local_destination(name: &str, namespace: &str, owner: &Owner) -> Value {
+pub fn local_destination(name: &str, namespace: &str, owner: &Owner) -> Manifest {
     let mut o = object(kinds::PROVIDER, name, Some(namespace), owner);
     set(
-        &mut o,
+        &mut o.body,
         "spec",
         json!({"type": "openshift", "url": "", "secret": {}}),
     );
@@ -67,10 +67,10 @@ pub fn remote_destination(
     owner: &Owner,
     url: &str,
     secret_name: &str,
-) -> Value {
+) -> Manifest {
     let mut o = object(kinds::PROVIDER, name, Some(namespace), owner);
     set(
-        &mut o,
+        &mut o.body,
         "spec",
         json!({
             "type": "openshift",
@@ -100,18 +100,21 @@ mod tests {
         };
         let o = source_provider("src", "ns", &owner, &p, "https://vc/sdk", "sec");
         assert_eq!(
-            o["metadata"]["annotations"]["forklift.konveyor.io/empty-vddk-init-image"],
+            o.body["metadata"]["annotations"]["forklift.konveyor.io/empty-vddk-init-image"],
             "yes"
         );
-        assert_eq!(o["spec"]["settings"]["vddkInitImage"], "quay.io/vddk:8");
-        assert_eq!(o["spec"]["settings"]["esxiCloneMethod"], "ssh");
         assert_eq!(
-            o["spec"]["secret"],
+            o.body["spec"]["settings"]["vddkInitImage"],
+            "quay.io/vddk:8"
+        );
+        assert_eq!(o.body["spec"]["settings"]["esxiCloneMethod"], "ssh");
+        assert_eq!(
+            o.body["spec"]["secret"],
             json!({"name": "sec", "namespace": "ns"})
         );
         let l = local_destination("host", "ns", &owner);
         assert_eq!(
-            l["spec"],
+            l.body["spec"],
             json!({"type": "openshift", "url": "", "secret": {}})
         );
     }

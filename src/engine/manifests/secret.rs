@@ -9,7 +9,7 @@ use mtvt_profiles::Profile;
 use mtvt_vocab::ProviderKind;
 use serde_json::{Value, json};
 
-use super::{Owner, object, set};
+use super::{Manifest, Owner, object, set};
 use crate::cluster::kinds;
 
 /// What the source Secret is made of.
@@ -33,7 +33,7 @@ pub fn source_secret(
     namespace: &str,
     owner: &Owner,
     input: &SourceSecretInput<'_>,
-) -> Value {
+) -> Manifest {
     let p = input.profile;
     let mut data: BTreeMap<&str, String> = BTreeMap::new();
     let insecure = if input.insecure { "true" } else { "false" };
@@ -67,17 +67,17 @@ pub fn source_secret(
         data.insert("cacert", ca.to_string());
     }
     let mut o = object(kinds::SECRET, name, Some(namespace), owner);
-    set(&mut o, "type", json!("Opaque"));
-    set(&mut o, "stringData", json!(data));
+    set(&mut o.body, "type", json!("Opaque"));
+    set(&mut o.body, "stringData", json!(data));
     o
 }
 
 /// The token Secret of a remote OpenShift destination.
-pub fn remote_token_secret(name: &str, namespace: &str, owner: &Owner, token: &str) -> Value {
+pub fn remote_token_secret(name: &str, namespace: &str, owner: &Owner, token: &str) -> Manifest {
     let mut o = object(kinds::SECRET, name, Some(namespace), owner);
-    set(&mut o, "type", json!("Opaque"));
+    set(&mut o.body, "type", json!("Opaque"));
     set(
-        &mut o,
+        &mut o.body,
         "stringData",
         json!({"token": token, "insecureSkipVerify": "true"}),
     );
@@ -85,10 +85,10 @@ pub fn remote_token_secret(name: &str, namespace: &str, owner: &Owner, token: &s
 }
 
 /// The copy-offload storage Secret (the populator's `STORAGE_*` and vendor keys).
-pub fn offload_secret(name: &str, namespace: &str, owner: &Owner, string_data: Value) -> Value {
+pub fn offload_secret(name: &str, namespace: &str, owner: &Owner, string_data: Value) -> Manifest {
     let mut o = object(kinds::SECRET, name, Some(namespace), owner);
-    set(&mut o, "type", json!("Opaque"));
-    set(&mut o, "stringData", string_data);
+    set(&mut o.body, "type", json!("Opaque"));
+    set(&mut o.body, "stringData", string_data);
     o
 }
 
@@ -126,7 +126,7 @@ mod tests {
             },
         );
         assert_eq!(
-            s["stringData"],
+            s.body["stringData"],
             json!({"url": "https://vc/sdk", "user": "u", "password": "pw", "insecureSkipVerify": "false", "cacert": "PEM"})
         );
         let o = profile(
@@ -145,10 +145,10 @@ mod tests {
                 cluster_token: None,
             },
         );
-        assert_eq!(s["stringData"]["projectName"], "qe");
-        assert_eq!(s["stringData"]["domainName"], "Default");
-        assert_eq!(s["stringData"]["insecureSkipVerify"], "true");
+        assert_eq!(s.body["stringData"]["projectName"], "qe");
+        assert_eq!(s.body["stringData"]["domainName"], "Default");
+        assert_eq!(s.body["stringData"]["insecureSkipVerify"], "true");
         let t = remote_token_secret("t", "ns", &owner(), "tok");
-        assert_eq!(t["stringData"]["token"], "tok");
+        assert_eq!(t.body["stringData"]["token"], "tok");
     }
 }

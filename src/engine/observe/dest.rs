@@ -1,7 +1,6 @@
-//! The `dest` model: the migrated VirtualMachine, its VMI, PVCs and Node. As the pytest
-//! suite does, the VM's power state is read once it settles (Running or Stopped), its guest
-//! agent is awaited when the scenario expects one on a running VM, and a stopped VM is
-//! started to read its VMI (interfaces, node), then returned to its run strategy.
+//! The `dest` model built from the migrated VirtualMachine, its VMI, PVCs and Node (read by
+//! `dest_read`): CPU, memory, firmware, NICs with their networks, disks with their PVCs,
+//! labels, node, guest agent.
 //!
 //! Guest-level facts come from KubeVirt's guest-agent data where it answers the question:
 //! `guest_static_ips` = the IPv4 addresses the guest agent reports (none without a guest
@@ -9,24 +8,11 @@
 //! so the `ssh` check reports "not run" with that reason — never a silent pass.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
-use kube::api::{DynamicObject, Patch, PatchParams};
 use mtvt_lang::models::{Cpu, DestDisk, DestNic, DestVm, SshProbe};
 use mtvt_lang::schema::enums::{Firmware, PowerState};
 use mtvt_vocab::Quantity;
-use serde_json::{Value, json};
-use tokio_util::sync::CancellationToken;
-
-use super::super::error::{Class, EngineError, is_not_found};
-use super::super::retry::with_retry;
-use super::super::wait::{Check, WaitFor, condition_true, conditions_text, wait_object};
-use crate::cluster::kinds;
-
-/// How long the VM may take to settle in Running or Stopped (the pytest suite's 120 s).
-pub const SETTLE_TIMEOUT: Duration = Duration::from_secs(120);
-/// How long a started VM may take to get a running VMI.
-pub const START_TIMEOUT: Duration = Duration::from_secs(300);
+use serde_json::Value;
 
 /// Why SSH is not probed.
 pub const SSH_NOT_PROBED: &str = "mtvt run has no guest network path to log in (no SSH probe is made); the guest-agent check covers guest liveness";
@@ -84,31 +70,68 @@ pub fn build_dest(
         .pointer("/spec/template/spec/domain")
         .cloned()
         .unwrap_or(Value::Null);
-    let cpu = Cpu {
-        sockets: domain
-            .pointer("/cpu/sockets")
-            .and_then(Value::as_i64)
-            .unwrap_or(1),
-        cores: domain
-            .pointer("/cpu/cores")
-            .and_then(Value::as_i64)
-            .unwrap_or(1),
-    };
-    let memory = domain
-        .pointer("/memory/guest")
-        .or_else(|| domain.pointer("/resources/requests/memory"))
-        .and_then(Value::as_str)
-        .map(mib)
-        .unwrap_or(0);
-    let firmware = if domain.pointer("/firmware/bootloader/efi").is_some() {
+    let networks = networks(vm, vmi);
+    let (nics, ips) = nics(&domain, vmi, &networks);
+    DestVm {
+        name: text(vm, "/metadata/name"),
+        namespace: text(vm, "/metadata/namespace"),
+        power,
+        run_strategy: text(vm, "/spec/runStrategy"),
+        cpu: Cpu {
+            sockets: domain
+                .pointer("/cpu/sockets")
+                .and_then(Value::as_i64)
+                .unwrap_or(1),
+            cores: domain
+                .pointer("/cpu/cores")
+                .and_then(Value::as_i64)
+                .unwrap_or(1),
+        },
+        memory_mib: domain
+            .pointer("/memory/guest")
+            .or_else(|| domain.pointer("/resources/requests/memory"))
+            .and_then(Value::as_str)
+            .map(mib)
+            .unwrap_or(0),
+        firmware: firmware(&domain),
+        serial: text(&domain, "/firmware/serial"),
+        labels: string_map(vm.pointer("/metadata/labels")),
+        template_labels: string_map(vm.pointer("/spec/template/metadata/labels")),
+        node_selector: string_map(vm.pointer("/spec/template/spec/nodeSelector")),
+        affinity: vm
+            .pointer("/spec/template/spec/affinity")
+            .cloned()
+            .filter(|a| !a.is_null()),
+        node: vmi
+            .map(|v| text(v, "/status/nodeName"))
+            .filter(|s| !s.is_empty()),
+        node_labels,
+        nics,
+        disks: disks(vm, pvcs),
+        guest_agent,
+        ips,
+        guest_static_ips: guest_reported_ipv4(vmi, &networks),
+        ssh: SshProbe {
+            attempted: false,
+            reachable: false,
+            detail: SSH_NOT_PROBED.to_string(),
+        },
+    }
+}
+
+fn firmware(domain: &Value) -> Option<Firmware> {
+    if domain.pointer("/firmware/bootloader/efi").is_some() {
         Some(Firmware::Efi)
     } else if domain.pointer("/firmware/bootloader/bios").is_some() {
         Some(Firmware::Bios)
     } else {
         None
-    };
-    let networks: BTreeMap<String, String> = vmi
-        .or(Some(vm))
+    }
+}
+
+/// Interface name → `pod` or NAD name (from the VMI, else the VM template).
+fn networks(vm: &Value, vmi: Option<&Value>) -> BTreeMap<String, String> {
+    vmi.or(Some(vm))
         .and_then(|o| {
             o.pointer("/spec/networks")
                 .or_else(|| o.pointer("/spec/template/spec/networks"))
@@ -125,41 +148,21 @@ pub fn build_dest(
             };
             (text(n, "/name"), kind)
         })
-        .collect();
-    let mut ips = Vec::new();
-    let nics: Vec<DestNic> = match vmi
+        .collect()
+}
+
+/// The NICs (from the VMI's interfaces, else the template's) and every IP they report.
+fn nics(
+    domain: &Value,
+    vmi: Option<&Value>,
+    networks: &BTreeMap<String, String>,
+) -> (Vec<DestNic>, Vec<String>) {
+    let network = |i: &Value| networks.get(&text(i, "/name")).cloned().unwrap_or_default();
+    let Some(ifaces) = vmi
         .and_then(|v| v.pointer("/status/interfaces"))
         .and_then(Value::as_array)
-    {
-        Some(ifaces) => ifaces
-            .iter()
-            .filter(|i| networks.contains_key(&text(i, "/name")))
-            .map(|i| {
-                for ip in i
-                    .pointer("/ipAddresses")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(s) = ip.as_str() {
-                        ips.push(s.to_string());
-                    }
-                }
-                let ip = Some(text(i, "/ipAddress")).filter(|s| !s.is_empty());
-                if let Some(ip) = &ip
-                    && !ips.contains(ip)
-                {
-                    ips.push(ip.clone());
-                }
-                DestNic {
-                    name: text(i, "/name"),
-                    mac: text(i, "/mac").to_ascii_lowercase(),
-                    network: networks.get(&text(i, "/name")).cloned().unwrap_or_default(),
-                    ip,
-                }
-            })
-            .collect(),
-        None => domain
+    else {
+        let nics = domain
             .pointer("/devices/interfaces")
             .and_then(Value::as_array)
             .into_iter()
@@ -167,12 +170,48 @@ pub fn build_dest(
             .map(|i| DestNic {
                 name: text(i, "/name"),
                 mac: text(i, "/macAddress").to_ascii_lowercase(),
-                network: networks.get(&text(i, "/name")).cloned().unwrap_or_default(),
+                network: network(i),
                 ip: None,
             })
-            .collect(),
+            .collect();
+        return (nics, Vec::new());
     };
-    let disks = claims(vm)
+    let mut ips = Vec::new();
+    let nics = ifaces
+        .iter()
+        .filter(|i| networks.contains_key(&text(i, "/name")))
+        .map(|i| {
+            for ip in i
+                .pointer("/ipAddresses")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(s) = ip.as_str() {
+                    ips.push(s.to_string());
+                }
+            }
+            let ip = Some(text(i, "/ipAddress")).filter(|s| !s.is_empty());
+            if let Some(ip) = &ip
+                && !ips.contains(ip)
+            {
+                ips.push(ip.clone());
+            }
+            DestNic {
+                name: text(i, "/name"),
+                mac: text(i, "/mac").to_ascii_lowercase(),
+                network: network(i),
+                ip,
+            }
+        })
+        .collect();
+    (nics, ips)
+}
+
+/// The disks: the template's volumes with their PVCs' class, modes, size and Forklift's
+/// disk-source annotations.
+fn disks(vm: &Value, pvcs: &BTreeMap<String, Value>) -> Vec<DestDisk> {
+    claims(vm)
         .into_iter()
         .enumerate()
         .map(|(i, (volume, claim))| {
@@ -209,40 +248,7 @@ pub fn build_dest(
                     .unwrap_or_default(),
             }
         })
-        .collect();
-    let node = vmi
-        .map(|v| text(v, "/status/nodeName"))
-        .filter(|s| !s.is_empty());
-    let guest_static_ips = guest_reported_ipv4(vmi, &networks);
-    DestVm {
-        name: text(vm, "/metadata/name"),
-        namespace: text(vm, "/metadata/namespace"),
-        power,
-        run_strategy: text(vm, "/spec/runStrategy"),
-        cpu,
-        memory_mib: memory,
-        firmware,
-        serial: text(&domain, "/firmware/serial"),
-        labels: string_map(vm.pointer("/metadata/labels")),
-        template_labels: string_map(vm.pointer("/spec/template/metadata/labels")),
-        node_selector: string_map(vm.pointer("/spec/template/spec/nodeSelector")),
-        affinity: vm
-            .pointer("/spec/template/spec/affinity")
-            .cloned()
-            .filter(|a| !a.is_null()),
-        node,
-        node_labels,
-        nics,
-        disks,
-        guest_agent,
-        ips,
-        guest_static_ips,
-        ssh: SshProbe {
-            attempted: false,
-            reachable: false,
-            detail: SSH_NOT_PROBED.to_string(),
-        },
-    }
+        .collect()
 }
 
 /// The IPv4 addresses the guest agent reports on the VMI's interfaces (`infoSource`
@@ -290,239 +296,10 @@ pub fn guest_reported_ipv4(
     Some(ips)
 }
 
-fn json_of(o: &DynamicObject) -> Value {
-    serde_json::to_value(o).unwrap_or(Value::Null)
-}
-
-/// Reads the migrated VM `namespace/name`; `None` when it does not exist. With
-/// `agent_timeout`, a running VM's guest agent is awaited that long.
-pub async fn observe_dest(
-    client: &kube::Client,
-    namespace: &str,
-    name: &str,
-    agent_timeout: Option<Duration>,
-    cancel: &CancellationToken,
-) -> Result<Option<(DestVm, Value)>, EngineError> {
-    let vms = kinds::VIRTUAL_MACHINE.api(client, Some(namespace));
-    let vmis = kinds::VMI.api(client, Some(namespace));
-    let what = format!("VirtualMachine {namespace}/{name}");
-    match with_retry(|| async { vms.get(name).await }).await {
-        Ok(_) => {}
-        Err(e) if is_not_found(&e) => return Ok(None),
-        Err(e) => return Err(EngineError::api(format!("get {what}"), &e)),
-    }
-    let settle = WaitFor {
-        what: what.clone(),
-        condition: "settle in Running or Stopped".into(),
-        timeout: SETTLE_TIMEOUT,
-        class: Class::Failure,
-    };
-    let status_of = |o: &DynamicObject| {
-        o.data
-            .pointer("/status/printableStatus")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    let settled = wait_object(
-        &vms,
-        name,
-        &settle,
-        cancel,
-        |o| match o {
-            Some(o) if matches!(status_of(o).as_str(), "Running" | "Stopped") => {
-                Check::Done(o.clone())
-            }
-            Some(_) => Check::Pending,
-            None => Check::Fail("the VirtualMachine was deleted".into()),
-        },
-        |o| format!("printableStatus {}", status_of(o)),
-        |_| {},
-    )
-    .await;
-    let vm_obj = match settled {
-        Ok(o) => o,
-        Err(EngineError::Timeout { .. }) => with_retry(|| async { vms.get(name).await })
-            .await
-            .map_err(|e| EngineError::api(format!("get {what}"), &e))?,
-        Err(e) => return Err(e),
-    };
-    let power = if status_of(&vm_obj) == "Running" {
-        PowerState::On
-    } else {
-        PowerState::Off
-    };
-    let mut guest_agent = false;
-    let mut started_by_us: Option<Value> = None;
-    if power == PowerState::On {
-        if let Some(t) = agent_timeout {
-            let spec = WaitFor {
-                what: format!("VirtualMachineInstance {namespace}/{name}"),
-                condition: "report AgentConnected".into(),
-                timeout: t,
-                class: Class::Failure,
-            };
-            guest_agent = match wait_object(
-                &vmis,
-                name,
-                &spec,
-                cancel,
-                |o| match o {
-                    Some(o) if condition_true(o, "AgentConnected") => Check::Done(true),
-                    _ => Check::Pending,
-                },
-                conditions_text,
-                |_| {},
-            )
-            .await
-            {
-                Ok(b) => b,
-                Err(EngineError::Timeout { .. }) => false,
-                Err(e) => return Err(e),
-            };
-        } else if let Ok(vmi) = vmis.get(name).await {
-            guest_agent = condition_true(&vmi, "AgentConnected");
-        }
-    } else {
-        // start it to read the VMI (interfaces, node), as the pytest suite does
-        started_by_us = Some(
-            vm_obj
-                .data
-                .pointer("/spec/runStrategy")
-                .cloned()
-                .unwrap_or(json!("Halted")),
-        );
-        let patch = json!({"spec": {"runStrategy": "Always"}});
-        with_retry(|| async {
-            vms.patch(name, &PatchParams::default(), &Patch::Merge(&patch))
-                .await
-        })
-        .await
-        .map_err(|e| EngineError::api(format!("start {what}"), &e))?;
-        let spec = WaitFor {
-            what: format!("VirtualMachineInstance {namespace}/{name}"),
-            condition: "run".into(),
-            timeout: START_TIMEOUT,
-            class: Class::Failure,
-        };
-        wait_object(
-            &vmis,
-            name,
-            &spec,
-            cancel,
-            |o| match o {
-                Some(o)
-                    if o.data.pointer("/status/phase").and_then(Value::as_str)
-                        == Some("Running") =>
-                {
-                    Check::Done(())
-                }
-                _ => Check::Pending,
-            },
-            |o| {
-                format!(
-                    "phase {}",
-                    o.data
-                        .pointer("/status/phase")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                )
-            },
-            |_| {},
-        )
-        .await?;
-    }
-    let vmi = match vmis.get(name).await {
-        Ok(v) => Some(json_of(&v)),
-        Err(e) if is_not_found(&e) => None,
-        Err(e) => {
-            return Err(EngineError::api(
-                format!("get VirtualMachineInstance {namespace}/{name}"),
-                &e,
-            ));
-        }
-    };
-    let vm_json = json_of(&vm_obj);
-    let mut pvcs = BTreeMap::new();
-    let pvc_api = kinds::PVC.api(client, Some(namespace));
-    for (_, claim) in claims(&vm_json) {
-        match with_retry(|| async { pvc_api.get(&claim).await }).await {
-            Ok(p) => {
-                pvcs.insert(claim, json_of(&p));
-            }
-            Err(e) if is_not_found(&e) => {}
-            Err(e) => {
-                return Err(EngineError::api(
-                    format!("get PersistentVolumeClaim {namespace}/{claim}"),
-                    &e,
-                ));
-            }
-        }
-    }
-    let mut node_labels = BTreeMap::new();
-    if let Some(node) = vmi
-        .as_ref()
-        .map(|v| text(v, "/status/nodeName"))
-        .filter(|s| !s.is_empty())
-    {
-        let nodes = kinds::NODE.api(client, None);
-        if let Ok(n) = with_retry(|| async { nodes.get(&node).await }).await {
-            node_labels = n.metadata.labels.unwrap_or_default().into_iter().collect();
-        }
-    }
-    let model = build_dest(
-        &vm_json,
-        vmi.as_ref(),
-        &pvcs,
-        node_labels,
-        power,
-        guest_agent,
-    );
-    if let Some(previous) = started_by_us {
-        let patch = json!({"spec": {"runStrategy": previous}});
-        with_retry(|| async {
-            vms.patch(name, &PatchParams::default(), &Patch::Merge(&patch))
-                .await
-        })
-        .await
-        .map_err(|e| EngineError::api(format!("stop {what} again"), &e))?;
-        let spec = WaitFor {
-            what: format!("VirtualMachineInstance {namespace}/{name}"),
-            condition: "stop".into(),
-            timeout: START_TIMEOUT,
-            class: Class::Failure,
-        };
-        wait_object(
-            &vmis,
-            name,
-            &spec,
-            cancel,
-            |o| {
-                if o.is_none() {
-                    Check::Done(())
-                } else {
-                    Check::Pending
-                }
-            },
-            |o| {
-                format!(
-                    "phase {}",
-                    o.data
-                        .pointer("/status/phase")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                )
-            },
-            |_| {},
-        )
-        .await?;
-    }
-    Ok(Some((model, vm_json)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn model_from_objects() {

@@ -3,11 +3,12 @@
 //! the VirtualMachine, its VMI, PVCs and Node, `migration` from the Plan's VM status,
 //! `plan` from the resolved plan and its NetworkMap, `vm` from the scenario.
 //!
-//! Conversions are pure functions over JSON and facts, except [`dest::observe_dest`], which
-//! reads the destination objects (starting a stopped VM to read its VMI, as the pytest suite
-//! does, and stopping it again).
+//! Conversions are pure functions over JSON and facts, except [`dest_read::observe_dest`],
+//! which reads the destination objects (starting a stopped VM to read its VMI, as the
+//! pytest suite does, and stopping it again).
 
 pub mod dest;
+pub mod dest_read;
 pub mod migration;
 pub mod plan;
 pub mod source;

@@ -5,10 +5,10 @@
 
 use std::collections::BTreeSet;
 
+use mtvt_forklift::copy_offload;
+use mtvt_forklift::mappings::{network_map_entries, storage_map_entries};
 use mtvt_lang::ir::{ScenarioIr, VmIr};
 use mtvt_lang::schema::enums::HookStep;
-use mtvt_source::copy_offload;
-use mtvt_source::inventory::mappings::{network_map_entries, storage_map_entries};
 
 use super::super::journal::Scope;
 use super::super::manifests::{
@@ -16,8 +16,9 @@ use super::super::manifests::{
 };
 use super::super::resolve::ResolvedPlan;
 use super::answers::source_name;
-use super::{PLAN_READY_TIMEOUT, PlanAnswers, SessionCtx, SourceCtx, Step};
-use crate::cluster::kinds;
+use super::{
+    Create, PLAN_READY_TIMEOUT, PlanAnswers, SessionCtx, SourceCtx, Step, Until, VmStep, Wait,
+};
 
 /// One scenario, resolved.
 #[derive(Debug, Clone)]
@@ -130,10 +131,10 @@ fn datastore_text(ds: &mtvt_lang::ir::DatastoreRef) -> String {
 
 /// Namespaces and source preparation.
 pub fn prepare_steps(ctx: &ScenarioCtx<'_>) -> Vec<Step> {
-    let mut steps = vec![Step::Create {
-        scope: Scope::Scenario,
-        manifest: manifests::namespace(&ctx.namespace, &ctx.owner),
-    }];
+    let mut steps = vec![Step::create(
+        Scope::Scenario,
+        manifests::namespace(&ctx.namespace, &ctx.owner),
+    )];
     let mut ensured = BTreeSet::new();
     for p in &ctx.plans {
         for ns in [&p.target_namespace, &p.multus_namespace] {
@@ -142,9 +143,10 @@ pub fn prepare_steps(ctx: &ScenarioCtx<'_>) -> Vec<Step> {
                     session: ctx.owner.session.clone(),
                     scenario: None,
                 };
-                steps.push(Step::EnsureNamespace {
-                    manifest: manifests::namespace(ns, &session_owner),
-                });
+                steps.push(Step::EnsureNamespace(manifests::namespace(
+                    ns,
+                    &session_owner,
+                )));
             }
         }
     }
@@ -152,21 +154,32 @@ pub fn prepare_steps(ctx: &ScenarioCtx<'_>) -> Vec<Step> {
     for p in &ctx.plans {
         for (i, vm) in p.ir.vms.iter().enumerate() {
             steps.push(Step::PrepareVm {
-                plan: p.index,
-                vm: i,
+                vm: VmStep {
+                    plan: p.index,
+                    vm: i,
+                },
                 summary: describe_vm(vm, p, provider_type),
             });
         }
     }
     for p in &ctx.plans {
         for i in 0..p.ir.vms.len() {
-            steps.push(Step::WaitInventory {
+            steps.push(Step::WaitInventory(VmStep {
                 plan: p.index,
                 vm: i,
-            });
+            }));
         }
     }
     steps
+}
+
+/// The steps of one plan, and what the run needs to know about the objects they create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanSteps {
+    /// In order.
+    pub steps: Vec<Step>,
+    /// The NetworkMap's `spec.map` entries (the `plan` model's network mapping).
+    pub network_entries: Vec<serde_json::Value>,
 }
 
 /// The steps of plan `plan` once the inventory has answered.
@@ -174,15 +187,12 @@ pub fn migrate_steps(
     ctx: &ScenarioCtx<'_>,
     plan: &ResolvedPlan,
     answers: &PlanAnswers,
-) -> Vec<Step> {
+) -> PlanSteps {
     let s = ctx.session;
     let n = &plan.names;
     let ns = ctx.namespace.as_str();
     let owner = &ctx.owner;
-    let create = |manifest| Step::Create {
-        scope: Scope::Scenario,
-        manifest,
-    };
+    let create = |manifest| Step::create(Scope::Scenario, manifest);
     let mut steps = Vec::new();
     let destination = if plan.remote() {
         &s.names.remote_destination
@@ -238,7 +248,7 @@ pub fn migrate_steps(
         ns,
         owner,
         pair,
-        network_entries,
+        network_entries.clone(),
     )));
     let mut hooks = Vec::new();
     for h in &plan.ir.hooks {
@@ -278,14 +288,17 @@ pub fn migrate_steps(
             target_affinity: plan.ir.target_affinity.as_ref(),
         },
     );
-    steps.push(create(plan_manifest));
-    steps.push(Step::WaitCondition {
-        kind: kinds::PLAN,
-        namespace: ns.to_string(),
-        name: n.plan.clone(),
-        condition: "Ready",
+    let plan_ref = plan_manifest.object.clone();
+    steps.push(Step::Create(Create {
+        scope: Scope::Scenario,
+        manifest: plan_manifest,
+        target_namespace: Some(plan.target_namespace.clone()),
+    }));
+    steps.push(Step::Wait(Wait {
+        object: plan_ref.clone(),
+        until: Until::PlanReady,
         timeout: PLAN_READY_TIMEOUT,
-    });
+    }));
     if plan.ir.warm {
         steps.push(Step::SetPrecopyInterval {
             minutes: ctx.precopy_minutes,
@@ -295,10 +308,13 @@ pub fn migrate_steps(
         manifest: manifests::migration(&n.migration, ns, owner, &n.plan, None),
         cutover_after: plan.cutover_after.map(|d| d.to_std()),
     });
-    steps.push(Step::WaitMigration {
-        plan: n.plan.clone(),
-        namespace: ns.to_string(),
+    steps.push(Step::Wait(Wait {
+        object: plan_ref,
+        until: Until::PlanFinished,
         timeout: plan.ir.timeout.to_std(),
-    });
-    steps
+    }));
+    PlanSteps {
+        steps,
+        network_entries,
+    }
 }

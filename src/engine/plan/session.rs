@@ -11,8 +11,8 @@ use super::super::manifests::{
     source_provider, source_secret,
 };
 use super::super::names::{SessionNames, SourceNames};
-use super::{PROVIDER_READY_TIMEOUT, Step};
-use crate::cluster::kinds;
+use super::{PROVIDER_READY_TIMEOUT, Step, Until, Wait};
+use crate::cluster::{ObjectRef, kinds};
 
 /// Session-wide inputs of plan building.
 #[derive(Clone)]
@@ -73,13 +73,11 @@ impl SourceCtx {
 }
 
 fn ready(ns: &str, name: &str) -> Step {
-    Step::WaitCondition {
-        kind: kinds::PROVIDER,
-        namespace: ns.to_string(),
-        name: name.to_string(),
-        condition: "Ready",
+    Step::Wait(Wait {
+        object: ObjectRef::namespaced(kinds::PROVIDER, ns, name),
+        until: Until::ProviderReady,
         timeout: PROVIDER_READY_TIMEOUT,
-    }
+    })
 }
 
 /// The session's namespace and destination provider(s), in order.
@@ -87,35 +85,32 @@ pub fn session_steps(ctx: &SessionCtx) -> Vec<Step> {
     let n = &ctx.names;
     let ns = n.namespace.as_str();
     let mut steps = vec![
-        Step::Create {
-            scope: Scope::Session,
-            manifest: manifests::namespace(ns, &ctx.owner),
-        },
-        Step::Create {
-            scope: Scope::Session,
-            manifest: local_destination(&n.local_destination, ns, &ctx.owner),
-        },
+        Step::create(Scope::Session, manifests::namespace(ns, &ctx.owner)),
+        Step::create(
+            Scope::Session,
+            local_destination(&n.local_destination, ns, &ctx.owner),
+        ),
     ];
     if ctx.remote {
-        steps.push(Step::Create {
-            scope: Scope::Session,
-            manifest: remote_token_secret(
+        steps.push(Step::create(
+            Scope::Session,
+            remote_token_secret(
                 &n.remote_secret,
                 ns,
                 &ctx.owner,
                 ctx.cluster_token.as_deref().unwrap_or_default(),
             ),
-        });
-        steps.push(Step::Create {
-            scope: Scope::Session,
-            manifest: remote_destination(
+        ));
+        steps.push(Step::create(
+            Scope::Session,
+            remote_destination(
                 &n.remote_destination,
                 ns,
                 &ctx.owner,
                 &ctx.cluster_url,
                 &n.remote_secret,
             ),
-        });
+        ));
     }
     steps.push(ready(ns, &n.local_destination));
     if ctx.remote {
@@ -140,13 +135,10 @@ pub fn source_steps(session: &SessionCtx, src: &SourceCtx) -> Vec<Step> {
         },
     );
     vec![
-        Step::Create {
-            scope: Scope::Session,
-            manifest: secret,
-        },
-        Step::Create {
-            scope: Scope::Session,
-            manifest: source_provider(
+        Step::create(Scope::Session, secret),
+        Step::create(
+            Scope::Session,
+            source_provider(
                 &src.names.provider,
                 ns,
                 &session.owner,
@@ -154,7 +146,7 @@ pub fn source_steps(session: &SessionCtx, src: &SourceCtx) -> Vec<Step> {
                 &src.url,
                 &src.names.secret,
             ),
-        },
+        ),
         ready(ns, &src.names.provider),
     ]
 }

@@ -1,5 +1,5 @@
-//! Loopback tests of the source adapters and the inventory client against the emulator's
-//! real routers (vSphere, oVirt, OpenStack source APIs, Forklift inventory, API server).
+//! Loopback tests of the source adapters against the emulator's real routers (vSphere,
+//! oVirt, OpenStack source APIs, API server).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -7,7 +7,6 @@
     clippy::indexing_slicing
 )]
 
-mod inventory;
 mod openshift;
 mod openstack;
 mod ovirt;

@@ -4,7 +4,7 @@
 //! `offloadPlugin.vsphereXcopyConfig`. Nothing here talks to a cluster.
 //!
 //! ```
-//! use mtvt_source::copy_offload::{map_entries, offload_datastores, DatastoreRole};
+//! use mtvt_forklift::copy_offload::{map_entries, offload_datastores, DatastoreRole};
 //! # let text = r#"{"v": {"type": "vsphere", "fqdn": "vc", "api_url": "https://vc/sdk", "username": "u",
 //! #   "password": "p", "copyoffload": {"storage_vendor_product": "ontap", "datastore_id": "datastore-1",
 //! #   "storage_hostname": "h", "storage_username": "u", "storage_password": "s", "ontap_svm": "svm"}}}"#;

@@ -4,8 +4,9 @@
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind};
 use serde_json::Value;
 
-use super::InventoryError;
-use crate::error::chain;
+use mtvt_source::error::chain;
+
+use crate::error::InventoryError;
 
 /// Name of the inventory Route (and Service) Forklift creates.
 pub const ROUTE_NAME: &str = "forklift-inventory";

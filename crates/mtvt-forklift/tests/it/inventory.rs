@@ -4,10 +4,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use mtvt_forklift::{InventoryClient, InventoryError};
 use mtvt_sim::clock::Clock;
 use mtvt_sim::inventory::{self, InventoryOptions, ProviderRef, StaticClusterView, StaticResolver};
 use mtvt_sim::lab::{self, LabHandle};
-use mtvt_source::inventory::{InventoryClient, InventoryError};
 use mtvt_source::naming::clone_vm_name;
 use mtvt_source::{Backoff, CloneRequest, TlsOptions};
 use mtvt_vocab::{ProviderKind, Secret};

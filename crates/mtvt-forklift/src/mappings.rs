@@ -13,10 +13,12 @@
 //! The map-entry builders at the end are pure: first network → pod, the others → Multus
 //! NADs `<base>-1`, `<base>-2`, … in the Multus namespace.
 
-use mtvt_vocab::ProviderKind;
 use serde_json::{Value, json};
 
-use super::{InventoryError, ProviderInventory, text};
+use mtvt_vocab::ProviderKind;
+
+use crate::client::{ProviderInventory, text};
+use crate::error::InventoryError;
 
 fn push_unique(out: &mut Vec<Value>, v: Value) {
     if !out.contains(&v) {
@@ -112,7 +114,7 @@ pub(crate) async fn storage_sources(
                     .pointer("/object/metadata/namespace")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
-                let pvcs = super::as_list(
+                let pvcs = crate::client::as_list(
                     p.get(
                         "persistentvolumeclaims",
                         &[("namespace", ns), ("detail", "1")],

@@ -7,8 +7,8 @@
 //! logged or put in errors. This module does not create maps or plans; it only reads.
 //!
 //! ```no_run
-//! # async fn demo(kube: kube::Client, token: mtvt_vocab::Secret) -> Result<(), mtvt_source::inventory::InventoryError> {
-//! use mtvt_source::inventory::InventoryClient;
+//! # async fn demo(kube: kube::Client, token: mtvt_vocab::Secret) -> Result<(), mtvt_forklift::InventoryError> {
+//! use mtvt_forklift::InventoryClient;
 //! use mtvt_vocab::ProviderKind;
 //! let inv = InventoryClient::from_route(&kube, "openshift-mtv", token, &Default::default()).await?;
 //! let provider = inv.provider(ProviderKind::Vsphere, "vsphere-src", Some("openshift-mtv")).await?;
@@ -18,23 +18,20 @@
 //! # let _ = (storage, networks); Ok(()) }
 //! ```
 
-mod error;
-pub mod mappings;
-mod route;
-
 use std::time::Duration;
 
 use reqwest::Client;
 use serde_json::Value;
 use url::Url;
 
-pub use error::InventoryError;
-use mtvt_vocab::ProviderKind;
-use mtvt_vocab::Secret;
+use mtvt_source::error::chain;
+use mtvt_source::http::{build_client, excerpt};
+use mtvt_source::poll::{Expired, Probe, poll_until};
+use mtvt_source::{Backoff, SourceError, TlsOptions};
+use mtvt_vocab::{ProviderKind, Secret};
 
-use crate::error::chain;
-use crate::http::{TlsOptions, build_client, excerpt};
-use crate::poll::{Backoff, Expired, Probe, poll_until};
+use crate::error::InventoryError;
+use crate::{mappings, route};
 
 /// Forklift inventory client.
 #[derive(Clone, Debug)]
@@ -56,7 +53,7 @@ impl InventoryClient {
         let http =
             build_client(ProviderKind::Openshift, tls).map_err(|e| InventoryError::Config {
                 message: match e {
-                    crate::error::SourceError::Config { message, .. } => message,
+                    SourceError::Config { message, .. } => message,
                     other => other.to_string(),
                 },
             })?;
@@ -218,11 +215,11 @@ pub(crate) fn text(v: &Value, key: &str) -> Option<String> {
 /// The inventory of one provider (`/providers/<type>/<uid>/…`).
 #[derive(Clone, Debug)]
 pub struct ProviderInventory {
-    client: InventoryClient,
-    kind: ProviderKind,
-    name: String,
-    uid: String,
-    vm_namespace: Option<String>,
+    pub(crate) client: InventoryClient,
+    pub(crate) kind: ProviderKind,
+    pub(crate) name: String,
+    pub(crate) uid: String,
+    pub(crate) vm_namespace: Option<String>,
 }
 
 impl ProviderInventory {

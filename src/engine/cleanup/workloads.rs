@@ -1,0 +1,166 @@
+//! Before a teardown deletes the run's objects: Migrations still running are canceled and
+//! Plans archived (the controller stops working on them), then what the controller made
+//! for our plans in their target namespaces — VirtualMachines, DataVolumes, PVCs, pods,
+//! found by the `plan=<uid>` label — is deleted and awaited. In a target namespace the
+//! same teardown deletes, the namespace's own disappearance is the wait.
+
+use std::collections::BTreeSet;
+
+use futures::future::join_all;
+use kube::api::{DeleteParams, ListParams, Patch, PatchParams};
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+use super::{GONE_TIMEOUT, Teardown, TeardownLog, plan_selector};
+use crate::cluster::{ObjectRef, kinds};
+use crate::engine::conditions::migration_ended;
+use crate::engine::error::{api_message, is_not_found};
+use crate::engine::journal::{Action, Entry};
+use crate::engine::retry::with_retry;
+use crate::engine::watches::WaitOptions;
+
+/// Kinds the controller makes for a plan in its target namespace.
+pub const WORKLOAD_KINDS: [kinds::Kind; 4] = [
+    kinds::VIRTUAL_MACHINE,
+    kinds::DATA_VOLUME,
+    kinds::PVC,
+    kinds::POD,
+];
+
+/// Cancels Migrations that have not ended and archives Plans, so the controller stops
+/// working on them before their objects go.
+pub(super) async fn stop_migrations(
+    client: &kube::Client,
+    entries: &[Entry],
+    log: &mut TeardownLog,
+) {
+    for e in entries {
+        let Action::Create { object, .. } = &e.action else {
+            continue;
+        };
+        let result = if object.kind == kinds::MIGRATION {
+            cancel_migration(client, object).await
+        } else if object.kind == kinds::PLAN {
+            let patch = json!({"spec": {"archived": true}});
+            merge_patch(client, object, &patch)
+                .await
+                .map_err(|m| format!("archive {object}: {m}"))
+        } else {
+            Ok(())
+        };
+        if let Err(m) = result {
+            log.errors.push(m);
+        }
+    }
+}
+
+async fn cancel_migration(client: &kube::Client, object: &ObjectRef) -> Result<(), String> {
+    let api = object.api(client);
+    let Ok(m) = with_retry(|| async { api.get(&object.name).await }).await else {
+        return Ok(());
+    };
+    if migration_ended(&m) {
+        return Ok(());
+    }
+    let vms: Vec<Value> = m
+        .data
+        .pointer("/status/vms")
+        .and_then(Value::as_array)
+        .map(|vms| {
+            vms.iter()
+                .filter_map(|v| v.get("id").cloned())
+                .map(|id| json!({"id": id}))
+                .collect()
+        })
+        .unwrap_or_default();
+    if vms.is_empty() {
+        return Ok(());
+    }
+    let patch = json!({"spec": {"cancel": vms}});
+    merge_patch(client, object, &patch)
+        .await
+        .map_err(|m| format!("cancel {object}: {m}"))
+}
+
+/// A merge patch; NotFound is fine.
+async fn merge_patch(
+    client: &kube::Client,
+    object: &ObjectRef,
+    patch: &Value,
+) -> Result<(), String> {
+    let api = object.api(client);
+    match with_retry(|| async {
+        api.patch(&object.name, &PatchParams::default(), &Patch::Merge(patch))
+            .await
+    })
+    .await
+    {
+        Err(err) if !is_not_found(&err) => Err(api_message(&err)),
+        _ => Ok(()),
+    }
+}
+
+/// `(plan uid, target namespace)` of every Plan among `entries`.
+pub fn plan_targets(entries: &[Entry]) -> Vec<(String, String)> {
+    entries
+        .iter()
+        .filter_map(|e| match &e.action {
+            Action::Create {
+                object,
+                uid: Some(uid),
+                target_namespace: Some(tns),
+            } if object.kind == kinds::PLAN => Some((uid.clone(), tns.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Deletes what Forklift made for our plans in their target namespaces, and waits until it
+/// is gone unless the namespace itself goes (`doomed`).
+pub(super) async fn delete_plan_workloads(
+    t: &Teardown<'_>,
+    entries: &[Entry],
+    doomed: &BTreeSet<String>,
+    never: &CancellationToken,
+    log: &mut TeardownLog,
+) {
+    let targets = plan_targets(entries);
+    let opts = WaitOptions {
+        timeout: GONE_TIMEOUT,
+        cancel: never,
+    };
+    for kind in WORKLOAD_KINDS {
+        let work = targets.iter().map(|(uid, tns)| {
+            let opts = &opts;
+            async move {
+                let api = kind.api(t.client, Some(tns));
+                let lp = ListParams::default().labels(&plan_selector(uid));
+                if let Err(err) = with_retry(|| async {
+                    api.delete_collection(&DeleteParams::background(), &lp)
+                        .await
+                })
+                .await
+                    && !is_not_found(&err)
+                {
+                    return Err(format!(
+                        "delete {}s of plan {uid} in {tns}: {}",
+                        kind.kind,
+                        api_message(&err)
+                    ));
+                }
+                if doomed.contains(tns) {
+                    return Ok(());
+                }
+                t.watches
+                    .wait_none(kind, tns, ("plan", uid), opts)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        });
+        for r in join_all(work).await {
+            if let Err(e) = r {
+                log.errors.push(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The steps of a run, as typed data: what to create (a typed reference with its body),
+//! what to wait for (a named condition on a typed reference), which source VM to prepare or
+//! look for in the inventory, and the few cluster changes besides. `mtvt render` prints
+//! them; the one executor (`engine::exec`) runs them; both name them the same way.
+
+use std::time::Duration;
+
+use super::super::journal::Scope;
+use super::super::manifests::Manifest;
+use crate::cluster::ObjectRef;
+
+/// One step of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Create an object (recorded in the journal first).
+    Create(Create),
+    /// Create a namespace the scenario names unless it exists (kept for the session; only a
+    /// namespace this run created is deleted).
+    EnsureNamespace(Manifest),
+    /// Wait until a named condition holds for an object.
+    Wait(Wait),
+    /// Prepare a source VM: clone, disks, snapshots, CBT, power, facts.
+    PrepareVm {
+        /// Which VM.
+        vm: VmStep,
+        /// What will be done, for humans.
+        summary: String,
+    },
+    /// Wait until the Forklift inventory lists a prepared source VM.
+    WaitInventory(VmStep),
+    /// Label a worker node (node-selector scenarios); removed at session teardown.
+    LabelNode {
+        /// Label key.
+        key: String,
+        /// Label value.
+        value: String,
+    },
+    /// Set the ForkliftController precopy interval (minutes); restored at session teardown.
+    SetPrecopyInterval {
+        /// Minutes.
+        minutes: i64,
+    },
+    /// Create the Migration; warm plans get `cutover` = server time + `cutover_after`.
+    StartMigration {
+        /// The Migration without `spec.cutover`.
+        manifest: Manifest,
+        /// Delay of the cutover.
+        cutover_after: Option<Duration>,
+    },
+    /// A heading for readers of a render; does nothing when executed.
+    Note(String),
+}
+
+/// An object to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Create {
+    /// Undone at session or scenario teardown.
+    pub scope: Scope,
+    /// The object.
+    pub manifest: Manifest,
+    /// Plans: the namespace the migrated VMs land in (teardown deletes what the
+    /// controller made there for the plan).
+    pub target_namespace: Option<String>,
+}
+
+/// A wait on one object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wait {
+    /// The object.
+    pub object: ObjectRef,
+    /// Until what (a named condition of `engine::conditions`).
+    pub until: Until,
+    /// Deadline.
+    pub timeout: Duration,
+}
+
+/// The conditions steps wait for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// A Provider is Ready (its connection test failing ends the wait).
+    ProviderReady,
+    /// A Plan is Ready (blocking conditions standing too long end the wait).
+    PlanReady,
+    /// A Plan's migration ended (Succeeded, Failed or Canceled).
+    PlanFinished,
+}
+
+/// A VM of a scenario: plan index and VM index in the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VmStep {
+    /// Plan index.
+    pub plan: usize,
+    /// VM index in the plan.
+    pub vm: usize,
+}
+
+impl Step {
+    /// A create of `manifest` in `scope`.
+    pub fn create(scope: Scope, manifest: Manifest) -> Step {
+        Step::Create(Create {
+            scope,
+            manifest,
+            target_namespace: None,
+        })
+    }
+
+    /// The step's name in progress lines and reports (`create Plan p`, `wait until …`).
+    pub fn name(&self) -> String {
+        match self {
+            Step::Create(Create { manifest, .. }) | Step::EnsureNamespace(manifest) => {
+                format!(
+                    "create {} {}",
+                    manifest.object.kind.kind, manifest.object.name
+                )
+            }
+            other => other.comment().unwrap_or_default(),
+        }
+    }
+
+    /// The comment line `mtvt render` prints in the step's place (objects print as YAML).
+    pub fn comment(&self) -> Option<String> {
+        Some(match self {
+            Step::Create(_) | Step::EnsureNamespace(_) => return None,
+            Step::Note(text) => format!("----- {text}"),
+            Step::Wait(w) => w.describe(),
+            Step::PrepareVm { vm, summary } => {
+                format!("source VM {} of plan {}: {summary}", vm.vm + 1, vm.plan + 1)
+            }
+            Step::WaitInventory(vm) => format!(
+                "wait until the Forklift inventory lists source VM {} of plan {}",
+                vm.vm + 1,
+                vm.plan + 1
+            ),
+            Step::LabelNode { key, value } => {
+                format!("label a worker node {key}={value} (removed at the end of the session)")
+            }
+            Step::SetPrecopyInterval { minutes } => format!(
+                "set ForkliftController spec.controller_precopy_interval to {minutes} (restored at the end of the session)"
+            ),
+            Step::StartMigration { cutover_after, .. } => match cutover_after {
+                Some(d) => format!(
+                    "create the Migration below with spec.cutover = server time + {}s",
+                    d.as_secs()
+                ),
+                None => "create the Migration below".to_string(),
+            },
+        })
+    }
+}
+
+impl Wait {
+    /// `wait until Plan ns/p has condition Ready=True (at most 360s)`.
+    pub fn describe(&self) -> String {
+        let o = &self.object;
+        let at = match &o.namespace {
+            Some(ns) => format!("{ns}/{}", o.name),
+            None => o.name.clone(),
+        };
+        let until = match self.until {
+            Until::ProviderReady | Until::PlanReady => "has condition Ready=True",
+            Until::PlanFinished => "has Succeeded, Failed or Canceled",
+        };
+        format!(
+            "wait until {} {at} {until} (at most {}s)",
+            o.kind.kind,
+            self.timeout.as_secs()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::kinds;
+    use crate::engine::manifests::{Owner, namespace};
+
+    #[test]
+    fn names_and_comments() {
+        let owner = Owner {
+            session: "s".into(),
+            scenario: None,
+        };
+        let ns = Step::create(Scope::Session, namespace("auto-ab12", &owner));
+        assert_eq!(ns.name(), "create Namespace auto-ab12");
+        assert_eq!(ns.comment(), None);
+        let ready = Step::Wait(Wait {
+            object: ObjectRef::namespaced(kinds::PLAN, "ns", "p"),
+            until: Until::PlanReady,
+            timeout: Duration::from_secs(360),
+        });
+        assert_eq!(
+            ready.name(),
+            "wait until Plan ns/p has condition Ready=True (at most 360s)"
+        );
+        let done = Step::Wait(Wait {
+            object: ObjectRef::namespaced(kinds::PLAN, "ns", "p"),
+            until: Until::PlanFinished,
+            timeout: Duration::from_secs(3600),
+        });
+        assert_eq!(
+            done.name(),
+            "wait until Plan ns/p has Succeeded, Failed or Canceled (at most 3600s)"
+        );
+        let vm = VmStep { plan: 0, vm: 1 };
+        assert_eq!(
+            Step::WaitInventory(vm).name(),
+            "wait until the Forklift inventory lists source VM 2 of plan 1"
+        );
+    }
+}

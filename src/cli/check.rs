@@ -39,9 +39,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub deny_warnings: bool,
     /// Provider profile (key in the providers file) to check against: enables the
-    /// warm-migration and copy-offload rules for its source type and fields.
-    #[arg(long, value_name = "NAME")]
-    pub provider: Option<String>,
+    /// warm-migration and copy-offload rules for its source type and fields. Repeatable,
+    /// as for `mtvt run`: each scenario is checked against the first profile its
+    /// `requires` accept.
+    #[arg(long = "provider", value_name = "NAME")]
+    pub providers: Vec<String>,
     /// Providers file read with --provider (JSON; `#`, `//`, `/* */` comments and trailing
     /// commas allowed).
     #[arg(
@@ -59,18 +61,18 @@ pub struct CheckArgs {
 /// Runs `mtvt check`.
 pub fn run(args: CheckArgs) -> ExitCode {
     let start = Instant::now();
-    let profile = match &args.provider {
-        None => None,
-        Some(name) => match mtvt_lang::profile::load_facts(&args.providers_file, name) {
-            Ok(f) => Some(f),
+    let mut profiles = Vec::new();
+    for name in &args.providers {
+        match mtvt_lang::profile::load_facts(&args.providers_file, name) {
+            Ok(f) => profiles.push(f),
             Err(e) => {
                 eprint!("{}", mtvt_lang::profile::render_error(&e));
                 return ExitCode::from(2);
             }
-        },
-    };
+        }
+    }
     let opts = CheckOptions {
-        profile,
+        profiles,
         allow_ovirt_warm: args.allow_ovirt_warm,
         stdlib: Stdlib::from_env(),
     };

@@ -9,6 +9,7 @@ mod clean;
 mod cluster_args;
 mod explain;
 mod fmt;
+mod inputs;
 mod lsp;
 mod render;
 mod run;

@@ -6,9 +6,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::engine::load::{LoadFailure, load_program};
+use super::inputs::{fail, print_diagnostics};
+use crate::engine::filters::Filters;
+use crate::engine::inputs::{self, InputError};
 use crate::engine::preview::{PreviewOptions, preview};
-use crate::engine::select::{Filters, keep, name_globs};
 
 /// Arguments of `mtvt render`.
 #[derive(Debug, clap::Args)]
@@ -46,56 +47,41 @@ pub struct RenderArgs {
 
 /// Runs `mtvt render`.
 pub fn run(args: RenderArgs) -> ExitCode {
-    let file = match mtvt_profiles::load(&args.providers_file) {
-        Ok(f) => f,
-        Err(e) => {
-            eprint!("{}", mtvt_lang::profile::render_error(&e));
-            return ExitCode::from(2);
-        }
+    let request = inputs::Request {
+        paths: args.paths.clone(),
+        providers_file: args.providers_file.clone(),
+        providers: vec![args.provider.clone()],
+        providers_if_present: Vec::new(),
+        allow_ovirt_warm: args.allow_ovirt_warm,
     };
-    let env = |k: &str| std::env::var(k).ok();
-    let profile = match file.profile(&args.provider, &env) {
-        Ok(p) => p,
-        Err(e) => {
-            eprint!("{}", mtvt_lang::profile::render_error(&e));
-            return ExitCode::from(2);
-        }
+    let mut loaded = match inputs::load(&request) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
     };
-    let facts = mtvt_lang::profile::facts(&profile);
-    let mut result = match load_program(&args.paths, &[facts], args.allow_ovirt_warm) {
-        Ok(r) => r,
-        Err(LoadFailure::Io(e)) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-        Err(LoadFailure::Static(n)) => {
-            eprintln!("error: {n} static error(s) in the scenarios; nothing rendered");
-            return ExitCode::from(2);
-        }
-    };
-    let globs = match name_globs(&args.names) {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    print_diagnostics(&loaded.checked);
+    let errors = loaded.checked.errors();
+    if errors > 0 {
+        eprintln!("error: {errors} static error(s) in the scenarios; nothing rendered");
+        return ExitCode::from(2);
+    }
     let filters = Filters {
         tags: args.tags,
         skip_tags: args.skip_tags,
     };
-    result
-        .program
-        .scenarios
-        .retain(|s| keep(s, &filters, globs.as_ref()));
+    if let Err(e) = loaded.select(&filters, &args.names) {
+        return fail(e);
+    }
+    let Some(profile) = loaded.profiles.first() else {
+        return fail(InputError::Usage("no provider profile".into()));
+    };
     let env_or_placeholder =
         |k: &str| Some(std::env::var(k).unwrap_or_else(|_| format!("<env:{k}>")));
     let opts = PreviewOptions {
-        profile: &profile,
+        profile,
         storage_class: args.storage_class.as_deref(),
         env: &env_or_placeholder,
     };
-    match preview(&result.program, &opts) {
+    match preview(&loaded.checked.program, &opts) {
         Ok(text) => {
             print!("{text}");
             ExitCode::SUCCESS

@@ -13,13 +13,12 @@ use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
 
 use super::cluster_args::ClusterArgs;
+use super::inputs::{fail, print_diagnostics};
 use super::run_sim::SimTarget;
-use crate::cluster::storage_class::default_storage_class;
-use crate::cluster::{ConnectError, connect};
-use crate::engine::context::{Keep, Settings};
-use crate::engine::load::{LoadFailure, load_program};
-use crate::engine::runner::{RunInputs, check_previous_journal, run as run_engine};
-use crate::engine::select::{Filters, keep, name_globs};
+use crate::engine::context::Keep;
+use crate::engine::filters::Filters;
+use crate::engine::inputs::{self, RunRequest};
+use crate::engine::runner::run as run_engine;
 use crate::report::{exit, json, junit, progress, summary};
 
 /// Arguments of `mtvt run`.
@@ -247,157 +246,39 @@ async fn run_async(args: RunArgs) -> ExitCode {
 }
 
 async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
-    let providers_file = match (&args.providers_file, sim) {
-        (Some(f), _) => f.clone(),
-        (None, Some(s)) => s.providers_file.clone(),
-        (None, None) => PathBuf::from(".providers.json"),
-    };
-    let file = match mtvt_profiles::load(&providers_file) {
-        Ok(f) => f,
-        Err(e) => {
-            eprint!("{}", mtvt_lang::profile::render_error(&e));
-            return ExitCode::from(exit::USAGE);
-        }
-    };
-    let names: Vec<String> = match (args.providers.is_empty(), sim) {
-        (false, _) => args.providers.clone(),
-        // the emulator's plain vSphere profile, and its copy-offload twin for the scenarios
-        // that require copy-offload
-        (true, Some(_)) => ["vsphere", "vsphere-copy-offload"]
-            .iter()
-            .filter(|n| *n == &"vsphere" || file.profile_names().contains(n))
-            .map(|n| n.to_string())
-            .collect(),
-        (true, None) => {
-            return usage(
-                "no source provider: pass --provider NAME (a profile of the providers file), or use --sim",
-            );
-        }
-    };
-    let env = |k: &str| std::env::var(k).ok();
-    let mut profiles = Vec::new();
-    for name in &names {
-        match file.profile(name, &env) {
-            Ok(p) => profiles.push(p),
-            Err(e) => {
-                eprint!("{}", mtvt_lang::profile::render_error(&e));
-                return ExitCode::from(exit::USAGE);
-            }
-        }
+    if args.providers.is_empty() && sim.is_none() {
+        return usage(
+            "no source provider: pass --provider NAME (a profile of the providers file), or use --sim",
+        );
     }
-    let facts: Vec<_> = profiles.iter().map(mtvt_lang::profile::facts).collect();
-    // The oVirt warm gate is a property of the cluster, not an error in the scenario: a run
-    // skips such scenarios with the reason (select::decide) instead of refusing them.
-    let mut result = match load_program(&args.paths, &facts, true) {
-        Ok(r) => r,
-        Err(LoadFailure::Io(e)) => return usage(e),
-        Err(LoadFailure::Static(n)) => {
-            eprintln!("error: {n} static error(s) in the scenarios (see above); nothing was run");
-            return ExitCode::from(exit::USAGE);
-        }
+    let mut loaded = match inputs::load(&load_request(args, sim)) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
     };
-    let globs = match name_globs(&args.names) {
-        Ok(g) => g,
-        Err(e) => return usage(e),
-    };
+    print_diagnostics(&loaded.checked);
+    let errors = loaded.checked.errors();
+    if errors > 0 {
+        eprintln!("error: {errors} static error(s) in the scenarios (see above); nothing was run");
+        return ExitCode::from(exit::USAGE);
+    }
     let filters = Filters {
         tags: args.tags.clone(),
         skip_tags: args.skip_tags.clone(),
     };
-    result
-        .program
-        .scenarios
-        .retain(|s| keep(s, &filters, globs.as_ref()));
-    if result.program.scenarios.is_empty() {
-        return usage("no scenario selected (check the paths, --tag, --skip-tag and --name)");
+    if let Err(e) = loaded.select(&filters, &args.names) {
+        return fail(e);
     }
-    // the cluster
-    let connect_opts = args.cluster.options(sim.map(|s| s.kubeconfig.clone()));
-    let cluster = match connect(&connect_opts).await {
-        Ok(c) => c,
-        Err(ConnectError::Usage(m)) => return usage(m),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(exit::INFRA);
-        }
+    let prepared = match inputs::prepare_run(loaded, &run_request(args, sim)).await {
+        Ok(p) => p,
+        Err(e) => return fail(e),
     };
-    // --storage-class, else the session's storage_class, else the cluster's default
-    // StorageClass (the same rule on every cluster, emulated or not).
-    let storage_class = match &args.storage_class {
-        Some(c) => Some(c.clone()),
-        None if result.program.session.storage_class.is_some() => None,
-        None => {
-            let found = default_storage_class(&cluster.client).await;
-            if let Some(c) = &found {
-                eprintln!(
-                    "mtvt: destination storage class {c} (the cluster's default StorageClass)"
-                );
-            }
-            found
-        }
-    };
-    if storage_class.is_none()
-        && result.program.session.storage_class.is_none()
-        && result
-            .program
-            .scenarios
-            .iter()
-            .any(|s| s.plans.iter().any(|p| p.storage_class.is_none()))
-    {
-        return usage(
-            "no destination storage class: the cluster has no single default StorageClass; pass --storage-class CLASS (or set session { storage_class \"…\" })",
-        );
+    for note in &prepared.notes {
+        eprintln!("mtvt: {note}");
     }
-    let source_ca_pem = match &args.source_ca_file {
-        Some(f) => match std::fs::read_to_string(f) {
-            Ok(t) => Some(t),
-            Err(e) => return usage(format!("cannot read --source-ca-file {}: {e}", f.display())),
-        },
-        None => None,
-    };
-    let journal_path =
-        (!args.skip_data_collector).then(|| args.data_collector_path.join("resources.json"));
-    if let Some(p) = &journal_path
-        && let Err(e) = check_previous_journal(p)
-    {
-        return usage(e);
-    }
-    let keep_policy = if args.skip_teardown {
-        Keep::Always
-    } else {
-        args.keep.into()
-    };
-    let settings = Settings {
-        storage_class,
-        data_collector: (!args.skip_data_collector).then(|| args.data_collector_path.clone()),
-        keep: keep_policy,
-        must_gather: args.must_gather,
-    };
     let (progress, printer) = progress::spawn(std::io::stderr().is_terminal());
     let cancel = CancellationToken::new();
     let signals = tokio::spawn(watch_signals(cancel.clone(), progress.clone()));
-    let inputs = RunInputs {
-        program: result.program,
-        sources: result.sources,
-        profiles,
-        providers_file: Some(providers_file),
-        cluster,
-        settings,
-        jobs: args.jobs,
-        fail_fast: args.fail_fast,
-        mtv_namespace: args.mtv_namespace.clone(),
-        // the emulator serves as its own remote cluster: an explicit OpenShift provider with
-        // its URL and token, as the pytest suite's remote scenarios do on one cluster
-        remote_ocp_cluster: args
-            .remote_ocp_cluster
-            .clone()
-            .or_else(|| sim.map(|_| "127.0.0.1".to_string())),
-        source_namespace: args.source_namespace.clone(),
-        source_ca_pem,
-        journal_path,
-        allow_ovirt_warm: args.allow_ovirt_warm,
-    };
-    let report = run_engine(inputs, progress.clone(), cancel).await;
+    let report = run_engine(prepared.inputs, progress.clone(), cancel).await;
     signals.abort();
     drop(progress);
     let _ = printer.await;
@@ -416,6 +297,59 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
         s.report(&report);
     }
     ExitCode::from(exit::exit_code(&report))
+}
+
+/// The scenarios and profiles to load. With --sim and no --provider: the emulator's plain
+/// vSphere profile, and its copy-offload twin for the scenarios that require copy-offload.
+fn load_request(args: &RunArgs, sim: Option<&SimTarget>) -> inputs::Request {
+    let providers_file = match (&args.providers_file, sim) {
+        (Some(f), _) => f.clone(),
+        (None, Some(s)) => s.providers_file.clone(),
+        (None, None) => PathBuf::from(".providers.json"),
+    };
+    let (providers, if_present) = match (args.providers.is_empty(), sim) {
+        (true, Some(_)) => (
+            vec!["vsphere".to_string()],
+            vec!["vsphere-copy-offload".to_string()],
+        ),
+        _ => (args.providers.clone(), Vec::new()),
+    };
+    inputs::Request {
+        paths: args.paths.clone(),
+        providers_file,
+        providers,
+        providers_if_present: if_present,
+        // The oVirt warm gate is a property of the cluster, not an error in the scenario: a
+        // run skips such scenarios with the reason instead of refusing them.
+        allow_ovirt_warm: true,
+    }
+}
+
+/// The run's settings from the flags.
+fn run_request(args: &RunArgs, sim: Option<&SimTarget>) -> RunRequest {
+    RunRequest {
+        cluster: args.cluster.options(sim.map(|s| s.kubeconfig.clone())),
+        storage_class: args.storage_class.clone(),
+        source_ca_file: args.source_ca_file.clone(),
+        data_collector: (!args.skip_data_collector).then(|| args.data_collector_path.clone()),
+        keep: if args.skip_teardown {
+            Keep::Always
+        } else {
+            args.keep.into()
+        },
+        must_gather: args.must_gather,
+        jobs: args.jobs,
+        fail_fast: args.fail_fast,
+        mtv_namespace: args.mtv_namespace.clone(),
+        // the emulator serves as its own remote cluster: an explicit OpenShift provider with
+        // its URL and token, as the pytest suite's remote scenarios do on one cluster
+        remote_ocp_cluster: args
+            .remote_ocp_cluster
+            .clone()
+            .or_else(|| sim.map(|_| "127.0.0.1".to_string())),
+        source_namespace: args.source_namespace.clone(),
+        allow_ovirt_warm: args.allow_ovirt_warm,
+    }
 }
 
 /// First Ctrl-C (or SIGTERM): cancel and let teardown run. Second: exit 130 at once (the

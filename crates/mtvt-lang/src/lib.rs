@@ -20,6 +20,7 @@ pub mod diag;
 pub mod docs;
 pub mod eval;
 pub mod expand;
+pub mod facts;
 pub mod fmt;
 pub mod ir;
 pub mod models;

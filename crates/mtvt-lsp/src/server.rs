@@ -193,7 +193,7 @@ impl LanguageServer for Backend {
         match profile::load(&self.shared.config) {
             Ok(info) => {
                 let mut opts = (**read(&self.shared.opts)).clone();
-                opts.profile = info.facts;
+                opts.profiles = info.facts.into_iter().collect();
                 *write(&self.shared.opts) = Arc::new(opts);
                 *write(&self.shared.profile_vms) = info.vm_names;
             }

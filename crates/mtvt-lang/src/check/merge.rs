@@ -206,6 +206,7 @@ pub fn build_scenario(
             span: env.spans.ir(expect.span),
         },
         span: env.spans.ir(head.span),
+        profile: crate::facts::ProfileChoice::Unspecified,
     };
     Some((ir, plan_layers))
 }

@@ -42,8 +42,8 @@ use crate::source::{Origin, SourceMap};
 use crate::syntax::ast::{CheckDef, Item};
 use memo::SharedSet;
 
+pub use crate::facts::{CopyOffloadFacts, ProviderFacts};
 pub use hooks::{DEFAULT_HOOK_IMAGE, PlaybookProblem, playbook_problem};
-pub use providers::{CopyOffloadFacts, ProviderFacts};
 use spans::Spans;
 use values::ValueCtx;
 
@@ -53,8 +53,9 @@ pub(super) const MAX_CHAIN: usize = 64;
 /// Options of a check run.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
-    /// The selected provider profile (`--provider`), enabling profile-aware rules.
-    pub profile: Option<ProviderFacts>,
+    /// The selected provider profiles (`--provider`, in preference order): each scenario
+    /// is checked against the first one its `requires` accept (see `facts::choose`).
+    pub profiles: Vec<ProviderFacts>,
     /// Accept warm migration from oVirt (Forklift feature gate).
     pub allow_ovirt_warm: bool,
     /// Where stdlib modules come from.

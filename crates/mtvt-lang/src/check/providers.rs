@@ -1,43 +1,53 @@
 //! Provider-profile-aware rules: warm migration and copy-offload against the source type
-//! (known from `--provider` or `requires provider`), and the copy-offload fields, symbolic
-//! datastores and RDM LUN the profile must provide. The profile itself is summarized in
-//! [`ProviderFacts`] by the caller (the CLI loads it with mtvt-profiles).
+//! (known from the profile the scenario runs with, or from `requires provider`), and the
+//! copy-offload fields, symbolic datastores and RDM LUN the profile must provide. Which
+//! profile a scenario runs with is decided once, by `facts::choose`, before these rules.
 
 use super::layer::{PlanLayer, ProfileRef};
 use crate::diag::{DiagnosticKind, Sink};
+use crate::facts::{ProfileChoice, ProviderFacts};
 use crate::ir::{Requirement, ScenarioIr};
 use crate::schema::enums::{DatastoreSymbol, ProviderKind};
 
-/// What the checker needs to know about the selected provider profile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProviderFacts {
-    /// Profile name (key in the providers file).
-    pub profile: String,
-    /// Its provider type.
-    pub provider_type: ProviderKind,
-    /// Its copy-offload section, if any.
-    pub copyoffload: Option<CopyOffloadFacts>,
+/// The profile a scenario is checked against: the one it runs with; `Skipped` when no
+/// given profile can run it (only the rules independent of the profile apply).
+#[derive(Debug, Clone, Copy)]
+pub enum CheckedWith<'a> {
+    /// No profile was given.
+    Nothing,
+    /// The profile it runs with.
+    Profile(&'a ProviderFacts),
+    /// It runs with none of the given profiles.
+    Skipped,
 }
 
-/// Summary of a profile's `copyoffload` section.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CopyOffloadFacts {
-    /// Required fields (for its storage_vendor_product) that are missing.
-    pub missing_fields: Vec<String>,
-    /// `secondary_datastore_id` is set.
-    pub has_secondary_datastore: bool,
-    /// `non_xcopy_datastore_id` is set.
-    pub has_non_xcopy_datastore: bool,
-    /// `rdm_lun_uuid` is set.
-    pub has_rdm_lun: bool,
+impl<'a> CheckedWith<'a> {
+    /// From the checker's choice among `profiles`.
+    pub fn of(choice: &ProfileChoice, profiles: &'a [ProviderFacts]) -> Self {
+        match choice {
+            ProfileChoice::Unspecified => CheckedWith::Nothing,
+            ProfileChoice::Profile { index } => profiles
+                .get(*index)
+                .map_or(CheckedWith::Nothing, CheckedWith::Profile),
+            ProfileChoice::Skipped { .. } => CheckedWith::Skipped,
+        }
+    }
+
+    fn profile(self) -> Option<&'a ProviderFacts> {
+        match self {
+            CheckedWith::Profile(p) => Some(p),
+            _ => None,
+        }
+    }
 }
 
 /// The provider types a scenario will run against, and how that is known; `None` when
 /// unknown, or when the scenario would be skipped for the selected profile.
-pub fn known_types(
-    s: &ScenarioIr,
-    profile: Option<&ProviderFacts>,
-) -> Option<(Vec<ProviderKind>, String)> {
+pub fn known_types(s: &ScenarioIr, with: CheckedWith<'_>) -> Option<(Vec<ProviderKind>, String)> {
+    if matches!(with, CheckedWith::Skipped) {
+        return None;
+    }
+    let profile = with.profile();
     let mut required: Option<Vec<ProviderKind>> = None;
     for r in &s.requires {
         if let Requirement::Provider { types } = &r.requirement {
@@ -70,14 +80,15 @@ pub fn check_providers(
     sink: &mut Sink,
     s: &ScenarioIr,
     layers: &[PlanLayer],
-    profile: Option<&ProviderFacts>,
+    with: CheckedWith<'_>,
     allow_ovirt_warm: bool,
 ) {
-    let types = known_types(s, profile);
+    let types = known_types(s, with);
+    let profile = with.profile();
     // oVirt warm is feature-gated: a concrete oVirt profile needs --allow-ovirt-warm, a
     // `requires provider …, ovirt` list is accepted (the gate is checked at run time).
     let ovirt_ok = allow_ovirt_warm || profile.is_none();
-    let skipped_for_profile = profile.is_some() && types.is_none();
+    let skipped_for_profile = matches!(with, CheckedWith::Skipped);
     let requires_copyoffload = s
         .requires
         .iter()

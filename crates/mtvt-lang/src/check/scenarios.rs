@@ -318,7 +318,9 @@ fn check_variant(
         complete: p.complete,
     };
     let ir = match merge::build_scenario(env, &mut sink, head, merged) {
-        Some((ir, plan_layers)) => {
+        Some((mut ir, plan_layers)) => {
+            // the cluster's facts are not known here: only the profiles decide
+            ir.profile = crate::facts::choose(&ir, &env.opts.profiles, None, None);
             semantic::semantic_rules(env, &mut sink, &ir, &plan_layers);
             Some(ir)
         }

@@ -13,8 +13,8 @@ pub(super) fn semantic_rules(
     ir: &crate::ir::ScenarioIr,
     plans: &[layer::PlanLayer],
 ) {
-    let profile = env.opts.profile.as_ref();
-    let known = providers::known_types(ir, profile);
+    let with = providers::CheckedWith::of(&ir.profile, &env.opts.profiles);
+    let known = providers::known_types(ir, with);
     let single = known.as_ref().and_then(|(t, _)| {
         if t.len() == 1 {
             t.first().copied()
@@ -30,7 +30,7 @@ pub(super) fn semantic_rules(
     {
         outcomes::check_outcome(sink, ir, single);
     }
-    providers::check_providers(sink, ir, plans, profile, env.opts.allow_ovirt_warm);
+    providers::check_providers(sink, ir, plans, with, env.opts.allow_ovirt_warm);
     for (p, layer) in ir.plans.iter().zip(plans) {
         k8s_names::check_plan_names(sink, layer);
         // The JSON is in the IR now (see `ObjectValue::json`); the layer keeps the AST.

@@ -88,6 +88,8 @@ pub struct ScenarioIr {
     pub expect: ExpectIr,
     /// The `scenario` declaration.
     pub span: SpanIr,
+    /// The profile it runs with, as far as the checker knows (`facts::choose`).
+    pub profile: crate::facts::ProfileChoice,
 }
 
 /// A precondition.

@@ -84,7 +84,7 @@ fn check(f: &Fixture) -> CheckResult {
             .unwrap()
     });
     let opts = CheckOptions {
-        profile,
+        profiles: profile.into_iter().collect(),
         allow_ovirt_warm: false,
         // The embedded stdlib (equal to stdlib/, see `catalog`): no machine paths.
         stdlib: Stdlib::new(None),

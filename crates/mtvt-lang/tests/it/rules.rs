@@ -190,11 +190,11 @@ fn outcomes_match_the_hooks() {
 
 fn profile(kind: ProviderKind, co: Option<CopyOffloadFacts>) -> CheckOptions {
     CheckOptions {
-        profile: Some(ProviderFacts {
+        profiles: vec![ProviderFacts {
             profile: String::from("p"),
             provider_type: kind,
             copyoffload: co,
-        }),
+        }],
         ..CheckOptions::default()
     }
 }

@@ -25,13 +25,22 @@ pub struct Mtvt {
 }
 
 impl Mtvt {
-    /// The binary in the repository root, with `NO_COLOR=1` and the embedded stdlib.
+    /// The binary in the repository root, with `NO_COLOR=1`, the embedded stdlib and none
+    /// of the user's `PROVIDERS_JSON_PATH` or `KUBECONFIG`.
     pub fn new() -> Self {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtvt"));
         cmd.current_dir(repo())
             .env("NO_COLOR", "1")
-            .env_remove("MTVT_STDLIB");
+            .env_remove("MTVT_STDLIB")
+            .env_remove("PROVIDERS_JSON_PATH")
+            .env_remove("KUBECONFIG");
         Mtvt { cmd, stdin: None }
+    }
+
+    /// Sets an environment variable.
+    pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Self {
+        self.cmd.env(key, value);
+        self
     }
 
     /// Adds arguments.

@@ -15,6 +15,7 @@ mod harness;
 mod check_cli;
 mod fmt_cli;
 mod lsp_cli;
+mod providers_file_cli;
 mod render_golden;
 mod render_schemas;
 mod run_clean;

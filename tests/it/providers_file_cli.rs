@@ -1,9 +1,3 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 //! The providers file as users have it, through the real binary: broken files never print
 //! a secret (each case has its own, looked for in stdout and stderr of `mtvt check`,
 //! `mtvt run`, `mtvt render`, and `mtvt clean` against the emulator) while the message
@@ -11,10 +5,12 @@
 //! `PROVIDERS_JSON_PATH` chooses the file when `--providers-file` is not given.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use mtvt_sim::server::Server;
 use serde_json::json;
+
+use crate::harness::Mtvt;
 
 /// A broken providers file: its text, the secret it holds, the line the error must
 /// name and words of the problem.
@@ -191,15 +187,11 @@ const CASES: &[Case] = &[
 ];
 
 fn mtvt(args: &[&str], env: &[(&str, &Path)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtvt"));
-    cmd.args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("PROVIDERS_JSON_PATH")
-        .env_remove("KUBECONFIG");
+    let mut m = Mtvt::new().args(args);
     for (k, v) in env {
-        cmd.env(k, v);
+        m = m.env(k, v);
     }
-    cmd.output().unwrap()
+    m.output()
 }
 
 fn text(o: &Output) -> (String, String) {

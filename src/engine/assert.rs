@@ -6,17 +6,11 @@
 use mtvt_lang::eval::{AssertOutcome, Bindings, CheckStatus, check_outcome, run_checks};
 use mtvt_lang::ir::ScenarioIr;
 use mtvt_lang::models::Migration;
-use mtvt_lang::source::SourceMap;
 
-use crate::report::{CheckReport, Failure, failure};
+use crate::report::{self, CheckReport, Failure};
 
 /// The outcome check of one VM: `None` when it matched.
-pub fn outcome_failure(
-    s: &ScenarioIr,
-    vm: &str,
-    migration: &Migration,
-    sources: &SourceMap,
-) -> Option<Failure> {
+pub fn outcome_failure(s: &ScenarioIr, vm: &str, migration: &Migration) -> Option<Failure> {
     match check_outcome(&s.expect, migration) {
         AssertOutcome::Fail {
             span,
@@ -31,19 +25,12 @@ pub fn outcome_failure(
             Some(Failure {
                 vm: Some(vm.to_string()),
                 check: Some("outcome".into()),
-                rendered: failure::render(
-                    sources,
-                    &span,
-                    &text,
-                    Some(&expected),
-                    Some(&actual),
-                    None,
-                ),
                 message: text,
                 expected: Some(expected),
                 actual: Some(actual),
-                location: Some(span.to_string()),
+                location: Some(span),
                 requested_at: None,
+                at_source: true,
             })
         }
         _ => None,
@@ -51,12 +38,7 @@ pub fn outcome_failure(
 }
 
 /// Runs every check on one VM.
-pub fn run(
-    s: &ScenarioIr,
-    vm: &str,
-    bindings: &Bindings,
-    sources: &SourceMap,
-) -> (Vec<CheckReport>, Vec<Failure>) {
+pub fn run(s: &ScenarioIr, vm: &str, bindings: &Bindings) -> (Vec<CheckReport>, Vec<Failure>) {
     let mut reports = Vec::new();
     let mut failures = Vec::new();
     for c in run_checks(s, bindings) {
@@ -72,43 +54,31 @@ pub fn run(
                     actual,
                 } => {
                     failed += 1;
-                    let text = message
-                        .clone()
-                        .unwrap_or_else(|| format!("check {} failed", c.name));
-                    let help = c
-                        .requested_at
-                        .as_ref()
-                        .map(|r| format!("check `{}` requested at {r}, on VM {vm}", c.name));
                     failures.push(Failure {
                         vm: Some(vm.to_string()),
                         check: Some(c.name.clone()),
-                        rendered: failure::render(
-                            sources,
-                            span,
-                            &text,
-                            Some(expected),
-                            Some(actual),
-                            help,
-                        ),
-                        message: text,
+                        message: message
+                            .clone()
+                            .unwrap_or_else(|| format!("check {} failed", c.name)),
                         expected: Some(expected.clone()),
                         actual: Some(actual.clone()),
-                        location: Some(span.to_string()),
-                        requested_at: c.requested_at.as_ref().map(ToString::to_string),
+                        location: Some(span.clone()),
+                        requested_at: c.requested_at.clone(),
+                        at_source: true,
                     });
                 }
                 AssertOutcome::NotRun { .. } => {}
             }
         }
         let (status, reason) = match c.status() {
-            CheckStatus::Passed => ("passed", None),
-            CheckStatus::Failed => ("failed", None),
-            CheckStatus::NotRun(r) => ("not_run", Some(r)),
-            CheckStatus::Skipped(r) => ("skipped", Some(r)),
+            CheckStatus::Passed => (report::CheckStatus::Passed, None),
+            CheckStatus::Failed => (report::CheckStatus::Failed, None),
+            CheckStatus::NotRun(r) => (report::CheckStatus::NotRun, Some(r)),
+            CheckStatus::Skipped(r) => (report::CheckStatus::Skipped, Some(r)),
         };
         reports.push(CheckReport {
             name: c.name.clone(),
-            status: status.to_string(),
+            status,
             reason,
             passed,
             failed,

@@ -1,13 +1,11 @@
 //! The session-wide state every scenario of a run shares: the cluster connection, the
 //! journal, the executor (applier, shared watches, progress, Ctrl-C), the session's plan
-//! context (providers), the connected sources and inventories, the run settings and the
-//! scenario sources (for rendering failures).
+//! context (providers), the connected sources and inventories, and the run settings.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use mtvt_lang::ir::SessionIr;
-use mtvt_lang::source::SourceMap;
 use tokio_util::sync::CancellationToken;
 
 use super::exec::Executor;
@@ -68,8 +66,6 @@ pub struct Engine {
     pub sources: Vec<SourceBinding>,
     /// Run settings.
     pub settings: Settings,
-    /// Scenario texts (failure rendering).
-    pub texts: Arc<SourceMap>,
 }
 
 impl Engine {

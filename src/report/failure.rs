@@ -1,9 +1,35 @@
 //! Failures rendered like compile errors: the `assert` (or `expect`) line of the scenario
-//! or stdlib with a caret, the message, and expected / actual in the label and help.
+//! or stdlib with a caret, the message, and expected / actual in the label and help (for a
+//! check, where the scenario asked for it).
 
 use miette::{NamedSource, SourceSpan};
 use mtvt_lang::ir::SpanIr;
 use mtvt_lang::source::SourceMap;
+
+use super::Failure;
+
+/// The compiler-style text of an assertion or outcome failure; `None` for the others (they
+/// show as one line) or when the source is not available.
+pub fn rendered(f: &Failure, sources: &SourceMap) -> Option<String> {
+    if !f.at_source {
+        return None;
+    }
+    let span = f.location.as_ref()?;
+    let help = match (&f.requested_at, &f.check, &f.vm) {
+        (Some(r), Some(check), Some(vm)) => {
+            Some(format!("check `{check}` requested at {r}, on VM {vm}"))
+        }
+        _ => None,
+    };
+    render(
+        sources,
+        span,
+        &f.message,
+        f.expected.as_deref(),
+        f.actual.as_deref(),
+        help,
+    )
+}
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{message}")]
@@ -20,7 +46,7 @@ struct AssertDiag {
 
 /// Renders a failure at `span` with its source (plain, no colour), or `None` when the source
 /// text is not available.
-pub fn render(
+fn render(
     sources: &SourceMap,
     span: &SpanIr,
     message: &str,

@@ -8,9 +8,12 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
+use mtvt_lang::source::SourceMap;
+
+use super::failure::rendered;
 use super::{RunReport, ScenarioReport, Status};
 
-fn case(s: &ScenarioReport) -> TestCase {
+fn case(s: &ScenarioReport, sources: &SourceMap) -> TestCase {
     let status = match s.status {
         Status::Passed => TestCaseStatus::success(),
         Status::Skipped => {
@@ -46,13 +49,13 @@ fn case(s: &ScenarioReport) -> TestCase {
     let mut c = TestCase::new(s.name.as_str(), status);
     c.set_classname(s.file.as_str());
     c.set_time(Duration::from_millis(s.duration_ms));
-    let rendered: Vec<&str> = s
+    let texts: Vec<String> = s
         .failures
         .iter()
-        .filter_map(|f| f.rendered.as_deref())
+        .filter_map(|f| rendered(f, sources))
         .collect();
-    if !rendered.is_empty() {
-        c.set_system_err(rendered.join("\n"));
+    if !texts.is_empty() {
+        c.set_system_err(texts.join("\n"));
     }
     c
 }
@@ -70,7 +73,7 @@ pub fn to_xml(report: &RunReport) -> Result<String, String> {
         suite.set_time(Duration::from_millis(
             scenarios.iter().map(|s| s.duration_ms).sum(),
         ));
-        suite.add_test_cases(scenarios.into_iter().map(case));
+        suite.add_test_cases(scenarios.into_iter().map(|s| case(s, &report.sources)));
         r.add_test_suite(suite);
     }
     if !report.leaks.is_empty() || !report.teardown_errors.is_empty() || report.error.is_some() {
@@ -115,7 +118,14 @@ mod tests {
                 vm: Some("vm1".into()),
                 expected: Some("8".into()),
                 actual: Some("2".into()),
-                location: Some("f.mtvt:4:3".into()),
+                location: Some(mtvt_lang::ir::SpanIr {
+                    file: "f.mtvt".into(),
+                    start: 0,
+                    end: 1,
+                    line: 4,
+                    column: 3,
+                    file_id: mtvt_lang::span::FileId(0),
+                }),
                 ..Failure::message(Some("cores"), "wrong cores")
             },
             Failure::message(Some("memory"), "memory <differs> & more"),

@@ -9,7 +9,11 @@ pub mod junit;
 pub mod progress;
 pub mod summary;
 
-use serde::Serialize;
+use std::sync::Arc;
+
+use mtvt_lang::ir::SpanIr;
+use mtvt_lang::source::SourceMap;
+use serde::{Serialize, Serializer};
 
 /// How a scenario ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,7 +44,16 @@ impl Status {
     }
 }
 
-/// One failure message of a scenario.
+/// A span written as `file:line:col`.
+fn as_location<S: Serializer>(span: &Option<SpanIr>, s: S) -> Result<S::Ok, S::Error> {
+    match span {
+        Some(span) => s.collect_str(span),
+        None => s.serialize_none(),
+    }
+}
+
+/// One failure of a scenario, as data: the writers render it (assertion and outcome
+/// failures at their source line, like a compile error; `failure::rendered`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Failure {
     /// Which VM (source name), if any.
@@ -53,13 +66,16 @@ pub struct Failure {
     pub expected: Option<String>,
     /// Actual value.
     pub actual: Option<String>,
-    /// Where (`file:line:col` of the assert / expect line).
-    pub location: Option<String>,
-    /// Where the scenario asked for the check.
-    pub requested_at: Option<String>,
-    /// A rendered, compiler-style text with the source line (for humans).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rendered: Option<String>,
+    /// Where (the assert / expect line); written `file:line:col`.
+    #[serde(serialize_with = "as_location")]
+    pub location: Option<SpanIr>,
+    /// Where the scenario asked for the check; written `file:line:col`.
+    #[serde(serialize_with = "as_location")]
+    pub requested_at: Option<SpanIr>,
+    /// Shown at `location` like a compile error (assertion and outcome failures), rather
+    /// than as one line.
+    #[serde(skip)]
+    pub at_source: bool,
 }
 
 impl Failure {
@@ -73,7 +89,7 @@ impl Failure {
             actual: None,
             location: None,
             requested_at: None,
-            rendered: None,
+            at_source: false,
         }
     }
 
@@ -97,13 +113,27 @@ impl Failure {
     }
 }
 
+/// How a check ended on one VM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    /// Every assert held.
+    Passed,
+    /// An assert did not hold.
+    Failed,
+    /// It could not run (with the reason).
+    NotRun,
+    /// It does not apply (with the reason).
+    Skipped,
+}
+
 /// One check on one VM.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckReport {
     /// Check name.
     pub name: String,
-    /// passed / failed / not_run / skipped.
-    pub status: String,
+    /// How it ended.
+    pub status: CheckStatus,
     /// Reason of not_run / skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -221,7 +251,7 @@ impl ScenarioReport {
 }
 
 /// The whole run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RunReport {
     /// Session id.
     pub session: String,
@@ -247,6 +277,9 @@ pub struct RunReport {
     /// The journal file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub journal: Option<String>,
+    /// The scenario and stdlib texts failures point into (for the writers).
+    #[serde(skip)]
+    pub sources: Arc<SourceMap>,
 }
 
 impl RunReport {
@@ -292,6 +325,7 @@ pub(crate) mod tests_support {
             error: None,
             interrupted: false,
             journal: None,
+            sources: Arc::default(),
         }
     }
 }

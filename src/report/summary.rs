@@ -1,6 +1,7 @@
 //! The end-of-run text on stderr: every failure rendered like a compile error (the scenario
 //! or stdlib line, expected and actual), skip reasons, leftovers, and one summary line.
 
+use super::failure::rendered;
 use super::{RunReport, Status};
 
 /// The summary text.
@@ -21,7 +22,7 @@ pub fn render(r: &RunReport) -> String {
             s.line
         ));
         for f in &s.failures {
-            match &f.rendered {
+            match rendered(f, &r.sources) {
                 Some(text) => {
                     if let Some(vm) = &f.vm {
                         out.push_str(&format!(
@@ -29,7 +30,7 @@ pub fn render(r: &RunReport) -> String {
                             f.check.as_deref().unwrap_or("-")
                         ));
                     }
-                    out.push_str(text);
+                    out.push_str(&text);
                 }
                 None => out.push_str(&format!("  ✗ {}\n", f.one_line())),
             }

@@ -234,9 +234,20 @@ pub async fn emulator(dir: &Path, step_faults: &[&str]) -> (Emulator, kube::Clie
     (emu, client)
 }
 
-/// `mtvt VERB ARGS --kubeconfig DIR/kubeconfig --providers-file DIR/providers.json`
-/// against the emulator whose files are in `dir` (see [`emulator`]); `mtvt run` also gets
-/// the tier0 cold scenario, `--provider vsphere` and `--data-collector-path DIR/dc`.
+/// `--kubeconfig DIR/kubeconfig --providers-file DIR/providers.json`: the emulator whose
+/// files are in `dir` (see [`emulator`]).
+pub fn cluster_flags(dir: &Path) -> [String; 4] {
+    let d = dir.to_str().unwrap();
+    [
+        "--kubeconfig".into(),
+        format!("{d}/kubeconfig"),
+        "--providers-file".into(),
+        format!("{d}/providers.json"),
+    ]
+}
+
+/// `mtvt VERB ARGS` with [`cluster_flags`]; `mtvt run` also gets the tier0 cold scenario,
+/// `--provider vsphere` and `--data-collector-path DIR/dc`.
 pub fn against(dir: &Path, verb: &str, args: &[&str]) -> Command {
     let d = dir.to_str().unwrap();
     let mut m = Mtvt::new().args([verb]);
@@ -249,8 +260,35 @@ pub fn against(dir: &Path, verb: &str, args: &[&str]) -> Command {
             &format!("{d}/dc"),
         ]);
     }
-    m.args(args)
-        .args(["--kubeconfig", &format!("{d}/kubeconfig")])
-        .args(["--providers-file", &format!("{d}/providers.json")])
-        .command()
+    m.args(args).args(cluster_flags(dir)).command()
+}
+
+/// The end of a run's stderr — failures rendered like compile errors, leftovers, skips and
+/// the summary line — with what changes from run to run replaced: the session id
+/// (`SESSION`), source clones' random suffixes (`-RAND`), durations (`X.Xs`) and the
+/// data-collector directory (`DC`).
+pub fn run_summary(stderr: &str, data_collector: &Path) -> String {
+    let start = stderr.find("\n── ").map_or(0, |i| i + 1);
+    let text: String = stderr[start..]
+        .lines()
+        .filter(|l| !l.starts_with("emulator: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let text = text.replace(data_collector.to_str().unwrap(), "DC");
+    let session = regex::Regex::new(r"\bauto-[a-z0-9]{4}\b").unwrap();
+    let text = session.replace_all(&text, "SESSION");
+    // a source clone's suffix (`VM <session>-<vm>-<suffix>`), also where a long line wraps
+    // the name before it
+    let clone = regex::Regex::new(r"VM SESSION-[a-z0-9-]+-([a-z0-9]{4})\b").unwrap();
+    let suffixes: Vec<String> = clone
+        .captures_iter(&text)
+        .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
+        .collect();
+    let mut text = text.into_owned();
+    for suffix in suffixes {
+        let word = regex::Regex::new(&format!(r"\b{suffix}\b")).unwrap();
+        text = word.replace_all(&text, "RAND").into_owned();
+    }
+    let secs = regex::Regex::new(r"\d+\.\ds\b").unwrap();
+    secs.replace_all(&text, "X.Xs").into_owned()
 }

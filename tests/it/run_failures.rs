@@ -1,11 +1,18 @@
 //! Runs that fail, as a user sees them: a wrong expectation names the check, the VM,
 //! expected and actual at the assert line; expected hook failures pass and unexpected
-//! outcomes fail on the `expect` line; evidence is collected before teardown.
+//! outcomes fail on the `expect` line; a Plan blocked by a leftover VM fails with its
+//! blocking condition; evidence is collected before teardown. The end-of-run text of each
+//! failure is a golden file (`tests_failed/*.err` in hurl), compared after
+//! `harness::run_summary` replaced what changes from run to run.
 
 use std::path::Path;
 
+use kube::api::{DynamicObject, PostParams};
+use serde_json::json;
+
 use crate::harness::{
-    journal_states, junit, mtvt, report, stderr as text, workdir as scenario_dir,
+    Mtvt, cluster_flags, emulator, journal_states, junit, mtvt, report, run_summary,
+    stderr as text, workdir as scenario_dir,
 };
 
 #[test]
@@ -17,19 +24,15 @@ fn a_wrong_expectation_names_check_vm_expected_and_actual() {
     )]);
     let dc = tempfile::tempdir().unwrap();
     let d = dc.path().to_str().unwrap();
-    let out = mtvt(&[
-        "run",
-        "--sim",
-        s.path().to_str().unwrap(),
-        "--data-collector-path",
-        d,
-        "--junit",
-        &format!("{d}/junit.xml"),
-        "--report-json",
-        &format!("{d}/report.json"),
-    ]);
+    let out = Mtvt::new()
+        .cwd(s.path())
+        .args(["run", "--sim", "wrong.mtvt", "--data-collector-path", d])
+        .args(["--junit", &format!("{d}/junit.xml")])
+        .args(["--report-json", &format!("{d}/report.json")])
+        .output();
     let err = text(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
+    insta::assert_snapshot!("wrong_expectation", run_summary(&err, dc.path()));
     assert!(
         err.contains("check cores_are_eight") && err.contains("expected 8, found 2"),
         "{err}"
@@ -112,4 +115,83 @@ fn expected_hook_failures_pass_and_unexpected_outcomes_fail() {
     assert!(err.contains("disk copy failed on purpose"), "{err}");
     assert!(err.contains("sanity_cold_mtv_migration.mtvt:11:5"), "{err}");
     assert!(journal_states(dc.path()).iter().all(|s| s == "undone"));
+}
+
+#[test]
+fn an_unexpected_hook_failure_fails_on_the_expect_line() {
+    let s = scenario_dir(&[(
+        "hook.mtvt",
+        "scenario post_hook_fails_unexpectedly {\n  vm \"mtv-tests-rhel8\"\n  hook post {\n    playbook \"\"\"\n      - name: post\n        hosts: localhost\n        tasks:\n          - name: break on purpose\n            fail:\n              msg: the post hook broke\n      \"\"\"\n  }\n  expect { migration succeeds }\n}\n",
+    )]);
+    let dc = tempfile::tempdir().unwrap();
+    let d = dc.path().to_str().unwrap();
+    let out = Mtvt::new()
+        .cwd(s.path())
+        .args(["run", "--sim", "hook.mtvt", "--data-collector-path", d])
+        .output();
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("expected succeeded, found failed at PostHook"),
+        "{err}"
+    );
+    insta::assert_snapshot!("unexpected_hook_failure", run_summary(&err, dc.path()));
+    assert!(journal_states(dc.path()).iter().all(|s| s == "undone"));
+}
+
+/// A VM of an earlier run left in the target namespace: the Plan is blocked by
+/// `VMAlreadyExists`, and the run gives up once the same blocker stood for the grace period
+/// (a minute), naming it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_blocked_by_a_leftover_vm_fails_with_its_condition() {
+    let dir = tempfile::tempdir().unwrap();
+    let (emu, client) = emulator(dir.path(), &[]).await;
+    let ns: DynamicObject = serde_json::from_value(json!({"apiVersion": "v1", "kind": "Namespace",
+        "metadata": {"name": "mtvt-leftovers"}}))
+    .unwrap();
+    let ar = |g: &str, v: &str, k: &str, p: &str| {
+        kube::api::ApiResource::from_gvk_with_plural(&kube::api::GroupVersionKind::gvk(g, v, k), p)
+    };
+    kube::Api::<DynamicObject>::all_with(client.clone(), &ar("", "v1", "Namespace", "namespaces"))
+        .create(&PostParams::default(), &ns)
+        .await
+        .unwrap();
+    let vm: DynamicObject = serde_json::from_value(json!({"apiVersion": "kubevirt.io/v1",
+        "kind": "VirtualMachine", "metadata": {"name": "mtv-tests-rhel8", "namespace": "mtvt-leftovers"},
+        "spec": {"runStrategy": "Halted", "template": {"spec": {"domain": {"devices": {}}}}}}))
+    .unwrap();
+    kube::Api::<DynamicObject>::namespaced_with(
+        client.clone(),
+        "mtvt-leftovers",
+        &ar("kubevirt.io", "v1", "VirtualMachine", "virtualmachines"),
+    )
+    .create(&PostParams::default(), &vm)
+    .await
+    .unwrap();
+    let file = dir.path().join("blocked.mtvt");
+    std::fs::write(
+        &file,
+        "scenario blocked_by_a_leftover_vm {\n  vm \"mtv-tests-rhel8\" { clone false }\n  plan { target_namespace \"mtvt-leftovers\" }\n  expect { migration succeeds }\n}\n",
+    )
+    .unwrap();
+    let d = dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        Mtvt::new()
+            .cwd(&d)
+            .args(["run", "blocked.mtvt", "--provider", "vsphere"])
+            .args(["--storage-class", "ocs-storagecluster-ceph-rbd"])
+            .args(["--data-collector-path", &format!("{}/dc", d.display())])
+            .args(cluster_flags(&d))
+            .output()
+    })
+    .await
+    .unwrap();
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("VMAlreadyExists (Critical, NotUnique): Target VM already exists."),
+        "{err}"
+    );
+    insta::assert_snapshot!("blocked_plan", run_summary(&err, &dir.path().join("dc")));
+    emu.shutdown().await;
 }

@@ -72,7 +72,7 @@ struct Runnable<'a> {
     profile: usize,
 }
 
-fn empty_report(session: &str, cluster: &str) -> RunReport {
+fn empty_report(session: &str, cluster: &str, sources: Arc<SourceMap>) -> RunReport {
     RunReport {
         session: session.to_string(),
         cluster: cluster.to_string(),
@@ -85,6 +85,7 @@ fn empty_report(session: &str, cluster: &str) -> RunReport {
         error: None,
         interrupted: false,
         journal: None,
+        sources,
     }
 }
 
@@ -117,7 +118,8 @@ pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToke
     let start = Instant::now();
     let program = &inputs.program;
     let session = session_id(&program.session.target_namespace_prefix, &mut rand::rng());
-    let mut report = empty_report(&session, &inputs.cluster.url);
+    let texts = Arc::new(inputs.sources.clone());
+    let mut report = empty_report(&session, &inputs.cluster.url, texts);
     let mtv_namespace = inputs
         .mtv_namespace
         .clone()
@@ -205,7 +207,6 @@ pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToke
         session_ir: program.session.clone(),
         sources: prepared.sources,
         settings: inputs.settings.clone(),
-        texts: Arc::new(inputs.sources.clone()),
     };
     for (slot, r) in run_all(&engine, &inputs, &runnable).await {
         if let Some(s) = slots.get_mut(slot) {

@@ -101,9 +101,8 @@ async fn observe_vm(
         error: None,
     };
     let ir = v.run.ctx.ir;
-    let texts = &v.engine.texts;
     o.failures
-        .extend(assert::outcome_failure(ir, &src_name, &mig, texts));
+        .extend(assert::outcome_failure(ir, &src_name, &mig));
     let source = source_vm(v, state, &src_name, &mut o.failures).await;
     let dest_name = status
         .get("newName")
@@ -128,14 +127,14 @@ async fn observe_vm(
             if !ir.expect.checks.is_empty() {
                 let vm_m = vm_model(vm_ir, &v.engine.session.names.session);
                 let bindings = Bindings::new(&source, &dest, &v.plan_model, &vm_m, &mig);
-                let (checks, failures) = assert::run(ir, &src_name, &bindings, texts);
+                let (checks, failures) = assert::run(ir, &src_name, &bindings);
                 o.report.checks = checks;
                 o.failures.extend(failures);
             }
         }
         Ok(None) if !ir.expect.checks.is_empty() => o.failures.push(Failure {
             vm: Some(src_name.clone()),
-            location: Some(ir.expect.span.to_string()),
+            location: Some(ir.expect.span.clone()),
             ..Failure::message(
                 Some("checks"),
                 format!(

@@ -46,6 +46,74 @@ pub struct CleanArgs {
     pub cluster: ClusterArgs,
 }
 
+/// The source provider that made the journal's clones (through the providers file
+/// recorded in the journal, or `--providers-file`); `None` when there are no clones or it
+/// cannot be reached (said as a warning).
+async fn connect_source(
+    args: &CleanArgs,
+    journal: &std::sync::Arc<Journal>,
+    cluster: &crate::cluster::Cluster,
+) -> Result<Option<SourceSide>, ExitCode> {
+    let doc = journal.snapshot();
+    let Some(profile_name) = doc.entries.iter().find_map(|e| match &e.action {
+        Action::SourceVm { profile, .. } => Some(profile.clone()),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    let file = args
+        .providers_file
+        .clone()
+        .or_else(|| doc.providers_file.as_ref().map(PathBuf::from));
+    let Some(file) = file else {
+        eprintln!(
+            "error: the journal lists source clones but no providers file: pass --providers-file FILE"
+        );
+        return Err(ExitCode::from(exit::USAGE));
+    };
+    let loaded = mtvt_profiles::load(&file).map_err(Box::new).and_then(|f| {
+        f.profile(&profile_name, &|k| std::env::var(k).ok())
+            .map_err(Box::new)
+    });
+    let profile = match loaded {
+        Ok(p) => p,
+        Err(e) => {
+            eprint!("{}", mtvt_lang::profile::render_error(&e));
+            return Err(ExitCode::from(exit::USAGE));
+        }
+    };
+    let ca = match &args.source_ca_file {
+        Some(f) => match std::fs::read(f) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("error: cannot read --source-ca-file {}: {e}", f.display());
+                return Err(ExitCode::from(exit::USAGE));
+            }
+        },
+        None => None,
+    };
+    let tls = mtvt_source::TlsOptions {
+        insecure_skip_verify: args.source_insecure_skip_tls_verify,
+        ca_bundle_pem: ca,
+    };
+    match SourceSide::connect(
+        &profile,
+        tls,
+        &cluster.client,
+        &args.source_namespace,
+        journal.clone(),
+        &doc.session,
+    )
+    .await
+    {
+        Ok(s) => Ok(Some(s)),
+        Err(e) => {
+            eprintln!("warning: {e}; source clones cannot be deleted now");
+            Ok(None)
+        }
+    }
+}
+
 /// Runs `mtvt clean`.
 pub fn run(args: CleanArgs) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -88,62 +156,11 @@ async fn clean(args: CleanArgs) -> ExitCode {
         );
     }
     let pending = journal.remaining();
-    let clone_profile = doc.entries.iter().find_map(|e| match &e.action {
-        Action::SourceVm { profile, .. } => Some(profile.clone()),
-        _ => None,
-    });
     // the source provider, when clones were made
-    let mut source: Option<SourceSide> = None;
-    if let Some(profile_name) = &clone_profile {
-        let file = args
-            .providers_file
-            .clone()
-            .or_else(|| doc.providers_file.as_ref().map(PathBuf::from));
-        let Some(file) = file else {
-            eprintln!(
-                "error: the journal lists source clones but no providers file: pass --providers-file FILE"
-            );
-            return ExitCode::from(exit::USAGE);
-        };
-        let loaded = mtvt_profiles::load(&file).map_err(Box::new).and_then(|f| {
-            f.profile(profile_name, &|k| std::env::var(k).ok())
-                .map_err(Box::new)
-        });
-        let profile = match loaded {
-            Ok(p) => p,
-            Err(e) => {
-                eprint!("{}", mtvt_lang::profile::render_error(&e));
-                return ExitCode::from(exit::USAGE);
-            }
-        };
-        let ca = match &args.source_ca_file {
-            Some(f) => match std::fs::read(f) {
-                Ok(b) => Some(b),
-                Err(e) => {
-                    eprintln!("error: cannot read --source-ca-file {}: {e}", f.display());
-                    return ExitCode::from(exit::USAGE);
-                }
-            },
-            None => None,
-        };
-        let tls = mtvt_source::TlsOptions {
-            insecure_skip_verify: args.source_insecure_skip_tls_verify,
-            ca_bundle_pem: ca,
-        };
-        match SourceSide::connect(
-            &profile,
-            tls,
-            &cluster.client,
-            &args.source_namespace,
-            journal.clone(),
-            &doc.session,
-        )
-        .await
-        {
-            Ok(s) => source = Some(s),
-            Err(e) => eprintln!("warning: {e}; source clones cannot be deleted now"),
-        }
-    }
+    let source = match connect_source(&args, &journal, &cluster).await {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     eprintln!(
         "cleaning session {}: {} recorded item(s) not yet undone",
         doc.session,
@@ -171,24 +188,32 @@ async fn clean(args: CleanArgs) -> ExitCode {
         gone_namespaces: &log.gone_namespaces,
     })
     .await;
-    for e in &log.errors {
+    verdict(&log.errors, &leaks, log.undone, &doc.session, &args.journal)
+}
+
+/// Prints what is left and returns the exit code.
+fn verdict(
+    errors: &[String],
+    leaks: &[String],
+    undone: usize,
+    session: &str,
+    journal: &std::path::Path,
+) -> ExitCode {
+    for e in errors {
         eprintln!("  error: {e}");
     }
-    for l in &leaks {
+    for l in leaks {
         eprintln!("  leftover: {l}");
     }
-    if log.errors.is_empty() && leaks.is_empty() {
-        eprintln!(
-            "done: {} item(s) undone, nothing of session {} is left",
-            log.undone, doc.session
-        );
+    if errors.is_empty() && leaks.is_empty() {
+        eprintln!("done: {undone} item(s) undone, nothing of session {session} is left");
         ExitCode::SUCCESS
     } else {
         eprintln!(
             "{} error(s), {} leftover(s): fix the cause and run `mtvt clean {}` again",
-            log.errors.len(),
+            errors.len(),
             leaks.len(),
-            args.journal.display()
+            journal.display()
         );
         ExitCode::from(exit::INFRA)
     }

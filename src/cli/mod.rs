@@ -14,6 +14,7 @@ mod lsp;
 mod render;
 mod run;
 mod run_sim;
+mod signals;
 mod sim;
 
 /// Declarative end-to-end tests for Migration Toolkit for Virtualization (MTV / Forklift).

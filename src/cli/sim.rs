@@ -116,34 +116,35 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     f.write_all(text.as_bytes())
 }
 
-fn serve(args: ServeArgs) -> ExitCode {
-    let mut lab = match &args.lab {
+/// The lab of `--lab` (else the built-in one when step faults are given), with the step
+/// faults added; `None`: the emulator's default lab.
+fn lab_of(args: &ServeArgs) -> Result<Option<Lab>, String> {
+    let lab = match &args.lab {
         None => None,
-        Some(path) => match Lab::from_path(path) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::FAILURE;
-            }
-        },
+        Some(path) => Some(Lab::from_path(path).map_err(|e| e.to_string())?),
     };
-    if !args.step_faults.is_empty() || args.step_fault_seed.is_some() {
-        let mut l = match lab.take() {
-            Some(l) => l,
-            None => match Lab::default_lab() {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::FAILURE;
-                }
-            },
-        };
-        l.faults.rules.extend(args.step_faults.iter().cloned());
-        if let Some(seed) = args.step_fault_seed {
-            l.faults.seed = seed;
-        }
-        lab = Some(l);
+    if args.step_faults.is_empty() && args.step_fault_seed.is_none() {
+        return Ok(lab);
     }
+    let mut l = match lab {
+        Some(l) => l,
+        None => Lab::default_lab().map_err(|e| e.to_string())?,
+    };
+    l.faults.rules.extend(args.step_faults.iter().cloned());
+    if let Some(seed) = args.step_fault_seed {
+        l.faults.seed = seed;
+    }
+    Ok(Some(l))
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let lab = match lab_of(&args) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

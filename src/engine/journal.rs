@@ -396,6 +396,35 @@ mod tests {
     }
 
     #[test]
+    fn typed_entries_keep_the_files_spelling() {
+        // a file `mtvt clean` must read, as runs write it
+        let text = r#"{"format": "mtvt-journal/1", "session": "auto-ab12", "cluster": "https://api",
+            "mtv_namespace": "openshift-mtv", "started": "2026-01-01T00:00:00Z", "entries": [
+            {"seq": 1, "scope": "scenario", "scenario": "s", "action": "create",
+             "api_version": "forklift.konveyor.io/v1beta1", "kind": "Plan", "namespace": "ns",
+             "name": "p", "uid": "u-1", "target_namespace": "tns", "state": "done"},
+            {"seq": 2, "scope": "session", "action": "patch", "api_version": "forklift.konveyor.io/v1beta1",
+             "kind": "ForkliftController", "namespace": "openshift-mtv", "name": "forklift-controller",
+             "path": "spec/controller_precopy_interval", "previous": 60, "value": 2, "state": "done"}]}"#;
+        let doc: Document = serde_json::from_str(text).unwrap();
+        let plan = ObjectRef::namespaced(crate::cluster::kinds::PLAN, "ns", "p");
+        assert!(matches!(&doc.entries[0].action,
+            Action::Create { object, uid: Some(u), target_namespace: Some(t) }
+                if *object == plan && u == "u-1" && t == "tns"));
+        assert_eq!(
+            doc.entries[1].action.describe(),
+            "ForkliftController openshift-mtv/forklift-controller"
+        );
+        let back = serde_json::to_value(&doc).unwrap();
+        let original: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(back, original, "written back field for field");
+        // a kind mtvt never creates is refused when read, not at teardown
+        let unknown = text.replace("\"Plan\"", "\"Widget\"");
+        let e = serde_json::from_str::<Document>(&unknown).unwrap_err();
+        assert!(e.to_string().contains("unknown kind"), "{e}");
+    }
+
+    #[test]
     fn memory_only_journal() {
         let j = Journal::create(None, doc()).unwrap();
         let s = j.record(Scope::Session, None, create("x")).unwrap();

@@ -102,95 +102,126 @@ fn pct(p: Option<(i64, i64)>) -> String {
     }
 }
 
+/// The terminal side: spinner lines on a terminal, timestamped lines otherwise.
+struct Printer {
+    tty: bool,
+    start: Instant,
+    multi: MultiProgress,
+    style: ProgressStyle,
+    bars: BTreeMap<String, ProgressBar>,
+    /// Per (scenario, VM): the last pipeline step and its coarse progress printed.
+    vms: BTreeMap<(String, String), (String, String)>,
+}
+
+impl Printer {
+    fn new(tty: bool) -> Self {
+        Printer {
+            tty,
+            start: Instant::now(),
+            multi: MultiProgress::new(),
+            style: ProgressStyle::with_template("{spinner} {prefix:.bold} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            bars: BTreeMap::new(),
+            vms: BTreeMap::new(),
+        }
+    }
+
+    fn stamp(&self) -> String {
+        format!("[{:>6.1}s]", self.start.elapsed().as_secs_f64())
+    }
+
+    fn handle(&mut self, e: Event) {
+        match e {
+            Event::Started { scenario } => {
+                if self.tty {
+                    let b = self.multi.add(ProgressBar::new_spinner());
+                    b.set_style(self.style.clone());
+                    b.set_prefix(scenario.clone());
+                    b.enable_steady_tick(Duration::from_millis(120));
+                    self.bars.insert(scenario, b);
+                } else {
+                    eprintln!("{} {scenario}: started", self.stamp());
+                }
+            }
+            Event::Step { scenario, text } => {
+                if let Some(b) = self.bars.get(&scenario) {
+                    b.set_message(text);
+                } else if !self.tty {
+                    eprintln!("{} {scenario}: {text}", self.stamp());
+                }
+            }
+            Event::Vm {
+                scenario,
+                vm,
+                step,
+                progress,
+            } => self.vm(scenario, vm, step, progress),
+            Event::Finished {
+                scenario,
+                status,
+                duration,
+                reason,
+            } => {
+                let why = reason.map(|r| format!(" — {r}")).unwrap_or_default();
+                let line = format!(
+                    "{} {scenario} ({:.1}s){why}",
+                    symbol(status),
+                    duration.as_secs_f64()
+                );
+                if let Some(b) = self.bars.remove(&scenario) {
+                    b.finish_and_clear();
+                    let _ = self.multi.println(line);
+                } else {
+                    eprintln!("{line}");
+                }
+            }
+            Event::Note(text) => {
+                if self.tty {
+                    let _ = self.multi.println(text);
+                } else {
+                    eprintln!("{} {text}", self.stamp());
+                }
+            }
+        }
+    }
+
+    /// A VM's pipeline step; plain lines only when the step or its quarter changes.
+    fn vm(&mut self, scenario: String, vm: String, step: String, progress: Option<(i64, i64)>) {
+        let line = format!("{vm}: {step}{}", pct(progress));
+        let bucket = progress
+            .map(|(d, t)| {
+                if t > 1 {
+                    (d.saturating_mul(4) / t).to_string()
+                } else {
+                    String::new()
+                }
+            })
+            .unwrap_or_default();
+        let coarse = format!("{step}:{bucket}");
+        let key = (scenario.clone(), vm);
+        let changed = self
+            .vms
+            .get(&key)
+            .is_none_or(|(s, c)| *s != step || *c != coarse);
+        self.vms.insert(key, (step, coarse));
+        if let Some(b) = self.bars.get(&scenario) {
+            b.set_message(line);
+        } else if !self.tty && changed {
+            eprintln!("{} {scenario}: {line}", self.stamp());
+        }
+    }
+}
+
 /// Starts the printer; returns the handle and the task (await it after dropping every
 /// handle to flush).
 pub fn spawn(tty: bool) -> (Progress, tokio::task::JoinHandle<()>) {
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     let task = tokio::spawn(async move {
-        let start = Instant::now();
-        let multi = MultiProgress::new();
-        let mut bars: BTreeMap<String, ProgressBar> = BTreeMap::new();
-        let mut vms: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-        let style = ProgressStyle::with_template("{spinner} {prefix:.bold} {wide_msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner());
-        let stamp = |s: &Instant| format!("[{:>6.1}s]", s.elapsed().as_secs_f64());
+        let mut printer = Printer::new(tty);
         while let Some(e) = rx.recv().await {
-            match e {
-                Event::Started { scenario } => {
-                    if tty {
-                        let b = multi.add(ProgressBar::new_spinner());
-                        b.set_style(style.clone());
-                        b.set_prefix(scenario.clone());
-                        b.enable_steady_tick(Duration::from_millis(120));
-                        bars.insert(scenario, b);
-                    } else {
-                        eprintln!("{} {scenario}: started", stamp(&start));
-                    }
-                }
-                Event::Step { scenario, text } => {
-                    if let Some(b) = bars.get(&scenario) {
-                        b.set_message(text);
-                    } else if !tty {
-                        eprintln!("{} {scenario}: {text}", stamp(&start));
-                    }
-                }
-                Event::Vm {
-                    scenario,
-                    vm,
-                    step,
-                    progress,
-                } => {
-                    let line = format!("{vm}: {step}{}", pct(progress));
-                    let key = (scenario.clone(), vm.clone());
-                    let bucket = progress
-                        .map(|(d, t)| {
-                            if t > 1 {
-                                (d.saturating_mul(4) / t).to_string()
-                            } else {
-                                String::new()
-                            }
-                        })
-                        .unwrap_or_default();
-                    let coarse = format!("{step}:{bucket}");
-                    let changed = vms
-                        .get(&key)
-                        .is_none_or(|(s, c)| *s != step || *c != coarse);
-                    vms.insert(key, (step.clone(), coarse));
-                    if let Some(b) = bars.get(&scenario) {
-                        b.set_message(line);
-                    } else if !tty && changed {
-                        eprintln!("{} {scenario}: {line}", stamp(&start));
-                    }
-                }
-                Event::Finished {
-                    scenario,
-                    status,
-                    duration,
-                    reason,
-                } => {
-                    let why = reason.map(|r| format!(" — {r}")).unwrap_or_default();
-                    let line = format!(
-                        "{} {scenario} ({:.1}s){why}",
-                        symbol(status),
-                        duration.as_secs_f64()
-                    );
-                    if let Some(b) = bars.remove(&scenario) {
-                        b.finish_and_clear();
-                        let _ = multi.println(line);
-                    } else {
-                        eprintln!("{line}");
-                    }
-                }
-                Event::Note(text) => {
-                    if tty {
-                        let _ = multi.println(text);
-                    } else {
-                        eprintln!("{} {text}", stamp(&start));
-                    }
-                }
-            }
+            printer.handle(e);
         }
-        for (_, b) in bars {
+        for (_, b) in printer.bars {
             b.finish_and_clear();
         }
     });

@@ -2,47 +2,17 @@
 //! or stdlib line, expected and actual), skip reasons, leftovers, and one summary line.
 
 use super::failure::rendered;
-use super::{RunReport, Status};
+use super::{RunReport, ScenarioReport, Status};
 
 /// The summary text.
 pub fn render(r: &RunReport) -> String {
     let mut out = String::new();
     for s in &r.scenarios {
-        if !matches!(
+        if matches!(
             s.status,
             Status::Failed | Status::Error | Status::Interrupted
         ) {
-            continue;
-        }
-        out.push_str(&format!(
-            "\n── {} {} ({}:{})\n",
-            s.status.as_str().to_uppercase(),
-            s.name,
-            s.file,
-            s.line
-        ));
-        for f in &s.failures {
-            match rendered(f, &r.sources) {
-                Some(text) => {
-                    if let Some(vm) = &f.vm {
-                        out.push_str(&format!(
-                            "  VM {vm}, check {}:\n",
-                            f.check.as_deref().unwrap_or("-")
-                        ));
-                    }
-                    out.push_str(&text);
-                }
-                None => out.push_str(&format!("  ✗ {}\n", f.one_line())),
-            }
-        }
-        for l in &s.leaks {
-            out.push_str(&format!("  leftover: {l}\n"));
-        }
-        for e in &s.teardown_errors {
-            out.push_str(&format!("  teardown: {e}\n"));
-        }
-        if let Some(d) = &s.diagnostics {
-            out.push_str(&format!("  diagnostics: {d}\n"));
+            out.push_str(&failed_scenario(s, r));
         }
     }
     let skipped: Vec<_> = r
@@ -72,6 +42,48 @@ pub fn render(r: &RunReport) -> String {
             out.push_str(&format!("  error: {e}\n"));
         }
     }
+    out.push_str(&counts_line(r));
+    out
+}
+
+/// A failed (or errored, interrupted) scenario: every failure — rendered at its source line
+/// when it has one —, leftovers, teardown errors, where the diagnostics are.
+fn failed_scenario(s: &ScenarioReport, r: &RunReport) -> String {
+    let mut out = format!(
+        "\n── {} {} ({}:{})\n",
+        s.status.as_str().to_uppercase(),
+        s.name,
+        s.file,
+        s.line
+    );
+    for f in &s.failures {
+        match rendered(f, &r.sources) {
+            Some(text) => {
+                if let Some(vm) = &f.vm {
+                    out.push_str(&format!(
+                        "  VM {vm}, check {}:\n",
+                        f.check.as_deref().unwrap_or("-")
+                    ));
+                }
+                out.push_str(&text);
+            }
+            None => out.push_str(&format!("  ✗ {}\n", f.one_line())),
+        }
+    }
+    for l in &s.leaks {
+        out.push_str(&format!("  leftover: {l}\n"));
+    }
+    for e in &s.teardown_errors {
+        out.push_str(&format!("  teardown: {e}\n"));
+    }
+    if let Some(d) = &s.diagnostics {
+        out.push_str(&format!("  diagnostics: {d}\n"));
+    }
+    out
+}
+
+/// `27 scenarios: 27 passed, 0 failed, 0 errors, 0 skipped in 5.1s (session auto-ab12)`.
+fn counts_line(r: &RunReport) -> String {
     let interrupted = r.count(Status::Interrupted);
     let mut counts = format!(
         "{} passed, {} failed, {} error{}, {} skipped",
@@ -84,7 +96,7 @@ pub fn render(r: &RunReport) -> String {
     if interrupted > 0 || r.interrupted {
         counts.push_str(&format!(", {interrupted} interrupted"));
     }
-    out.push_str(&format!(
+    format!(
         "\n{} scenario{}: {counts} in {:.1}s (session {}{})\n",
         r.scenarios.len(),
         if r.scenarios.len() == 1 { "" } else { "s" },
@@ -95,8 +107,7 @@ pub fn render(r: &RunReport) -> String {
         } else {
             ""
         },
-    ));
-    out
+    )
 }
 
 #[cfg(test)]

@@ -188,75 +188,16 @@ pub fn migrate_steps(
     plan: &ResolvedPlan,
     answers: &PlanAnswers,
 ) -> PlanSteps {
-    let s = ctx.session;
     let n = &plan.names;
     let ns = ctx.namespace.as_str();
-    let owner = &ctx.owner;
-    let create = |manifest| Step::create(Scope::Scenario, manifest);
-    let mut steps = Vec::new();
-    let destination = if plan.remote() {
-        &s.names.remote_destination
-    } else {
-        &s.names.local_destination
-    };
-    let pair = ProviderPair {
-        source: &ctx.source.names.provider,
-        destination,
-        namespace: &s.names.namespace,
-    };
-    // NADs for every network after the first (the first goes to the pod network)
-    for i in 1..answers.network_sources.len() {
-        steps.push(create(nad(
-            &format!("{}-{i}", n.nad_base),
-            &plan.multus_namespace,
-            owner,
-        )));
-    }
-    let storage_entries = match (&ctx.source.profile.copyoffload, plan.ir.copy_offload) {
-        (Some(co), true) => {
-            let data = copy_offload::storage_secret_data(co);
-            steps.push(create(offload_secret(
-                &n.offload_secret,
-                ns,
-                owner,
-                data.string_data(),
-            )));
-            copy_offload::map_entries(
-                &copy_offload::offload_datastores(co, &answers.datastore_ids),
-                &plan.storage_class,
-                &n.offload_secret,
-                co.storage_vendor_product,
-            )
-        }
-        _ => storage_map_entries(&answers.storage_sources, &plan.storage_class),
-    };
-    steps.push(create(storage_map(
-        &n.storage_map,
-        ns,
-        owner,
-        pair,
-        storage_entries,
-    )));
-    let network_entries = network_map_entries(
-        &answers.network_sources,
-        &n.nad_base,
-        &plan.multus_namespace,
-        false,
-    );
-    steps.push(create(network_map(
-        &n.network_map,
-        ns,
-        owner,
-        pair,
-        network_entries.clone(),
-    )));
+    let (mut steps, network_entries) = map_steps(ctx, plan, answers);
     let mut hooks = Vec::new();
     for h in &plan.ir.hooks {
         let name = match h.step {
             HookStep::Pre => &n.pre_hook,
             HookStep::Post => &n.post_hook,
         };
-        steps.push(create(hook(name, ns, owner, h)));
+        steps.push(Step::create(Scope::Scenario, hook(name, ns, &ctx.owner, h)));
         hooks.push((h.step.forklift_name(), name.clone()));
     }
     for (key, value) in &plan.node_selector {
@@ -265,29 +206,7 @@ pub fn migrate_steps(
             value: value.clone(),
         });
     }
-    let plan_manifest = manifests::plan(
-        owner,
-        &PlanManifest {
-            name: &n.plan,
-            namespace: ns,
-            providers_namespace: &s.names.namespace,
-            source_provider: &ctx.source.names.provider,
-            destination_provider: destination,
-            storage_map: &n.storage_map,
-            network_map: &n.network_map,
-            target_namespace: &plan.target_namespace,
-            vms: answers.vms.clone(),
-            hooks,
-            warm: plan.ir.warm,
-            target_power_state: plan.target_power_state,
-            preserve_static_ips: plan.ir.preserve_static_ips,
-            pvc_name_template: plan.pvc_name_template.as_deref(),
-            pvc_name_template_use_generate_name: plan.pvc_name_template_use_generate_name,
-            target_node_selector: &plan.node_selector,
-            target_labels: &plan.target_labels,
-            target_affinity: plan.ir.target_affinity.as_ref(),
-        },
-    );
+    let plan_manifest = plan_manifest(ctx, plan, answers, hooks);
     let plan_ref = plan_manifest.object.clone();
     steps.push(Step::Create(Create {
         scope: Scope::Scenario,
@@ -305,7 +224,7 @@ pub fn migrate_steps(
         });
     }
     steps.push(Step::StartMigration {
-        manifest: manifests::migration(&n.migration, ns, owner, &n.plan, None),
+        manifest: manifests::migration(&n.migration, ns, &ctx.owner, &n.plan, None),
         cutover_after: plan.cutover_after.map(|d| d.to_std()),
     });
     steps.push(Step::Wait(Wait {
@@ -317,4 +236,94 @@ pub fn migrate_steps(
         steps,
         network_entries,
     }
+}
+
+/// The destination Provider of a plan.
+fn destination<'a>(ctx: &'a ScenarioCtx<'_>, plan: &ResolvedPlan) -> &'a str {
+    let names = &ctx.session.names;
+    if plan.remote() {
+        &names.remote_destination
+    } else {
+        &names.local_destination
+    }
+}
+
+/// The NADs of extra NICs, the copy-offload Secret, the StorageMap and the NetworkMap;
+/// and the NetworkMap's entries.
+fn map_steps(
+    ctx: &ScenarioCtx<'_>,
+    plan: &ResolvedPlan,
+    answers: &PlanAnswers,
+) -> (Vec<Step>, Vec<serde_json::Value>) {
+    let n = &plan.names;
+    let (ns, owner) = (ctx.namespace.as_str(), &ctx.owner);
+    let create = |manifest| Step::create(Scope::Scenario, manifest);
+    let pair = ProviderPair {
+        source: &ctx.source.names.provider,
+        destination: destination(ctx, plan),
+        namespace: &ctx.session.names.namespace,
+    };
+    let mut steps = Vec::new();
+    // NADs for every network after the first (the first goes to the pod network)
+    for i in 1..answers.network_sources.len() {
+        let name = format!("{}-{i}", n.nad_base);
+        steps.push(create(nad(&name, &plan.multus_namespace, owner)));
+    }
+    let storage_entries = match (&ctx.source.profile.copyoffload, plan.ir.copy_offload) {
+        (Some(co), true) => {
+            let data = copy_offload::storage_secret_data(co).string_data();
+            steps.push(create(offload_secret(&n.offload_secret, ns, owner, data)));
+            copy_offload::map_entries(
+                &copy_offload::offload_datastores(co, &answers.datastore_ids),
+                &plan.storage_class,
+                &n.offload_secret,
+                co.storage_vendor_product,
+            )
+        }
+        _ => storage_map_entries(&answers.storage_sources, &plan.storage_class),
+    };
+    let storage = storage_map(&n.storage_map, ns, owner, pair, storage_entries);
+    steps.push(create(storage));
+    let network_entries = network_map_entries(
+        &answers.network_sources,
+        &n.nad_base,
+        &plan.multus_namespace,
+        false,
+    );
+    let network = network_map(&n.network_map, ns, owner, pair, network_entries.clone());
+    steps.push(create(network));
+    (steps, network_entries)
+}
+
+/// The Plan CR.
+fn plan_manifest(
+    ctx: &ScenarioCtx<'_>,
+    plan: &ResolvedPlan,
+    answers: &PlanAnswers,
+    hooks: Vec<(&'static str, String)>,
+) -> manifests::Manifest {
+    let n = &plan.names;
+    manifests::plan(
+        &ctx.owner,
+        &PlanManifest {
+            name: &n.plan,
+            namespace: &ctx.namespace,
+            providers_namespace: &ctx.session.names.namespace,
+            source_provider: &ctx.source.names.provider,
+            destination_provider: destination(ctx, plan),
+            storage_map: &n.storage_map,
+            network_map: &n.network_map,
+            target_namespace: &plan.target_namespace,
+            vms: answers.vms.clone(),
+            hooks,
+            warm: plan.ir.warm,
+            target_power_state: plan.target_power_state,
+            preserve_static_ips: plan.ir.preserve_static_ips,
+            pvc_name_template: plan.pvc_name_template.as_deref(),
+            pvc_name_template_use_generate_name: plan.pvc_name_template_use_generate_name,
+            target_node_selector: &plan.node_selector,
+            target_labels: &plan.target_labels,
+            target_affinity: plan.ir.target_affinity.as_ref(),
+        },
+    )
 }

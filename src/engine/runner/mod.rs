@@ -125,107 +125,150 @@ pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToke
         .clone()
         .unwrap_or_else(|| program.session.mtv_namespace.clone());
     let (runnable, mut slots) = select::select(&inputs, &mtv_namespace, &progress).await;
-    let finish = |mut report: RunReport, slots: Vec<Option<ScenarioReport>>| {
-        report.scenarios = slots.into_iter().flatten().collect();
-        report.duration_ms = ms(start.elapsed());
-        report
-    };
-    if runnable.is_empty() {
-        return finish(report, slots);
-    }
-    let journal = match open_journal(&inputs, &session, &mtv_namespace, &mut report) {
-        Ok(j) => j,
-        Err(e) => {
-            report.error = Some(e);
-            return finish(report, slots);
+    if !runnable.is_empty() {
+        match open_journal(&inputs, &session, &mtv_namespace, &mut report) {
+            Ok(journal) => {
+                progress.send(Event::Note(format!(
+                    "session {session} on {} (journal: {})",
+                    inputs.cluster.url,
+                    report.journal.as_deref().unwrap_or("in memory")
+                )));
+                let exec = executor(
+                    &inputs,
+                    &session,
+                    &journal,
+                    &progress,
+                    &cancel,
+                    mtv_namespace,
+                );
+                let run = SessionRun {
+                    inputs: &inputs,
+                    journal,
+                    runnable: &runnable,
+                };
+                run_session(&run, exec, &mut report, &mut slots).await;
+            }
+            Err(e) => report.error = Some(e),
         }
-    };
-    progress.send(Event::Note(format!(
-        "session {session} on {} (journal: {})",
-        inputs.cluster.url,
-        report.journal.as_deref().unwrap_or("in memory")
-    )));
+    }
+    report.scenarios = slots.into_iter().flatten().collect();
+    report.duration_ms = ms(start.elapsed());
+    report
+}
+
+/// The executor of a session: journalled writes, shared watches (the session's own feeds
+/// started at once), progress and Ctrl-C.
+fn executor(
+    inputs: &RunInputs,
+    session: &str,
+    journal: &Arc<Journal>,
+    progress: &Progress,
+    cancel: &CancellationToken,
+    mtv_namespace: String,
+) -> Executor {
     let client = inputs.cluster.client.clone();
     let watches = Arc::new(Watches::new(
         client.clone(),
         Some(format!("{SESSION_LABEL}={session}")),
     ));
     watches.start_session_feeds();
-    let exec = Executor {
-        applier: Applier::new(client.clone(), journal.clone(), &session),
+    Executor {
+        applier: Applier::new(client.clone(), journal.clone(), session),
         client,
         watches,
         progress: progress.clone(),
         cancel: cancel.clone(),
-        mtv_namespace: mtv_namespace.clone(),
-    };
+        mtv_namespace,
+    }
+}
+
+/// A session with scenarios to run.
+struct SessionRun<'a> {
+    inputs: &'a RunInputs,
+    journal: Arc<Journal>,
+    runnable: &'a [Runnable<'a>],
+}
+
+/// Sets the session up, runs its scenarios and tears it down.
+async fn run_session(
+    run: &SessionRun<'_>,
+    exec: Executor,
+    report: &mut RunReport,
+    slots: &mut [Option<ScenarioReport>],
+) {
+    let inputs = run.inputs;
+    let progress = exec.progress.clone();
     let used: Vec<bool> = (0..inputs.profiles.len())
-        .map(|i| runnable.iter().any(|r| r.profile == i))
+        .map(|i| run.runnable.iter().any(|r| r.profile == i))
         .collect();
-    let remote = runnable.iter().any(|r| {
+    let remote = run.runnable.iter().any(|r| {
         r.scenario
             .plans
             .iter()
             .any(|p| p.destination == Destination::Remote)
     });
-    let setup = session::prepare(&inputs, &session, &exec, &journal, &used, remote).await;
-    let prepared = match setup {
-        Ok(p) => p,
-        Err((e, sides)) => {
-            report.error = Some(e.to_string());
-            report.interrupted = e.class() == Class::Interrupted;
-            for r in &runnable {
-                if let Some(slot) = slots.get_mut(r.slot) {
-                    let mut s = ScenarioReport::skipped(
-                        r.scenario,
-                        format!("not run: session setup failed: {e}"),
-                    );
-                    s.status = if report.interrupted {
-                        Status::Interrupted
-                    } else {
-                        Status::Error
-                    };
-                    *slot = Some(s);
+    let session = exec.applier.session.clone();
+    let watches = exec.watches.clone();
+    let (sides, any_failed) =
+        match session::prepare(inputs, &session, &exec, &run.journal, &used, remote).await {
+            Ok(prepared) => {
+                let sides = prepared.sides();
+                let engine = Engine {
+                    cluster: inputs.cluster.clone(),
+                    journal: run.journal.clone(),
+                    exec,
+                    session: prepared.session,
+                    session_ir: inputs.program.session.clone(),
+                    sources: prepared.sources,
+                    settings: inputs.settings.clone(),
+                };
+                for (slot, r) in run_all(&engine, inputs, run.runnable).await {
+                    if let Some(s) = slots.get_mut(slot) {
+                        *s = Some(r);
+                    }
                 }
+                report.interrupted = engine.cancel().is_cancelled();
+                let failed = slots
+                    .iter()
+                    .flatten()
+                    .any(|s| matches!(s.status, Status::Failed | Status::Error));
+                (sides, failed)
             }
-            let t = teardown::SessionEnd {
-                inputs: &inputs,
-                journal: &journal,
-                watches: &exec.watches,
-                sides: &sides,
-            };
-            teardown::session_teardown(&t, &mut report, &progress, false).await;
-            return finish(report, slots);
-        }
-    };
-    let sides = prepared.sides();
-    let engine = Engine {
-        cluster: inputs.cluster.clone(),
-        journal: journal.clone(),
-        exec,
-        session: prepared.session,
-        session_ir: program.session.clone(),
-        sources: prepared.sources,
-        settings: inputs.settings.clone(),
-    };
-    for (slot, r) in run_all(&engine, &inputs, &runnable).await {
-        if let Some(s) = slots.get_mut(slot) {
-            *s = Some(r);
-        }
-    }
-    report.interrupted = cancel.is_cancelled();
-    let any_failed = slots
-        .iter()
-        .flatten()
-        .any(|s| matches!(s.status, Status::Failed | Status::Error));
+            Err((e, sides)) => {
+                setup_failed(report, slots, run.runnable, &e);
+                (sides, false)
+            }
+        };
     let t = teardown::SessionEnd {
-        inputs: &inputs,
-        journal: &journal,
-        watches: &engine.exec.watches,
+        inputs,
+        journal: &run.journal,
+        watches: &watches,
         sides: &sides,
     };
-    teardown::session_teardown(&t, &mut report, &progress, any_failed).await;
-    finish(report, slots)
+    teardown::session_teardown(&t, report, &progress, any_failed).await;
+}
+
+/// Every runnable scenario reported not run, with the setup error.
+fn setup_failed(
+    report: &mut RunReport,
+    slots: &mut [Option<ScenarioReport>],
+    runnable: &[Runnable<'_>],
+    e: &super::error::EngineError,
+) {
+    report.error = Some(e.to_string());
+    report.interrupted = e.class() == Class::Interrupted;
+    for r in runnable {
+        if let Some(slot) = slots.get_mut(r.slot) {
+            let mut s =
+                ScenarioReport::skipped(r.scenario, format!("not run: session setup failed: {e}"));
+            s.status = if report.interrupted {
+                Status::Interrupted
+            } else {
+                Status::Error
+            };
+            *slot = Some(s);
+        }
+    }
 }
 
 /// The journal of the session (written before anything is created).

@@ -1,7 +1,10 @@
-//! The engine of `mtvt run`: checked IR → planned steps with manifests (pure, also used by
-//! `mtvt render`) → execution against a cluster through kube-rs, the Forklift inventory and
-//! source adapters → observation of the migrated VMs → assertions → teardown from the
-//! journal. It never knows whether the cluster is emulated.
+//! The engine of `mtvt run`: checked IR → typed steps with manifests (`plan`, pure, also
+//! used by `mtvt render`) → one executor (`exec`) against a cluster through kube-rs (waits:
+//! named `conditions` on shared `watches`), the Forklift inventory and source adapters →
+//! observation of the migrated VMs (`observe`) → assertions (`assert`) → teardown from the
+//! journal (`cleanup`, `sweep`). `inputs` assembles what a run or a render starts from;
+//! `runner` and `scenario` drive a session. It never knows whether the cluster is emulated
+//! (docs/architecture.md).
 
 pub mod apply;
 pub mod assert;

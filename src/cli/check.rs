@@ -11,6 +11,8 @@ use std::time::Instant;
 use mtvt_lang::diag::render;
 use mtvt_lang::{CheckOptions, Stdlib};
 
+use super::selection::OverrideArgs;
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -56,6 +58,8 @@ pub struct CheckArgs {
     /// Accept warm migration from oVirt (enabled by a Forklift feature gate).
     #[arg(long)]
     pub allow_ovirt_warm: bool,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
 }
 
 /// Runs `mtvt check`.
@@ -76,13 +80,14 @@ pub fn run(args: CheckArgs) -> ExitCode {
         allow_ovirt_warm: args.allow_ovirt_warm,
         stdlib: Stdlib::from_env(),
     };
-    let result = match mtvt_lang::check_paths(&args.paths, &opts) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let result =
+        match mtvt_lang::check_paths_with_overrides(&args.paths, &opts, &args.overrides.set) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
     match args.format {
         Format::Json => {
             let items: Vec<render::JsonDiagnostic> = result

@@ -14,6 +14,7 @@ mod lsp;
 mod render;
 mod run;
 mod run_sim;
+mod selection;
 mod signals;
 mod sim;
 

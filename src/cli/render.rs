@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::inputs::{fail, print_diagnostics};
-use crate::engine::filters::Filters;
+use super::selection::{OverrideArgs, SelectionArgs};
 use crate::engine::inputs::{self, InputError};
 use crate::engine::preview::{PreviewOptions, preview};
 
@@ -34,15 +34,10 @@ pub struct RenderArgs {
     /// Accept warm migration from oVirt (Forklift feature gate).
     #[arg(long)]
     pub allow_ovirt_warm: bool,
-    /// Only scenarios whose name matches this glob (repeatable).
-    #[arg(long = "name", value_name = "GLOB")]
-    pub names: Vec<String>,
-    /// Only scenarios with this tag (repeatable).
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
-    /// Leave out scenarios with this tag (repeatable).
-    #[arg(long = "skip-tag", value_name = "TAG")]
-    pub skip_tags: Vec<String>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
 }
 
 /// Runs `mtvt render`.
@@ -53,6 +48,7 @@ pub fn run(args: RenderArgs) -> ExitCode {
         providers: vec![args.provider.clone()],
         providers_if_present: Vec::new(),
         allow_ovirt_warm: args.allow_ovirt_warm,
+        session_overrides: args.overrides.set.clone(),
     };
     let mut loaded = match inputs::load(&request) {
         Ok(l) => l,
@@ -64,11 +60,7 @@ pub fn run(args: RenderArgs) -> ExitCode {
         eprintln!("error: {errors} static error(s) in the scenarios; nothing rendered");
         return ExitCode::from(2);
     }
-    let filters = Filters {
-        tags: args.tags,
-        skip_tags: args.skip_tags,
-    };
-    if let Err(e) = loaded.select(&filters, &args.names) {
+    if let Err(e) = loaded.select(&args.selection.filters()) {
         return fail(e);
     }
     let Some(profile) = loaded.profiles.first() else {

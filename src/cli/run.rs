@@ -15,9 +15,9 @@ use tokio_util::sync::CancellationToken;
 use super::cluster_args::ClusterArgs;
 use super::inputs::{fail, print_diagnostics};
 use super::run_sim::SimTarget;
+use super::selection::{OverrideArgs, SelectionArgs};
 use super::signals::watch_signals;
 use crate::engine::context::Keep;
-use crate::engine::filters::Filters;
 use crate::engine::inputs::{self, RunRequest};
 use crate::engine::runner::run as run_engine;
 use crate::report::{exit, json, junit, progress, summary};
@@ -131,15 +131,10 @@ pub struct RunArgs {
     #[arg(long, help_heading = "Source provider")]
     pub allow_ovirt_warm: bool,
 
-    /// Only scenarios with this tag (repeatable; any of them).
-    #[arg(long = "tag", value_name = "TAG", help_heading = "Selection")]
-    pub tags: Vec<String>,
-    /// Leave out scenarios with this tag (repeatable).
-    #[arg(long = "skip-tag", value_name = "TAG", help_heading = "Selection")]
-    pub skip_tags: Vec<String>,
-    /// Only scenarios whose name matches this glob (repeatable), e.g. 'copyoffload_*'.
-    #[arg(long = "name", value_name = "GLOB", help_heading = "Selection")]
-    pub names: Vec<String>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
     /// Scenarios run concurrently, each in its own namespace.
     #[arg(
         short = 'j',
@@ -262,11 +257,7 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
         eprintln!("error: {errors} static error(s) in the scenarios (see above); nothing was run");
         return ExitCode::from(exit::USAGE);
     }
-    let filters = Filters {
-        tags: args.tags.clone(),
-        skip_tags: args.skip_tags.clone(),
-    };
-    if let Err(e) = loaded.select(&filters, &args.names) {
+    if let Err(e) = loaded.select(&args.selection.filters()) {
         return fail(e);
     }
     let prepared = match inputs::prepare_run(loaded, &run_request(args, sim)).await {
@@ -276,10 +267,20 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
     for note in &prepared.notes {
         eprintln!("mtvt: {note}");
     }
+    let overrides: Vec<String> = (args.overrides.set.iter())
+        .map(|o| format!("{}={}", o.key, o.value))
+        .collect();
+    if !overrides.is_empty() {
+        eprintln!(
+            "mtvt: session keys set for this run: {}",
+            overrides.join(", ")
+        );
+    }
     let (progress, printer) = progress::spawn(std::io::stderr().is_terminal());
     let cancel = CancellationToken::new();
     let signals = tokio::spawn(watch_signals(cancel.clone(), progress.clone()));
-    let report = run_engine(prepared.inputs, progress.clone(), cancel).await;
+    let mut report = run_engine(prepared.inputs, progress.clone(), cancel).await;
+    report.overrides = overrides;
     signals.abort();
     drop(progress);
     let _ = printer.await;
@@ -323,6 +324,7 @@ fn load_request(args: &RunArgs, sim: Option<&SimTarget>) -> inputs::Request {
         // The oVirt warm gate is a property of the cluster, not an error in the scenario: a
         // run skips such scenarios with the reason instead of refusing them.
         allow_ovirt_warm: true,
+        session_overrides: args.overrides.set.clone(),
     }
 }
 

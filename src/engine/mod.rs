@@ -29,6 +29,7 @@ pub mod resolve;
 pub mod retry;
 pub mod runner;
 pub mod scenario;
+pub mod selection;
 pub mod source;
 pub mod sweep;
 pub mod watches;

@@ -277,6 +277,9 @@ pub struct RunReport {
     /// The journal file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub journal: Option<String>,
+    /// Session keys overridden for this run (`--set KEY=VALUE`), as given.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub overrides: Vec<String>,
     /// The scenario and stdlib texts failures point into (for the writers).
     #[serde(skip)]
     pub sources: Arc<SourceMap>,
@@ -325,6 +328,7 @@ pub(crate) mod tests_support {
             error: None,
             interrupted: false,
             journal: None,
+            overrides: Vec::new(),
             sources: Arc::default(),
         }
     }

@@ -23,4 +23,5 @@ mod run_failures;
 mod run_interrupt;
 mod run_providers;
 mod run_sim;
+mod selection_cli;
 mod sim_kubectl;

@@ -35,7 +35,7 @@ mod threads;
 
 pub use check::{
     CheckOptions, CheckResult, CopyOffloadFacts, ProviderFacts, check_paths, check_paths_on,
-    check_text, check_text_with_overlay,
+    check_paths_with_overrides, check_text, check_text_with_overlay,
 };
 pub use resolve::{LoadError, Overlay, Stdlib};
 

@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use mtvt_lang::{CheckOptions, CheckResult, Stdlib};
 use mtvt_profiles::{Profile, ProfileError};
 
-use super::filters::{Filters, keep, name_globs};
+use super::filters::Filters;
+use mtvt_lang::check::overrides::SessionOverride;
 
 pub use run::{RunRequest, prepare_run};
 
@@ -42,6 +43,8 @@ pub struct Request {
     /// Whether the checker accepts warm migration from oVirt (a run decides the gate
     /// itself and skips such scenarios with the reason).
     pub allow_ovirt_warm: bool,
+    /// `--set KEY=VALUE` overrides of session keys.
+    pub session_overrides: Vec<SessionOverride>,
 }
 
 /// The loaded profiles and the checked scenarios.
@@ -75,8 +78,8 @@ pub fn load(req: &Request) -> Result<Loaded, InputError> {
         allow_ovirt_warm: req.allow_ovirt_warm,
         stdlib: Stdlib::from_env(),
     };
-    let checked =
-        mtvt_lang::check_paths(&req.paths, &opts).map_err(|e| InputError::Usage(e.to_string()))?;
+    let checked = mtvt_lang::check_paths_with_overrides(&req.paths, &opts, &req.session_overrides)
+        .map_err(|e| InputError::Usage(e.to_string()))?;
     Ok(Loaded {
         providers_file: req.providers_file.clone(),
         profiles,
@@ -85,13 +88,10 @@ pub fn load(req: &Request) -> Result<Loaded, InputError> {
 }
 
 impl Loaded {
-    /// Keeps the scenarios `filters` and the `--name` globs select.
-    pub fn select(&mut self, filters: &Filters, names: &[String]) -> Result<(), InputError> {
-        let globs = name_globs(names).map_err(InputError::Usage)?;
-        self.checked
-            .program
-            .scenarios
-            .retain(|s| keep(s, filters, globs.as_ref()));
+    /// Keeps the scenarios `filters` select.
+    pub fn select(&mut self, filters: &Filters) -> Result<(), InputError> {
+        let selector = filters.compile().map_err(InputError::Usage)?;
+        self.checked.program.scenarios.retain(|s| selector.keep(s));
         Ok(())
     }
 }

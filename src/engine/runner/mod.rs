@@ -85,6 +85,7 @@ fn empty_report(session: &str, cluster: &str, sources: Arc<SourceMap>) -> RunRep
         error: None,
         interrupted: false,
         journal: None,
+        overrides: Vec::new(),
         sources,
     }
 }

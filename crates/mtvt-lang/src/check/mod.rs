@@ -18,6 +18,7 @@ mod maps;
 mod memo;
 mod merge;
 mod outcomes;
+pub mod overrides;
 mod providers;
 mod requires;
 mod scenarios;
@@ -114,6 +115,24 @@ pub fn check_paths_on(
     loader.preload_std("std/hooks");
     let program = loader.finish();
     Ok(check_program(program, sink, opts, threads))
+}
+
+/// [`check_paths`] with per-run overrides of `session` keys (`--set KEY=VALUE`), checked
+/// and merged over the files' `session` block (see [`overrides`]).
+pub fn check_paths_with_overrides(
+    paths: &[PathBuf],
+    opts: &CheckOptions,
+    session_overrides: &[overrides::SessionOverride],
+) -> Result<CheckResult, LoadError> {
+    let mut sink = Sink::new();
+    let mut loader = Loader::new(opts.stdlib.clone(), &mut sink);
+    loader.add_paths_on(paths, all_cores())?;
+    if !session_overrides.is_empty() {
+        loader.add_overrides(&overrides::overrides_text(session_overrides));
+    }
+    loader.preload_std("std/hooks");
+    let program = loader.finish();
+    Ok(check_program(program, sink, opts, all_cores()))
 }
 
 /// Checks one in-memory file. `dir` resolves relative `use` and `playbook_file` paths.

@@ -1,5 +1,8 @@
 //! The `session { … }` block: suite-wide settings with their defaults; at most one
-//! among all checked files.
+//! among all checked files, and the `--set` overrides (`overrides`) merged over it key by
+//! key.
+
+use std::collections::BTreeMap;
 
 use super::spans::Spans;
 use super::values::{TypedValue, ValueCtx};
@@ -8,11 +11,12 @@ use crate::diag::{DiagnosticKind, Sink};
 use crate::ir::SessionIr;
 use crate::resolve::{ModuleKind, Program};
 use crate::schema::keys::BlockKind;
-use crate::span::Span;
+use crate::span::{Span, Spanned};
 use crate::syntax::ast::Item;
 
 pub(super) fn check_session(program: &Program, spans: &Spans<'_>, sink: &mut Sink) -> SessionIr {
-    let mut session = SessionIr::default();
+    let mut values: BTreeMap<&'static str, Spanned<TypedValue>> = BTreeMap::new();
+    let mut overrides: BTreeMap<&'static str, Spanned<TypedValue>> = BTreeMap::new();
     let mut first: Option<Span> = None;
     for (mi, m) in program.modules.iter().enumerate() {
         if m.kind == ModuleKind::Stdlib {
@@ -20,59 +24,73 @@ pub(super) fn check_session(program: &Program, spans: &Spans<'_>, sink: &mut Sin
         }
         for item in items(program, mi) {
             let Item::Session(decl) = item else { continue };
+            let mut ctx = ValueCtx { sink };
+            if m.kind == ModuleKind::Overrides {
+                let typed = blocks::validate_block(BlockKind::Session, &decl.body, &mut ctx);
+                overrides.extend(typed.values);
+                continue;
+            }
             if let Some(f) = first {
                 let (file, line, col) = program.sources.locate(f);
                 sink.push(DiagnosticKind::DuplicateSession {
                     span: decl.span,
                     help: Some(format!(
-                        "the first one is at {file}:{line}:{col}; merge them"
+                        "the first one is at {file}:{line}:{col}; merge them (or override keys per run with --set KEY=VALUE)"
                     )),
                 });
                 continue;
             }
             first = Some(decl.span);
-            let mut ctx = ValueCtx { sink };
-            let typed = blocks::validate_block(BlockKind::Session, &decl.body, &mut ctx);
-            let text = |k: &str| match typed.get(k).map(|v| &v.node) {
-                Some(TypedValue::Str(s)) => Some(s.clone()),
-                _ => None,
-            };
-            let int = |k: &str| match typed.get(k).map(|v| &v.node) {
-                Some(TypedValue::Int(n)) => Some(*n),
-                _ => None,
-            };
-            let flag = |k: &str| match typed.get(k).map(|v| &v.node) {
-                Some(TypedValue::Bool(b)) => Some(*b),
-                _ => None,
-            };
-            let dur = |k: &str| match typed.get(k).map(|v| &v.node) {
-                Some(TypedValue::Duration(d)) => Some(*d),
-                _ => None,
-            };
-            if let Some(ns) = text("mtv_namespace")
-                && let Some(v) = typed.get("mtv_namespace")
-            {
-                k8s_names::check_namespace(sink, &ns, v.span);
-            }
-            let d = SessionIr::default();
-            session = SessionIr {
-                mtv_namespace: text("mtv_namespace").map_or(d.mtv_namespace, |s| s.to_string()),
-                target_namespace_prefix: text("target_namespace_prefix")
-                    .map_or(d.target_namespace_prefix, |s| s.to_string()),
-                storage_class: text("storage_class"),
-                plan_wait_timeout: dur("plan_wait_timeout").unwrap_or(d.plan_wait_timeout),
-                snapshots_interval: int("snapshots_interval").unwrap_or(d.snapshots_interval),
-                mins_before_cutover: int("mins_before_cutover").unwrap_or(d.mins_before_cutover),
-                insecure_verify_skip: flag("insecure_verify_skip")
-                    .unwrap_or(d.insecure_verify_skip),
-                source_provider_insecure_skip_verify: flag("source_provider_insecure_skip_verify")
-                    .unwrap_or(d.source_provider_insecure_skip_verify),
-                remote_ocp_cluster: text("remote_ocp_cluster")
-                    .map_or(d.remote_ocp_cluster, |s| s.to_string()),
-                guest_agent_timeout: dur("guest_agent_timeout").unwrap_or(d.guest_agent_timeout),
-                span: Some(spans.ir(decl.span)),
-            };
+            values = blocks::validate_block(BlockKind::Session, &decl.body, &mut ctx).values;
         }
     }
-    session
+    values.extend(overrides);
+    if let Some(Spanned {
+        node: TypedValue::Str(ns),
+        span,
+    }) = values.get("mtv_namespace")
+    {
+        k8s_names::check_namespace(sink, ns, *span);
+    }
+    session_ir(&values, first.map(|s| spans.ir(s)))
+}
+
+/// The session's settings from its typed keys, defaults for the others.
+fn session_ir(
+    typed: &BTreeMap<&'static str, Spanned<TypedValue>>,
+    span: Option<crate::ir::SpanIr>,
+) -> SessionIr {
+    let text = |k: &str| match typed.get(k).map(|v| &v.node) {
+        Some(TypedValue::Str(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let int = |k: &str| match typed.get(k).map(|v| &v.node) {
+        Some(TypedValue::Int(n)) => Some(*n),
+        _ => None,
+    };
+    let flag = |k: &str| match typed.get(k).map(|v| &v.node) {
+        Some(TypedValue::Bool(b)) => Some(*b),
+        _ => None,
+    };
+    let dur = |k: &str| match typed.get(k).map(|v| &v.node) {
+        Some(TypedValue::Duration(d)) => Some(*d),
+        _ => None,
+    };
+    let d = SessionIr::default();
+    SessionIr {
+        mtv_namespace: text("mtv_namespace").map_or(d.mtv_namespace, |s| s.to_string()),
+        target_namespace_prefix: text("target_namespace_prefix")
+            .map_or(d.target_namespace_prefix, |s| s.to_string()),
+        storage_class: text("storage_class"),
+        plan_wait_timeout: dur("plan_wait_timeout").unwrap_or(d.plan_wait_timeout),
+        snapshots_interval: int("snapshots_interval").unwrap_or(d.snapshots_interval),
+        mins_before_cutover: int("mins_before_cutover").unwrap_or(d.mins_before_cutover),
+        insecure_verify_skip: flag("insecure_verify_skip").unwrap_or(d.insecure_verify_skip),
+        source_provider_insecure_skip_verify: flag("source_provider_insecure_skip_verify")
+            .unwrap_or(d.source_provider_insecure_skip_verify),
+        remote_ocp_cluster: text("remote_ocp_cluster")
+            .map_or(d.remote_ocp_cluster, |s| s.to_string()),
+        guest_agent_timeout: dur("guest_agent_timeout").unwrap_or(d.guest_agent_timeout),
+        span,
+    }
 }

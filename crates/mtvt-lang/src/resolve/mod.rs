@@ -52,6 +52,8 @@ pub enum ModuleKind {
     Imported,
     /// A stdlib module.
     Stdlib,
+    /// The `--set` overrides of session keys (one synthetic `session` block).
+    Overrides,
 }
 
 /// An import edge.
@@ -178,6 +180,16 @@ impl<'s> Loader<'s> {
         };
         let key = format!("mem:{name}");
         self.add_module(key, SourceFile::new(name, text, origin), ModuleKind::Root)
+    }
+
+    /// Adds the `--set` overrides as a synthetic file (see `check::overrides`).
+    pub fn add_overrides(&mut self, text: &str) -> usize {
+        let name = crate::check::overrides::OVERRIDES_FILE;
+        self.add_module(
+            format!("mem:{name}"),
+            SourceFile::new(name, text, Origin::Memory),
+            ModuleKind::Overrides,
+        )
     }
 
     /// Adds an in-memory root file already parsed (by a tool, as file id 0 when it is the

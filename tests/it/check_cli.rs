@@ -196,3 +196,34 @@ fn explain_prints_the_registry_entry() {
     let o = mtvt(&["explain", "E9999"], &repo());
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_a_diagnostic_in_json_too_and_an_empty_folder_is_refused() {
+    let dir = workdir(&[(
+        "ok.mtvt",
+        "scenario s {\n  vm \"v\"\n  expect { migration succeeds }\n}\n",
+    )]);
+    std::fs::write(
+        dir.path().join("bad.mtvt"),
+        b"scenario b {\n  vm \"\xfe\"\n}\n",
+    )
+    .unwrap();
+    let o = mtvt(&["check", ".", "--format", "json"], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let diags: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let utf8: Vec<&serde_json::Value> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("not UTF-8"))
+        .collect();
+    assert_eq!(utf8.len(), 1, "{diags}");
+    assert_eq!(
+        (utf8[0]["file"].as_str(), utf8[0]["line"].as_u64()),
+        (Some("bad.mtvt"), Some(2))
+    );
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let o = mtvt(&["check", "empty"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no .mtvt files"), "{}", stderr(&o));
+}

@@ -96,9 +96,21 @@ pub(super) fn check_fragments(env: &Env<'_>, sink: &mut Sink) {
             if let Item::Fragment(f) = item {
                 let mut stack = Vec::new();
                 let _ = chain(env, sink, mi, f, &mut stack);
-                let _ = layer::lower_layer(env, sink, mi, &f.body);
+                let lowered = layer::lower_layer(env, sink, mi, &f.body);
+                mark_fragment_checks(env, lowered.expect.as_ref());
             }
         }
+    }
+}
+
+/// Resolves the checks a fragment's own `expect` names, for the imports they use: a
+/// scenario that overrides the fragment's `expect` never resolves them, and the `use`
+/// they need is not unused (W0002). An unknown name is reported where a scenario
+/// actually requests it, so it is not reported here.
+fn mark_fragment_checks(env: &Env<'_>, expect: Option<&layer::ExpectLayer>) {
+    for path in expect.map_or(&[][..], |e| e.checks.as_slice()) {
+        let module = expect.map_or(0, |e| e.module);
+        let _ = env.names.lookup(env.program, module, path, DefKind::Check);
     }
 }
 

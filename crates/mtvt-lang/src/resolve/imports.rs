@@ -113,11 +113,18 @@ impl Loader<'_> {
             self.overlay.get(&canonical)
         });
         let read = match overlaid {
-            Some(text) => Ok(text.to_string()),
-            None => std::fs::read_to_string(&path),
+            Some(text) => Ok(super::files::ReadText {
+                text: text.to_string(),
+                invalid_at: None,
+            }),
+            None => super::files::read_source(&path),
         };
         match read {
-            Ok(text) => Some(self.add_disk(&path, text, ModuleKind::Imported)),
+            Ok(read) => {
+                let idx = self.add_disk(&path, read.text, ModuleKind::Imported);
+                self.report_invalid_utf8(idx, read.invalid_at);
+                Some(idx)
+            }
             Err(e) => {
                 let siblings: Vec<String> = path
                     .parent()
@@ -138,10 +145,10 @@ impl Loader<'_> {
                 self.sink.push(DiagnosticKind::UnresolvedUse {
                     span,
                     target: format!("\"{rel}\""),
-                    reason: if e.kind() == std::io::ErrorKind::NotFound {
-                        String::from("no such file")
+                    reason: if path.exists() {
+                        e
                     } else {
-                        e.to_string()
+                        String::from("no such file")
                     },
                     help,
                 });

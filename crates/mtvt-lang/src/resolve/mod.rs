@@ -19,7 +19,7 @@ use crate::source::{Origin, SourceFile, SourceMap};
 use crate::span::{FileId, Span};
 use crate::syntax::{self, ast};
 use cycles::report_cycles;
-use files::{collect_dir, disk_file};
+use files::{collect_dir, disk_file, read_source};
 
 pub use names::{DefKind, DefRef, Names, item_name};
 pub use stdlib::Stdlib;
@@ -35,6 +35,12 @@ pub enum LoadError {
         /// The OS error.
         error: String,
     },
+    /// A folder given on the command line holds no `.mtvt` file.
+    #[error("{path}: no .mtvt files in this folder (or its subfolders)")]
+    NoFiles {
+        /// The path as given.
+        path: String,
+    },
     /// A path given on the command line does not exist.
     #[error("{path}: no such file or directory")]
     NotFound {
@@ -42,6 +48,9 @@ pub enum LoadError {
         path: String,
     },
 }
+
+/// Where a file's text stops being UTF-8: byte offset and value.
+type InvalidAt = Option<(usize, u8)>;
 
 /// How a module entered the check run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,30 +155,52 @@ impl<'s> Loader<'s> {
                 });
             }
             if p.is_dir() {
+                let before = files.len();
                 collect_dir(p, &mut files)?;
+                if files.len() == before {
+                    return Err(LoadError::NoFiles {
+                        path: p.display().to_string(),
+                    });
+                }
             } else {
                 files.push(p.clone());
             }
         }
         // Read and deduplicate in order (file ids follow it), then parse all at once.
-        let mut pending: Vec<(String, SourceFile)> = Vec::new();
+        let mut pending: Vec<(String, SourceFile, InvalidAt)> = Vec::new();
         let mut keys: HashSet<String> = HashSet::new();
         for f in files {
-            let text = std::fs::read_to_string(&f).map_err(|e| LoadError::Io {
+            let read = read_source(&f).map_err(|error| LoadError::Io {
                 path: f.display().to_string(),
-                error: e.to_string(),
+                error,
             })?;
-            let (key, file) = disk_file(&f, text);
+            let (key, file) = disk_file(&f, read.text);
             if !self.by_key.contains_key(&key) && keys.insert(key.clone()) {
-                pending.push((key, file));
+                pending.push((key, file, read.invalid_at));
             }
         }
-        let texts: Vec<&str> = pending.iter().map(|(_, f)| &*f.text).collect();
+        let texts: Vec<&str> = pending.iter().map(|(_, f, _)| &*f.text).collect();
         let parsed = parallel::parse_all(self.sources.len(), &texts, threads);
-        for ((key, file), (ast, diags)) in pending.into_iter().zip(parsed) {
-            self.push_module(key, file, ast, diags, ModuleKind::Root);
+        for ((key, file, invalid), (ast, diags)) in pending.into_iter().zip(parsed) {
+            let idx = self.push_module(key, file, ast, diags, ModuleKind::Root);
+            self.report_invalid_utf8(idx, invalid);
         }
         Ok(())
+    }
+
+    /// The diagnostic for a file whose text is not UTF-8 from byte `at` on.
+    fn report_invalid_utf8(&mut self, module: usize, invalid: InvalidAt) {
+        let (Some((at, byte)), Some(m)) = (invalid, self.modules.get(module)) else {
+            return;
+        };
+        let file = m.file;
+        self.sink.push(DiagnosticKind::SyntaxError {
+            span: Span::new(file, at, at + '\u{FFFD}'.len_utf8()),
+            expected: format!("the file is not UTF-8 here (byte 0x{byte:02X})"),
+            help: Some(String::from(
+                "save the file as UTF-8; the rest of it was checked with this byte replaced",
+            )),
+        });
     }
 
     /// Adds an in-memory root file.

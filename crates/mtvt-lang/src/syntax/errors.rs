@@ -5,6 +5,7 @@
 //! parser from the attempts it tracked the way pest tracks them — so the same failure reads
 //! the same. This module only formats; it decides nothing about the grammar.
 
+use super::hints;
 use crate::diag::DiagnosticKind;
 use crate::span::{FileId, Span};
 
@@ -157,9 +158,16 @@ pub fn syntax_error(file: FileId, text: &str, pos: usize, expected: &[Expected])
         .get(pos..)
         .and_then(|s| s.chars().next())
         .map_or(pos, |c| pos + c.len_utf8());
-    // At the end of the file, point at the last character so the caret is visible.
     let at_eof =
         text.get(pos..).is_some_and(|rest| rest.trim().is_empty()) && !text.trim().is_empty();
+    // A file ending inside a bracket, or a text block that never ends (which swallows
+    // the rest of the file): said where it was opened.
+    if let Some(open) = hints::unclosed(text)
+        && (at_eof || (open.open == "\"\"\"" && open.at <= pos))
+    {
+        return unclosed_error(file, text, open);
+    }
+    // At the end of the file, point at the last character so the caret is visible.
     let (start, end) = if at_eof {
         let last = text.trim_end();
         let c = last.chars().next_back().map_or(0, char::len_utf8);
@@ -167,6 +175,18 @@ pub fn syntax_error(file: FileId, text: &str, pos: usize, expected: &[Expected])
     } else {
         (pos, end)
     };
+    if let Some(c) = text.get(start..).and_then(|s| s.chars().next())
+        && let Some((name, instead)) = hints::lookalike(c)
+    {
+        return DiagnosticKind::SyntaxError {
+            span: Span::new(file, start, end),
+            expected: format!(
+                "`{c}` (U+{:04X}, {name}) is not part of the syntax",
+                c as u32
+            ),
+            help: Some(format!("it looks like ASCII but is not; type {instead}")),
+        };
+    }
     let mut names: Vec<&'static str> = expected.iter().filter_map(|e| e.describe()).collect();
     names.sort_unstable();
     names.dedup();
@@ -186,6 +206,36 @@ pub fn syntax_error(file: FileId, text: &str, pos: usize, expected: &[Expected])
         span: Span::new(file, start, end),
         expected,
         help,
+    }
+}
+
+/// The error for a file that ends inside `open`: reported where it was opened.
+fn unclosed_error(file: FileId, text: &str, open: hints::Unclosed) -> DiagnosticKind {
+    let what = match open.open {
+        "\"\"\"" => "this `\"\"\"` text block is never closed",
+        "\"" => "this string is never closed on its line",
+        "{" => "this `{` is never closed",
+        "[" => "this `[` is never closed",
+        _ => "this `(` is never closed",
+    };
+    let help = match open.open {
+        "\"" => String::from(
+            "close it with `\"` on the same line; use \"\"\"…\"\"\" for multi-line text",
+        ),
+        close => {
+            let close = if close == "\"\"\"" {
+                close
+            } else {
+                open.close()
+            };
+            let lines = text.get(..open.at).map_or(0, |b| b.matches('\n').count()) + 1;
+            format!("the file ends before its `{close}` (opened on line {lines}); add it")
+        }
+    };
+    DiagnosticKind::SyntaxError {
+        span: Span::new(file, open.at, open.at + open.open.len()),
+        expected: what.to_string(),
+        help: Some(help),
     }
 }
 
@@ -235,7 +285,7 @@ fn hint(text: &str, pos: usize) -> Option<String> {
             "the file ends early: is a closing `}` or `\"` missing?",
         ));
     }
-    if before.matches('"').count() % 2 == 1 {
+    if before.matches('"').count() % 2 == 1 && !before.contains("\"\"\"") {
         return Some(String::from(
             "strings end on the same line; use \"\"\"…\"\"\" for multi-line text",
         ));

@@ -10,6 +10,7 @@ pub mod ast;
 mod depth;
 mod descent;
 pub mod errors;
+mod hints;
 pub mod literals;
 mod lower;
 mod lower_expr;

@@ -242,13 +242,14 @@ fn expression_precedence() {
 
 #[test]
 fn syntax_errors_point_at_the_problem() {
-    // At the end of the file the caret goes on the last character.
+    // A file ending inside a bracket: the caret goes on the bracket never closed.
     let (pos, expected) = syntax_error("scenario x {\n  vm \"a\" {\n}\n");
-    assert_eq!(pos, 24, "{expected}");
-    assert!(
-        expected.contains("ends here") && expected.contains("`}`"),
-        "{expected}"
-    );
+    assert_eq!(pos, 22, "{expected}: the vm's, by indentation");
+    assert_eq!(expected, "this `{` is never closed");
+    // Otherwise at the end of the file it goes on the last character.
+    let (pos, expected) = syntax_error("scenario x {}\nscenario\n");
+    assert_eq!(pos, 21, "{expected}");
+    assert!(expected.contains("ends here"), "{expected}");
     let (pos, expected) = syntax_error("scenario x { tags a, }");
     assert_eq!(pos, 21, "{expected}");
     assert!(expected.contains("a value"), "{expected}");

@@ -24,6 +24,7 @@ mod eval;
 mod fixtures;
 mod fmt;
 mod ir;
+mod mistakes;
 mod no_panic;
 mod parsers_agree;
 mod rules;

@@ -8,9 +8,10 @@ use crate::syntax::ast::*;
 use crate::syntax::errors::Expected as E;
 
 impl Descent<'_> {
-    /// `file = SOI ~ sep* ~ (item ~ (sep+ ~ item)*)? ~ sep* ~ comment? ~ EOI`
+    /// `file = SOI ~ bom? ~ sep* ~ (item ~ (sep+ ~ item)*)? ~ sep* ~ comment? ~ EOI`
     pub(super) fn file(&mut self) -> Option<File> {
         self.rule(E::file, |p| {
+            p.bom();
             p.ws();
             p.seps();
             p.ws();

@@ -206,6 +206,13 @@ impl<'a> Descent<'a> {
         }
     }
 
+    /// `bom`: a UTF-8 byte order mark at the very start of the file.
+    pub(super) fn bom(&mut self) {
+        if self.pos == 0 {
+            self.eat_str("\u{FEFF}");
+        }
+    }
+
     /// pest's implicit whitespace between the elements of a non-atomic rule.
     pub(super) fn ws(&mut self) {
         while matches!(self.peek(), b' ' | b'\t') && self.pos < self.end {

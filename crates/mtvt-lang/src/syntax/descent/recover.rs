@@ -27,6 +27,7 @@ impl Descent<'_> {
     /// The whole file, going on after errors.
     pub(super) fn file_recovering(&mut self) -> File {
         let mut items = Vec::new();
+        self.bom();
         self.ws();
         self.seps();
         self.ws();

@@ -52,7 +52,7 @@ pub fn validate_block<'a>(
         let Some(def) = kind.key(&entry.key.node) else {
             ctx.sink.push(DiagnosticKind::UnknownKey {
                 span: entry.key.span,
-                key: entry.key.node.clone(),
+                key: entry.key.node.to_string(),
                 context: kind.context().to_string(),
                 help: unknown_key_help(kind, &entry.key.node),
             });

@@ -16,7 +16,7 @@ use crate::resolve::DefKind;
 use crate::schema::enums::{EnumId, HookStep};
 use crate::schema::keys::BlockKind;
 use crate::span::{Span, Spanned};
-use crate::syntax::ast::{self, Arg, Block, Entry, EntryBody, Value, ValueKind};
+use crate::syntax::ast::{self, Arg, Block, Entry, EntryBody, Name, Value, ValueKind};
 
 /// A checked scenario or fragment body.
 #[derive(Debug, Clone, Default)]
@@ -24,7 +24,7 @@ pub struct Layer {
     /// Description.
     pub description: Option<Spanned<String>>,
     /// Tags.
-    pub tags: Vec<Spanned<String>>,
+    pub tags: Vec<Spanned<Name>>,
     /// Requirements.
     pub requires: Vec<Spanned<Requirement>>,
     /// The default plan (unnamed `plan` block and/or scenario-level `vm`/`hook`).
@@ -43,7 +43,7 @@ pub struct Layer {
 #[derive(Debug, Clone, Default)]
 pub struct PlanLayer {
     /// Name of a named plan.
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Spanned<Name>>,
     /// Typed values by key (span = entry).
     pub values: BTreeMap<&'static str, Spanned<TypedValue>>,
     /// Span of the value (argument) of each key, for pointing inside it.
@@ -263,7 +263,7 @@ fn lower_plan_entry(
                 let first = first.name.as_ref().map_or(n.span, |x| x.span);
                 ctx.sink.push(DiagnosticKind::DuplicatePlanName {
                     span: n.span,
-                    name: n.node.clone(),
+                    name: n.node.to_string(),
                     first,
                 });
                 return;

@@ -15,6 +15,7 @@ use crate::ir::{CheckRefIr, ExpectIr, HookIr, InterpString, OutcomeIr, PlanIr, S
 use crate::resolve::DefKind;
 use crate::schema::enums::{Destination, TargetPowerState};
 use crate::span::{Span, Spanned};
+use crate::syntax::ast::Name;
 
 /// Merges layers in order (base fragments first, the scenario last).
 pub fn merge(layers: Vec<Layer>) -> Layer {
@@ -76,7 +77,7 @@ pub struct ScenarioHead<'a> {
     /// Variant name.
     pub name: String,
     /// Declared name.
-    pub base_name: &'a Spanned<String>,
+    pub base_name: &'a Spanned<Name>,
     /// Rendered parameters.
     pub params: BTreeMap<String, String>,
     /// The declaration.
@@ -184,10 +185,10 @@ pub fn build_scenario(
     };
     let ir = ScenarioIr {
         name: head.name,
-        base_name: head.base_name.node.clone(),
+        base_name: head.base_name.node.to_string(),
         params: head.params,
         description: merged.description.map(|d| d.node),
-        tags: merged.tags.iter().map(|t| t.node.clone()).collect(),
+        tags: merged.tags.iter().map(|t| t.node.to_string()).collect(),
         requires: merged
             .requires
             .iter()
@@ -248,7 +249,7 @@ fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &mut PlanLayer, anchor: Span) -
         match v(k) {
             Some(TypedValue::StrMap(m)) => m
                 .iter()
-                .map(|(k, v)| (k.node.clone(), v.node.clone()))
+                .map(|(k, v)| (k.node.to_string(), v.node.clone()))
                 .collect(),
             _ => BTreeMap::new(),
         }
@@ -278,7 +279,7 @@ fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &mut PlanLayer, anchor: Span) -
         }
     }
     PlanIr {
-        name: p.name.as_ref().map(|n| n.node.clone()),
+        name: p.name.as_ref().map(|n| n.node.to_string()),
         vms,
         hooks: p.hooks.iter().filter_map(|h| hook_ir(env, h)).collect(),
         warm,

@@ -11,7 +11,7 @@ use crate::ir::{DatastoreRef, InterpPart, InterpString};
 use crate::schema::enums::{DatastoreSymbol, EnumId, ProviderKind};
 use crate::schema::keys::ValueShape;
 use crate::span::{Span, Spanned};
-use crate::syntax::ast::{Arg, Entry, EntryBody, StrPart, Value, ValueKind};
+use crate::syntax::ast::{Arg, Entry, EntryBody, Name, StrPart, Value, ValueKind};
 
 /// A key's value after type checking.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,12 +33,12 @@ pub enum TypedValue {
     /// Datastore reference.
     Datastore(DatastoreRef),
     /// String map with key/value spans.
-    StrMap(Vec<(Spanned<String>, Spanned<InterpString>)>),
+    StrMap(Vec<(Spanned<Name>, Spanned<InterpString>)>),
     /// JSON object plus its AST (boxed: the other variants are 24 bytes or less, and the
     /// typed-value maps of every block are sized by the largest).
     Object(Box<ObjectValue>),
     /// Identifiers.
-    Names(Vec<Spanned<String>>),
+    Names(Vec<Spanned<Name>>),
     /// Provider type → text.
     ProviderNames(BTreeMap<ProviderKind, String>),
     /// A `param.x` left unresolved while checking a fragment on its own.
@@ -250,7 +250,7 @@ pub fn convert_value(
             interp_string(key, parts, false, ctx).map(|s| TypedValue::Raw(s.to_string()))
         }
         (ValueShape::Raw | ValueShape::Text, ValueKind::Raw(s) | ValueKind::Triple(s)) => {
-            Some(TypedValue::Raw(s.clone()))
+            Some(TypedValue::Raw(s.to_string()))
         }
         (ValueShape::Duration, ValueKind::Duration(ms)) => {
             if *ms == 0 {
@@ -328,7 +328,7 @@ pub fn convert_value(
         (ValueShape::Datastore, ValueKind::Str(parts)) => interp_string(key, parts, false, ctx)
             .map(|s| TypedValue::Datastore(DatastoreRef::Id(s.to_string()))),
         (ValueShape::Datastore, ValueKind::Raw(s)) => {
-            Some(TypedValue::Datastore(DatastoreRef::Id(s.clone())))
+            Some(TypedValue::Datastore(DatastoreRef::Id(s.to_string())))
         }
         (ValueShape::StrMap, ValueKind::Object(members)) => {
             super::maps::str_map(key, members, ctx).map(TypedValue::StrMap)
@@ -356,11 +356,11 @@ fn plain_text(kind: &ValueKind) -> String {
         ValueKind::Str(parts) => parts
             .iter()
             .map(|p| match p {
-                StrPart::Text(t) => t.clone(),
+                StrPart::Text(t) => t.to_string(),
                 StrPart::Interp(p) => format!("${{{}}}", p.dotted()),
             })
             .collect(),
-        ValueKind::Raw(s) | ValueKind::Triple(s) => s.clone(),
+        ValueKind::Raw(s) | ValueKind::Triple(s) => s.to_string(),
         _ => String::new(),
     }
 }
@@ -395,7 +395,7 @@ pub fn interp_string(
     let mut ok = true;
     for part in parts {
         match part {
-            StrPart::Text(t) => out.push(InterpPart::Lit(t.clone())),
+            StrPart::Text(t) => out.push(InterpPart::Lit(t.to_string())),
             StrPart::Interp(p) => {
                 let names: Vec<&str> = p.segments.iter().map(|s| s.node.as_str()).collect();
                 if names.first() == Some(&"param") {

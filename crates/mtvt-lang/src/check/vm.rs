@@ -33,7 +33,7 @@ pub(super) fn lower_vm(env: &Env<'_>, entry: &Entry, ctx: &mut ValueCtx<'_>) -> 
                     kind: ValueKind::Raw(s),
                     span,
                 }),
-            ] => (s.clone(), *span),
+            ] => (s.to_string(), *span),
             [Arg::Value(v)] => {
                 ctx.sink.push(DiagnosticKind::WrongType {
                     span: v.span,

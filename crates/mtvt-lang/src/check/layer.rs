@@ -2,7 +2,7 @@
 //! (with VMs and hooks) and expectation, each value typed and spanned. Layers of a
 //! scenario and the fragments it extends are merged afterwards (`merge`).
 
-use std::collections::BTreeMap;
+use super::keyed::Keyed;
 
 use mtvt_vocab::Duration;
 
@@ -45,9 +45,9 @@ pub struct PlanLayer {
     /// Name of a named plan.
     pub name: Option<Spanned<Name>>,
     /// Typed values by key (span = entry).
-    pub values: BTreeMap<&'static str, Spanned<TypedValue>>,
+    pub values: Keyed<Spanned<TypedValue>>,
     /// Span of the value (argument) of each key, for pointing inside it.
-    pub value_spans: BTreeMap<&'static str, Span>,
+    pub value_spans: Keyed<Span>,
     /// VMs.
     pub vms: Vec<VmLayer>,
     /// Hooks by step.
@@ -237,10 +237,10 @@ fn lower_plan_entry(
     // walking the entries backwards, the first one is written last.
     for e in block.entries.iter().rev() {
         if let Some((k, _)) = typed.values.get_key_value(e.key.node.as_str()) {
-            plan.value_spans.insert(*k, value_span(e));
+            plan.value_spans.insert(k, value_span(e));
         }
     }
-    plan.values.append(&mut typed.values);
+    plan.values.extend(std::mem::take(&mut typed.values));
     for (def, e) in &typed.specials {
         match def.name {
             "vm" => plan.vms.extend(super::vm::lower_vm(env, e, ctx)),

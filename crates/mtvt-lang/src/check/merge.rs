@@ -316,7 +316,7 @@ fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &mut PlanLayer, anchor: Span) -
         key_spans: p
             .values
             .iter()
-            .map(|(k, s)| (*k, env.spans.ir(s.span)))
+            .map(|(k, s)| (k, env.spans.ir(s.span)))
             .collect(),
     }
 }

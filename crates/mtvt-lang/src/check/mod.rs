@@ -13,6 +13,7 @@ mod expect;
 pub(crate) mod exprs;
 mod hooks;
 mod k8s_names;
+mod keyed;
 mod layer;
 mod maps;
 mod memo;

@@ -333,8 +333,8 @@ pub fn lower_hook_entry(
         usage(ctx, *step_span);
         return None;
     }
-    let step_name = step_path.dotted();
-    let step = match step_name.as_str() {
+    let step_name = step_path.text();
+    let step = match &*step_name {
         "PreHook" => Some(HookStep::Pre),
         "PostHook" => Some(HookStep::Post),
         other => enum_value(EnumId::HookStep, other, *step_span, ctx).and_then(HookStep::parse),

@@ -31,7 +31,7 @@ pub(super) fn str_map(
         let value = match &m.value.kind {
             ValueKind::Str(parts) => interp_string(key, parts, true, ctx),
             ValueKind::Raw(s) => Some(InterpString::literal(s.clone())),
-            ValueKind::Path(p) if p.dotted() == "session" => Some(InterpString::session()),
+            ValueKind::Path(p) if p.text() == "session" => Some(InterpString::session()),
             ValueKind::Path(p) if p.segments.first().is_some_and(|s| s.node == "param") => {
                 Some(InterpString::literal(format!("${{{}}}", p.dotted())))
             }

@@ -154,7 +154,7 @@ pub fn build_scenario(
             Ok(d) => {
                 let leaves = env.checks.get(&d).map(Vec::as_slice).unwrap_or(&[]);
                 let (requested_at, requested_as) =
-                    (env.spans.ir(path.span), Arc::<str>::from(path.dotted()));
+                    (env.spans.ir(path.span), Arc::<str>::from(&*path.text()));
                 checks.reserve(leaves.len());
                 for c in leaves {
                     if !checks.iter().any(|x| x.check.qualified == c.qualified) {

@@ -287,7 +287,7 @@ pub fn convert_value(
             None
         }
         (ValueShape::Enum(e), ValueKind::Path(p)) if p.segments.len() == 1 => {
-            enum_value(e, &p.dotted(), v.span, ctx).map(TypedValue::Enum)
+            enum_value(e, &p.text(), v.span, ctx).map(TypedValue::Enum)
         }
         (ValueShape::Enum(e), ValueKind::Str(_) | ValueKind::Raw(_)) => {
             let text = plain_text(&v.kind);
@@ -384,23 +384,24 @@ pub fn enum_value(
     None
 }
 
-/// Builds an interpolated string, validating `${…}` names.
+/// Builds an interpolated string, validating `${…}` names. Adjacent literal pieces are
+/// joined into one.
 pub fn interp_string(
     key: &str,
     parts: &[StrPart],
     allow: bool,
     ctx: &mut ValueCtx<'_>,
 ) -> Option<InterpString> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(parts.len());
     let mut ok = true;
     for part in parts {
         match part {
-            StrPart::Text(t) => out.push(InterpPart::Lit(t.to_string())),
+            StrPart::Text(t) => push_lit(&mut out, t),
             StrPart::Interp(p) => {
-                let names: Vec<&str> = p.segments.iter().map(|s| s.node.as_str()).collect();
-                if names.first() == Some(&"param") {
+                let segments = p.segments.as_slice();
+                if segments.first().is_some_and(|s| s.node == "param") {
                     // Reported (or resolved) by matrix substitution.
-                    out.push(InterpPart::Lit(format!("${{{}}}", p.dotted())));
+                    push_lit(&mut out, &format!("${{{}}}", p.dotted()));
                     continue;
                 }
                 if !allow {
@@ -411,9 +412,11 @@ pub fn interp_string(
                     ok = false;
                     continue;
                 }
-                match names.as_slice() {
-                    ["session"] => out.push(InterpPart::Session),
-                    ["env", name] => out.push(InterpPart::Env((*name).to_string())),
+                match segments {
+                    [one] if one.node == "session" => out.push(InterpPart::Session),
+                    [env, name] if env.node == "env" => {
+                        out.push(InterpPart::Env(name.node.to_string()));
+                    }
                     _ => {
                         let help =
                             suggest::help(&p.dotted(), ["session", "env.NAME", "param.NAME"]);
@@ -428,16 +431,13 @@ pub fn interp_string(
             }
         }
     }
-    ok.then(|| merge_literals(out))
+    ok.then_some(InterpString { parts: out })
 }
 
-fn merge_literals(parts: Vec<InterpPart>) -> InterpString {
-    let mut out: Vec<InterpPart> = Vec::with_capacity(parts.len());
-    for p in parts {
-        match (out.last_mut(), p) {
-            (Some(InterpPart::Lit(a)), InterpPart::Lit(b)) => a.push_str(&b),
-            (_, p) => out.push(p),
-        }
+/// Appends literal text, joined to the literal before it if there is one.
+fn push_lit(out: &mut Vec<InterpPart>, text: &str) {
+    match out.last_mut() {
+        Some(InterpPart::Lit(a)) => a.push_str(text),
+        _ => out.push(InterpPart::Lit(text.to_string())),
     }
-    InterpString { parts: out }
 }

@@ -122,6 +122,15 @@ pub struct Path {
 }
 
 impl Path {
+    /// The path as written, borrowed from the one segment when there is only one (most
+    /// paths: enum values, step names, check names), else joined like [`Path::dotted`].
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self.segments.as_slice() {
+            [one] => std::borrow::Cow::Borrowed(one.node.as_str()),
+            _ => std::borrow::Cow::Owned(self.dotted()),
+        }
+    }
+
     /// The path as written, `a.b.c`.
     pub fn dotted(&self) -> String {
         let len = self

@@ -75,6 +75,14 @@ impl SourceFile {
     /// within [`NEAR`] lines of `hint`.
     fn line_of(&self, offset: usize, hint: usize) -> usize {
         let starts = &self.line_starts;
+        // Most spans are met in order: the hint's line or one of the next few.
+        if starts.get(hint).is_some_and(|s| *s <= offset) {
+            for line in hint..hint.saturating_add(4) {
+                if starts.get(line + 1).is_none_or(|next| offset < *next) {
+                    return line;
+                }
+            }
+        }
         let from = hint.saturating_sub(NEAR).min(starts.len());
         let to = hint.saturating_add(NEAR).min(starts.len());
         let (from, near) = match starts.get(from..to) {
@@ -227,7 +235,9 @@ mod tests {
         let f = SourceFile::new("a", text.as_str(), Origin::Memory);
         for offset in 0..=text.len() + 1 {
             let plain = f.line_col(offset);
-            for hint in [0, 3, 15, 16, 17, 40, 99, 100, 101, 500] {
+            let before = text.get(..offset).unwrap_or(&text);
+            assert_eq!(plain.0, before.matches('\n').count() + 1, "{offset}");
+            for hint in [0, 1, 2, 3, 15, 16, 17, 40, 98, 99, 100, 101, 500] {
                 assert_eq!(f.line_col_near(offset, hint).0, plain, "{offset} {hint}");
             }
             let (_, line) = f.line_col_near(offset, 0);

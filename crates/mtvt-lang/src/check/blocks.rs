@@ -51,7 +51,7 @@ pub fn validate_block<'a>(
         let Some(def) = kind.key(&entry.key.node) else {
             ctx.sink.push(DiagnosticKind::UnknownKey {
                 span: entry.key.span,
-                key: entry.key.node.to_string(),
+                key: entry.key.node.as_str().to_owned(),
                 context: kind.context().to_string(),
                 help: unknown_key_help(kind, &entry.key.node),
             });

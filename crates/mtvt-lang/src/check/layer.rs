@@ -263,7 +263,7 @@ fn lower_plan_entry(
                 let first = first.name.as_ref().map_or(n.span, |x| x.span);
                 ctx.sink.push(DiagnosticKind::DuplicatePlanName {
                     span: n.span,
-                    name: n.node.to_string(),
+                    name: n.node.as_str().to_owned(),
                     first,
                 });
                 return;

@@ -22,7 +22,7 @@ pub(super) fn str_map(
         if let Some(first) = seen.get(m.key.node.as_str()) {
             ctx.sink.push(DiagnosticKind::DuplicateKey {
                 span: m.key.span,
-                key: m.key.node.to_string(),
+                key: m.key.node.as_str().to_owned(),
                 first: *first,
             });
             continue;
@@ -124,7 +124,7 @@ pub fn to_json(key: &str, v: &Value, ctx: &mut ValueCtx<'_>) -> Option<serde_jso
         ValueKind::Object(members) => {
             let mut out = serde_json::Map::with_capacity(members.len());
             for m in members {
-                out.insert(m.key.node.to_string(), to_json(key, &m.value, ctx)?);
+                out.insert(m.key.node.as_str().to_owned(), to_json(key, &m.value, ctx)?);
             }
             J::Object(out)
         }

@@ -185,10 +185,14 @@ pub fn build_scenario(
     };
     let ir = ScenarioIr {
         name: head.name,
-        base_name: head.base_name.node.to_string(),
+        base_name: head.base_name.node.as_str().to_owned(),
         params: head.params,
         description: merged.description.map(|d| d.node),
-        tags: merged.tags.iter().map(|t| t.node.to_string()).collect(),
+        tags: merged
+            .tags
+            .iter()
+            .map(|t| t.node.as_str().to_owned())
+            .collect(),
         requires: merged
             .requires
             .iter()
@@ -249,7 +253,7 @@ fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &mut PlanLayer, anchor: Span) -
         match v(k) {
             Some(TypedValue::StrMap(m)) => m
                 .iter()
-                .map(|(k, v)| (k.node.to_string(), v.node.clone()))
+                .map(|(k, v)| (k.node.as_str().to_owned(), v.node.clone()))
                 .collect(),
             _ => BTreeMap::new(),
         }
@@ -279,7 +283,7 @@ fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &mut PlanLayer, anchor: Span) -
         }
     }
     PlanIr {
-        name: p.name.as_ref().map(|n| n.node.to_string()),
+        name: p.name.as_ref().map(|n| n.node.as_str().to_owned()),
         vms,
         hooks: p.hooks.iter().filter_map(|h| hook_ir(env, h)).collect(),
         warm,

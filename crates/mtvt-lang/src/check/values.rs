@@ -415,7 +415,7 @@ pub fn interp_string(
                 match segments {
                     [one] if one.node == "session" => out.push(InterpPart::Session),
                     [env, name] if env.node == "env" => {
-                        out.push(InterpPart::Env(name.node.to_string()));
+                        out.push(InterpPart::Env(name.node.as_str().to_owned()));
                     }
                     _ => {
                         let help =

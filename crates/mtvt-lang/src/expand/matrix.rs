@@ -47,7 +47,7 @@ pub fn read_matrix(entry: &Entry, sink: &mut Sink) -> Matrix {
         if let Some(first) = m.dims.iter().find(|(n, _)| n.node == e.key.node) {
             sink.push(DiagnosticKind::DuplicateKey {
                 span: e.key.span,
-                key: e.key.node.to_string(),
+                key: e.key.node.as_str().to_owned(),
                 first: first.0.span,
             });
             continue;
@@ -63,7 +63,7 @@ pub fn read_matrix(entry: &Entry, sink: &mut Sink) -> Matrix {
                     if items.is_empty() {
                         sink.push(DiagnosticKind::EmptyMatrix {
                             span: *span,
-                            name: e.key.node.to_string(),
+                            name: e.key.node.as_str().to_owned(),
                         });
                         continue;
                     }
@@ -143,7 +143,7 @@ pub fn variants(m: &Matrix, anchor: Span, sink: &mut Sink) -> Vec<Params> {
         for base in &out {
             for v in values {
                 let mut p = base.clone();
-                p.insert(name.node.to_string(), v.clone());
+                p.insert(name.node.as_str().to_owned(), v.clone());
                 next.push(p);
             }
         }

@@ -150,7 +150,7 @@ impl Names {
                         sink.push(DiagnosticKind::DuplicateDefinition {
                             span: name.span,
                             what: kind.word(),
-                            name: name.node.to_string(),
+                            name: name.node.as_str().to_owned(),
                             help: Some(format!(
                                 "first defined at {file}:{line}:{col}; rename one of them"
                             )),
@@ -327,7 +327,7 @@ impl Names {
                     sink.push(DiagnosticKind::UnusedDefinition {
                         span: name.span,
                         what: kind.word(),
-                        name: name.node.to_string(),
+                        name: name.node.as_str().to_owned(),
                     });
                 }
             }
@@ -357,7 +357,7 @@ fn build_index(stdlib: &Stdlib) -> Vec<(String, DefKind, String)> {
         };
         for item in &ast.items {
             if let Some((kind, name)) = item_name(item) {
-                out.push((module.clone(), kind, name.node.to_string()));
+                out.push((module.clone(), kind, name.node.as_str().to_owned()));
             }
         }
     }

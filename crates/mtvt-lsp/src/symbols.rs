@@ -67,7 +67,7 @@ pub fn symbols(src: &str, ast: &File) -> Vec<Symbol> {
                 children: entries(src, &s.body),
             },
             Item::Scenario(d) | Item::Fragment(d) => Symbol {
-                name: d.name.node.clone(),
+                name: d.name.node.to_string(),
                 detail: (!d.extends.is_empty()).then(|| {
                     let names: Vec<String> = d.extends.iter().map(|p| p.dotted()).collect();
                     format!("extends {}", names.join(", "))
@@ -82,7 +82,7 @@ pub fn symbols(src: &str, ast: &File) -> Vec<Symbol> {
                 children: entries(src, &d.body),
             },
             Item::Check(c) => Symbol {
-                name: c.name.node.clone(),
+                name: c.name.node.to_string(),
                 detail: match &c.body {
                     CheckDef::Composite(parts) => {
                         let names: Vec<String> = parts.iter().map(|p| p.dotted()).collect();
@@ -96,7 +96,7 @@ pub fn symbols(src: &str, ast: &File) -> Vec<Symbol> {
                 children: Vec::new(),
             },
             Item::Hook(h) => Symbol {
-                name: h.name.node.clone(),
+                name: h.name.node.to_string(),
                 detail: None,
                 kind: SymbolKind::Hook,
                 span: (h.span.start, h.span.end),
@@ -133,7 +133,7 @@ fn entries(src: &str, block: &Block) -> Vec<Symbol> {
                 ("vm" | "plan" | "hook", Some(f)) => {
                     format!("{} {}", e.key.node, f.trim_matches('"'))
                 }
-                _ => e.key.node.clone(),
+                _ => e.key.node.to_string(),
             };
             let detail = args.join(" ");
             Symbol {

@@ -37,7 +37,7 @@ fn in_block(block: &Block, out: &mut Vec<String>) {
             && let ValueKind::Str(parts) = &v.kind
             && let [StrPart::Text(name)] = parts.as_slice()
         {
-            out.push(name.clone());
+            out.push(name.to_string());
         }
         if let Some(EntryBody::Block(b)) = &e.body {
             in_block(b, out);

@@ -179,14 +179,14 @@ fn locate_key(ast: &Value, path: &str) -> Option<Span> {
     let mut cur = ast;
     for seg in parents {
         cur = match (&cur.kind, seg) {
-            (ValueKind::Object(ms), Seg::Key(k)) => &ms.iter().find(|m| &m.key.node == k)?.value,
+            (ValueKind::Object(ms), Seg::Key(k)) => &ms.iter().find(|m| m.key.node == k)?.value,
             (ValueKind::List(items), Seg::Index(i)) => items.get(*i)?,
             _ => return None,
         };
     }
     match (&cur.kind, last) {
         (ValueKind::Object(ms), Seg::Key(k)) => {
-            ms.iter().find(|m| &m.key.node == k).map(|m| m.key.span)
+            ms.iter().find(|m| m.key.node == k).map(|m| m.key.span)
         }
         _ => Some(cur.span),
     }

@@ -3,8 +3,7 @@
 //! types via `values`. Special keys (`vm`, `plan`, `hook`, `requires`, …) are handed back
 //! to the caller untouched; required keys are checked by the caller after merging.
 
-use std::collections::BTreeMap;
-
+use super::keyed::Keyed;
 use super::values::{TypedValue, ValueCtx, convert_entry};
 use crate::diag::{DiagnosticKind, suggest};
 use crate::schema::keys::{BlockKind, KeyDef, Shape};
@@ -15,9 +14,9 @@ use crate::syntax::ast::{Block, Entry, EntryBody};
 #[derive(Debug)]
 pub struct TypedBlock<'a> {
     /// Value keys with their typed values (span = the whole entry).
-    pub values: BTreeMap<&'static str, Spanned<TypedValue>>,
+    pub values: Keyed<Spanned<TypedValue>>,
     /// Span of every key seen (first occurrence), including special ones.
-    pub key_spans: BTreeMap<&'static str, Span>,
+    pub key_spans: Keyed<Span>,
     /// Nested-block and special entries in source order.
     pub specials: Vec<(&'static KeyDef, &'a Entry)>,
 }
@@ -44,15 +43,15 @@ pub fn validate_block<'a>(
     ctx: &mut ValueCtx<'_>,
 ) -> TypedBlock<'a> {
     let mut out = TypedBlock {
-        values: BTreeMap::new(),
-        key_spans: BTreeMap::new(),
+        values: Keyed::with_capacity(block.entries.len()),
+        key_spans: Keyed::with_capacity(block.entries.len()),
         specials: Vec::new(),
     };
     for entry in &block.entries {
         let Some(def) = kind.key(&entry.key.node) else {
             ctx.sink.push(DiagnosticKind::UnknownKey {
                 span: entry.key.span,
-                key: entry.key.node.clone(),
+                key: entry.key.node.as_str().to_owned(),
                 context: kind.context().to_string(),
                 help: unknown_key_help(kind, &entry.key.node),
             });

@@ -1,5 +1,7 @@
 //! `expect { … }` blocks: the `migration …` outcome line (once) and the `check …` lines.
 
+use std::borrow::Cow;
+
 use super::blocks::validate_block;
 use super::layer::ExpectLayer;
 use super::values::{ValueCtx, enum_value};
@@ -68,14 +70,14 @@ pub(super) fn lower_expect(module: usize, block: &Block, ctx: &mut ValueCtx<'_>)
 }
 
 fn lower_outcome(e: &Entry, ctx: &mut ValueCtx<'_>) -> Option<Outcome> {
-    let words: Vec<(String, Span)> = e
+    let words: Vec<(Cow<'_, str>, Span)> = e
         .flat_args()
         .map(|a| match a {
             Arg::Value(Value {
                 kind: ValueKind::Path(p),
                 span,
-            }) => (p.dotted(), *span),
-            other => (String::new(), other.span()),
+            }) => (p.text(), *span),
+            other => (Cow::Borrowed(""), other.span()),
         })
         .collect();
     let malformed = |ctx: &mut ValueCtx<'_>, span: Span| {
@@ -96,7 +98,7 @@ fn lower_outcome(e: &Entry, ctx: &mut ValueCtx<'_>) -> Option<Outcome> {
             match suggest::suggest(w, ["succeeds", "fails"]) {
                 Some(s) => ctx.sink.push(DiagnosticKind::BadEnumValue {
                     span: *span,
-                    value: w.clone(),
+                    value: w.to_string(),
                     what: String::from("migration outcome"),
                     help: Some(format!("did you mean `{s}`?")),
                 }),

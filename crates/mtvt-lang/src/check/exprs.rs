@@ -74,12 +74,12 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
             };
             self.sink.push(DiagnosticKind::DuplicateVariable {
                 span: name.span,
-                name: name.node.clone(),
+                name: name.node.as_str().to_owned(),
                 help,
             });
         }
         if let Some(scope) = self.scopes.last_mut() {
-            scope.insert(name.node.clone(), ty);
+            scope.insert(name.node.as_str().to_owned(), ty);
         }
     }
 
@@ -126,7 +126,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
                 let body = stmts_in_scope(self, body);
                 self.scopes.pop();
                 StmtIr::For {
-                    var: var.node.clone(),
+                    var: var.node.as_str().to_owned(),
                     iter,
                     body,
                     span: self.spans.ir(*span),
@@ -136,7 +136,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
                 let value = self.check_expr(value, None);
                 self.bind(name, value.ty.clone());
                 StmtIr::Let {
-                    name: name.node.clone(),
+                    name: name.node.as_str().to_owned(),
                     value,
                     span: self.spans.ir(*span),
                 }
@@ -233,7 +233,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
                     let names: Vec<&str> = models::fields(*id).iter().map(|f| f.name).collect();
                     self.sink.push(DiagnosticKind::UnknownField {
                         span: field.span,
-                        field: field.node.clone(),
+                        field: field.node.as_str().to_owned(),
                         ty: id.type_name().to_string(),
                         help: suggest::help(&field.node, &names),
                     });
@@ -244,7 +244,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
             other => {
                 self.sink.push(DiagnosticKind::UnknownField {
                     span: field.span,
-                    field: field.node.clone(),
+                    field: field.node.as_str().to_owned(),
                     ty: other.to_string(),
                     help: Some(format!("`{other}` values have no fields")),
                 });
@@ -255,7 +255,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
         self.node(
             ExprIrKind::Field {
                 of: Box::new(of),
-                field: field.node.clone(),
+                field: field.node.as_str().to_owned(),
             },
             ty,
             e,
@@ -307,7 +307,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
                 }
                 self.sink.push(DiagnosticKind::UnknownFunction {
                     span: func.span,
-                    name: func.node.clone(),
+                    name: func.node.as_str().to_owned(),
                     help,
                 });
                 Type::Any
@@ -315,7 +315,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
             Err(CallError::Arity(expected)) => {
                 self.sink.push(DiagnosticKind::WrongArity {
                     span: e.span,
-                    name: func.node.clone(),
+                    name: func.node.as_str().to_owned(),
                     expected: expected.to_string(),
                     found: args.len(),
                 });
@@ -327,7 +327,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
                 });
                 self.sink.push(DiagnosticKind::ArgumentType {
                     span,
-                    func: func.node.clone(),
+                    func: func.node.as_str().to_owned(),
                     index: i + 1,
                     expected: expected.to_string(),
                     found,
@@ -337,7 +337,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
         };
         self.node(
             ExprIrKind::Call {
-                func: func.node.clone(),
+                func: func.node.as_str().to_owned(),
                 args,
             },
             ty,
@@ -371,7 +371,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
             let names: Vec<&str> = COMPREHENSIONS.iter().map(|c| c.name).collect();
             self.sink.push(DiagnosticKind::UnknownFunction {
                 span: func.span,
-                name: func.node.clone(),
+                name: func.node.as_str().to_owned(),
                 help: suggest::help(&func.node, &names),
             });
             return self.any(e);
@@ -384,7 +384,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
         self.node(
             ExprIrKind::Comprehension {
                 func: kind,
-                var: var.node.clone(),
+                var: var.node.as_str().to_owned(),
                 iter: Box::new(iter_ir),
                 pred: Box::new(pred_ir),
             },
@@ -424,13 +424,13 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
                 let text: String = parts
                     .iter()
                     .map(|p| match p {
-                        StrPart::Text(t) => t.clone(),
-                        StrPart::Interp(_) => String::new(),
+                        StrPart::Text(t) => t.as_str(),
+                        StrPart::Interp(_) => "",
                     })
                     .collect();
                 (LitIr::Str(text), Type::String)
             }
-            ValueKind::Raw(s) | ValueKind::Triple(s) => (LitIr::Str(s.clone()), Type::String),
+            ValueKind::Raw(s) | ValueKind::Triple(s) => (LitIr::Str(s.to_string()), Type::String),
             ValueKind::Int(n) => (LitIr::Int(*n), Type::Int),
             ValueKind::Bool(b) => (LitIr::Bool(*b), Type::Bool),
             ValueKind::Quantity(q) => (LitIr::Quantity(Quantity(q.value)), Type::Quantity),

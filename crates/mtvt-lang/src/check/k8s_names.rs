@@ -42,7 +42,7 @@ pub fn check_plan_names(sink: &mut Sink, plan: &PlanLayer) {
                 if let Err(reasons) = mtvt_vocab::names::label_key(&k.node) {
                     sink.push(DiagnosticKind::InvalidLabelKey {
                         span: k.span,
-                        key: k.node.clone(),
+                        key: k.node.as_str().to_owned(),
                         reason: reasons.join("; "),
                     });
                 }

@@ -2,7 +2,7 @@
 //! (with VMs and hooks) and expectation, each value typed and spanned. Layers of a
 //! scenario and the fragments it extends are merged afterwards (`merge`).
 
-use std::collections::BTreeMap;
+use super::keyed::Keyed;
 
 use mtvt_vocab::Duration;
 
@@ -16,7 +16,7 @@ use crate::resolve::DefKind;
 use crate::schema::enums::{EnumId, HookStep};
 use crate::schema::keys::BlockKind;
 use crate::span::{Span, Spanned};
-use crate::syntax::ast::{self, Arg, Block, Entry, EntryBody, Value, ValueKind};
+use crate::syntax::ast::{self, Arg, Block, Entry, EntryBody, Name, Value, ValueKind};
 
 /// A checked scenario or fragment body.
 #[derive(Debug, Clone, Default)]
@@ -24,7 +24,7 @@ pub struct Layer {
     /// Description.
     pub description: Option<Spanned<String>>,
     /// Tags.
-    pub tags: Vec<Spanned<String>>,
+    pub tags: Vec<Spanned<Name>>,
     /// Requirements.
     pub requires: Vec<Spanned<Requirement>>,
     /// The default plan (unnamed `plan` block and/or scenario-level `vm`/`hook`).
@@ -43,11 +43,11 @@ pub struct Layer {
 #[derive(Debug, Clone, Default)]
 pub struct PlanLayer {
     /// Name of a named plan.
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Spanned<Name>>,
     /// Typed values by key (span = entry).
-    pub values: BTreeMap<&'static str, Spanned<TypedValue>>,
+    pub values: Keyed<Spanned<TypedValue>>,
     /// Span of the value (argument) of each key, for pointing inside it.
-    pub value_spans: BTreeMap<&'static str, Span>,
+    pub value_spans: Keyed<Span>,
     /// VMs.
     pub vms: Vec<VmLayer>,
     /// Hooks by step.
@@ -237,10 +237,10 @@ fn lower_plan_entry(
     // walking the entries backwards, the first one is written last.
     for e in block.entries.iter().rev() {
         if let Some((k, _)) = typed.values.get_key_value(e.key.node.as_str()) {
-            plan.value_spans.insert(*k, value_span(e));
+            plan.value_spans.insert(k, value_span(e));
         }
     }
-    plan.values.append(&mut typed.values);
+    plan.values.extend(std::mem::take(&mut typed.values));
     for (def, e) in &typed.specials {
         match def.name {
             "vm" => plan.vms.extend(super::vm::lower_vm(env, e, ctx)),
@@ -263,7 +263,7 @@ fn lower_plan_entry(
                 let first = first.name.as_ref().map_or(n.span, |x| x.span);
                 ctx.sink.push(DiagnosticKind::DuplicatePlanName {
                     span: n.span,
-                    name: n.node.clone(),
+                    name: n.node.as_str().to_owned(),
                     first,
                 });
                 return;
@@ -333,8 +333,8 @@ pub fn lower_hook_entry(
         usage(ctx, *step_span);
         return None;
     }
-    let step_name = step_path.dotted();
-    let step = match step_name.as_str() {
+    let step_name = step_path.text();
+    let step = match &*step_name {
         "PreHook" => Some(HookStep::Pre),
         "PostHook" => Some(HookStep::Post),
         other => enum_value(EnumId::HookStep, other, *step_span, ctx).and_then(HookStep::parse),

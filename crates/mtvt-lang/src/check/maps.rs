@@ -9,20 +9,20 @@ use crate::diag::{DiagnosticKind, suggest};
 use crate::ir::InterpString;
 use crate::schema::enums::{EnumId, ProviderKind};
 use crate::span::{Span, Spanned};
-use crate::syntax::ast::{Member, Value, ValueKind};
+use crate::syntax::ast::{Member, Name, Value, ValueKind};
 
 pub(super) fn str_map(
     key: &str,
     members: &[Member],
     ctx: &mut ValueCtx<'_>,
-) -> Option<Vec<(Spanned<String>, Spanned<InterpString>)>> {
+) -> Option<Vec<(Spanned<Name>, Spanned<InterpString>)>> {
     let mut out = Vec::new();
     let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
     for m in members {
         if let Some(first) = seen.get(m.key.node.as_str()) {
             ctx.sink.push(DiagnosticKind::DuplicateKey {
                 span: m.key.span,
-                key: m.key.node.clone(),
+                key: m.key.node.as_str().to_owned(),
                 first: *first,
             });
             continue;
@@ -31,7 +31,7 @@ pub(super) fn str_map(
         let value = match &m.value.kind {
             ValueKind::Str(parts) => interp_string(key, parts, true, ctx),
             ValueKind::Raw(s) => Some(InterpString::literal(s.clone())),
-            ValueKind::Path(p) if p.dotted() == "session" => Some(InterpString::session()),
+            ValueKind::Path(p) if p.text() == "session" => Some(InterpString::session()),
             ValueKind::Path(p) if p.segments.first().is_some_and(|s| s.node == "param") => {
                 Some(InterpString::literal(format!("${{{}}}", p.dotted())))
             }
@@ -85,7 +85,7 @@ pub(super) fn provider_names(
         };
         let name = match &m.value.kind {
             ValueKind::Str(parts) => interp_string(key, parts, false, ctx).map(|s| s.to_string()),
-            ValueKind::Raw(s) => Some(s.clone()),
+            ValueKind::Raw(s) => Some(s.to_string()),
             other => {
                 ctx.sink.push(DiagnosticKind::WrongType {
                     span: m.value.span,
@@ -109,11 +109,11 @@ pub fn to_json(key: &str, v: &Value, ctx: &mut ValueCtx<'_>) -> Option<serde_jso
     use serde_json::Value as J;
     Some(match &v.kind {
         ValueKind::Str(parts) => J::String(interp_string(key, parts, false, ctx)?.to_string()),
-        ValueKind::Raw(s) | ValueKind::Triple(s) => J::String(s.clone()),
+        ValueKind::Raw(s) | ValueKind::Triple(s) => J::String(s.to_string()),
         ValueKind::Int(n) => J::from(*n),
         ValueKind::Bool(b) => J::Bool(*b),
         ValueKind::None => J::Null,
-        ValueKind::Quantity(q) => J::String(q.text.clone()),
+        ValueKind::Quantity(q) => J::String(q.text.to_string()),
         ValueKind::List(items) => {
             let mut out = Vec::with_capacity(items.len());
             for i in items {
@@ -124,7 +124,7 @@ pub fn to_json(key: &str, v: &Value, ctx: &mut ValueCtx<'_>) -> Option<serde_jso
         ValueKind::Object(members) => {
             let mut out = serde_json::Map::with_capacity(members.len());
             for m in members {
-                out.insert(m.key.node.clone(), to_json(key, &m.value, ctx)?);
+                out.insert(m.key.node.as_str().to_owned(), to_json(key, &m.value, ctx)?);
             }
             J::Object(out)
         }

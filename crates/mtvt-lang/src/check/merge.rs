@@ -15,6 +15,7 @@ use crate::ir::{CheckRefIr, ExpectIr, HookIr, InterpString, OutcomeIr, PlanIr, S
 use crate::resolve::DefKind;
 use crate::schema::enums::{Destination, TargetPowerState};
 use crate::span::{Span, Spanned};
+use crate::syntax::ast::Name;
 
 /// Merges layers in order (base fragments first, the scenario last).
 pub fn merge(layers: Vec<Layer>) -> Layer {
@@ -76,7 +77,7 @@ pub struct ScenarioHead<'a> {
     /// Variant name.
     pub name: String,
     /// Declared name.
-    pub base_name: &'a Spanned<String>,
+    pub base_name: &'a Spanned<Name>,
     /// Rendered parameters.
     pub params: BTreeMap<String, String>,
     /// The declaration.
@@ -153,7 +154,7 @@ pub fn build_scenario(
             Ok(d) => {
                 let leaves = env.checks.get(&d).map(Vec::as_slice).unwrap_or(&[]);
                 let (requested_at, requested_as) =
-                    (env.spans.ir(path.span), Arc::<str>::from(path.dotted()));
+                    (env.spans.ir(path.span), Arc::<str>::from(&*path.text()));
                 checks.reserve(leaves.len());
                 for c in leaves {
                     if !checks.iter().any(|x| x.check.qualified == c.qualified) {
@@ -184,10 +185,14 @@ pub fn build_scenario(
     };
     let ir = ScenarioIr {
         name: head.name,
-        base_name: head.base_name.node.clone(),
+        base_name: head.base_name.node.as_str().to_owned(),
         params: head.params,
         description: merged.description.map(|d| d.node),
-        tags: merged.tags.iter().map(|t| t.node.clone()).collect(),
+        tags: merged
+            .tags
+            .iter()
+            .map(|t| t.node.as_str().to_owned())
+            .collect(),
         requires: merged
             .requires
             .iter()
@@ -248,7 +253,7 @@ fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &mut PlanLayer, anchor: Span) -
         match v(k) {
             Some(TypedValue::StrMap(m)) => m
                 .iter()
-                .map(|(k, v)| (k.node.clone(), v.node.clone()))
+                .map(|(k, v)| (k.node.as_str().to_owned(), v.node.clone()))
                 .collect(),
             _ => BTreeMap::new(),
         }
@@ -278,7 +283,7 @@ fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &mut PlanLayer, anchor: Span) -
         }
     }
     PlanIr {
-        name: p.name.as_ref().map(|n| n.node.clone()),
+        name: p.name.as_ref().map(|n| n.node.as_str().to_owned()),
         vms,
         hooks: p.hooks.iter().filter_map(|h| hook_ir(env, h)).collect(),
         warm,
@@ -315,7 +320,7 @@ fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &mut PlanLayer, anchor: Span) -
         key_spans: p
             .values
             .iter()
-            .map(|(k, s)| (*k, env.spans.ir(s.span)))
+            .map(|(k, s)| (k, env.spans.ir(s.span)))
             .collect(),
     }
 }

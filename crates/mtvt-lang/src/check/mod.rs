@@ -13,6 +13,7 @@ mod expect;
 pub(crate) mod exprs;
 mod hooks;
 mod k8s_names;
+mod keyed;
 mod layer;
 mod maps;
 mod memo;
@@ -389,7 +390,7 @@ fn check_check_defs(env: &mut Env<'_>, sink: &mut Sink) {
                 let mut checker = exprs::ExprChecker::new(sink, &env.spans);
                 let body = checker.check_body(stmts);
                 let ir = CheckIr {
-                    name: c.name.node.clone(),
+                    name: c.name.node.as_str().to_owned(),
                     qualified: format!("{alias}.{}", c.name.node),
                     description: c.description.as_ref().map(|d| d.node.clone()),
                     body,
@@ -484,7 +485,7 @@ fn flatten(
 
 fn check_name(env: &Env<'_>, d: DefRef) -> Option<String> {
     match items(env.program, d.module).get(d.item)? {
-        Item::Check(c) => Some(c.name.node.clone()),
+        Item::Check(c) => Some(c.name.node.as_str().to_owned()),
         _ => None,
     }
 }

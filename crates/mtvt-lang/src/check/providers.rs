@@ -41,9 +41,10 @@ impl<'a> CheckedWith<'a> {
     }
 }
 
-/// The provider types a scenario will run against, and how that is known; `None` when
-/// unknown, or when the scenario would be skipped for the selected profile.
-pub fn known_types(s: &ScenarioIr, with: CheckedWith<'_>) -> Option<(Vec<ProviderKind>, String)> {
+/// The provider types a scenario will run against; `None` when unknown, or when the
+/// scenario would be skipped for the selected profile. How they are known is
+/// [`known_from`], written only for a diagnostic.
+pub fn known_types(s: &ScenarioIr, with: CheckedWith<'_>) -> Option<Vec<ProviderKind>> {
     if matches!(with, CheckedWith::Skipped) {
         return None;
     }
@@ -59,19 +60,25 @@ pub fn known_types(s: &ScenarioIr, with: CheckedWith<'_>) -> Option<(Vec<Provide
     }
     match (profile, required) {
         (Some(p), Some(req)) if !req.contains(&p.provider_type) => None,
-        (Some(p), _) => Some((
-            vec![p.provider_type],
-            format!(
-                "--provider {} (type {})",
-                p.profile,
-                p.provider_type.as_str()
-            ),
-        )),
-        (None, Some(req)) if !req.is_empty() => {
-            let names: Vec<&str> = req.iter().map(|t| t.as_str()).collect();
-            Some((req, format!("requires provider {}", names.join(", "))))
-        }
+        (Some(p), _) => Some(vec![p.provider_type]),
+        (None, Some(req)) if !req.is_empty() => Some(req),
         (None, _) => None,
+    }
+}
+
+/// How the `types` [`known_types`] found are known: the profile, else the scenario's
+/// `requires provider`.
+fn known_from(types: &[ProviderKind], profile: Option<&ProviderFacts>) -> String {
+    match profile {
+        Some(p) => format!(
+            "--provider {} (type {})",
+            p.profile,
+            p.provider_type.as_str()
+        ),
+        None => {
+            let names: Vec<&str> = types.iter().map(|t| t.as_str()).collect();
+            format!("requires provider {}", names.join(", "))
+        }
     }
 }
 
@@ -94,11 +101,12 @@ pub fn check_providers(
         .iter()
         .any(|r| r.requirement == Requirement::CopyOffload);
     for (plan, layer) in s.plans.iter().zip(layers) {
-        if let Some((types, known_from)) = &types {
+        if let Some(types) = &types {
             if plan.warm
                 && let Some(t) = types.iter().find(|t| !t.supports_warm(ovirt_ok))
                 && let Some(span) = plan.key_spans.get("warm")
             {
+                let known_from = known_from(types, profile);
                 let help = if *t == ProviderKind::Ovirt {
                     String::from(
                         "oVirt warm migration is behind a feature gate: pass --allow-ovirt-warm if it is enabled",
@@ -111,7 +119,7 @@ pub fn check_providers(
                 sink.push(DiagnosticKind::WarmUnsupported {
                     span: span.span(),
                     provider_type: t.as_str().to_string(),
-                    known_from: known_from.clone(),
+                    known_from,
                     help: Some(help),
                 });
             }
@@ -119,11 +127,12 @@ pub fn check_providers(
                 && let Some(t) = types.iter().find(|t| **t != ProviderKind::Vsphere)
                 && let Some(span) = plan.key_spans.get("copy_offload")
             {
+                let known_from = known_from(types, profile);
                 sink.push(DiagnosticKind::CopyOffloadNotVsphere {
                     span: span.span(),
                     provider_type: t.as_str().to_string(),
-                    known_from: known_from.clone(),
                     help: Some(format!("provider type known from {known_from}; restrict the scenario with `requires provider vsphere`")),
+                    known_from,
                 });
             }
         }

@@ -49,7 +49,7 @@ pub(super) fn lower_requires(entry: &Entry, ctx: &mut ValueCtx<'_>) -> Option<Re
                         kind: ValueKind::Path(p),
                         span,
                     }) if p.segments.len() == 1 => {
-                        if let Some(t) = enum_value(EnumId::ProviderType, &p.dotted(), *span, ctx) {
+                        if let Some(t) = enum_value(EnumId::ProviderType, &p.text(), *span, ctx) {
                             types.extend(t.parse::<ProviderKind>().ok());
                         }
                     }

@@ -64,7 +64,7 @@ pub(super) fn chain<'p>(
                         .map(|(m, n)| (*m, (*n).to_string()))
                         .collect();
                     let mut names: Vec<String> = members.iter().map(|(_, n)| n.clone()).collect();
-                    names.push(f.name.node.clone());
+                    names.push(f.name.node.as_str().to_owned());
                     if !env.first_report_of_cycle(DefKind::Fragment, members) {
                         continue;
                     }
@@ -78,7 +78,8 @@ pub(super) fn chain<'p>(
             }
             Err(e) => {
                 sink.push(e);
-                env.broken_chains.insert((module, decl.name.node.clone()));
+                env.broken_chains
+                    .insert((module, decl.name.node.as_str().to_owned()));
             }
         }
     }
@@ -249,9 +250,10 @@ fn plan_scenario<'p>(
         variants.push(VariantPlan::Check { name, params });
     }
     let complete = env.broken_chains.is_empty()
-        || !chain
-            .iter()
-            .any(|(lm, d)| env.broken_chains.contains(&(*lm, d.name.node.clone())));
+        || !chain.iter().any(|(lm, d)| {
+            env.broken_chains
+                .contains(&(*lm, d.name.node.as_str().to_owned()))
+        });
     Planned {
         head,
         decl,

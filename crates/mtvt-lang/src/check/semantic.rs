@@ -15,7 +15,7 @@ pub(super) fn semantic_rules(
 ) {
     let with = providers::CheckedWith::of(&ir.profile, &env.opts.profiles);
     let known = providers::known_types(ir, with);
-    let single = known.as_ref().and_then(|(t, _)| {
+    let single = known.as_ref().and_then(|t| {
         if t.len() == 1 {
             t.first().copied()
         } else {

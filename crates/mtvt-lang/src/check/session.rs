@@ -2,8 +2,7 @@
 //! among all checked files, and the `--set` overrides (`overrides`) merged over it key by
 //! key.
 
-use std::collections::BTreeMap;
-
+use super::keyed::Keyed;
 use super::spans::Spans;
 use super::values::{TypedValue, ValueCtx};
 use super::{blocks, items, k8s_names};
@@ -15,8 +14,8 @@ use crate::span::{Span, Spanned};
 use crate::syntax::ast::Item;
 
 pub(super) fn check_session(program: &Program, spans: &Spans<'_>, sink: &mut Sink) -> SessionIr {
-    let mut values: BTreeMap<&'static str, Spanned<TypedValue>> = BTreeMap::new();
-    let mut overrides: BTreeMap<&'static str, Spanned<TypedValue>> = BTreeMap::new();
+    let mut values: Keyed<Spanned<TypedValue>> = Keyed::default();
+    let mut overrides: Keyed<Spanned<TypedValue>> = Keyed::default();
     let mut first: Option<Span> = None;
     for (mi, m) in program.modules.iter().enumerate() {
         if m.kind == ModuleKind::Stdlib {
@@ -56,10 +55,7 @@ pub(super) fn check_session(program: &Program, spans: &Spans<'_>, sink: &mut Sin
 }
 
 /// The session's settings from its typed keys, defaults for the others.
-fn session_ir(
-    typed: &BTreeMap<&'static str, Spanned<TypedValue>>,
-    span: Option<crate::ir::SpanIr>,
-) -> SessionIr {
+fn session_ir(typed: &Keyed<Spanned<TypedValue>>, span: Option<crate::ir::SpanIr>) -> SessionIr {
     let text = |k: &str| match typed.get(k).map(|v| &v.node) {
         Some(TypedValue::Str(s)) => Some(s.clone()),
         _ => None,

@@ -1,7 +1,9 @@
 //! Converting checker spans ([`Span`]) into IR spans ([`SpanIr`]: file name + line/column),
-//! sharing one `Arc<str>` per file name.
+//! sharing one `Arc<str>` per file name. Consecutive spans are close (one scenario's), so
+//! each line is looked up near the previous one.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::ir::SpanIr;
 use crate::source::SourceMap;
@@ -11,6 +13,9 @@ use crate::span::Span;
 pub struct Spans<'a> {
     sources: &'a SourceMap,
     names: Vec<Arc<str>>,
+    /// The line of the previous span (a hint only: any value gives the same result; each
+    /// thread of the scenario pass has its own `Spans`, so this is never contended).
+    last_line: AtomicUsize,
 }
 
 impl<'a> Spans<'a> {
@@ -20,7 +25,11 @@ impl<'a> Spans<'a> {
             .iter()
             .map(|(_, f)| Arc::from(f.name.as_str()))
             .collect();
-        Spans { sources, names }
+        Spans {
+            sources,
+            names,
+            last_line: AtomicUsize::new(0),
+        }
     }
 
     /// The IR form of `span`.
@@ -30,10 +39,12 @@ impl<'a> Spans<'a> {
             .get(span.file.0 as usize)
             .cloned()
             .unwrap_or_else(|| Arc::from("<unknown>"));
-        let (line, column) = self
-            .sources
-            .get(span.file)
-            .map_or((0, 0), |f| f.line_col(span.start));
+        let (line, column) = self.sources.get(span.file).map_or((0, 0), |f| {
+            let hint = self.last_line.load(Ordering::Relaxed);
+            let (line_col, line) = f.line_col_near(span.start, hint);
+            self.last_line.store(line, Ordering::Relaxed);
+            line_col
+        });
         SpanIr {
             file,
             start: span.start,

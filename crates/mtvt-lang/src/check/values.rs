@@ -11,7 +11,7 @@ use crate::ir::{DatastoreRef, InterpPart, InterpString};
 use crate::schema::enums::{DatastoreSymbol, EnumId, ProviderKind};
 use crate::schema::keys::ValueShape;
 use crate::span::{Span, Spanned};
-use crate::syntax::ast::{Arg, Entry, EntryBody, StrPart, Value, ValueKind};
+use crate::syntax::ast::{Arg, Entry, EntryBody, Name, StrPart, Value, ValueKind};
 
 /// A key's value after type checking.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,12 +33,12 @@ pub enum TypedValue {
     /// Datastore reference.
     Datastore(DatastoreRef),
     /// String map with key/value spans.
-    StrMap(Vec<(Spanned<String>, Spanned<InterpString>)>),
+    StrMap(Vec<(Spanned<Name>, Spanned<InterpString>)>),
     /// JSON object plus its AST (boxed: the other variants are 24 bytes or less, and the
     /// typed-value maps of every block are sized by the largest).
     Object(Box<ObjectValue>),
     /// Identifiers.
-    Names(Vec<Spanned<String>>),
+    Names(Vec<Spanned<Name>>),
     /// Provider type → text.
     ProviderNames(BTreeMap<ProviderKind, String>),
     /// A `param.x` left unresolved while checking a fragment on its own.
@@ -250,7 +250,7 @@ pub fn convert_value(
             interp_string(key, parts, false, ctx).map(|s| TypedValue::Raw(s.to_string()))
         }
         (ValueShape::Raw | ValueShape::Text, ValueKind::Raw(s) | ValueKind::Triple(s)) => {
-            Some(TypedValue::Raw(s.clone()))
+            Some(TypedValue::Raw(s.to_string()))
         }
         (ValueShape::Duration, ValueKind::Duration(ms)) => {
             if *ms == 0 {
@@ -287,7 +287,7 @@ pub fn convert_value(
             None
         }
         (ValueShape::Enum(e), ValueKind::Path(p)) if p.segments.len() == 1 => {
-            enum_value(e, &p.dotted(), v.span, ctx).map(TypedValue::Enum)
+            enum_value(e, &p.text(), v.span, ctx).map(TypedValue::Enum)
         }
         (ValueShape::Enum(e), ValueKind::Str(_) | ValueKind::Raw(_)) => {
             let text = plain_text(&v.kind);
@@ -328,7 +328,7 @@ pub fn convert_value(
         (ValueShape::Datastore, ValueKind::Str(parts)) => interp_string(key, parts, false, ctx)
             .map(|s| TypedValue::Datastore(DatastoreRef::Id(s.to_string()))),
         (ValueShape::Datastore, ValueKind::Raw(s)) => {
-            Some(TypedValue::Datastore(DatastoreRef::Id(s.clone())))
+            Some(TypedValue::Datastore(DatastoreRef::Id(s.to_string())))
         }
         (ValueShape::StrMap, ValueKind::Object(members)) => {
             super::maps::str_map(key, members, ctx).map(TypedValue::StrMap)
@@ -356,11 +356,11 @@ fn plain_text(kind: &ValueKind) -> String {
         ValueKind::Str(parts) => parts
             .iter()
             .map(|p| match p {
-                StrPart::Text(t) => t.clone(),
+                StrPart::Text(t) => t.to_string(),
                 StrPart::Interp(p) => format!("${{{}}}", p.dotted()),
             })
             .collect(),
-        ValueKind::Raw(s) | ValueKind::Triple(s) => s.clone(),
+        ValueKind::Raw(s) | ValueKind::Triple(s) => s.to_string(),
         _ => String::new(),
     }
 }
@@ -384,23 +384,24 @@ pub fn enum_value(
     None
 }
 
-/// Builds an interpolated string, validating `${…}` names.
+/// Builds an interpolated string, validating `${…}` names. Adjacent literal pieces are
+/// joined into one.
 pub fn interp_string(
     key: &str,
     parts: &[StrPart],
     allow: bool,
     ctx: &mut ValueCtx<'_>,
 ) -> Option<InterpString> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(parts.len());
     let mut ok = true;
     for part in parts {
         match part {
-            StrPart::Text(t) => out.push(InterpPart::Lit(t.clone())),
+            StrPart::Text(t) => push_lit(&mut out, t),
             StrPart::Interp(p) => {
-                let names: Vec<&str> = p.segments.iter().map(|s| s.node.as_str()).collect();
-                if names.first() == Some(&"param") {
+                let segments = p.segments.as_slice();
+                if segments.first().is_some_and(|s| s.node == "param") {
                     // Reported (or resolved) by matrix substitution.
-                    out.push(InterpPart::Lit(format!("${{{}}}", p.dotted())));
+                    push_lit(&mut out, &format!("${{{}}}", p.dotted()));
                     continue;
                 }
                 if !allow {
@@ -411,9 +412,11 @@ pub fn interp_string(
                     ok = false;
                     continue;
                 }
-                match names.as_slice() {
-                    ["session"] => out.push(InterpPart::Session),
-                    ["env", name] => out.push(InterpPart::Env((*name).to_string())),
+                match segments {
+                    [one] if one.node == "session" => out.push(InterpPart::Session),
+                    [env, name] if env.node == "env" => {
+                        out.push(InterpPart::Env(name.node.as_str().to_owned()));
+                    }
                     _ => {
                         let help =
                             suggest::help(&p.dotted(), ["session", "env.NAME", "param.NAME"]);
@@ -428,16 +431,13 @@ pub fn interp_string(
             }
         }
     }
-    ok.then(|| merge_literals(out))
+    ok.then_some(InterpString { parts: out })
 }
 
-fn merge_literals(parts: Vec<InterpPart>) -> InterpString {
-    let mut out: Vec<InterpPart> = Vec::with_capacity(parts.len());
-    for p in parts {
-        match (out.last_mut(), p) {
-            (Some(InterpPart::Lit(a)), InterpPart::Lit(b)) => a.push_str(&b),
-            (_, p) => out.push(p),
-        }
+/// Appends literal text, joined to the literal before it if there is one.
+fn push_lit(out: &mut Vec<InterpPart>, text: &str) {
+    match out.last_mut() {
+        Some(InterpPart::Lit(a)) => a.push_str(text),
+        _ => out.push(InterpPart::Lit(text.to_string())),
     }
-    InterpString { parts: out }
 }

@@ -33,7 +33,7 @@ pub(super) fn lower_vm(env: &Env<'_>, entry: &Entry, ctx: &mut ValueCtx<'_>) -> 
                     kind: ValueKind::Raw(s),
                     span,
                 }),
-            ] => (s.clone(), *span),
+            ] => (s.to_string(), *span),
             [Arg::Value(v)] => {
                 ctx.sink.push(DiagnosticKind::WrongType {
                     span: v.span,
@@ -159,7 +159,7 @@ pub(super) fn lower_vm(env: &Env<'_>, entry: &Entry, ctx: &mut ValueCtx<'_>) -> 
         key_spans: typed
             .key_spans
             .iter()
-            .map(|(k, s)| (*k, env.spans.ir(*s)))
+            .map(|(k, s)| (k, env.spans.ir(*s)))
             .collect(),
     };
     let agent_timeout = match get("guest_agent_timeout") {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::diag::{DiagnosticKind, Sink, suggest};
 use crate::span::{Span, Spanned};
 use crate::syntax::ast::{
-    Arg, ArgGroup, Block, Entry, EntryBody, Member, StrPart, Value, ValueKind,
+    Arg, ArgGroup, Block, Entry, EntryBody, Member, Name, StrPart, Value, ValueKind,
 };
 
 /// Most variants one scenario may expand into.
@@ -16,7 +16,7 @@ pub const MAX_VARIANTS: usize = 1024;
 #[derive(Debug, Clone, Default)]
 pub struct Matrix {
     /// Dimension name and its values, in declaration order.
-    pub dims: Vec<(Spanned<String>, Vec<Value>)>,
+    pub dims: Vec<(Spanned<Name>, Vec<Value>)>,
 }
 
 /// One variant: parameter name → value.
@@ -47,7 +47,7 @@ pub fn read_matrix(entry: &Entry, sink: &mut Sink) -> Matrix {
         if let Some(first) = m.dims.iter().find(|(n, _)| n.node == e.key.node) {
             sink.push(DiagnosticKind::DuplicateKey {
                 span: e.key.span,
-                key: e.key.node.clone(),
+                key: e.key.node.as_str().to_owned(),
                 first: first.0.span,
             });
             continue;
@@ -63,7 +63,7 @@ pub fn read_matrix(entry: &Entry, sink: &mut Sink) -> Matrix {
                     if items.is_empty() {
                         sink.push(DiagnosticKind::EmptyMatrix {
                             span: *span,
-                            name: e.key.node.clone(),
+                            name: e.key.node.as_str().to_owned(),
                         });
                         continue;
                     }
@@ -143,7 +143,7 @@ pub fn variants(m: &Matrix, anchor: Span, sink: &mut Sink) -> Vec<Params> {
         for base in &out {
             for v in values {
                 let mut p = base.clone();
-                p.insert(name.node.clone(), v.clone());
+                p.insert(name.node.as_str().to_owned(), v.clone());
                 next.push(p);
             }
         }
@@ -162,7 +162,7 @@ pub fn variant_name(base: &str, m: &Matrix, params: &Params) -> String {
         .iter()
         .filter_map(|(n, _)| {
             params
-                .get(&n.node)
+                .get(n.node.as_str())
                 .map(|v| format!("{}={}", n.node, render(v)))
         })
         .collect();
@@ -175,14 +175,14 @@ pub fn render(v: &Value) -> String {
         ValueKind::Str(parts) => parts
             .iter()
             .map(|p| match p {
-                StrPart::Text(t) => t.clone(),
+                StrPart::Text(t) => t.to_string(),
                 StrPart::Interp(p) => format!("${{{}}}", p.dotted()),
             })
             .collect(),
-        ValueKind::Raw(s) | ValueKind::Triple(s) => s.clone(),
+        ValueKind::Raw(s) | ValueKind::Triple(s) => s.to_string(),
         ValueKind::Int(n) => n.to_string(),
         ValueKind::Bool(b) => b.to_string(),
-        ValueKind::Quantity(q) => q.text.clone(),
+        ValueKind::Quantity(q) => q.text.to_string(),
         ValueKind::Duration(ms) => mtvt_vocab::Duration(*ms).to_string(),
         ValueKind::Version(v) => v.iter().map(u64::to_string).collect::<Vec<_>>().join("."),
         ValueKind::Path(p) => p.dotted(),
@@ -273,8 +273,8 @@ impl Substituter<'_> {
                 return None;
             }
         };
-        if self.params.contains_key(&name.node) {
-            return self.params.get(&name.node);
+        if self.params.contains_key(name.node.as_str()) {
+            return self.params.get(name.node.as_str());
         }
         let n = name.node.clone();
         self.unknown(path, &n);
@@ -316,14 +316,18 @@ impl Substituter<'_> {
                         {
                             match self.lookup(p).map(render) {
                                 Some(text) => match out.last_mut() {
-                                    Some(StrPart::Text(t)) => t.push_str(&text),
-                                    _ => out.push(StrPart::Text(text)),
+                                    Some(StrPart::Text(t)) => {
+                                        *t = Name::from([t.as_str(), &text].concat())
+                                    }
+                                    _ => out.push(StrPart::Text(Name::from(text))),
                                 },
                                 None => out.push(part.clone()),
                             }
                         }
                         StrPart::Text(t) => match out.last_mut() {
-                            Some(StrPart::Text(prev)) => prev.push_str(t),
+                            Some(StrPart::Text(prev)) => {
+                                *prev = Name::from([prev.as_str(), t].concat())
+                            }
                             _ => out.push(part.clone()),
                         },
                         _ => out.push(part.clone()),

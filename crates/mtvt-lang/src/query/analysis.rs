@@ -101,7 +101,7 @@ impl Analysis {
         let span = Span::new(FileId(0), 0, 0);
         let segments: Vec<ast::Ident> = reference
             .split('.')
-            .map(|s| Spanned::new(s.to_string(), span))
+            .map(|s| Spanned::new(ast::Name::new(s), span))
             .collect();
         let path = ast::Path { segments, span };
         let d = self.names.lookup(&self.program, 0, &path, kind).ok()?;
@@ -148,7 +148,7 @@ impl Analysis {
             .items(index)
             .iter()
             .filter_map(crate::resolve::item_name)
-            .map(|(k, n)| (k, n.node.clone()))
+            .map(|(k, n)| (k, n.node.to_string()))
             .collect();
         Some(Module {
             written: imp.written.clone(),
@@ -178,7 +178,7 @@ impl Analysis {
         };
         Some(Definition {
             kind,
-            name: name.node.clone(),
+            name: name.node.to_string(),
             summary: summary(item),
             span: name.span,
             module,

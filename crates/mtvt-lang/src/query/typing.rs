@@ -87,7 +87,7 @@ fn visit(e: &Expr, types: &CheckTypes, offset: usize, found: &mut Option<ExprAt>
             if let Some(owner) = types.of_expr(of) {
                 *found = Some(ExprAt::Field {
                     owner: owner.clone(),
-                    name: name.node.clone(),
+                    name: name.node.to_string(),
                 });
             }
         }
@@ -110,7 +110,7 @@ fn visit(e: &Expr, types: &CheckTypes, offset: usize, found: &mut Option<ExprAt>
             }
         }
         ExprKind::Name(n) if e.span.start <= offset && offset <= e.span.end && found.is_none() => {
-            *found = Some(ExprAt::Name(n.clone()));
+            *found = Some(ExprAt::Name(n.to_string()));
         }
         _ => {}
     }
@@ -182,7 +182,7 @@ pub fn locals_at(decl: &CheckDecl, types: &CheckTypes, offset: usize) -> Vec<(St
             && offset <= e.span.end
         {
             let ty = types.of_expr(iter).map_or(Type::Any, element);
-            out.push((var.node.clone(), ty));
+            out.push((var.node.to_string(), ty));
         }
     });
     out
@@ -197,13 +197,13 @@ fn locals_in(stmts: &[Stmt], types: &CheckTypes, offset: usize, out: &mut Vec<(S
         match s {
             Stmt::Let { name, value, .. } if span.end <= offset => {
                 let ty = types.of_expr(value).cloned().unwrap_or(Type::Any);
-                out.push((name.node.clone(), ty));
+                out.push((name.node.to_string(), ty));
             }
             Stmt::For {
                 var, iter, body, ..
             } if iter.span.end < offset && offset <= span.end => {
                 let ty = types.of_expr(iter).map_or(Type::Any, element);
-                out.push((var.node.clone(), ty));
+                out.push((var.node.to_string(), ty));
                 locals_in(body, types, offset, out);
             }
             Stmt::When {

@@ -40,7 +40,7 @@ impl Loader<'_> {
             };
             let Some(target) = target else { continue };
             let alias = match &u.alias {
-                Some(a) => a.node.clone(),
+                Some(a) => a.node.as_str().to_owned(),
                 None => default_alias(&u.target.node),
             };
             let written = match &u.target.node {

@@ -63,14 +63,14 @@ pub struct Names {
 /// scenario is a lookup, and SipHash made a lookup cost ~1,000 instructions).
 #[derive(Default)]
 struct ModuleDefs {
-    checks: foldhash::HashMap<String, usize>,
-    hooks: foldhash::HashMap<String, usize>,
-    fragments: foldhash::HashMap<String, usize>,
-    scenarios: foldhash::HashMap<String, usize>,
+    checks: foldhash::HashMap<ast::Name, usize>,
+    hooks: foldhash::HashMap<ast::Name, usize>,
+    fragments: foldhash::HashMap<ast::Name, usize>,
+    scenarios: foldhash::HashMap<ast::Name, usize>,
 }
 
 impl ModuleDefs {
-    fn of(&self, kind: DefKind) -> &foldhash::HashMap<String, usize> {
+    fn of(&self, kind: DefKind) -> &foldhash::HashMap<ast::Name, usize> {
         match kind {
             DefKind::Check => &self.checks,
             DefKind::Hook => &self.hooks,
@@ -79,7 +79,7 @@ impl ModuleDefs {
         }
     }
 
-    fn of_mut(&mut self, kind: DefKind) -> &mut foldhash::HashMap<String, usize> {
+    fn of_mut(&mut self, kind: DefKind) -> &mut foldhash::HashMap<ast::Name, usize> {
         match kind {
             DefKind::Check => &mut self.checks,
             DefKind::Hook => &mut self.hooks,
@@ -150,7 +150,7 @@ impl Names {
                         sink.push(DiagnosticKind::DuplicateDefinition {
                             span: name.span,
                             what: kind.word(),
-                            name: name.node.clone(),
+                            name: name.node.as_str().to_owned(),
                             help: Some(format!(
                                 "first defined at {file}:{line}:{col}; rename one of them"
                             )),
@@ -281,7 +281,7 @@ impl Names {
         let mut v: Vec<String> = self
             .defs
             .get(module)
-            .map(|t| t.of(kind).keys().cloned().collect())
+            .map(|t| t.of(kind).keys().map(ToString::to_string).collect())
             .unwrap_or_default();
         v.sort();
         v
@@ -327,7 +327,7 @@ impl Names {
                     sink.push(DiagnosticKind::UnusedDefinition {
                         span: name.span,
                         what: kind.word(),
-                        name: name.node.clone(),
+                        name: name.node.as_str().to_owned(),
                     });
                 }
             }
@@ -357,7 +357,7 @@ fn build_index(stdlib: &Stdlib) -> Vec<(String, DefKind, String)> {
         };
         for item in &ast.items {
             if let Some((kind, name)) = item_name(item) {
-                out.push((module.clone(), kind, name.node.clone()));
+                out.push((module.clone(), kind, name.node.as_str().to_owned()));
             }
         }
     }

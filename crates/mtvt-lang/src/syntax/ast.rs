@@ -5,6 +5,11 @@
 
 use crate::span::{Span, Spanned};
 
+/// The text of an identifier, an operator or a short literal: up to 23 bytes are stored
+/// inline (no allocation; almost every name of a scenario file), longer ones shared, so a
+/// clone never copies. Derefs to `str`.
+pub type Name = smol_str::SmolStr;
+
 /// A parsed file: its top-level items in source order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct File {
@@ -105,7 +110,7 @@ pub enum CheckDef {
 }
 
 /// An identifier with its span.
-pub type Ident = Spanned<String>;
+pub type Ident = Spanned<Name>;
 
 /// A dotted name such as `hooks.succeed` or `param.disk_type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +122,15 @@ pub struct Path {
 }
 
 impl Path {
+    /// The path as written, borrowed from the one segment when there is only one (most
+    /// paths: enum values, step names, check names), else joined like [`Path::dotted`].
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self.segments.as_slice() {
+            [one] => std::borrow::Cow::Borrowed(one.node.as_str()),
+            _ => std::borrow::Cow::Owned(self.dotted()),
+        }
+    }
+
     /// The path as written, `a.b.c`.
     pub fn dotted(&self) -> String {
         let len = self
@@ -191,7 +205,7 @@ pub enum Arg {
     /// A value.
     Value(Value),
     /// A comparison or assignment operator (`>=`, `=` …).
-    Op(Spanned<String>),
+    Op(Spanned<Name>),
 }
 
 impl Arg {
@@ -238,9 +252,9 @@ pub enum ValueKind {
     /// `"…"`: an interpolating string.
     Str(Vec<StrPart>),
     /// `'…'`: a raw single-line string.
-    Raw(String),
+    Raw(Name),
     /// `"""…"""`: a raw multi-line string, already dedented.
-    Triple(String),
+    Triple(Name),
     /// `42`.
     Int(i64),
     /// `30Gi` (bytes) as written.
@@ -287,7 +301,7 @@ impl ValueKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     /// The key (identifier or quoted string).
-    pub key: Spanned<String>,
+    pub key: Spanned<Name>,
     /// The value.
     pub value: Value,
 }
@@ -296,7 +310,7 @@ pub struct Member {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StrPart {
     /// Literal text (escapes already resolved).
-    Text(String),
+    Text(Name),
     /// `${a.b}`: the dotted path with its span (inside the braces).
     Interp(Path),
 }
@@ -307,7 +321,7 @@ pub struct Quantity {
     /// Value in bytes (or plain units).
     pub value: u128,
     /// The literal as written (`30Gi`).
-    pub text: String,
+    pub text: Name,
 }
 
 /// A check-body statement.
@@ -375,7 +389,7 @@ pub enum ExprKind {
     /// A literal value (never a path, list or object).
     Lit(ValueKind),
     /// An identifier: a model root, a local variable or an enum literal.
-    Name(String),
+    Name(Name),
     /// `e.field`.
     Field(Box<Expr>, Ident),
     /// `e[i]`.

@@ -124,7 +124,7 @@ impl Lowerer {
 
     fn lower_scenario(&self, pair: Pair<'_, Rule>) -> ScenarioDecl {
         let span = self.span(&pair);
-        let mut name = Spanned::new(String::new(), span);
+        let mut name = Spanned::new(Name::default(), span);
         let mut extends = Vec::new();
         let mut body = Block {
             entries: Vec::new(),
@@ -154,7 +154,7 @@ impl Lowerer {
 
     fn lower_hook(&self, pair: Pair<'_, Rule>) -> HookDecl {
         let span = self.span(&pair);
-        let mut name = Spanned::new(String::new(), span);
+        let mut name = Spanned::new(Name::default(), span);
         let mut body = Block {
             entries: Vec::new(),
             span,
@@ -171,7 +171,7 @@ impl Lowerer {
 
     fn lower_check(&self, pair: Pair<'_, Rule>) -> CheckDecl {
         let span = self.span(&pair);
-        let mut name = Spanned::new(String::new(), span);
+        let mut name = Spanned::new(Name::default(), span);
         let mut description = None;
         let mut body = CheckDef::Body(Vec::new());
         for p in pair.into_inner() {
@@ -202,7 +202,7 @@ impl Lowerer {
     }
 
     pub(super) fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
-        Spanned::new(pair.as_str().to_string(), self.span(pair))
+        Spanned::new(Name::new(pair.as_str()), self.span(pair))
     }
 
     /// A dotted path; segment spans are computed from the text.
@@ -212,7 +212,7 @@ impl Lowerer {
         let mut offset = span.start;
         for seg in pair.as_str().split('.') {
             segments.push(Spanned::new(
-                seg.to_string(),
+                Name::new(seg),
                 Span::new(self.file, offset, offset + seg.len()),
             ));
             offset += seg.len() + 1;
@@ -240,7 +240,7 @@ impl Lowerer {
 
     fn lower_entry(&self, pair: Pair<'_, Rule>) -> Entry {
         let span = self.span(&pair);
-        let mut key = Spanned::new(String::new(), span);
+        let mut key = Spanned::new(Name::default(), span);
         let mut args = Vec::new();
         let mut body = None;
         for p in pair.into_inner() {
@@ -271,7 +271,7 @@ impl Lowerer {
 
     fn lower_arg(&self, pair: Pair<'_, Rule>) -> Arg {
         if pair.as_rule() == Rule::op {
-            return Arg::Op(Spanned::new(pair.as_str().to_string(), self.span(&pair)));
+            return Arg::Op(Spanned::new(Name::new(pair.as_str()), self.span(&pair)));
         }
         Arg::Value(self.lower_value(pair))
     }
@@ -281,8 +281,10 @@ impl Lowerer {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::string_lit => ValueKind::Str(self.string_parts(pair)),
-            Rule::raw_string => ValueKind::Raw(inner_text(pair)),
-            Rule::triple_string => ValueKind::Triple(literals::dedent(&inner_text(pair))),
+            Rule::raw_string => ValueKind::Raw(Name::from(inner_text(pair))),
+            Rule::triple_string => {
+                ValueKind::Triple(Name::from(literals::dedent(&inner_text(pair))))
+            }
             Rule::number => self.number(pair.as_str(), span),
             Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),
             Rule::none_lit => ValueKind::None,
@@ -335,7 +337,7 @@ impl Lowerer {
             _ => k.as_str().to_string(),
         };
         Some(Member {
-            key: Spanned::new(key, kspan),
+            key: Spanned::new(Name::from(key), kspan),
             value: self.lower_value(v),
         })
     }
@@ -347,7 +349,7 @@ impl Lowerer {
             Ok(literals::Number::Version(v)) => ValueKind::Version(v),
             Ok(literals::Number::Quantity(value)) => ValueKind::Quantity(Quantity {
                 value,
-                text: text.to_string(),
+                text: Name::new(text),
             }),
             Ok(literals::Number::Duration(ms)) => ValueKind::Duration(ms),
             Err((what, reason)) => self.bad_literal(what, text, reason, span),
@@ -416,9 +418,9 @@ impl Lowerer {
 
 fn push_text(parts: &mut Vec<StrPart>, text: &str) {
     if let Some(StrPart::Text(t)) = parts.last_mut() {
-        t.push_str(text);
+        *t = Name::from([t.as_str(), text].concat());
     } else {
-        parts.push(StrPart::Text(text.to_string()));
+        parts.push(StrPart::Text(Name::new(text)));
     }
 }
 

@@ -204,7 +204,7 @@ impl Lowerer {
     fn lower_primary(&self, pair: Pair<'_, Rule>) -> Expr {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
-            Rule::name => ExprKind::Name(pair.as_str().to_string()),
+            Rule::name => ExprKind::Name(Name::new(pair.as_str())),
             Rule::paren => match pair.into_inner().next() {
                 Some(e) => return self.lower_expr(e),
                 None => ExprKind::Lit(ValueKind::None),
@@ -254,7 +254,7 @@ impl Lowerer {
                         }
                     }
                 }
-                ExprKind::Lit(ValueKind::Str(vec![StrPart::Text(text)]))
+                ExprKind::Lit(ValueKind::Str(vec![StrPart::Text(Name::from(text))]))
             }
             _ => ExprKind::Lit(self.lower_value(pair).kind),
         };

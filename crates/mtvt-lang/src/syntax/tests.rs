@@ -187,7 +187,7 @@ fn strings_interpolate_and_raw_strings_do_not() {
     let Arg::Value(v) = &b.entries[1].args[0].args[0] else {
         panic!()
     };
-    assert_eq!(v.kind, ValueKind::Raw(String::from("${x}")));
+    assert_eq!(v.kind, ValueKind::Raw(Name::new("${x}")));
 }
 
 #[test]

@@ -95,7 +95,7 @@ impl Descent<'_> {
             let target = if let Some(s) = p.plain_string("use") {
                 UseTarget::File(s)
             } else if let Some(s) = p.raw_string() {
-                UseTarget::File(s)
+                UseTarget::File(s.to_string())
             } else {
                 UseTarget::Module(p.module_path()?)
             };

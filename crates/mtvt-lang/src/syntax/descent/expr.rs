@@ -192,7 +192,7 @@ impl Descent<'_> {
                 Some(f) => f,
                 None if p.mode.recover => {
                     p.report();
-                    Spanned::new(String::new(), p.span(p.pos, p.pos))
+                    Spanned::new(Name::default(), p.span(p.pos, p.pos))
                 }
                 None => return None,
             };

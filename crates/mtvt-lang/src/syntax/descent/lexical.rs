@@ -4,7 +4,7 @@
 
 use super::{Descent, TokenKind};
 use crate::span::Spanned;
-use crate::syntax::ast::{Ident, Path};
+use crate::syntax::ast::{Ident, Name, Path};
 use crate::syntax::errors::Expected;
 
 impl<'a> Descent<'a> {
@@ -48,7 +48,7 @@ impl<'a> Descent<'a> {
         self.pos = end;
         self.token(TokenKind::Word, start);
         Some(Spanned::new(
-            self.slice(start, end).to_string(),
+            Name::new(self.slice(start, end)),
             self.span(start, end),
         ))
     }
@@ -89,7 +89,7 @@ impl<'a> Descent<'a> {
     }
 
     fn segment(&self, start: usize, end: usize) -> Ident {
-        Spanned::new(self.slice(start, end).to_string(), self.span(start, end))
+        Spanned::new(Name::new(self.slice(start, end)), self.span(start, end))
     }
 
     /// The tokens of a path: each segment a word, each dot a punctuation.

@@ -79,7 +79,7 @@ impl Descent<'_> {
                 "false" => ExprKind::Lit(ValueKind::Bool(false)),
                 "none" => ExprKind::Lit(ValueKind::None),
                 w if RESERVED.contains(&w) => return None,
-                w => ExprKind::Name(w.to_string()),
+                w => ExprKind::Name(Name::new(w)),
             };
             self.pos = end;
             self.token(super::TokenKind::Word, start);
@@ -112,13 +112,13 @@ impl Descent<'_> {
     }
 
     /// An atomic rule matching one whole word that `ok` accepts, as a token.
-    fn word_rule(&mut self, rule: E, ok: impl Fn(&str) -> bool) -> Option<String> {
+    fn word_rule(&mut self, rule: E, ok: impl Fn(&str) -> bool) -> Option<Name> {
         let start = self.pos;
         match self.ident_end() {
             Some(end) if ok(self.slice(start, end)) => {
                 self.pos = end;
                 self.token(super::TokenKind::Word, start);
-                Some(self.slice(start, end).to_string())
+                Some(Name::new(self.slice(start, end)))
             }
             _ => {
                 self.miss(rule);

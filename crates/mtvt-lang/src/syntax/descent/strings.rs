@@ -5,7 +5,7 @@
 
 use super::{Descent, TokenKind};
 use crate::diag::DiagnosticKind;
-use crate::syntax::ast::{Path, StrPart};
+use crate::syntax::ast::{Name, Path, StrPart};
 use crate::syntax::errors::Expected as E;
 
 impl<'a> Descent<'a> {
@@ -93,7 +93,6 @@ impl<'a> Descent<'a> {
         let mut out = String::new();
         for part in parts {
             match part {
-                StrPart::Text(t) if out.is_empty() => out = t,
                 StrPart::Text(t) => out.push_str(&t),
                 StrPart::Interp(p) => {
                     out.push_str(&format!("${{{}}}", p.dotted()));
@@ -108,12 +107,11 @@ impl<'a> Descent<'a> {
     }
 
     /// A `"…"` string in a check expression: its text, each `${…}` reported and dropped.
-    pub(super) fn expr_string(&mut self) -> Option<String> {
+    pub(super) fn expr_string(&mut self) -> Option<Name> {
         let parts = self.string_lit()?;
         let mut out = String::new();
         for part in parts {
             match part {
-                StrPart::Text(t) if out.is_empty() => out = t,
                 StrPart::Text(t) => out.push_str(&t),
                 StrPart::Interp(p) => self.diags.push(DiagnosticKind::InterpolationNotAllowed {
                     span: p.span,
@@ -121,11 +119,11 @@ impl<'a> Descent<'a> {
                 }),
             }
         }
-        Some(out)
+        Some(Name::from(out))
     }
 
     /// `raw_string = ${ "'" ~ raw_text ~ "'" }`: the text between the quotes.
-    pub(super) fn raw_string(&mut self) -> Option<String> {
+    pub(super) fn raw_string(&mut self) -> Option<Name> {
         self.rule(E::raw_string, |p| {
             let start = p.pos;
             if !p.eat(b'\'') {
@@ -142,7 +140,7 @@ impl<'a> Descent<'a> {
             }
             p.pos = from + len + 1;
             p.token(TokenKind::Raw, start);
-            Some(p.slice(from, from + len).to_string())
+            Some(Name::new(p.slice(from, from + len)))
         })
     }
 
@@ -165,8 +163,9 @@ impl<'a> Descent<'a> {
 
 fn push_text(parts: &mut Vec<StrPart>, text: &str) {
     if let Some(StrPart::Text(t)) = parts.last_mut() {
-        t.push_str(text);
+        // Only after an escape (a run of text ends at one): rare.
+        *t = Name::from([t.as_str(), text].concat());
     } else {
-        parts.push(StrPart::Text(text.to_string()));
+        parts.push(StrPart::Text(Name::new(text)));
     }
 }

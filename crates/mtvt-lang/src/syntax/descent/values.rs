@@ -29,7 +29,7 @@ impl<'a> Descent<'a> {
             // Only a shortcut: the alternatives start with different bytes (`"""` before `"`).
             let kind = match self.peek() {
                 b'"' => match self.triple_string() {
-                    Some(t) => ValueKind::Triple(literals::dedent(t)),
+                    Some(t) => ValueKind::Triple(Name::from(literals::dedent(t))),
                     None => ValueKind::Str(self.string_lit()?),
                 },
                 b'\'' => ValueKind::Raw(self.raw_string()?),
@@ -48,7 +48,7 @@ impl<'a> Descent<'a> {
         let kind = if let Some(k) = self.path_value() {
             k
         } else if let Some(t) = self.triple_string() {
-            ValueKind::Triple(literals::dedent(t))
+            ValueKind::Triple(Name::from(literals::dedent(t)))
         } else if let Some(parts) = self.string_lit() {
             ValueKind::Str(parts)
         } else if let Some(text) = self.number() {
@@ -103,7 +103,7 @@ impl<'a> Descent<'a> {
             Ok(literals::Number::Version(v)) => ValueKind::Version(v),
             Ok(literals::Number::Quantity(value)) => ValueKind::Quantity(Quantity {
                 value,
-                text: text.to_string(),
+                text: Name::new(text),
             }),
             Ok(literals::Number::Duration(ms)) => ValueKind::Duration(ms),
             Err((what, reason)) => {
@@ -231,7 +231,7 @@ impl<'a> Descent<'a> {
         self.rule(E::member, |p| {
             let start = p.pos;
             let key = if let Some(s) = p.plain_string("object key") {
-                s
+                Name::from(s)
             } else if let Some(s) = p.raw_string() {
                 s
             } else {
@@ -251,7 +251,7 @@ impl<'a> Descent<'a> {
     }
 
     /// `op = { ">=" | "<=" | "==" | "!=" | ">" | "<" | "=" }`, as written.
-    pub(super) fn op(&mut self) -> Option<Spanned<String>> {
+    pub(super) fn op(&mut self) -> Option<Spanned<Name>> {
         let start = self.pos;
         let n = match (self.peek(), self.at(self.pos + 1)) {
             (b'>' | b'<' | b'=' | b'!', b'=') => 2,
@@ -264,7 +264,7 @@ impl<'a> Descent<'a> {
         self.pos += n;
         self.token(TokenKind::Punct, start);
         Some(Spanned::new(
-            self.slice(start, self.pos).to_string(),
+            Name::new(self.slice(start, self.pos)),
             self.span(start, self.pos),
         ))
     }

@@ -67,8 +67,10 @@ impl Command {
 
 /// Logs go to stderr so that machine-readable output on stdout stays clean.
 pub fn init_tracing(verbose: u8) {
+    // At the default verbosity the kube client's own retry and watch logs are noise: the
+    // runner reports what failed and why (they come back with -v).
     let default = match verbose {
-        0 => "warn",
+        0 => "warn,kube_client=off,kube_runtime=off",
         1 => "info",
         2 => "debug",
         _ => "trace",
@@ -78,5 +80,6 @@ pub fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }

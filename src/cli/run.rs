@@ -52,9 +52,10 @@ pub struct RunArgs {
         long = "sim-fault",
         value_name = "RULE",
         requires = "sim",
+        value_parser = |s: &str| s.parse::<mtvt_sim::api::FaultRule>(),
         help_heading = "Emulator"
     )]
-    pub sim_faults: Vec<String>,
+    pub sim_faults: Vec<mtvt_sim::api::FaultRule>,
     /// With --sim: seed of the fault decisions.
     #[arg(
         long,
@@ -73,9 +74,10 @@ pub struct RunArgs {
         long = "sim-step-fault",
         value_name = "RULE",
         requires = "sim",
+        value_parser = mtvt_sim::emulator::parse_step_fault,
         help_heading = "Emulator"
     )]
-    pub sim_step_faults: Vec<String>,
+    pub sim_step_faults: Vec<mtvt_sim::lab::FaultRule>,
     /// With --sim: load CRD schemas from DIR so the emulator validates objects (repeatable).
     #[arg(
         long = "sim-crds",

@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
-use mtvt_sim::api::{FaultRule, Faults};
-use mtvt_sim::emulator::{Emulator, EmulatorOptions, parse_step_fault};
+use mtvt_sim::api::Faults;
+use mtvt_sim::emulator::{Emulator, EmulatorOptions};
 use mtvt_sim::lab::Lab;
 
 use super::run::RunArgs;
@@ -25,14 +25,7 @@ pub struct SimTarget {
 impl SimTarget {
     /// Starts the emulator and writes its kubeconfig and providers file.
     pub async fn start(args: &RunArgs) -> Result<SimTarget, String> {
-        let rules = args
-            .sim_faults
-            .iter()
-            .map(|r| {
-                r.parse::<FaultRule>()
-                    .map_err(|e| format!("--sim-fault '{r}': {e}"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let rules = args.sim_faults.clone();
         let mut lab = match &args.sim_lab {
             Some(path) => Some(Lab::from_path(path).map_err(|e| e.to_string())?),
             None => None,
@@ -42,11 +35,7 @@ impl SimTarget {
                 Some(l) => l,
                 None => Lab::default_lab().map_err(|e| e.to_string())?,
             };
-            for r in &args.sim_step_faults {
-                l.faults
-                    .rules
-                    .push(parse_step_fault(r).map_err(|e| format!("--sim-step-fault '{r}': {e}"))?);
-            }
+            l.faults.rules.extend(args.sim_step_faults.iter().cloned());
             lab = Some(l);
         }
         let mut opts = EmulatorOptions {
@@ -78,7 +67,8 @@ impl SimTarget {
         let providers_file = absolute(dir.join("sim-providers.json"));
         let text =
             serde_json::to_string_pretty(&emulator.providers_json()).map_err(|e| e.to_string())?;
-        write_private(&providers_file, &text)?;
+        mtvt_sim::write_private(&providers_file, &text)
+            .map_err(|e| format!("cannot write {}: {e}", providers_file.display()))?;
         eprintln!(
             "mtvt run --sim: emulator at {}; kubeconfig {} (KUBECONFIG={} kubectl get plans -A)",
             emulator.url(),
@@ -125,21 +115,4 @@ impl SimTarget {
 
 fn absolute(p: PathBuf) -> PathBuf {
     std::path::absolute(&p).unwrap_or(p)
-}
-
-/// Writes a file only the user can read (it holds the lab's passwords).
-fn write_private(path: &std::path::Path, text: &str) -> Result<(), String> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts
-        .open(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    f.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

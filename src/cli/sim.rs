@@ -53,10 +53,11 @@ pub struct ServeArgs {
     pub crds: Vec<PathBuf>,
     /// Virtual seconds per wall-clock second for every controller timer, timestamp and the
     /// HTTP Date header (a 30 GiB cold migration takes about 4 virtual minutes).
-    #[arg(long, default_value_t = DEFAULT_TIME_SCALE, value_name = "FACTOR")]
+    /// Between 0.001 and 1000000.
+    #[arg(long, default_value_t = DEFAULT_TIME_SCALE, value_name = "FACTOR", value_parser = parse_scale)]
     pub time_scale: f64,
     /// Virtual delay before source-side changes (clones, power, snapshots) show in the
-    /// inventory, e.g. 3s, 500ms, 1m.
+    /// inventory, e.g. 3s, 500ms, 1m (at most 1d).
     #[arg(long, default_value = "3s", value_name = "DURATION", value_parser = parse_delay)]
     pub inventory_refresh_delay: Duration,
     /// The MTV namespace (host Provider, ForkliftController, inventory Route).
@@ -90,9 +91,27 @@ fn parse_fault(s: &str) -> Result<FaultRule, String> {
 
 /// `--inventory-refresh-delay`: a duration, where a bare number is seconds.
 fn parse_delay(s: &str) -> Result<Duration, String> {
-    mtvt_vocab::Duration::parse(s, Some(DurationUnit::Seconds))
+    let d = mtvt_vocab::Duration::parse(s, Some(DurationUnit::Seconds))
         .map(mtvt_vocab::Duration::to_std)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    if d > Duration::from_secs(86_400) {
+        return Err(String::from("at most 1d (a day of virtual time)"));
+    }
+    Ok(d)
+}
+
+/// The clock's scale: a finite factor between 0.001 and 1000000.
+pub(crate) fn parse_scale(s: &str) -> Result<f64, String> {
+    let f: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    if !(0.001..=1_000_000.0).contains(&f) {
+        return Err(format!(
+            "`{s}` is out of range: virtual seconds per wall second, between 0.001 and 1000000"
+        ));
+    }
+    Ok(f)
 }
 
 impl SimArgs {
@@ -101,19 +120,6 @@ impl SimArgs {
             SimCommand::Serve(args) => serve(args),
         }
     }
-}
-
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    f.write_all(text.as_bytes())
 }
 
 /// The lab of `--lab` (else the built-in one when step faults are given), with the step
@@ -192,7 +198,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         }
         if let Some(path) = &args.providers_out {
             let text = serde_json::to_string_pretty(&emu.providers_json()).unwrap_or_default();
-            if let Err(e) = write_private(path, &text) {
+            if let Err(e) = mtvt_sim::write_private(path, &text) {
                 eprintln!("error: cannot write the providers file to {}: {e}", path.display());
                 emu.shutdown().await;
                 return ExitCode::FAILURE;

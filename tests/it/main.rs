@@ -24,4 +24,5 @@ mod run_interrupt;
 mod run_providers;
 mod run_sim;
 mod selection_cli;
+mod sim_cli;
 mod sim_kubectl;

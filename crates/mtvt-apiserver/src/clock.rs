@@ -56,7 +56,8 @@ impl Clock {
     /// The current virtual time.
     pub fn now(&self) -> DateTime<Utc> {
         let real = self.inner.started.elapsed();
-        let virt = real.mul_f64(self.inner.scale);
+        let virt = Duration::try_from_secs_f64(real.as_secs_f64() * self.inner.scale)
+            .unwrap_or(Duration::MAX);
         let virt = chrono::Duration::from_std(virt).unwrap_or(chrono::Duration::MAX);
         self.inner
             .origin
@@ -71,7 +72,9 @@ impl Clock {
 
     /// The wall-clock duration that corresponds to `virtual_duration`.
     pub fn to_real(&self, virtual_duration: Duration) -> Duration {
-        virtual_duration.div_f64(self.inner.scale)
+        // Saturating: a huge virtual duration at a tiny scale is "never", not a panic.
+        Duration::try_from_secs_f64(virtual_duration.as_secs_f64() / self.inner.scale)
+            .unwrap_or(Duration::MAX)
     }
 
     /// Sleeps until `virtual_duration` of virtual time has passed.

@@ -12,6 +12,7 @@
 //!
 //! It must not depend on the mtvt engine or on the language crate.
 
+pub use mtvt_apiserver::server::write_private;
 pub use mtvt_apiserver::{api, clock, store};
 
 pub mod controllers;

@@ -23,9 +23,12 @@ impl Token {
         use base64::Engine;
         use rand::Rng;
         let bytes: [u8; 32] = rand::rng().random();
-        Self(Arc::from(
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
-        ))
+        // OpenShift's form (`sha256~…`): never starts with `-`, which a command line
+        // would take for a flag (`--token -T…`).
+        Self(Arc::from(format!(
+            "sha256~{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+        )))
     }
 
     /// A given token (tests).
@@ -87,5 +90,13 @@ mod tests {
         assert!(!t.matches("s3cre"));
         assert!(!t.matches("s3creT"));
         assert_ne!(Token::random().expose(), Token::random().expose());
+    }
+
+    #[test]
+    fn random_tokens_never_look_like_a_flag() {
+        for _ in 0..500 {
+            let t = Token::random();
+            assert!(t.expose().starts_with("sha256~"), "{}", t.expose());
+        }
     }
 }

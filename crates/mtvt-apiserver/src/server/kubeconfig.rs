@@ -91,31 +91,53 @@ pub fn render(server: &str, ca_pem: &str, token: &str, namespace: &str) -> Strin
     serde_saphyr::to_string(&kc).unwrap_or_default()
 }
 
-/// Writes `text` to `path` readable by the owner only (it holds a token).
+/// Writes `text` to `path` readable by the owner only (it holds a token or passwords),
+/// also over an existing file of any mode: the text goes to a fresh private temporary
+/// file in the same folder (created 0600), which then replaces `path` atomically.
 pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("tmp-mtvt");
-    {
-        use std::io::Write;
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
+    use std::io::Write;
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => {
+            std::fs::create_dir_all(d)?;
+            d.to_path_buf()
         }
-        let mut f = opts.open(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
+        None => std::path::PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".mtvt-private-")
+        .tempfile_in(&dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn private_files_end_at_0600_even_over_a_readable_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("p.json");
+        std::fs::write(&path, "old").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+            .unwrap_or_else(|e| panic!("{e}"));
+        write_private(&path, "secret").unwrap_or_else(|e| panic!("{e}"));
+        let meta = std::fs::metadata(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::read_to_string(&path).ok().as_deref(),
+            Some("secret")
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .collect();
+        assert_eq!(left.len(), 1, "no temporary file left");
+    }
 
     #[test]
     fn renders_a_kubeconfig_kube_can_read() {

@@ -58,6 +58,7 @@ use crate::store::{ApiError, Store};
 pub use builder::{Server, ServerBuilder};
 pub use handle::ServerHandle;
 pub use kubeconfig::NAME as KUBECONFIG_NAME;
+pub use kubeconfig::write_private;
 pub use tls::{TlsError, TlsIdentity};
 
 /// Virtual seconds per wall-clock second unless configured: a one-hour interval passes in a

@@ -21,8 +21,17 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         "m" => n * 60.0,
         _ => return Err(format!("invalid duration unit in {s:?} (use ms, s or m)")),
     };
-    Ok(Duration::from_secs_f64(secs))
+    if !(0.0..=MAX_LATENCY_SECS).contains(&secs) {
+        return Err(format!(
+            "duration {s:?} out of range (at most {}m)",
+            MAX_LATENCY_SECS / 60.0
+        ));
+    }
+    Duration::try_from_secs_f64(secs).map_err(|e| format!("invalid duration {s:?}: {e}"))
 }
+
+/// The longest injected latency: an hour (longer is a mistake, not a test).
+const MAX_LATENCY_SECS: f64 = 3600.0;
 
 impl FromStr for FaultRule {
     type Err = String;

@@ -42,8 +42,44 @@ pub struct CleanArgs {
     /// OpenShift source providers: the namespace holding the source VMs.
     #[arg(long, value_name = "NS", default_value = "mtv-source-vms")]
     pub source_namespace: String,
+    /// Clean even though the connection is to another cluster than the journal's (by its
+    /// kube-system UID, else its URL). Objects are still deleted only when they carry the
+    /// recorded UID or the session label.
+    #[arg(long)]
+    pub allow_other_cluster: bool,
     #[command(flatten)]
     pub cluster: ClusterArgs,
+}
+
+/// Refuses (exit 2) a connection to another cluster than the journal's, unless
+/// `--allow-other-cluster`.
+async fn same_cluster(
+    args: &CleanArgs,
+    doc: &crate::engine::journal::Document,
+    cluster: &crate::cluster::Cluster,
+) -> Result<(), ExitCode> {
+    use crate::cluster::identity::{cluster_uid, same_cluster};
+    let now_uid = cluster_uid(&cluster.client).await;
+    let then = (doc.cluster.as_str(), doc.cluster_uid.as_deref());
+    if same_cluster(then, (&cluster.url, now_uid.as_deref())) {
+        return Ok(());
+    }
+    let what = match (&doc.cluster_uid, &now_uid) {
+        (Some(a), Some(b)) => format!("kube-system UID {a}, the connection's is {b}"),
+        _ => format!("{}, the connection is to {}", doc.cluster, cluster.url),
+    };
+    if args.allow_other_cluster {
+        eprintln!(
+            "warning: the journal was written for another cluster ({what}); cleaning anyway (--allow-other-cluster)"
+        );
+        return Ok(());
+    }
+    eprintln!(
+        "error: the journal was written for another cluster ({what}); nothing was deleted. \
+         Connect to the journal's cluster ({}), or pass --allow-other-cluster",
+        doc.cluster
+    );
+    Err(ExitCode::from(exit::USAGE))
 }
 
 /// The source provider that made the journal's clones (through the providers file
@@ -149,11 +185,8 @@ async fn clean(args: CleanArgs) -> ExitCode {
             return ExitCode::from(exit::INFRA);
         }
     };
-    if cluster.url.trim_end_matches('/') != doc.cluster.trim_end_matches('/') {
-        eprintln!(
-            "warning: the journal was written for {}, the connection is to {}",
-            doc.cluster, cluster.url
-        );
+    if let Err(code) = same_cluster(&args, &doc, &cluster).await {
+        return code;
     }
     let pending = journal.remaining();
     // the source provider, when clones were made

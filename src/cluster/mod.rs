@@ -3,6 +3,7 @@
 //! Nothing here knows scenarios, or whether the API server is emulated.
 
 pub mod connect;
+pub mod identity;
 pub mod kinds;
 pub mod mtv_version;
 pub mod oauth;

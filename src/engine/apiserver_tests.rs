@@ -47,6 +47,7 @@ fn journal(dir: &std::path::Path, session: &str) -> Arc<Journal> {
                 format: FORMAT.into(),
                 session: session.into(),
                 cluster: "https://x".into(),
+                cluster_uid: None,
                 mtv_namespace: "openshift-mtv".into(),
                 providers_file: None,
                 started: "2026-01-01T00:00:00Z".into(),

@@ -139,6 +139,9 @@ pub struct Document {
     pub session: String,
     /// API server URL.
     pub cluster: String,
+    /// The cluster's identity (UID of `kube-system`), when it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_uid: Option<String>,
     /// MTV namespace.
     pub mtv_namespace: String,
     /// Providers file used for source clones (for `mtvt clean`).
@@ -171,6 +174,11 @@ pub struct Journal {
 }
 
 impl Journal {
+    /// The session id.
+    pub fn session(&self) -> String {
+        self.lock().session.clone()
+    }
+
     /// A new journal written to `path` (`None` = memory only).
     pub fn create(path: Option<PathBuf>, doc: Document) -> Result<Self, JournalError> {
         let j = Journal {
@@ -314,6 +322,7 @@ mod tests {
             format: FORMAT.into(),
             session: "auto-ab12".into(),
             cluster: "https://api".into(),
+            cluster_uid: None,
             mtv_namespace: "openshift-mtv".into(),
             providers_file: None,
             started: "2026-01-01T00:00:00Z".into(),

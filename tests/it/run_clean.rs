@@ -208,3 +208,125 @@ fn clean_rejects_files_that_are_not_journals() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an mtvt journal"));
 }
+
+/// A journal of session `auto-own1` naming `entries` on the cluster at `url`.
+fn journal_of(
+    dir: &Path,
+    url: &str,
+    cluster_uid: Option<&str>,
+    entries: Value,
+) -> std::path::PathBuf {
+    let mut doc = json!({
+        "format": "mtvt-journal/1", "session": "auto-own1", "cluster": url, "mtv_namespace": "openshift-mtv",
+        "started": "2026-01-01T00:00:00Z", "entries": entries
+    });
+    if let Some(u) = cluster_uid {
+        doc["cluster_uid"] = json!(u);
+    }
+    let path = dir.join("resources.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    path
+}
+
+fn ns_entry(seq: u64, name: &str, uid: Option<&str>) -> Value {
+    let mut e = json!({"seq": seq, "scope": "session", "action": "create", "api_version": "v1",
+        "kind": "Namespace", "name": name, "state": "done"});
+    if let Some(u) = uid {
+        e["uid"] = json!(u);
+    }
+    e
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clean_refuses_another_cluster_and_deletes_only_what_the_session_created() {
+    let (a, _client_a) = start().await;
+    let (b, client_b) = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let kc_b = dir.path().join("kubeconfig-b");
+    b.write_kubeconfig(&kc_b).unwrap();
+    // B has an unrelated namespace with the name of one of A's session objects
+    create(
+        &client_b,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "auto-own1"}}),
+        "namespaces",
+    )
+    .await;
+    let journal = journal_of(
+        dir.path(),
+        a.url(),
+        None,
+        json!([ns_entry(1, "auto-own1", Some("uid-on-a"))]),
+    );
+    let out = clean(&journal, &kc_b);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("another cluster") && err.contains("nothing was deleted"),
+        "{err}"
+    );
+    assert!(
+        exists(
+            &client_b,
+            "v1",
+            "Namespace",
+            "namespaces",
+            None,
+            "auto-own1"
+        )
+        .await
+    );
+    // told explicitly: still only the session's own objects go (B's has another UID)
+    let out = Mtvt::new()
+        .args(["clean", journal.to_str().unwrap(), "--allow-other-cluster"])
+        .args(["--kubeconfig", kc_b.to_str().unwrap()])
+        .output();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        exists(
+            &client_b,
+            "v1",
+            "Namespace",
+            "namespaces",
+            None,
+            "auto-own1"
+        )
+        .await,
+        "{err}"
+    );
+
+    // a journal edited by hand on the right cluster: kube-system, the MTV namespace and an
+    // object re-created by someone else (no session label, no recorded UID) are left alone
+    create(&client_b, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "auto-own1-mine", "labels": {"mtvt.io/session": "auto-own1"}}}), "namespaces").await;
+    let journal = journal_of(
+        dir.path(),
+        b.url(),
+        None,
+        json!([
+            ns_entry(1, "kube-system", None),
+            ns_entry(2, "openshift-mtv", None),
+            ns_entry(3, "auto-own1", None),
+            ns_entry(4, "auto-own1-mine", None),
+        ]),
+    );
+    let out = clean(&journal, &kc_b);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    for kept in ["kube-system", "openshift-mtv", "auto-own1"] {
+        assert!(
+            exists(&client_b, "v1", "Namespace", "namespaces", None, kept).await,
+            "{kept} deleted: {err}"
+        );
+    }
+    let api = kube::Api::<DynamicObject>::all_with(
+        client_b.clone(),
+        &ar("v1", "Namespace", "namespaces"),
+    );
+    let mine = api.get_opt("auto-own1-mine").await.unwrap();
+    assert!(
+        mine.is_none_or(|n| n.metadata.deletion_timestamp.is_some()),
+        "the session's own namespace is deleted"
+    );
+    a.shutdown().await;
+    b.shutdown().await;
+}

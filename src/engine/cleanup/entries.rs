@@ -1,14 +1,21 @@
 //! Undoing one journal entry: delete an object (NotFound = done), remove a node label we
 //! set, restore a patched field we changed, delete a source clone. An entry is marked
 //! undone only when its undo succeeded; every failure is logged with what and why.
+//!
+//! The journal is input, never trusted: an object is deleted only when it is the one the
+//! session created — the recorded UID, or (when the run stopped before learning it) the
+//! session label — and the delete carries the UID as a precondition, so an object of the
+//! same name made by someone else (another cluster, a re-created namespace, an edited
+//! journal naming `kube-system`) is left alone.
 
-use kube::api::{DeleteParams, Patch, PatchParams};
+use kube::api::{DeleteParams, Patch, PatchParams, Preconditions};
 use serde_json::{Value, json};
 
 use super::{Teardown, TeardownLog};
 use crate::cluster::{ObjectRef, kinds};
 use crate::engine::error::{api_message, is_not_found};
 use crate::engine::journal::{Action, Entry, State};
+use crate::engine::names::SESSION_LABEL;
 use crate::engine::retry::with_retry;
 
 /// Undoes `e`; returns the object deleted (to await its disappearance).
@@ -18,10 +25,16 @@ pub(super) async fn undo_entry(
     log: &mut TeardownLog,
 ) -> Option<ObjectRef> {
     let (result, deleted) = match &e.action {
-        Action::Create { object, .. } => match delete(t.client, object).await {
-            Ok(was_there) => (Ok(()), was_there.then(|| object.clone())),
-            Err(err) => (Err(err), None),
-        },
+        Action::Create { object, uid, .. } => {
+            let owner = Owner {
+                uid: uid.as_deref(),
+                session: &t.journal.session(),
+            };
+            match delete(t.client, object, owner).await {
+                Ok(was_there) => (Ok(()), was_there.then(|| object.clone())),
+                Err(err) => (Err(err), None),
+            }
+        }
         Action::NodeLabel { node, key, value } => {
             (remove_label(t.client, node, key, value).await, None)
         }
@@ -67,13 +80,69 @@ pub(super) async fn undo_entry(
     }
 }
 
-/// Deletes `object`; `Ok(false)` when it was not there.
-async fn delete(client: &kube::Client, object: &ObjectRef) -> Result<bool, String> {
+/// What makes an object the session's own.
+#[derive(Debug, Clone, Copy)]
+struct Owner<'a> {
+    /// The UID recorded when it was created.
+    uid: Option<&'a str>,
+    /// The session, whose label it carries.
+    session: &'a str,
+}
+
+impl Owner<'_> {
+    /// Why `obj` is not the session's object, if it is not.
+    fn disowns(&self, obj: &kube::api::DynamicObject) -> Option<String> {
+        let meta = &obj.metadata;
+        match self.uid {
+            Some(uid) if meta.uid.as_deref() != Some(uid) => Some(format!(
+                "its UID is {}, the session created {uid}",
+                meta.uid.as_deref().unwrap_or("unknown")
+            )),
+            Some(_) => None,
+            None => {
+                let label = meta.labels.as_ref().and_then(|l| l.get(SESSION_LABEL));
+                (label.map(String::as_str) != Some(self.session)).then(|| {
+                    format!(
+                        "no UID was recorded and it does not carry {SESSION_LABEL}={}",
+                        self.session
+                    )
+                })
+            }
+        }
+    }
+}
+
+/// Deletes `object` if it is `owner`'s; `Ok(false)` when it was not there or is someone
+/// else's (then the session's object is gone: there is nothing of ours to delete).
+async fn delete(
+    client: &kube::Client,
+    object: &ObjectRef,
+    owner: Owner<'_>,
+) -> Result<bool, String> {
     let api = object.api(client);
-    let dp = DeleteParams::background();
+    let current = match with_retry(|| async { api.get(&object.name).await }).await {
+        Ok(obj) => obj,
+        Err(err) if is_not_found(&err) => return Ok(false),
+        Err(err) => return Err(format!("get {object}: {}", api_message(&err))),
+    };
+    if let Some(why) = owner.disowns(&current) {
+        tracing::warn!("left {object} alone: not the object this session created ({why})");
+        return Ok(false);
+    }
+    let dp = DeleteParams {
+        preconditions: Some(Preconditions {
+            uid: current.metadata.uid.clone(),
+            resource_version: None,
+        }),
+        ..DeleteParams::background()
+    };
     match with_retry(|| async { api.delete(&object.name, &dp).await }).await {
         Ok(_) => Ok(true),
         Err(err) if is_not_found(&err) => Ok(false),
+        Err(kube::Error::Api(e)) if e.code == 409 => {
+            tracing::warn!("left {object} alone: it was replaced while tearing down");
+            Ok(false)
+        }
         Err(err) => Err(format!("delete {object}: {}", api_message(&err))),
     }
 }
@@ -139,6 +208,38 @@ fn nested(path: &str, value: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn object(uid: &str, session: Option<&str>) -> kube::api::DynamicObject {
+        let mut labels = std::collections::BTreeMap::new();
+        if let Some(s) = session {
+            labels.insert(SESSION_LABEL.to_string(), s.to_string());
+        }
+        let mut o = kube::api::DynamicObject::new(
+            "x",
+            &kube::api::ApiResource::erase::<k8s_openapi::api::core::v1::Namespace>(&()),
+        );
+        o.metadata.uid = Some(uid.into());
+        o.metadata.labels = Some(labels);
+        o
+    }
+
+    #[test]
+    fn only_the_sessions_own_object_is_deleted() {
+        let by_uid = Owner {
+            uid: Some("u1"),
+            session: "auto-ab12",
+        };
+        assert_eq!(by_uid.disowns(&object("u1", None)), None, "the UID decides");
+        let other = by_uid.disowns(&object("u2", Some("auto-ab12"))).unwrap();
+        assert!(other.contains("UID is u2"), "{other}");
+        let by_label = Owner {
+            uid: None,
+            session: "auto-ab12",
+        };
+        assert_eq!(by_label.disowns(&object("u3", Some("auto-ab12"))), None);
+        assert!(by_label.disowns(&object("u3", None)).is_some());
+        assert!(by_label.disowns(&object("u3", Some("auto-zz99"))).is_some());
+    }
 
     #[test]
     fn nested_patch() {

@@ -67,6 +67,7 @@ async fn executor(session: &str) -> (mtvt_sim::server::ServerHandle, Executor, A
         format: FORMAT.into(),
         session: session.into(),
         cluster: "https://x".into(),
+        cluster_uid: None,
         mtv_namespace: "openshift-mtv".into(),
         providers_file: None,
         started: "2026-01-01T00:00:00Z".into(),

@@ -127,7 +127,13 @@ pub async fn run(inputs: RunInputs, progress: Progress, cancel: CancellationToke
         .unwrap_or_else(|| program.session.mtv_namespace.clone());
     let (runnable, mut slots) = select::select(&inputs, &mtv_namespace, &progress).await;
     if !runnable.is_empty() {
-        match open_journal(&inputs, &session, &mtv_namespace, &mut report) {
+        let cluster_uid = crate::cluster::identity::cluster_uid(&inputs.cluster.client).await;
+        match open_journal(
+            &inputs,
+            (&session, cluster_uid),
+            &mtv_namespace,
+            &mut report,
+        ) {
             Ok(journal) => {
                 progress.send(Event::Note(format!(
                     "session {session} on {} (journal: {})",
@@ -275,7 +281,7 @@ fn setup_failed(
 /// The journal of the session (written before anything is created).
 fn open_journal(
     inputs: &RunInputs,
-    session: &str,
+    (session, cluster_uid): (&str, Option<String>),
     mtv_namespace: &str,
     report: &mut RunReport,
 ) -> Result<Arc<Journal>, String> {
@@ -283,6 +289,7 @@ fn open_journal(
         format: journal::FORMAT.into(),
         session: session.to_string(),
         cluster: inputs.cluster.url.clone(),
+        cluster_uid,
         mtv_namespace: mtv_namespace.to_string(),
         providers_file: inputs
             .providers_file

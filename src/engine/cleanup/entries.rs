@@ -113,25 +113,34 @@ impl Owner<'_> {
 }
 
 /// Deletes `object` if it is `owner`'s; `Ok(false)` when it was not there or is someone
-/// else's (then the session's object is gone: there is nothing of ours to delete).
+/// else's (then the session's object is gone: there is nothing of ours to delete). With a
+/// recorded UID the delete's precondition alone decides (one request); without one the
+/// object is read first for its session label.
 async fn delete(
     client: &kube::Client,
     object: &ObjectRef,
     owner: Owner<'_>,
 ) -> Result<bool, String> {
     let api = object.api(client);
-    let current = match with_retry(|| async { api.get(&object.name).await }).await {
-        Ok(obj) => obj,
-        Err(err) if is_not_found(&err) => return Ok(false),
-        Err(err) => return Err(format!("get {object}: {}", api_message(&err))),
+    let uid = match owner.uid {
+        Some(uid) => uid.to_string(),
+        None => match with_retry(|| async { api.get(&object.name).await }).await {
+            Ok(current) => match owner.disowns(&current) {
+                Some(why) => {
+                    tracing::warn!(
+                        "left {object} alone: not the object this session created ({why})"
+                    );
+                    return Ok(false);
+                }
+                None => current.metadata.uid.unwrap_or_default(),
+            },
+            Err(err) if is_not_found(&err) => return Ok(false),
+            Err(err) => return Err(format!("get {object}: {}", api_message(&err))),
+        },
     };
-    if let Some(why) = owner.disowns(&current) {
-        tracing::warn!("left {object} alone: not the object this session created ({why})");
-        return Ok(false);
-    }
     let dp = DeleteParams {
         preconditions: Some(Preconditions {
-            uid: current.metadata.uid.clone(),
+            uid: Some(uid),
             resource_version: None,
         }),
         ..DeleteParams::background()
@@ -140,7 +149,9 @@ async fn delete(
         Ok(_) => Ok(true),
         Err(err) if is_not_found(&err) => Ok(false),
         Err(kube::Error::Api(e)) if e.code == 409 => {
-            tracing::warn!("left {object} alone: it was replaced while tearing down");
+            tracing::warn!(
+                "left {object} alone: not the object this session created (another UID)"
+            );
             Ok(false)
         }
         Err(err) => Err(format!("delete {object}: {}", api_message(&err))),

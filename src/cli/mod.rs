@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod clean;
 mod cluster_args;
+mod completions;
 mod explain;
 mod fmt;
 mod inputs;
@@ -48,6 +49,10 @@ pub enum Command {
     Render(render::RenderArgs),
     /// Finish an interrupted teardown from a run's journal (resources.json).
     Clean(clean::CleanArgs),
+    /// Print a shell completion script (e.g. `mtvt completions bash > /etc/bash_completion.d/mtvt`).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page in roff (`mtvt man | man -l -`; `mtvt man run` for one command).
+    Man(completions::ManArgs),
 }
 
 impl Command {
@@ -61,6 +66,8 @@ impl Command {
             Command::Run(args) => run::run(*args),
             Command::Render(args) => render::run(args),
             Command::Clean(args) => clean::run(args),
+            Command::Completions(args) => completions::completions(args),
+            Command::Man(args) => completions::man(args),
         }
     }
 }

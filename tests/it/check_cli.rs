@@ -227,3 +227,27 @@ fn a_file_that_is_not_utf8_is_a_diagnostic_in_json_too_and_an_empty_folder_is_re
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no .mtvt files"), "{}", stderr(&o));
 }
+
+#[test]
+fn completions_and_man_pages_come_from_the_same_flags_as_help() {
+    let o = mtvt(&["completions", "bash"], &repo());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        out.contains("_mtvt()") && out.contains("--sim-crds"),
+        "{out}"
+    );
+    let o = mtvt(&["completions", "zsh"], &repo());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("#compdef mtvt"));
+    let o = mtvt(&["man", "run"], &repo());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        out.contains(".TH mtvt-run 1") && out.contains("\\-\\-set"),
+        "{out}"
+    );
+    let o = mtvt(&["man"], &repo());
+    assert!(String::from_utf8_lossy(&o.stdout).contains(".TH mtvt 1"));
+    let o = mtvt(&["man", "nope"], &repo());
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -73,7 +73,9 @@ async fn permit(
 }
 
 async fn provider_for(inv: &Inventory, kind: &str, uid: &str) -> Result<ProviderRef, Refusal> {
-    let kind = ProviderKind::parse(kind).ok_or(Refusal::Status(StatusCode::NOT_FOUND))?;
+    let kind: ProviderKind = kind
+        .parse()
+        .map_err(|_| Refusal::Status(StatusCode::NOT_FOUND))?;
     match inv.resolver.resolve(uid).await {
         Some(p) if p.kind == kind => Ok(p),
         _ => Err(Refusal::UnknownProvider),
@@ -268,7 +270,9 @@ pub(crate) async fn list_of_type(
     headers: HeaderMap,
 ) -> Result<Json<Vec<Value>>, Refusal> {
     let detail = detail(&q, 0)?;
-    let kind = ProviderKind::parse(&kind).ok_or(Refusal::Status(StatusCode::NOT_FOUND))?;
+    let kind: ProviderKind = kind
+        .parse()
+        .map_err(|_| Refusal::Status(StatusCode::NOT_FOUND))?;
     permit(&inv, &headers, None).await?;
     let list = visible(&inv, &q)
         .await

@@ -9,8 +9,7 @@ use crate::controllers::{Ctx, Guest, gvr};
 use crate::lab::{ProviderKind, openshift_source_objects};
 use crate::store::{ApiError, Gvr, object};
 
-/// The MTV version the emulated operator reports.
-pub const MTV_VERSION: &str = "2.10.0";
+pub use crate::kinds::MTV_VERSION;
 
 fn create(ctx: &Ctx, g: &Gvr, ns: &str, obj: Value) -> Result<std::sync::Arc<Value>, ApiError> {
     let status = obj.get("status").cloned();
@@ -81,7 +80,7 @@ fn seed_mtv(ctx: &Ctx, ns: &str, now: &str) -> Result<(), ApiError> {
         ns,
         json!({
             "apiVersion": "operators.coreos.com/v1alpha1", "kind": "ClusterServiceVersion",
-            "metadata": {"name": format!("mtv-operator.v{MTV_VERSION}"), "namespace": ns},
+            "metadata": {"name": crate::kinds::csv_name(), "namespace": ns},
             "spec": {"displayName": "Migration Toolkit for Virtualization Operator", "version": MTV_VERSION,
                      "provider": {"name": "Red Hat"}},
             "status": {"phase": "Succeeded", "reason": "InstallSucceeded", "message": "install strategy completed with no errors"},

@@ -8,6 +8,7 @@ mod kubectl;
 mod kubevirt;
 mod lifecycle;
 mod offload;
+mod olm;
 mod providers;
 mod schemas;
 mod validation;

@@ -53,7 +53,7 @@ async fn warm_migration_precopies_then_cuts_over_at_the_requested_time() {
         },
         MTV,
         "forklift-controller",
-        json!({"spec": {"controller_precopy_interval": "2"}}),
+        json!({"spec": {"controller_precopy_interval": 2}}),
     )
     .await;
     let cutover = server_now(&env).await + Duration::minutes(10);

@@ -77,6 +77,7 @@ fn groups_are_listed_in_the_emulator_order() {
         groups,
         [
             "",
+            "apps",
             "storage.k8s.io",
             "batch",
             "route.openshift.io",

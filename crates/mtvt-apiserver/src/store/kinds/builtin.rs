@@ -1,4 +1,4 @@
-//! The built-in table: the kinds plain Kubernetes serves, one row each (core/v1,
+//! The built-in table: the kinds plain Kubernetes serves, one row each (core/v1, `apps`,
 //! `storage.k8s.io`, `batch`, `apiextensions.k8s.io`), with kube's own printer columns. Kinds of
 //! a platform or an operator are not built in: whoever builds the server registers them.
 
@@ -6,7 +6,8 @@ use super::{Computed, NameRule, ResourceKind};
 
 /// Groups served by kube-apiserver itself (strategic merge patch allowed); kinds of other
 /// groups are custom resources unless marked [`ResourceKind::native`].
-pub(super) const BUILTIN_GROUPS: &[&str] = &["storage.k8s.io", "batch", "apiextensions.k8s.io"];
+pub(super) const BUILTIN_GROUPS: &[&str] =
+    &["apps", "storage.k8s.io", "batch", "apiextensions.k8s.io"];
 
 fn core(kind: &str, plural: &str) -> ResourceKind {
     ResourceKind::new("", "v1", kind, plural)
@@ -19,7 +20,7 @@ pub fn builtin_kinds() -> Vec<ResourceKind> {
     rows
 }
 
-/// The built-in kinds but the CRD kind: core/v1, `storage.k8s.io`, `batch`. A server that
+/// The built-in kinds but the CRD kind: core/v1, `apps`, `storage.k8s.io`, `batch`. A server that
 /// serves more kinds composes its table from this, its own rows and [`crd_kind`].
 #[rustfmt::skip]
 pub fn resource_kinds() -> Vec<ResourceKind> {
@@ -75,6 +76,16 @@ pub fn resource_kinds() -> Vec<ResourceKind> {
                 ("source", "source.component"),
                 ("type", "type"),
             ]),
+        // apps/v1 (the Deployment and ReplicaSet controllers are the server builder's to add)
+        ResourceKind::new("apps", "v1", "Deployment", "deployments").status().with_generation()
+            .short(&["deploy"]).categories(&["all"])
+            .computed("Ready", "string", C::DeploymentReady)
+            .col("Up-to-date", "integer", ".status.updatedReplicas")
+            .col("Available", "integer", ".status.availableReplicas").age(),
+        ResourceKind::new("apps", "v1", "ReplicaSet", "replicasets").status().with_generation()
+            .short(&["rs"]).categories(&["all"]).col("Desired", "integer", ".spec.replicas")
+            .col("Current", "integer", ".status.replicas").col("Ready", "integer", ".status.readyReplicas")
+            .age(),
         // storage.k8s.io/v1
         ResourceKind::new("storage.k8s.io", "v1", "StorageClass", "storageclasses").cluster().short(&["sc"])
             .col("Provisioner", "string", ".provisioner").col("ReclaimPolicy", "string", ".reclaimPolicy")

@@ -51,6 +51,8 @@ pub enum Computed {
     ServicePorts,
     /// `succeeded/completions` of a job.
     JobCompletions,
+    /// `ready/desired` replicas of a deployment.
+    DeploymentReady,
     /// `Complete`, `Failed` or `Running` from a job's conditions.
     JobStatus,
     /// `kind/name` of an event's involved object.

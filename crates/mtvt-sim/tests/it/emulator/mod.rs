@@ -9,6 +9,7 @@ mod kubevirt;
 mod lifecycle;
 mod offload;
 mod olm;
+mod operator;
 mod providers;
 mod schemas;
 mod validation;

@@ -78,6 +78,7 @@ fn groups_are_listed_in_the_emulator_order() {
         [
             "",
             "apps",
+            "authorization.k8s.io",
             "storage.k8s.io",
             "batch",
             "route.openshift.io",

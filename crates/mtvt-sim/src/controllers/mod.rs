@@ -17,6 +17,7 @@ pub mod gvr;
 mod hook;
 mod jobs;
 pub mod json_edit;
+mod kubelet;
 mod kubevirt;
 pub mod kubevirt_api;
 mod kubevirt_volumes;
@@ -129,6 +130,7 @@ pub fn spawn_all(ctx: &Ctx) {
     let _kubevirt = kubevirt::spawn(ctx);
     let _scheduler = scheduler::spawn(ctx);
     let _apps = apps::spawn(ctx);
+    let _kubelet = kubelet::spawn(ctx);
     let _operator = forklift_operator::spawn(ctx);
     // Lab changes reach the controllers after the inventory refresh delay.
     let lab_ctx = ctx.clone();

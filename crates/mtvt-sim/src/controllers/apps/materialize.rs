@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::super::kubelet::running_status;
 use super::super::{Ctx, gvr};
 use super::deployment::{replica_set_for, status_of};
-use super::kubelet::running_status;
 use super::replica_set::pod_for;
 use super::replicas;
 use crate::store::{ApiError, Reason, object};

@@ -5,8 +5,7 @@
 //! A Deployment owns one ReplicaSet per pod template (`<deployment>-<pod-template-hash>`);
 //! a new template gets a new ReplicaSet, and once its pods are Ready the old ReplicaSets are
 //! scaled to 0 (a rolling update). A ReplicaSet keeps `spec.replicas` pods
-//! (`<replicaset>-xxxxx`, owned by it). A scheduled pod of a ReplicaSet starts
-//! [`POD_START`] (virtual) later: `Running`, its containers started and Ready.
+//! (`<replicaset>-xxxxx`, owned by it); the kubelet ([`super::kubelet`]) runs them.
 //! [`materialize`] writes a Deployment with its ReplicaSet and Running pods at once, for
 //! workloads that were running before the emulator started.
 //!
@@ -15,13 +14,10 @@
 //! probes, restarts or crash loops).
 
 mod deployment;
-mod kubelet;
 mod materialize;
 mod replica_set;
 
 pub use materialize::materialize;
-
-use std::time::Duration;
 
 use serde_json::Value;
 
@@ -29,9 +25,6 @@ use super::json_edit::text;
 use super::runtime::{self, Key, Watch};
 use super::{Ctx, Started, gvr};
 use crate::store::{ListOptions, object};
-
-/// How long a scheduled ReplicaSet pod takes to be Running and Ready (virtual).
-pub const POD_START: Duration = Duration::from_secs(8);
 
 /// The label kube-controller-manager adds to a Deployment's ReplicaSets and their pods.
 pub const POD_TEMPLATE_HASH: &str = "pod-template-hash";
@@ -61,20 +54,6 @@ pub(super) fn spawn(ctx: &Ctx) -> Vec<Started> {
         ],
         move |q, key| replica_set::reconcile(&c, q, key),
     );
-    let c = ctx.clone();
-    let pods = runtime::spawn(
-        "kubelet-replicaset-pods",
-        &ctx.store,
-        &ctx.shutdown,
-        vec![Watch::mapped(gvr::pods(), |_, ev| {
-            if owner_key(&ev.object, "ReplicaSet").is_empty() {
-                Vec::new()
-            } else {
-                vec![runtime::key_of(&ev.object)]
-            }
-        })],
-        move |q, key| kubelet::reconcile(&c, q, key),
-    );
     vec![
         Started {
             queue: deployments,
@@ -83,10 +62,6 @@ pub(super) fn spawn(ctx: &Ctx) -> Vec<Started> {
         Started {
             queue: replica_sets,
             gvr: gvr::replica_sets(),
-        },
-        Started {
-            queue: pods,
-            gvr: gvr::pods(),
         },
     ]
 }

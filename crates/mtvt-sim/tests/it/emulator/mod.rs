@@ -2,6 +2,7 @@
 //! and HTTP only: one emulator per test, one test per behaviour of the Forklift reference §6,
 //! plus the end-to-end flows.
 
+mod clients;
 mod cold;
 mod hooks;
 mod kubectl;

@@ -1,14 +1,48 @@
-//! The kubelet of ReplicaSet pods: [`POD_START`] after the scheduler placed a pod, the pod
-//! is `Running` with every container started and Ready (long-running services never exit).
+//! The kubelet of every pod that runs until it is stopped — a ReplicaSet's, a conversion pod,
+//! a bare pod — (Job pods have their own, [`super::jobs`]): [`POD_START`] after the scheduler
+//! placed a pod, it is `Running` with `startTime`, its IPs and every container started and
+//! Ready. It never ends a pod: whoever runs the workload does (the plan controller ends the
+//! conversion pod with its result), or the pod is deleted.
+
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::super::json_edit::text;
-use super::super::runtime::{self, Key, Queue};
-use super::super::{Ctx, gvr};
-use super::POD_START;
+use super::json_edit::text;
+use super::runtime::{self, Key, Queue, Watch};
+use super::{Ctx, Started, gvr};
 use crate::store::object;
+
+/// How long a scheduled pod takes to be Running (virtual): image pull and container start.
+pub const POD_START: Duration = Duration::from_secs(8);
+
+pub(super) fn spawn(ctx: &Ctx) -> Vec<Started> {
+    let c = ctx.clone();
+    let queue = runtime::spawn(
+        "kubelet",
+        &ctx.store,
+        &ctx.shutdown,
+        vec![Watch::mapped(gvr::pods(), |_, ev| {
+            let job_pod = ev
+                .object
+                .pointer("/metadata/ownerReferences")
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|r| text(r, "/kind") == "Job"));
+            let pending = text(&ev.object, "/status/phase") == "Pending";
+            if job_pod || !pending {
+                Vec::new()
+            } else {
+                vec![runtime::key_of(&ev.object)]
+            }
+        })],
+        move |q, key| reconcile(&c, q, key),
+    );
+    vec![Started {
+        queue,
+        gvr: gvr::pods(),
+    }]
+}
 
 /// The status of a pod whose containers all run since `since`.
 pub(super) fn running_status(pod: &Value, since: &str) -> Value {
@@ -62,7 +96,7 @@ fn scheduled_at(pod: &Value) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(t).ok().map(|t| t.to_utc())
 }
 
-pub(super) fn reconcile(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
+fn reconcile(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
     let pod = ctx.store.get(&gvr::pods(), &key.0, &key.1)?;
     if object::is_deleting(&pod)
         || text(&pod, "/spec/nodeName").is_empty()

@@ -105,15 +105,74 @@ pub(super) fn finish_conversion_pod(env: &Env<'_>, vs: &VmStatus, result: Result
             "imageID": "quay.io/kubev2v/forklift-virt-v2v@sha256:0000000000000000000000000000000000000000000000000000000000000000",
             "state": {"terminated": {"exitCode": code, "reason": reason, "startedAt": started, "finishedAt": now}}}],
     }}));
-    let mut log = format!(
-        "virt-v2v: Opening the source\nvirt-v2v: Inspecting the source\nvirt-v2v: Converting {} to run on KVM\n",
-        vs.name
-    );
-    match result {
-        Ok(()) => log.push_str("virt-v2v: Copying disk(s)\nvirt-v2v: Finishing off\n"),
-        Err(msg) => log.push_str(&format!("virt-v2v: error: {msg}\n")),
-    }
+    let elapsed = chrono::DateTime::parse_from_rfc3339(&started)
+        .ok()
+        .zip(chrono::DateTime::parse_from_rfc3339(&now).ok())
+        .map_or(0.0, |(a, b)| {
+            (b - a).num_milliseconds().max(0) as f64 / 1000.0
+        });
+    let disks = if vs.phase == "CopyDisksVirtV2V" {
+        volumes(env, vs).len()
+    } else {
+        0
+    };
+    let log = v2v_log(&vs.name, disks, elapsed, result.err());
     env.ctx
         .store
         .append_pod_log(tns(env), object::name(&p), &log);
+}
+
+/// What virt-v2v prints, with its `[seconds]` phase markers (clients read the stage reached
+/// from them), spread over the `elapsed` seconds the pod ran: the source is opened and
+/// inspected, the guest converted, then (when the pod copies, `disks` > 0) each disk copied;
+/// an `error` ends the log after the conversion started, as `virt-v2v: error: ...`.
+fn v2v_log(vm: &str, disks: usize, elapsed: f64, error: Option<&str>) -> String {
+    let mut phases = vec![
+        "Setting up the source: -i libvirt".to_string(),
+        "Opening the source".into(),
+        "Inspecting the source".into(),
+        "Checking for sufficient free disk space in the guest".into(),
+        format!("Converting {vm} to run on KVM"),
+    ];
+    if error.is_none() {
+        phases.push("Mapping filesystem data to avoid copying unused and blank areas".into());
+        phases.push("Closing the overlay".into());
+        phases.push("Setting up the destination: -o kubevirt".into());
+        phases.extend((1..=disks).map(|i| format!("Copying disk {i}/{disks}")));
+        phases.push("Creating output metadata".into());
+        phases.push("Finishing off".into());
+    }
+    let step = elapsed / phases.len() as f64;
+    let mut log: String = phases
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("[{:>6.1}] {p}\n", step * i as f64))
+        .collect();
+    if let Some(msg) = error {
+        log.push_str(&format!("virt-v2v: error: {msg}\n"));
+    }
+    log
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+    use super::v2v_log;
+
+    #[test]
+    fn the_log_has_virt_v2v_phase_markers_in_time_order() {
+        let log = v2v_log("rhel8", 2, 120.0, None);
+        let lines: Vec<&str> = log.lines().collect();
+        assert_eq!(lines[0], "[   0.0] Setting up the source: -i libvirt");
+        assert!(lines.contains(&"[  80.0] Copying disk 1/2"), "{log}");
+        assert!(lines.last().unwrap().ends_with("] Finishing off"), "{log}");
+        let failed = v2v_log("rhel8", 0, 50.0, Some("inspection failed"));
+        assert!(
+            failed.ends_with(
+                "] Converting rhel8 to run on KVM\nvirt-v2v: error: inspection failed\n"
+            ),
+            "{failed}"
+        );
+        assert!(!failed.contains("Copying disk"));
+    }
 }

@@ -6,6 +6,7 @@ mod clients;
 mod cold;
 mod hooks;
 mod kubectl;
+mod kubectl_mtv;
 mod kubevirt;
 mod lifecycle;
 mod offload;

@@ -30,16 +30,21 @@ fn time(v: &Value) -> Option<DateTime<Utc>> {
         .map(|t| t.to_utc())
 }
 
-/// Every version of the watched objects, in the order the watch delivered them.
-fn record(api: Api<DynamicObject>, into: Arc<Mutex<Vec<Value>>>) {
+/// Every version of the watched objects, in the order the watch delivered them, until
+/// the watch fails (a failing watch retries at once: it would spin) or the task is aborted.
+fn record(api: Api<DynamicObject>, into: Arc<Mutex<Vec<Value>>>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut events = watcher(api, watcher::Config::default()).boxed();
         while let Some(ev) = events.next().await {
-            if let Ok(watcher::Event::Apply(o) | watcher::Event::InitApply(o)) = ev {
-                into.lock().unwrap().push(serde_json::to_value(o).unwrap());
+            match ev {
+                Ok(watcher::Event::Apply(o) | watcher::Event::InitApply(o)) => {
+                    into.lock().unwrap().push(serde_json::to_value(o).unwrap());
+                }
+                Ok(_) => {}
+                Err(_) => break,
             }
         }
-    });
+    })
 }
 
 fn successful(v: &Value) -> Option<Value> {
@@ -63,11 +68,13 @@ async fn the_maps_are_created_after_the_operator_reconciled_the_precopy_interval
         "forkliftcontrollers",
         Some("openshift-mtv"),
     );
-    record(fcs, controllers.clone());
-    record(
-        api(&client, "StorageMap", "storagemaps", None),
-        maps.clone(),
-    );
+    let watches = [
+        record(fcs, controllers.clone()),
+        record(
+            api(&client, "StorageMap", "storagemaps", None),
+            maps.clone(),
+        ),
+    ];
 
     let d = dir.path().to_path_buf();
     let out = tokio::task::spawn_blocking(move || {
@@ -80,6 +87,9 @@ async fn the_maps_are_created_after_the_operator_reconciled_the_precopy_interval
     })
     .await
     .unwrap();
+    for w in &watches {
+        w.abort();
+    }
     let log = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{log}");
 

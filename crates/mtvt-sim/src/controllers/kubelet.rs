@@ -1,7 +1,8 @@
 //! The kubelet of every pod that runs until it is stopped — a ReplicaSet's, a conversion pod,
 //! a bare pod — (Job pods have their own, [`super::jobs`]): [`POD_START`] after the scheduler
 //! placed a pod, it is `Running` with `startTime`, its IPs and every container started and
-//! Ready. It never ends a pod: whoever runs the workload does (the plan controller ends the
+//! Ready, with the kubelet's `Pulled`, `Created` and `Started` Events per container. It
+//! never ends a pod: whoever runs the workload does (the plan controller ends the
 //! conversion pod with its result), or the pod is deleted.
 
 use std::time::Duration;
@@ -115,5 +116,24 @@ fn reconcile(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
     let status = running_status(&pod, &ctx.now());
     ctx.store
         .merge_patch_status(&gvr::pods(), &key.0, &key.1, &json!({"status": status}))?;
+    for c in pod
+        .pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let (name, image) = (text(c, "/name"), text(c, "/image"));
+        for (reason, message) in [
+            (
+                "Pulled",
+                format!("Container image \"{image}\" already present on machine"),
+            ),
+            ("Created", format!("Created container: {name}")),
+            ("Started", format!("Started container {name}")),
+        ] {
+            ctx.store
+                .record_event(&pod, "Normal", reason, &message, "kubelet")?;
+        }
+    }
     Ok(())
 }

@@ -39,6 +39,21 @@ async fn the_conversion_pod_decodes_as_a_typed_pod_after_a_migration() {
         .unwrap();
     assert_eq!(term.exit_code, 0);
     assert!(term.started_at.unwrap().0 <= term.finished_at.unwrap().0);
+    // kubectl-mtv's diagnostics list the pod's Events by involvedObject.name.
+    let name = list.items[0].metadata.name.clone().unwrap();
+    let events: kube::Api<k8s_openapi::api::core::v1::Event> =
+        kube::Api::namespaced(env.kube.clone(), &s.ns);
+    let reasons: Vec<String> = events
+        .list(&ListParams::default().fields(&format!("involvedObject.name={name}")))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter_map(|e| e.reason)
+        .collect();
+    for r in ["Scheduled", "Pulled", "Created", "Started"] {
+        assert!(reasons.iter().any(|x| x == r), "{r} in {reasons:?}");
+    }
     env.emu.shutdown().await;
 }
 

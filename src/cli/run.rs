@@ -78,7 +78,8 @@ pub struct RunArgs {
         help_heading = "Emulator"
     )]
     pub sim_step_faults: Vec<mtvt_sim::lab::FaultRule>,
-    /// With --sim: load CRD schemas from DIR so the emulator validates objects (repeatable).
+    /// With --sim: load more CRDs from DIR (repeatable); the emulator validates objects of their
+    /// kinds. The Forklift CRDs are built in; same-named CRDs from DIR replace them.
     #[arg(
         long = "sim-crds",
         value_name = "DIR",

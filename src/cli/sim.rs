@@ -47,8 +47,9 @@ pub struct ServeArgs {
     /// and step faults; default: the built-in lab (see docs/emulator.md).
     #[arg(long, value_name = "FILE")]
     pub lab: Option<PathBuf>,
-    /// Load CustomResourceDefinitions from DIR (repeatable); objects of their kinds are then
-    /// validated against the CRD's openAPIV3Schema like a real API server does.
+    /// Load more CustomResourceDefinitions from DIR (repeatable); objects of their kinds are
+    /// then validated against the CRD's openAPIV3Schema like a real API server does. The 14
+    /// Forklift CRDs are installed already; a CRD of the same name replaces the built-in one.
     #[arg(long = "crds", value_name = "DIR")]
     pub crds: Vec<PathBuf>,
     /// Virtual seconds per wall-clock second for every controller timer, timestamp and the

@@ -354,7 +354,7 @@ async fn node_labels_and_controller_patches_are_restored() {
         .await;
     let fc: kube::api::DynamicObject = serde_json::from_value(json!({"apiVersion": "forklift.konveyor.io/v1beta1",
         "kind": "ForkliftController", "metadata": {"name": "forklift-controller", "namespace": "openshift-mtv"},
-        "spec": {"controller_precopy_interval": "60"}}))
+        "spec": {"controller_precopy_interval": 60}}))
     .unwrap();
     let fcs = kinds::FORKLIFT_CONTROLLER.api(&client, Some("openshift-mtv"));
     fcs.create(&PostParams::default(), &fc).await.unwrap();
@@ -371,12 +371,22 @@ async fn node_labels_and_controller_patches_are_restored() {
             .unwrap(),
         "worker-a"
     );
-    applier
-        .set_controller_field("openshift-mtv", "controller_precopy_interval", json!("2"))
+    let patch = applier
+        .set_controller_field("openshift-mtv", "controller_precopy_interval", json!(2))
         .await
         .unwrap();
+    assert_eq!(patch.name, "forklift-controller");
+    assert!(patch.changed_at.is_some());
+    assert_eq!(
+        applier
+            .set_controller_field("openshift-mtv", "controller_precopy_interval", json!(2))
+            .await
+            .unwrap(),
+        patch,
+        "once per session"
+    );
     let got = fcs.get("forklift-controller").await.unwrap();
-    assert_eq!(got.data["spec"]["controller_precopy_interval"], "2");
+    assert_eq!(got.data["spec"]["controller_precopy_interval"], 2);
     let n = nodes.get("worker-a").await.unwrap();
     assert_eq!(n.metadata.labels.unwrap()["mtv-node"], "auto-lbl");
     assert_eq!(
@@ -395,7 +405,7 @@ async fn node_labels_and_controller_patches_are_restored() {
     assert!(log.errors.is_empty(), "{:?}", log.errors);
     let got = fcs.get("forklift-controller").await.unwrap();
     assert_eq!(
-        got.data["spec"]["controller_precopy_interval"], "60",
+        got.data["spec"]["controller_precopy_interval"], 60,
         "restored"
     );
     let n = nodes.get("worker-a").await.unwrap();

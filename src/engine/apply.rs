@@ -6,9 +6,10 @@
 //!
 //! It must not decide what to create (that is `plan`) nor delete anything (`cleanup`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use kube::api::{DynamicObject, ListParams, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
@@ -18,7 +19,7 @@ use super::journal::{Action, Journal, Scope, State};
 use super::manifests::Manifest;
 use super::names::SESSION_LABEL;
 use super::retry::with_retry;
-use crate::cluster::{ObjectRef, kinds};
+use crate::cluster::{ObjectRef, kinds, server_time};
 
 /// Creates, labels and patches through the journal.
 #[derive(Clone)]
@@ -30,6 +31,18 @@ pub struct Applier {
     /// The session id.
     pub session: String,
     ensured: Arc<Mutex<BTreeSet<String>>>,
+    /// ForkliftController fields this session set, by field.
+    controller_fields: Arc<Mutex<BTreeMap<String, ControllerPatch>>>,
+}
+
+/// What [`Applier::set_controller_field`] did to the ForkliftController.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ControllerPatch {
+    /// The ForkliftController's name.
+    pub name: String,
+    /// The server's time just before this session changed the field (the operator runs
+    /// after it); `None` when the field had the value already.
+    pub changed_at: Option<DateTime<Utc>>,
 }
 
 impl std::fmt::Debug for Applier {
@@ -54,6 +67,7 @@ impl Applier {
             journal,
             session: session.to_string(),
             ensured: Arc::new(Mutex::new(BTreeSet::new())),
+            controller_fields: Arc::new(Mutex::new(BTreeMap::new())),
         }
     }
 
@@ -209,19 +223,11 @@ impl Applier {
         Ok(node)
     }
 
-    /// Sets `spec.<field>` of the ForkliftController in `mtv_namespace` (journalled with the
-    /// previous value; once per session).
-    pub async fn set_controller_field(
+    /// The ForkliftController of `mtv_namespace` (`forklift-controller` if there are several).
+    pub async fn forklift_controller(
         &self,
         mtv_namespace: &str,
-        field: &str,
-        value: Value,
-    ) -> Result<(), EngineError> {
-        let marker = format!("controller:{field}");
-        let mut ensured = self.ensured.lock().await;
-        if ensured.contains(&marker) {
-            return Ok(());
-        }
+    ) -> Result<DynamicObject, EngineError> {
         let api = kinds::FORKLIFT_CONTROLLER.api(&self.client, Some(mtv_namespace));
         let list = with_retry(|| async { api.list(&ListParams::default()).await })
             .await
@@ -235,17 +241,43 @@ impl Applier {
                 o.metadata.name.clone(),
             )
         });
-        let controller = items.into_iter().next().ok_or_else(|| {
+        items.into_iter().next().ok_or_else(|| {
             EngineError::Setup(format!(
                 "no ForkliftController in namespace {mtv_namespace}: is MTV installed there? (set session {{ mtv_namespace … }} or --mtv-namespace)"
             ))
-        })?;
+        })
+    }
+
+    /// Sets `spec.<field>` of the ForkliftController in `mtv_namespace` (journalled with the
+    /// previous value; once per session: later calls get the first call's answer).
+    pub async fn set_controller_field(
+        &self,
+        mtv_namespace: &str,
+        field: &str,
+        value: Value,
+    ) -> Result<ControllerPatch, EngineError> {
+        let mut done = self.controller_fields.lock().await;
+        if let Some(patch) = done.get(field) {
+            return Ok(patch.clone());
+        }
+        let api = kinds::FORKLIFT_CONTROLLER.api(&self.client, Some(mtv_namespace));
+        let controller = self.forklift_controller(mtv_namespace).await?;
         let name = controller.metadata.name.clone().unwrap_or_default();
         let previous = controller.data.pointer(&format!("/spec/{field}")).cloned();
         if previous.as_ref() == Some(&value) {
-            ensured.insert(marker);
-            return Ok(());
+            let patch = ControllerPatch {
+                name,
+                changed_at: None,
+            };
+            done.insert(field.to_string(), patch.clone());
+            return Ok(patch);
         }
+        let changed_at = server_time(&self.client)
+            .await
+            .map_err(|message| EngineError::Api {
+                action: "read the server time before patching the ForkliftController".into(),
+                message,
+            })?;
         let seq = self
             .journal
             .record(
@@ -272,7 +304,11 @@ impl Applier {
             )
         })?;
         self.journal.set_state(seq, State::Done);
-        ensured.insert(marker);
-        Ok(())
+        let patch = ControllerPatch {
+            name,
+            changed_at: Some(changed_at),
+        };
+        done.insert(field.to_string(), patch.clone());
+        Ok(patch)
     }
 }

@@ -83,7 +83,9 @@ async fn clean_finishes_an_interrupted_teardown() {
         &client,
         json!({"apiVersion": "forklift.konveyor.io/v1beta1", "kind": "Plan",
         "metadata": {"name": "p", "namespace": "auto-cln1-s", "labels": labels(Some("s"))},
-        "spec": {"targetNamespace": "auto-cln1-s", "vms": []}}),
+        "spec": {"targetNamespace": "auto-cln1-s", "vms": [],
+                 "provider": {"source": {"name": "src", "namespace": "auto-cln1"}, "destination": {"name": "host", "namespace": "openshift-mtv"}},
+                 "map": {"network": {"name": "n", "namespace": "auto-cln1-s"}, "storage": {"name": "s", "namespace": "auto-cln1-s"}}}}),
         "plans",
     )
     .await;
@@ -99,7 +101,7 @@ async fn clean_finishes_an_interrupted_teardown() {
         &client,
         json!({"apiVersion": "forklift.konveyor.io/v1beta1", "kind": "ForkliftController",
         "metadata": {"name": "forklift-controller", "namespace": "openshift-mtv"},
-        "spec": {"controller_precopy_interval": "2"}}),
+        "spec": {"controller_precopy_interval": 2}}),
         "forkliftcontrollers",
     )
     .await;
@@ -111,7 +113,7 @@ async fn clean_finishes_an_interrupted_teardown() {
             {"seq": 1, "scope": "session", "action": "create", "api_version": "v1", "kind": "Namespace", "name": "auto-cln1", "state": "done"},
             {"seq": 2, "scope": "session", "action": "create", "api_version": "forklift.konveyor.io/v1beta1", "kind": "Provider", "namespace": "auto-cln1", "name": "src", "state": "done"},
             {"seq": 3, "scope": "session", "action": "patch", "api_version": "forklift.konveyor.io/v1beta1", "kind": "ForkliftController",
-             "namespace": "openshift-mtv", "name": "forklift-controller", "path": "spec/controller_precopy_interval", "previous": "60", "value": "2", "state": "done"},
+             "namespace": "openshift-mtv", "name": "forklift-controller", "path": "spec/controller_precopy_interval", "previous": 60, "value": 2, "state": "done"},
             {"seq": 4, "scope": "scenario", "scenario": "s", "action": "create", "api_version": "v1", "kind": "Namespace", "name": "auto-cln1-s", "state": "done"},
             {"seq": 5, "scope": "scenario", "scenario": "s", "action": "create", "api_version": "forklift.konveyor.io/v1beta1", "kind": "Plan",
              "namespace": "auto-cln1-s", "name": "p", "state": "intended"},
@@ -163,7 +165,7 @@ async fn clean_finishes_an_interrupted_teardown() {
     .await
     .unwrap();
     assert_eq!(
-        fc.data["spec"]["controller_precopy_interval"], "60",
+        fc.data["spec"]["controller_precopy_interval"], 60,
         "patch restored"
     );
     // the journal now says undone for every entry

@@ -17,7 +17,7 @@ use mtvt_gotemplate::{Data, TemplateErrorKind, Value, parse, parse_all};
 fn vsphere_disk(plan: &str, vm: &str, disk: i64, file: &str) -> PvcNameData {
     PvcNameData {
         vm_name: vm.into(),
-        target_vm_name: mtvt_k8s_names::resolve_target_vm_name(None, None, vm, "vm-42"),
+        target_vm_name: mtvt_vocab::resolve_target_vm_name(None, None, vm, "vm-42"),
         plan_name: plan.into(),
         disk_index: disk,
         vm_id: "vm-42".into(),

@@ -1,14 +1,14 @@
 //! Kubernetes name and label rules, with the exact error texts of
-//! `k8s.io/apimachinery`, plus Forklift's VM-name sanitiser.
+//! `k8s.io/apimachinery`.
 //!
 //! Why this crate exists: the checker (`mtvt check`), the runner (`mtvt run`) and the
 //! emulator (`mtvt sim`) must agree with a real API server on which names are valid and
 //! must print the same messages a `kubectl` user already knows from 422 `Invalid`
 //! responses. The rules live here once.
 //!
-//! What it must not do: know about scenarios, diagnostics or HTTP. Every function is
-//! pure (apart from the documented random suffix of [`forklift_vm_name`]) and
-//! returns plain strings.
+//! What it must not do: know about scenarios, diagnostics, HTTP or MTV (Forklift's
+//! VM-name sanitiser is MTV vocabulary: `mtvt_vocab::forklift_vm_name`). Every function
+//! is pure and returns plain strings.
 //!
 //! Upstream version: the messages follow `k8s.io/apimachinery` v0.35 and later
 //! (Kubernetes 1.35+, the `latest` feature of `k8s-openapi` used by mtvt). In that
@@ -18,16 +18,14 @@
 //! "a qualified name" instead of "a valid label key".
 //!
 //! ```
-//! use mtvt_k8s_names::{dns1123_label, forklift_vm_name};
+//! use mtvt_k8s_names::dns1123_label;
 //! assert!(dns1123_label("rhel9-vm").is_ok());
 //! assert_eq!(dns1123_label("Rhel9").unwrap_err().len(), 1);
-//! assert_eq!(forklift_vm_name("My_VM 01"), "my-vm-01");
 //! ```
 
 mod dns;
 mod generate_name;
 mod label;
-mod vm_name;
 
 pub use dns::{
     DNS1123_LABEL_FMT, DNS1123_LABEL_MAX_LENGTH, DNS1123_SUBDOMAIN_FMT,
@@ -41,9 +39,6 @@ pub use generate_name::{
 pub use label::{
     LABEL_KEY_FMT, LABEL_KEY_NAME_MAX_LENGTH, LABEL_VALUE_FMT, LABEL_VALUE_MAX_LENGTH, label_key,
     label_value,
-};
-pub use vm_name::{
-    forklift_vm_name, forklift_vm_name_with_suffix, has_ascii_alphanumeric, resolve_target_vm_name,
 };
 
 /// `must be no more than N characters` (apimachinery `validation.MaxLenError`).

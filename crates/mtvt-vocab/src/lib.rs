@@ -3,7 +3,8 @@
 //!
 //! Why this crate exists: the checker, the profiles loader, the source adapters, the
 //! runner and the emulator all name provider kinds, power states, disk modes, firmware,
-//! disk provisioning, secrets, Kubernetes quantities, durations and Kubernetes names.
+//! disk provisioning, secrets, Kubernetes quantities, durations, Kubernetes names and
+//! Forklift's target-VM names.
 //! Before this crate each of them had its own enum or parser and converted between them
 //! through strings, with silent fallbacks where the spellings did not meet. Here every
 //! such type parses with [`std::str::FromStr`] (and serde) into an error that names the
@@ -11,7 +12,8 @@
 //!
 //! What it must not do: know about scenarios, diagnostics, HTTP, files or the process
 //! environment, and fall back to a default when a value does not parse. Every function
-//! is pure. Generic Kubernetes name rules stay in `mtvt-k8s-names` (re-exported as
+//! is pure, except the random suffix Forklift gives an otherwise empty VM name
+//! ([`forklift_vm_name`]). Generic Kubernetes name rules stay in `mtvt-k8s-names` (re-exported as
 //! [`names`]) so a generic Kubernetes API server can use them without seeing MTV.
 //!
 //! ```
@@ -30,6 +32,7 @@ mod provider;
 mod quantity;
 mod secret;
 mod vm;
+mod vm_name;
 
 pub use duration::{Duration, DurationError, DurationUnit};
 pub use name_set::UnknownName;
@@ -37,10 +40,14 @@ pub use provider::ProviderKind;
 pub use quantity::{Quantity, QuantityError};
 pub use secret::Secret;
 pub use vm::{DiskMode, Firmware, PowerState, Provisioning};
+pub use vm_name::{
+    forklift_vm_name, forklift_vm_name_with_suffix, has_ascii_alphanumeric, resolve_target_vm_name,
+};
 
 /// Kubernetes name and label rules (`k8s.io/apimachinery` validation, with its error
-/// texts) and Forklift's VM-name sanitiser: a re-export of `mtvt-k8s-names`, so crates
-/// that speak MTV need one vocabulary dependency.
+/// texts): a re-export of `mtvt-k8s-names`, so crates that speak MTV need one vocabulary
+/// dependency. Forklift's VM-name sanitiser is MTV vocabulary and lives at this crate's
+/// root ([`forklift_vm_name`], [`resolve_target_vm_name`]).
 pub mod names {
     pub use mtvt_k8s_names::*;
 }

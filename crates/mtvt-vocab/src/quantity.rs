@@ -77,6 +77,17 @@ impl Quantity {
         Quantity((n as u128) << 30)
     }
 
+    /// From mebibytes.
+    pub const fn mib(n: u64) -> Self {
+        Quantity((n as u128) << 20)
+    }
+
+    /// Rounded up to a whole mebibyte (how Forklift and KubeVirt size disks and memory:
+    /// `1` byte → `1Mi`).
+    pub const fn round_up_to_mib(self) -> Self {
+        Quantity(self.0.div_ceil(1 << 20) << 20)
+    }
+
     /// The byte count.
     pub const fn bytes(self) -> u128 {
         self.0
@@ -341,6 +352,19 @@ mod tests {
             assert_eq!(q.to_string(), want);
             assert_eq!(want.parse::<Quantity>(), Ok(q), "round trip of {want}");
         }
+    }
+
+    #[test]
+    fn mebibytes_and_rounding_up() {
+        assert_eq!(Quantity::mib(4096).to_string(), "4Gi");
+        assert_eq!(Quantity::mib(1536).to_string(), "1536Mi");
+        assert_eq!(Quantity(1).round_up_to_mib().to_string(), "1Mi");
+        assert_eq!(Quantity(30 << 30).round_up_to_mib(), Quantity::gib(30));
+        assert_eq!(
+            Quantity((30 << 30) + 1).round_up_to_mib().to_string(),
+            "30721Mi"
+        );
+        assert_eq!(Quantity(0).round_up_to_mib(), Quantity(0));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Exists so that `Debug`/`Display` of anything holding one, and any log or error that
 //! formats one, shows `<redacted>` instead of the value. Must not implement `Serialize`
 //! or any conversion that leaks the value implicitly; [`Secret::expose`] is the only way
-//! out and is easy to find in review.
+//! out and is easy to find in review. It deserializes from a string (files that hold
+//! credentials, such as the emulator's lab file, read straight into it).
 
 use std::fmt;
 
@@ -34,6 +35,24 @@ impl Secret {
     /// Whether the value is empty.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Whether `candidate` is the value, comparing every byte (no early exit on the first
+    /// difference), for checking credentials a client sent.
+    pub fn matches(&self, candidate: &str) -> bool {
+        let a = self.0.as_bytes();
+        let b = candidate.as_bytes();
+        let mut diff = a.len() ^ b.len();
+        for (i, x) in a.iter().enumerate() {
+            diff |= usize::from(x ^ b.get(i).copied().unwrap_or(0));
+        }
+        diff == 0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
     }
 }
 
@@ -79,5 +98,21 @@ mod tests {
         assert_eq!(Secret::from("p"), Secret::from(String::from("p")));
         assert!(Secret::default().is_empty());
         assert!(!Secret::new("x").is_empty());
+    }
+
+    #[test]
+    fn matches_only_the_whole_value() {
+        let s = Secret::new("hunter2");
+        assert!(s.matches("hunter2"));
+        assert!(!s.matches("hunter"));
+        assert!(!s.matches("hunter22"));
+        assert!(!s.matches(""));
+    }
+
+    #[test]
+    fn deserializes_from_a_string() {
+        let s: Secret = serde_json::from_value(serde_json::json!("p4ss")).unwrap();
+        assert_eq!(s.expose(), "p4ss");
+        assert!(serde_json::from_value::<Secret>(serde_json::json!(5)).is_err());
     }
 }

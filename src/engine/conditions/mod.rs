@@ -2,7 +2,8 @@
 //! of a bool): each says what it waits for (for timeout messages), judges the object as it
 //! is now (`None`: it does not exist), and renders the state worth showing when the wait
 //! times out. Composable: [`Condition::or_fail`] adds a terminal failure to any condition.
-//! Forklift's (`forklift`), KubeVirt's (`kubevirt`) and the status-condition helpers
+//! Forklift's (`forklift`), its operator's (`operator`), KubeVirt's (`kubevirt`) and the
+//! status-condition helpers
 //! (`status`) live beside this core.
 //!
 //! Pure: no I/O and no clock except the one a time-based condition is given. `watches`
@@ -10,6 +11,7 @@
 
 mod forklift;
 mod kubevirt;
+mod operator;
 mod status;
 
 use std::time::{Duration, Instant};
@@ -22,6 +24,7 @@ pub use forklift::{
     current_step, migration_ended, plan_finished, plan_ready, plan_vms, provider_ready,
 };
 pub use kubevirt::{vm_settled, vmi_running, vmi_stopped};
+pub use operator::{controller_reconciled, controller_running};
 pub use status::{condition_true, conditions_text};
 
 /// What a condition says about the object as it is now.

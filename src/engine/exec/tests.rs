@@ -135,7 +135,8 @@ async fn session_steps_create_journalled_and_wait_on_named_conditions() {
     set_status(
         &exec,
         "ok",
-        json!({"phase": "Ready", "conditions": [{"type": "Ready", "status": "True"}]}),
+        json!({"phase": "Ready", "conditions": [{"type": "Ready", "status": "True",
+            "category": "Required", "lastTransitionTime": "2026-01-01T00:00:00Z"}]}),
     );
     let Output::Object(ready) = exec.run(Scope::Session, &wait("ok")).await.unwrap() else {
         panic!("a wait yields the object it ended on");
@@ -145,7 +146,8 @@ async fn session_steps_create_journalled_and_wait_on_named_conditions() {
         &exec,
         "bad",
         json!({"phase": "ConnectionFailed", "conditions": [
-        {"type": "ConnectionTestFailed", "status": "True", "category": "Critical", "message": "401"}]}),
+        {"type": "ConnectionTestFailed", "status": "True", "category": "Critical", "message": "401",
+         "lastTransitionTime": "2026-01-01T00:00:00Z"}]}),
     );
     let e = exec.run(Scope::Session, &wait("bad")).await.unwrap_err();
     assert_eq!(e.class(), Class::Infra);

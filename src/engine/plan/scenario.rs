@@ -190,7 +190,16 @@ pub fn migrate_steps(
 ) -> PlanSteps {
     let n = &plan.names;
     let ns = ctx.namespace.as_str();
-    let (mut steps, network_entries) = map_steps(ctx, plan, answers);
+    // Warm: the operator rolls the precopy interval out before the maps are made, as the
+    // pytest suite's class fixture does.
+    let mut steps = Vec::new();
+    if plan.ir.warm {
+        steps.push(Step::SetPrecopyInterval {
+            minutes: ctx.precopy_minutes,
+        });
+    }
+    let (map_steps, network_entries) = map_steps(ctx, plan, answers);
+    steps.extend(map_steps);
     let mut hooks = Vec::new();
     for h in &plan.ir.hooks {
         let name = match h.step {
@@ -218,11 +227,6 @@ pub fn migrate_steps(
         until: Until::PlanReady,
         timeout: PLAN_READY_TIMEOUT,
     }));
-    if plan.ir.warm {
-        steps.push(Step::SetPrecopyInterval {
-            minutes: ctx.precopy_minutes,
-        });
-    }
     steps.push(Step::StartMigration {
         manifest: manifests::migration(&n.migration, ns, &ctx.owner, &n.plan, None),
         cutover_after: plan.cutover_after.map(|d| d.to_std()),

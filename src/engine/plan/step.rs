@@ -35,7 +35,8 @@ pub enum Step {
         /// Label value.
         value: String,
     },
-    /// Set the ForkliftController precopy interval (minutes); restored at session teardown.
+    /// Set the ForkliftController precopy interval (minutes) once the operator is `Running`,
+    /// then wait until it is `Successful` after the patch; restored at session teardown.
     SetPrecopyInterval {
         /// Minutes.
         minutes: i64,
@@ -135,7 +136,7 @@ impl Step {
                 format!("label a worker node {key}={value} (removed at the end of the session)")
             }
             Step::SetPrecopyInterval { minutes } => format!(
-                "set ForkliftController spec.controller_precopy_interval to {minutes} (restored at the end of the session)"
+                "set ForkliftController spec.controller_precopy_interval to {minutes} once the operator is Running, then wait until it is Successful (at most 300s each; restored at the end of the session)"
             ),
             Step::StartMigration { cutover_after, .. } => match cutover_after {
                 Some(d) => format!(

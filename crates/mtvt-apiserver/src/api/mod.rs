@@ -20,6 +20,7 @@ mod protobuf;
 pub mod request_info;
 mod response;
 mod rest;
+pub mod review;
 mod table;
 mod watch;
 

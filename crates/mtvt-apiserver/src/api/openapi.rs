@@ -70,6 +70,9 @@ fn paths_of(k: &ResourceKind) -> Vec<(String, Value)> {
     } else {
         format!("{base}/{}", k.plural)
     };
+    if k.create_only {
+        return vec![(collection, json!({"post": op(k, "post", true)}))];
+    }
     let item = format!("{collection}/{{name}}");
     let mut out = vec![
         (

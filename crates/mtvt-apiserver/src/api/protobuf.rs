@@ -1,9 +1,11 @@
 //! Reading the Kubernetes protobuf wire format for the few built-in kinds kubectl's typed
-//! clients POST/PUT as protobuf (`kubectl create namespace|configmap|secret|serviceaccount`):
+//! clients POST/PUT as protobuf (`kubectl create namespace|configmap|secret|serviceaccount`,
+//! `kubectl auth can-i` and other clientsets' SelfSubjectAccessReviews/RulesReviews):
 //! the `k8s\0` magic, the `runtime.Unknown` envelope, then the object message, decoded by a
 //! small field table per message into the same JSON a client would have sent.
 //!
-//! Field numbers come from `k8s.io/api/core/v1/generated.proto` and
+//! Field numbers come from `k8s.io/api/core/v1/generated.proto`,
+//! `k8s.io/api/authorization/v1/generated.proto` and
 //! `k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto`. Unknown fields are skipped, as
 //! protobuf readers do. Other kinds get 415, which names the kinds that are understood.
 
@@ -112,11 +114,57 @@ const SERVICE_ACCOUNT: &[Field] = &[
     f(4, "automountServiceAccountToken", Ty::Bool),
 ];
 
-const KINDS: &[(&str, &[Field])] = &[
-    ("Namespace", NAMESPACE),
-    ("ConfigMap", CONFIG_MAP),
-    ("Secret", SECRET),
-    ("ServiceAccount", SERVICE_ACCOUNT),
+const SELECTOR_ATTRIBUTES: &[Field] = &[f(1, "rawSelector", Ty::Str)];
+
+const RESOURCE_ATTRIBUTES: &[Field] = &[
+    f(1, "namespace", Ty::Str),
+    f(2, "verb", Ty::Str),
+    f(3, "group", Ty::Str),
+    f(4, "version", Ty::Str),
+    f(5, "resource", Ty::Str),
+    f(6, "subresource", Ty::Str),
+    f(7, "name", Ty::Str),
+    f(8, "fieldSelector", Ty::Msg(SELECTOR_ATTRIBUTES)),
+    f(9, "labelSelector", Ty::Msg(SELECTOR_ATTRIBUTES)),
+];
+
+const SELF_SUBJECT_ACCESS_REVIEW: &[Field] = &[
+    f(1, "metadata", Ty::Msg(OBJECT_META)),
+    f(
+        2,
+        "spec",
+        Ty::Msg(&[
+            f(1, "resourceAttributes", Ty::Msg(RESOURCE_ATTRIBUTES)),
+            f(
+                2,
+                "nonResourceAttributes",
+                Ty::Msg(&[f(1, "path", Ty::Str), f(2, "verb", Ty::Str)]),
+            ),
+        ]),
+    ),
+];
+
+const SELF_SUBJECT_RULES_REVIEW: &[Field] = &[
+    f(1, "metadata", Ty::Msg(OBJECT_META)),
+    f(2, "spec", Ty::Msg(&[f(1, "namespace", Ty::Str)])),
+];
+
+/// `(apiVersion, kind, message)` of every kind read from protobuf.
+const KINDS: &[(&str, &str, &[Field])] = &[
+    ("v1", "Namespace", NAMESPACE),
+    ("v1", "ConfigMap", CONFIG_MAP),
+    ("v1", "Secret", SECRET),
+    ("v1", "ServiceAccount", SERVICE_ACCOUNT),
+    (
+        "authorization.k8s.io/v1",
+        "SelfSubjectAccessReview",
+        SELF_SUBJECT_ACCESS_REVIEW,
+    ),
+    (
+        "authorization.k8s.io/v1",
+        "SelfSubjectRulesReview",
+        SELF_SUBJECT_RULES_REVIEW,
+    ),
 ];
 
 const MAGIC: &[u8] = b"k8s\0";
@@ -296,13 +344,17 @@ pub fn decode(body: &[u8]) -> Result<Value, ApiError> {
             (_, w) => rd.skip(w).map_err(bad)?,
         }
     }
-    let schema = KINDS.iter().find(|(k, _)| api_version == "v1" && *k == kind).map(|(_, s)| *s).ok_or_else(|| {
-        let known: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
-        ApiError::unsupported_media_type(&format!(
-            "the mtvt emulator reads protobuf bodies only for v1 {}; send {api_version} {kind} as application/json",
-            known.join(", ")
-        ))
-    })?;
+    let schema = KINDS
+        .iter()
+        .find(|(v, k, _)| *v == api_version && *k == kind)
+        .map(|(_, _, s)| *s)
+        .ok_or_else(|| {
+            let known: Vec<String> = KINDS.iter().map(|(v, k, _)| format!("{v} {k}")).collect();
+            ApiError::unsupported_media_type(&format!(
+                "the mtvt emulator reads protobuf bodies only for {}; send {api_version} {kind} as application/json",
+                known.join(", ")
+            ))
+        })?;
     let mut obj = message(raw, schema).map_err(bad)?;
     obj.insert("apiVersion".into(), json!(api_version));
     obj.insert("kind".into(), json!(kind));
@@ -332,8 +384,12 @@ mod tests {
     }
 
     fn envelope(kind: &str, raw: &[u8]) -> Vec<u8> {
+        envelope_of("v1", kind, raw)
+    }
+
+    fn envelope_of(api_version: &str, kind: &str, raw: &[u8]) -> Vec<u8> {
         let mut tm = Vec::new();
-        ld(1, b"v1", &mut tm);
+        ld(1, api_version.as_bytes(), &mut tm);
         ld(2, kind.as_bytes(), &mut tm);
         let mut unk = Vec::new();
         ld(1, &tm, &mut unk);
@@ -376,6 +432,31 @@ mod tests {
         let v = decode(&envelope("Secret", &s)).unwrap();
         assert_eq!(v["data"]["password"], "czNjcmV0");
         assert_eq!(v["type"], "Opaque");
+    }
+
+    #[test]
+    fn decodes_a_self_subject_access_review() {
+        let mut attrs = Vec::new();
+        ld(1, b"demo", &mut attrs);
+        ld(2, b"list", &mut attrs);
+        ld(3, b"apps", &mut attrs);
+        ld(5, b"deployments", &mut attrs);
+        let mut spec = Vec::new();
+        ld(1, &attrs, &mut spec);
+        let mut review = Vec::new();
+        ld(1, b"", &mut review);
+        ld(2, &spec, &mut review);
+        let v = decode(&envelope_of(
+            "authorization.k8s.io/v1",
+            "SelfSubjectAccessReview",
+            &review,
+        ))
+        .unwrap();
+        assert_eq!(
+            v["spec"]["resourceAttributes"],
+            json!({"namespace": "demo", "verb": "list", "group": "apps", "resource": "deployments"})
+        );
+        assert_eq!(v["kind"], "SelfSubjectAccessReview");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use axum::Router;
+use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::handle::ServerHandle;
@@ -26,6 +27,7 @@ impl Server {
     pub fn builder() -> ServerBuilder {
         ServerBuilder {
             port: 0,
+            crds: Vec::new(),
             crds_dirs: Vec::new(),
             time_scale: DEFAULT_TIME_SCALE,
             clock: None,
@@ -47,6 +49,7 @@ impl Server {
 /// Configures a server; see [`Server::builder`].
 pub struct ServerBuilder {
     port: u16,
+    crds: Vec<Value>,
     crds_dirs: Vec<PathBuf>,
     time_scale: f64,
     clock: Option<Clock>,
@@ -67,6 +70,7 @@ impl std::fmt::Debug for ServerBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServerBuilder")
             .field("port", &self.port)
+            .field("crds", &self.crds.len())
             .field("crds_dirs", &self.crds_dirs)
             .field("time_scale", &self.time_scale)
             .field("namespace", &self.namespace)
@@ -78,6 +82,14 @@ impl ServerBuilder {
     /// Port on 127.0.0.1 (0 = any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// Installs these CustomResourceDefinitions at start (repeatable), before the CRDs of
+    /// [`Self::crds_dir`], which replace same-named ones: their kinds are served and
+    /// validated against their schemas, and the CRD objects are listed like any other.
+    pub fn crds(mut self, docs: impl IntoIterator<Item = Value>) -> Self {
+        self.crds.extend(docs);
         self
     }
 
@@ -199,7 +211,7 @@ impl ServerBuilder {
             self.table,
             &self.namespaces,
             self.kinds,
-            &self.crds_dirs,
+            (&self.crds, &self.crds_dirs),
         )?;
         let token = self
             .token
@@ -259,15 +271,15 @@ impl ServerBuilder {
     }
 }
 
-/// The store: the kind table, the initial namespaces (in order), the extra kinds, then the
-/// CRDs of each directory.
+/// The store: the kind table, the initial namespaces (in order), the extra kinds, the given
+/// CRDs, then the CRDs of each directory.
 fn build_store(
     clock: &Clock,
     history_size: usize,
     table: Vec<ResourceKind>,
     namespaces: &[String],
     kinds: Vec<ResourceKind>,
-    crds_dirs: &[PathBuf],
+    (crds, crds_dirs): (&[Value], &[PathBuf]),
 ) -> Result<Store, ServerError> {
     let store = Store::with_kinds(
         clock.clone(),
@@ -279,6 +291,10 @@ fn build_store(
     }
     for k in kinds {
         store.register_kind(k);
+    }
+    if !crds.is_empty() {
+        let n = store.install_crds(crds)?;
+        tracing::debug!(crds = n, "installed CRDs");
     }
     for dir in crds_dirs {
         let n = store.load_crds(dir)?;

@@ -5,14 +5,44 @@
 //! A CRD for a kind already in the built-in table refines that row (schema, columns); a CRD for
 //! an unknown kind adds one. CRDs created through the API are registered the same way. This
 //! module parses; it does not store objects.
+//!
+//! Compiled schemas are shared: a process that starts many servers with the same CRDs (the
+//! emulator installs the same ones in every server) compiles each schema once.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Value, json};
 
 use super::kinds::{Column, ColumnSource, NameRule, ResourceKind};
-use super::schema::Schema;
+use super::schema::{Schema, SchemaError};
+
+/// Compiled schemas kept for reuse; past this many distinct ones the cache starts over.
+const SCHEMA_CACHE_SIZE: usize = 128;
+
+/// The compiled form of `raw`, from the process-wide cache when the same schema text was
+/// compiled before.
+fn compiled(raw: &Value) -> Result<Arc<Schema>, SchemaError> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Schema>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Mutex::default);
+    let key = raw.to_string();
+    let lock = || {
+        cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some(hit) = lock().get(&key) {
+        return Ok(hit.clone());
+    }
+    let schema = Arc::new(Schema::parse(raw)?);
+    let mut map = lock();
+    if map.len() >= SCHEMA_CACHE_SIZE {
+        map.clear();
+    }
+    map.insert(key, schema.clone());
+    Ok(schema)
+}
 
 /// A CRD that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -152,11 +182,11 @@ pub fn kind_from_crd(crd: &Value, base: Option<&ResourceKind>) -> Result<Resourc
         kind = kind.age();
     }
     if let Some(raw) = version.get("schema").and_then(|s| s.get("openAPIV3Schema")) {
-        let schema = Schema::parse(raw).map_err(|e| invalid(&e.to_string()))?;
+        let schema = compiled(raw).map_err(|e| invalid(&e.to_string()))?;
         if schema.ignored_rules() > 0 {
-            tracing::warn!(crd = %crd_name, rules = schema.ignored_rules(), "x-kubernetes-validations (CEL) rules are not evaluated by the emulator");
+            tracing::debug!(crd = %crd_name, rules = schema.ignored_rules(), "x-kubernetes-validations (CEL) rules are not evaluated by the emulator");
         }
-        kind.schema = Some(Arc::new(schema));
+        kind.schema = Some(schema);
     }
     Ok(kind)
 }

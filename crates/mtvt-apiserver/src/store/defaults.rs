@@ -1,7 +1,7 @@
 //! Per-kind defaulting that kube-apiserver's built-in strategies do on create and update:
 //! namespaces get their `kubernetes` finalizer, `Active` phase and name label; secrets fold
-//! `stringData` into base64 `data`; pods and PVCs start `Pending`; services and jobs get their
-//! spec defaults. CRD `default`s are applied by `schema`, not here.
+//! `stringData` into base64 `data`; pods and PVCs start `Pending`; services, deployments,
+//! replica sets and jobs get their spec defaults. CRD `default`s are applied by `schema`, not here.
 //!
 //! This module only fills fields; it must not reject anything.
 
@@ -95,6 +95,27 @@ pub fn on_create(kind: &ResourceKind, obj: &mut Value, now: &str) {
         }
         if let Some(m) = obj.as_object_mut() {
             m.insert("status".into(), json!({"loadBalancer": {}}));
+        }
+    } else if is(kind, "apps", "deployments") {
+        if let Some(spec) = ensure_map(obj, "spec") {
+            default_key(spec, "replicas", json!(1));
+            default_key(spec, "revisionHistoryLimit", json!(10));
+            default_key(spec, "progressDeadlineSeconds", json!(600));
+            default_key(
+                spec,
+                "strategy",
+                json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}),
+            );
+        }
+        if let Some(m) = obj.as_object_mut() {
+            m.insert("status".into(), json!({}));
+        }
+    } else if is(kind, "apps", "replicasets") {
+        if let Some(spec) = ensure_map(obj, "spec") {
+            default_key(spec, "replicas", json!(1));
+        }
+        if let Some(m) = obj.as_object_mut() {
+            m.insert("status".into(), json!({"replicas": 0}));
         }
     } else if is(kind, "batch", "jobs") {
         if let Some(spec) = ensure_map(obj, "spec") {

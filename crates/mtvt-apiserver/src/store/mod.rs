@@ -251,8 +251,16 @@ impl Store {
     /// Returns how many were loaded.
     pub fn load_crds(&self, dir: &std::path::Path) -> Result<usize, crds::CrdError> {
         let docs = crds::read_dir(dir)?;
+        self.install_crds(&docs)
+    }
+
+    /// Installs CRD objects as an operator installer would: each is created as a
+    /// `customresourcedefinitions` object, or replaces the spec of the one of the same name
+    /// (its labels and annotations are merged, the new ones winning), and its kind is served
+    /// with its schema from then on. Returns how many were installed.
+    pub fn install_crds(&self, docs: &[Value]) -> Result<usize, crds::CrdError> {
         let gvr = Gvr::new("apiextensions.k8s.io", "v1", "customresourcedefinitions");
-        for doc in &docs {
+        for doc in docs {
             let name = object::name(doc).to_string();
             let mut clean = doc.clone();
             if let Some(m) = clean.as_object_mut() {
@@ -265,6 +273,22 @@ impl Store {
                         "resourceVersion",
                         json!(object::resource_version(&existing)),
                     );
+                    for field in ["labels", "annotations"] {
+                        let mut merged = object::meta(&existing)
+                            .and_then(|m| m.get(field))
+                            .and_then(Value::as_object)
+                            .cloned()
+                            .unwrap_or_default();
+                        if let Some(new) = object::meta(&clean)
+                            .and_then(|m| m.get(field))
+                            .and_then(Value::as_object)
+                        {
+                            merged.extend(new.clone());
+                        }
+                        if !merged.is_empty() {
+                            object::set_meta(&mut clean, field, Value::Object(merged));
+                        }
+                    }
                     self.update(&gvr, "", clean)
                 }
                 Err(_) => self.create(&gvr, "", clean),

@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+mod authorization;
 mod boundary;
 mod concurrency;
 mod crud;

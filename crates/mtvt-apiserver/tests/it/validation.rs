@@ -277,3 +277,59 @@ fn crd_ar() -> kube::api::ApiResource {
         "customresourcedefinitions",
     )
 }
+
+/// `ServerBuilder::crds` installs CRD objects at start (listed, served, validating); a
+/// `crds_dir` CRD of the same name then replaces the spec and merges the annotations.
+#[tokio::test]
+async fn builder_crds_are_installed_and_dirs_replace_them() {
+    let text = std::fs::read_to_string(crate::harness::crds_dir().join("example.com_gadgets.yaml"))
+        .unwrap();
+    let mut gadget: Value = serde_saphyr::from_str(&text).unwrap();
+    gadget["metadata"]["annotations"] = json!({"installed-by": "builder", "keep": "me"});
+    gadget["spec"]["names"]["shortNames"] = json!(["gg"]);
+    let sim = crate::harness::Sim::with(
+        mtvt_apiserver::server::Server::builder().crds(vec![gadget.clone()]),
+    )
+    .await;
+    let crds: Api<DynamicObject> = Api::all_with(sim.client.clone(), &crd_ar());
+    let got = crds.get("gadgets.example.com").await.unwrap();
+    assert_eq!(got.metadata.annotations.as_ref().unwrap()["keep"], "me");
+    assert_eq!(got.data["spec"]["names"]["shortNames"], json!(["gg"]));
+    let gadgets: Api<DynamicObject> = Api::namespaced_with(
+        sim.client.clone(),
+        "default",
+        &ar("example.com", "v1", "Gadget", "gadgets"),
+    );
+    let bad = json!({"apiVersion": "example.com/v1", "kind": "Gadget",
+                     "metadata": {"name": "g"}, "spec": {}});
+    let e = api_err(
+        gadgets
+            .create(
+                &PostParams::default(),
+                &serde_json::from_value(bad).unwrap(),
+            )
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 422, "{}", e.message);
+
+    gadget["metadata"]["annotations"] = json!({"installed-by": "builder"});
+    let sim = crate::harness::Sim::with(
+        mtvt_apiserver::server::Server::builder()
+            .crds(vec![gadget])
+            .crds_dir(crate::harness::crds_dir()),
+    )
+    .await;
+    let crds: Api<DynamicObject> = Api::all_with(sim.client.clone(), &crd_ar());
+    let got = crds.get("gadgets.example.com").await.unwrap();
+    assert_eq!(
+        got.data["spec"]["names"]["shortNames"],
+        json!(["gd"]),
+        "the directory's CRD replaced the spec"
+    );
+    assert_eq!(
+        got.metadata.annotations.as_ref().unwrap()["installed-by"],
+        "builder",
+        "annotations merged"
+    );
+}

@@ -13,7 +13,7 @@ pub struct PvcNameData {
     /// `.VmName`: the source VM name.
     pub vm_name: String,
     /// `.TargetVmName`: the DNS-safe target name
-    /// (see `mtvt_k8s_names::resolve_target_vm_name`).
+    /// (see `mtvt_vocab::resolve_target_vm_name`).
     pub target_vm_name: String,
     /// `.PlanName`
     pub plan_name: String,

@@ -122,12 +122,12 @@ fn k8s_name(source: &str) -> Result<Val, Interrupt> {
     if mtvt_vocab::names::is_dns1123_subdomain(source) {
         return Ok(Val::Str(source.to_string()));
     }
-    if !mtvt_vocab::names::has_ascii_alphanumeric(source) {
+    if !mtvt_vocab::has_ascii_alphanumeric(source) {
         return Err(Interrupt::NotRun(format!(
             "`{source}` has no letters or digits: Forklift gives such VMs a random name"
         )));
     }
-    Ok(Val::Str(mtvt_vocab::names::forklift_vm_name_with_suffix(
+    Ok(Val::Str(mtvt_vocab::forklift_vm_name_with_suffix(
         source, "0000",
     )))
 }

@@ -201,7 +201,10 @@ fn reconcile_dv(ctx: &Ctx, starts: &Starts, q: &Queue, key: &Key) -> runtime::Ou
     ensure_pvc(ctx, &dv)?;
     let now = ctx.clock.now();
     let now_s = ctx.now();
-    let bytes = quantity_bytes(text(&dv, "/spec/storage/resources/requests/storage"));
+    let bytes = match dv_size(ctx, &dv) {
+        Ok(b) => b,
+        Err(e) => return fail_dv(ctx, &dv, &e, &now_s),
+    };
     let source = dv
         .pointer("/spec/source")
         .and_then(Value::as_object)
@@ -270,6 +273,48 @@ fn reconcile_dv(ctx: &Ctx, starts: &Starts, q: &Queue, key: &Key) -> runtime::Ou
     let tick =
         chrono::Duration::milliseconds((span / 4.0) as i64).max(chrono::Duration::seconds(1));
     q.add_at(key.clone(), (now + tick).min(end));
+    Ok(())
+}
+
+/// The bytes a DataVolume copies: its storage request, or for a clone without one the
+/// source PVC's (CDI's size detection). A request that is not a quantity is an error
+/// naming the field.
+fn dv_size(ctx: &Ctx, dv: &Value) -> Result<u64, String> {
+    let field = "spec.storage.resources.requests.storage";
+    let request = text(dv, "/spec/storage/resources/requests/storage");
+    if request.is_empty()
+        && let Some(src) = dv.pointer("/spec/source/pvc")
+    {
+        let ns = Some(text(src, "/namespace"))
+            .filter(|n| !n.is_empty())
+            .unwrap_or(object::namespace(dv));
+        let pvc = ctx
+            .store
+            .get(&gvr::pvcs(), ns, text(src, "/name"))
+            .map_err(|e| format!("{field} is not set and the source PVC cannot be read: {e}"))?;
+        let size = text(&pvc, "/spec/resources/requests/storage");
+        return quantity_bytes(size)
+            .map_err(|e| format!("source PVC spec.resources.requests.storage: {e}"));
+    }
+    quantity_bytes(request).map_err(|e| format!("{field}: {e}"))
+}
+
+/// Marks a DataVolume `Failed` with `message` on its `Running` condition (CDI's shape of
+/// an import that cannot run).
+fn fail_dv(ctx: &Ctx, dv: &Value, message: &str, now: &str) -> runtime::Outcome {
+    let cond = |t: &str, reason: &str, msg: &str| json!({"type": t, "status": "False", "reason": reason, "message": msg, "lastTransitionTime": now});
+    let status = json!({
+        "phase": "Failed",
+        "progress": "N/A",
+        "claimName": object::name(dv),
+        "conditions": [cond("Bound", "Bound", ""), cond("Running", "Error", message), cond("Ready", "Error", "")],
+    });
+    ctx.store.merge_patch_status(
+        &gvr::data_volumes(),
+        object::namespace(dv),
+        object::name(dv),
+        &json!({"status": status}),
+    )?;
     Ok(())
 }
 
@@ -365,7 +410,15 @@ fn reconcile_populator(ctx: &Ctx, starts: &Starts, q: &Queue, key: &Key) -> runt
     } else {
         COPY_BYTES_PER_SEC
     };
-    let bytes = quantity_bytes(text(&pvc, "/spec/resources/requests/storage"));
+    let bytes = match quantity_bytes(text(&pvc, "/spec/resources/requests/storage")) {
+        Ok(b) => b,
+        Err(e) => {
+            fail(format!(
+                "vsphere-xcopy-volume-populator: spec.resources.requests.storage: {e}"
+            ))?;
+            return Ok(());
+        }
+    };
     let d = stretch(ctx, &pvc, super::plan::copy_time(bytes, rate));
     let now = ctx.clock.now();
     let begin = started(starts, object::uid(&pvc), "", now);

@@ -89,3 +89,11 @@ pub fn storage_classes() -> Gvr {
 pub fn nads() -> Gvr {
     Gvr::new("k8s.cni.cncf.io", "v1", "network-attachment-definitions")
 }
+/// Deployments.
+pub fn deployments() -> Gvr {
+    Gvr::new("apps", "v1", "deployments")
+}
+/// ReplicaSets.
+pub fn replica_sets() -> Gvr {
+    Gvr::new("apps", "v1", "replicasets")
+}

@@ -1,20 +1,23 @@
-//! The emulator's controllers: Forklift (providers, maps, plan validation and execution,
-//! migrations, hooks), KubeVirt (VM → VMI, start/stop/restart), CDI (DataVolume → PVC), the
-//! scheduler and the admission webhooks. Each sub-module is one controller; they act only
+//! The emulator's controllers: Forklift (the operator, providers, maps, plan validation and
+//! execution, migrations, hooks), KubeVirt (VM → VMI, start/stop/restart), CDI (DataVolume →
+//! PVC), Deployments and ReplicaSets, the scheduler and the admission webhooks. Each sub-module is one controller; they act only
 //! through the [`Store`] (as real controllers act through the API) and the lab, are driven by
 //! store watches and virtual-clock timers ([`runtime`]), and stop on the shutdown token.
 //!
 //! Entry point: [`spawn_all`] (called by `crate::emulator`). Nothing here speaks HTTP except
 //! the KubeVirt subresource routes ([`kubevirt_api`]).
 
+mod apps;
 pub mod catalog;
 mod cdi;
 pub mod conditions;
+pub mod forklift_operator;
 mod gc;
 pub mod gvr;
 mod hook;
 mod jobs;
 pub mod json_edit;
+mod kubelet;
 mod kubevirt;
 pub mod kubevirt_api;
 mod kubevirt_volumes;
@@ -126,6 +129,9 @@ pub fn spawn_all(ctx: &Ctx) {
     let _cdi = cdi::spawn(ctx);
     let _kubevirt = kubevirt::spawn(ctx);
     let _scheduler = scheduler::spawn(ctx);
+    let _apps = apps::spawn(ctx);
+    let _kubelet = kubelet::spawn(ctx);
+    let _operator = forklift_operator::spawn(ctx);
     // Lab changes reach the controllers after the inventory refresh delay.
     let lab_ctx = ctx.clone();
     tokio::spawn(async move {

@@ -125,7 +125,7 @@ impl Emulator {
         let clock = Clock::new(opts.time_scale);
         let lab = LabHandle::new(lab, clock.clone());
         let cell: Arc<OnceLock<Ctx>> = Arc::new(OnceLock::new());
-        let mut builder = Server::builder()
+        let mut builder = Server::builder_in(&opts.mtv_namespace)
             .port(opts.port)
             .clock(clock.clone())
             .faults(opts.api_faults.clone())

@@ -38,7 +38,11 @@ impl ProviderResolver for StoreResolver {
         let refs = list
             .iter()
             .filter_map(|p| {
-                let kind = ProviderKind::parse(p.pointer("/spec/type").and_then(Value::as_str)?)?;
+                let kind: ProviderKind = p
+                    .pointer("/spec/type")
+                    .and_then(Value::as_str)?
+                    .parse()
+                    .ok()?;
                 let lab_provider = match ctx.and_then(|c| backend_of(c, p)) {
                     Some(Backend::Lab(n)) => n,
                     Some(Backend::Cluster) => String::new(),

@@ -1,16 +1,16 @@
 //! The objects a cluster with MTV and OpenShift Virtualization has before anyone uses it: the
-//! `host` Provider, the ForkliftController (as the operator reports it), the MTV operator CSV,
-//! the inventory Service and Route, the lab's Nodes and StorageClasses, and the OpenShift
-//! source VMs (namespaces, NADs, DataVolumes, PVCs, VirtualMachines).
+//! `host` Provider, the MTV operator CSV, the operator's workloads and the reconciled
+//! ForkliftController with Forklift's workloads (see `controllers::forklift_operator`), the
+//! inventory Service and Route, the lab's Nodes and StorageClasses, and the OpenShift source
+//! VMs (namespaces, NADs, DataVolumes, PVCs, VirtualMachines).
 
 use serde_json::{Value, json};
 
-use crate::controllers::{Ctx, Guest, gvr};
+use crate::controllers::{Ctx, Guest, forklift_operator, gvr};
 use crate::lab::{ProviderKind, openshift_source_objects};
 use crate::store::{ApiError, Gvr, object};
 
-/// The MTV version the emulated operator reports.
-pub const MTV_VERSION: &str = "2.10.0";
+pub use crate::kinds::MTV_VERSION;
 
 fn create(ctx: &Ctx, g: &Gvr, ns: &str, obj: Value) -> Result<std::sync::Arc<Value>, ApiError> {
     let status = obj.get("status").cloned();
@@ -35,14 +35,15 @@ fn create(ctx: &Ctx, g: &Gvr, ns: &str, obj: Value) -> Result<std::sync::Arc<Val
 pub fn seed(ctx: &Ctx, inventory_addr: &str) -> Result<(), ApiError> {
     let ns = ctx.settings.mtv_namespace.clone();
     let now = ctx.now();
-    seed_mtv(ctx, &ns, &now)?;
-    seed_inventory(ctx, &ns, &now, inventory_addr)?;
+    // Nodes first: the MTV workloads are placed on them.
     seed_cluster(ctx, &now)?;
+    seed_mtv(ctx, &ns)?;
+    seed_inventory(ctx, &ns, &now, inventory_addr)?;
     seed_openshift_sources(ctx)
 }
 
-/// The MTV namespace, the `host` Provider, the ForkliftController and the operator's CSV.
-fn seed_mtv(ctx: &Ctx, ns: &str, now: &str) -> Result<(), ApiError> {
+/// The MTV namespace, the `host` Provider, the operator's CSV and what it installed.
+fn seed_mtv(ctx: &Ctx, ns: &str) -> Result<(), ApiError> {
     create(
         ctx,
         &gvr::namespaces(),
@@ -59,32 +60,26 @@ fn seed_mtv(ctx: &Ctx, ns: &str, now: &str) -> Result<(), ApiError> {
             "spec": {"type": "openshift", "url": "", "secret": {}},
         }),
     )?;
-    create(
-        ctx,
-        &gvr::forklift_controllers(),
-        ns,
-        json!({
-            "apiVersion": "forklift.konveyor.io/v1beta1", "kind": "ForkliftController",
-            "metadata": {"name": "forklift-controller", "namespace": ns},
-            "spec": {"feature_ui_plugin": "true", "feature_validation": "true", "feature_volume_populator": "true",
-                     "controller_precopy_interval": 60, "controller_ovirt_warm_migration": "true"},
-            "status": {"conditions": [
-                {"type": "Failure", "status": "False", "reason": "", "message": "", "lastTransitionTime": now},
-                {"type": "Running", "status": "True", "reason": "Successful", "message": "Awaiting next reconciliation", "lastTransitionTime": now},
-                {"type": "Successful", "status": "True", "reason": "LastReconcileSucceeded", "message": "", "lastTransitionTime": now},
-            ]},
-        }),
-    )?;
-    create(
+    let csv = create(
         ctx,
         &Gvr::new("operators.coreos.com", "v1alpha1", "clusterserviceversions"),
         ns,
         json!({
             "apiVersion": "operators.coreos.com/v1alpha1", "kind": "ClusterServiceVersion",
-            "metadata": {"name": format!("mtv-operator.v{MTV_VERSION}"), "namespace": ns},
+            "metadata": {"name": crate::kinds::csv_name(), "namespace": ns},
             "spec": {"displayName": "Migration Toolkit for Virtualization Operator", "version": MTV_VERSION,
                      "provider": {"name": "Red Hat"}},
             "status": {"phase": "Succeeded", "reason": "InstallSucceeded", "message": "install strategy completed with no errors"},
+        }),
+    )?;
+    forklift_operator::install(
+        ctx,
+        &csv,
+        json!({
+            "apiVersion": "forklift.konveyor.io/v1beta1", "kind": "ForkliftController",
+            "metadata": {"name": forklift_operator::NAME, "namespace": ns},
+            "spec": {"feature_ui_plugin": "true", "feature_validation": "true", "feature_volume_populator": "true",
+                     "controller_precopy_interval": 60, "controller_ovirt_warm_migration": "true"},
         }),
     )?;
     Ok(())

@@ -73,7 +73,9 @@ async fn permit(
 }
 
 async fn provider_for(inv: &Inventory, kind: &str, uid: &str) -> Result<ProviderRef, Refusal> {
-    let kind = ProviderKind::parse(kind).ok_or(Refusal::Status(StatusCode::NOT_FOUND))?;
+    let kind: ProviderKind = kind
+        .parse()
+        .map_err(|_| Refusal::Status(StatusCode::NOT_FOUND))?;
     match inv.resolver.resolve(uid).await {
         Some(p) if p.kind == kind => Ok(p),
         _ => Err(Refusal::UnknownProvider),
@@ -181,12 +183,28 @@ fn provider_object(p: &ProviderRef) -> Value {
     })
 }
 
-fn provider_content(inv: &Inventory, p: &ProviderRef, detail: i64) -> Value {
+/// What a `type: openshift` provider sees: its VMs and its NADs plus the pod network
+/// (web/ocp/provider.go AddCount: `NetworkCount = len(nads) + 1`), counted from the same
+/// collections its `/vms` and `/networkattachmentdefinitions` serve.
+async fn openshift_counts(inv: &Inventory, p: &ProviderRef) -> (usize, usize) {
+    let none = HashMap::new();
+    let count = |r: Result<Vec<Item>, Refusal>| r.map(|v| v.len()).unwrap_or(0);
+    let vms = count(items(inv, p, "vms", &none).await);
+    let nads = count(items(inv, p, "networkattachmentdefinitions", &none).await);
+    (vms, nads + 1)
+}
+
+async fn provider_content(inv: &Inventory, p: &ProviderRef, detail: i64) -> Value {
     let mut v = json!({"uid": p.uid, "version": p.resource_version, "namespace": p.namespace, "name": p.name,
                        "selfLink": format!("providers/{}/{}", p.kind, p.uid), "id": p.uid});
     if detail == 0 {
         return v;
     }
+    let ocp = if p.kind == ProviderKind::Openshift {
+        openshift_counts(inv, p).await
+    } else {
+        (0, 0)
+    };
     let lab = inv.lab.world();
     let lp = lab.provider(&p.lab_provider);
     let count = |f: fn(&Provider) -> usize| lp.map_or(0, f) as u64;
@@ -212,7 +230,7 @@ fn provider_content(inv: &Inventory, p: &ProviderRef, detail: i64) -> Value {
             "diskCount": count(|x| x.vms.iter().map(|v| v.disks.len()).sum())})
         }
         ProviderKind::Openshift => {
-            json!({"vmCount": 0, "networkCount": 0, "storageClassCount": inv.lab.lab().cluster.storage_classes.len()})
+            json!({"vmCount": ocp.0, "networkCount": ocp.1, "storageClassCount": inv.lab.lab().cluster.storage_classes.len()})
         }
     };
     if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra) {
@@ -251,11 +269,10 @@ pub(crate) async fn list_all(
         "ec2",
         "hyperv",
     ] {
-        let list: Vec<Value> = providers
-            .iter()
-            .filter(|p| p.kind.as_str() == kind)
-            .map(|p| provider_content(&inv, p, detail))
-            .collect();
+        let mut list = Vec::new();
+        for p in providers.iter().filter(|p| p.kind.as_str() == kind) {
+            list.push(provider_content(&inv, p, detail).await);
+        }
         out.insert(kind.to_string(), Value::Array(list));
     }
     Ok(Json(Value::Object(out)))
@@ -268,14 +285,18 @@ pub(crate) async fn list_of_type(
     headers: HeaderMap,
 ) -> Result<Json<Vec<Value>>, Refusal> {
     let detail = detail(&q, 0)?;
-    let kind = ProviderKind::parse(&kind).ok_or(Refusal::Status(StatusCode::NOT_FOUND))?;
+    let kind: ProviderKind = kind
+        .parse()
+        .map_err(|_| Refusal::Status(StatusCode::NOT_FOUND))?;
     permit(&inv, &headers, None).await?;
-    let list = visible(&inv, &q)
+    let mut list = Vec::new();
+    for p in visible(&inv, &q)
         .await
         .into_iter()
         .filter(|p| p.kind == kind)
-        .map(|p| provider_content(&inv, &p, detail))
-        .collect();
+    {
+        list.push(provider_content(&inv, &p, detail).await);
+    }
     Ok(Json(paged(list, &q)))
 }
 
@@ -288,5 +309,5 @@ pub(crate) async fn get_provider(
     detail(&q, MAX_DETAIL)?;
     let p = provider_for(&inv, &kind, &uid).await?;
     permit(&inv, &headers, Some(&p)).await?;
-    Ok(Json(provider_content(&inv, &p, MAX_DETAIL)))
+    Ok(Json(provider_content(&inv, &p, MAX_DETAIL).await))
 }

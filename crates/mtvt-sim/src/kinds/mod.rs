@@ -5,14 +5,21 @@
 //!
 //! [`cluster_kinds`] is the table the emulator's API server is built with: plain Kubernetes
 //! (from `mtvt-apiserver`), these rows, then the CRD kind — the order discovery lists groups
-//! in. This module holds data only; it must not touch objects.
+//! in. [`forklift_crds`] are the Forklift CRDs as OLM installs them (schemas from
+//! `mtvt-crds`, OLM's installed-alongside annotation). This module holds data only; it must
+//! not touch objects.
 
 use serde_json::Value;
 
 use crate::store::{Printer, ResourceKind, crd_kind, resource_kinds};
 
+mod olm;
 #[cfg(test)]
 mod tests;
+
+pub use olm::{
+    INSTALLED_ALONGSIDE_PREFIX, MTV_VERSION, csv_name, forklift_crds, installed_alongside_key,
+};
 
 /// The namespace MTV is installed in, present from the start.
 pub const MTV_NAMESPACE: &str = "openshift-mtv";

@@ -77,6 +77,8 @@ fn groups_are_listed_in_the_emulator_order() {
         groups,
         [
             "",
+            "apps",
+            "authorization.k8s.io",
             "storage.k8s.io",
             "batch",
             "route.openshift.io",

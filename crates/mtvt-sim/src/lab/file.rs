@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::model::{
     DiskBus, DiskMode, Firmware, PowerState, ProviderKind, Provisioning, ToolsInstall,
 };
-use super::secret::Secret;
+use mtvt_vocab::Secret;
 
 /// Top level of a lab file.
 #[derive(Debug, Deserialize)]

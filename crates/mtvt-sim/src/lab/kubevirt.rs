@@ -5,6 +5,7 @@
 //! VirtualMachines) from the lab so whoever wires the server can create them at start-up.
 //! It does not create anything itself.
 
+use mtvt_vocab::Quantity;
 use serde_json::{Value, json};
 
 use super::Lab;
@@ -23,18 +24,6 @@ pub struct SourceObjects {
     pub persistent_volume_claims: Vec<Value>,
     /// `kubevirt.io/v1/VirtualMachine`.
     pub virtual_machines: Vec<Value>,
-}
-
-fn quantity_mib(mib: u64) -> String {
-    if mib.is_multiple_of(1024) {
-        format!("{}Gi", mib / 1024)
-    } else {
-        format!("{mib}Mi")
-    }
-}
-
-fn quantity_bytes(bytes: u64) -> String {
-    quantity_mib(bytes.div_ceil(1 << 20))
 }
 
 /// `ns/name` for a NAD network id (a bare name lives in `default_ns`).
@@ -108,7 +97,9 @@ fn vm_objects(lab: &Lab, p: &Provider, vm: &Vm, out: &mut SourceObjects) {
             .iter()
             .find(|s| s.name == d.datastore);
         let block = sc.is_some_and(|s| s.provisioner.contains("rbd"));
-        let size = quantity_bytes(d.capacity);
+        let size = Quantity(u128::from(d.capacity))
+            .round_up_to_mib()
+            .to_string();
         let mut disk = json!({"name": vol, "disk": {"bus": "virtio"}});
         if i == 0
             && let Some(obj) = disk.as_object_mut()
@@ -174,7 +165,7 @@ fn vm_objects(lab: &Lab, p: &Provider, vm: &Vm, out: &mut SourceObjects) {
                 "spec": {
                     "domain": {
                         "cpu": {"sockets": vm.cpu_sockets, "cores": vm.cores_per_socket, "threads": 1},
-                        "memory": {"guest": quantity_mib(vm.memory_mb)},
+                        "memory": {"guest": Quantity::mib(vm.memory_mb).to_string()},
                         "firmware": {"serial": vm.serial, "uuid": vm.uuid, "bootloader": bootloader},
                         "machine": {"type": "q35"},
                         "devices": {"disks": disks, "interfaces": interfaces},

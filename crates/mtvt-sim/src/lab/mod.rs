@@ -27,7 +27,6 @@ mod model;
 mod ops;
 mod providers_json;
 mod resolve;
-mod secret;
 
 use std::path::Path;
 
@@ -40,10 +39,10 @@ pub use ids::{uuid_for, vmware_serial};
 pub use kubevirt::{SourceObjects, openshift_source_objects};
 pub use luns::lun_uuid;
 pub use model::*;
+pub use mtvt_vocab::Secret;
 pub use ops::{AddDiskSpec, CloneSpec, RdmSpec, SnapshotSpec};
 pub use providers_json::render_providers_json;
 pub use resolve::XCOPY_VENDORS;
-pub use secret::Secret;
 
 /// The built-in lab, used when no `--lab` file is given.
 pub const DEFAULT_LAB_YAML: &str = include_str!("default_lab.yaml");

@@ -19,7 +19,7 @@ const COMMON_VMS: &[&str] = &[
 #[test]
 fn default_lab_has_every_catalog_vm_for_every_provider_type() {
     let lab = Lab::default_lab().unwrap();
-    for kind in ProviderKind::ALL {
+    for &kind in ProviderKind::ALL {
         let p = lab
             .provider_of_kind(kind)
             .unwrap_or_else(|| panic!("no {kind} provider"));
@@ -157,6 +157,42 @@ fn unknown_keys_are_rejected_with_location() {
         "providers:\n  - name: v\n    type: vsphere\n    credentials: {{username: u, password: p}}\n    vms: [{{name: a, guest_os: rhel8, disk: []}}]\n{CLUSTER}"
     ));
     assert!(e.contains("disk") && e.contains("line"), "{e}");
+}
+
+#[test]
+fn bad_vocabulary_names_the_field_and_the_valid_set() {
+    let vm = |field: &str| {
+        err(&format!(
+            "providers:\n  - name: v\n    type: vsphere\n    credentials: {{username: u, password: p}}\n    vms: [{{name: a, guest_os: rhel8, {field}}}]\n{CLUSTER}"
+        ))
+    };
+    let cases = [
+        (vm("power: running"), "power", "on, off"),
+        (vm("firmware: uefi"), "firmware", "bios, efi"),
+        (
+            vm("disks: [{size_gb: 1, provisioning: thick}]"),
+            "provisioning",
+            "thin, thick-lazy, thick-eager",
+        ),
+        (
+            vm("disks: [{size_gb: 1, mode: independent}]"),
+            "mode",
+            "persistent, independent_persistent, independent_nonpersistent",
+        ),
+        (
+            err(&format!("providers: [{{name: v, type: rhv}}]\n{CLUSTER}")),
+            "type",
+            "vsphere, ovirt, openstack, openshift, ova",
+        ),
+    ];
+    // The parser's snippet shows the offending `field: value` at its line and column.
+    for (e, field, set) in cases {
+        let shown = format!("{field}: ");
+        assert!(
+            e.contains(&shown) && e.contains(set) && e.contains("line"),
+            "{e}"
+        );
+    }
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! ([`request_info`]), resolves the kind, checks scope and subresource, reads the body, and
 //! calls the store. Responses and errors follow kube-apiserver: 201 on create, the object on
 //! get/update/patch, a `Status` of `Success` when a delete removed the object at once, the
-//! marked object when finalizers hold it, and a `Status` error otherwise.
+//! marked object when finalizers hold it, and a `Status` error otherwise. Reviews
+//! (`authorization.k8s.io`) are answered by [`super::review`] and never stored.
 
 mod options;
 mod render;
@@ -117,6 +118,19 @@ async fn dispatch(
         }
     };
     let verb = info.verb.ok_or_else(ApiError::method_not_allowed)?;
+    if kind.create_only {
+        if verb != Verb::Create || sub != Subresource::Main {
+            return Err(ApiError::method_not_allowed());
+        }
+        let headers = req.headers().clone();
+        let bytes = read_body(&ctx, req.into_body()).await?;
+        let body = super::negotiate::decode_body(&headers, &bytes)?;
+        let answer = super::review::answer(&kind, &body)?;
+        return Ok(super::response::json(
+            axum::http::StatusCode::CREATED,
+            &answer,
+        ));
+    }
     if sub != Subresource::Main && !matches!(verb, Verb::Get | Verb::Update | Verb::Patch) {
         return Err(ApiError::method_not_allowed());
     }

@@ -1,6 +1,7 @@
 //! The built-in printers: columns of plain Kubernetes kinds that kube computes in code
 //! (pod readiness and status, restarts, data counts, node status and roles, service ports,
-//! job completions and status, event objects and last-seen ages), one function each.
+//! job completions and status, deployment readiness, event objects and last-seen ages), one
+//! function each.
 
 use serde_json::{Map, Value, json};
 
@@ -19,6 +20,7 @@ pub(super) fn computed(how: Computed, obj: &Value, clock: &Clock) -> Value {
         Computed::NodeRoles => node_roles(obj),
         Computed::ServicePorts => service_ports(obj),
         Computed::JobCompletions => job_completions(obj),
+        Computed::DeploymentReady => deployment_ready(obj),
         Computed::JobStatus => job_status(obj),
         Computed::EventObject => event_object(obj),
         Computed::EventLastSeen => {
@@ -137,6 +139,16 @@ fn job_completions(obj: &Value) -> Value {
         .and_then(Value::as_i64)
         .unwrap_or(1);
     json!(format!("{done}/{want}"))
+}
+
+fn deployment_ready(obj: &Value) -> Value {
+    let ready = s(obj, &["status", "readyReplicas"])
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    let want = s(obj, &["spec", "replicas"])
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
+    json!(format!("{ready}/{want}"))
 }
 
 fn job_status(obj: &Value) -> Value {

@@ -1,12 +1,19 @@
-//! The built-in table: the kinds plain Kubernetes serves, one row each (core/v1,
-//! `storage.k8s.io`, `batch`, `apiextensions.k8s.io`), with kube's own printer columns. Kinds of
+//! The built-in table: the kinds plain Kubernetes serves, one row each (core/v1, `apps`,
+//! `authorization.k8s.io`, `storage.k8s.io`, `batch`, `apiextensions.k8s.io`), with kube's own
+//! printer columns. Kinds of
 //! a platform or an operator are not built in: whoever builds the server registers them.
 
 use super::{Computed, NameRule, ResourceKind};
 
 /// Groups served by kube-apiserver itself (strategic merge patch allowed); kinds of other
 /// groups are custom resources unless marked [`ResourceKind::native`].
-pub(super) const BUILTIN_GROUPS: &[&str] = &["storage.k8s.io", "batch", "apiextensions.k8s.io"];
+pub(super) const BUILTIN_GROUPS: &[&str] = &[
+    "apps",
+    "authorization.k8s.io",
+    "storage.k8s.io",
+    "batch",
+    "apiextensions.k8s.io",
+];
 
 fn core(kind: &str, plural: &str) -> ResourceKind {
     ResourceKind::new("", "v1", kind, plural)
@@ -19,7 +26,8 @@ pub fn builtin_kinds() -> Vec<ResourceKind> {
     rows
 }
 
-/// The built-in kinds but the CRD kind: core/v1, `storage.k8s.io`, `batch`. A server that
+/// The built-in kinds but the CRD kind: core/v1, `apps`, `authorization.k8s.io`,
+/// `storage.k8s.io`, `batch`. A server that
 /// serves more kinds composes its table from this, its own rows and [`crd_kind`].
 #[rustfmt::skip]
 pub fn resource_kinds() -> Vec<ResourceKind> {
@@ -75,6 +83,21 @@ pub fn resource_kinds() -> Vec<ResourceKind> {
                 ("source", "source.component"),
                 ("type", "type"),
             ]),
+        // apps/v1 (the Deployment and ReplicaSet controllers are the server builder's to add)
+        ResourceKind::new("apps", "v1", "Deployment", "deployments").status().with_generation()
+            .short(&["deploy"]).categories(&["all"])
+            .computed("Ready", "string", C::DeploymentReady)
+            .col("Up-to-date", "integer", ".status.updatedReplicas")
+            .col("Available", "integer", ".status.availableReplicas").age(),
+        ResourceKind::new("apps", "v1", "ReplicaSet", "replicasets").status().with_generation()
+            .short(&["rs"]).categories(&["all"]).col("Desired", "integer", ".spec.replicas")
+            .col("Current", "integer", ".status.replicas").col("Ready", "integer", ".status.readyReplicas")
+            .age(),
+        // authorization.k8s.io/v1 (reviews: create only, answered by `api::review`)
+        ResourceKind::new("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews")
+            .cluster().review(),
+        ResourceKind::new("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews")
+            .cluster().review(),
         // storage.k8s.io/v1
         ResourceKind::new("storage.k8s.io", "v1", "StorageClass", "storageclasses").cluster().short(&["sc"])
             .col("Provisioner", "string", ".provisioner").col("ReclaimPolicy", "string", ".reclaimPolicy")

@@ -51,6 +51,8 @@ pub enum Computed {
     ServicePorts,
     /// `succeeded/completions` of a job.
     JobCompletions,
+    /// `ready/desired` replicas of a deployment.
+    DeploymentReady,
     /// `Complete`, `Failed` or `Running` from a job's conditions.
     JobStatus,
     /// `kind/name` of an event's involved object.
@@ -146,6 +148,9 @@ pub struct ResourceKind {
     pub field_labels: Vec<(String, String)>,
     /// The CRD `openAPIV3Schema` when one was loaded (validation, pruning, defaulting, OpenAPI).
     pub schema: Option<Arc<Schema>>,
+    /// A review: `create` only, answered by the server and never stored (the
+    /// `authorization.k8s.io` reviews).
+    pub create_only: bool,
 }
 
 impl ResourceKind {
@@ -170,6 +175,7 @@ impl ResourceKind {
             columns: Vec::new(),
             field_labels: Vec::new(),
             schema: None,
+            create_only: false,
         }
     }
 
@@ -316,8 +322,17 @@ impl ResourceKind {
         }
     }
 
+    /// Served only by `create`, which answers without storing (see [`Self::create_only`]).
+    pub fn review(mut self) -> Self {
+        self.create_only = true;
+        self
+    }
+
     /// The verbs discovery advertises.
     pub fn verbs(&self) -> Vec<&'static str> {
+        if self.create_only {
+            return vec!["create"];
+        }
         vec![
             "create",
             "delete",

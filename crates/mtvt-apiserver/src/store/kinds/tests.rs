@@ -16,6 +16,8 @@ fn table_has_every_kind_the_issue_lists() {
         ("", "v1", "persistentvolumeclaims"),
         ("", "v1", "services"),
         ("", "v1", "events"),
+        ("apps", "v1", "deployments"),
+        ("apps", "v1", "replicasets"),
         ("storage.k8s.io", "v1", "storageclasses"),
         ("batch", "v1", "jobs"),
         ("apiextensions.k8s.io", "v1", "customresourcedefinitions"),
@@ -37,6 +39,8 @@ fn table_has_every_kind_the_issue_lists() {
     let cm = kinds.find("", "configmaps").unwrap();
     assert!(!cm.custom && !cm.generation && cm.unconditional_update);
     assert!(!kinds.find("batch", "jobs").unwrap().custom);
+    let deploy = kinds.find("apps", "deployments").unwrap();
+    assert!(!deploy.custom && deploy.generation && deploy.status_subresource);
 }
 
 #[test]

@@ -212,7 +212,7 @@ pub fn backend_of(ctx: &Ctx, provider: &Value) -> Option<Backend> {
         }
         return None;
     }
-    let pk = ProviderKind::parse(kind)?;
+    let pk = kind.parse::<ProviderKind>().ok()?;
     if pk == ProviderKind::Ova {
         return ctx
             .lab
@@ -237,26 +237,12 @@ pub fn host_of(url: &str) -> &str {
     rest.split('/').next().unwrap_or_default()
 }
 
-/// Parses a Kubernetes quantity (`30Gi`, `512Mi`, `2G`, `1024`) into bytes.
-pub fn quantity_bytes(q: &str) -> u64 {
-    let q = q.trim();
-    let split = q
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(q.len());
-    let (num, unit) = q.split_at(split);
-    let n: f64 = num.parse().unwrap_or(0.0);
-    let mult: f64 = match unit {
-        "Ki" => 1024.0,
-        "Mi" => 1024.0 * 1024.0,
-        "Gi" => 1024.0 * 1024.0 * 1024.0,
-        "Ti" => 1024.0f64.powi(4),
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        _ => 1.0,
-    };
-    (n * mult) as u64
+/// Parses a Kubernetes quantity (`30Gi`, `512Mi`, `2G`, `1024`) into bytes, with the
+/// vocabulary's parser: anything that is not an exact byte count is an error (a Go client
+/// cannot decode such a `resource.Quantity` either), never a silent 0.
+pub fn quantity_bytes(q: &str) -> Result<u64, mtvt_vocab::QuantityError> {
+    let bytes = q.parse::<mtvt_vocab::Quantity>()?.bytes();
+    u64::try_from(bytes).map_err(|_| mtvt_vocab::QuantityError::TooLarge)
 }
 
 #[cfg(test)]

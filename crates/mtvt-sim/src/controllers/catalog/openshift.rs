@@ -1,6 +1,10 @@
 //! A VirtualMachine of this cluster as an OpenShift source VM: sizing and firmware from its
 //! template, disks from its volumes' PVCs, NICs from its interfaces and networks, guest
 //! details (IPs, host name, tools) from the lab's OpenShift provider when it knows the VM.
+//!
+//! A VM whose memory or disk quantities do not parse cannot be read, as Forklift's Go
+//! informer cannot decode such an object (`resource.Quantity` unmarshalling fails): it is
+//! an error here, never a size of 0.
 
 use serde_json::Value;
 
@@ -9,7 +13,7 @@ use super::{SourceDisk, SourceNic, SourceVm, quantity_bytes};
 use crate::lab::{DiskBus, Firmware, ProviderKind, ToolsInstall, Vm};
 use crate::store::object;
 
-pub(super) fn ocp_vm(ctx: &Ctx, vm: &Value) -> SourceVm {
+pub(super) fn ocp_vm(ctx: &Ctx, vm: &Value) -> Result<SourceVm, String> {
     let ns = object::namespace(vm).to_string();
     let name = object::name(vm).to_string();
     let spec = vm
@@ -18,13 +22,13 @@ pub(super) fn ocp_vm(ctx: &Ctx, vm: &Value) -> SourceVm {
         .unwrap_or(Value::Null);
     let dom = spec.get("domain").cloned().unwrap_or(Value::Null);
     let num = |p: &str| dom.pointer(p).and_then(Value::as_u64).unwrap_or(1) as u32;
-    let memory = dom
-        .pointer("/memory/guest")
-        .and_then(Value::as_str)
-        .map(quantity_bytes)
-        .unwrap_or(0)
-        / (1 << 20);
-    let disks = disks(ctx, &spec, &ns);
+    let memory = match dom.pointer("/memory/guest").and_then(Value::as_str) {
+        Some(q) => quantity_bytes(q).map_err(|e| {
+            format!("VirtualMachine {ns}/{name}: spec.template.spec.domain.memory.guest: {e}")
+        })?,
+        None => 0,
+    } / (1 << 20);
+    let disks = disks(ctx, &spec, &ns)?;
     let lab_vm = ctx
         .lab
         .world()
@@ -54,7 +58,7 @@ pub(super) fn ocp_vm(ctx: &Ctx, vm: &Value) -> SourceVm {
             .unwrap_or_default()
             .to_string()
     };
-    SourceVm {
+    Ok(SourceVm {
         id: object::uid(vm).to_string(),
         name: name.clone(),
         namespace: ns,
@@ -85,11 +89,11 @@ pub(super) fn ocp_vm(ctx: &Ctx, vm: &Value) -> SourceVm {
         nics,
         lab_provider: None,
         object: Some(vm.clone()),
-    }
+    })
 }
 
 /// One disk per volume backed by a DataVolume or PVC: its storage class and requested size.
-fn disks(ctx: &Ctx, spec: &Value, ns: &str) -> Vec<SourceDisk> {
+fn disks(ctx: &Ctx, spec: &Value, ns: &str) -> Result<Vec<SourceDisk>, String> {
     let mut disks = Vec::new();
     for vol in spec
         .get("volumes")
@@ -109,12 +113,16 @@ fn disks(ctx: &Ctx, spec: &Value, ns: &str) -> Vec<SourceDisk> {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
-        let size = pvc
+        let size = match pvc
             .as_ref()
             .and_then(|p| p.pointer("/spec/resources/requests/storage"))
             .and_then(Value::as_str)
-            .map(quantity_bytes)
-            .unwrap_or(0);
+        {
+            Some(q) => quantity_bytes(q).map_err(|e| {
+                format!("PersistentVolumeClaim {ns}/{claim}: spec.resources.requests.storage: {e}")
+            })?,
+            None => 0,
+        };
         disks.push(SourceDisk {
             id: vol
                 .get("name")
@@ -134,7 +142,7 @@ fn disks(ctx: &Ctx, spec: &Value, ns: &str) -> Vec<SourceDisk> {
             rdm: None,
         });
     }
-    disks
+    Ok(disks)
 }
 
 /// One NIC per interface: `pod`, or the `namespace/name` of its Multus network; IPs from the

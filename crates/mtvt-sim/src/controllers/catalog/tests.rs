@@ -17,10 +17,15 @@ fn ref_display_matches_forklift() {
 
 #[test]
 fn quantities() {
-    assert_eq!(quantity_bytes("30Gi"), 30 << 30);
-    assert_eq!(quantity_bytes("512Mi"), 512 << 20);
-    assert_eq!(quantity_bytes("1024"), 1024);
-    assert_eq!(quantity_bytes("2G"), 2_000_000_000);
+    assert_eq!(quantity_bytes("30Gi"), Ok(30 << 30));
+    assert_eq!(quantity_bytes("512Mi"), Ok(512 << 20));
+    assert_eq!(quantity_bytes("1024"), Ok(1024));
+    assert_eq!(quantity_bytes("2G"), Ok(2_000_000_000));
+    // Bad input is an error naming what is wrong, never 0 bytes.
+    for bad in ["", "lots", "30Gb", "-1Gi", "1.3Ki", "100Ei"] {
+        let e = quantity_bytes(bad).unwrap_err();
+        assert!(!e.to_string().is_empty(), "{bad}");
+    }
 }
 
 #[test]

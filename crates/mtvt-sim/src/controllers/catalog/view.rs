@@ -20,12 +20,12 @@ pub struct SourceView<'a> {
 impl<'a> SourceView<'a> {
     /// Opens the view of `provider` (None when its backend is unknown).
     pub fn open(ctx: &'a Ctx, provider: &Value) -> Option<Self> {
-        let kind = ProviderKind::parse(
-            provider
-                .pointer("/spec/type")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        )?;
+        let kind = provider
+            .pointer("/spec/type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .parse::<ProviderKind>()
+            .ok()?;
         let lab = match backend_of(ctx, provider)? {
             Backend::Lab(name) => {
                 let at = ctx.clock.now()
@@ -70,7 +70,11 @@ impl<'a> SourceView<'a> {
             .collect();
         match found.as_slice() {
             [] => Err(Lookup::NotFound),
-            [one] => Ok(ocp_vm(self.ctx, one)),
+            // A VM the inventory cannot decode is not in it (see `openshift`).
+            [one] => ocp_vm(self.ctx, one).map_err(|e| {
+                tracing::warn!("OpenShift source VM left out of the inventory: {e}");
+                Lookup::NotFound
+            }),
             _ => Err(Lookup::Ambiguous),
         }
     }

@@ -173,13 +173,31 @@ fn reconcile(ctx: &Ctx, st: &ExecState, q: &Queue, key: &Key) -> runtime::Outcom
     Ok(())
 }
 
-/// Archive: delete what failed VMs left when `deleteVmOnFailMigration`, plus leftover pods.
+/// Archive: delete what failed VMs left when `deleteVmOnFailMigration`, and every VM's
+/// guest-conversion pod (pkg/controller/plan/migration.go Archive: `cleanup(vm, _, true)`
+/// forces DeleteGuestConversionPod).
 fn archive(ctx: &Ctx, plan: &Value, mig: &MigrationStatus) {
     let delete_default = plan
         .pointer("/spec/deleteVmOnFailMigration")
         .and_then(Value::as_bool)
         .unwrap_or(true);
     let tns = text(plan, "/spec/targetNamespace");
+    let conversion = ListOptions {
+        labels: crate::store::LabelSelector::parse(&format!(
+            "plan={},forklift.app=virt-v2v",
+            object::uid(plan)
+        ))
+        .unwrap_or_default(),
+        ..Default::default()
+    };
+    for pod in ctx
+        .store
+        .list(&gvr::pods(), Some(tns), &conversion)
+        .map(|l| l.items)
+        .unwrap_or_default()
+    {
+        let _ = ctx.store.delete(&gvr::pods(), tns, object::name(&pod));
+    }
     for vs in mig.vms.iter().filter(|v| v.has("Failed")) {
         let del = vs
             .extra

@@ -2,7 +2,8 @@
 //! on the lab's worker nodes. Filters: schedulable workers, `nodeSelector`, required node
 //! affinity, required pod (anti-)affinity; scores: preferred node affinity and preferred pod
 //! (anti-)affinity weights, then the least loaded node, then the name. An unschedulable
-//! workload gets a `FailedScheduling` Event and stays pending (`PodScheduled=False`).
+//! workload gets a `FailedScheduling` Event and stays pending (`PodScheduled=False`); a
+//! scheduled pod gets the `Scheduled` Event.
 //! Topology is per node (`kubernetes.io/hostname`); other topology keys group by that label.
 
 mod placement;
@@ -64,6 +65,9 @@ fn reconcile(ctx: &Ctx, g: &Gvr, _q: &Queue, key: &Key) -> runtime::Outcome {
                 ctx.store
                     .merge_patch(g, &key.0, &key.1, &json!({"spec": {"nodeName": node}}))?;
                 ctx.store.merge_patch_status(g, &key.0, &key.1, &json!({"status": {"conditions": [{"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}]}}))?;
+                let msg = format!("Successfully assigned {}/{} to {node}", key.0, key.1);
+                ctx.store
+                    .record_event(&obj, "Normal", "Scheduled", &msg, "default-scheduler")?;
             } else {
                 let mut transitions = obj
                     .pointer("/status/phaseTransitionTimestamps")

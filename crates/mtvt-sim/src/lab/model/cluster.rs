@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::lab::secret::Secret;
+use mtvt_vocab::Secret;
 
 /// A destination cluster node.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::lab::secret::Secret;
+use mtvt_vocab::Secret;
 
 use super::*;
 

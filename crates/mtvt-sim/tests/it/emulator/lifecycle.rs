@@ -195,7 +195,14 @@ async fn rerun_failed_vms_then_archive_and_delete() {
             .len(),
         2
     );
-    // Archive, then delete the plan: VMs and the PVCs they own stay.
+    // Archive, then delete the plan: VMs and the PVCs they own stay; archiving deletes the
+    // guest-conversion pods (migration.go Archive forces DeleteGuestConversionPod).
+    let v2v_pods = |pods: Vec<serde_json::Value>| {
+        pods.into_iter()
+            .filter(|p| p["metadata"]["labels"]["forklift.app"] == "virt-v2v")
+            .count()
+    };
+    assert_eq!(v2v_pods(env.list(POD, &s.ns).await), 2, "one per run");
     env.patch(PLAN, &s.ns, &s.plan, json!({"spec": {"archived": true}}))
         .await;
     let p = env
@@ -203,6 +210,7 @@ async fn rerun_failed_vms_then_archive_and_delete() {
         .await;
     assert_eq!(cond(&p, "Archived").unwrap()["reason"], "UserRequested");
     assert!(!has(&p, "Ready"));
+    assert_eq!(v2v_pods(env.list(POD, &s.ns).await), 0);
     env.api(PLAN, Some(&s.ns))
         .delete(&s.plan, &Default::default())
         .await

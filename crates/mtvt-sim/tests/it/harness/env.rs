@@ -63,6 +63,7 @@ pub const POD: Kind = k("", "v1", "Pod", "pods");
 pub const CONFIGMAP: Kind = k("", "v1", "ConfigMap", "configmaps");
 pub const EVENT: Kind = k("", "v1", "Event", "events");
 pub const JOB: Kind = k("batch", "v1", "Job", "jobs");
+pub const DEPLOYMENT: Kind = k("apps", "v1", "Deployment", "deployments");
 pub const ROUTE: Kind = k("route.openshift.io", "v1", "Route", "routes");
 pub const VM: Kind = k("kubevirt.io", "v1", "VirtualMachine", "virtualmachines");
 pub const VMI: Kind = k(

@@ -305,3 +305,47 @@ pub async fn finished(env: &Env, setup: &PlanSetup, secs: u64) -> Value {
     })
     .await
 }
+
+/// The value of env var `var` in the `main` container of a forklift-controller pod template
+/// or pod.
+pub fn controller_env(pod_spec: &Value, var: &str) -> Option<String> {
+    pod_spec["containers"]
+        .as_array()?
+        .iter()
+        .find(|c| c["name"] == "main")?["env"]
+        .as_array()?
+        .iter()
+        .find(|e| e["name"] == var)
+        .and_then(|e| e["value"].as_str())
+        .map(str::to_string)
+}
+
+/// Patches the ForkliftController's `controller_precopy_interval` and waits as a client of a
+/// real cluster must: until the operator's run for the new spec rendered the
+/// forklift-controller Deployment with `PRECOPY_INTERVAL` (templates/controller/
+/// deployment-controller.yml.j2:79-82), the Deployment rolled it out (every replica
+/// updated and available) and the ForkliftController is `Successful` again.
+pub async fn set_precopy_interval(env: &Env, minutes: i64, secs: u64) {
+    env.patch(
+        FORKLIFT_CONTROLLER,
+        MTV,
+        "forklift-controller",
+        json!({"spec": {"controller_precopy_interval": minutes}}),
+    )
+    .await;
+    let want = minutes.to_string();
+    env.wait(DEPLOYMENT, MTV, "forklift-controller", secs, |d| {
+        let s = &d["status"];
+        controller_env(&d["spec"]["template"]["spec"], "PRECOPY_INTERVAL").as_deref()
+            == Some(want.as_str())
+            && s["observedGeneration"] == d["metadata"]["generation"]
+            && s["updatedReplicas"] == d["spec"]["replicas"]
+            && s["replicas"] == d["spec"]["replicas"]
+            && s["availableReplicas"] == d["spec"]["replicas"]
+    })
+    .await;
+    env.wait(FORKLIFT_CONTROLLER, MTV, "forklift-controller", secs, |f| {
+        has(f, "Successful")
+    })
+    .await;
+}

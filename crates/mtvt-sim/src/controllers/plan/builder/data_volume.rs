@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::super::super::catalog::{SourceDisk, SourceView, SourceVm};
 use super::super::super::json_edit::{put, text};
 use super::super::validation::{is_warm, pvc_data, storage_entry};
-use super::{Run, pvc_template, quantity_bytes, vm_labels};
+use super::{Run, disk_quantity, pvc_template, vm_labels};
 use crate::lab::ProviderKind;
 use crate::store::object;
 
@@ -113,8 +113,7 @@ fn annotations(
 /// volume mode).
 fn storage(storage_map: &Value, view: &SourceView<'_>, disk: &SourceDisk) -> Value {
     let entry = storage_entry(storage_map, view, &disk.storage);
-    let mut storage =
-        json!({"resources": {"requests": {"storage": quantity_bytes(disk.capacity)}}});
+    let mut storage = json!({"resources": {"requests": {"storage": disk_quantity(disk.capacity)}}});
     if let Some(e) = entry {
         let sc = text(e, "/destination/storageClass");
         if !sc.is_empty() {

@@ -46,18 +46,11 @@ pub fn vm_labels(run: &Run, vm_id: &str) -> Map<String, Value> {
     m
 }
 
-/// `NGi` or `NMi`.
-pub fn quantity_mib(mib: u64) -> String {
-    if mib.is_multiple_of(1024) {
-        format!("{}Gi", mib / 1024)
-    } else {
-        format!("{mib}Mi")
-    }
-}
-
-/// Disk capacity rounded up to MiB, as a quantity.
-pub fn quantity_bytes(bytes: u64) -> String {
-    quantity_mib(bytes.div_ceil(1 << 20))
+/// Disk capacity rounded up to MiB, as a quantity (`30Gi`, `30721Mi`).
+pub fn disk_quantity(bytes: u64) -> String {
+    mtvt_vocab::Quantity(u128::from(bytes))
+        .round_up_to_mib()
+        .to_string()
 }
 
 /// The template in effect for a VM's PVC names (VM → plan → controller setting → default).

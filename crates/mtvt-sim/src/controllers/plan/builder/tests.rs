@@ -3,10 +3,8 @@ use serde_json::json;
 
 #[test]
 fn quantities() {
-    assert_eq!(quantity_mib(4096), "4Gi");
-    assert_eq!(quantity_mib(1536), "1536Mi");
-    assert_eq!(quantity_bytes(30 << 30), "30Gi");
-    assert_eq!(quantity_bytes(1), "1Mi");
+    assert_eq!(disk_quantity(30 << 30), "30Gi");
+    assert_eq!(disk_quantity(1), "1Mi");
 }
 
 #[test]

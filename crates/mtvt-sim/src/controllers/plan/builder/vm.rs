@@ -9,7 +9,7 @@ use super::super::super::catalog::{SourceView, SourceVm};
 use super::super::super::json_edit::{put, text};
 use super::super::status::VmStatus;
 use super::nics::nics;
-use super::{Run, quantity_mib, vm_labels};
+use super::{Run, vm_labels};
 use crate::lab::{Firmware, ProviderKind};
 
 /// The migrated VirtualMachine. `pvcs` are the claim names of the disks, in disk order.
@@ -183,7 +183,7 @@ fn domain(vm: &SourceVm, kind: ProviderKind, disks: Vec<Value>, interfaces: Vec<
     }
     let mut domain = json!({
         "cpu": cpu,
-        "memory": {"guest": quantity_mib(vm.memory_mb)},
+        "memory": {"guest": mtvt_vocab::Quantity::mib(vm.memory_mb).to_string()},
         "firmware": firmware,
         "devices": {"disks": disks, "interfaces": interfaces, "inputs": [{"type": "tablet", "name": "tablet", "bus": "virtio"}]},
         "resources": {},

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::super::super::Ctx;
 use super::super::super::catalog::{SourceView, SourceVm};
 use super::super::super::json_edit::text;
-use super::super::super::{Ctx, gvr};
 use super::super::builder::Run;
 use super::super::itinerary::Flags;
 use super::super::status::VmStatus;
@@ -143,34 +143,16 @@ impl<'a> Env<'a> {
     }
 }
 
-/// The ForkliftController's `controller_precopy_interval` (minutes, default 60) and PVC name
-/// template for a source of `kind`.
+/// The precopy interval (minutes) and PVC name template for a source of `kind`: the
+/// environment of the running forklift-controller pod (`PRECOPY_INTERVAL`,
+/// `PVC_NAME_TEMPLATE`, `OCP_PVC_NAME_TEMPLATE`), which upstream reads once at start
+/// (pkg/settings/migration.go:219), not the live ForkliftController spec.
 fn controller_settings(ctx: &Ctx, kind: ProviderKind) -> (i64, Option<String>) {
-    let fc = ctx
-        .store
-        .get(
-            &gvr::forklift_controllers(),
-            &ctx.settings.mtv_namespace,
-            "forklift-controller",
-        )
-        .ok();
-    let interval_min = fc
-        .as_ref()
-        .and_then(|f| f.pointer("/spec/controller_precopy_interval"))
-        .and_then(|v| {
-            v.as_i64()
-                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-        })
-        .filter(|m| *m > 0)
-        .unwrap_or(60);
-    let tpl_key = if kind == ProviderKind::Openshift {
-        "controller_ocp_pvc_name_template"
+    let s = crate::controllers::forklift_operator::running_settings(ctx);
+    let template = if kind == ProviderKind::Openshift {
+        s.ocp_pvc_name_template
     } else {
-        "controller_pvc_name_template"
+        s.pvc_name_template
     };
-    let template = fc
-        .as_ref()
-        .map(|f| text(f, &format!("/spec/{tpl_key}")).to_string())
-        .filter(|t| !t.is_empty());
-    (interval_min, template)
+    (s.precopy_interval_minutes, template)
 }

@@ -1,6 +1,8 @@
 //! The guest-conversion pod (virt-v2v): created once per VM with the plan's convertor labels
-//! and node selector and the VM's volumes, and finished (status, container state, log) when
-//! conversion ends.
+//! and node selector and the VM's volumes (the kubelet runs it), and ended (phase, container
+//! state, log) when conversion ends: `Succeeded`, or `Failed` with the error in its log when
+//! the VM fails in a phase the pod runs (pkg/controller/plan/migration.go:2263-2265 reads
+//! that phase: "Guest conversion failed. See pod logs for details.").
 
 use serde_json::{Value, json};
 
@@ -68,22 +70,109 @@ fn conversion_pod(env: &Env<'_>, vs: &VmStatus) -> Option<std::sync::Arc<Value>>
         .next()
 }
 
-pub(super) fn finish_conversion_pod(env: &Env<'_>, vs: &VmStatus, ok: bool) {
-    if let Some(p) = conversion_pod(env, vs) {
-        let now = env.ctx.now();
-        let (phase, reason, code) = if ok {
-            ("Succeeded", "Completed", 0)
-        } else {
-            ("Failed", "Error", 1)
-        };
-        let _ = env.ctx.store.merge_patch_status(&gvr::pods(), tns(env), object::name(&p), &json!({"status": {
-            "phase": phase,
-            "containerStatuses": [{"name": "virt-v2v", "ready": false, "restartCount": 0, "image": "quay.io/kubev2v/forklift-virt-v2v:latest", "imageID": "",
-                "state": {"terminated": {"exitCode": code, "reason": reason, "startedAt": text(&p, "/status/startTime"), "finishedAt": now}}}],
-        }}));
-        env.ctx.store.append_pod_log(tns(env), object::name(&p), &format!(
-            "virt-v2v: Opening the source\nvirt-v2v: Inspecting the source\nvirt-v2v: Converting {} to run on KVM\nvirt-v2v: Copying disk(s)\nvirt-v2v: Finishing off\n",
-            vs.name
-        ));
+/// The phases the conversion pod runs in: a VM failing in one fails the pod.
+pub(super) const POD_PHASES: [&str; 2] = ["ConvertGuest", "CopyDisksVirtV2V"];
+
+/// Ends the conversion pod: `Err(message)` fails it with the message at the end of its log.
+pub(super) fn finish_conversion_pod(env: &Env<'_>, vs: &VmStatus, result: Result<(), &str>) {
+    let Some(p) = conversion_pod(env, vs) else {
+        return;
+    };
+    if matches!(text(&p, "/status/phase"), "Succeeded" | "Failed") {
+        return;
+    }
+    let now = env.ctx.now();
+    // A pod the kubelet has not started yet starts and ends now: a terminated container
+    // always has a start time (Go clients cannot decode an empty one).
+    let started = Some(text(&p, "/status/startTime"))
+        .filter(|t| !t.is_empty())
+        .unwrap_or(&now)
+        .to_string();
+    let (phase, reason, code) = match result {
+        Ok(()) => ("Succeeded", "Completed", 0),
+        Err(_) => ("Failed", "Error", 1),
+    };
+    let ready_reason = if code == 0 {
+        "PodCompleted"
+    } else {
+        "PodFailed"
+    };
+    let _ = env.ctx.store.merge_patch_status(&gvr::pods(), tns(env), object::name(&p), &json!({"status": {
+        "phase": phase, "startTime": started,
+        "conditions": [{"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": started},
+                       {"type": "Ready", "status": "False", "reason": ready_reason, "lastProbeTime": null, "lastTransitionTime": now}],
+        "containerStatuses": [{"name": "virt-v2v", "ready": false, "started": false, "restartCount": 0, "image": "quay.io/kubev2v/forklift-virt-v2v:latest",
+            "imageID": "quay.io/kubev2v/forklift-virt-v2v@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+            "state": {"terminated": {"exitCode": code, "reason": reason, "startedAt": started, "finishedAt": now}}}],
+    }}));
+    let elapsed = chrono::DateTime::parse_from_rfc3339(&started)
+        .ok()
+        .zip(chrono::DateTime::parse_from_rfc3339(&now).ok())
+        .map_or(0.0, |(a, b)| {
+            (b - a).num_milliseconds().max(0) as f64 / 1000.0
+        });
+    let disks = if vs.phase == "CopyDisksVirtV2V" {
+        volumes(env, vs).len()
+    } else {
+        0
+    };
+    let log = v2v_log(&vs.name, disks, elapsed, result.err());
+    env.ctx
+        .store
+        .append_pod_log(tns(env), object::name(&p), &log);
+}
+
+/// What virt-v2v prints, with its `[seconds]` phase markers (clients read the stage reached
+/// from them), spread over the `elapsed` seconds the pod ran: the source is opened and
+/// inspected, the guest converted, then (when the pod copies, `disks` > 0) each disk copied;
+/// an `error` ends the log after the conversion started, as `virt-v2v: error: ...`.
+fn v2v_log(vm: &str, disks: usize, elapsed: f64, error: Option<&str>) -> String {
+    let mut phases = vec![
+        "Setting up the source: -i libvirt".to_string(),
+        "Opening the source".into(),
+        "Inspecting the source".into(),
+        "Checking for sufficient free disk space in the guest".into(),
+        format!("Converting {vm} to run on KVM"),
+    ];
+    if error.is_none() {
+        phases.push("Mapping filesystem data to avoid copying unused and blank areas".into());
+        phases.push("Closing the overlay".into());
+        phases.push("Setting up the destination: -o kubevirt".into());
+        phases.extend((1..=disks).map(|i| format!("Copying disk {i}/{disks}")));
+        phases.push("Creating output metadata".into());
+        phases.push("Finishing off".into());
+    }
+    let step = elapsed / phases.len() as f64;
+    let mut log: String = phases
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("[{:>6.1}] {p}\n", step * i as f64))
+        .collect();
+    if let Some(msg) = error {
+        log.push_str(&format!("virt-v2v: error: {msg}\n"));
+    }
+    log
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+    use super::v2v_log;
+
+    #[test]
+    fn the_log_has_virt_v2v_phase_markers_in_time_order() {
+        let log = v2v_log("rhel8", 2, 120.0, None);
+        let lines: Vec<&str> = log.lines().collect();
+        assert_eq!(lines[0], "[   0.0] Setting up the source: -i libvirt");
+        assert!(lines.contains(&"[  80.0] Copying disk 1/2"), "{log}");
+        assert!(lines.last().unwrap().ends_with("] Finishing off"), "{log}");
+        let failed = v2v_log("rhel8", 0, 50.0, Some("inspection failed"));
+        assert!(
+            failed.ends_with(
+                "] Converting rhel8 to run on KVM\nvirt-v2v: error: inspection failed\n"
+            ),
+            "{failed}"
+        );
+        assert!(!failed.contains("Copying disk"));
     }
 }

@@ -151,7 +151,7 @@ pub(super) fn copy_disks_v2v(
         .collect();
     update_disk_progress(vs, "DiskTransferV2v", &fractions, now_s);
     if now >= end {
-        finish_conversion_pod(env, vs, true);
+        finish_conversion_pod(env, vs, Ok(()));
         Outcome::Done(None)
     } else {
         let tick = (end - now).min(

@@ -25,6 +25,9 @@ pub fn fail_vm(env: &Env<'_>, flags: &Flags, vs: &mut VmStatus, msg: &str) {
     let now = env.ctx.now();
     let step = itinerary::step_of(flags, &vs.phase);
     let phase = vs.phase.clone();
+    if super::conversion::POD_PHASES.contains(&phase.as_str()) {
+        super::conversion::finish_conversion_pod(env, vs, Err(msg));
+    }
     fail_step(vs, step, &phase, msg, &now);
     let err = vs.error.get_or_insert_with(|| StepError {
         phase: phase.clone(),

@@ -231,7 +231,7 @@ pub fn check(
         "ConvertGuest" => match timed(due(env, flags, vs, vm, entered, base)) {
             Outcome::Done(n) => {
                 if !flags.v2v_copy {
-                    conversion::finish_conversion_pod(env, vs, true);
+                    conversion::finish_conversion_pod(env, vs, Ok(()));
                 }
                 Outcome::Done(n)
             }

@@ -107,7 +107,7 @@ fn populator_pvc(
         "spec": {
             "accessModes": [Some(text(e, "/destination/accessMode")).filter(|s| !s.is_empty()).unwrap_or("ReadWriteOnce")],
             "volumeMode": Some(text(e, "/destination/volumeMode")).filter(|s| !s.is_empty()).unwrap_or("Block"),
-            "resources": {"requests": {"storage": builder::quantity_bytes(d.capacity)}},
+            "resources": {"requests": {"storage": builder::disk_quantity(d.capacity)}},
             "storageClassName": text(e, "/destination/storageClass"),
             "dataSourceRef": {"apiGroup": "forklift.konveyor.io", "kind": "VSphereXcopyVolumePopulator", "name": format!("{}-{}", vs.id, i)},
         },

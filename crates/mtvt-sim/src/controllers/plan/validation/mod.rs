@@ -44,7 +44,7 @@ pub fn is_warm(plan: &Value) -> bool {
 
 /// The provider kind of a Provider CR.
 pub fn kind_of(provider: &Value) -> Option<ProviderKind> {
-    ProviderKind::parse(text(provider, "/spec/type"))
+    text(provider, "/spec/type").parse().ok()
 }
 
 /// Validates the plan-level fields; returns what it resolved.

@@ -298,7 +298,7 @@ fn other_plans_macs(dest_vms: &[Arc<Value>], plan_uid: &str) -> BTreeSet<String>
 
 /// The target VM name (`targetName`, the recorded `newName`, or the source name when valid).
 pub fn target_name(spec_vm: &Value, status: Option<&VmStatus>, vm: &SourceVm) -> String {
-    mtvt_k8s_names::resolve_target_vm_name(
+    mtvt_vocab::resolve_target_vm_name(
         Some(text(spec_vm, "/targetName")).filter(|s| !s.is_empty()),
         status
             .map(|s| s.new_name.as_str())

@@ -2,10 +2,13 @@
 //!
 //! Exists so the emulator renames VMs like the controller and the runner predicts the
 //! migrated VM's name (`kubev2v/forklift: pkg/controller/plan/util/utils.go` and
-//! `pkg/controller/plan/adapter/base/template.go`). Must not decide *when* a VM is
-//! renamed beyond what those two functions do.
+//! `pkg/controller/plan/adapter/base/template.go`). It is MTV vocabulary, not a
+//! Kubernetes rule, so it lives here and not in `mtvt-k8s-names`. Must not decide *when*
+//! a VM is renamed beyond what those two functions do. The one impure function of this
+//! crate is [`forklift_vm_name`] (its random suffix, as upstream); everything else here
+//! is pure.
 
-use crate::dns::{DNS1123_LABEL_MAX_LENGTH, is_dns1123_label};
+use mtvt_k8s_names::{DNS1123_LABEL_MAX_LENGTH, is_dns1123_label};
 
 /// Characters Forklift uses for the random suffix of an otherwise empty name.
 const SUFFIX_CHARSET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
@@ -21,7 +24,7 @@ const SUFFIX_CHARSET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 /// the result must be deterministic.
 ///
 /// ```
-/// use mtvt_k8s_names::forklift_vm_name;
+/// use mtvt_vocab::forklift_vm_name;
 /// assert_eq!(forklift_vm_name("mtv.func.-.rhel.-...8.8"), "mtv.func.rhel.8.8");
 /// assert_eq!(forklift_vm_name("vm   +++with   ---mixed+++   ---characters"), "vm-with-mixed-characters");
 /// ```
@@ -90,7 +93,7 @@ pub fn has_ascii_alphanumeric(s: &str) -> bool {
 /// `vm-0000` when the id has none either).
 ///
 /// ```
-/// use mtvt_k8s_names::resolve_target_vm_name;
+/// use mtvt_vocab::resolve_target_vm_name;
 /// assert_eq!(resolve_target_vm_name(None, None, "RHEL9_VM", "vm-42"), "rhel9-vm");
 /// assert_eq!(resolve_target_vm_name(Some(" web "), None, "RHEL9_VM", "vm-42"), "web");
 /// assert_eq!(resolve_target_vm_name(None, None, "###", "vm-42"), "vm-42");
@@ -142,7 +145,7 @@ fn random_suffix() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dns::is_dns1123_subdomain;
+    use mtvt_k8s_names::is_dns1123_subdomain;
 
     #[test]
     fn upstream_cases() {

@@ -47,7 +47,7 @@ pub struct ClusterArgs {
         help_heading = "Cluster"
     )]
     pub password: Option<String>,
-    /// CA certificate (PEM) of --cluster-url.
+    /// CA certificate (PEM) of the API server (with a kubeconfig: trusted instead of its CA).
     #[arg(long, value_name = "FILE", help_heading = "Cluster")]
     pub certificate_authority: Option<PathBuf>,
     /// Do not verify the API server's TLS certificate.

@@ -77,7 +77,7 @@ pub fn init_tracing(verbose: u8) {
     // At the default verbosity the kube client's own retry and watch logs are noise: the
     // runner reports what failed and why (they come back with -v).
     let default = match verbose {
-        0 => "warn,kube_client=off,kube_runtime=off",
+        0 => "warn,kube_client=off,kube_runtime=off,rustls_platform_verifier=off",
         1 => "info",
         2 => "debug",
         _ => "trace",

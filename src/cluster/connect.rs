@@ -83,6 +83,14 @@ pub enum ConnectError {
         /// What went wrong.
         message: String,
     },
+    /// The API server cannot be used (TLS, credentials, network), cause named.
+    #[error("cannot use the API server at {url}: {cause}")]
+    Unusable {
+        /// API URL.
+        url: String,
+        /// What is wrong and what to do.
+        cause: String,
+    },
     /// The client could not be built.
     #[error("cannot build the Kubernetes client for {url}: {message}")]
     Client {
@@ -128,6 +136,12 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
         url: url.clone(),
         message: e.to_string(),
     })?;
+    super::probe::probe(&client)
+        .await
+        .map_err(|cause| ConnectError::Unusable {
+            url: url.clone(),
+            cause: cause.to_string(),
+        })?;
     Ok(Cluster {
         client,
         url,
@@ -143,18 +157,7 @@ async fn explicit_config(opts: &ConnectOptions, url: &str) -> Result<kube::Confi
         .map_err(|e| ConnectError::Usage(format!("--cluster-url '{url}' is not a URL: {e}")))?;
     let mut config = kube::Config::new(uri);
     if let Some(path) = &opts.certificate_authority {
-        let pem = std::fs::read(path).map_err(|e| {
-            ConnectError::Usage(format!(
-                "cannot read --certificate-authority {}: {e}",
-                path.display()
-            ))
-        })?;
-        config.root_cert = Some(pem_to_der(&pem).map_err(|m| {
-            ConnectError::Usage(format!(
-                "--certificate-authority {} is not PEM: {m}",
-                path.display()
-            ))
-        })?);
+        config.root_cert = Some(read_ca(path)?);
     }
     config.accept_invalid_certs = opts.insecure_skip_tls_verify;
     let token = match (&opts.token, &opts.username) {
@@ -214,11 +217,32 @@ async fn kubeconfig_config(opts: &ConnectOptions) -> Result<kube::Config, Connec
         }
         None => kube::Config::from_kubeconfig(&options).await,
     };
-    result.map_err(|e| ConnectError::Kubeconfig {
+    let mut config = result.map_err(|e| ConnectError::Kubeconfig {
         where_,
         message: format!(
             "{e} (pass --kubeconfig FILE, set KUBECONFIG, or use --cluster-url with --token)"
         ),
+    })?;
+    // --certificate-authority next to a kubeconfig: trusted instead of the kubeconfig's CA.
+    if let Some(path) = &opts.certificate_authority {
+        config.root_cert = Some(read_ca(path)?);
+    }
+    Ok(config)
+}
+
+/// The certificates of a `--certificate-authority` PEM file.
+fn read_ca(path: &std::path::Path) -> Result<Vec<Vec<u8>>, ConnectError> {
+    let pem = std::fs::read(path).map_err(|e| {
+        ConnectError::Usage(format!(
+            "cannot read --certificate-authority {}: {e}",
+            path.display()
+        ))
+    })?;
+    pem_to_der(&pem).map_err(|m| {
+        ConnectError::Usage(format!(
+            "--certificate-authority {} is not PEM: {m}",
+            path.display()
+        ))
     })
 }
 

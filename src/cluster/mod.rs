@@ -8,6 +8,7 @@ pub mod kinds;
 pub mod mtv_version;
 pub mod oauth;
 pub mod object_ref;
+pub mod probe;
 pub mod server_time;
 pub mod storage_class;
 

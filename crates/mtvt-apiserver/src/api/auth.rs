@@ -23,7 +23,7 @@ impl Token {
         use base64::Engine;
         use rand::Rng;
         let bytes: [u8; 32] = rand::rng().random();
-        // OpenShift's form (`sha256~…`): never starts with `-`, which a command line
+        // The `sha256~…` form of common cluster tokens: never starts with `-`, which a command line
         // would take for a flag (`--token -T…`).
         Self(Arc::from(format!(
             "sha256~{}",
@@ -61,14 +61,16 @@ fn public(path: &str) -> bool {
     )
 }
 
-/// Middleware: 401 unless the bearer token matches.
+/// Middleware: 401 unless the bearer token matches. A request without credentials may
+/// read the public paths (anonymous); one with credentials that do not authenticate is
+/// 401 everywhere, as kube's authentication filter rejects it before any anonymous
+/// fallback (k8s.io/apiserver pkg/endpoints/filters/authentication.go).
 pub async fn require_token(State(token): State<Token>, req: Request, next: Next) -> Response {
-    if public(req.uri().path()) {
+    let authorization = req.headers().get(header::AUTHORIZATION);
+    if authorization.is_none() && public(req.uri().path()) {
         return next.run(req).await;
     }
-    let presented = req
-        .headers()
-        .get(header::AUTHORIZATION)
+    let presented = authorization
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);

@@ -402,6 +402,13 @@ async fn unauthenticated_requests_get_401() {
     assert_eq!(r.status(), 401);
     let r = sim.http.get(sim.url("/version")).send().await.unwrap();
     assert_eq!(r.status(), 200, "/version is public, as on kube");
+    // ...to anonymous requests only: credentials that do not authenticate are refused
+    // first (k8s.io/apiserver pkg/endpoints/filters/authentication.go)
+    let r = (sim.http.get(sim.url("/version")).bearer_auth("wrong"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
     let r = sim
         .req(reqwest::Method::GET, "/api/v1/namespaces")
         .send()

@@ -14,14 +14,12 @@
 //! running, the port-forward was refused, the login was rejected, the deadline passed — and
 //! never carry a password.
 //!
-//! This crate knows nothing of the language, the engine or the emulator. Source-side guest
-//! access (before a migration) is described by [`source::SourceGuestAccess`].
+//! This crate knows nothing of the language, the engine or the emulator.
 
 pub mod credentials;
 pub mod error;
 pub mod portforward;
 pub mod session;
-pub mod source;
 pub mod ssh;
 mod wsbytes;
 

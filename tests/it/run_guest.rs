@@ -39,7 +39,8 @@ fn ssh_checks(r: &Value) -> Vec<Value> {
     while let Some(v) = stack.pop() {
         match v {
             Value::Object(m) => {
-                if m.get("name").and_then(Value::as_str) == Some("ssh") && m.contains_key("status") {
+                if m.get("name").and_then(Value::as_str) == Some("ssh") && m.contains_key("status")
+                {
                     out.push(Value::Object(m.clone()));
                 }
                 stack.extend(m.into_iter().map(|(_, v)| v));
@@ -75,7 +76,10 @@ async fn the_ssh_check_logs_in_and_fails_on_a_guest_that_rejects_the_login() {
     assert!(err.contains("expected an SSH login to VM "), "{err}");
     assert!(err.contains("mtv-tests-rhel8"), "{err}");
     assert!(err.contains("as `cloud-user` was rejected"), "{err}");
-    assert!(!err.contains("mtv-linux-pw") && !r.to_string().contains("mtv-linux-pw"), "{err}");
+    assert!(
+        !err.contains("mtv-linux-pw") && !r.to_string().contains("mtv-linux-pw"),
+        "{err}"
+    );
     emu.shutdown().await;
 }
 
@@ -84,7 +88,8 @@ async fn without_the_guest_login_the_ssh_check_is_not_run_naming_the_keys() {
     let dir = tempfile::tempdir().unwrap();
     let (emu, _client) = emulator(dir.path(), &[]).await;
     let path = dir.path().join("providers.json");
-    let mut providers: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut providers: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let vsphere = providers["vsphere"].as_object_mut().unwrap();
     vsphere.remove("guest_vm_linux_user");
     vsphere.remove("guest_vm_linux_password");
@@ -94,6 +99,10 @@ async fn without_the_guest_login_the_ssh_check_is_not_run_naming_the_keys() {
     let check = &ssh_checks(&r)[0];
     assert_eq!(check["status"], "not_run", "{r}");
     let reason = check["reason"].as_str().unwrap();
-    assert!(reason.contains("guest_vm_linux_user/guest_vm_linux_password") && reason.contains("`vsphere`"), "{reason}");
+    assert!(
+        reason.contains("guest_vm_linux_user/guest_vm_linux_password")
+            && reason.contains("`vsphere`"),
+        "{reason}"
+    );
     emu.shutdown().await;
 }

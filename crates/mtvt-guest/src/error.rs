@@ -11,7 +11,9 @@ use crate::portforward::VmiRef;
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum GuestError {
     /// The VMI does not exist (the VM is stopped or was never started).
-    #[error("no VirtualMachineInstance {vmi}: the VM is not running (start it, or check the VM's run strategy)")]
+    #[error(
+        "no VirtualMachineInstance {vmi}: the VM is not running (start it, or check the VM's run strategy)"
+    )]
     VmiNotFound {
         /// The VMI.
         vmi: VmiRef,
@@ -25,7 +27,9 @@ pub enum GuestError {
         detail: String,
     },
     /// The cluster refused the request (authentication or RBAC).
-    #[error("port-forward to {vmi} is forbidden: {detail} (the identity needs `get` on `virtualmachineinstances/portforward` in API group subresources.kubevirt.io)")]
+    #[error(
+        "port-forward to {vmi} is forbidden: {detail} (the identity needs `get` on `virtualmachineinstances/portforward` in API group subresources.kubevirt.io)"
+    )]
     Forbidden {
         /// The VMI.
         vmi: VmiRef,
@@ -34,7 +38,9 @@ pub enum GuestError {
     },
     /// KubeVirt could not connect to the guest's port (nothing listens, the guest is still
     /// booting, a network policy drops virt-api's traffic).
-    #[error("port-forward to {vmi} port {port} refused: {detail} (is sshd running in the guest, and may virt-api reach the VM's pod?)")]
+    #[error(
+        "port-forward to {vmi} port {port} refused: {detail} (is sshd running in the guest, and may virt-api reach the VM's pod?)"
+    )]
     PortForwardRefused {
         /// The VMI.
         vmi: VmiRef,
@@ -60,7 +66,9 @@ pub enum GuestError {
         detail: String,
     },
     /// The guest rejected the login.
-    #[error("SSH login to {vmi} as `{user}` was rejected (wrong user or password: check the provider profile's guest_vm_linux_*/guest_vm_win_* keys)")]
+    #[error(
+        "SSH login to {vmi} as `{user}` was rejected (wrong user or password: check the provider profile's guest_vm_linux_*/guest_vm_win_* keys)"
+    )]
     AuthFailed {
         /// The VMI.
         vmi: VmiRef,

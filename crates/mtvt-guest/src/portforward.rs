@@ -83,12 +83,19 @@ pub async fn open_tunnel(
         .map_err(|e| transport(format!("request to the API server failed: {e}")))?;
     let status = response.status();
     if status != StatusCode::SWITCHING_PROTOCOLS {
-        let body = response.into_body().collect_bytes().await.unwrap_or_default();
+        let body = response
+            .into_body()
+            .collect_bytes()
+            .await
+            .unwrap_or_default();
         return Err(refusal(vmi, port, status, &body));
     }
     let accept = derive_accept_key(key.as_bytes());
     let headers = response.headers();
-    if headers.get(header::SEC_WEBSOCKET_ACCEPT).map(|v| v.as_bytes()) != Some(accept.as_bytes())
+    if headers
+        .get(header::SEC_WEBSOCKET_ACCEPT)
+        .map(|v| v.as_bytes())
+        != Some(accept.as_bytes())
     {
         return Err(transport("the WebSocket accept key does not match".into()));
     }
@@ -117,9 +124,7 @@ fn refusal(vmi: &VmiRef, port: u16, status: StatusCode, body: &[u8]) -> GuestErr
     match status {
         StatusCode::NOT_FOUND => GuestError::VmiNotFound { vmi },
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => GuestError::Forbidden { vmi, detail },
-        StatusCode::BAD_REQUEST | StatusCode::CONFLICT => {
-            GuestError::VmiNotRunning { vmi, detail }
-        }
+        StatusCode::BAD_REQUEST | StatusCode::CONFLICT => GuestError::VmiNotRunning { vmi, detail },
         _ => GuestError::PortForwardRefused { vmi, port, detail },
     }
 }
@@ -139,8 +144,17 @@ mod tests {
         let e = refusal(&vmi, 22, StatusCode::INTERNAL_SERVER_ERROR, body);
         assert_eq!(e.kind(), "port_forward_refused");
         assert!(e.to_string().contains("connection refused"), "{e}");
-        assert_eq!(refusal(&vmi, 22, StatusCode::NOT_FOUND, b"").kind(), "vmi_not_found");
-        assert_eq!(refusal(&vmi, 22, StatusCode::FORBIDDEN, b"no").kind(), "forbidden");
-        assert_eq!(refusal(&vmi, 22, StatusCode::BAD_REQUEST, b"phase").kind(), "vmi_not_running");
+        assert_eq!(
+            refusal(&vmi, 22, StatusCode::NOT_FOUND, b"").kind(),
+            "vmi_not_found"
+        );
+        assert_eq!(
+            refusal(&vmi, 22, StatusCode::FORBIDDEN, b"no").kind(),
+            "forbidden"
+        );
+        assert_eq!(
+            refusal(&vmi, 22, StatusCode::BAD_REQUEST, b"phase").kind(),
+            "vmi_not_running"
+        );
     }
 }

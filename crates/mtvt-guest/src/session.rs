@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use mtvt_vocab::Secret;
 
-pub use crate::ssh::CommandOutput;
 use crate::credentials::{Credentials, GuestFamily};
 use crate::error::GuestError;
 use crate::portforward::{VmiRef, open_tunnel};
+pub use crate::ssh::CommandOutput;
 use crate::ssh::{self, Connection};
 
 /// The pytest suite's SSH retry budget.
@@ -98,25 +98,24 @@ impl GuestSession {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let budget = left.min(opts.attempt_timeout);
-            let last = match tokio::time::timeout(budget, attempt(client, vmi, creds, opts.port))
-                .await
-            {
-                Ok(Ok(conn)) => {
-                    return Ok(GuestSession {
-                        conn,
+            let last =
+                match tokio::time::timeout(budget, attempt(client, vmi, creds, opts.port)).await {
+                    Ok(Ok(conn)) => {
+                        return Ok(GuestSession {
+                            conn,
+                            vmi: vmi.clone(),
+                            family,
+                            user: creds.user.clone(),
+                            password: creds.password.clone(),
+                        });
+                    }
+                    Ok(Err(e)) if !e.is_retryable() => return Err(e.scrub(secret)),
+                    Ok(Err(e)) => e,
+                    Err(_) => GuestError::Ssh {
                         vmi: vmi.clone(),
-                        family,
-                        user: creds.user.clone(),
-                        password: creds.password.clone(),
-                    });
-                }
-                Ok(Err(e)) if !e.is_retryable() => return Err(e.scrub(secret)),
-                Ok(Err(e)) => e,
-                Err(_) => GuestError::Ssh {
-                    vmi: vmi.clone(),
-                    detail: format!("no answer within {}s", budget.as_secs()),
-                },
-            };
+                        detail: format!("no answer within {}s", budget.as_secs()),
+                    },
+                };
             tracing::debug!(vmi = %vmi, error = %last.clone().scrub(secret), "guest session attempt failed");
             if Instant::now() + pause >= deadline {
                 return Err(GuestError::Timeout {

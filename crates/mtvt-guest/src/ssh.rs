@@ -72,7 +72,11 @@ fn config() -> Arc<client::Config> {
 }
 
 /// Handshake and password login over `stream`.
-pub async fn login<S>(stream: S, vmi: &VmiRef, creds: &Credentials) -> Result<Connection, GuestError>
+pub async fn login<S>(
+    stream: S,
+    vmi: &VmiRef,
+    creds: &Credentials,
+) -> Result<Connection, GuestError>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -89,9 +93,7 @@ where
         .await
         .map_err(ssh)?;
     if !auth.success() {
-        let _ = handle
-            .disconnect(Disconnect::ByApplication, "", "en")
-            .await;
+        let _ = handle.disconnect(Disconnect::ByApplication, "", "en").await;
         return Err(GuestError::AuthFailed {
             vmi: vmi.clone(),
             user: creds.user.clone(),
@@ -122,7 +124,8 @@ pub async fn exec(
             ChannelMsg::ExtendedData { data, ext: 1 } => out.stderr.extend_from_slice(&data),
             ChannelMsg::ExitStatus { exit_status } => out.exit = i64::from(exit_status),
             ChannelMsg::Failure => {
-                out.stderr.extend_from_slice(b"the guest refused to run the command");
+                out.stderr
+                    .extend_from_slice(b"the guest refused to run the command");
             }
             ChannelMsg::Close => break,
             _ => {}

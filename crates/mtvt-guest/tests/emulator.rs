@@ -1,7 +1,12 @@
 //! Guest sessions against the emulator over real HTTPS: the port-forward WebSocket through
 //! the API server, SSH (russh both sides) into the emulated guest, and the failures a QE
 //! engineer must be able to read — the VM named, what was expected and what happened.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::time::Duration;
 
@@ -58,28 +63,58 @@ async fn logs_in_runs_commands_and_moves_files() {
     let (emu, client) = start().await;
     start_vm(&client, VM).await;
     let vmi = VmiRef::new(NS, VM);
-    let s = GuestSession::open(&client, &vmi, GuestFamily::Linux, &linux_login(&emu), &quick(60))
-        .await
-        .unwrap();
+    let s = GuestSession::open(
+        &client,
+        &vmi,
+        GuestFamily::Linux,
+        &linux_login(&emu),
+        &quick(60),
+    )
+    .await
+    .unwrap();
     let host = s.run("hostname").await.unwrap();
     assert_eq!(host.exit, 0);
     assert!(!host.stdout_text().trim().is_empty());
-    s.write_file("/var/tmp/mtv marker", b"before\x00after").await.unwrap();
-    assert_eq!(s.read_file("/var/tmp/mtv marker").await.unwrap(), b"before\x00after");
-    let ip = s.run("ip -j addr").await.unwrap();
-    let links: serde_json::Value = serde_json::from_slice(&ip.stdout).unwrap();
-    assert_eq!(links[1]["addr_info"][0]["local"], "10.0.2.2", "pod network: masquerade lease");
-    let unknown = s.run("frobnicate --now").await.unwrap();
-    assert_eq!(unknown.exit, 127);
-    assert!(unknown.stderr_text().contains("frobnicate: command not found"));
-    let missing = s.read_file("/etc/nope").await.unwrap_err().to_string();
-    assert!(missing.contains("/etc/nope") && missing.contains(&vmi.to_string()), "{missing}");
-    s.close().await;
-    // A second login sees the file: the guest keeps its disks' content.
-    let s = GuestSession::open(&client, &vmi, GuestFamily::Linux, &linux_login(&emu), &quick(60))
+    s.write_file("/var/tmp/mtv marker", b"before\x00after")
         .await
         .unwrap();
-    assert_eq!(s.read_file("/var/tmp/mtv marker").await.unwrap(), b"before\x00after");
+    assert_eq!(
+        s.read_file("/var/tmp/mtv marker").await.unwrap(),
+        b"before\x00after"
+    );
+    let ip = s.run("ip -j addr").await.unwrap();
+    let links: serde_json::Value = serde_json::from_slice(&ip.stdout).unwrap();
+    assert_eq!(
+        links[1]["addr_info"][0]["local"], "10.0.2.2",
+        "pod network: masquerade lease"
+    );
+    let unknown = s.run("frobnicate --now").await.unwrap();
+    assert_eq!(unknown.exit, 127);
+    assert!(
+        unknown
+            .stderr_text()
+            .contains("frobnicate: command not found")
+    );
+    let missing = s.read_file("/etc/nope").await.unwrap_err().to_string();
+    assert!(
+        missing.contains("/etc/nope") && missing.contains(&vmi.to_string()),
+        "{missing}"
+    );
+    s.close().await;
+    // A second login sees the file: the guest keeps its disks' content.
+    let s = GuestSession::open(
+        &client,
+        &vmi,
+        GuestFamily::Linux,
+        &linux_login(&emu),
+        &quick(60),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.read_file("/var/tmp/mtv marker").await.unwrap(),
+        b"before\x00after"
+    );
     emu.shutdown().await;
 }
 
@@ -94,14 +129,26 @@ async fn a_wrong_password_fails_at_once_naming_the_vm_and_user_never_the_passwor
         .unwrap_err();
     assert!(matches!(err, GuestError::AuthFailed { .. }), "{err:?}");
     let text = err.to_string();
-    assert!(text.contains("mtv-source-vms/mtv-tests-rhel8") && text.contains("`cloud-user`"), "{text}");
+    assert!(
+        text.contains("mtv-source-vms/mtv-tests-rhel8") && text.contains("`cloud-user`"),
+        "{text}"
+    );
     assert!(!text.contains("not-the-password"), "{text}");
 
     // The right password, but the lab changed it in the guest.
-    emu.add_guest_fault(GuestFault { vm: VM.into(), fault: GuestFaultKind::WrongPassword });
-    let err = GuestSession::open(&client, &vmi, GuestFamily::Linux, &linux_login(&emu), &quick(60))
-        .await
-        .unwrap_err();
+    emu.add_guest_fault(GuestFault {
+        vm: VM.into(),
+        fault: GuestFaultKind::WrongPassword,
+    });
+    let err = GuestSession::open(
+        &client,
+        &vmi,
+        GuestFamily::Linux,
+        &linux_login(&emu),
+        &quick(60),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.kind(), "auth_failed", "{err}");
     emu.shutdown().await;
 }
@@ -110,20 +157,38 @@ async fn a_wrong_password_fails_at_once_naming_the_vm_and_user_never_the_passwor
 async fn a_guest_that_does_not_answer_times_out_with_the_last_reason() {
     let (emu, client) = start().await;
     start_vm(&client, VM).await;
-    emu.add_guest_fault(GuestFault { vm: VM.into(), fault: GuestFaultKind::SshdDown });
+    emu.add_guest_fault(GuestFault {
+        vm: VM.into(),
+        fault: GuestFaultKind::SshdDown,
+    });
     let vmi = VmiRef::new(NS, VM);
-    let err = GuestSession::open(&client, &vmi, GuestFamily::Linux, &linux_login(&emu), &quick(3))
-        .await
-        .unwrap_err();
+    let err = GuestSession::open(
+        &client,
+        &vmi,
+        GuestFamily::Linux,
+        &linux_login(&emu),
+        &quick(3),
+    )
+    .await
+    .unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, GuestError::Timeout { .. }), "{err:?}");
-    assert!(text.contains("mtv-source-vms/mtv-tests-rhel8") && text.contains("connection refused"), "{text}");
+    assert!(
+        text.contains("mtv-source-vms/mtv-tests-rhel8") && text.contains("connection refused"),
+        "{text}"
+    );
 
     // No VMI at all: the VM does not run.
     let gone = VmiRef::new(NS, "no-such-vm");
-    let err = GuestSession::open(&client, &gone, GuestFamily::Linux, &linux_login(&emu), &quick(1))
-        .await
-        .unwrap_err();
+    let err = GuestSession::open(
+        &client,
+        &gone,
+        GuestFamily::Linux,
+        &linux_login(&emu),
+        &quick(1),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.kind(), "vmi_not_found", "{err}");
     assert!(err.to_string().contains("not running"), "{err}");
     emu.shutdown().await;

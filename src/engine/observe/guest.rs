@@ -62,7 +62,10 @@ pub async fn probe_dest(
         return not_probed("no requested check logs in to the guest");
     }
     if dest.power != PowerState::On {
-        return not_probed(format!("VM {}/{} is powered off", dest.namespace, dest.name));
+        return not_probed(format!(
+            "VM {}/{} is powered off",
+            dest.namespace, dest.name
+        ));
     }
     let family = if windows {
         GuestFamily::Windows
@@ -146,6 +149,9 @@ mod tests {
         let p = f.profile("vsphere", &|_| None).unwrap();
         assert_eq!(login(&p, GuestFamily::Linux).unwrap().user, "cloud-user");
         let e = login(&p, GuestFamily::Windows).unwrap_err();
-        assert!(e.contains("guest_vm_win_user") && e.contains("`vsphere`"), "{e}");
+        assert!(
+            e.contains("guest_vm_win_user") && e.contains("`vsphere`"),
+            "{e}"
+        );
     }
 }

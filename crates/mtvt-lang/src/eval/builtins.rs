@@ -114,7 +114,11 @@ pub(super) fn ssh_explain(dest: &Val) -> (String, String) {
     let (Val::Record(_, j) | Val::Object(j)) = dest else {
         return (String::from("true"), String::from("false"));
     };
-    let text = |p: &str| j.pointer(p).and_then(serde_json::Value::as_str).unwrap_or("");
+    let text = |p: &str| {
+        j.pointer(p)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+    };
     let expected = format!(
         "an SSH login to VM {}/{}",
         text("/namespace"),

@@ -96,7 +96,10 @@ pub fn split_redirect(words: &[String]) -> Result<(Vec<String>, Option<(String, 
 /// Writes (or appends to) a file of the model.
 pub fn write(m: &mut GuestModel, path: &str, data: Vec<u8>, append: bool) {
     let mut content = if append {
-        m.files.get(path).map(|f| f.data.clone()).unwrap_or_default()
+        m.files
+            .get(path)
+            .map(|f| f.data.clone())
+            .unwrap_or_default()
     } else {
         Vec::new()
     };
@@ -115,7 +118,9 @@ fn linux(m: &mut GuestModel, words: &[String], stdin: &[u8]) -> Output {
         ["uname", ..] => Output::ok("Linux\n"),
         ["echo", rest @ ..] => Output::ok(format!("{}\n", rest.join(" "))),
         ["cat", files @ ..] => cat(m, files, stdin),
-        ["ip", "-j", "addr" | "a" | "address", rest @ ..] if rest.is_empty() || rest == ["show"] => {
+        ["ip", "-j", "addr" | "a" | "address", rest @ ..]
+            if rest.is_empty() || rest == ["show"] =>
+        {
             Output::ok(format!("{}\n", net::ip_json(m)))
         }
         ["nmcli", "-t", "connection" | "con" | "c", "show"] => Output::ok(net::nmcli_list(m)),
@@ -147,10 +152,16 @@ fn cat(m: &GuestModel, files: &[&str], stdin: &[u8]) -> Output {
 
 fn xfs_info(m: &GuestModel, target: &str) -> Output {
     let Some(fs) = m.filesystems.iter().find(|f| f.mount == target) else {
-        return Output::fail(1, format!("xfs_info: {target} is not a mounted XFS filesystem"));
+        return Output::fail(
+            1,
+            format!("xfs_info: {target} is not a mounted XFS filesystem"),
+        );
     };
     if fs.fstype != "xfs" {
-        return Output::fail(1, format!("xfs_info: {target} is not a mounted XFS filesystem"));
+        return Output::fail(
+            1,
+            format!("xfs_info: {target} is not a mounted XFS filesystem"),
+        );
     }
     let crc = u8::from(fs.xfs_version >= 5);
     Output::ok(format!(
@@ -162,7 +173,10 @@ fn xfs_info(m: &GuestModel, target: &str) -> Output {
 fn lsblk(m: &GuestModel) -> String {
     let devices: Vec<serde_json::Value> = (0..m.disks)
         .map(|d| {
-            let name = format!("vd{}", char::from(b'a'.saturating_add(u8::try_from(d).unwrap_or(25))));
+            let name = format!(
+                "vd{}",
+                char::from(b'a'.saturating_add(u8::try_from(d).unwrap_or(25)))
+            );
             let children: Vec<serde_json::Value> = m
                 .filesystems
                 .iter()
@@ -219,7 +233,11 @@ mod tests {
             os: "rhel9".into(),
             hostname: "rhel9-a".into(),
             nics: vec![
-                ("02:00:00:00:00:01".into(), vec!["192.168.10.5/24".into()], true),
+                (
+                    "02:00:00:00:00:01".into(),
+                    vec!["192.168.10.5/24".into()],
+                    true,
+                ),
                 ("02:00:00:00:00:02".into(), vec![], false),
             ],
             disks: 2,
@@ -240,7 +258,10 @@ mod tests {
         let w = run(&mut m, "echo 'marker 42' > /data/marker.txt", b"");
         assert_eq!((w.exit, w.stdout.len()), (0, 0));
         run(&mut m, "echo more >> /data/marker.txt", b"");
-        assert_eq!(text(&run(&mut m, "cat -- /data/marker.txt", b"")), "marker 42\nmore\n");
+        assert_eq!(
+            text(&run(&mut m, "cat -- /data/marker.txt", b"")),
+            "marker 42\nmore\n"
+        );
         run(&mut m, "cat > '/tmp/b in'", b"\x00\x01bin");
         assert_eq!(run(&mut m, "cat '/tmp/b in'", b"").stdout, b"\x00\x01bin");
         let missing = run(&mut m, "cat /nope", b"");
@@ -255,19 +276,30 @@ mod tests {
     #[test]
     fn network_views_follow_the_nic_config() {
         let mut m = rhel();
-        let ip: serde_json::Value = serde_json::from_slice(&run(&mut m, "ip -j addr", b"").stdout).unwrap();
+        let ip: serde_json::Value =
+            serde_json::from_slice(&run(&mut m, "ip -j addr", b"").stdout).unwrap();
         assert_eq!(ip[1]["ifname"], "eth0");
         assert_eq!(ip[1]["addr_info"][0]["local"], "192.168.10.5");
         assert_eq!(ip[1]["addr_info"][0]["prefixlen"], 24);
         assert_eq!(ip[2]["addr_info"].as_array().unwrap().len(), 0);
-        assert_eq!(text(&run(&mut m, "nmcli -t connection show", b"")).lines().count(), 2);
+        assert_eq!(
+            text(&run(&mut m, "nmcli -t connection show", b""))
+                .lines()
+                .count(),
+            2
+        );
         let eth0 = text(&run(&mut m, "nmcli -t connection show eth0", b""));
-        assert!(eth0.contains("ipv4.method:manual") && eth0.contains("ipv4.gateway:192.168.10.1"), "{eth0}");
+        assert!(
+            eth0.contains("ipv4.method:manual") && eth0.contains("ipv4.gateway:192.168.10.1"),
+            "{eth0}"
+        );
         let eth1 = text(&run(&mut m, "nmcli -t connection show eth1", b""));
         assert!(eth1.contains("ipv4.method:auto"), "{eth1}");
         assert_eq!(run(&mut m, "nmcli -t connection show eth9", b"").exit, 10);
         m.nics[0].config = NicConfig::Dhcp;
-        assert!(text(&run(&mut m, "nmcli -t connection show eth0", b"")).contains("ipv4.method:auto"));
+        assert!(
+            text(&run(&mut m, "nmcli -t connection show eth0", b"")).contains("ipv4.method:auto")
+        );
     }
 
     #[test]
@@ -278,21 +310,32 @@ mod tests {
         m.filesystems[0].xfs_version = 4;
         assert!(text(&run(&mut m, "xfs_info /", b"")).contains("crc=0"));
         assert_eq!(run(&mut m, "xfs_info /boot", b"").exit, 1);
-        let blk: serde_json::Value = serde_json::from_slice(&run(&mut m, "lsblk -J", b"").stdout).unwrap();
+        let blk: serde_json::Value =
+            serde_json::from_slice(&run(&mut m, "lsblk -J", b"").stdout).unwrap();
         assert_eq!(blk["blockdevices"].as_array().unwrap().len(), 2);
         assert_eq!(blk["blockdevices"][0]["children"][0]["fstype"], "xfs");
         assert_eq!(run(&mut m, "cryptsetup status luks-root", b"").exit, 4);
         m.luks = Some("luks-root".into());
         assert_eq!(run(&mut m, "cryptsetup status luks-root", b"").exit, 0);
-        let blk: serde_json::Value = serde_json::from_slice(&run(&mut m, "lsblk -J", b"").stdout).unwrap();
-        assert_eq!(blk["blockdevices"][0]["children"][0]["fstype"], "crypto_LUKS");
+        let blk: serde_json::Value =
+            serde_json::from_slice(&run(&mut m, "lsblk -J", b"").stdout).unwrap();
+        assert_eq!(
+            blk["blockdevices"][0]["children"][0]["fstype"],
+            "crypto_LUKS"
+        );
     }
 
     #[test]
     fn redirections() {
         let w = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(split_redirect(&w(&["echo", "a", ">", "/f"])).unwrap().1, Some(("/f".into(), false)));
-        assert_eq!(split_redirect(&w(&["echo", "a", ">>/f"])).unwrap().1, Some(("/f".into(), true)));
+        assert_eq!(
+            split_redirect(&w(&["echo", "a", ">", "/f"])).unwrap().1,
+            Some(("/f".into(), false))
+        );
+        assert_eq!(
+            split_redirect(&w(&["echo", "a", ">>/f"])).unwrap().1,
+            Some(("/f".into(), true))
+        );
         assert!(split_redirect(&w(&["echo", ">"])).is_err());
         assert!(split_redirect(&w(&["echo", ">", "/a", "/b"])).is_err());
     }

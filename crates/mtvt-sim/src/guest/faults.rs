@@ -58,10 +58,19 @@ mod tests {
 
     #[test]
     fn parse_and_match() {
-        assert_eq!(GuestFaultKind::parse("sshd_down"), Some(GuestFaultKind::SshdDown));
+        assert_eq!(
+            GuestFaultKind::parse("sshd_down"),
+            Some(GuestFaultKind::SshdDown)
+        );
         assert_eq!(GuestFaultKind::parse("nope"), None);
-        let f = vec![GuestFault { vm: "mtv-win*".into(), fault: GuestFaultKind::LoseStaticIp }];
-        assert_eq!(matching(&f, "mtv-win2019-79"), vec![GuestFaultKind::LoseStaticIp]);
+        let f = vec![GuestFault {
+            vm: "mtv-win*".into(),
+            fault: GuestFaultKind::LoseStaticIp,
+        }];
+        assert_eq!(
+            matching(&f, "mtv-win2019-79"),
+            vec![GuestFaultKind::LoseStaticIp]
+        );
         assert!(matching(&f, "mtv-tests-rhel8").is_empty());
     }
 }

@@ -138,7 +138,11 @@ impl GuestModel {
             .enumerate()
             .map(|(i, (mac, ips, is_static))| {
                 let device = if f.windows {
-                    if i == 0 { "Ethernet".to_string() } else { format!("Ethernet {}", i + 1) }
+                    if i == 0 {
+                        "Ethernet".to_string()
+                    } else {
+                        format!("Ethernet {}", i + 1)
+                    }
                 } else {
                     format!("eth{i}")
                 };
@@ -151,13 +155,28 @@ impl GuestModel {
                 } else {
                     NicConfig::Dhcp
                 };
-                GuestNic { mac: mac.to_lowercase(), device, config, addresses: ips.clone() }
+                GuestNic {
+                    mac: mac.to_lowercase(),
+                    device,
+                    config,
+                    addresses: ips.clone(),
+                }
             })
             .collect();
         let root = if f.windows {
-            Filesystem { disk: 0, mount: "C:".into(), fstype: "ntfs".into(), xfs_version: 0 }
+            Filesystem {
+                disk: 0,
+                mount: "C:".into(),
+                fstype: "ntfs".into(),
+                xfs_version: 0,
+            }
         } else {
-            Filesystem { disk: 0, mount: "/".into(), fstype: "xfs".into(), xfs_version: 5 }
+            Filesystem {
+                disk: 0,
+                mount: "/".into(),
+                fstype: "xfs".into(),
+                xfs_version: 5,
+            }
         };
         let mut m = GuestModel {
             os: f.os.clone(),
@@ -177,7 +196,11 @@ impl GuestModel {
             agent: f.agent,
         };
         if !f.windows {
-            let os_release = format!("NAME=\"{}\"\nID=\"{}\"\n", super::commands::pretty_name(&f.os), os_id(&f.os));
+            let os_release = format!(
+                "NAME=\"{}\"\nID=\"{}\"\n",
+                super::commands::pretty_name(&f.os),
+                os_id(&f.os)
+            );
             m.put_file("/etc/os-release", os_release.into_bytes());
             m.put_file("/etc/hostname", format!("{}\n", f.hostname).into_bytes());
         }
@@ -186,7 +209,12 @@ impl GuestModel {
 
     /// The guest after migration: static IPs kept when `preserve_static_ips` (else the NICs
     /// fall back to DHCP and hold no address), files only on `copied` disks, then `faults`.
-    pub fn migrated(&self, preserve_static_ips: bool, copied: &[usize], faults: &[GuestFaultKind]) -> GuestModel {
+    pub fn migrated(
+        &self,
+        preserve_static_ips: bool,
+        copied: &[usize],
+        faults: &[GuestFaultKind],
+    ) -> GuestModel {
         let mut m = self.clone();
         for nic in &mut m.nics {
             if matches!(nic.config, NicConfig::Static { .. }) && !preserve_static_ips {
@@ -255,7 +283,8 @@ impl GuestModel {
     /// Creates or replaces a file, on the disk whose filesystem holds `path`.
     pub fn put_file(&mut self, path: &str, data: Vec<u8>) {
         let disk = self.disk_of(path);
-        self.files.insert(path.to_string(), GuestFile { disk, data });
+        self.files
+            .insert(path.to_string(), GuestFile { disk, data });
     }
 
     /// The disk holding `path` (the longest matching mount point, else disk 0).
@@ -298,7 +327,11 @@ mod tests {
             windows: true,
             hostname: "w".into(),
             agent: true,
-            nics: vec![("AA:BB:CC:00:00:01".into(), vec!["10.6.46.31/24".into()], true)],
+            nics: vec![(
+                "AA:BB:CC:00:00:01".into(),
+                vec!["10.6.46.31/24".into()],
+                true,
+            )],
             disks: 3,
             firmware: "bios".into(),
             ..GuestFacts::default()
@@ -310,7 +343,12 @@ mod tests {
         let logins = (("u", "p"), ("Administrator", "W"));
         let mut m = GuestModel::from_facts(&facts(), logins);
         assert!(m.login("Administrator", "W") && !m.login("Administrator", "p"));
-        m.filesystems.push(Filesystem { disk: 1, mount: "D:".into(), fstype: "ntfs".into(), xfs_version: 0 });
+        m.filesystems.push(Filesystem {
+            disk: 1,
+            mount: "D:".into(),
+            fstype: "ntfs".into(),
+            xfs_version: 0,
+        });
         m.put_file("D:\\marker.txt", b"m".to_vec());
         assert_eq!(m.files["D:\\marker.txt"].disk, 1);
         let kept = m.migrated(true, &[0, 1, 2], &[]);
@@ -326,7 +364,16 @@ mod tests {
     #[test]
     fn faults_break_the_guest() {
         let m = GuestModel::from_facts(&facts(), (("u", "p"), ("A", "W")));
-        let broken = m.migrated(true, &[0], &[GuestFaultKind::WrongPassword, GuestFaultKind::SshdDown, GuestFaultKind::WrongLuksKey, GuestFaultKind::NoAgent]);
+        let broken = m.migrated(
+            true,
+            &[0],
+            &[
+                GuestFaultKind::WrongPassword,
+                GuestFaultKind::SshdDown,
+                GuestFaultKind::WrongLuksKey,
+                GuestFaultKind::NoAgent,
+            ],
+        );
         assert!(!broken.login("A", "W") && !broken.sshd && !broken.boots() && !broken.agent);
         let lost = m.migrated(true, &[0], &[GuestFaultKind::LoseStaticIp]);
         assert!(lost.agent_ips().is_empty());

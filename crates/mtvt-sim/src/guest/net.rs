@@ -54,8 +54,10 @@ pub fn ip_json(m: &GuestModel) -> String {
                     "dynamic": dynamic, "label": nic.device})
             })
             .collect();
-        links.push(json!({"ifindex": i + 2, "ifname": nic.device, "operstate": "UP",
-            "link_type": "ether", "address": nic.mac, "addr_info": addr_info}));
+        links.push(
+            json!({"ifindex": i + 2, "ifname": nic.device, "operstate": "UP",
+            "link_type": "ether", "address": nic.mac, "addr_info": addr_info}),
+        );
     }
     Value::Array(links).to_string()
 }

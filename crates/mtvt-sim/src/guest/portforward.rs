@@ -82,16 +82,24 @@ async fn with_proto(
 
 fn forward(st: &PortForward, ns: &str, name: &str, port: &str, req: Request<Body>) -> Response {
     let Ok(port) = port.parse::<u16>() else {
-        return status(StatusCode::BAD_REQUEST, "BadRequest", format!("invalid port {port:?}"));
+        return status(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            format!("invalid port {port:?}"),
+        );
     };
     let guest = match reachable(st, ns, name, port) {
         Ok(g) => g,
         Err(resp) => return resp,
     };
     let identity = format!("{ns}/{name}");
-    mtvt_apiserver::api::upgrade::websocket(req, &[PLAIN_STREAM_PROTOCOL], move |stream| async move {
-        super::sshd::serve(stream, guest, &identity).await;
-    })
+    mtvt_apiserver::api::upgrade::websocket(
+        req,
+        &[PLAIN_STREAM_PROTOCOL],
+        move |stream| async move {
+            super::sshd::serve(stream, guest, &identity).await;
+        },
+    )
 }
 
 /// The guest behind `ns/name` when its port `port` accepts connections, else the refusal.
@@ -113,7 +121,10 @@ fn reachable(st: &PortForward, ns: &str, name: &str, port: u16) -> Result<Shared
     let Some(ctx) = st.ctx.get() else {
         return Err(refused(name, port, "the emulator is still starting"));
     };
-    let uid = vmi.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or(name);
+    let uid = vmi
+        .pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or(name);
     let creds = &ctx.lab.lab().guest_credentials;
     let record = ctx.guests.get(ns, name).unwrap_or_default();
     let logins = (
@@ -124,11 +135,17 @@ fn reachable(st: &PortForward, ns: &str, name: &str, port: u16) -> Result<Shared
         .guests
         .get_or_build(uid, name, || registry::build(&vmi, &record, logins));
     let (boots, sshd) = {
-        let m = guest.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let m = guest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         (m.boots(), m.sshd)
     };
     if !boots {
-        return Err(refused(name, port, "the guest is waiting for its LUKS passphrase"));
+        return Err(refused(
+            name,
+            port,
+            "the guest is waiting for its LUKS passphrase",
+        ));
     }
     if !booted(ctx, &vmi) {
         return Err(refused(name, port, "the guest is still booting"));
@@ -143,7 +160,9 @@ fn refused(name: &str, port: u16, why: &str) -> Response {
     status(
         StatusCode::INTERNAL_SERVER_ERROR,
         "InternalError",
-        format!("Can't connect to VirtualMachineInstance {name} port {port}: dial tcp: connect: connection refused ({why})"),
+        format!(
+            "Can't connect to VirtualMachineInstance {name} port {port}: dial tcp: connect: connection refused ({why})"
+        ),
     )
 }
 

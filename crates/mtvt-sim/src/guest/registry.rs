@@ -145,22 +145,44 @@ mod tests {
                 "devices": {"interfaces": [{"name": "a", "macAddress": "02:00:00:00:00:0A"},
                                            {"name": "b", "macAddress": "02:00:00:00:00:0b"}],
                             "disks": [{"name": "d0"}, {"name": "d1"}]}}}});
-        let mut guest = Guest { os: "rhel9".into(), ..Guest::default() };
-        guest.ips.insert("02:00:00:00:00:0b".into(), vec!["192.168.1.9/24".into()]);
+        let mut guest = Guest {
+            os: "rhel9".into(),
+            ..Guest::default()
+        };
+        guest
+            .ips
+            .insert("02:00:00:00:00:0b".into(), vec!["192.168.1.9/24".into()]);
         let f = facts(&vmi, &guest);
         assert_eq!(f.hostname, "vm1");
-        assert_eq!(f.nics[0], ("02:00:00:00:00:0a".into(), vec!["10.0.2.2/24".into()], false));
+        assert_eq!(
+            f.nics[0],
+            (
+                "02:00:00:00:00:0a".into(),
+                vec!["10.0.2.2/24".into()],
+                false
+            )
+        );
         assert_eq!(f.nics[1].2, true);
-        assert_eq!((f.disks, f.firmware.as_str(), f.secure_boot), (2, "efi", true));
+        assert_eq!(
+            (f.disks, f.firmware.as_str(), f.secure_boot),
+            (2, "efi", true)
+        );
 
         let reg = GuestRegistry::default();
-        let g = reg.get_or_build("uid1", "vm1", || build(&vmi, &guest, (("u", "p"), ("A", "W"))));
+        let g = reg.get_or_build("uid1", "vm1", || {
+            build(&vmi, &guest, (("u", "p"), ("A", "W")))
+        });
         assert!(g.lock().unwrap().login("u", "p"));
-        reg.add_fault(GuestFault { vm: "vm*".into(), fault: GuestFaultKind::WrongPassword });
+        reg.add_fault(GuestFault {
+            vm: "vm*".into(),
+            fault: GuestFaultKind::WrongPassword,
+        });
         assert!(!g.lock().unwrap().login("u", "p"));
         let again = reg.get_or_build("uid1", "vm1", || unreachable!());
         assert!(Arc::ptr_eq(&g, &again));
-        let other = reg.get_or_build("uid2", "vm1", || build(&vmi, &guest, (("u", "p"), ("A", "W"))));
+        let other = reg.get_or_build("uid2", "vm1", || {
+            build(&vmi, &guest, (("u", "p"), ("A", "W")))
+        });
         assert!(!other.lock().unwrap().login("u", "p"));
     }
 }

@@ -41,7 +41,9 @@ pub fn run(m: &mut GuestModel, line: &str, _stdin: &[u8]) -> Output {
         },
         _ => Output::fail(
             127,
-            format!("'{cmd}' is not recognized as an internal or external command,\r\noperable program or batch file."),
+            format!(
+                "'{cmd}' is not recognized as an internal or external command,\r\noperable program or batch file."
+            ),
         ),
     }
 }
@@ -82,7 +84,11 @@ mod tests {
             os: "win2019".into(),
             windows: true,
             hostname: "WIN-2019".into(),
-            nics: vec![("00:50:56:aa:bb:01".into(), vec!["10.6.46.31/24".into()], true)],
+            nics: vec![(
+                "00:50:56:aa:bb:01".into(),
+                vec!["10.6.46.31/24".into()],
+                true,
+            )],
             disks: 1,
             ..GuestFacts::default()
         };
@@ -93,10 +99,22 @@ mod tests {
     fn ipconfig_shows_static_ip_mask_gateway() {
         let mut m = win();
         let out = String::from_utf8(run(&mut m, "ipconfig /all", b"").stdout).unwrap();
-        assert!(out.contains("IPv4 Address. . . . . . . . . . . : 10.6.46.31(Preferred)"), "{out}");
-        assert!(out.contains("Subnet Mask . . . . . . . . . . . : 255.255.255.0"), "{out}");
-        assert!(out.contains("Default Gateway . . . . . . . . . : 10.6.46.1"), "{out}");
-        assert!(out.contains("DHCP Enabled. . . . . . . . . . . : No"), "{out}");
+        assert!(
+            out.contains("IPv4 Address. . . . . . . . . . . : 10.6.46.31(Preferred)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Subnet Mask . . . . . . . . . . . : 255.255.255.0"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Default Gateway . . . . . . . . . : 10.6.46.1"),
+            "{out}"
+        );
+        assert!(
+            out.contains("DHCP Enabled. . . . . . . . . . . : No"),
+            "{out}"
+        );
         assert!(out.contains("00-50-56-AA-BB-01"), "{out}");
     }
 
@@ -105,10 +123,16 @@ mod tests {
         let mut m = win();
         assert_eq!(run(&mut m, "hostname", b"").stdout, b"WIN-2019\r\n");
         run(&mut m, r#"echo hello > "C:\marker.txt""#, b"");
-        assert_eq!(run(&mut m, r#"type "C:\marker.txt""#, b"").stdout, b"hello\r\n");
+        assert_eq!(
+            run(&mut m, r#"type "C:\marker.txt""#, b"").stdout,
+            b"hello\r\n"
+        );
         let ps = r#"powershell -NoProfile -Command "[IO.File]::WriteAllBytes('C:\it''s.bin', [Convert]::FromBase64String('AAE='))""#;
         assert_eq!(run(&mut m, ps, b"").exit, 0);
-        assert_eq!(run(&mut m, r#"type "C:\it's.bin""#, b"").stdout, b"\x00\x01");
+        assert_eq!(
+            run(&mut m, r#"type "C:\it's.bin""#, b"").stdout,
+            b"\x00\x01"
+        );
         assert_eq!(run(&mut m, "type C:\\none", b"").exit, 1);
         let bad = run(&mut m, "xfs_info /", b"");
         assert_eq!(bad.exit, 127);

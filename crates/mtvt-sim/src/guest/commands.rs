@@ -70,8 +70,11 @@ pub fn run(m: &mut GuestModel, line: &str, stdin: &[u8]) -> Output {
     }
 }
 
+/// A command's words and its redirection target (`true`: append, `>>`).
+pub type Redirected = (Vec<String>, Option<(String, bool)>);
+
 /// The words before a `>`/`>>` redirection, and its target (`append` for `>>`).
-pub fn split_redirect(words: &[String]) -> Result<(Vec<String>, Option<(String, bool)>), String> {
+pub fn split_redirect(words: &[String]) -> Result<Redirected, String> {
     let Some(pos) = words.iter().position(|w| w.starts_with('>')) else {
         return Ok((words.to_vec(), None));
     };
@@ -194,8 +197,8 @@ fn lsblk(m: &GuestModel) -> String {
                 })
                 .collect();
             let mut dev = json!({"name": name, "type": "disk", "mountpoints": [null]});
-            if !children.is_empty() {
-                dev["children"] = json!(children);
+            if let (false, Some(o)) = (children.is_empty(), dev.as_object_mut()) {
+                o.insert("children".into(), json!(children));
             }
             dev
         })

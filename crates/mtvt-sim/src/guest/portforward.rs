@@ -90,7 +90,7 @@ fn forward(st: &PortForward, ns: &str, name: &str, port: &str, req: Request<Body
     };
     let guest = match reachable(st, ns, name, port) {
         Ok(g) => g,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let identity = format!("{ns}/{name}");
     mtvt_apiserver::api::upgrade::websocket(
@@ -103,23 +103,32 @@ fn forward(st: &PortForward, ns: &str, name: &str, port: &str, req: Request<Body
 }
 
 /// The guest behind `ns/name` when its port `port` accepts connections, else the refusal.
-fn reachable(st: &PortForward, ns: &str, name: &str, port: u16) -> Result<SharedGuest, Response> {
+fn reachable(
+    st: &PortForward,
+    ns: &str,
+    name: &str,
+    port: u16,
+) -> Result<SharedGuest, Box<Response>> {
     let Ok(vmi) = st.store.get(&gvr::vmis(), ns, name) else {
-        return Err(status(
+        return Err(Box::new(status(
             StatusCode::NOT_FOUND,
             "NotFound",
             format!("virtualmachineinstances.kubevirt.io \"{name}\" not found"),
-        ));
+        )));
     };
     if vmi.pointer("/status/phase").and_then(Value::as_str) != Some("Running") {
-        return Err(status(
+        return Err(Box::new(status(
             StatusCode::CONFLICT,
             "Conflict",
             format!("Unable to connect to VirtualMachineInstance {name}: VMI is not running"),
-        ));
+        )));
     }
     let Some(ctx) = st.ctx.get() else {
-        return Err(refused(name, port, "the emulator is still starting"));
+        return Err(Box::new(refused(
+            name,
+            port,
+            "the emulator is still starting",
+        )));
     };
     let uid = vmi
         .pointer("/metadata/uid")
@@ -141,17 +150,21 @@ fn reachable(st: &PortForward, ns: &str, name: &str, port: u16) -> Result<Shared
         (m.boots(), m.sshd)
     };
     if !boots {
-        return Err(refused(
+        return Err(Box::new(refused(
             name,
             port,
             "the guest is waiting for its LUKS passphrase",
-        ));
+        )));
     }
     if !booted(ctx, &vmi) {
-        return Err(refused(name, port, "the guest is still booting"));
+        return Err(Box::new(refused(name, port, "the guest is still booting")));
     }
     if port != 22 || !sshd {
-        return Err(refused(name, port, "nothing listens on that port"));
+        return Err(Box::new(refused(
+            name,
+            port,
+            "nothing listens on that port",
+        )));
     }
     Ok(guest)
 }

@@ -162,7 +162,7 @@ mod tests {
                 false
             )
         );
-        assert_eq!(f.nics[1].2, true);
+        assert!(f.nics[1].2);
         assert_eq!(
             (f.disks, f.firmware.as_str(), f.secure_boot),
             (2, "efi", true)

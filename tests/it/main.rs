@@ -21,6 +21,7 @@ mod render_golden;
 mod render_schemas;
 mod run_clean;
 mod run_failures;
+mod run_guest;
 mod run_interrupt;
 mod run_providers;
 mod run_sim;

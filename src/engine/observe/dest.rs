@@ -4,8 +4,8 @@
 //!
 //! Guest-level facts come from KubeVirt's guest-agent data where it answers the question:
 //! `guest_static_ips` = the IPv4 addresses the guest agent reports (none without a guest
-//! agent). What still needs a login is not faked: the SSH probe says why it was not attempted,
-//! so the `ssh` check reports "not run" with that reason — never a silent pass.
+//! agent). The SSH probe starts as "not attempted" (so `ssh_reachable` reports "not run",
+//! never a silent pass); `super::guest` replaces it with a real login's outcome.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +15,7 @@ use mtvt_vocab::Quantity;
 use serde_json::Value;
 
 /// Why SSH is not probed.
-pub const SSH_NOT_PROBED: &str = "mtvt run has no guest network path to log in (no SSH probe is made); the guest-agent check covers guest liveness";
+pub const SSH_NOT_PROBED: &str = "no SSH login was attempted on this VM";
 
 fn text(v: &Value, p: &str) -> String {
     v.pointer(p)
@@ -342,7 +342,7 @@ mod tests {
         assert_eq!(d.disks[0].index, 1);
         assert_eq!(d.disks[0].size, Quantity::gib(30));
         assert_eq!(d.template_labels["x"], "y");
-        assert!(!d.ssh.attempted && d.ssh.detail.contains("no guest network path"));
+        assert!(!d.ssh.attempted && d.ssh.detail == SSH_NOT_PROBED);
         assert_eq!(
             d.guest_static_ips, None,
             "no interface data from the guest agent"

@@ -5,10 +5,12 @@
 //!
 //! Conversions are pure functions over JSON and facts, except [`dest_read::observe_dest`],
 //! which reads the destination objects (starting a stopped VM to read its VMI, as the
-//! pytest suite does, and stopping it again).
+//! pytest suite does, and stopping it again), and [`guest::probe`], which logs in to the
+//! migrated guest over SSH for `ssh_reachable(dest)`.
 
 pub mod dest;
 pub mod dest_read;
+pub mod guest;
 pub mod migration;
 pub mod plan;
 pub mod source;

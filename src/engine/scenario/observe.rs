@@ -17,6 +17,7 @@ use crate::engine::context::Engine;
 use crate::engine::error::EngineError;
 use crate::engine::exec::{ScenarioRun, VmState};
 use crate::engine::observe::dest_read::{DestReader, observe_dest};
+use crate::engine::observe::guest;
 use crate::engine::observe::{migration, plan::plan_model, source as source_model, vm::vm_model};
 use crate::engine::plan::PlanAnswers;
 use crate::engine::resolve::ResolvedPlan;
@@ -122,8 +123,17 @@ async fn observe_vm(
         cancel: v.engine.cancel(),
     };
     match observe_dest(&reader, &v.plan.target_namespace, &dest_name, agent).await {
-        Ok(Some((dest, _))) => {
+        Ok(Some((mut dest, _))) => {
             o.report.destination = Some(dest.name.clone());
+            let profile = &v.run.source.side.profile;
+            dest.ssh = guest::probe_dest(
+                &v.engine.cluster.client,
+                profile,
+                &ir.expect.checks,
+                &dest,
+                source.is_windows,
+            )
+            .await;
             if !ir.expect.checks.is_empty() {
                 let vm_m = vm_model(vm_ir, &v.engine.session.names.session);
                 let bindings = Bindings::new(&source, &dest, &v.plan_model, &vm_m, &mig);

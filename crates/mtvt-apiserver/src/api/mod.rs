@@ -22,6 +22,7 @@ mod response;
 mod rest;
 pub mod review;
 mod table;
+pub mod upgrade;
 mod watch;
 
 use std::sync::Arc;

@@ -108,6 +108,31 @@ fn string_of(v: Val) -> Result<String, Interrupt> {
     }
 }
 
+/// Expected/actual of a failed `ssh_reachable(dest)`: a login to the VM, and what the
+/// probe met instead (its `detail`).
+pub(super) fn ssh_explain(dest: &Val) -> (String, String) {
+    let (Val::Record(_, j) | Val::Object(j)) = dest else {
+        return (String::from("true"), String::from("false"));
+    };
+    let text = |p: &str| {
+        j.pointer(p)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+    };
+    let expected = format!(
+        "an SSH login to VM {}/{}",
+        text("/namespace"),
+        text("/name")
+    );
+    let detail = text("/ssh/detail");
+    let actual = if detail.is_empty() {
+        String::from("no login")
+    } else {
+        detail.to_string()
+    };
+    (expected, actual)
+}
+
 fn record_of(v: Val) -> Result<serde_json::Value, Interrupt> {
     match v {
         Val::Record(_, j) | Val::Object(j) => Ok(j),

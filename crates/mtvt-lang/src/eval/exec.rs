@@ -242,6 +242,13 @@ impl<'b> Exec<'b> {
                 };
                 (expected, arg(self, 0))
             }
+            ExprIrKind::Call { func, args } if func == "ssh_reachable" => {
+                let probe = args.first().map(|a| self.expr(a));
+                match probe {
+                    Some(Ok(v)) => super::builtins::ssh_explain(&v),
+                    _ => (String::from("true"), String::from("false")),
+                }
+            }
             _ => (String::from("true"), String::from("false")),
         }
     }

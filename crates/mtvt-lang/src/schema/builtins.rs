@@ -62,7 +62,7 @@ pub const BUILTINS: &[BuiltinDef] = &[
     BuiltinDef {
         name: "ssh_reachable",
         signature: "ssh_reachable(DestVm) -> bool",
-        doc: "Whether the SSH probe of `mtvt run` logged in; *not run* (with the probe's reason) when no probe was possible.",
+        doc: "Whether `mtvt run` logged in to the VM over SSH (KubeVirt port-forward, the source profile's `guest_vm_*` login; see running.md); a failure shows the expected login and what happened; *not run* (with the reason) when no login was possible (VM powered off, no guest login in the profile).",
     },
 ];
 

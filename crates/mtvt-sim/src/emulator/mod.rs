@@ -30,6 +30,7 @@ use std::time::Duration;
 use crate::api::Faults;
 use crate::clock::Clock;
 use crate::controllers::{self, Ctx, Guests, Settings};
+use crate::guest::{GuestFault, GuestRegistry};
 use crate::inventory::{self, InventoryOptions};
 use crate::lab::{Lab, LabError, LabHandle, ProviderKind, render_providers_json};
 use crate::server::{Server, ServerError, ServerHandle};
@@ -100,6 +101,7 @@ pub struct Emulator {
     lab: LabHandle,
     endpoints: BTreeMap<String, String>,
     mtv_namespace: String,
+    guests: GuestRegistry,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -167,6 +169,15 @@ impl Emulator {
             )
         });
         builder = builder.routes(|sctx| controllers::kubevirt_api::routes(sctx.store.clone()));
+        let guests = GuestRegistry::default();
+        let (pf_cell, pf_guests) = (cell.clone(), guests.clone());
+        builder = builder.routes(move |sctx| {
+            crate::guest::portforward::routes(crate::guest::portforward::PortForward {
+                store: sctx.store.clone(),
+                ctx: pf_cell,
+                guests: pf_guests,
+            })
+        });
         builder = builder.on_start(|sctx| {
             controllers::webhooks::register(&sctx.store);
             Ok(())
@@ -204,6 +215,7 @@ impl Emulator {
             lab,
             endpoints,
             mtv_namespace: opts.mtv_namespace,
+            guests,
         })
     }
 
@@ -241,6 +253,11 @@ impl Emulator {
     /// HTTP requests served so far (API server, inventory and source APIs).
     pub fn request_count(&self) -> u64 {
         self.server.request_count()
+    }
+
+    /// Breaks the guests of matching VMs (now and when they are first reached over SSH).
+    pub fn add_guest_fault(&self, fault: GuestFault) {
+        self.guests.add_fault(fault);
     }
 
     /// The virtual clock.

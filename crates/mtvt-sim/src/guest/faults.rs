@@ -1,0 +1,76 @@
+//! Guest faults of the lab (`guest_faults:`): ways to break a migrated guest so that tests
+//! prove each in-guest check can fail. Applied when the migration creates the target VM.
+
+use serde::Deserialize;
+
+/// What breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuestFaultKind {
+    /// sshd does not run: the port-forward to port 22 is refused.
+    SshdDown,
+    /// The guest user's password changed: logins with the profile's password fail.
+    WrongPassword,
+    /// Static IP configuration is lost: the NICs fall back to DHCP.
+    LoseStaticIp,
+    /// Every marker file's content is altered.
+    CorruptMarker,
+    /// The LUKS passphrase given to the migration is wrong: the guest never boots.
+    WrongLuksKey,
+    /// The guest agent does not run.
+    NoAgent,
+}
+
+impl GuestFaultKind {
+    /// Every fault name, for messages.
+    pub const NAMES: &'static str =
+        "sshd_down, wrong_password, lose_static_ip, corrupt_marker, wrong_luks_key, no_agent";
+
+    /// Parses a fault name.
+    pub fn parse(s: &str) -> Option<GuestFaultKind> {
+        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+    }
+}
+
+/// A fault for the migrated guests of VMs whose source name matches `vm` (`*`, `?` globs).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuestFault {
+    /// Source VM name glob.
+    pub vm: String,
+    /// What breaks.
+    pub fault: GuestFaultKind,
+}
+
+/// The faults of `faults` that apply to source VM `vm`.
+pub fn matching(faults: &[GuestFault], vm: &str) -> Vec<GuestFaultKind> {
+    faults
+        .iter()
+        .filter(|f| crate::lab::glob_match(&f.vm, vm))
+        .map(|f| f.fault)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn parse_and_match() {
+        assert_eq!(
+            GuestFaultKind::parse("sshd_down"),
+            Some(GuestFaultKind::SshdDown)
+        );
+        assert_eq!(GuestFaultKind::parse("nope"), None);
+        let f = vec![GuestFault {
+            vm: "mtv-win*".into(),
+            fault: GuestFaultKind::LoseStaticIp,
+        }];
+        assert_eq!(
+            matching(&f, "mtv-win2019-79"),
+            vec![GuestFaultKind::LoseStaticIp]
+        );
+        assert!(matching(&f, "mtv-tests-rhel8").is_empty());
+    }
+}

@@ -137,3 +137,78 @@ async fn plans_providers_nads_and_namespaces_are_as_upstream_needs() {
     }
     emu.shutdown().await;
 }
+
+/// The source Secret's CA key follows the installed MTV version: `ca.crt` (what Forklift
+/// reads first, pkg/lib/util/util.go:128-137) from MTV 2.12 on, `cacert` (deprecated,
+/// removed in Forklift 2.14) before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_source_ca_goes_under_the_key_the_installed_mtv_reads() {
+    for (version, key, other) in [
+        ("2.12.0", "ca.crt", "cacert"),
+        ("2.10.0", "cacert", "ca.crt"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (emu, client) = emulator(dir.path(), &[]).await;
+        let csv = ar(
+            "operators.coreos.com",
+            "v1alpha1",
+            "ClusterServiceVersion",
+            "clusterserviceversions",
+        );
+        let csvs: kube::Api<DynamicObject> =
+            kube::Api::namespaced_with(client.clone(), "openshift-mtv", &csv);
+        let name = csvs.list(&ListParams::default()).await.unwrap().items[0]
+            .metadata
+            .name
+            .clone()
+            .unwrap();
+        let patch = serde_json::json!({"spec": {"version": version}});
+        csvs.patch(
+            &name,
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(&patch),
+        )
+        .await
+        .unwrap();
+        // any well-formed CA will do: the emulator's own
+        let ca = emu.ca_pem().to_string();
+        let ca_file = dir.path().join("ca.pem");
+        std::fs::write(&ca_file, ca).unwrap();
+        let d = dir.path().to_path_buf();
+        let out = tokio::task::spawn_blocking(move || {
+            let d_text = d.to_str().unwrap().to_string();
+            Mtvt::new()
+                .args([
+                    "run",
+                    "scenarios/tier0/sanity_cold_mtv_migration.mtvt",
+                    "--provider",
+                    "vsphere",
+                    "--storage-class",
+                    "ocs-storagecluster-ceph-rbd",
+                    "--keep",
+                    "always",
+                    "--source-ca-file",
+                    d.join("ca.pem").to_str().unwrap(),
+                    "--data-collector-path",
+                    &format!("{d_text}/dc"),
+                ])
+                .args(cluster_flags(&d))
+                .output()
+        })
+        .await
+        .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let session = journal_session(&dir.path().join("dc"));
+        let secrets = session_objects(&client, &ar("", "v1", "Secret", "secrets"), &session).await;
+        let source = secrets
+            .iter()
+            .find(|s| s["data"].get("user").is_some())
+            .unwrap_or_else(|| panic!("no source Secret among {}", secrets.len()));
+        assert!(source["data"].get(key).is_some(), "MTV {version}: no {key}");
+        assert!(
+            source["data"].get(other).is_none(),
+            "MTV {version}: {other} too"
+        );
+        emu.shutdown().await;
+    }
+}

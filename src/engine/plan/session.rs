@@ -52,8 +52,10 @@ pub struct SourceCtx {
     pub url: String,
     /// `insecureSkipVerify` of the Secret.
     pub insecure: bool,
-    /// CA (PEM) of the endpoint, stored as `cacert`.
+    /// CA (PEM) of the endpoint.
     pub ca_pem: Option<String>,
+    /// The Secret key it is stored under (`ca.crt` or `cacert`, by MTV version).
+    pub ca_key: &'static str,
 }
 
 impl std::fmt::Debug for SourceCtx {
@@ -143,6 +145,7 @@ pub fn source_steps(session: &SessionCtx, src: &SourceCtx) -> Vec<Step> {
             url: &src.url,
             insecure: src.insecure,
             ca_pem: src.ca_pem.as_deref(),
+            ca_key: src.ca_key,
             cluster_token: session.cluster_token.as_deref(),
         },
     );

@@ -563,3 +563,91 @@ async fn teardown_waits_for_the_volumes_of_the_plans_claims() {
     assert!(pvs.get_opt("pv-other").await.unwrap().is_some(), "not ours");
     handle.shutdown().await;
 }
+
+/// A running Migration is canceled and seen ending before its Plan is archived (an archived
+/// Plan loses Ready and its Migration then only says PlanNotReady), as the pytest suite
+/// orders it.
+#[tokio::test]
+async fn teardown_archives_only_after_the_cancel_ended() {
+    let (handle, client) = start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = "auto-cnl";
+    let j = journal(dir.path(), session);
+    let applier = Applier::new(client.clone(), j.clone(), session);
+    let co = owner(session, Some("scn"));
+    let ns = "auto-cnl-scn";
+    applier
+        .create(
+            Scope::Scenario,
+            Some("scn"),
+            &manifests::namespace(ns, &co),
+            None,
+        )
+        .await
+        .unwrap();
+    let mut plan = manifests::object(kinds::PLAN, "p", Some(ns), &co);
+    manifests::set(&mut plan.body, "spec", json!({"vms": [{"id": "vm-1"}]}));
+    applier
+        .create(Scope::Scenario, Some("scn"), &plan, Some(ns))
+        .await
+        .unwrap();
+    let migration = manifests::migration("m", ns, &co, "p", None);
+    applier
+        .create(Scope::Scenario, Some("scn"), &migration, None)
+        .await
+        .unwrap();
+    let migrations = kinds::MIGRATION.api(&client, Some(ns));
+    let running = json!({"status": {"conditions": [{"type": "Running", "status": "True"}],
+        "vms": [{"id": "vm-1"}]}});
+    migrations
+        .patch_status("m", &PatchParams::default(), &Patch::Merge(&running))
+        .await
+        .unwrap();
+    let (c, jj) = (client.clone(), j.clone());
+    let teardown = tokio::spawn(async move {
+        let w = watches(&c, session);
+        undo(&c, &jj, &w, Some(Scope::Scenario), Some("scn")).await
+    });
+    let plans = kinds::PLAN.api(&client, Some(ns));
+    let mut canceled = false;
+    for _ in 0..100 {
+        let m = migrations.get("m").await.unwrap();
+        if m.data["spec"]["cancel"][0]["id"] == "vm-1" {
+            canceled = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(canceled, "the running VM was canceled");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let p = plans.get("p").await.unwrap();
+    assert!(
+        p.data["spec"].get("archived").is_none(),
+        "not archived while the Migration runs"
+    );
+    let ended = json!({"status": {"conditions": [{"type": "Canceled", "status": "True"}]}});
+    migrations
+        .patch_status("m", &PatchParams::default(), &Patch::Merge(&ended))
+        .await
+        .unwrap();
+    let mut archived = false;
+    for _ in 0..100 {
+        if plans.get("p").await.unwrap().data["spec"]["archived"] == true {
+            archived = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(archived, "archived once the Migration ended");
+    let done = json!({"status": {"conditions": [{"type": "Archived", "status": "True"}]}});
+    plans
+        .patch_status("p", &PatchParams::default(), &Patch::Merge(&done))
+        .await
+        .unwrap();
+    let log = tokio::time::timeout(Duration::from_secs(20), teardown)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    handle.shutdown().await;
+}

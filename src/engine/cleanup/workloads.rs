@@ -28,46 +28,58 @@ pub const WORKLOAD_KINDS: [kinds::Kind; 4] = [
     kinds::POD,
 ];
 
-/// Cancels Migrations that have not ended and archives Plans, then waits (as the pytest
-/// suite does) until Forklift is done with them — the canceled Migrations ended, the Plans
-/// `Archived` — so the controller has stopped working on them before their objects go.
+/// Cancels Migrations that have not ended and waits until they have, then archives Plans
+/// and waits until they are `Archived` — in that order, as the pytest suite does: an
+/// archived Plan loses `Ready`, and a Migration whose Plan is not Ready only reports
+/// `PlanNotReady`, so it would never be seen ending. Then the controller has stopped
+/// working on them before their objects go.
 pub(super) async fn stop_migrations(
     t: &Teardown<'_>,
     entries: &[Entry],
     never: &CancellationToken,
     log: &mut TeardownLog,
 ) {
-    let mut stopping = Vec::new();
-    for e in entries {
-        let Action::Create { object, .. } = &e.action else {
-            continue;
-        };
-        let result = if object.kind == kinds::MIGRATION {
-            cancel_migration(t.client, object)
-                .await
-                .map(|canceled| canceled.then_some(Stopped::MigrationEnded))
-        } else if object.kind == kinds::PLAN {
-            let patch = json!({"spec": {"archived": true}});
-            merge_patch(t.client, object, &patch)
-                .await
-                .map(|()| Some(Stopped::PlanArchived))
-                .map_err(|m| format!("archive {object}: {m}"))
-        } else {
-            Ok(None)
-        };
-        match result {
-            Ok(Some(until)) => stopping.push((object, until)),
-            Ok(None) => {}
+    let created = |kind: kinds::Kind| {
+        entries.iter().filter_map(move |e| match &e.action {
+            Action::Create { object, .. } if object.kind == kind => Some(object),
+            _ => None,
+        })
+    };
+    let mut canceled = Vec::new();
+    for object in created(kinds::MIGRATION) {
+        match cancel_migration(t.client, object).await {
+            Ok(true) => canceled.push(object),
+            Ok(false) => {}
             Err(m) => log.errors.push(m),
         }
     }
+    wait_stopped(t, &canceled, Stopped::MigrationEnded, never, log).await;
+    let mut archived = Vec::new();
+    for object in created(kinds::PLAN) {
+        let patch = json!({"spec": {"archived": true}});
+        match merge_patch(t.client, object, &patch).await {
+            Ok(()) => archived.push(object),
+            Err(m) => log.errors.push(format!("archive {object}: {m}")),
+        }
+    }
+    wait_stopped(t, &archived, Stopped::PlanArchived, never, log).await;
+}
+
+/// Waits (concurrently) until each of `objects` is `until` or gone.
+async fn wait_stopped(
+    t: &Teardown<'_>,
+    objects: &[&ObjectRef],
+    until: Stopped,
+    never: &CancellationToken,
+    log: &mut TeardownLog,
+) {
     let opts = WaitOptions {
         timeout: GONE_TIMEOUT,
         cancel: never,
     };
-    let waits = stopping
+    let waits = objects
         .iter()
-        .map(|(o, until)| t.watches.wait(o, *until, &opts, |_| {}));
+        .map(|o| t.watches.wait(o, until, &opts, |_| {}));
     for r in join_all(waits).await {
         if let Err(e) = r {
             log.errors.push(e.to_string());

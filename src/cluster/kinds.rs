@@ -56,6 +56,8 @@ pub const PVC: Kind = k(
     "persistentvolumeclaims",
     true,
 );
+/// `v1` PersistentVolume.
+pub const PV: Kind = k("", "v1", "PersistentVolume", "persistentvolumes", false);
 /// `v1` Event.
 pub const EVENT: Kind = k("", "v1", "Event", "events", true);
 /// `batch/v1` Job.

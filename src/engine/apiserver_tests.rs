@@ -413,3 +413,241 @@ async fn node_labels_and_controller_patches_are_restored() {
     assert!(leaks(&client, &j, None, None).await.is_empty());
     handle.shutdown().await;
 }
+
+/// Teardown waits for Forklift to archive a Plan before deleting it (the pytest suite's
+/// `archive_plan` waits for `Archived`): with no controller, the test sets the condition.
+#[tokio::test]
+async fn teardown_waits_until_forklift_archived_the_plan() {
+    let (handle, client) = start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = "auto-arc";
+    let j = journal(dir.path(), session);
+    let applier = Applier::new(client.clone(), j.clone(), session);
+    let co = owner(session, Some("scn"));
+    applier
+        .create(
+            Scope::Scenario,
+            Some("scn"),
+            &manifests::namespace("auto-arc-scn", &co),
+            None,
+        )
+        .await
+        .unwrap();
+    let mut plan = manifests::object(kinds::PLAN, "p", Some("auto-arc-scn"), &co);
+    manifests::set(&mut plan.body, "spec", json!({"vms": []}));
+    applier
+        .create(Scope::Scenario, Some("scn"), &plan, None)
+        .await
+        .unwrap();
+    let (c, jj) = (client.clone(), j.clone());
+    let teardown = tokio::spawn(async move {
+        let w = watches(&c, session);
+        undo(&c, &jj, &w, Some(Scope::Scenario), Some("scn")).await
+    });
+    let plans = kinds::PLAN.api(&client, Some("auto-arc-scn"));
+    let mut archived = false;
+    for _ in 0..100 {
+        let p = plans.get("p").await.unwrap();
+        if p.data["spec"]["archived"] == true {
+            archived = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(archived, "the Plan was archived");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!teardown.is_finished(), "teardown waits for Archived");
+    assert!(
+        plans.get_opt("p").await.unwrap().is_some(),
+        "not deleted yet"
+    );
+    let status = json!({"status": {"conditions": [{"type": "Archived", "status": "True",
+        "category": "Advisory", "message": "The migration plan has been archived."}]}});
+    plans
+        .patch_status("p", &PatchParams::default(), &Patch::Merge(&status))
+        .await
+        .unwrap();
+    let log = tokio::time::timeout(Duration::from_secs(20), teardown)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    assert!(plans.get_opt("p").await.unwrap().is_none());
+    handle.shutdown().await;
+}
+
+/// Teardown waits until the PersistentVolumes of the claims Forklift made for our plans are
+/// gone or Released (the pytest suite's `check_dv_pvc_pv_deleted`), and reports one that
+/// stays bound.
+#[tokio::test]
+async fn teardown_waits_for_the_volumes_of_the_plans_claims() {
+    let (handle, client) = start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = "auto-pv";
+    let j = journal(dir.path(), session);
+    let applier = Applier::new(client.clone(), j.clone(), session);
+    let co = owner(session, Some("scn"));
+    let ns = "auto-pv-scn";
+    applier
+        .create(
+            Scope::Scenario,
+            Some("scn"),
+            &manifests::namespace(ns, &co),
+            None,
+        )
+        .await
+        .unwrap();
+    let mut plan = manifests::object(kinds::PLAN, "p", Some(ns), &co);
+    manifests::set(&mut plan.body, "spec", json!({"vms": []}));
+    let created = applier
+        .create(Scope::Scenario, Some("scn"), &plan, Some(ns))
+        .await
+        .unwrap();
+    let plan_uid = created.metadata.uid.unwrap();
+    let archived = json!({"status": {"conditions": [{"type": "Archived", "status": "True"}]}});
+    kinds::PLAN
+        .api(&client, Some(ns))
+        .patch_status("p", &PatchParams::default(), &Patch::Merge(&archived))
+        .await
+        .unwrap();
+    // what Forklift would have made: a claim labelled with the plan, and its volume
+    let pvc: kube::api::DynamicObject = serde_json::from_value(json!({"apiVersion": "v1",
+        "kind": "PersistentVolumeClaim", "metadata": {"name": "disk-0", "namespace": ns,
+        "labels": {"plan": plan_uid}}, "spec": {"accessModes": ["ReadWriteOnce"],
+        "resources": {"requests": {"storage": "1Gi"}}}}))
+    .unwrap();
+    let pvc = kinds::PVC
+        .api(&client, Some(ns))
+        .create(&PostParams::default(), &pvc)
+        .await
+        .unwrap();
+    let pvs = kinds::PV.api(&client, None);
+    for (name, claim) in [
+        ("pv-ours", pvc.metadata.uid.unwrap()),
+        ("pv-other", "x".into()),
+    ] {
+        let pv: kube::api::DynamicObject = serde_json::from_value(json!({"apiVersion": "v1",
+            "kind": "PersistentVolume", "metadata": {"name": name},
+            "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+                "claimRef": {"namespace": ns, "name": "disk-0", "uid": claim}}}))
+        .unwrap();
+        pvs.create(&PostParams::default(), &pv).await.unwrap();
+        let bound = json!({"status": {"phase": "Bound"}});
+        pvs.patch_status(name, &PatchParams::default(), &Patch::Merge(&bound))
+            .await
+            .unwrap();
+    }
+    let (c, jj) = (client.clone(), j.clone());
+    let teardown = tokio::spawn(async move {
+        let w = watches(&c, session);
+        undo(&c, &jj, &w, Some(Scope::Scenario), Some("scn")).await
+    });
+    let namespaces = kinds::NAMESPACE.api(&client, None);
+    for _ in 0..200 {
+        if namespaces.get_opt(ns).await.unwrap().is_none() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !teardown.is_finished(),
+        "the claim is gone, its volume still bound: teardown waits"
+    );
+    pvs.delete("pv-ours", &Default::default()).await.unwrap();
+    let log = tokio::time::timeout(Duration::from_secs(20), teardown)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    assert!(pvs.get_opt("pv-other").await.unwrap().is_some(), "not ours");
+    handle.shutdown().await;
+}
+
+/// A running Migration is canceled and seen ending before its Plan is archived (an archived
+/// Plan loses Ready and its Migration then only says PlanNotReady), as the pytest suite
+/// orders it.
+#[tokio::test]
+async fn teardown_archives_only_after_the_cancel_ended() {
+    let (handle, client) = start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = "auto-cnl";
+    let j = journal(dir.path(), session);
+    let applier = Applier::new(client.clone(), j.clone(), session);
+    let co = owner(session, Some("scn"));
+    let ns = "auto-cnl-scn";
+    applier
+        .create(
+            Scope::Scenario,
+            Some("scn"),
+            &manifests::namespace(ns, &co),
+            None,
+        )
+        .await
+        .unwrap();
+    let mut plan = manifests::object(kinds::PLAN, "p", Some(ns), &co);
+    manifests::set(&mut plan.body, "spec", json!({"vms": [{"id": "vm-1"}]}));
+    applier
+        .create(Scope::Scenario, Some("scn"), &plan, Some(ns))
+        .await
+        .unwrap();
+    let migration = manifests::migration("m", ns, &co, "p", None);
+    applier
+        .create(Scope::Scenario, Some("scn"), &migration, None)
+        .await
+        .unwrap();
+    let migrations = kinds::MIGRATION.api(&client, Some(ns));
+    let running = json!({"status": {"conditions": [{"type": "Running", "status": "True"}],
+        "vms": [{"id": "vm-1"}]}});
+    migrations
+        .patch_status("m", &PatchParams::default(), &Patch::Merge(&running))
+        .await
+        .unwrap();
+    let (c, jj) = (client.clone(), j.clone());
+    let teardown = tokio::spawn(async move {
+        let w = watches(&c, session);
+        undo(&c, &jj, &w, Some(Scope::Scenario), Some("scn")).await
+    });
+    let plans = kinds::PLAN.api(&client, Some(ns));
+    let mut canceled = false;
+    for _ in 0..100 {
+        let m = migrations.get("m").await.unwrap();
+        if m.data["spec"]["cancel"][0]["id"] == "vm-1" {
+            canceled = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(canceled, "the running VM was canceled");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let p = plans.get("p").await.unwrap();
+    assert!(
+        p.data["spec"].get("archived").is_none(),
+        "not archived while the Migration runs"
+    );
+    let ended = json!({"status": {"conditions": [{"type": "Canceled", "status": "True"}]}});
+    migrations
+        .patch_status("m", &PatchParams::default(), &Patch::Merge(&ended))
+        .await
+        .unwrap();
+    let mut archived = false;
+    for _ in 0..100 {
+        if plans.get("p").await.unwrap().data["spec"]["archived"] == true {
+            archived = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(archived, "archived once the Migration ended");
+    let done = json!({"status": {"conditions": [{"type": "Archived", "status": "True"}]}});
+    plans
+        .patch_status("p", &PatchParams::default(), &Patch::Merge(&done))
+        .await
+        .unwrap();
+    let log = tokio::time::timeout(Duration::from_secs(20), teardown)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    handle.shutdown().await;
+}

@@ -18,8 +18,11 @@ use super::names::bounded;
 use super::retry::with_retry;
 use crate::cluster::kinds::{self, Kind};
 
-/// Kinds dumped from a scenario namespace.
+/// Kinds dumped from a scenario namespace (its local destination Provider and NADs live
+/// there too).
 const SCENARIO_KINDS: &[Kind] = &[
+    kinds::PROVIDER,
+    kinds::NAD,
     kinds::PLAN,
     kinds::MIGRATION,
     kinds::STORAGE_MAP,

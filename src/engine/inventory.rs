@@ -1,14 +1,14 @@
 //! The Forklift inventory as a run uses it: found through the `forklift-inventory` Route,
 //! resolved to the session's source Provider, then asked — after source preparation — to
-//! list each VM (waiting until it does) and to tell the VM ids, storages and networks the
+//! list each VM (waiting until it does and shows what preparation changed) and to tell the VM ids, storages and networks the
 //! maps and the Plan are built from ([`PlanAnswers`]).
 //!
 //! Read-only; the HTTP client lives in `mtvt_forklift`.
 
 use std::time::Duration;
 
-use mtvt_forklift::{InventoryClient, ProviderInventory};
-use mtvt_source::{Backoff, TlsOptions};
+use mtvt_forklift::{Expected, InventoryClient, ProviderInventory};
+use mtvt_source::{Backoff, SourceVmFacts, TlsOptions};
 use mtvt_vocab::{ProviderKind, Secret};
 use serde_json::Value;
 
@@ -91,10 +91,17 @@ impl InventorySide {
         Ok(InventorySide { provider, kind })
     }
 
-    /// Waits until VM `name` is listed and returns its full inventory document.
-    pub async fn wait_vm(&self, name: &str) -> Result<Value, EngineError> {
+    /// Waits until VM `name` is listed and shows what preparation left on the source
+    /// (`facts`, read after preparation: disks, datastores, NICs, power, CBT), and returns
+    /// its full inventory document. Without facts (OVA) being listed is enough.
+    pub async fn wait_vm(
+        &self,
+        name: &str,
+        facts: Option<&SourceVmFacts>,
+    ) -> Result<Value, EngineError> {
+        let expected = facts.map_or_else(Expected::listed, Expected::from_facts);
         self.provider
-            .wait_for_vm(name, INVENTORY_TIMEOUT)
+            .wait_for_vm(name, &expected, INVENTORY_TIMEOUT)
             .await
             .map_err(|e| {
                 inv_error(

@@ -145,6 +145,12 @@ impl PlanNames {
     }
 }
 
+/// The Linux bridge of an extra NIC's NAD `nad`: `mt-<hash>`, within the kernel's
+/// 15-character interface-name limit and distinct per NAD.
+pub fn bridge_name(nad: &str) -> String {
+    format!("mt-{}", short_hash(nad))
+}
+
 /// The namespace of one scenario: `<session>-<scenario>`.
 pub fn scenario_namespace(session: &str, scenario: &str) -> String {
     bounded(&format!("{session}-{scenario}"), 63)

@@ -67,6 +67,19 @@ fn resolve(s: &InterpString, inputs: &ResolveInputs<'_>, what: &str) -> Result<S
         .map_err(|e| format!("{what}: {e}"))
 }
 
+/// The local destination Provider lives in the scenario's namespace, which makes it a
+/// restricted host upstream (pkg/apis/forklift/v1beta1/provider.go:196): its inventory lists
+/// NADs of that namespace and `default` only (pkg/controller/provider/web/ocp/base.go:294-323),
+/// so NADs anywhere else would leave the NetworkMap `DestinationNetworkNotValid`.
+fn restricted_host_sees(ir: &PlanIr, namespace: &str, multus: &str) -> Result<(), String> {
+    if ir.destination == Destination::Remote || multus == namespace || multus == "default" {
+        return Ok(());
+    }
+    Err(format!(
+        "multus_namespace \"{multus}\": the local destination Provider lives in the scenario's namespace {namespace}, and Forklift's inventory for it lists only NetworkAttachmentDefinitions of that namespace and `default`; leave multus_namespace unset or set it to \"default\""
+    ))
+}
+
 /// Resolves plan `index` of a scenario.
 pub fn resolve_plan(
     index: usize,
@@ -80,8 +93,9 @@ pub fn resolve_plan(
     };
     let multus_namespace = match &ir.multus_namespace {
         Some(m) => resolve(m, inputs, "multus_namespace")?,
-        None => target_namespace.clone(),
+        None => inputs.namespace.to_string(),
     };
+    restricted_host_sees(ir, inputs.namespace, &multus_namespace)?;
     let storage_class = match (
         &ir.storage_class,
         inputs.cli_storage_class,

@@ -25,6 +25,7 @@ mod run_guest;
 mod run_interrupt;
 mod run_providers;
 mod run_sim;
+mod run_upstream_spec;
 mod run_warm_operator;
 mod selection_cli;
 mod sim_cli;

@@ -65,6 +65,10 @@ fn a_wrong_expectation_names_check_vm_expected_and_actual() {
     let objects = std::fs::read_to_string(diag).unwrap();
     assert!(objects.contains("kind: Plan") && objects.contains("kind: Migration"));
     assert!(
+        objects.contains("-local-ocp"),
+        "the scenario's local destination Provider, which lives in its namespace"
+    );
+    assert!(
         !objects.contains("stringData") && !objects.contains("password"),
         "no secret data in diagnostics"
     );

@@ -12,7 +12,8 @@
 //! use mtvt_vocab::ProviderKind;
 //! let inv = InventoryClient::from_route(&kube, "openshift-mtv", token, &Default::default()).await?;
 //! let provider = inv.provider(ProviderKind::Vsphere, "vsphere-src", Some("openshift-mtv")).await?;
-//! let vm = provider.wait_for_vm("auto-ab12-mtv-tests-rhel8-x7k2", std::time::Duration::from_secs(300)).await?;
+//! let listed = mtvt_forklift::Expected::listed(); // or Expected::from_facts(&prepared_facts)
+//! let vm = provider.wait_for_vm("auto-ab12-mtv-tests-rhel8-x7k2", &listed, std::time::Duration::from_secs(300)).await?;
 //! let storage = provider.vms_storage_sources(std::slice::from_ref(&vm)).await?;  // [{"name": "datastore1"}]
 //! let networks = provider.vms_network_sources(std::slice::from_ref(&vm)).await?; // first → pod
 //! # let _ = (storage, networks); Ok(()) }
@@ -31,6 +32,7 @@ use mtvt_source::{Backoff, SourceError, TlsOptions};
 use mtvt_vocab::{ProviderKind, Secret};
 
 use crate::error::InventoryError;
+use crate::sync::Expected;
 use crate::{mappings, route};
 
 /// Forklift inventory client.
@@ -295,11 +297,14 @@ impl ProviderInventory {
         })
     }
 
-    /// Waits until the inventory shows VM `name` (OpenStack: with attached volumes and
-    /// networks it can resolve), polling with backoff up to `timeout`. Returns the full VM.
+    /// Waits until the inventory shows VM `name` as `expected` (what preparation left on
+    /// the source: disks, datastores, NICs, power, CBT; see [`Expected`]) and, for
+    /// OpenStack, with attached volumes and networks it can resolve; polling with backoff
+    /// up to `timeout`. Returns the full VM.
     pub async fn wait_for_vm(
         &self,
         name: &str,
+        expected: &Expected,
         timeout: Duration,
     ) -> Result<Value, InventoryError> {
         let result = poll_until(timeout, self.client.backoff, || async {
@@ -310,6 +315,9 @@ impl ProviderInventory {
                 }
                 Err(e) => return Err(e),
             };
+            if let Some(gap) = expected.gap(self.kind, &vm) {
+                return Ok(Probe::Pending(format!("listed, but shows {gap}")));
+            }
             if self.kind == ProviderKind::Openstack
                 && let Some(pending) = mappings::openstack_sync_gap(self, &vm).await?
             {

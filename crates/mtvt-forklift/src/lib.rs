@@ -2,7 +2,8 @@
 //!
 //! * [`client::InventoryClient`]: the Forklift inventory REST API (found through the
 //!   `forklift-inventory` Route, [`route`]): provider uids, VMs, the wait for a VM to
-//!   appear (bounded backoff polling — the inventory offers no watch to a client).
+//!   appear (bounded backoff polling — the inventory offers no watch to a client) and
+//!   to show what preparation changed ([`sync`]).
 //! * [`mappings`]: StorageMap and NetworkMap `source` lists derived from inventory answers
 //!   per provider type (in the pytest suite's order), and the pure map-entry builders.
 //! * [`copy_offload`]: the storage Secret, datastores and StorageMap entries of vSphere
@@ -20,6 +21,8 @@ pub mod copy_offload;
 mod error;
 pub mod mappings;
 pub mod route;
+pub mod sync;
 
 pub use client::{InventoryClient, ProviderInventory};
 pub use error::InventoryError;
+pub use sync::Expected;

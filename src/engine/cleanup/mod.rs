@@ -1,15 +1,18 @@
 //! Teardown from the ledger, in the order that leaves nothing behind: cancel migrations
-//! still running, archive plans, delete the VMs (and their disks) the controller created for
-//! our plans, then undo every journal entry newest-first — delete objects (NotFound = done),
-//! remove node labels, restore patched fields, delete source clones — and wait until what
-//! was deleted is gone. An object inside a namespace deleted by the same teardown is gone
-//! once that namespace is, so only the namespace is awaited. Errors are collected, never
-//! stop the teardown.
+//! still running and archive plans (waiting until Forklift reports both done), delete the
+//! VMs (and their disks) the controller created for our plans, then undo every journal
+//! entry newest-first — delete objects (NotFound = done), remove node labels, restore
+//! patched fields, delete source clones — and wait until what was deleted is gone, and
+//! last that the PersistentVolumes of the claims Forklift made for our plans went with
+//! them (`volumes`). An object inside a namespace deleted by the same teardown is gone once
+//! that namespace is, so only the namespace is awaited. Errors are collected, never stop
+//! the teardown.
 //!
 //! Used by scenario teardown, session teardown and `mtvt clean`. It reads the journal; it
 //! never creates anything.
 
 mod entries;
+mod volumes;
 pub mod workloads;
 
 use std::collections::BTreeSet;
@@ -73,7 +76,9 @@ pub async fn undo(t: &Teardown<'_>, entries: Vec<Entry>) -> TeardownLog {
     // teardown is not interruptible: a fresh token that is never cancelled
     let never = CancellationToken::new();
     let doomed = namespaces_deleted(&entries);
-    workloads::stop_migrations(t.client, &entries, &mut log).await;
+    workloads::stop_migrations(t, &entries, &never, &mut log).await;
+    let targets = workloads::plan_targets(&entries);
+    let claims = volumes::plan_claims(t.client, &targets, &mut log).await;
     workloads::delete_plan_workloads(t, &entries, &doomed, &never, &mut log).await;
     let mut deleted_objects = Vec::new();
     for e in &entries {
@@ -82,6 +87,7 @@ pub async fn undo(t: &Teardown<'_>, entries: Vec<Entry>) -> TeardownLog {
         }
     }
     wait_gone(t, deleted_objects, &never, &mut log).await;
+    volumes::wait_released(t.client, &claims, &mut log).await;
     if let Err(e) = t.journal.flush() {
         log.errors.push(e.to_string());
     }

@@ -1,5 +1,6 @@
 //! Before a teardown deletes the run's objects: Migrations still running are canceled and
-//! Plans archived (the controller stops working on them), then what the controller made
+//! Plans archived, and both awaited until Forklift has done so (the controller stops
+//! working on them), then what the controller made
 //! for our plans in their target namespaces — VirtualMachines, DataVolumes, PVCs, pods,
 //! found by the `plan=<uid>` label — is deleted and awaited. In a target namespace the
 //! same teardown deletes, the namespace's own disappearance is the wait.
@@ -13,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{GONE_TIMEOUT, Teardown, TeardownLog, plan_selector};
 use crate::cluster::{ObjectRef, kinds};
-use crate::engine::conditions::migration_ended;
+use crate::engine::conditions::{Stopped, migration_ended};
 use crate::engine::error::{api_message, is_not_found};
 use crate::engine::journal::{Action, Entry};
 use crate::engine::retry::with_retry;
@@ -27,40 +28,73 @@ pub const WORKLOAD_KINDS: [kinds::Kind; 4] = [
     kinds::POD,
 ];
 
-/// Cancels Migrations that have not ended and archives Plans, so the controller stops
+/// Cancels Migrations that have not ended and waits until they have, then archives Plans
+/// and waits until they are `Archived` — in that order, as the pytest suite does: an
+/// archived Plan loses `Ready`, and a Migration whose Plan is not Ready only reports
+/// `PlanNotReady`, so it would never be seen ending. Then the controller has stopped
 /// working on them before their objects go.
 pub(super) async fn stop_migrations(
-    client: &kube::Client,
+    t: &Teardown<'_>,
     entries: &[Entry],
+    never: &CancellationToken,
     log: &mut TeardownLog,
 ) {
-    for e in entries {
-        let Action::Create { object, .. } = &e.action else {
-            continue;
-        };
-        let result = if object.kind == kinds::MIGRATION {
-            cancel_migration(client, object).await
-        } else if object.kind == kinds::PLAN {
-            let patch = json!({"spec": {"archived": true}});
-            merge_patch(client, object, &patch)
-                .await
-                .map_err(|m| format!("archive {object}: {m}"))
-        } else {
-            Ok(())
-        };
-        if let Err(m) = result {
-            log.errors.push(m);
+    let created = |kind: kinds::Kind| {
+        entries.iter().filter_map(move |e| match &e.action {
+            Action::Create { object, .. } if object.kind == kind => Some(object),
+            _ => None,
+        })
+    };
+    let mut canceled = Vec::new();
+    for object in created(kinds::MIGRATION) {
+        match cancel_migration(t.client, object).await {
+            Ok(true) => canceled.push(object),
+            Ok(false) => {}
+            Err(m) => log.errors.push(m),
+        }
+    }
+    wait_stopped(t, &canceled, Stopped::MigrationEnded, never, log).await;
+    let mut archived = Vec::new();
+    for object in created(kinds::PLAN) {
+        let patch = json!({"spec": {"archived": true}});
+        match merge_patch(t.client, object, &patch).await {
+            Ok(()) => archived.push(object),
+            Err(m) => log.errors.push(format!("archive {object}: {m}")),
+        }
+    }
+    wait_stopped(t, &archived, Stopped::PlanArchived, never, log).await;
+}
+
+/// Waits (concurrently) until each of `objects` is `until` or gone.
+async fn wait_stopped(
+    t: &Teardown<'_>,
+    objects: &[&ObjectRef],
+    until: Stopped,
+    never: &CancellationToken,
+    log: &mut TeardownLog,
+) {
+    let opts = WaitOptions {
+        timeout: GONE_TIMEOUT,
+        cancel: never,
+    };
+    let waits = objects
+        .iter()
+        .map(|o| t.watches.wait(o, until, &opts, |_| {}));
+    for r in join_all(waits).await {
+        if let Err(e) = r {
+            log.errors.push(e.to_string());
         }
     }
 }
 
-async fn cancel_migration(client: &kube::Client, object: &ObjectRef) -> Result<(), String> {
+/// Cancels Migration `object` unless it ended; whether it was canceled.
+async fn cancel_migration(client: &kube::Client, object: &ObjectRef) -> Result<bool, String> {
     let api = object.api(client);
     let Ok(m) = with_retry(|| async { api.get(&object.name).await }).await else {
-        return Ok(());
+        return Ok(false);
     };
     if migration_ended(&m) {
-        return Ok(());
+        return Ok(false);
     }
     let vms: Vec<Value> = m
         .data
@@ -74,11 +108,12 @@ async fn cancel_migration(client: &kube::Client, object: &ObjectRef) -> Result<(
         })
         .unwrap_or_default();
     if vms.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let patch = json!({"spec": {"cancel": vms}});
     merge_patch(client, object, &patch)
         .await
+        .map(|()| true)
         .map_err(|m| format!("cancel {object}: {m}"))
 }
 

@@ -121,6 +121,49 @@ impl Condition for PlanFinished {
     }
 }
 
+/// Teardown: Forklift has finished with an object mtvt told to stop, as the pytest suite
+/// waits for it (utilities/migration_utils.py `cancel_migration`, `archive_plan`) — or the
+/// object is gone. An infrastructure matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// A canceled Migration has ended (Canceled, or Succeeded/Failed if it got there first).
+    MigrationEnded,
+    /// An archived Plan has condition `Archived`.
+    PlanArchived,
+}
+
+impl Condition for Stopped {
+    type Output = ();
+
+    fn describe(&self) -> String {
+        match self {
+            Stopped::MigrationEnded => "end after the cancel".into(),
+            Stopped::PlanArchived => "have condition Archived=True".into(),
+        }
+    }
+
+    fn check(&mut self, obj: Option<&DynamicObject>, _: Instant) -> Check<()> {
+        let done = match (self, obj) {
+            (_, None) => true,
+            (Stopped::MigrationEnded, Some(o)) => migration_ended(o),
+            (Stopped::PlanArchived, Some(o)) => condition_true(o, "Archived"),
+        };
+        if done {
+            Check::Done(())
+        } else {
+            Check::Pending
+        }
+    }
+
+    fn state(&self, obj: &DynamicObject) -> String {
+        conditions_text(obj)
+    }
+
+    fn class(&self) -> Class {
+        Class::Infra
+    }
+}
+
 /// Whether a Plan's migration ended.
 pub fn migration_ended(o: &DynamicObject) -> bool {
     !condition_true(o, "Executing")

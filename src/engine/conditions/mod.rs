@@ -21,7 +21,7 @@ use kube::api::DynamicObject;
 use super::error::Class;
 
 pub use forklift::{
-    current_step, migration_ended, plan_finished, plan_ready, plan_vms, provider_ready,
+    Stopped, current_step, migration_ended, plan_finished, plan_ready, plan_vms, provider_ready,
 };
 pub use kubevirt::{vm_settled, vmi_running, vmi_stopped};
 pub use operator::{controller_reconciled, controller_running};

@@ -32,7 +32,7 @@ pub(super) async fn prepare(
     Ok(Output::Nothing)
 }
 
-/// Waits until the inventory lists prepared VM `at`.
+/// Waits until the inventory lists prepared VM `at` as its facts describe it.
 pub(super) async fn wait_inventory(
     _x: &Executor,
     run: &ScenarioRun<'_>,
@@ -41,7 +41,11 @@ pub(super) async fn wait_inventory(
     let prepared = run
         .prepared(at.plan, at.vm)
         .ok_or_else(|| EngineError::Setup("internal: VM not prepared".into()))?;
-    let doc = run.source.inventory.wait_vm(&prepared.name).await?;
+    let doc = run
+        .source
+        .inventory
+        .wait_vm(&prepared.name, prepared.facts.as_ref())
+        .await?;
     run.update(at.plan, at.vm, |s| s.inventory = Some(doc));
     Ok(Output::Nothing)
 }

@@ -4,18 +4,33 @@
 
 use serde_json::{Value, json};
 
+use super::super::names::bridge_name;
 use super::{Manifest, Owner, object, reference, set};
 use crate::cluster::kinds;
 
-/// The provider pair of a map.
-#[derive(Debug, Clone, Copy)]
+/// The provider pair of a map or a plan. The two may live in different namespaces: the
+/// local destination sits next to the plans (see `plan::scenario`), the source providers
+/// are shared by the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProviderPair<'a> {
     /// Source Provider name.
     pub source: &'a str,
+    /// Its namespace.
+    pub source_namespace: &'a str,
     /// Destination Provider name.
     pub destination: &'a str,
-    /// Their namespace.
-    pub namespace: &'a str,
+    /// Its namespace.
+    pub destination_namespace: &'a str,
+}
+
+impl ProviderPair<'_> {
+    /// `spec.provider` of a map or a plan.
+    pub fn spec(&self) -> Value {
+        json!({
+            "source": reference(self.source, self.source_namespace),
+            "destination": reference(self.destination, self.destination_namespace),
+        })
+    }
 }
 
 fn map(
@@ -31,10 +46,7 @@ fn map(
         &mut o.body,
         "spec",
         json!({
-            "provider": {
-                "source": reference(pair.source, pair.namespace),
-                "destination": reference(pair.destination, pair.namespace),
-            },
+            "provider": pair.spec(),
             "map": entries,
         }),
     );
@@ -63,16 +75,18 @@ pub fn network_map(
     map(kinds::NETWORK_MAP, name, namespace, owner, pair, entries)
 }
 
-/// A bridge NetworkAttachmentDefinition for an extra NIC (as the pytest suite creates them).
-pub fn nad(name: &str, namespace: &str, owner: &Owner) -> Manifest {
+/// A bridge NetworkAttachmentDefinition for extra NIC number `index` (1-based), as the
+/// pytest suite creates them (M `conftest.py:506-579, 851-853`): the first on the node's
+/// `cnv-bridge` bridge, each further one a plain `bridge` on its own Linux bridge, so the
+/// extra NICs are not all on one L2 segment. Bridge names are at most 15 characters (the
+/// kernel's interface-name limit), hence a short hash of the NAD's name.
+pub fn nad(name: &str, namespace: &str, owner: &Owner, index: usize) -> Manifest {
     let mut o = object(kinds::NAD, name, Some(namespace), owner);
-    let config = json!({
-        "cniVersion": "0.3.1",
-        "name": name,
-        "type": "cnv-bridge",
-        "bridge": "br1",
-        "macspoofchk": true,
-    });
+    let config = if index <= 1 {
+        json!({"cniVersion": "0.3.1", "name": name, "type": "cnv-bridge", "bridge": "cnv-bridge"})
+    } else {
+        json!({"cniVersion": "0.3.1", "name": name, "type": "bridge", "bridge": bridge_name(name)})
+    };
     set(&mut o.body, "spec", json!({"config": config.to_string()}));
     o
 }
@@ -89,8 +103,9 @@ mod tests {
         };
         let pair = ProviderPair {
             source: "src",
+            source_namespace: "sess",
             destination: "dst",
-            namespace: "sess",
+            destination_namespace: "ns",
         };
         let s = storage_map(
             "m",
@@ -99,10 +114,29 @@ mod tests {
             pair,
             vec![json!({"source": {"name": "ds"}})],
         );
-        assert_eq!(s.body["spec"]["provider"]["destination"]["name"], "dst");
+        assert_eq!(
+            s.body["spec"]["provider"]["destination"],
+            json!({"name": "dst", "namespace": "ns"})
+        );
+        assert_eq!(s.body["spec"]["provider"]["source"]["namespace"], "sess");
         assert_eq!(s.body["spec"]["map"][0]["source"]["name"], "ds");
-        let n = nad("n-1", "default", &owner);
-        let cfg: Value = serde_json::from_str(n.body["spec"]["config"].as_str().unwrap()).unwrap();
-        assert_eq!(cfg["name"], "n-1");
+        let config = |n: &Manifest| -> Value {
+            serde_json::from_str(n.body["spec"]["config"].as_str().unwrap()).unwrap()
+        };
+        let first = config(&nad("n-1", "default", &owner, 1));
+        assert_eq!(first["name"], "n-1");
+        assert_eq!(
+            (&first["type"], &first["bridge"]),
+            (&json!("cnv-bridge"), &json!("cnv-bridge"))
+        );
+        let long = "auto-ab12-copyoffload-independent-nonpersistent-disk-migration";
+        let (second, third) = (
+            config(&nad(&format!("{long}-2"), "ns", &owner, 2)),
+            config(&nad(&format!("{long}-3"), "ns", &owner, 3)),
+        );
+        assert_eq!(second["type"], "bridge");
+        let b2 = second["bridge"].as_str().unwrap();
+        assert!(b2.len() <= 15, "{b2}");
+        assert_ne!(second["bridge"], third["bridge"]);
     }
 }

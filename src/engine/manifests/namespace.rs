@@ -1,18 +1,19 @@
 //! Namespace manifests: the session's and each scenario's namespace, labelled with the
-//! session and with the pod-security labels migration pods need (privileged: virt-v2v,
-//! importer and hook pods run there).
+//! session and as the pytest suite labels its target namespace (M `conftest.py:311-334`):
+//! pod security `restricted` (Forklift's migration pods are built to run under it) and the
+//! KubeMacPool opt-out, so KubeMacPool does not hand migrated VMs new MACs that clash with
+//! the preserved source MACs.
 
 use serde_json::{Value, json};
 
 use super::{Manifest, Owner, object};
 use crate::cluster::kinds;
 
-/// Pod-security labels of every namespace a run creates.
-pub const POD_SECURITY_LABELS: &[(&str, &str)] = &[
-    ("pod-security.kubernetes.io/enforce", "privileged"),
-    ("pod-security.kubernetes.io/audit", "privileged"),
-    ("pod-security.kubernetes.io/warn", "privileged"),
-    ("security.openshift.io/scc.podSecurityLabelSync", "false"),
+/// Labels of every namespace a run creates (besides the session/scenario labels).
+pub const NAMESPACE_LABELS: &[(&str, &str)] = &[
+    ("pod-security.kubernetes.io/enforce", "restricted"),
+    ("pod-security.kubernetes.io/enforce-version", "latest"),
+    ("mutatevirtualmachines.kubemacpool.io", "ignore"),
 ];
 
 /// A Namespace.
@@ -23,7 +24,7 @@ pub fn namespace(name: &str, owner: &Owner) -> Manifest {
         .pointer_mut("/metadata/labels")
         .and_then(Value::as_object_mut)
     {
-        for (k, v) in POD_SECURITY_LABELS {
+        for (k, v) in NAMESPACE_LABELS {
             labels.insert((*k).to_string(), json!(v));
         }
     }
@@ -46,7 +47,11 @@ mod tests {
         assert_eq!(n.body["kind"], "Namespace");
         assert_eq!(
             n.body["metadata"]["labels"]["pod-security.kubernetes.io/enforce"],
-            "privileged"
+            "restricted"
+        );
+        assert_eq!(
+            n.body["metadata"]["labels"]["mutatevirtualmachines.kubemacpool.io"],
+            "ignore"
         );
         assert_eq!(n.body["metadata"]["labels"]["mtvt.io/session"], "auto-ab12");
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::{Manifest, Owner, object, reference, set};
+use super::{Manifest, Owner, ProviderPair, object, reference, set};
 use crate::cluster::kinds;
 
 /// One VM of a plan.
@@ -27,12 +27,8 @@ pub struct PlanManifest<'a> {
     pub name: &'a str,
     /// Plan namespace (the scenario's).
     pub namespace: &'a str,
-    /// Namespace of the providers.
-    pub providers_namespace: &'a str,
-    /// Source Provider.
-    pub source_provider: &'a str,
-    /// Destination Provider.
-    pub destination_provider: &'a str,
+    /// Source and destination Providers.
+    pub providers: ProviderPair<'a>,
     /// StorageMap (in `namespace`).
     pub storage_map: &'a str,
     /// NetworkMap (in `namespace`).
@@ -47,8 +43,9 @@ pub struct PlanManifest<'a> {
     pub warm: bool,
     /// `spec.targetPowerState`.
     pub target_power_state: Option<&'a str>,
-    /// `spec.preserveStaticIPs`.
-    pub preserve_static_ips: Option<bool>,
+    /// `spec.preserveStaticIPs`, always sent (the pytest suite sends `false` unless the
+    /// scenario preserves IPs; Forklift's own default would be `true`).
+    pub preserve_static_ips: bool,
     /// `spec.pvcNameTemplate`.
     pub pvc_name_template: Option<&'a str>,
     /// `spec.pvcNameTemplateUseGenerateName`.
@@ -84,10 +81,7 @@ pub fn plan(owner: &Owner, p: &PlanManifest<'_>) -> Manifest {
         })
         .collect();
     let mut spec = json!({
-        "provider": {
-            "source": reference(p.source_provider, p.providers_namespace),
-            "destination": reference(p.destination_provider, p.providers_namespace),
-        },
+        "provider": p.providers.spec(),
         "map": {
             "network": reference(p.network_map, p.namespace),
             "storage": reference(p.storage_map, p.namespace),
@@ -99,9 +93,7 @@ pub fn plan(owner: &Owner, p: &PlanManifest<'_>) -> Manifest {
     if let Some(t) = p.target_power_state {
         set(&mut spec, "targetPowerState", json!(t));
     }
-    if let Some(b) = p.preserve_static_ips {
-        set(&mut spec, "preserveStaticIPs", json!(b));
-    }
+    set(&mut spec, "preserveStaticIPs", json!(p.preserve_static_ips));
     if let Some(t) = p.pvc_name_template {
         set(&mut spec, "pvcNameTemplate", json!(t));
     }

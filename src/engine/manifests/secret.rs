@@ -21,10 +21,26 @@ pub struct SourceSecretInput<'a> {
     pub url: &'a str,
     /// Skip TLS verification (`insecureSkipVerify`).
     pub insecure: bool,
-    /// CA certificate(s) of the source endpoint (PEM), stored as `cacert`.
+    /// CA certificate(s) of the source endpoint (PEM), stored under `ca_key`.
     pub ca_pem: Option<&'a str>,
+    /// The Secret key of the CA ([`ca_key`]).
+    pub ca_key: &'static str,
     /// OpenShift sources: the cluster bearer token.
     pub cluster_token: Option<&'a str>,
+}
+
+/// The first MTV version whose Forklift reads the CA from `ca.crt`.
+pub const CA_CRT_SINCE: [u64; 2] = [2, 12];
+
+/// The Secret key of a source provider's CA for the installed MTV version: `ca.crt`, the
+/// Kubernetes convention Forklift reads first (pkg/lib/util/util.go:128-137), from MTV 2.12
+/// on; `cacert` before, or when the version is unknown (still read by every Forklift so
+/// far, but deprecated and due to be removed in Forklift 2.14).
+pub fn ca_key(mtv_version: Option<&[u64]>) -> &'static str {
+    match mtv_version {
+        Some(v) if v >= CA_CRT_SINCE.as_slice() => "ca.crt",
+        _ => "cacert",
+    }
 }
 
 /// The source provider Secret.
@@ -64,7 +80,7 @@ pub fn source_secret(
     if let Some(ca) = input.ca_pem
         && !matches!(p.provider_type, ProviderKind::Openshift | ProviderKind::Ova)
     {
-        data.insert("cacert", ca.to_string());
+        data.insert(input.ca_key, ca.to_string());
     }
     let mut o = object(kinds::SECRET, name, Some(namespace), owner);
     set(&mut o.body, "type", json!("Opaque"));
@@ -122,6 +138,7 @@ mod tests {
                 url: "https://vc/sdk",
                 insecure: false,
                 ca_pem: Some("PEM"),
+                ca_key: ca_key(Some(&[2, 10, 0])),
                 cluster_token: None,
             },
         );
@@ -142,6 +159,7 @@ mod tests {
                 url: "https://ks:5000/v3",
                 insecure: true,
                 ca_pem: None,
+                ca_key: "ca.crt",
                 cluster_token: None,
             },
         );
@@ -150,5 +168,14 @@ mod tests {
         assert_eq!(s.body["stringData"]["insecureSkipVerify"], "true");
         let t = remote_token_secret("t", "ns", &owner(), "tok");
         assert_eq!(t.body["stringData"]["token"], "tok");
+    }
+
+    #[test]
+    fn the_ca_key_follows_the_mtv_version() {
+        assert_eq!(ca_key(None), "cacert");
+        assert_eq!(ca_key(Some(&[2, 11, 9])), "cacert");
+        assert_eq!(ca_key(Some(&[2, 12])), "ca.crt");
+        assert_eq!(ca_key(Some(&[2, 12, 0])), "ca.crt");
+        assert_eq!(ca_key(Some(&[3])), "ca.crt");
     }
 }

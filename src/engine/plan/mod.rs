@@ -16,6 +16,7 @@ use std::time::Duration;
 pub use answers::{PlanAnswers, placeholder_answers, source_name as answers_source_name};
 pub use scenario::{PlanSteps, ScenarioCtx, migrate_steps, prepare_steps};
 pub use session::{SessionCtx, SourceCtx, session_steps, source_steps};
+use session::{local_destination_step, ready};
 pub use step::{Create, Step, Until, VmStep, Wait};
 
 /// How long a source Provider may take to become Ready (the pytest suite's 600 s).

@@ -18,6 +18,7 @@ use super::super::resolve::ResolvedPlan;
 use super::answers::source_name;
 use super::{
     Create, PLAN_READY_TIMEOUT, PlanAnswers, SessionCtx, SourceCtx, Step, Until, VmStep, Wait,
+    local_destination_step, ready,
 };
 
 /// One scenario, resolved.
@@ -129,12 +130,20 @@ fn datastore_text(ds: &mtvt_lang::ir::DatastoreRef) -> String {
     }
 }
 
-/// Namespaces and source preparation.
+/// Namespaces, the local destination Provider and source preparation.
 pub fn prepare_steps(ctx: &ScenarioCtx<'_>) -> Vec<Step> {
     let mut steps = vec![Step::create(
         Scope::Scenario,
         manifests::namespace(&ctx.namespace, &ctx.owner),
     )];
+    let local = ctx.plans.iter().any(|p| !p.remote());
+    if local {
+        steps.push(local_destination_step(
+            ctx.session,
+            &ctx.namespace,
+            &ctx.owner,
+        ));
+    }
     let mut ensured = BTreeSet::new();
     for p in &ctx.plans {
         for ns in [&p.target_namespace, &p.multus_namespace] {
@@ -161,6 +170,9 @@ pub fn prepare_steps(ctx: &ScenarioCtx<'_>) -> Vec<Step> {
                 summary: describe_vm(vm, p, provider_type),
             });
         }
+    }
+    if local {
+        steps.push(ready(&ctx.namespace, &ctx.session.names.local_destination));
     }
     for p in &ctx.plans {
         for i in 0..p.ir.vms.len() {
@@ -242,13 +254,20 @@ pub fn migrate_steps(
     }
 }
 
-/// The destination Provider of a plan.
-fn destination<'a>(ctx: &'a ScenarioCtx<'_>, plan: &ResolvedPlan) -> &'a str {
+/// The source and destination Providers of a plan: the session's source Provider, and
+/// the session's remote destination or the scenario's local one.
+fn providers<'a>(ctx: &'a ScenarioCtx<'_>, plan: &ResolvedPlan) -> ProviderPair<'a> {
     let names = &ctx.session.names;
-    if plan.remote() {
-        &names.remote_destination
+    let (destination, destination_namespace) = if plan.remote() {
+        (names.remote_destination.as_str(), names.namespace.as_str())
     } else {
-        &names.local_destination
+        (names.local_destination.as_str(), ctx.namespace.as_str())
+    };
+    ProviderPair {
+        source: &ctx.source.names.provider,
+        source_namespace: &names.namespace,
+        destination,
+        destination_namespace,
     }
 }
 
@@ -262,16 +281,12 @@ fn map_steps(
     let n = &plan.names;
     let (ns, owner) = (ctx.namespace.as_str(), &ctx.owner);
     let create = |manifest| Step::create(Scope::Scenario, manifest);
-    let pair = ProviderPair {
-        source: &ctx.source.names.provider,
-        destination: destination(ctx, plan),
-        namespace: &ctx.session.names.namespace,
-    };
+    let pair = providers(ctx, plan);
     let mut steps = Vec::new();
     // NADs for every network after the first (the first goes to the pod network)
     for i in 1..answers.network_sources.len() {
         let name = format!("{}-{i}", n.nad_base);
-        steps.push(create(nad(&name, &plan.multus_namespace, owner)));
+        steps.push(create(nad(&name, &plan.multus_namespace, owner, i)));
     }
     let storage_entries = match (&ctx.source.profile.copyoffload, plan.ir.copy_offload) {
         (Some(co), true) => {
@@ -312,9 +327,7 @@ fn plan_manifest(
         &PlanManifest {
             name: &n.plan,
             namespace: &ctx.namespace,
-            providers_namespace: &ctx.session.names.namespace,
-            source_provider: &ctx.source.names.provider,
-            destination_provider: destination(ctx, plan),
+            providers: providers(ctx, plan),
             storage_map: &n.storage_map,
             network_map: &n.network_map,
             target_namespace: &plan.target_namespace,
@@ -322,7 +335,7 @@ fn plan_manifest(
             hooks,
             warm: plan.ir.warm,
             target_power_state: plan.target_power_state,
-            preserve_static_ips: plan.ir.preserve_static_ips,
+            preserve_static_ips: plan.ir.preserve_static_ips.unwrap_or(false),
             pvc_name_template: plan.pvc_name_template.as_deref(),
             pvc_name_template_use_generate_name: plan.pvc_name_template_use_generate_name,
             target_node_selector: &plan.node_selector,

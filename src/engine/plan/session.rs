@@ -1,7 +1,8 @@
-//! The session's steps: its namespace and destination provider(s) ([`session_steps`]), and
-//! per source provider profile its Secret and Provider ([`source_steps`]), each followed by
-//! a wait for the Provider to be Ready. These objects are shared by all scenarios of a run
-//! (see docs/running.md, "Namespaces and sharing").
+//! The session's steps: its namespace and remote destination provider ([`session_steps`]),
+//! and per source provider profile its Secret and Provider ([`source_steps`]), each followed
+//! by a wait for the Provider to be Ready. These objects are shared by all scenarios of a
+//! run (see docs/running.md, "Namespaces and sharing"). The local destination is not: it
+//! lives next to each scenario's plans ([`local_destination_steps`]).
 
 use mtvt_profiles::Profile;
 
@@ -51,8 +52,10 @@ pub struct SourceCtx {
     pub url: String,
     /// `insecureSkipVerify` of the Secret.
     pub insecure: bool,
-    /// CA (PEM) of the endpoint, stored as `cacert`.
+    /// CA (PEM) of the endpoint.
     pub ca_pem: Option<String>,
+    /// The Secret key it is stored under (`ca.crt` or `cacert`, by MTV version).
+    pub ca_key: &'static str,
 }
 
 impl std::fmt::Debug for SourceCtx {
@@ -72,7 +75,8 @@ impl SourceCtx {
     }
 }
 
-fn ready(ns: &str, name: &str) -> Step {
+/// The wait for Provider `ns/name` to be Ready.
+pub(super) fn ready(ns: &str, name: &str) -> Step {
     Step::Wait(Wait {
         object: ObjectRef::namespaced(kinds::PROVIDER, ns, name),
         until: Until::ProviderReady,
@@ -80,17 +84,14 @@ fn ready(ns: &str, name: &str) -> Step {
     })
 }
 
-/// The session's namespace and destination provider(s), in order.
+/// The session's namespace and remote destination provider, in order.
 pub fn session_steps(ctx: &SessionCtx) -> Vec<Step> {
     let n = &ctx.names;
     let ns = n.namespace.as_str();
-    let mut steps = vec![
-        Step::create(Scope::Session, manifests::namespace(ns, &ctx.owner)),
-        Step::create(
-            Scope::Session,
-            local_destination(&n.local_destination, ns, &ctx.owner),
-        ),
-    ];
+    let mut steps = vec![Step::create(
+        Scope::Session,
+        manifests::namespace(ns, &ctx.owner),
+    )];
     if ctx.remote {
         steps.push(Step::create(
             Scope::Session,
@@ -112,11 +113,24 @@ pub fn session_steps(ctx: &SessionCtx) -> Vec<Step> {
             ),
         ));
     }
-    steps.push(ready(ns, &n.local_destination));
     if ctx.remote {
         steps.push(ready(ns, &n.remote_destination));
     }
     steps
+}
+
+/// The local destination Provider (`type: openshift`, empty URL: the host cluster) of a
+/// scenario, created in `namespace`, the namespace of its plans, maps and NADs — as the
+/// pytest suite does (M `conftest.py:449-465`). Outside Forklift's own namespace such a
+/// provider is a *restricted host* (`IsRestrictedHost`, pkg/apis/forklift/v1beta1/
+/// provider.go:196): its inventory lists NADs and VMs of its own namespace and `default`
+/// only, so a NetworkMap to NADs anywhere else is not valid. Its Ready wait is separate
+/// ([`ready`]) so it can overlap source preparation.
+pub fn local_destination_step(session: &SessionCtx, namespace: &str, owner: &Owner) -> Step {
+    Step::create(
+        Scope::Scenario,
+        local_destination(&session.names.local_destination, namespace, owner),
+    )
 }
 
 /// A source provider's Secret and Provider, and the wait for it to be Ready.
@@ -131,6 +145,7 @@ pub fn source_steps(session: &SessionCtx, src: &SourceCtx) -> Vec<Step> {
             url: &src.url,
             insecure: src.insecure,
             ca_pem: src.ca_pem.as_deref(),
+            ca_key: src.ca_key,
             cluster_token: session.cluster_token.as_deref(),
         },
     );

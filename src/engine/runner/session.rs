@@ -9,13 +9,14 @@ use mtvt_profiles::Profile;
 use mtvt_vocab::ProviderKind;
 
 use super::RunInputs;
+use crate::cluster::{MtvVersion, mtv_version};
 use crate::engine::ca_fetch;
 use crate::engine::context::SourceBinding;
 use crate::engine::error::EngineError;
 use crate::engine::exec::{Executor, Scope};
 use crate::engine::inventory::{InventorySide, InventoryTarget};
 use crate::engine::journal::Journal;
-use crate::engine::manifests::Owner;
+use crate::engine::manifests::{Owner, ca_key};
 use crate::engine::names::{SessionNames, SourceNames};
 use crate::engine::plan::{SessionCtx, SourceCtx, session_steps, source_steps};
 use crate::engine::source::SourceSide;
@@ -121,7 +122,7 @@ async fn connect_source(
     exec: &Executor,
     journal: &Arc<Journal>,
 ) -> Result<(SourceCtx, Arc<SourceSide>), EngineError> {
-    let (ctx, tls) = source_ctx(inputs, session, profile).await?;
+    let (ctx, tls) = source_ctx(inputs, session, profile, &exec.mtv_namespace).await?;
     exec.progress.send(Event::Note(format!(
         "connecting to the {} source of profile {}",
         ctx.provider_type(),
@@ -177,12 +178,21 @@ fn source_url(profile: &Profile, cluster_url: &str) -> String {
     }
 }
 
+/// The CA key of source Secrets for the MTV version installed in `mtv_namespace`.
+async fn ca_key_of(inputs: &RunInputs, mtv_namespace: &str) -> &'static str {
+    match mtv_version(&inputs.cluster.client, mtv_namespace).await {
+        MtvVersion::Known(v, _) => ca_key(Some(&v)),
+        MtvVersion::Unknown(_) => ca_key(None),
+    }
+}
+
 /// The source context of a profile (fetching the endpoint's CA when TLS is verified) and
 /// the TLS options mtvt's own adapter uses.
 async fn source_ctx(
     inputs: &RunInputs,
     session: &str,
     profile: &Profile,
+    mtv_namespace: &str,
 ) -> Result<(SourceCtx, mtvt_source::TlsOptions), EngineError> {
     let insecure = inputs.program.session.source_provider_insecure_skip_verify;
     let url = source_url(profile, &inputs.cluster.url);
@@ -218,6 +228,7 @@ async fn source_ctx(
         url,
         insecure,
         ca_pem: ca,
+        ca_key: ca_key_of(inputs, mtv_namespace).await,
     };
     Ok((ctx, tls))
 }

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mtvt_forklift::{InventoryClient, InventoryError};
+use mtvt_forklift::{Expected, InventoryClient, InventoryError};
 use mtvt_sim::clock::Clock;
 use mtvt_sim::inventory::{self, InventoryOptions, ProviderRef, StaticClusterView, StaticResolver};
 use mtvt_sim::lab::{self, LabHandle};
 use mtvt_source::naming::clone_vm_name;
-use mtvt_source::{Backoff, CloneRequest, TlsOptions};
+use mtvt_source::{AddDisk, Backoff, CloneRequest, TlsOptions};
 use mtvt_vocab::{ProviderKind, Secret};
 use serde_json::{Value, json};
 
@@ -183,7 +183,10 @@ async fn clone_appears_only_after_the_refresh_delay() {
         p.get_vm(&name).await.unwrap_err().is_not_found(),
         "visible before the refresh delay"
     );
-    let vm = p.wait_for_vm(&name, Duration::from_secs(5)).await.unwrap();
+    let vm = p
+        .wait_for_vm(&name, &Expected::listed(), Duration::from_secs(5))
+        .await
+        .unwrap();
     assert!(
         started.elapsed() >= Duration::from_millis(150),
         "{:?}",
@@ -192,7 +195,11 @@ async fn clone_appears_only_after_the_refresh_delay() {
     assert_eq!(vm["id"], clone.vm.id.as_str());
     assert_eq!(p.vm_id(&name).await.unwrap(), clone.vm.id);
     let e = p
-        .wait_for_vm("never-created", Duration::from_millis(40))
+        .wait_for_vm(
+            "never-created",
+            &Expected::listed(),
+            Duration::from_millis(40),
+        )
         .await
         .unwrap_err();
     match e {
@@ -200,6 +207,68 @@ async fn clone_appears_only_after_the_refresh_delay() {
             assert_eq!(last_state, "not in the inventory yet")
         }
         other => panic!("{other}"),
+    }
+}
+
+/// Issue 11 item 8: a VM is listed before what was done to it after the clone shows (here
+/// a disk added on another datastore), so maps built then miss that datastore
+/// (`VMStorageNotMapped`). The wait with the prepared VM's facts returns only once the
+/// inventory shows the disk and its datastore.
+#[tokio::test]
+async fn the_wait_returns_once_the_inventory_shows_the_preparation() {
+    let env = start().await;
+    let source = env.sources.adapter("vsphere").await;
+    let base = source.find_vm("mtv-tests-rhel8").await.unwrap();
+    let name = clone_vm_name("auto-ab12", &base.name, None, false, &mut rand::rng());
+    let clone = source
+        .clone_vm(&base, &CloneRequest::new(&name))
+        .await
+        .unwrap();
+    let p = env
+        .inv
+        .provider(ProviderKind::Vsphere, "vsphere-src", None)
+        .await
+        .unwrap();
+    let listed = p
+        .wait_for_vm(&name, &Expected::listed(), Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(listed["disks"].as_array().unwrap().len(), 1);
+    let mut disk = AddDisk::new(1 << 30);
+    disk.datastore = Some("datastore-1043".into());
+    let added = source.add_disk(&clone.vm, &disk).await.unwrap();
+    let want = Expected {
+        disks: Some(2),
+        datastores: vec![added.datastore_id.clone().unwrap()],
+        ..Expected::listed()
+    };
+    let vm = p
+        .wait_for_vm(&name, &want, Duration::from_secs(5))
+        .await
+        .unwrap();
+    let datastores: Vec<_> = vm["disks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["datastore"]["id"].clone())
+        .collect();
+    assert!(datastores.contains(&json!("datastore-1043")), "{vm}");
+    // the source's own facts and the caught-up inventory agree field for field
+    let facts = source.vm_facts(&clone.vm).await.unwrap();
+    let from_facts = Expected::from_facts(&facts);
+    assert_eq!(from_facts.disks, Some(2));
+    assert_eq!(from_facts.gap(ProviderKind::Vsphere, &vm), None, "{vm}");
+    // a change that never shows ends in a timeout that says what is missing
+    let mut never = from_facts.clone();
+    never.disks = Some(3);
+    match p
+        .wait_for_vm(&name, &never, Duration::from_millis(60))
+        .await
+    {
+        Err(InventoryError::Timeout { last_state, .. }) => {
+            assert_eq!(last_state, "listed, but shows 2 disk(s) of 3")
+        }
+        other => panic!("{other:?}"),
     }
 }
 
@@ -248,7 +317,10 @@ async fn ovirt_sources() {
         .provider(ProviderKind::Ovirt, "ovirt-src", None)
         .await
         .unwrap();
-    let vm = p.wait_for_vm(&name, Duration::from_secs(5)).await.unwrap();
+    let vm = p
+        .wait_for_vm(&name, &Expected::listed(), Duration::from_secs(5))
+        .await
+        .unwrap();
     let storage = p
         .vms_storage_sources(std::slice::from_ref(&vm))
         .await
@@ -273,7 +345,11 @@ async fn openstack_sources_and_sync_wait() {
         .await
         .unwrap();
     let vm = p
-        .wait_for_vm("mtv-rhel8-warm-2disks2nics", Duration::from_secs(5))
+        .wait_for_vm(
+            "mtv-rhel8-warm-2disks2nics",
+            &Expected::listed(),
+            Duration::from_secs(5),
+        )
         .await
         .unwrap();
     let storage = p

@@ -60,6 +60,10 @@ pub fn resource_kinds() -> Vec<ResourceKind> {
             .col("Capacity", "string", ".status.capacity.storage")
             .col("Access Modes", "string", ".status.accessModes")
             .col("StorageClass", "string", ".spec.storageClassName").age(),
+        core("PersistentVolume", "persistentvolumes").cluster().status().short(&["pv"])
+            .col("Capacity", "string", ".spec.capacity.storage")
+            .col("Status", "string", ".status.phase").col("StorageClass", "string", ".spec.storageClassName")
+            .age(),
         core("Service", "services").status().names(NameRule::Dns1035Label).short(&["svc"])
             .categories(&["all"]).col("Type", "string", ".spec.type")
             .col("Cluster-IP", "string", ".spec.clusterIP")

@@ -101,8 +101,22 @@ pub enum ConnectError {
     },
 }
 
-/// Builds the client (and logs in to OpenShift when a username is given).
+/// Builds the client (and logs in to OpenShift when a username is given), then probes
+/// the API server so that an unusable one fails here with its cause named.
 pub async fn connect(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
+    let cluster = build(opts).await?;
+    super::probe::probe(&cluster.client)
+        .await
+        .map_err(|cause| ConnectError::Unusable {
+            url: cluster.url.clone(),
+            cause: cause.to_string(),
+        })?;
+    Ok(cluster)
+}
+
+/// The client and facts of [`connect`] without the probe (an OAuth login still talks to
+/// the cluster).
+async fn build(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
     let mut config = match &opts.cluster_url {
         Some(url) => explicit_config(opts, url).await?,
         None => {
@@ -136,12 +150,6 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
         url: url.clone(),
         message: e.to_string(),
     })?;
-    super::probe::probe(&client)
-        .await
-        .map_err(|cause| ConnectError::Unusable {
-            url: url.clone(),
-            cause: cause.to_string(),
-        })?;
     Ok(Cluster {
         client,
         url,
@@ -328,7 +336,7 @@ mod tests {
             token: Some(Secret::new("sha256~very-secret")),
             ..ConnectOptions::default()
         };
-        let c = connect(&opts).await.unwrap();
+        let c = build(&opts).await.unwrap();
         assert_eq!(c.url, "https://api.example:6443");
         assert_eq!(
             c.token.as_ref().map(Secret::expose),

@@ -434,7 +434,7 @@ async fn teardown_waits_until_forklift_archived_the_plan() {
         .await
         .unwrap();
     let mut plan = manifests::object(kinds::PLAN, "p", Some("auto-arc-scn"), &co);
-    manifests::set(&mut plan.body, "spec", json!({"vms": []}));
+    manifests::set(&mut plan.body, "spec", plan_spec("auto-arc-scn", json!([])));
     applier
         .create(Scope::Scenario, Some("scn"), &plan, None)
         .await
@@ -462,7 +462,7 @@ async fn teardown_waits_until_forklift_archived_the_plan() {
         "not deleted yet"
     );
     let status = json!({"status": {"conditions": [{"type": "Archived", "status": "True",
-        "category": "Advisory", "message": "The migration plan has been archived."}]}});
+        "category": "Advisory", "message": "The migration plan has been archived.", "lastTransitionTime": "2026-01-01T00:00:00Z"}]}});
     plans
         .patch_status("p", &PatchParams::default(), &Patch::Merge(&status))
         .await
@@ -498,13 +498,13 @@ async fn teardown_waits_for_the_volumes_of_the_plans_claims() {
         .await
         .unwrap();
     let mut plan = manifests::object(kinds::PLAN, "p", Some(ns), &co);
-    manifests::set(&mut plan.body, "spec", json!({"vms": []}));
+    manifests::set(&mut plan.body, "spec", plan_spec(ns, json!([])));
     let created = applier
         .create(Scope::Scenario, Some("scn"), &plan, Some(ns))
         .await
         .unwrap();
     let plan_uid = created.metadata.uid.unwrap();
-    let archived = json!({"status": {"conditions": [{"type": "Archived", "status": "True"}]}});
+    let archived = json!({"status": {"conditions": [{"type": "Archived", "status": "True", "category": "Advisory", "lastTransitionTime": "2026-01-01T00:00:00Z"}]}});
     kinds::PLAN
         .api(&client, Some(ns))
         .patch_status("p", &PatchParams::default(), &Patch::Merge(&archived))
@@ -586,7 +586,11 @@ async fn teardown_archives_only_after_the_cancel_ended() {
         .await
         .unwrap();
     let mut plan = manifests::object(kinds::PLAN, "p", Some(ns), &co);
-    manifests::set(&mut plan.body, "spec", json!({"vms": [{"id": "vm-1"}]}));
+    manifests::set(
+        &mut plan.body,
+        "spec",
+        plan_spec(ns, json!([{"id": "vm-1"}])),
+    );
     applier
         .create(Scope::Scenario, Some("scn"), &plan, Some(ns))
         .await
@@ -597,8 +601,8 @@ async fn teardown_archives_only_after_the_cancel_ended() {
         .await
         .unwrap();
     let migrations = kinds::MIGRATION.api(&client, Some(ns));
-    let running = json!({"status": {"conditions": [{"type": "Running", "status": "True"}],
-        "vms": [{"id": "vm-1"}]}});
+    let running = json!({"status": {"conditions": [{"type": "Running", "status": "True", "category": "Advisory", "lastTransitionTime": "2026-01-01T00:00:00Z"}],
+        "vms": [{"id": "vm-1", "phase": "CopyDisks", "pipeline": []}]}});
     migrations
         .patch_status("m", &PatchParams::default(), &Patch::Merge(&running))
         .await
@@ -625,7 +629,7 @@ async fn teardown_archives_only_after_the_cancel_ended() {
         p.data["spec"].get("archived").is_none(),
         "not archived while the Migration runs"
     );
-    let ended = json!({"status": {"conditions": [{"type": "Canceled", "status": "True"}]}});
+    let ended = json!({"status": {"conditions": [{"type": "Canceled", "status": "True", "category": "Advisory", "lastTransitionTime": "2026-01-01T00:00:00Z"}]}});
     migrations
         .patch_status("m", &PatchParams::default(), &Patch::Merge(&ended))
         .await
@@ -639,7 +643,7 @@ async fn teardown_archives_only_after_the_cancel_ended() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(archived, "archived once the Migration ended");
-    let done = json!({"status": {"conditions": [{"type": "Archived", "status": "True"}]}});
+    let done = json!({"status": {"conditions": [{"type": "Archived", "status": "True", "category": "Advisory", "lastTransitionTime": "2026-01-01T00:00:00Z"}]}});
     plans
         .patch_status("p", &PatchParams::default(), &Patch::Merge(&done))
         .await
@@ -650,4 +654,15 @@ async fn teardown_archives_only_after_the_cancel_ended() {
         .unwrap();
     assert!(log.errors.is_empty(), "{:?}", log.errors);
     handle.shutdown().await;
+}
+
+/// A Plan spec the built-in Forklift CRD accepts (provider, map and target namespace are
+/// required), with `vms`.
+fn plan_spec(ns: &str, vms: Value) -> Value {
+    json!({
+        "provider": {"source": {"name": "src", "namespace": ns}, "destination": {"name": "dst", "namespace": ns}},
+        "map": {"network": {"name": "net", "namespace": ns}, "storage": {"name": "sto", "namespace": ns}},
+        "targetNamespace": ns,
+        "vms": vms
+    })
 }

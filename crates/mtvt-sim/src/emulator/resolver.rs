@@ -8,7 +8,7 @@ use futures::future::BoxFuture;
 use serde_json::Value;
 
 use crate::controllers::Ctx;
-use crate::controllers::catalog::{Backend, backend_of};
+use crate::controllers::catalog::{Backend, backend_of, restricted_namespace};
 use crate::controllers::gvr;
 use crate::inventory::{ClusterView, ProviderRef, ProviderResolver};
 use crate::lab::ProviderKind;
@@ -57,6 +57,7 @@ impl ProviderResolver for StoreResolver {
                     lab_provider,
                     resource_version: object::resource_version(p).to_string(),
                     object: Some(p.as_ref().clone()),
+                    restricted: ctx.is_some_and(|c| restricted_namespace(c, p).is_some()),
                 })
             })
             .collect();

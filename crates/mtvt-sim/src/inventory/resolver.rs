@@ -24,6 +24,9 @@ pub struct ProviderRef {
     pub resource_version: String,
     /// The Provider object itself, returned at detail ≥ 1 (`None` → a minimal object).
     pub object: Option<Value>,
+    /// A restricted host (`openshift`, empty URL, outside the MTV namespace): its collections
+    /// list only its own namespace (NADs: and `default`), see [`super::openshift::listing`].
+    pub restricted: bool,
 }
 
 /// Source of Provider CRs, and the authorization decision for a bearer token.

@@ -35,6 +35,7 @@ async fn start(refresh: Duration, scale: f64) -> Server {
             lab_provider: k.as_str().into(),
             resource_version: "7".into(),
             object: None,
+            restricted: false,
         })
         .collect();
     let mut objs = openshift_source_objects(lab.lab());

@@ -167,7 +167,17 @@ async fn rerun_failed_vms_then_archive_and_delete() {
     let plan = finished(&env, &s, 20).await;
     assert!(has(&plan, "Failed"));
     let first_vm = env.get(VM, &s.ns, "mtv-tests-rhel8").await;
-    // Fix the hook and run again: only the failed VM re-runs; its leftovers are replaced.
+    // The VM the PostHook failure left has the source MACs: upstream's MacConflicts sees it
+    // (no exclusion of the plan's own VMs, pkg/controller/plan/adapter/base/mac_conflicts.go)
+    // and blocks a re-run until it is gone.
+    env.wait(PLAN, &s.ns, &s.plan, 10, |p| has(p, "MacConflicts"))
+        .await;
+    env.api(VM, Some(&s.ns))
+        .delete("mtv-tests-rhel8", &Default::default())
+        .await
+        .unwrap();
+    ready(&env, PLAN, &s.ns, &s.plan).await;
+    // Fix the hook and run again: only the failed VM re-runs.
     env.patch(HOOK, &s.ns, "post", json!({"spec": {"playbook": b64(OK)}}))
         .await;
     migrate(&env, &s, "m2", json!({})).await;

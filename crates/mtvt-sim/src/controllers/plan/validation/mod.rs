@@ -3,6 +3,7 @@
 //! templates and the per-VM checks, each as a staged condition with Forklift's type,
 //! category, reason, message and `items`. `Ready` is decided by the caller.
 
+mod destination;
 mod hooks;
 mod maps;
 mod support;

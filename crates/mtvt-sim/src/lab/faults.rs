@@ -97,6 +97,9 @@ pub struct Faults {
     pub seed: u64,
     /// Rules, in file order.
     pub rules: Vec<FaultRule>,
+    /// Image globs: a job pod with a container or init container of a matching image exits 1
+    /// (e.g. a broken VDDK image fails Forklift's VDDK validation Job).
+    pub failing_images: Vec<String>,
 }
 
 impl Faults {
@@ -130,6 +133,11 @@ impl Faults {
                 FaultAction::Slow { factor, extra } => d.mul_f64(*factor) + *extra,
                 FaultAction::Fail { .. } => d,
             })
+    }
+
+    /// Whether a job pod running `image` fails.
+    pub fn image_fails(&self, image: &str) -> bool {
+        self.failing_images.iter().any(|g| glob_match(g, image))
     }
 
     /// A number in [0, 1) fixed by (seed, rule, vm, step).
@@ -246,6 +254,7 @@ pub(crate) fn resolve_faults(file: Option<FaultsFile>, issues: &mut Vec<LabIssue
     Faults {
         seed: file.seed,
         rules,
+        failing_images: file.failing_images,
     }
 }
 
@@ -289,7 +298,15 @@ mod tests {
                     probability: 1.0,
                 },
             ],
+            failing_images: vec!["*/vddk:broken*".into()],
         }
+    }
+
+    #[test]
+    fn failing_images_match_globs() {
+        let f = faults(1.0, 0);
+        assert!(f.image_fails("registry.lab/vddk:broken-8"));
+        assert!(!f.image_fails("registry.lab/vddk:8.0.3"));
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub struct ProviderFile {
     #[serde(default)]
     pub nfs_share: Option<String>,
     #[serde(default)]
+    pub vddk_init_image: Option<String>,
+    #[serde(default)]
     pub vms: Vec<VmFile>,
 }
 
@@ -357,6 +359,8 @@ pub struct FaultsFile {
     pub seed: u64,
     #[serde(default)]
     pub rules: Vec<FaultRuleFile>,
+    #[serde(default)]
+    pub failing_images: Vec<String>,
 }
 
 /// One fault rule.

@@ -150,7 +150,8 @@ fn reconcile(ctx: &Ctx, st: &ExecState, q: &Queue, key: &Key) -> runtime::Outcom
     if !cnd.has_blocker() && !cnd.has("Executing") {
         validation::validate_vms(ctx, &plan, &refd, &mig.vms, &mut cnd);
     }
-    if !cnd.has_blocker() {
+    // A VDDK validation Job still running holds Ready back (controller.go:271).
+    if !cnd.has_blocker() && !cnd.has("ValidatingVDDK") {
         cnd.set(Cnd::new(
             "Ready",
             REQUIRED,
@@ -226,6 +227,28 @@ fn archive(ctx: &Ctx, plan: &Value, mig: &MigrationStatus) {
                 let _ = ctx.store.delete(&g, tns, object::name(&o));
             }
         }
+    }
+    // vSphere: the VDDK validation Jobs go too (migration.go:342-385, deleteValidateVddkJob).
+    let vddk_jobs = ListOptions {
+        labels: crate::store::LabelSelector::parse(&format!("plan={},vddk", object::uid(plan)))
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    for j in ctx
+        .store
+        .list(&gvr::jobs(), Some(tns), &vddk_jobs)
+        .map(|l| l.items)
+        .unwrap_or_default()
+    {
+        let _ = ctx.store.delete_with(
+            &gvr::jobs(),
+            tns,
+            object::name(&j),
+            &crate::store::DeleteOptions {
+                propagation: Some(crate::store::Propagation::Background),
+                ..Default::default()
+            },
+        );
     }
 }
 

@@ -3,6 +3,7 @@
 //! only as a client would (kube-rs, raw HTTP to the inventory). One file per area.
 
 mod restricted_host;
+mod vddk;
 
 use serde_json::{Value, json};
 

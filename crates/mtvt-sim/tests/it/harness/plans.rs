@@ -49,7 +49,11 @@ pub async fn source_provider(env: &Env, ns: &str, profile: &str, name: &str) -> 
     } else {
         p["api_url"].as_str().unwrap().to_string()
     };
-    let spec = json!({"type": kind, "url": url, "secret": {"name": format!("{name}-secret"), "namespace": ns}});
+    let mut spec = json!({"type": kind, "url": url, "secret": {"name": format!("{name}-secret"), "namespace": ns}});
+    // The profile's VDDK image goes to the provider's settings, as the pytest suite does.
+    if let Some(image) = p["vddk_init_image"].as_str().filter(|i| !i.is_empty()) {
+        spec["settings"] = json!({"vddkInitImage": image});
+    }
     env.create(
         PROVIDER,
         ns,

@@ -129,7 +129,7 @@ pub(super) fn begin(
 }
 
 /// Creates the target namespace when it does not exist.
-fn ensure_namespace(ctx: &Ctx, tns: &str) -> Result<(), ApiError> {
+pub fn ensure_namespace(ctx: &Ctx, tns: &str) -> Result<(), ApiError> {
     if ctx.store.get(&gvr::namespaces(), "", tns).is_ok() {
         return Ok(());
     }

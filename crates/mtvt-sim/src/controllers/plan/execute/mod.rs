@@ -7,6 +7,7 @@ mod begin;
 mod env;
 mod step;
 
+pub use begin::ensure_namespace;
 pub use env::Env;
 pub use step::fail_step;
 

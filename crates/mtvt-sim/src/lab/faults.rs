@@ -100,6 +100,9 @@ pub struct Faults {
     /// Image globs: a job pod with a container or init container of a matching image exits 1
     /// (e.g. a broken VDDK image fails Forklift's VDDK validation Job).
     pub failing_images: Vec<String>,
+    /// How long (virtual) a newly built or rebuilt inventory collector stays out of parity,
+    /// answering 206; `None` = the inventory refresh delay.
+    pub inventory_parity: Option<Duration>,
 }
 
 impl Faults {
@@ -255,6 +258,7 @@ pub(crate) fn resolve_faults(file: Option<FaultsFile>, issues: &mut Vec<LabIssue
         seed: file.seed,
         rules,
         failing_images: file.failing_images,
+        inventory_parity: file.inventory_parity_seconds.map(Duration::from_secs),
     }
 }
 
@@ -299,6 +303,7 @@ mod tests {
                 },
             ],
             failing_images: vec!["*/vddk:broken*".into()],
+            inventory_parity: None,
         }
     }
 

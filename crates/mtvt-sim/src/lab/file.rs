@@ -361,6 +361,8 @@ pub struct FaultsFile {
     pub rules: Vec<FaultRuleFile>,
     #[serde(default)]
     pub failing_images: Vec<String>,
+    #[serde(default)]
+    pub inventory_parity_seconds: Option<u64>,
 }
 
 /// One fault rule.

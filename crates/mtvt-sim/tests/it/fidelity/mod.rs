@@ -2,6 +2,7 @@
 //! at d42511bb2) in its name and doc, cites the upstream file:line, and drives the emulator
 //! only as a client would (kube-rs, raw HTTP to the inventory). One file per area.
 
+mod inventory;
 mod restricted_host;
 mod vddk;
 
@@ -51,4 +52,18 @@ pub fn condition<'a>(obj: &'a Value, kind: &str) -> Option<&'a Value> {
         .as_array()?
         .iter()
         .find(|c| c["type"] == kind)
+}
+
+/// `GET <inventory>/<path>` with the cluster token: status and raw body.
+pub async fn inventory_raw(env: &Env, path: &str) -> (u16, Vec<u8>) {
+    let url = format!("{}/{path}", env.emu.inventory_url().unwrap());
+    let r = env
+        .http
+        .get(&url)
+        .bearer_auth(env.emu.token())
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.bytes().await.unwrap().to_vec())
 }

@@ -380,5 +380,7 @@ pub struct FaultRuleFile {
     #[serde(default)]
     pub extra_seconds: Option<u64>,
     #[serde(default)]
+    pub source_outage_seconds: Option<u64>,
+    #[serde(default)]
     pub probability: Option<f64>,
 }

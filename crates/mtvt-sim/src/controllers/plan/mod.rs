@@ -174,14 +174,10 @@ fn reconcile(ctx: &Ctx, st: &ExecState, q: &Queue, key: &Key) -> runtime::Outcom
     Ok(())
 }
 
-/// Archive: delete what failed VMs left when `deleteVmOnFailMigration`, and every VM's
-/// guest-conversion pod (pkg/controller/plan/migration.go Archive: `cleanup(vm, _, true)`
-/// forces DeleteGuestConversionPod).
+/// Archive: delete what VMs that did not succeed left when `deleteVmOnFailMigration`
+/// (migration.go:342-385, cleanup with force), every VM's guest-conversion pod (Archive:
+/// `cleanup(vm, _, true)` forces DeleteGuestConversionPod), and the VDDK validation Jobs.
 fn archive(ctx: &Ctx, plan: &Value, mig: &MigrationStatus) {
-    let delete_default = plan
-        .pointer("/spec/deleteVmOnFailMigration")
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
     let tns = text(plan, "/spec/targetNamespace");
     let conversion = ListOptions {
         labels: crate::store::LabelSelector::parse(&format!(
@@ -199,13 +195,8 @@ fn archive(ctx: &Ctx, plan: &Value, mig: &MigrationStatus) {
     {
         let _ = ctx.store.delete(&gvr::pods(), tns, object::name(&pod));
     }
-    for vs in mig.vms.iter().filter(|v| v.has("Failed")) {
-        let del = vs
-            .extra
-            .get("deleteVmOnFailMigration")
-            .and_then(Value::as_bool)
-            .unwrap_or(delete_default);
-        if !del {
+    for vs in mig.vms.iter().filter(|v| !v.has("Succeeded")) {
+        if !phases::delete_vm_on_fail(plan, vs) {
             continue;
         }
         let opts = ListOptions {

@@ -132,6 +132,9 @@ fn reconcile(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
     if let Some(at) = collector::inventory_condition(ctx, uid, &mut cnd) {
         q.add_at(key.clone(), at);
     }
+    if let Some(end) = connection::outage_end(ctx, &provider) {
+        q.add_at(key.clone(), end + chrono::Duration::milliseconds(1));
+    }
     if !cnd.has_blocker() && cnd.has("ConnectionTestSucceeded") && cnd.has("InventoryCreated") {
         cnd.set(Cnd::new("Ready", REQUIRED, "", "The provider is ready."));
         phase = "Ready";

@@ -87,6 +87,7 @@ pub(super) fn resolve_provider(
             (kind == ProviderKind::Ova).then(|| "nfs.mtv.lab:/exports/ova".to_string())
         }),
         vddk_init_image: vddk_init_image(p.vddk_init_image, kind, path, issues),
+        unreachable_until: None,
         vms: Vec::new(),
         counters: Counters::default(),
     };

@@ -2,7 +2,9 @@
 //! at d42511bb2) in its name and doc, cites the upstream file:line, and drives the emulator
 //! only as a client would (kube-rs, raw HTTP to the inventory). One file per area.
 
+mod execution;
 mod inventory;
+mod migration;
 mod restricted_host;
 mod vddk;
 

@@ -106,20 +106,12 @@ pub(super) fn begin(
             vms.push(old.clone());
             continue;
         }
-        // Re-running a failed VM: its leftovers go first when `deleteVmOnFailMigration`.
-        if let Some(old) = mig.vms.iter().find(|s| s.id == id && s.has("Failed")) {
-            let del = old
-                .extra
-                .get("deleteVmOnFailMigration")
-                .and_then(Value::as_bool)
-                .or_else(|| {
-                    plan.pointer("/spec/deleteVmOnFailMigration")
-                        .and_then(Value::as_bool)
-                })
-                .unwrap_or(true);
-            if del {
-                cleanup_vm(ctx, plan, &id);
-            }
+        // Re-running a VM that did not succeed: its leftovers go first when
+        // `deleteVmOnFailMigration` (the Started phase's cleanup, migration.go:884-893).
+        if let Some(old) = mig.vms.iter().find(|s| s.id == id)
+            && super::super::phases::delete_vm_on_fail(plan, old)
+        {
+            cleanup_vm(ctx, plan, &id);
         }
         let flags = flags_of(ctx, plan, refd, m, spec_vm, found.as_ref());
         vms.push(fresh_status(id, name, spec_vm, &flags, found.as_ref()));

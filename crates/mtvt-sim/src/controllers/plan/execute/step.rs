@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::super::super::Ctx;
-use super::super::super::catalog::SrcRef;
+use super::super::super::catalog::{SourceVm, SrcRef};
 use super::super::super::conditions::{ADVISORY, Cnd, Conditions};
 use super::super::super::json_edit::text;
 use super::super::itinerary::{self, Flags};
@@ -91,6 +90,7 @@ pub(super) fn step_vm(
                     phases::fail_vm(env, &flags, vs, &msg);
                     return Ok(None);
                 }
+                start_outage(env, vs, step, vm.as_ref());
                 if let Err(msg) = phases::enter(env, &flags, vs, &spec_vm, vm.as_ref()) {
                     phases::fail_vm(env, &flags, vs, &msg);
                     return Ok(None);
@@ -116,31 +116,27 @@ pub(super) fn step_vm(
     Ok(Some(ctx.clock.now()))
 }
 
-pub(super) fn cancel_all(ctx: &Ctx, mig: &mut MigrationStatus, now: &str, reason: &str) {
-    let _ = ctx;
-    for vs in mig.vms.iter_mut().filter(|v| v.phase != "Completed") {
-        vs.phase = "Completed".into();
-        vs.completed = Some(now.into());
-        vs.conditions.push(cnd_json(
-            "Canceled",
-            "The migration has been canceled.",
-            reason,
-            now,
-        ));
+/// An `outage` fault of the phase or its step makes the VM's source provider unreachable.
+fn start_outage(env: &Env<'_>, vs: &VmStatus, step: Option<&str>, vm: Option<&SourceVm>) {
+    let faults = &env.ctx.lab.lab().faults;
+    let plan = object::name(env.plan);
+    let Some(length) = super::super::timing::outage(faults, plan, &vs.name, &vs.phase, step) else {
+        return;
+    };
+    if let Some(p) = vm.and_then(|v| v.lab_provider.as_deref()) {
+        let until = length.map_or(DateTime::<Utc>::MAX_UTC, |d| {
+            env.ctx.clock.now() + chrono::Duration::from_std(d).unwrap_or_default()
+        });
+        let _ = env.ctx.lab.set_unreachable(p, until);
     }
 }
 
-pub(super) fn end(
-    mig: &mut MigrationStatus,
-    cnd: &mut Conditions,
-    now: &str,
-    reason: Option<&str>,
-) {
+pub(super) fn end(mig: &mut MigrationStatus, cnd: &mut Conditions, now: &str) {
     let failed = mig.vms.iter().any(|v| v.has("Failed"));
     let succeeded = mig.vms.iter().any(|v| v.has("Succeeded"));
     let (kind, msg) = if failed {
         ("Failed", "The plan execution has FAILED.")
-    } else if succeeded && reason.is_none() {
+    } else if succeeded {
         ("Succeeded", "The plan execution has SUCCEEDED.")
     } else {
         ("Canceled", "The plan execution has been CANCELED.")
@@ -154,14 +150,12 @@ pub(super) fn end(
             .into_iter()
             .filter(|c| text(c, "/type") != "Executing")
             .collect();
-        conds.push(cnd_json(kind, msg, reason.unwrap_or(""), now));
+        conds.push(cnd_json(kind, msg, "", now));
         super::super::super::json_edit::put(snap, "/conditions", json!(conds));
     }
     mig.completed = Some(now.into());
     cnd.delete("Executing");
-    let mut c = Cnd::new(kind, ADVISORY, reason.unwrap_or(""), msg).durable();
-    c.status = true;
-    cnd.set(c);
+    cnd.set(Cnd::new(kind, ADVISORY, "", msg).durable());
 }
 
 /// Marks a step failed.

@@ -7,6 +7,7 @@ mod execute;
 mod hooks;
 mod itinerary;
 mod phases;
+mod pipeline;
 mod status;
 mod timing;
 mod validation;

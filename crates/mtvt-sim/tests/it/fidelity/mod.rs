@@ -5,7 +5,9 @@
 mod execution;
 mod inventory;
 mod migration;
+mod pipeline;
 mod restricted_host;
+mod validation;
 mod vddk;
 
 use serde_json::{Value, json};

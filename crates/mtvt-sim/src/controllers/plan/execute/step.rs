@@ -13,20 +13,28 @@ use super::super::status::{StepError, VmStatus};
 use super::{Entered, Env, ExecState, MigrationStatus, cnd_json};
 use crate::store::{ApiError, object};
 
-/// Moves a VM from `from` to `to`, rolling the pipeline steps.
+/// Moves a VM from `from` to `to`, rolling the pipeline steps (`NextPhase`,
+/// migrator/base/doc.go): a step left is `Completed` and keeps its first completion time
+/// (Initialize re-entered after a PreHook); its progress is what the phase reported — the
+/// disk tasks' MB, `1/1` for a hook or the conversion, `0/1` otherwise.
 pub fn transition(flags: &Flags, vs: &mut VmStatus, to: &str, now: &str) {
     let old = itinerary::step_of(flags, &vs.phase);
     let new = itinerary::step_of(flags, to);
     if old != new {
         if let Some(s) = old.and_then(|o| vs.step_mut(o)) {
             s.phase = "Completed".into();
-            s.completed = Some(now.into());
-            s.progress.completed = s.progress.total;
-            for t in s.tasks.iter_mut() {
-                t.phase = "Completed".into();
-                t.reason = "Transfer completed.".into();
-                t.progress.completed = t.progress.total;
-                t.completed.get_or_insert_with(|| now.into());
+            s.completed.get_or_insert_with(|| now.into());
+            if itinerary::is_disk_step(&s.name) {
+                // The copy finished: every task is done (setTaskCompleted).
+                for t in s.tasks.iter_mut() {
+                    t.phase = "Completed".into();
+                    t.reason = "Transfer completed.".into();
+                    t.progress.completed = t.progress.total;
+                    t.completed.get_or_insert_with(|| now.into());
+                }
+                s.progress.completed = s.tasks.iter().map(|t| t.progress.completed).sum();
+            } else if matches!(s.name.as_str(), "PreHook" | "PostHook" | "ImageConversion") {
+                s.progress.completed = s.progress.total;
             }
         }
         if let Some(s) = new.and_then(|n| vs.step_mut(n)) {
@@ -158,14 +166,20 @@ pub(super) fn end(mig: &mut MigrationStatus, cnd: &mut Conditions, now: &str) {
     cnd.set(Cnd::new(kind, ADVISORY, "", msg).durable());
 }
 
-/// Marks a step failed.
-pub fn fail_step(vs: &mut VmStatus, step: Option<&str>, phase: &str, msg: &str, now: &str) {
+/// Marks a step failed (`Task.AddError`, pkg/apis/forklift/v1beta1/plan/migration.go:182-187):
+/// the error's phase is the step's (`Running`) and the step stays as it is, except that a
+/// hook step is marked completed (pkg/controller/plan/hook.go:96-101).
+pub fn fail_step(vs: &mut VmStatus, step: Option<&str>, msg: &str, now: &str) {
     if let Some(s) = step.and_then(|s| vs.step_mut(s)) {
-        s.error = Some(StepError {
-            phase: phase.into(),
-            reasons: vec![msg.into()],
+        let err = s.error.get_or_insert_with(|| StepError {
+            phase: s.phase.clone(),
+            reasons: Vec::new(),
         });
-        s.completed = Some(now.into());
-        s.phase = "Completed".into();
+        if !err.reasons.iter().any(|r| r == msg) {
+            err.reasons.push(msg.into());
+        }
+        if matches!(s.name.as_str(), "PreHook" | "PostHook") {
+            s.completed.get_or_insert_with(|| now.into());
+        }
     }
 }

@@ -8,7 +8,7 @@ use super::super::super::gvr;
 use super::super::super::json_edit::{put, text};
 use super::super::execute::{Env, fail_step};
 use super::super::itinerary::{self, Flags};
-use super::super::status::{Progress, StepError, VmStatus};
+use super::super::status::{StepError, VmStatus};
 use super::{selector, source_power_on, tns};
 use crate::store::{LabelSelector, ListOptions, object};
 
@@ -29,7 +29,7 @@ pub fn fail_vm(env: &Env<'_>, flags: &Flags, vs: &mut VmStatus, msg: &str) {
     if super::conversion::POD_PHASES.contains(&phase.as_str()) {
         super::conversion::finish_conversion_pod(env, vs, Err(msg));
     }
-    fail_step(vs, step, &phase, msg, &now);
+    fail_step(vs, step, msg, &now);
     let err = vs.error.get_or_insert_with(|| StepError {
         phase: phase.clone(),
         reasons: Vec::new(),
@@ -55,23 +55,13 @@ pub fn fail_vm(env: &Env<'_>, flags: &Flags, vs: &mut VmStatus, msg: &str) {
     }
 }
 
-/// Marks a VM that reached `Completed` without error as succeeded, and cleans up.
+/// Marks a VM that reached `Completed` without error as succeeded, and cleans up. Steps it
+/// never ran (OpenStack's `ConvertOpenstackSnapshot`) stay `Pending`.
 pub fn succeed_vm(env: &Env<'_>, vs: &mut VmStatus) {
     if vs.has("Succeeded") || vs.has("Failed") || vs.has("Canceled") {
         return;
     }
     let now = env.ctx.now();
-    for s in vs.pipeline.iter_mut() {
-        if s.phase != "Completed" {
-            s.phase = "Completed".into();
-            s.started.get_or_insert_with(|| now.clone());
-            s.completed = Some(now.clone());
-            s.progress = Progress {
-                completed: s.progress.total,
-                total: s.progress.total,
-            };
-        }
-    }
     vs.completed = Some(now.clone());
     vs.conditions.push(vm_condition(
         "Succeeded",

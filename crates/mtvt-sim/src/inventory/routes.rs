@@ -91,10 +91,10 @@ async fn provider_for(inv: &Inventory, kind: &str, uid: &str) -> Result<Provider
             Some(p) if p.kind == kind => p,
             _ => return Err(Refusal::UnknownProvider),
         };
-        let Some(at) = p.parity_at else {
+        let now = clock.now();
+        let Some(at) = p.parity_at.filter(|at| *at > now) else {
             return Ok(p);
         };
-        let now = clock.now();
         if now >= deadline {
             return Err(Refusal::NoParity);
         }

@@ -20,6 +20,7 @@ mod providers_file_cli;
 mod render_golden;
 mod render_schemas;
 mod run_clean;
+mod run_endings;
 mod run_failures;
 mod run_guest;
 mod run_interrupt;

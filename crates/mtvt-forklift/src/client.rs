@@ -1,6 +1,7 @@
 //! Client of the Forklift inventory REST API (`forklift-inventory` Route in the MTV
 //! namespace): provider uids, VMs, the wait for a VM to appear (bounded backoff polling —
-//! the inventory offers no watch to this client), and the StorageMap/NetworkMap source
+//! the inventory offers no watch to this client), retries of 206 answers (a collector still
+//! loading after a Provider or Secret change), and the StorageMap/NetworkMap source
 //! lists the pytest suite derives from inventory ([`mappings`]).
 //!
 //! The bearer token is the caller's cluster token; it is sent in `Authorization` and never
@@ -42,6 +43,19 @@ pub struct InventoryClient {
     base: Url,
     token: Secret,
     backoff: Backoff,
+    parity_timeout: Duration,
+}
+
+/// How long a request is retried while the inventory answers 206 (the provider's collector
+/// has not reached parity): the pytest suite's inventory wait.
+pub const PARITY_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// One answer of the inventory.
+enum Answer {
+    /// 2xx with a JSON body.
+    Json(Value),
+    /// 206 with no body: the provider's collector is still loading.
+    NotInParity,
 }
 
 impl InventoryClient {
@@ -64,6 +78,7 @@ impl InventoryClient {
             base,
             token,
             backoff: Backoff::default(),
+            parity_timeout: PARITY_TIMEOUT,
         })
     }
 
@@ -85,13 +100,39 @@ impl InventoryClient {
         self
     }
 
+    /// Changes how long requests are retried while the inventory answers 206.
+    pub fn with_parity_timeout(mut self, timeout: Duration) -> Self {
+        self.parity_timeout = timeout;
+        self
+    }
+
     /// The base URL.
     pub fn base_url(&self) -> &Url {
         &self.base
     }
 
-    /// `GET <base>/<path>` with `query`, as JSON.
+    /// `GET <base>/<path>` with `query`, as JSON. A 206 answer (no body: the provider's
+    /// collector has not reached parity after a Provider or Secret change; Forklift's own
+    /// client calls it `ProviderNotReady`, pkg/controller/provider/web/client.go:270-276) is
+    /// retried with backoff up to the parity timeout.
     pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Value, InventoryError> {
+        let result = poll_until(self.parity_timeout, self.backoff, || async {
+            Ok(match self.get_once(path, query).await? {
+                Answer::Json(v) => Probe::Ready(v),
+                Answer::NotInParity => Probe::Pending("HTTP 206 (not in parity)".into()),
+            })
+        })
+        .await;
+        match result {
+            Ok(r) => r,
+            Err(Expired { waited, .. }) => Err(InventoryError::NotInParity {
+                path: format!("/{}", path.trim_start_matches('/')),
+                waited,
+            }),
+        }
+    }
+
+    async fn get_once(&self, path: &str, query: &[(&str, &str)]) -> Result<Answer, InventoryError> {
         let url =
             self.base
                 .join(path.trim_start_matches('/'))
@@ -137,12 +178,15 @@ impl InventoryClient {
             });
         }
         if status.as_u16() == 206 {
-            tracing::debug!(path = %shown_path, "inventory not in parity yet (206)");
+            tracing::debug!(path = %shown_path, "inventory not in parity yet (206), retrying");
+            return Ok(Answer::NotInParity);
         }
-        serde_json::from_slice(&body).map_err(|e| InventoryError::Protocol {
-            path: shown_path,
-            message: format!("not JSON ({e}): {}", excerpt(&body)),
-        })
+        serde_json::from_slice(&body)
+            .map(Answer::Json)
+            .map_err(|e| InventoryError::Protocol {
+                path: shown_path,
+                message: format!("not JSON ({e}): {}", excerpt(&body)),
+            })
     }
 
     /// The providers of `kind` (`GET /providers/<kind>`), optionally of one namespace.

@@ -77,6 +77,16 @@ pub enum InventoryError {
         /// The last state observed.
         last_state: String,
     },
+    /// The inventory kept answering 206: the provider's collector never reached parity.
+    #[error(
+        "inventory: GET {path} kept answering HTTP 206 for {waited:?}: the provider's inventory collector has not finished loading (check the Provider's conditions and the forklift-inventory pod's log)"
+    )]
+    NotInParity {
+        /// URL path.
+        path: String,
+        /// How long requests were retried.
+        waited: Duration,
+    },
     /// The inventory URL could not be discovered from the Route.
     #[error(
         "inventory: cannot find the forklift-inventory Route in namespace {namespace}: {message}"

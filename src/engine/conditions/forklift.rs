@@ -164,12 +164,33 @@ impl Condition for Stopped {
     }
 }
 
-/// Whether a Plan's migration ended.
+const ENDED: [&str; 3] = ["Succeeded", "Failed", "Canceled"];
+
+/// Whether a Plan's migration ended: not `Executing`, and either the Plan says how it ended
+/// or every VM has. A deleted active Migration (or a Plan changed under it) cancels the
+/// snapshot and the VMs but puts no `Canceled` on the Plan (upstream
+/// pkg/controller/plan/controller.go:437-456, 655-670, 700-720), so the VMs decide then.
 pub fn migration_ended(o: &DynamicObject) -> bool {
-    !condition_true(o, "Executing")
-        && ["Succeeded", "Failed", "Canceled"]
-            .iter()
-            .any(|c| condition_true(o, c))
+    if condition_true(o, "Executing") {
+        return false;
+    }
+    if ENDED.iter().any(|c| condition_true(o, c)) {
+        return true;
+    }
+    let mut vms = plan_vms(o).peekable();
+    vms.peek().is_some()
+        && vms.all(|vm| {
+            vm.get("conditions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|c| {
+                    c.get("status").and_then(Value::as_str) == Some("True")
+                        && c.get("type")
+                            .and_then(Value::as_str)
+                            .is_some_and(|t| ENDED.contains(&t))
+                })
+        })
 }
 
 /// A summary of a Plan's migration state: conditions and each VM's current step.

@@ -122,6 +122,30 @@ fn plan_finished_and_the_plan_state() {
     assert!(matches!(c.check(Some(&done), now), Check::Done(_)));
 }
 
+/// Deleting the active Migration cancels the VMs but puts nothing on the Plan: the
+/// migration ended once `Executing` is gone and every VM has ended.
+#[test]
+fn a_migration_ends_on_every_vm_when_the_plan_says_nothing() {
+    let vm = |cond: &str| json!({"id": "vm-1", "conditions": [{"type": cond, "status": "True"}]});
+    let plan = |conditions: Value, vms: Value| {
+        obj(json!({"conditions": conditions, "migration": {"vms": vms}}))
+    };
+    let executing = json!([{"type": "Executing", "status": "True"}]);
+    assert!(!migration_ended(&plan(executing, json!([vm("Canceled")]))));
+    let failed = json!([{"type": "Failed", "status": "True"}]);
+    assert!(migration_ended(&plan(failed, json!([]))));
+    let ready = json!([{"type": "Ready", "status": "True"}]);
+    assert!(migration_ended(&plan(
+        ready.clone(),
+        json!([vm("Canceled"), vm("Succeeded")])
+    )));
+    assert!(!migration_ended(&plan(
+        ready.clone(),
+        json!([vm("Canceled"), {"id": "vm-2", "conditions": []}])
+    )));
+    assert!(!migration_ended(&plan(ready, json!([]))), "not started yet");
+}
+
 #[test]
 fn deletion_vm_settling_and_vmi_phases() {
     let now = Instant::now();

@@ -36,6 +36,12 @@ struct Env {
 }
 
 async fn start() -> Env {
+    start_with_parity(None).await
+}
+
+/// An inventory whose providers' collectors reach parity `parity_in` virtual seconds from now
+/// (`None`: already).
+async fn start_with_parity(parity_in: Option<u64>) -> Env {
     support::install_crypto();
     let lab = LabHandle::new(lab::Lab::default_lab().unwrap(), Clock::new(SCALE));
     let sources = support::start_with(lab.clone()).await;
@@ -51,6 +57,8 @@ async fn start() -> Env {
             lab_provider: p.name.clone(),
             resource_version: "1".into(),
             object: None,
+            restricted: false,
+            parity_at: parity_in.map(|s| lab.clock().now() + Duration::from_secs(s)),
         })
         .collect();
     let objs = lab::openshift_source_objects(lab.lab());
@@ -96,6 +104,38 @@ async fn start() -> Env {
     .unwrap()
     .with_backoff(Backoff::fast());
     Env { sources, inv, url }
+}
+
+/// While a collector has no parity the inventory answers 206 with no body after 10 s
+/// (pkg/lib/inventory/web/handler.go:71-92): the client retries until it has, and names the
+/// path and the wait when it never does.
+#[tokio::test]
+async fn answers_206_are_retried_until_parity() {
+    // parity in 15 virtual s (1.5 s real): the first request waits 10 s and gets 206
+    let env = start_with_parity(Some(15)).await;
+    let p = env
+        .inv
+        .provider(ProviderKind::Vsphere, "vsphere-src", Some(NS))
+        .await
+        .unwrap();
+    let vms = p.list_vms().await.unwrap();
+    assert!(!vms.is_empty());
+    let env = start_with_parity(Some(100_000)).await;
+    let inv = env
+        .inv
+        .clone()
+        .with_parity_timeout(Duration::from_millis(400));
+    let p = inv
+        .provider(ProviderKind::Vsphere, "vsphere-src", Some(NS))
+        .await
+        .unwrap();
+    let e = p.list_vms().await.unwrap_err();
+    assert!(matches!(e, InventoryError::NotInParity { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .contains("/providers/vsphere/uid-vsphere/vms kept answering HTTP 206"),
+        "{e}"
+    );
 }
 
 #[tokio::test]

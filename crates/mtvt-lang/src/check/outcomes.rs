@@ -61,31 +61,7 @@ pub fn check_outcome(sink: &mut Sink, s: &ScenarioIr, provider: Option<ProviderK
                 }
             }
             let all_cold = s.plans.iter().all(|p| !p.warm);
-            let reason = match step {
-                PipelineStep::Cutover | PipelineStep::WaitForFinalSnapshotConsolidation
-                    if all_cold =>
-                {
-                    Some(String::from("a cold migration"))
-                }
-                PipelineStep::PreflightInspection if all_cold => {
-                    Some(String::from("a cold migration"))
-                }
-                PipelineStep::PreflightInspection
-                | PipelineStep::WaitForFinalSnapshotConsolidation
-                | PipelineStep::Cutover
-                    if provider.is_some_and(|p| {
-                        p != ProviderKind::Vsphere && p != ProviderKind::Ovirt
-                    }) =>
-                {
-                    provider.map(|p| format!("a {} source", p.display_name()))
-                }
-                PipelineStep::ConvertOpenstackSnapshot
-                    if provider.is_some_and(|p| p != ProviderKind::Openstack) =>
-                {
-                    provider.map(|p| format!("a {} source", p.display_name()))
-                }
-                _ => None,
-            };
+            let reason = not_in_pipeline(step, all_cold, provider);
             if let Some(reason) = reason {
                 sink.push(DiagnosticKind::StepNotInPipeline {
                     span,
@@ -98,5 +74,42 @@ pub fn check_outcome(sink: &mut Sink, s: &ScenarioIr, provider: Option<ProviderK
             }
         }
         Outcome::Fails { at: None } => {}
+    }
+}
+
+/// Why `step` can never be the failed step of these plans, if it cannot: warm-only steps in
+/// cold plans; `Cutover` outside vSphere/oVirt; `PreflightInspection` (`RunInspection`) and
+/// `WaitForFinalSnapshotConsolidation` (`All: VSphere|…`) outside vSphere
+/// (pkg/controller/plan/migrator/base/migrator.go:334, 361; pkg/apis/forklift/v1beta1/plan.go
+/// :569-574); `ConvertOpenstackSnapshot` never, since its phase runs and fails under
+/// `DiskTransfer` (migrator.go:284-287).
+fn not_in_pipeline(
+    step: PipelineStep,
+    all_cold: bool,
+    provider: Option<ProviderKind>,
+) -> Option<String> {
+    let source = || provider.map(|p| format!("a {} source", p.display_name()));
+    match step {
+        PipelineStep::Cutover
+        | PipelineStep::WaitForFinalSnapshotConsolidation
+        | PipelineStep::PreflightInspection
+            if all_cold =>
+        {
+            Some(String::from("a cold migration"))
+        }
+        PipelineStep::PreflightInspection | PipelineStep::WaitForFinalSnapshotConsolidation
+            if provider.is_some_and(|p| p != ProviderKind::Vsphere) =>
+        {
+            source()
+        }
+        PipelineStep::Cutover
+            if provider.is_some_and(|p| p != ProviderKind::Vsphere && p != ProviderKind::Ovirt) =>
+        {
+            source()
+        }
+        PipelineStep::ConvertOpenstackSnapshot => Some(String::from(
+            "any migration (its phase runs under DiskTransfer: expect `fails at DiskTransfer`)",
+        )),
+        _ => None,
     }
 }

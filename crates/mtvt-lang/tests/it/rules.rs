@@ -199,6 +199,37 @@ fn profile(kind: ProviderKind, co: Option<CopyOffloadFacts>) -> CheckOptions {
     }
 }
 
+/// Steps that exist only in vSphere pipelines, and the OpenStack snapshot conversion whose
+/// failures land on DiskTransfer (fidelity-review row 19; upstream
+/// pkg/controller/plan/migrator/base/migrator.go:284-287, 334, 361).
+#[test]
+fn steps_never_failed_in_a_pipeline() {
+    let s = |outcome: &str| {
+        format!(
+            "scenario o {{\n  vm \"v\"\n  plan {{ warm true }}\n  expect {{ migration {outcome} }}\n}}\n"
+        )
+    };
+    for (kind, step, bad) in [
+        (ProviderKind::Vsphere, "PreflightInspection", false),
+        (
+            ProviderKind::Vsphere,
+            "WaitForFinalSnapshotConsolidation",
+            false,
+        ),
+        (ProviderKind::Ovirt, "PreflightInspection", true),
+        (
+            ProviderKind::Ovirt,
+            "WaitForFinalSnapshotConsolidation",
+            true,
+        ),
+        (ProviderKind::Openstack, "ConvertOpenstackSnapshot", true),
+        (ProviderKind::Vsphere, "Cutover", false),
+    ] {
+        let c = codes_with(&s(&format!("fails at {step}")), &profile(kind, None));
+        assert_eq!(c.iter().any(|x| x == "E0804"), bad, "{kind} {step}: {c:?}");
+    }
+}
+
 #[test]
 fn warm_needs_a_source_that_supports_it() {
     let warm =

@@ -172,6 +172,15 @@ impl Conditions {
         self.list.iter().any(|(v, staged)| *staged && is_blocker(v))
     }
 
+    /// The staged blockers (True, Critical/Error), in order.
+    pub fn blockers(&self) -> Vec<&Value> {
+        self.list
+            .iter()
+            .filter(|(v, staged)| *staged && is_blocker(v))
+            .map(|(v, _)| v)
+            .collect()
+    }
+
     /// Drops un-staged conditions and returns the array.
     pub fn finish(self) -> Value {
         Value::Array(

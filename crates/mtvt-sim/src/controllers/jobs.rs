@@ -3,7 +3,8 @@
 //! (`Complete`) or more than `backoffLimit` failed (`Failed`, `BackoffLimitExceeded`, "Job has
 //! reached the specified backoff limit"). A scheduled job pod runs for a short virtual time;
 //! when it mounts a ConfigMap with `playbook.yml` (hooks) the playbook is evaluated
-//! ([`super::playbook`]), its log becomes the pod log and its result the exit code.
+//! ([`super::playbook`]), its log becomes the pod log and its result the exit code; a pod
+//! with an image the lab's `failing_images` fault names exits 1.
 
 use std::time::Duration;
 
@@ -218,6 +219,32 @@ fn playbook_of(ctx: &Ctx, pod: &Value) -> Option<String> {
         })
 }
 
+/// The first (init) container image of the pod that the lab's `failing_images` fault makes
+/// fail.
+fn failing_image(ctx: &Ctx, pod: &Value) -> Option<String> {
+    let faults = &ctx.lab.lab().faults;
+    ["/spec/initContainers", "/spec/containers"]
+        .iter()
+        .filter_map(|p| pod.pointer(p).and_then(Value::as_array))
+        .flatten()
+        .map(|c| text(c, "/image"))
+        .find(|i| faults.image_fails(i))
+        .map(str::to_string)
+}
+
+/// `initContainerStatuses` of a pod whose init containers all ran to completion.
+fn init_statuses(pod: &Value, now: &str) -> Value {
+    let list: Vec<Value> = pod
+        .pointer("/spec/initContainers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|c| json!({"name": text(c, "/name"), "image": text(c, "/image"), "imageID": "", "ready": true, "restartCount": 0,
+            "state": {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": now, "finishedAt": now}}}))
+        .collect();
+    json!(list)
+}
+
 fn reconcile_pod(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
     let pod = ctx.store.get(&gvr::pods(), &key.0, &key.1)?;
     if object::is_deleting(&pod) || text(&pod, "/spec/nodeName").is_empty() {
@@ -228,11 +255,21 @@ fn reconcile_pod(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
     let image = text(&pod, "/spec/containers/0/image").to_string();
     match text(&pod, "/status/phase") {
         "Pending" => {
-            ctx.store.merge_patch_status(&gvr::pods(), &key.0, &key.1, &json!({"status": {
+            let mut status = json!({
                 "phase": "Running", "startTime": now, "podIP": "10.131.0.42", "hostIP": "192.168.10.21",
                 "conditions": [{"type": "PodScheduled", "status": "True", "lastTransitionTime": now}, {"type": "Ready", "status": "True", "lastTransitionTime": now}],
                 "containerStatuses": [{"name": container, "image": image, "imageID": "", "ready": true, "restartCount": 0, "started": true, "state": {"running": {"startedAt": now}}}],
-            }}))?;
+            });
+            let init = init_statuses(&pod, &now);
+            if init.as_array().is_some_and(|a| !a.is_empty()) {
+                super::json_edit::put(&mut status, "/initContainerStatuses", init);
+            }
+            ctx.store.merge_patch_status(
+                &gvr::pods(),
+                &key.0,
+                &key.1,
+                &json!({ "status": status }),
+            )?;
             q.add_after(key.clone(), RUN);
         }
         "Running" => {
@@ -244,12 +281,13 @@ fn reconcile_pod(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
                 q.add_at(key.clone(), due);
                 return Ok(());
             }
-            let (code, log) = match playbook_of(ctx, &pod) {
-                Some(pb) => {
+            let (code, log) = match (failing_image(ctx, &pod), playbook_of(ctx, &pod)) {
+                (Some(bad), _) => (1, format!("emulated container {bad}: exited 1\n")),
+                (None, Some(pb)) => {
                     let r = super::playbook::run(&pb);
                     (r.exit_code, r.log)
                 }
-                None => (0, format!("emulated container {image}: exited 0\n")),
+                (None, None) => (0, format!("emulated container {image}: exited 0\n")),
             };
             ctx.store.set_pod_log(&key.0, &key.1, &log);
             let (phase, reason) = if code == 0 {

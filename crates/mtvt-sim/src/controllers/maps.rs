@@ -1,11 +1,12 @@
 //! NetworkMap and StorageMap controllers (`pkg/controller/map/{network,storage}`): validate
-//! the provider pair, resolve every source reference against the source inventory into
-//! `status.references` (not found = Warn, ambiguous / not set = Critical), check destinations
-//! (multus namespace and NAD, storage class), and set `Ready` iff there is no blocker.
+//! the provider pair, then (both valid and ready) resolve every source reference against the
+//! source inventory into `status.references` (not found = Warn, ambiguous / not set =
+//! Critical) and check destinations through the destination inventory (multus namespace and a
+//! NAD it lists, storage class), and set `Ready` iff there is no blocker.
 
 use serde_json::{Value, json};
 
-use super::catalog::{Lookup, SourceView, SrcRef};
+use super::catalog::{Lookup, SourceView, SrcRef, cluster_objects, restricted_namespace};
 use super::conditions::{CRITICAL, Cnd, Conditions, REQUIRED, WARN};
 use super::runtime::{self, Key, Queue, Watch};
 use super::{Ctx, Started, gvr};
@@ -155,20 +156,32 @@ fn reconcile(ctx: &Ctx, kind: MapKind, _q: &Queue, key: &Key) -> runtime::Outcom
         return Ok(());
     }
     let mut cnd = Conditions::stage(map.pointer("/status/conditions"), &ctx.now());
-    let (source, _dest) = validate_provider_pair(ctx, map.pointer("/spec/provider"), &mut cnd);
+    let (source, dest) = validate_provider_pair(ctx, map.pointer("/spec/provider"), &mut cnd);
     let entries = map
         .pointer("/spec/map")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
+    // Upstream validates no entry while a provider is not valid or not ready
+    // (pkg/controller/map/network/validation.go:50-63).
+    let pair_ok = ![
+        "SourceProviderNotValid",
+        "SourceProviderNotReady",
+        "DestinationProviderNotValid",
+        "DestinationProviderNotReady",
+    ]
+    .iter()
+    .any(|c| cnd.has(c));
     let view = source
         .as_ref()
-        .filter(|s| super::conditions::has_condition(s, "Ready"))
+        .filter(|_| pair_ok)
         .and_then(|s| SourceView::open(ctx, s));
     let mut f = Findings::default();
-    for (i, e) in entries.iter().enumerate() {
-        f.source(kind, i, e, view.as_ref());
-        f.destination(ctx, kind, e);
+    if let (Some(dest), true) = (dest.as_ref(), pair_ok) {
+        for (i, e) in entries.iter().enumerate() {
+            f.source(kind, i, e, view.as_ref());
+            f.destination(ctx, kind, dest, e);
+        }
     }
     let references = std::mem::take(&mut f.references);
     f.report(kind, &mut cnd);
@@ -224,30 +237,29 @@ impl Findings {
         }
     }
 
-    /// Checks the entry's destination: a NAD (with its namespace) or a storage class that
-    /// exists.
-    fn destination(&mut self, ctx: &Ctx, kind: MapKind, e: &Value) {
+    /// Checks the entry's destination through the destination provider's inventory: a NAD
+    /// (with its namespace) it lists, or a storage class that exists.
+    fn destination(&mut self, ctx: &Ctx, kind: MapKind, dest: &Value, e: &Value) {
         let d = e.get("destination").cloned().unwrap_or(Value::Null);
+        let field = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or_default();
         match kind {
             MapKind::Network => {
-                if d.get("type").and_then(Value::as_str) == Some("multus") {
-                    let ns = d
-                        .get("namespace")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    let name = d.get("name").and_then(Value::as_str).unwrap_or_default();
+                if field("type") == "multus" {
+                    let (ns, name) = (field("namespace"), field("name"));
+                    let restricted = restricted_namespace(ctx, dest);
+                    let coll = "networkattachmentdefinitions";
                     if ns.is_empty() {
                         self.dst_ambiguous.push(name.to_string());
-                    } else if ctx.store.get(&gvr::nads(), ns, name).is_err() {
+                    } else if !cluster_objects(ctx, restricted, coll, Some(ns))
+                        .iter()
+                        .any(|n| object::name(n) == name)
+                    {
                         self.dst_missing.push(format!("{ns}/{name}"));
                     }
                 }
             }
             MapKind::Storage => {
-                let sc = d
-                    .get("storageClass")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
+                let sc = field("storageClass");
                 if !sc.is_empty() && ctx.store.get(&gvr::storage_classes(), "", sc).is_err() {
                     self.dst_missing.push(sc.to_string());
                 }
@@ -267,15 +279,12 @@ impl Findings {
             "storage"
         };
         if !self.not_set.is_empty() {
-            cnd.set(
-                Cnd::new(
-                    src_type,
-                    CRITICAL,
-                    "NotSet",
-                    &format!("Source {label} not specified."),
-                )
-                .items(self.not_set),
-            );
+            cnd.set(Cnd::new(
+                src_type,
+                CRITICAL,
+                "NotSet",
+                &format!("Source {label}: either `ID` or `Name` required."),
+            ));
         }
         if !self.ambiguous.is_empty() {
             cnd.set(
@@ -304,16 +313,16 @@ impl Findings {
                     dst_type,
                     CRITICAL,
                     "Ambiguous",
-                    "Destination network namespace not specified.",
+                    "Destination network (NAD) namespace required.",
                 )
                 .items(self.dst_ambiguous),
             );
         }
         if !self.dst_missing.is_empty() {
             let msg = if kind == MapKind::Network {
-                "Destination network not found."
+                "Destination network (NAD) not found."
             } else {
-                "Destination storage class not found."
+                "Destination storage not valid."
             };
             cnd.set(Cnd::new(dst_type, CRITICAL, "NotFound", msg).items(self.dst_missing));
         }

@@ -1,8 +1,8 @@
 //! Migration controller (`pkg/controller/migration`): resolves `spec.plan` (`PlanNotValid`),
-//! owns the Migration by its Plan, reports `PlanNotReady`/`Ready` before execution, checks
-//! `cancel` refs (`VMNotFound`/`VMNotUnique`, Warn), and mirrors the Plan's history snapshot
-//! for this Migration: `Running` while executing, `Succeeded`/`Failed`/`Canceled`,
-//! `started`/`completed` and the VM statuses.
+//! owns the Migration by its Plan, is `PlanNotReady` whenever the Plan lacks `Ready`, checks
+//! `cancel` refs (`VMNotFound`/`VMNotUnique`, Warn), and reflects the Plan's history snapshot
+//! for this Migration until it ends: `Running` while executing, `Succeeded`/`Failed` with its
+//! own `started`/`completed`, `Canceled` as the snapshot has it, and the VM statuses.
 
 use std::sync::Arc;
 
@@ -60,8 +60,21 @@ fn reconcile(ctx: &Ctx, _q: &Queue, key: &Key) -> runtime::Outcome {
             ctx.store.merge_patch(&gvr::migrations(), &key.0, &key.1, &json!({"metadata": {"ownerReferences": [
                 {"apiVersion": "forklift.konveyor.io/v1beta1", "kind": "Plan", "name": object::name(&plan), "uid": object::uid(&plan)}]}}))?;
         }
-        mirror_history(&m, &plan, &mut cnd, &mut status);
-        check_cancel(&m, &plan, &mut cnd);
+        // validation.go:84-90: without a Ready plan nothing else is checked or reflected.
+        if has_condition(&plan, "Ready") {
+            check_cancel(&m, &plan, &mut cnd);
+            reflect_plan(ctx, &m, &plan, &mut cnd, &mut status);
+        } else {
+            cnd.set(Cnd::new(
+                "PlanNotReady",
+                CRITICAL,
+                "NotFound",
+                "The `plan` does not have Ready condition.",
+            ));
+        }
+    }
+    if !cnd.has_blocker() {
+        cnd.set(Cnd::new("Ready", REQUIRED, "", "The migration is ready."));
     }
     super::json_edit::put(&mut status, "/conditions", cnd.finish());
     ctx.store.merge_patch_status(
@@ -100,59 +113,78 @@ fn plan_of(ctx: &Ctx, m: &Value, cnd: &mut Conditions) -> Option<Arc<Value>> {
     }
 }
 
-/// The Plan's history snapshot of this Migration as its conditions (`Executing` → `Running`),
-/// and, for the latest snapshot, the Plan's `started`/`completed`/`vms`; before execution,
-/// `Ready` or `PlanNotReady`.
-fn mirror_history(m: &Value, plan: &Value, cnd: &mut Conditions, status: &mut Value) {
+/// `reflectPlan` (pkg/controller/migration/controller.go:185-230): the Plan's history
+/// snapshot of this Migration, until the Migration has a terminal condition: `Canceled`
+/// copied as is (and nothing else: upstream then calls `MarkedCompleted`, so no `completed`
+/// and no more `vms`), `Running` ("The migration is RUNNING.", its own `started`) while
+/// executing, `Succeeded`/`Failed` ("The migration has SUCCEEDED./FAILED.", its own
+/// `completed`), and the Plan's VM statuses.
+fn reflect_plan(ctx: &Ctx, m: &Value, plan: &Value, cnd: &mut Conditions, status: &mut Value) {
+    if cnd.has_blocker()
+        || ["Canceled", "Succeeded", "Failed"]
+            .iter()
+            .any(|k| cnd.has(k))
+    {
+        return;
+    }
     let history = plan
         .pointer("/status/migration/history")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let snap = history
+    let Some(snap) = history
         .iter()
-        .find(|h| text(h, "/migration/uid") == object::uid(m));
-    let latest = history
-        .last()
-        .is_some_and(|h| text(h, "/migration/uid") == object::uid(m));
-    let Some(s) = snap else {
-        if !has_condition(plan, "Ready") {
-            cnd.set(Cnd::new(
-                "PlanNotReady",
-                CRITICAL,
-                "",
-                "The migration plan is not ready.",
-            ));
-        } else {
-            cnd.set(Cnd::new("Ready", REQUIRED, "", "The migration is ready."));
-        }
+        .find(|h| text(h, "/migration/uid") == object::uid(m))
+    else {
         return;
     };
-    for c in s
-        .get("conditions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let t = text(c, "/type");
-        let mut cc = Cnd::new(t, ADVISORY, text(c, "/reason"), text(c, "/message")).durable();
-        if t == "Executing" {
-            cc = Cnd::new("Running", ADVISORY, "", "The migration is RUNNING.");
-        }
-        cnd.set(cc);
+    let snap_cond = |kind: &str| {
+        snap.get("conditions")
+            .and_then(Value::as_array)
+            .and_then(|a| {
+                a.iter()
+                    .find(|c| text(c, "/type") == kind && text(c, "/status") == "True")
+            })
+    };
+    if let Some(c) = snap_cond("Canceled") {
+        cnd.set(
+            Cnd::new(
+                "Canceled",
+                ADVISORY,
+                text(c, "/reason"),
+                text(c, "/message"),
+            )
+            .durable(),
+        );
+        return;
     }
-    if latest {
-        let pm = plan
-            .pointer("/status/migration")
-            .cloned()
-            .unwrap_or(Value::Null);
-        for k in ["started", "completed", "vms"] {
-            if let Some(v) = pm.get(k) {
-                super::json_edit::put(status, &format!("/{k}"), v.clone());
-            }
+    let own =
+        |k: &str| Some(text(m, &format!("/status/{k}")).to_string()).filter(|s| !s.is_empty());
+    if snap_cond("Executing").is_some() {
+        let started = own("started").unwrap_or_else(|| ctx.now());
+        super::json_edit::put(status, "/started", json!(started));
+        cnd.set(Cnd::new(
+            "Running",
+            ADVISORY,
+            "",
+            "The migration is RUNNING.",
+        ));
+    }
+    for (kind, msg) in [
+        ("Succeeded", "The migration has SUCCEEDED."),
+        ("Failed", "The migration has FAILED."),
+    ] {
+        if snap_cond(kind).is_some() {
+            let completed = own("completed").unwrap_or_else(|| ctx.now());
+            super::json_edit::put(status, "/completed", json!(completed));
+            cnd.set(Cnd::new(kind, ADVISORY, "", msg).durable());
         }
     }
-    cnd.set(Cnd::new("Ready", REQUIRED, "", "The migration is ready."));
+    let vms = plan
+        .pointer("/status/migration/vms")
+        .cloned()
+        .unwrap_or(json!([]));
+    super::json_edit::put(status, "/vms", vms);
 }
 
 /// `spec.cancel` references must each name one VM of the plan (`VMNotFound`/`VMNotUnique`).

@@ -10,6 +10,7 @@
 mod apps;
 pub mod catalog;
 mod cdi;
+pub mod collectors;
 pub mod conditions;
 pub mod forklift_operator;
 mod gc;
@@ -108,6 +109,8 @@ pub struct Ctx {
     pub endpoints: Arc<BTreeMap<String, String>>,
     /// Guests of VMs on the cluster.
     pub guests: Guests,
+    /// The inventory's collectors.
+    pub collectors: collectors::Collectors,
 }
 
 impl Ctx {

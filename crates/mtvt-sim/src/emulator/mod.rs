@@ -206,6 +206,7 @@ impl Emulator {
             }),
             endpoints: Arc::new(endpoints.clone()),
             guests: Guests::default(),
+            collectors: Default::default(),
         };
         seed::seed(&ctx, &inventory_addr).map_err(|e| EmulatorError::Seed(e.to_string()))?;
         let _ = cell.set(ctx.clone());

@@ -1,6 +1,7 @@
 //! Adapters between the inventory router and the API server: Provider CRs from the store
-//! (their UIDs, types and backing lab providers), the inventory's token check (the cluster
-//! token, as a TokenReview would accept), and the live cluster view for OpenShift providers.
+//! that have a collector (their UIDs, types, backing lab providers, restriction and parity),
+//! the inventory's token check (the cluster token, as a TokenReview would accept), and the
+//! live cluster view for OpenShift providers.
 
 use std::sync::{Arc, OnceLock};
 
@@ -8,7 +9,7 @@ use futures::future::BoxFuture;
 use serde_json::Value;
 
 use crate::controllers::Ctx;
-use crate::controllers::catalog::{Backend, backend_of};
+use crate::controllers::catalog::{Backend, backend_of, restricted_namespace};
 use crate::controllers::gvr;
 use crate::inventory::{ClusterView, ProviderRef, ProviderResolver};
 use crate::lab::ProviderKind;
@@ -35,9 +36,12 @@ impl ProviderResolver for StoreResolver {
             .map(|l| l.items)
             .unwrap_or_default();
         let ctx = self.ctx.get();
+        let now = ctx.map(|c| c.clock.now());
         let refs = list
             .iter()
             .filter_map(|p| {
+                // Only providers with a collector are served (web/vsphere/provider.go:91-118).
+                let collector = ctx.and_then(|c| c.collectors.get(object::uid(p)))?;
                 let kind: ProviderKind = p
                     .pointer("/spec/type")
                     .and_then(Value::as_str)?
@@ -57,6 +61,10 @@ impl ProviderResolver for StoreResolver {
                     lab_provider,
                     resource_version: object::resource_version(p).to_string(),
                     object: Some(p.as_ref().clone()),
+                    restricted: ctx.is_some_and(|c| restricted_namespace(c, p).is_some()),
+                    parity_at: now
+                        .filter(|n| !collector.has_parity(*n))
+                        .map(|_| collector.parity_at),
                 })
             })
             .collect();

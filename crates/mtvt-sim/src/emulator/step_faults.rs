@@ -1,6 +1,7 @@
 //! Step-fault rules given on the command line (`mtvt sim serve --step-fault RULE`), added to
-//! the lab's `faults` section: `vm=GLOB,step=NAME,fail=MESSAGE` or
-//! `vm=GLOB,step=NAME,slow=FACTOR[,extra=SECONDS]`, optional `plan=GLOB` and
+//! the lab's `faults` section: `vm=GLOB,step=NAME,fail=MESSAGE`,
+//! `vm=GLOB,step=NAME,slow=FACTOR[,extra=SECONDS]` or `vm=GLOB,step=NAME,outage=SECONDS` (the
+//! source provider unreachable; 0 = until the emulator stops), optional `plan=GLOB` and
 //! `probability=0..1`. Same semantics as the lab file (see `lab::Faults`).
 
 use std::time::Duration;
@@ -15,6 +16,7 @@ pub fn parse_step_fault(s: &str) -> Result<FaultRule, String> {
     let mut fail = None;
     let mut slow = None;
     let mut extra = None;
+    let mut outage = None;
     let mut probability = 1.0;
     for part in s.split(',').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').ok_or_else(|| {
@@ -38,6 +40,12 @@ pub fn parse_step_fault(s: &str) -> Result<FaultRule, String> {
                         .map_err(|_| format!("extra={v}: expected virtual seconds such as 120"))?,
                 );
             }
+            "outage" => {
+                let n = v.trim_end_matches('s');
+                outage = Some(n.parse::<u64>().map_err(|_| {
+                    format!("outage={v}: expected virtual seconds such as 600 (0 = until the emulator stops)")
+                })?);
+            }
             "probability" => {
                 probability = v
                     .parse::<f64>()
@@ -48,7 +56,7 @@ pub fn parse_step_fault(s: &str) -> Result<FaultRule, String> {
             }
             other => {
                 return Err(format!(
-                    "unknown key {other:?} (use vm, plan, step, fail, slow, extra, probability)"
+                    "unknown key {other:?} (use vm, plan, step, fail, slow, extra, outage, probability)"
                 ));
             }
         }
@@ -60,9 +68,10 @@ pub fn parse_step_fault(s: &str) -> Result<FaultRule, String> {
             STEP_NAMES.join(", ")
         ));
     }
-    let action = match (fail, slow.is_some() || extra.is_some()) {
-        (Some(message), false) => FaultAction::Fail { message },
-        (None, true) => {
+    let slowed = slow.is_some() || extra.is_some();
+    let action = match (fail, slowed, outage) {
+        (Some(message), false, None) => FaultAction::Fail { message },
+        (None, true, None) => {
             let factor = slow.unwrap_or(1.0);
             if !(factor.is_finite() && factor > 0.0) {
                 return Err(format!("slow={factor}: must be a positive number"));
@@ -72,11 +81,19 @@ pub fn parse_step_fault(s: &str) -> Result<FaultRule, String> {
                 extra: Duration::from_secs(extra.unwrap_or(0)),
             }
         }
-        (Some(_), true) => {
-            return Err("a rule either fails (fail=) or slows (slow=/extra=), not both".into());
+        (None, false, Some(secs)) => FaultAction::Outage {
+            duration: (secs > 0).then(|| Duration::from_secs(secs)),
+        },
+        (None, false, None) => {
+            return Err(
+                "the rule has no effect: add fail=MESSAGE, slow=FACTOR or outage=SECONDS".into(),
+            );
         }
-        (None, false) => {
-            return Err("the rule has no effect: add fail=MESSAGE or slow=FACTOR".into());
+        _ => {
+            return Err(
+                "a rule has one effect: fail (fail=), slow (slow=/extra=) or outage (outage=)"
+                    .into(),
+            );
         }
     };
     Ok(FaultRule {
@@ -117,5 +134,15 @@ mod tests {
         );
         assert!(parse_step_fault("step=CopyDisks").is_err());
         assert!(parse_step_fault("step=CopyDisks,fail=x,slow=2").is_err());
+        let r = parse_step_fault("vm=*,step=DiskTransfer,outage=600").unwrap();
+        assert_eq!(
+            r.action,
+            FaultAction::Outage {
+                duration: Some(Duration::from_secs(600))
+            }
+        );
+        let r = parse_step_fault("step=DiskTransfer,outage=0").unwrap();
+        assert_eq!(r.action, FaultAction::Outage { duration: None });
+        assert!(parse_step_fault("step=DiskTransfer,outage=1,fail=x").is_err());
     }
 }

@@ -34,6 +34,7 @@ use axum::Router;
 use axum::routing::get;
 
 pub use content::{Item, MAX_DETAIL, path_match};
+pub use openshift::{Listing, listing as openshift_listing, resource_of as openshift_resource};
 pub use openstack::{
     addresses as openstack_addresses, flavor_of as openstack_flavor_of,
     host_hash as openstack_host_hash,

@@ -24,11 +24,17 @@ pub struct ProviderRef {
     pub resource_version: String,
     /// The Provider object itself, returned at detail ≥ 1 (`None` → a minimal object).
     pub object: Option<Value>,
+    /// A restricted host (`openshift`, empty URL, outside the MTV namespace): its collections
+    /// list only its own namespace (NADs: and `default`), see [`super::openshift::listing`].
+    pub restricted: bool,
+    /// When its collector reaches parity (finishes loading), if it has not yet: until then
+    /// requests wait up to 10 s and answer 206 with no body.
+    pub parity_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Source of Provider CRs, and the authorization decision for a bearer token.
 pub trait ProviderResolver: Send + Sync {
-    /// Every Provider the inventory serves.
+    /// Every Provider the inventory serves (those that have a collector).
     fn providers(&self) -> BoxFuture<'_, Vec<ProviderRef>>;
 
     /// The Provider with this UID.

@@ -20,12 +20,15 @@ type Params = Query<HashMap<String, String>>;
 pub(crate) enum Refusal {
     Status(StatusCode),
     UnknownProvider,
+    /// The provider's collector has no parity yet: 206 with no body.
+    NoParity,
 }
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         match self {
             Refusal::Status(s) => s.into_response(),
+            Refusal::NoParity => StatusCode::PARTIAL_CONTENT.into_response(),
             Refusal::UnknownProvider => {
                 (StatusCode::NOT_FOUND, [("X-Reason", "ProviderNotFound")]).into_response()
             }
@@ -72,15 +75,36 @@ async fn permit(
     }
 }
 
+/// The provider of a request (`X-Reason: ProviderNotFound` without a collector), once its
+/// collector has parity: like Forklift's `EnsureParity`, the request waits up to 10 s
+/// (virtual) for it and is answered 206 with no body otherwise
+/// (pkg/controller/provider/web/base/handler.go:102-118; pkg/lib/inventory/web/handler.go
+/// :71-92).
 async fn provider_for(inv: &Inventory, kind: &str, uid: &str) -> Result<ProviderRef, Refusal> {
     let kind: ProviderKind = kind
         .parse()
         .map_err(|_| Refusal::Status(StatusCode::NOT_FOUND))?;
-    match inv.resolver.resolve(uid).await {
-        Some(p) if p.kind == kind => Ok(p),
-        _ => Err(Refusal::UnknownProvider),
+    let clock = inv.lab.clock();
+    let deadline = clock.now() + chrono::Duration::seconds(PARITY_WAIT_SECS);
+    loop {
+        let p = match inv.resolver.resolve(uid).await {
+            Some(p) if p.kind == kind => p,
+            _ => return Err(Refusal::UnknownProvider),
+        };
+        let now = clock.now();
+        let Some(at) = p.parity_at.filter(|at| *at > now) else {
+            return Ok(p);
+        };
+        if now >= deadline {
+            return Err(Refusal::NoParity);
+        }
+        let wait = (at.min(deadline) - now).to_std().unwrap_or_default();
+        tokio::time::sleep(clock.to_real(wait) + std::time::Duration::from_millis(1)).await;
     }
 }
+
+/// How long a request waits for a collector's parity (virtual seconds).
+const PARITY_WAIT_SECS: i64 = 10;
 
 fn paged(items: Vec<Value>, q: &HashMap<String, String>) -> Vec<Value> {
     let offset = q

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use super::error::LabIssue;
-use super::file::FaultsFile;
+use super::file::{FaultRuleFile, FaultsFile};
 use super::ids::fnv1a;
 
 /// Pipeline step names and itinerary phase names a rule may target (Forklift §3.2/§3.3).
@@ -66,6 +66,12 @@ pub enum FaultAction {
         /// Error message.
         message: String,
     },
+    /// The VM's source provider becomes unreachable (its connection test fails) when the VM
+    /// enters the step, for `duration` of virtual time (`None`: until the emulator stops).
+    Outage {
+        /// How long.
+        duration: Option<Duration>,
+    },
     /// The step takes `factor` times as long, plus `extra` virtual time.
     Slow {
         /// Duration multiplier (≥ 1 slows down).
@@ -97,6 +103,12 @@ pub struct Faults {
     pub seed: u64,
     /// Rules, in file order.
     pub rules: Vec<FaultRule>,
+    /// Image globs: a job pod with a container or init container of a matching image exits 1
+    /// (e.g. a broken VDDK image fails Forklift's VDDK validation Job).
+    pub failing_images: Vec<String>,
+    /// How long (virtual) a newly built or rebuilt inventory collector stays out of parity,
+    /// answering 206; `None` = the inventory refresh delay.
+    pub inventory_parity: Option<Duration>,
 }
 
 impl Faults {
@@ -118,7 +130,18 @@ impl Faults {
             .into_iter()
             .find_map(|a| match a {
                 FaultAction::Fail { message } => Some(message.as_str()),
-                FaultAction::Slow { .. } => None,
+                _ => None,
+            })
+    }
+
+    /// The source outage `vm` of `plan` causes when it enters `step`, if an `outage` rule
+    /// fires (`Some(None)`: until the emulator stops).
+    pub fn outage(&self, plan: &str, vm: &str, step: &str) -> Option<Option<Duration>> {
+        self.effects(plan, vm, step)
+            .into_iter()
+            .find_map(|a| match a {
+                FaultAction::Outage { duration } => Some(*duration),
+                _ => None,
             })
     }
 
@@ -128,8 +151,13 @@ impl Faults {
             .into_iter()
             .fold(duration, |d, a| match a {
                 FaultAction::Slow { factor, extra } => d.mul_f64(*factor) + *extra,
-                FaultAction::Fail { .. } => d,
+                _ => d,
             })
+    }
+
+    /// Whether a job pod running `image` fails.
+    pub fn image_fails(&self, image: &str) -> bool {
+        self.failing_images.iter().any(|g| glob_match(g, image))
     }
 
     /// A number in [0, 1) fixed by (seed, rule, vm, step).
@@ -170,6 +198,55 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
         .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
 }
 
+/// The one effect of a rule: fail, slow down, or a source outage.
+fn rule_action(r: &FaultRuleFile, path: &str, issues: &mut Vec<LabIssue>) -> Option<FaultAction> {
+    let slow = r.slow_factor.is_some() || r.extra_seconds.is_some();
+    let effects = [r.fail.is_some(), slow, r.source_outage_seconds.is_some()];
+    let mut issue = |message: &str, help: &str| {
+        issues.push(LabIssue {
+            path: path.to_string(),
+            message: message.into(),
+            help: help.into(),
+        });
+        None
+    };
+    match effects.iter().filter(|e| **e).count() {
+        0 => {
+            return issue(
+                "the rule has no effect",
+                "set `fail: <message>`, `slow_factor` and/or `extra_seconds`, or `source_outage_seconds`",
+            );
+        }
+        1 => {}
+        _ => {
+            return issue(
+                "a rule has one effect: fail, slow down, or a source outage",
+                "split it into several rules",
+            );
+        }
+    }
+    if let Some(message) = &r.fail {
+        return Some(FaultAction::Fail {
+            message: message.clone(),
+        });
+    }
+    if let Some(secs) = r.source_outage_seconds {
+        return Some(FaultAction::Outage {
+            duration: (secs > 0).then(|| Duration::from_secs(secs)),
+        });
+    }
+    let factor = r.slow_factor.unwrap_or(1.0);
+    if !(factor.is_finite() && factor > 0.0) {
+        issues.push(LabIssue {
+            path: format!("{path}.slow_factor"),
+            message: format!("slow_factor {factor} must be a positive number"),
+            help: "use e.g. 2.0 to double the step's duration".into(),
+        });
+    }
+    let extra = Duration::from_secs(r.extra_seconds.unwrap_or(0));
+    Some(FaultAction::Slow { factor, extra })
+}
+
 /// Checks and converts the file section, appending problems to `issues`.
 pub(crate) fn resolve_faults(file: Option<FaultsFile>, issues: &mut Vec<LabIssue>) -> Faults {
     let Some(file) = file else {
@@ -203,37 +280,8 @@ pub(crate) fn resolve_faults(file: Option<FaultsFile>, issues: &mut Vec<LabIssue
                 help: "use a number between 0 and 1 (1 = always)".into(),
             });
         }
-        let slow = r.slow_factor.is_some() || r.extra_seconds.is_some();
-        let action = match (r.fail, slow) {
-            (Some(message), false) => FaultAction::Fail { message },
-            (None, true) => {
-                let factor = r.slow_factor.unwrap_or(1.0);
-                if !(factor.is_finite() && factor > 0.0) {
-                    issues.push(LabIssue {
-                        path: format!("{path}.slow_factor"),
-                        message: format!("slow_factor {factor} must be a positive number"),
-                        help: "use e.g. 2.0 to double the step's duration".into(),
-                    });
-                }
-                let extra = Duration::from_secs(r.extra_seconds.unwrap_or(0));
-                FaultAction::Slow { factor, extra }
-            }
-            (Some(_), true) => {
-                issues.push(LabIssue {
-                    path: path.clone(),
-                    message: "a rule cannot both fail and slow a step".into(),
-                    help: "split it into two rules".into(),
-                });
-                continue;
-            }
-            (None, false) => {
-                issues.push(LabIssue {
-                    path: path.clone(),
-                    message: "the rule has no effect".into(),
-                    help: "set `fail: <message>`, or `slow_factor` and/or `extra_seconds`".into(),
-                });
-                continue;
-            }
+        let Some(action) = rule_action(&r, &path, issues) else {
+            continue;
         };
         rules.push(FaultRule {
             vm: r.vm,
@@ -246,6 +294,8 @@ pub(crate) fn resolve_faults(file: Option<FaultsFile>, issues: &mut Vec<LabIssue
     Faults {
         seed: file.seed,
         rules,
+        failing_images: file.failing_images,
+        inventory_parity: file.inventory_parity_seconds.map(Duration::from_secs),
     }
 }
 
@@ -289,7 +339,16 @@ mod tests {
                     probability: 1.0,
                 },
             ],
+            failing_images: vec!["*/vddk:broken*".into()],
+            inventory_parity: None,
         }
+    }
+
+    #[test]
+    fn failing_images_match_globs() {
+        let f = faults(1.0, 0);
+        assert!(f.image_fails("registry.lab/vddk:broken-8"));
+        assert!(!f.image_fails("registry.lab/vddk:8.0.3"));
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub struct ProviderFile {
     #[serde(default)]
     pub nfs_share: Option<String>,
     #[serde(default)]
+    pub vddk_init_image: Option<String>,
+    #[serde(default)]
     pub vms: Vec<VmFile>,
 }
 
@@ -357,6 +359,10 @@ pub struct FaultsFile {
     pub seed: u64,
     #[serde(default)]
     pub rules: Vec<FaultRuleFile>,
+    #[serde(default)]
+    pub failing_images: Vec<String>,
+    #[serde(default)]
+    pub inventory_parity_seconds: Option<u64>,
 }
 
 /// One fault rule.
@@ -373,6 +379,8 @@ pub struct FaultRuleFile {
     pub slow_factor: Option<f64>,
     #[serde(default)]
     pub extra_seconds: Option<u64>,
+    #[serde(default)]
+    pub source_outage_seconds: Option<u64>,
     #[serde(default)]
     pub probability: Option<f64>,
 }

@@ -275,6 +275,14 @@ impl LabHandle {
         self.mutate(provider, |p, _| ops::set_cbt(p, vm, enabled))
     }
 
+    /// Makes the provider's API unreachable for connection tests until `until` (an outage).
+    pub fn set_unreachable(&self, provider: &str, until: DateTime<Utc>) -> Result<(), LabOpError> {
+        self.mutate(provider, |p, _| {
+            p.unreachable_until = Some(until);
+            Ok(())
+        })
+    }
+
     /// Deletes a powered-off VM or template.
     pub fn delete_vm(&self, provider: &str, vm: &str) -> Result<Vm, LabOpError> {
         self.mutate(provider, |p, _| ops::delete_vm(p, vm))

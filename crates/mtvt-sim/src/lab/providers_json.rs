@@ -94,7 +94,7 @@ fn entry(lab: &Lab, p: &Provider, base: Option<&str>) -> Value {
     );
     match p.kind {
         ProviderKind::Vsphere => {
-            e.insert("vddk_init_image".into(), json!(""));
+            e.insert("vddk_init_image".into(), json!(p.vddk_init_image));
         }
         ProviderKind::Openstack => {
             let c = &p.credentials;

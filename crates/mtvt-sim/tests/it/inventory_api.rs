@@ -35,6 +35,8 @@ async fn start(refresh: Duration, scale: f64) -> Server {
             lab_provider: k.as_str().into(),
             resource_version: "7".into(),
             object: None,
+            restricted: false,
+            parity_at: None,
         })
         .collect();
     let mut objs = openshift_source_objects(lab.lab());

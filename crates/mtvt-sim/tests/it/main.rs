@@ -10,6 +10,7 @@
 
 mod cluster;
 mod emulator;
+mod fidelity;
 mod harness;
 mod inventory_api;
 mod lab_file;

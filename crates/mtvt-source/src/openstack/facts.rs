@@ -49,6 +49,9 @@ pub(crate) async fn collect(c: &OpenstackClient, vm: &VmRef) -> Result<SourceVmF
         }
     };
     let mut disks = Vec::new();
+    // The guest OS is the boot volume's image `os_distro`, as Forklift reads it (IsWindows,
+    // pkg/controller/provider/web/openstack/workload.go:86-92).
+    let mut guest_os = None;
     for v in server
         .get("os-extended-volumes:volumes_attached")
         .and_then(Value::as_array)
@@ -60,6 +63,12 @@ pub(crate) async fn collect(c: &OpenstackClient, vm: &VmRef) -> Result<SourceVmF
         };
         let body = c.get(Service::Volume, &format!("volumes/{id}")).await?;
         let vol = body.get("volume").cloned().unwrap_or(body);
+        if guest_os.is_none() {
+            guest_os = vol
+                .pointer("/volume_image_metadata/os_distro")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+        }
         disks.push(DiskFacts {
             key: id.to_string(),
             file: vol.get("name").and_then(Value::as_str).map(str::to_string),
@@ -100,7 +109,7 @@ pub(crate) async fn collect(c: &OpenstackClient, vm: &VmRef) -> Result<SourceVmF
         cpu_count: u32::try_from(vcpus).unwrap_or(u32::MAX),
         memory_mib: flavor.get("ram").and_then(Value::as_u64).unwrap_or(0),
         firmware: None,
-        guest_os: None,
+        guest_os,
         guest_tools: GuestToolsState::Unknown,
         cbt_enabled: None,
         nics: addresses(&server)

@@ -7,9 +7,11 @@
 //! API, so the controllers and the inventory REST API never disagree. This module reads only;
 //! it must not change the lab or the store.
 
+mod cluster;
 mod openshift;
 mod view;
 
+pub use cluster::{cluster_objects, restricted_namespace};
 pub use view::{SourceView, from_lab};
 
 use serde_json::Value;
@@ -100,6 +102,8 @@ pub struct SourceDisk {
     pub order: (i32, i32),
     /// vSphere raw device mapping: the LUN and the datastore of its array.
     pub rdm: Option<SourceRdm>,
+    /// vSphere independent disk (`independent_persistent`/`independent_nonpersistent`).
+    pub independent: bool,
 }
 
 /// The LUN behind an RDM disk, as the controllers need it for copy offload.

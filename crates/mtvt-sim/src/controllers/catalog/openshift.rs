@@ -140,6 +140,7 @@ fn disks(ctx: &Ctx, spec: &Value, ns: &str) -> Result<Vec<SourceDisk>, String> {
             bootable: disks.is_empty(),
             order: (0, 0),
             rdm: None,
+            independent: false,
         });
     }
     Ok(disks)

@@ -5,16 +5,19 @@
 use serde_json::Value;
 
 use super::super::{Ctx, gvr};
+use super::cluster::{cluster_objects, restricted_namespace};
 use super::openshift::ocp_vm;
 use super::{Backend, Lookup, SourceDisk, SourceNic, SourceRdm, SourceVm, SrcRef, backend_of};
 use crate::lab::{DiskBus, OsFamily, PowerState, Provider, ProviderKind, ToolsInstall, Vm};
-use crate::store::{ListOptions, object};
+use crate::store::object;
 
 /// The source view of one Provider CR.
 pub struct SourceView<'a> {
     ctx: &'a Ctx,
     kind: ProviderKind,
     lab: Option<Provider>,
+    /// The namespace a restricted host source is limited to.
+    restricted: Option<String>,
 }
 
 impl<'a> SourceView<'a> {
@@ -34,7 +37,13 @@ impl<'a> SourceView<'a> {
             }
             Backend::Cluster => None,
         };
-        Some(Self { ctx, kind, lab })
+        let restricted = restricted_namespace(ctx, provider).map(str::to_string);
+        Some(Self {
+            ctx,
+            kind,
+            lab,
+            restricted,
+        })
     }
 
     /// The provider type.
@@ -51,13 +60,8 @@ impl<'a> SourceView<'a> {
     }
 
     fn cluster_vm(&self, r: &SrcRef) -> Result<SourceVm, Lookup> {
-        let list = self
-            .ctx
-            .store
-            .list(&gvr::vms(), None, &ListOptions::default())
-            .map_err(|_| Lookup::NotFound)?;
+        let list = cluster_objects(self.ctx, self.restricted.as_deref(), "vms", None);
         let found: Vec<_> = list
-            .items
             .iter()
             .filter(|v| {
                 if !r.id.is_empty() {
@@ -89,7 +93,15 @@ impl<'a> SourceView<'a> {
                 Some((ns, n)) => (ns.to_string(), n.to_string()),
                 None => (r.namespace.clone(), r.name.clone()),
             };
-            let found = self.ctx.store.get(&gvr::nads(), &ns, &name).is_ok();
+            let found = !ns.is_empty()
+                && cluster_objects(
+                    self.ctx,
+                    self.restricted.as_deref(),
+                    "networkattachmentdefinitions",
+                    Some(&ns),
+                )
+                .iter()
+                .any(|n| object::name(n) == name);
             return if found && !ns.is_empty() {
                 let id = format!("{ns}/{name}");
                 Ok((id.clone(), id))
@@ -239,6 +251,7 @@ pub fn from_lab(p: &Provider, v: &Vm) -> SourceVm {
                     .map(|l| l.datastore.clone())
                     .unwrap_or_else(|| d.datastore.clone()),
             }),
+            independent: d.mode != crate::lab::DiskMode::Persistent,
         })
         .collect();
     if p.kind == ProviderKind::Vsphere {

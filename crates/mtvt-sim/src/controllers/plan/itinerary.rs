@@ -141,7 +141,9 @@ pub fn step_of(f: &Flags, phase: &str) -> Option<&'static str> {
         | "CreateSnapshot"
         | "WaitForSnapshot"
         | "StoreSnapshotDeltas"
-        | "AddCheckpoint" => "DiskTransfer",
+        | "AddCheckpoint"
+        // A phase of DiskTransfer: the step named after it never runs (migrator.go:284-287).
+        | "ConvertOpenstackSnapshot" => "DiskTransfer",
         "StorePowerState"
         | "PowerOffSource"
         | "WaitForPowerOff"
@@ -154,7 +156,6 @@ pub fn step_of(f: &Flags, phase: &str) -> Option<&'static str> {
         | "RemoveFinalSnapshot" => "Cutover",
         "CreateGuestConversionPod" | "ConvertGuest" => "ImageConversion",
         "CopyDisksVirtV2V" => "DiskTransferV2v",
-        "ConvertOpenstackSnapshot" => "ConvertOpenstackSnapshot",
         "CreateVM" => "VirtualMachineCreation",
         "WaitForGuestReboots" => "WaitForGuestReboots",
         "WaitForFinalSnapshotRemoval" => "WaitForFinalSnapshotConsolidation",
@@ -184,22 +185,50 @@ pub fn description(step: &str) -> &'static str {
     }
 }
 
+/// The pipeline step a phase of the itinerary creates, in `Pipeline()`'s order
+/// (pkg/controller/plan/migrator/base/migrator.go:73-255): not every step is one a phase maps
+/// to ([`step_of`]) — `ConvertOpenstackSnapshot` is created but never runs.
+fn anchor(phase: &str) -> Option<&'static str> {
+    Some(match phase {
+        "Started" => "Initialize",
+        "PreHook" => "PreHook",
+        "AllocateDisks" => "DiskAllocation",
+        "CopyDisks" => "DiskTransfer",
+        "CopyDisksVirtV2V" => "DiskTransferV2v",
+        "ConvertOpenstackSnapshot" => "ConvertOpenstackSnapshot",
+        "Finalize" => "Cutover",
+        "ConvertGuest" => "ImageConversion",
+        "PostHook" => "PostHook",
+        "CreateVM" => "VirtualMachineCreation",
+        "WaitForGuestReboots" => "WaitForGuestReboots",
+        "PreflightInspection" => "PreflightInspection",
+        "WaitForFinalSnapshotRemoval" => "WaitForFinalSnapshotConsolidation",
+        _ => return None,
+    })
+}
+
 /// The ordered pipeline steps of an itinerary.
 pub fn steps(f: &Flags) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
-    for p in phases(f) {
-        if let Some(s) = step_of(f, p)
-            && !out.contains(&s)
-        {
+    for s in phases(f).into_iter().filter_map(anchor) {
+        if !out.contains(&s) {
             out.push(s);
         }
     }
     out
 }
 
-/// Whether a step moves disk data (progress in MB, one task per disk).
+/// Whether a step moves disk data: progress in MB with one task per disk (`Cutover` has them
+/// too, and no phase until it runs).
 pub fn is_disk_step(step: &str) -> bool {
-    matches!(step, "DiskTransfer" | "DiskTransferV2v" | "DiskAllocation")
+    matches!(
+        step,
+        "DiskTransfer"
+            | "DiskTransferV2v"
+            | "DiskAllocation"
+            | "ConvertOpenstackSnapshot"
+            | "Cutover"
+    )
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod execute;
 mod hooks;
 mod itinerary;
 mod phases;
+mod pipeline;
 mod status;
 mod timing;
 mod validation;
@@ -150,7 +151,8 @@ fn reconcile(ctx: &Ctx, st: &ExecState, q: &Queue, key: &Key) -> runtime::Outcom
     if !cnd.has_blocker() && !cnd.has("Executing") {
         validation::validate_vms(ctx, &plan, &refd, &mig.vms, &mut cnd);
     }
-    if !cnd.has_blocker() {
+    // A VDDK validation Job still running holds Ready back (controller.go:271).
+    if !cnd.has_blocker() && !cnd.has("ValidatingVDDK") {
         cnd.set(Cnd::new(
             "Ready",
             REQUIRED,
@@ -173,14 +175,10 @@ fn reconcile(ctx: &Ctx, st: &ExecState, q: &Queue, key: &Key) -> runtime::Outcom
     Ok(())
 }
 
-/// Archive: delete what failed VMs left when `deleteVmOnFailMigration`, and every VM's
-/// guest-conversion pod (pkg/controller/plan/migration.go Archive: `cleanup(vm, _, true)`
-/// forces DeleteGuestConversionPod).
+/// Archive: delete what VMs that did not succeed left when `deleteVmOnFailMigration`
+/// (migration.go:342-385, cleanup with force), every VM's guest-conversion pod (Archive:
+/// `cleanup(vm, _, true)` forces DeleteGuestConversionPod), and the VDDK validation Jobs.
 fn archive(ctx: &Ctx, plan: &Value, mig: &MigrationStatus) {
-    let delete_default = plan
-        .pointer("/spec/deleteVmOnFailMigration")
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
     let tns = text(plan, "/spec/targetNamespace");
     let conversion = ListOptions {
         labels: crate::store::LabelSelector::parse(&format!(
@@ -198,13 +196,8 @@ fn archive(ctx: &Ctx, plan: &Value, mig: &MigrationStatus) {
     {
         let _ = ctx.store.delete(&gvr::pods(), tns, object::name(&pod));
     }
-    for vs in mig.vms.iter().filter(|v| v.has("Failed")) {
-        let del = vs
-            .extra
-            .get("deleteVmOnFailMigration")
-            .and_then(Value::as_bool)
-            .unwrap_or(delete_default);
-        if !del {
+    for vs in mig.vms.iter().filter(|v| !v.has("Succeeded")) {
+        if !phases::delete_vm_on_fail(plan, vs) {
             continue;
         }
         let opts = ListOptions {
@@ -226,6 +219,28 @@ fn archive(ctx: &Ctx, plan: &Value, mig: &MigrationStatus) {
                 let _ = ctx.store.delete(&g, tns, object::name(&o));
             }
         }
+    }
+    // vSphere: the VDDK validation Jobs go too (migration.go:342-385, deleteValidateVddkJob).
+    let vddk_jobs = ListOptions {
+        labels: crate::store::LabelSelector::parse(&format!("plan={},vddk", object::uid(plan)))
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    for j in ctx
+        .store
+        .list(&gvr::jobs(), Some(tns), &vddk_jobs)
+        .map(|l| l.items)
+        .unwrap_or_default()
+    {
+        let _ = ctx.store.delete_with(
+            &gvr::jobs(),
+            tns,
+            object::name(&j),
+            &crate::store::DeleteOptions {
+                propagation: Some(crate::store::Propagation::Background),
+                ..Default::default()
+            },
+        );
     }
 }
 

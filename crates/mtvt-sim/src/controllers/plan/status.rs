@@ -169,4 +169,19 @@ impl VmStatus {
     pub fn step(&self, name: &str) -> Option<&Task> {
         self.pipeline.iter().find(|s| s.name == name)
     }
+
+    /// Upstream's `markStartedStepsCompleted`: every started step gets a completion time; its
+    /// phase stays (pkg/controller/plan/migration.go:466-472).
+    pub fn complete_started_steps(&mut self, now: &str) {
+        for s in self.pipeline.iter_mut().filter(|s| s.started.is_some()) {
+            s.completed.get_or_insert_with(|| now.to_string());
+        }
+    }
+
+    /// Sets a condition, replacing one of the same type.
+    pub fn set_condition(&mut self, c: Value) {
+        let kind = c.get("type").cloned();
+        self.conditions.retain(|x| x.get("type") != kind.as_ref());
+        self.conditions.push(c);
+    }
 }

@@ -76,6 +76,20 @@ pub fn failure(
         .map(str::to_string)
 }
 
+/// The source outage an `outage` rule of the phase or its step causes (`Some(None)`: until
+/// the emulator stops).
+pub fn outage(
+    faults: &Faults,
+    plan: &str,
+    vm: &str,
+    phase: &str,
+    step: Option<&str>,
+) -> Option<Option<Duration>> {
+    faults
+        .outage(plan, vm, phase)
+        .or_else(|| step.and_then(|s| faults.outage(plan, vm, s)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

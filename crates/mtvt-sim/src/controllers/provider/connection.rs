@@ -21,6 +21,18 @@ pub(super) fn fingerprint(url: &str) -> String {
         .join(":")
 }
 
+/// When a running outage of the provider's lab backend ends, to test again then.
+pub(super) fn outage_end(ctx: &Ctx, provider: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
+    let Some(Backend::Lab(name)) = backend_of(ctx, provider) else {
+        return None;
+    };
+    ctx.lab
+        .world()
+        .provider(&name)?
+        .unreachable_until
+        .filter(|u| *u > ctx.clock.now() && *u < chrono::DateTime::<chrono::Utc>::MAX_UTC)
+}
+
 pub(super) enum Failure {
     Auth(String),
     Connect(String),
@@ -56,9 +68,16 @@ pub(super) fn connection_test(
             }
         }
         Some(Backend::Lab(name)) => {
-            let Some(p) = ctx.lab.lab().provider(&name) else {
+            let world = ctx.lab.world();
+            let Some(p) = world.provider(&name) else {
                 return Err(unreachable());
             };
+            if p.unreachable_until.is_some_and(|u| ctx.clock.now() < u) {
+                let host = host_of(url).to_string();
+                return Err(Failure::Connect(format!(
+                    "Get \"{url}\": dial tcp {host}: connect: connection refused"
+                )));
+            }
             let creds = &p.credentials;
             let (user, password) = match p.kind {
                 ProviderKind::Vsphere | ProviderKind::Ovirt => (get("user"), get("password")),

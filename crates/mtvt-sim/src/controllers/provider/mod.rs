@@ -1,9 +1,11 @@
 //! Provider controller (`pkg/controller/provider`): validates type, Secret and URL, tests the
-//! connection against the backend (a lab source API, this cluster, or nothing), waits for the
-//! inventory to load (one refresh delay), then sets `Ready` iff there is no blocker and both
+//! connection against the backend (a lab source API, this cluster, or nothing), builds the
+//! inventory collector ([`collector`]) and waits for its load (`LoadInventory`, then
+//! `InventoryCreated`), then sets `Ready` iff there is no blocker and both
 //! `ConnectionTestSucceeded` and `InventoryCreated` hold. Phases: `Staging`,
 //! `ValidationFailed`, `ConnectionFailed`, `Ready`.
 
+mod collector;
 mod connection;
 
 use std::sync::Arc;
@@ -95,8 +97,18 @@ fn required_keys(kind: &str, url: &str, secret: &Value) -> Vec<&'static str> {
 
 fn reconcile(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
     let provider = ctx.store.get(&gvr::providers(), &key.0, &key.1)?;
+    let uid = object::uid(&provider);
     if object::is_deleting(&provider) {
+        ctx.collectors.remove(uid);
         return Ok(());
+    }
+    // A changed spec drops the collector (controller.go: !HasReconciled → container.Delete).
+    if provider
+        .pointer("/status/observedGeneration")
+        .and_then(Value::as_i64)
+        != Some(object::generation(&provider))
+    {
+        ctx.collectors.remove(uid);
     }
     let now = ctx.now();
     let mut cnd = Conditions::stage(provider.pointer("/status/conditions"), &now);
@@ -109,8 +121,19 @@ fn reconcile(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
         .and_then(Value::as_str)
         .unwrap_or_default();
     let (mut phase, secret) = validate(ctx, &provider, kind, url, &mut cnd);
-    if !cnd.has_blocker() && !test_connection(ctx, q, key, &provider, secret.as_deref(), &mut cnd) {
+    if !cnd.has_blocker() && !test_connection(ctx, &provider, secret.as_deref(), &mut cnd) {
         phase = "ConnectionFailed";
+    }
+    let rebuilt_for = if !cnd.has_blocker() && cnd.has("ConnectionTestSucceeded") {
+        collector::update(ctx, &provider, secret.as_deref())
+    } else {
+        None
+    };
+    if let Some(at) = collector::inventory_condition(ctx, uid, &mut cnd) {
+        q.add_at(key.clone(), at);
+    }
+    if let Some(end) = connection::outage_end(ctx, &provider) {
+        q.add_at(key.clone(), end + chrono::Duration::milliseconds(1));
     }
     if !cnd.has_blocker() && cnd.has("ConnectionTestSucceeded") && cnd.has("InventoryCreated") {
         cnd.set(Cnd::new("Ready", REQUIRED, "", "The provider is ready."));
@@ -121,12 +144,9 @@ fn reconcile(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
         "conditions": cnd.finish(),
         "observedGeneration": object::generation(&provider),
     });
-    let secret_rv = secret
-        .as_ref()
-        .map(|s| object::resource_version(s).to_string())
-        .unwrap_or_default();
-    if !secret_rv.is_empty() {
-        super::json_edit::put(&mut status, "/secretResourceVersion", json!(secret_rv));
+    // Recorded when a collector is built for it (controller.go updateContainer).
+    if let Some(rv) = rebuilt_for.filter(|rv| !rv.is_empty()) {
+        super::json_edit::put(&mut status, "/secretResourceVersion", json!(rv));
     }
     if kind == "vsphere" && phase == "Ready" {
         super::json_edit::put(&mut status, "/fingerprint", json!(fingerprint(url)));
@@ -227,12 +247,9 @@ fn check_secret(
     }
 }
 
-/// `Validated`, the TLS warning, the connection test and the inventory load (one refresh
-/// delay after the first successful test); `false` when the connection failed.
+/// `Validated`, the TLS warning and the connection test; `false` when the connection failed.
 fn test_connection(
     ctx: &Ctx,
-    q: &Queue,
-    key: &Key,
     provider: &Value,
     secret: Option<&Value>,
     cnd: &mut Conditions,
@@ -256,35 +273,6 @@ fn test_connection(
                 "Tested",
                 "Connection test, succeeded.",
             ));
-            let since = super::conditions::find(provider, "ConnectionTestSucceeded")
-                .and_then(|c| c.get("lastTransitionTime"))
-                .and_then(Value::as_str)
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                .map(|t| t.to_utc());
-            let loaded = since.is_some_and(|t| {
-                ctx.clock
-                    .now()
-                    .signed_duration_since(t)
-                    .to_std()
-                    .unwrap_or_default()
-                    >= ctx.settings.refresh_delay
-            });
-            if loaded || super::conditions::has_condition(provider, "InventoryCreated") {
-                cnd.set(Cnd::new(
-                    "InventoryCreated",
-                    REQUIRED,
-                    "Completed",
-                    "The inventory has been loaded.",
-                ));
-            } else {
-                cnd.set(Cnd::new(
-                    "LoadInventory",
-                    ADVISORY,
-                    "Started",
-                    "Loading the inventory.",
-                ));
-                q.add_after(key.clone(), ctx.settings.refresh_delay);
-            }
             true
         }
         Err(Failure::Auth(msg)) => {

@@ -186,6 +186,11 @@ pub struct Provider {
     pub copy_offload: Option<CopyOffload>,
     /// OVA NFS share (`nfs.example.com:/ova`).
     pub nfs_share: Option<String>,
+    /// vSphere: the VDDK init image of its `.providers.json` profile (`vddk_init_image`;
+    /// empty = none).
+    pub vddk_init_image: String,
+    /// Until when its API is unreachable for connection tests (a `source_outage` fault).
+    pub unreachable_until: Option<chrono::DateTime<chrono::Utc>>,
     /// VMs and templates.
     pub vms: Vec<Vm>,
     /// Counters for new ids; private to the mutation code.

@@ -86,6 +86,8 @@ pub(super) fn resolve_provider(
         nfs_share: p.nfs_share.or_else(|| {
             (kind == ProviderKind::Ova).then(|| "nfs.mtv.lab:/exports/ova".to_string())
         }),
+        vddk_init_image: vddk_init_image(p.vddk_init_image, kind, path, issues),
+        unreachable_until: None,
         vms: Vec::new(),
         counters: Counters::default(),
     };
@@ -103,6 +105,26 @@ pub(super) fn resolve_provider(
     );
     resolve_vms(p.vms, &mut provider, path, origin, issues);
     provider
+}
+
+/// The VDDK init image (vSphere only).
+fn vddk_init_image(
+    image: Option<String>,
+    kind: ProviderKind,
+    path: &str,
+    issues: &mut Vec<LabIssue>,
+) -> String {
+    match image {
+        Some(_) if kind != ProviderKind::Vsphere => {
+            issues.push(LabIssue {
+                path: format!("{path}.vddk_init_image"),
+                message: format!("a {kind} provider has no VDDK image"),
+                help: "set vddk_init_image on vSphere providers only".into(),
+            });
+            String::new()
+        }
+        image => image.unwrap_or_default(),
+    }
 }
 
 /// Credentials (required for vSphere, oVirt and OpenStack; OpenStack needs a project).

@@ -20,7 +20,24 @@ pub(super) fn volume_json(p: &Provider, vm: &Vm, d: &crate::lab::Disk, i: usize)
            "bootable": d.bootable.to_string(), "multiattach": false, "encrypted": false,
            "attachments": [{"server_id": vm.id, "attachment_id": crate::lab::uuid_for(&[&d.id, "attachment"]), "volume_id": d.id,
                             "device": device, "host_name": vm.host, "id": d.id}],
-           "created_at": vm.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)})
+           "created_at": vm.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+           "volume_image_metadata": image_metadata(vm, d)})
+}
+
+/// A boot volume made from an image carries that image's properties; `os_distro` is what
+/// Forklift's `IsWindows` reads (pkg/controller/provider/web/openstack/workload.go:86-92,
+/// 215-248). Other volumes have none.
+fn image_metadata(vm: &Vm, d: &crate::lab::Disk) -> Value {
+    if !d.bootable {
+        return json!({});
+    }
+    let os = &vm.guest_os;
+    let distro = if os.family == crate::lab::OsFamily::Windows {
+        "windows"
+    } else {
+        os.openstack_id.as_str()
+    };
+    json!({"image_id": crate::lab::uuid_for(&[&vm.id, "image"]), "image_name": os.key, "os_distro": distro})
 }
 
 pub(super) async fn list_volumes(

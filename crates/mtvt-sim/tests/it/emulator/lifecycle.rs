@@ -1,5 +1,6 @@
 //! §6.5, 7, 15, 18: migration matching and re-runs, a multi-VM plan where one VM fails (a
-//! lab step fault), cancel, deleting the active Migration, archive, plan deletion.
+//! lab step fault), cancel, archive, plan deletion (deleting the active Migration: the
+//! fidelity suite's `execution`).
 
 use serde_json::{Value, json};
 
@@ -92,7 +93,7 @@ async fn one_vm_fails_the_other_succeeds_and_the_plan_fails() {
 }
 
 #[tokio::test]
-async fn cancel_and_delete_active_migration() {
+async fn cancel_one_vm_of_a_migration() {
     let env = Env::start().await;
     let s = standard_plan(
         &env,
@@ -120,34 +121,6 @@ async fn cancel_and_delete_active_migration() {
     assert_eq!(cc["reason"], "UserRequested");
     assert!(env.get(VM, &s.ns, "mtv-tests-rhel8").await.is_object());
     env.emu.shutdown().await;
-
-    let env = Env::start().await;
-    let s = standard_plan(&env, "d", "vsphere", &["mtv-tests-rhel8"], json!({})).await;
-    ready(&env, PLAN, &s.ns, &s.plan).await;
-    migrate(&env, &s, "m", json!({})).await;
-    env.wait(PLAN, &s.ns, &s.plan, 10, |p| has(p, "Executing"))
-        .await;
-    env.api(MIGRATION, Some(&s.ns))
-        .delete("m", &Default::default())
-        .await
-        .unwrap();
-    let plan = env
-        .wait(PLAN, &s.ns, &s.plan, 10, |p| has(p, "Canceled"))
-        .await;
-    let snap = plan["status"]["migration"]["history"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()
-        .clone();
-    assert!(
-        snap["conditions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["type"] == "Canceled" && c["reason"] == "Deleted")
-    );
-    env.emu.shutdown().await;
 }
 
 const FAIL: &str = "- hosts: localhost\n  tasks:\n  - fail: {msg: boom}\n";
@@ -167,7 +140,17 @@ async fn rerun_failed_vms_then_archive_and_delete() {
     let plan = finished(&env, &s, 20).await;
     assert!(has(&plan, "Failed"));
     let first_vm = env.get(VM, &s.ns, "mtv-tests-rhel8").await;
-    // Fix the hook and run again: only the failed VM re-runs; its leftovers are replaced.
+    // The VM the PostHook failure left has the source MACs: upstream's MacConflicts sees it
+    // (no exclusion of the plan's own VMs, pkg/controller/plan/adapter/base/mac_conflicts.go)
+    // and blocks a re-run until it is gone.
+    env.wait(PLAN, &s.ns, &s.plan, 10, |p| has(p, "MacConflicts"))
+        .await;
+    env.api(VM, Some(&s.ns))
+        .delete("mtv-tests-rhel8", &Default::default())
+        .await
+        .unwrap();
+    ready(&env, PLAN, &s.ns, &s.plan).await;
+    // Fix the hook and run again: only the failed VM re-runs.
     env.patch(HOOK, &s.ns, "post", json!({"spec": {"playbook": b64(OK)}}))
         .await;
     migrate(&env, &s, "m2", json!({})).await;

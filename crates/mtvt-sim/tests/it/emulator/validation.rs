@@ -88,7 +88,7 @@ async fn unmapped_networks_and_storage_and_guest_tools() {
     assert_eq!(cat(&p, "VMNetworksNotMapped").0, "Critical");
     assert_eq!(
         cat(&p, "VMStorageNotMapped").1,
-        vec![format!(" id:{} name:'' ", s.vm_ids[0])]
+        vec![format!(" id:{} name:'mtv-tests-rhel8' ", s.vm_ids[0])]
     );
     assert!(!has(&p, "Ready"));
     env.emu.shutdown().await;

@@ -41,16 +41,19 @@ pub async fn source_provider(env: &Env, ns: &str, profile: &str, name: &str) -> 
         _ => json!({"token": env.emu.token(), "insecureSkipVerify": "true"}),
     };
     env.create(SECRET, ns, json!({"metadata": {"name": format!("{name}-secret")}, "type": "Opaque", "stringData": data})).await;
+    // An OpenShift source is this cluster by its API URL and token, as the pytest suite and
+    // mtvt create it: a host provider (empty URL) outside the MTV namespace would be restricted
+    // to its own namespace and not see the source VMs.
     let url = if kind == "openshift" {
-        String::new()
+        env.emu.url()
     } else {
         p["api_url"].as_str().unwrap().to_string()
     };
-    let spec = if kind == "openshift" {
-        json!({"type": "openshift", "url": "", "secret": {}})
-    } else {
-        json!({"type": kind, "url": url, "secret": {"name": format!("{name}-secret"), "namespace": ns}})
-    };
+    let mut spec = json!({"type": kind, "url": url, "secret": {"name": format!("{name}-secret"), "namespace": ns}});
+    // The profile's VDDK image goes to the provider's settings, as the pytest suite does.
+    if let Some(image) = p["vddk_init_image"].as_str().filter(|i| !i.is_empty()) {
+        spec["settings"] = json!({"vddkInitImage": image});
+    }
     env.create(
         PROVIDER,
         ns,
@@ -59,9 +62,16 @@ pub async fn source_provider(env: &Env, ns: &str, profile: &str, name: &str) -> 
     .await
 }
 
+/// Creates namespace `ns` unless it exists.
 pub async fn namespace(env: &Env, ns: &str) {
-    env.create(NAMESPACE, "", json!({"metadata": {"name": ns}}))
+    let made = env
+        .try_create(NAMESPACE, "", json!({"metadata": {"name": ns}}))
         .await;
+    if let Err(kube::Error::Api(e)) = &made {
+        assert_eq!(e.code, 409, "create namespace {ns}: {e}");
+    } else {
+        made.unwrap();
+    }
 }
 
 pub async fn ready(env: &Env, kind: Kind, ns: &str, name: &str) -> Value {
@@ -209,6 +219,31 @@ pub async fn standard_plan(
     vms: &[&str],
     extra: Value,
 ) -> PlanSetup {
+    let to = Destination {
+        provider: json!({"name": "host", "namespace": MTV}),
+        nad_namespace: ns.to_string(),
+        map_ready: true,
+    };
+    standard_plan_to(env, ns, profile, vms, extra, &to).await
+}
+
+/// Where a plan migrates to: the destination Provider (`{name, namespace}`), the namespace
+/// of the NADs its network map uses, and whether that map is expected to become Ready.
+pub struct Destination {
+    pub provider: Value,
+    pub nad_namespace: String,
+    pub map_ready: bool,
+}
+
+/// [`standard_plan`] to another destination provider and NAD namespace (which must exist).
+pub async fn standard_plan_to(
+    env: &Env,
+    ns: &str,
+    profile: &str,
+    vms: &[&str],
+    extra: Value,
+    to: &Destination,
+) -> PlanSetup {
     namespace(env, ns).await;
     let kind = env.profile(profile)["type"].as_str().unwrap().to_string();
     source_provider(env, ns, profile, "src").await;
@@ -237,12 +272,13 @@ pub async fn standard_plan(
             net_map.push(json!({"source": n, "destination": {"type": "pod"}}));
         } else {
             let nad = format!("nad-{i}");
-            env.create(NAD, ns, json!({"metadata": {"name": nad}, "spec": {"config": "{\"cniVersion\":\"0.3.1\",\"type\":\"bridge\"}"}})).await;
-            net_map.push(json!({"source": n, "destination": {"type": "multus", "name": nad, "namespace": ns}}));
+            let nad_ns = to.nad_namespace.as_str();
+            env.create(NAD, nad_ns, json!({"metadata": {"name": nad}, "spec": {"config": "{\"cniVersion\":\"0.3.1\",\"type\":\"bridge\"}"}})).await;
+            net_map.push(json!({"source": n, "destination": {"type": "multus", "name": nad, "namespace": nad_ns}}));
         }
     }
     let st_map: Vec<Value> = stores.iter().map(|s| json!({"source": s, "destination": {"storageClass": "ocs-storagecluster-ceph-rbd"}})).collect();
-    let pair = json!({"source": {"name": "src", "namespace": ns}, "destination": {"name": "host", "namespace": MTV}});
+    let pair = json!({"source": {"name": "src", "namespace": ns}, "destination": to.provider});
     env.create(
         NETMAP,
         ns,
@@ -255,7 +291,9 @@ pub async fn standard_plan(
         json!({"metadata": {"name": "st"}, "spec": {"provider": pair, "map": st_map}}),
     )
     .await;
-    ready(env, NETMAP, ns, "net").await;
+    if to.map_ready {
+        ready(env, NETMAP, ns, "net").await;
+    }
     ready(env, STORAGEMAP, ns, "st").await;
     let vm_list: Vec<Value> = ids.iter().map(|id| json!({"id": id})).collect();
     let mut spec = json!({

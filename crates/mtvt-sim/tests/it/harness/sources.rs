@@ -1,5 +1,5 @@
 //! Changing lab VMs through the source APIs of an emulator, as the suite's own harness does:
-//! cloning an oVirt template, powering a vSphere VM on, enabling CBT on one.
+//! cloning an oVirt template, powering a vSphere VM on, enabling CBT on one, any VI/JSON call.
 
 use serde_json::json;
 
@@ -48,6 +48,17 @@ pub async fn vsphere_power_on(env: &Env, vm_id: &str) {
 
 /// Enables CBT through the vSphere VI/JSON API.
 pub async fn vsphere_enable_cbt(env: &Env, vm_id: &str) {
+    vsphere_vi(
+        env,
+        &format!("VirtualMachine/{vm_id}/ReconfigVM_Task"),
+        json!({"spec": {"changeTrackingEnabled": true}}),
+    )
+    .await;
+}
+
+/// A VI/JSON call (`POST <sdk>/vim25/8.0.3.0/<path>`) as the lab administrator; asserts it
+/// was accepted and, for a `*_Task` method, that the task succeeded (tasks finish at once).
+pub async fn vsphere_vi(env: &Env, path: &str, body: serde_json::Value) {
     let p = env.profile("vsphere");
     let sdk = format!("{}/vim25/8.0.3.0", p["api_url"].as_str().unwrap());
     let login = Session::new(&sdk)
@@ -57,12 +68,14 @@ pub async fn vsphere_enable_cbt(env: &Env, vm_id: &str) {
         )
         .await;
     let sid = login.headers()["vmware-api-session-id"].to_str().unwrap();
-    let r = Session::new(&sdk)
-        .header("vmware-api-session-id", sid)
-        .post(
-            &format!("/VirtualMachine/{vm_id}/ReconfigVM_Task"),
-            &json!({"spec": {"changeTrackingEnabled": true}}),
-        )
-        .await;
+    let s = Session::new(&sdk).header("vmware-api-session-id", sid);
+    let r = s.post(&format!("/{path}"), &body).await;
     assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    if path.ends_with("_Task") {
+        let task: serde_json::Value = r.json().await.unwrap();
+        let info = s
+            .get_json(&format!("/Task/{}/info", task["value"].as_str().unwrap()))
+            .await;
+        assert_eq!(info["state"], "success", "{path}: {info}");
+    }
 }

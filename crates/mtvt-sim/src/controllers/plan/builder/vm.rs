@@ -25,7 +25,6 @@ pub fn virtual_machine(
     target: &str,
     pvcs: &[String],
     conversion: bool,
-    windows_reboot: bool,
 ) -> Value {
     let kind = view.kind();
     let meta = metadata(run, plan, vm, target, kind, conversion);
@@ -60,7 +59,7 @@ pub fn virtual_machine(
         "kind": "VirtualMachine",
         "metadata": meta,
         "spec": {
-            "runStrategy": run_strategy(plan, spec_vm, status, vm, windows_reboot),
+            "runStrategy": run_strategy(plan, spec_vm, status, vm),
             "template": {
                 "metadata": {"labels": tlabels, "annotations": {"vm.kubevirt.io/flavor": "", "vm.kubevirt.io/os": "", "vm.kubevirt.io/workload": ""}},
                 "spec": spec_t,
@@ -216,17 +215,14 @@ fn placement(plan: &Value, spec_t: &mut Value) {
     }
 }
 
-fn run_strategy(
-    plan: &Value,
-    spec_vm: &Value,
-    status: &VmStatus,
-    vm: &SourceVm,
-    windows_reboot: bool,
-) -> &'static str {
+/// `determineRunStrategy` (pkg/controller/plan/kubevirt.go:4687-4716): a Windows guest from
+/// any source starts unless the target power state is `off`; otherwise the target power
+/// state, else the source's.
+fn run_strategy(plan: &Value, spec_vm: &Value, status: &VmStatus, vm: &SourceVm) -> &'static str {
     let target = Some(text(spec_vm, "/targetPowerState"))
         .filter(|s| !s.is_empty())
         .unwrap_or(text(plan, "/spec/targetPowerState"));
-    if windows_reboot && target != "off" && vm.windows {
+    if target != "off" && vm.windows {
         return "Always";
     }
     match target {

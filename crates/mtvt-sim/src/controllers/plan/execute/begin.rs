@@ -12,7 +12,7 @@ use super::super::super::json_edit::text;
 use super::super::super::{Ctx, gvr};
 use super::super::builder::Run;
 use super::super::itinerary::{self, Flags};
-use super::super::status::{Progress, Task, VmStatus};
+use super::super::status::VmStatus;
 use super::super::validation::Referenced;
 use super::{Env, MigrationStatus, cnd_json, obj_ref};
 use crate::store::{ApiError, ListOptions, object};
@@ -106,20 +106,12 @@ pub(super) fn begin(
             vms.push(old.clone());
             continue;
         }
-        // Re-running a failed VM: its leftovers go first when `deleteVmOnFailMigration`.
-        if let Some(old) = mig.vms.iter().find(|s| s.id == id && s.has("Failed")) {
-            let del = old
-                .extra
-                .get("deleteVmOnFailMigration")
-                .and_then(Value::as_bool)
-                .or_else(|| {
-                    plan.pointer("/spec/deleteVmOnFailMigration")
-                        .and_then(Value::as_bool)
-                })
-                .unwrap_or(true);
-            if del {
-                cleanup_vm(ctx, plan, &id);
-            }
+        // Re-running a VM that did not succeed: its leftovers go first when
+        // `deleteVmOnFailMigration` (the Started phase's cleanup, migration.go:884-893).
+        if let Some(old) = mig.vms.iter().find(|s| s.id == id)
+            && super::super::phases::delete_vm_on_fail(plan, old)
+        {
+            cleanup_vm(ctx, plan, &id);
         }
         let flags = flags_of(ctx, plan, refd, m, spec_vm, found.as_ref());
         vms.push(fresh_status(id, name, spec_vm, &flags, found.as_ref()));
@@ -129,7 +121,7 @@ pub(super) fn begin(
 }
 
 /// Creates the target namespace when it does not exist.
-fn ensure_namespace(ctx: &Ctx, tns: &str) -> Result<(), ApiError> {
+pub fn ensure_namespace(ctx: &Ctx, tns: &str) -> Result<(), ApiError> {
     if ctx.store.get(&gvr::namespaces(), "", tns).is_ok() {
         return Ok(());
     }
@@ -191,7 +183,7 @@ fn fresh_status(
         id,
         name,
         phase: first.into(),
-        pipeline: pipeline(flags, found),
+        pipeline: super::super::pipeline::fresh(flags, found),
         extra,
         ..Default::default()
     };
@@ -232,56 +224,4 @@ fn cleanup_vm(ctx: &Ctx, plan: &Value, id: &str) {
             let _ = ctx.store.delete(&g, tns, object::name(&o));
         }
     }
-}
-
-/// A fresh pipeline for an itinerary.
-fn pipeline(f: &Flags, vm: Option<&SourceVm>) -> Vec<Task> {
-    let total_mb: i64 = vm
-        .map(|v| v.disks.iter().map(|d| (d.capacity >> 20) as i64).sum())
-        .unwrap_or(0);
-    itinerary::steps(f)
-        .into_iter()
-        .map(|s| {
-            let disk = itinerary::is_disk_step(s);
-            let mut t = Task {
-                name: s.into(),
-                description: itinerary::description(s).into(),
-                phase: if s == "Cutover" {
-                    String::new()
-                } else {
-                    "Pending".into()
-                },
-                progress: Progress {
-                    completed: 0,
-                    total: if disk { total_mb } else { 1 },
-                },
-                ..Default::default()
-            };
-            if disk {
-                t.annotations.insert("unit".into(), "MB".into());
-                t.tasks = vm
-                    .map(|v| {
-                        v.disks
-                            .iter()
-                            .map(|d| Task {
-                                name: if d.file.is_empty() {
-                                    d.id.clone()
-                                } else {
-                                    d.file.clone()
-                                },
-                                phase: "Pending".into(),
-                                progress: Progress {
-                                    completed: 0,
-                                    total: (d.capacity >> 20) as i64,
-                                },
-                                annotations: [("unit".to_string(), "MB".to_string())].into(),
-                                ..Default::default()
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-            }
-            t
-        })
-        .collect()
 }

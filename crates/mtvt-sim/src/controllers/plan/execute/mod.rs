@@ -5,8 +5,10 @@
 
 mod begin;
 mod env;
+mod interrupt;
 mod step;
 
+pub use begin::ensure_namespace;
 pub use env::Env;
 pub use step::fail_step;
 
@@ -24,7 +26,7 @@ use super::phases;
 use super::status::VmStatus;
 use super::validation::Referenced;
 use crate::store::{ApiError, object};
-use step::{cancel_all, end, step_vm};
+use step::{end, step_vm};
 
 /// When a VM entered its current phase (in-memory, per plan UID and VM id).
 #[derive(Clone, Debug)]
@@ -145,6 +147,10 @@ pub fn execute(
     mig: &mut MigrationStatus,
 ) -> Result<Option<DateTime<Utc>>, ApiError> {
     let now = ctx.now();
+    // A plan with a blocker does not execute; a blocker that stands fails the migration.
+    if cnd.has_blocker() {
+        return Ok(interrupt::fail_on_blocker(ctx, cnd, mig, &now));
+    }
     let Some(migration) = running_migration(ctx, plan, refd, cnd, mig, &now)? else {
         return Ok(None);
     };
@@ -173,7 +179,7 @@ pub fn execute(
         }
     }
     if mig.vms.iter().all(|v| v.phase == "Completed") {
-        end(mig, cnd, &now, None);
+        end(mig, cnd, &now);
     } else {
         cnd.set(Cnd::new("Executing", ADVISORY, "", "The plan is EXECUTING.").durable());
     }
@@ -181,7 +187,7 @@ pub fn execute(
 }
 
 /// The Migration the plan runs: the one of the active history snapshot (its deletion cancels
-/// every VM and ends the snapshot), or the oldest pending one, begun now, when the plan is
+/// the snapshot, see [`interrupt`]), or the oldest pending one, begun now, when the plan is
 /// `Ready`.
 fn running_migration(
     ctx: &Ctx,
@@ -203,8 +209,7 @@ fn running_migration(
         return Ok(match ctx.store.get(&gvr::migrations(), ns, name) {
             Ok(m) if object::uid(&m) == uid => Some(m),
             _ => {
-                cancel_all(ctx, mig, now, "Deleted");
-                end(mig, cnd, now, Some("Deleted"));
+                interrupt::migration_deleted(ctx, plan, refd, mig, cnd, now);
                 None
             }
         });

@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::super::super::Ctx;
-use super::super::super::catalog::SrcRef;
+use super::super::super::catalog::{SourceVm, SrcRef};
 use super::super::super::conditions::{ADVISORY, Cnd, Conditions};
 use super::super::super::json_edit::text;
 use super::super::itinerary::{self, Flags};
@@ -14,20 +13,28 @@ use super::super::status::{StepError, VmStatus};
 use super::{Entered, Env, ExecState, MigrationStatus, cnd_json};
 use crate::store::{ApiError, object};
 
-/// Moves a VM from `from` to `to`, rolling the pipeline steps.
+/// Moves a VM from `from` to `to`, rolling the pipeline steps (`NextPhase`,
+/// migrator/base/doc.go): a step left is `Completed` and keeps its first completion time
+/// (Initialize re-entered after a PreHook); its progress is what the phase reported — the
+/// disk tasks' MB, `1/1` for a hook or the conversion, `0/1` otherwise.
 pub fn transition(flags: &Flags, vs: &mut VmStatus, to: &str, now: &str) {
     let old = itinerary::step_of(flags, &vs.phase);
     let new = itinerary::step_of(flags, to);
     if old != new {
         if let Some(s) = old.and_then(|o| vs.step_mut(o)) {
             s.phase = "Completed".into();
-            s.completed = Some(now.into());
-            s.progress.completed = s.progress.total;
-            for t in s.tasks.iter_mut() {
-                t.phase = "Completed".into();
-                t.reason = "Transfer completed.".into();
-                t.progress.completed = t.progress.total;
-                t.completed.get_or_insert_with(|| now.into());
+            s.completed.get_or_insert_with(|| now.into());
+            if itinerary::is_disk_step(&s.name) {
+                // The copy finished: every task is done (setTaskCompleted).
+                for t in s.tasks.iter_mut() {
+                    t.phase = "Completed".into();
+                    t.reason = "Transfer completed.".into();
+                    t.progress.completed = t.progress.total;
+                    t.completed.get_or_insert_with(|| now.into());
+                }
+                s.progress.completed = s.tasks.iter().map(|t| t.progress.completed).sum();
+            } else if matches!(s.name.as_str(), "PreHook" | "PostHook" | "ImageConversion") {
+                s.progress.completed = s.progress.total;
             }
         }
         if let Some(s) = new.and_then(|n| vs.step_mut(n)) {
@@ -91,6 +98,7 @@ pub(super) fn step_vm(
                     phases::fail_vm(env, &flags, vs, &msg);
                     return Ok(None);
                 }
+                start_outage(env, vs, step, vm.as_ref());
                 if let Err(msg) = phases::enter(env, &flags, vs, &spec_vm, vm.as_ref()) {
                     phases::fail_vm(env, &flags, vs, &msg);
                     return Ok(None);
@@ -116,31 +124,27 @@ pub(super) fn step_vm(
     Ok(Some(ctx.clock.now()))
 }
 
-pub(super) fn cancel_all(ctx: &Ctx, mig: &mut MigrationStatus, now: &str, reason: &str) {
-    let _ = ctx;
-    for vs in mig.vms.iter_mut().filter(|v| v.phase != "Completed") {
-        vs.phase = "Completed".into();
-        vs.completed = Some(now.into());
-        vs.conditions.push(cnd_json(
-            "Canceled",
-            "The migration has been canceled.",
-            reason,
-            now,
-        ));
+/// An `outage` fault of the phase or its step makes the VM's source provider unreachable.
+fn start_outage(env: &Env<'_>, vs: &VmStatus, step: Option<&str>, vm: Option<&SourceVm>) {
+    let faults = &env.ctx.lab.lab().faults;
+    let plan = object::name(env.plan);
+    let Some(length) = super::super::timing::outage(faults, plan, &vs.name, &vs.phase, step) else {
+        return;
+    };
+    if let Some(p) = vm.and_then(|v| v.lab_provider.as_deref()) {
+        let until = length.map_or(DateTime::<Utc>::MAX_UTC, |d| {
+            env.ctx.clock.now() + chrono::Duration::from_std(d).unwrap_or_default()
+        });
+        let _ = env.ctx.lab.set_unreachable(p, until);
     }
 }
 
-pub(super) fn end(
-    mig: &mut MigrationStatus,
-    cnd: &mut Conditions,
-    now: &str,
-    reason: Option<&str>,
-) {
+pub(super) fn end(mig: &mut MigrationStatus, cnd: &mut Conditions, now: &str) {
     let failed = mig.vms.iter().any(|v| v.has("Failed"));
     let succeeded = mig.vms.iter().any(|v| v.has("Succeeded"));
     let (kind, msg) = if failed {
         ("Failed", "The plan execution has FAILED.")
-    } else if succeeded && reason.is_none() {
+    } else if succeeded {
         ("Succeeded", "The plan execution has SUCCEEDED.")
     } else {
         ("Canceled", "The plan execution has been CANCELED.")
@@ -154,24 +158,28 @@ pub(super) fn end(
             .into_iter()
             .filter(|c| text(c, "/type") != "Executing")
             .collect();
-        conds.push(cnd_json(kind, msg, reason.unwrap_or(""), now));
+        conds.push(cnd_json(kind, msg, "", now));
         super::super::super::json_edit::put(snap, "/conditions", json!(conds));
     }
     mig.completed = Some(now.into());
     cnd.delete("Executing");
-    let mut c = Cnd::new(kind, ADVISORY, reason.unwrap_or(""), msg).durable();
-    c.status = true;
-    cnd.set(c);
+    cnd.set(Cnd::new(kind, ADVISORY, "", msg).durable());
 }
 
-/// Marks a step failed.
-pub fn fail_step(vs: &mut VmStatus, step: Option<&str>, phase: &str, msg: &str, now: &str) {
+/// Marks a step failed (`Task.AddError`, pkg/apis/forklift/v1beta1/plan/migration.go:182-187):
+/// the error's phase is the step's (`Running`) and the step stays as it is, except that a
+/// hook step is marked completed (pkg/controller/plan/hook.go:96-101).
+pub fn fail_step(vs: &mut VmStatus, step: Option<&str>, msg: &str, now: &str) {
     if let Some(s) = step.and_then(|s| vs.step_mut(s)) {
-        s.error = Some(StepError {
-            phase: phase.into(),
-            reasons: vec![msg.into()],
+        let err = s.error.get_or_insert_with(|| StepError {
+            phase: s.phase.clone(),
+            reasons: Vec::new(),
         });
-        s.completed = Some(now.into());
-        s.phase = "Completed".into();
+        if !err.reasons.iter().any(|r| r == msg) {
+            err.reasons.push(msg.into());
+        }
+        if matches!(s.name.as_str(), "PreHook" | "PostHook") {
+            s.completed.get_or_insert_with(|| now.into());
+        }
     }
 }

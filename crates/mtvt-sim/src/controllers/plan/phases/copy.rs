@@ -41,8 +41,13 @@ pub(super) fn copy_disks(
         done &= ok;
         fractions.push(fraction);
     }
-    if vs.phase == "CopyDisks" && vs.warm.as_ref().is_none_or(|w| w.successes == 0) {
-        update_disk_progress(vs, "DiskTransfer", &fractions, now_s);
+    // The step's tasks follow the copy (updateCopyProgress): DiskTransfer (the first precopy
+    // of a warm plan), DiskAllocation, or Cutover in Finalize.
+    let later_precopy = warm_copy && vs.warm.as_ref().is_some_and(|w| w.successes > 0);
+    if let Some(step) = super::super::itinerary::step_of(flags, &vs.phase)
+        && !later_precopy
+    {
+        update_disk_progress(vs, step, &fractions, now_s);
     }
     if !done {
         return Outcome::Wait(fallback);

@@ -8,11 +8,12 @@ use super::super::super::gvr;
 use super::super::super::json_edit::{put, text};
 use super::super::execute::{Env, fail_step};
 use super::super::itinerary::{self, Flags};
-use super::super::status::{Progress, StepError, VmStatus};
+use super::super::status::{StepError, VmStatus};
 use super::{selector, source_power_on, tns};
 use crate::store::{LabelSelector, ListOptions, object};
 
-fn vm_condition(kind: &str, msg: &str, reason: &str, now: &str) -> Value {
+/// A durable Advisory VM condition.
+pub fn vm_condition(kind: &str, msg: &str, reason: &str, now: &str) -> Value {
     let mut c = json!({"type": kind, "status": "True", "category": "Advisory", "message": msg, "lastTransitionTime": now, "durable": true});
     if !reason.is_empty() {
         put(&mut c, "/reason", json!(reason));
@@ -28,7 +29,7 @@ pub fn fail_vm(env: &Env<'_>, flags: &Flags, vs: &mut VmStatus, msg: &str) {
     if super::conversion::POD_PHASES.contains(&phase.as_str()) {
         super::conversion::finish_conversion_pod(env, vs, Err(msg));
     }
-    fail_step(vs, step, &phase, msg, &now);
+    fail_step(vs, step, msg, &now);
     let err = vs.error.get_or_insert_with(|| StepError {
         phase: phase.clone(),
         reasons: Vec::new(),
@@ -54,23 +55,13 @@ pub fn fail_vm(env: &Env<'_>, flags: &Flags, vs: &mut VmStatus, msg: &str) {
     }
 }
 
-/// Marks a VM that reached `Completed` without error as succeeded, and cleans up.
+/// Marks a VM that reached `Completed` without error as succeeded, and cleans up. Steps it
+/// never ran (OpenStack's `ConvertOpenstackSnapshot`) stay `Pending`.
 pub fn succeed_vm(env: &Env<'_>, vs: &mut VmStatus) {
     if vs.has("Succeeded") || vs.has("Failed") || vs.has("Canceled") {
         return;
     }
     let now = env.ctx.now();
-    for s in vs.pipeline.iter_mut() {
-        if s.phase != "Completed" {
-            s.phase = "Completed".into();
-            s.started.get_or_insert_with(|| now.clone());
-            s.completed = Some(now.clone());
-            s.progress = Progress {
-                completed: s.progress.total,
-                total: s.progress.total,
-            };
-        }
-    }
     vs.completed = Some(now.clone());
     vs.conditions.push(vm_condition(
         "Succeeded",
@@ -106,13 +97,32 @@ pub fn succeed_vm(env: &Env<'_>, vs: &mut VmStatus) {
     }
 }
 
-/// Cancels a VM (`Migration.spec.cancel`): cleans up what was created and powers the source
-/// back on when it was on.
-pub fn cancel_vm(env: &Env<'_>, vs: &mut VmStatus) {
+/// Whether a VM's target objects go when its migration does not succeed: the plan's
+/// `deleteVmOnFailMigration` (CRD default true) or the VM's (migration.go:474-495).
+pub fn delete_vm_on_fail(plan: &Value, vs: &VmStatus) -> bool {
+    plan.pointer("/spec/deleteVmOnFailMigration")
+        .and_then(Value::as_bool)
+        .unwrap_or(true)
+        || vs
+            .extra
+            .get("deleteVmOnFailMigration")
+            .and_then(Value::as_bool)
+            == Some(true)
+}
+
+/// Cleans up after a canceled VM (`cleanup(vm, force)`, migration.go:419-460): its pods and
+/// hook Jobs always, its VirtualMachine, DataVolumes and PVCs when [`delete_vm_on_fail`]; the
+/// source is powered back on when it was on. The VM is marked completed, and so is every
+/// step that started (their phase stays).
+pub fn cleanup_canceled(env: &Env<'_>, vs: &mut VmStatus) {
     let now = env.ctx.now();
     let ns = tns(env).to_string();
     let opts = selector(env, vs);
-    for g in [gvr::vms(), gvr::data_volumes(), gvr::pvcs(), gvr::pods()] {
+    let mut kinds = vec![gvr::pods()];
+    if delete_vm_on_fail(env.plan, vs) {
+        kinds.extend([gvr::vms(), gvr::data_volumes(), gvr::pvcs()]);
+    }
+    for g in kinds {
         for o in env
             .ctx
             .store
@@ -131,12 +141,20 @@ pub fn cancel_vm(env: &Env<'_>, vs: &mut VmStatus) {
     {
         source_power_on(env, &vm);
     }
+    vs.completed.get_or_insert(now.clone());
+    vs.complete_started_steps(&now);
+}
+
+/// Cancels a VM (`Migration.spec.cancel`): `Canceled` (UserRequested), phase `Completed`,
+/// then [`cleanup_canceled`] (migration.go:843-862).
+pub fn cancel_vm(env: &Env<'_>, vs: &mut VmStatus) {
+    let now = env.ctx.now();
     vs.phase = "Completed".into();
-    vs.completed = Some(now.clone());
-    vs.conditions.push(vm_condition(
+    vs.set_condition(vm_condition(
         "Canceled",
         "The migration has been canceled.",
         "UserRequested",
         &now,
     ));
+    cleanup_canceled(env, vs);
 }

@@ -11,7 +11,9 @@ mod target;
 mod volumes;
 mod warm;
 
-pub use finish::{cancel_vm, fail_vm, succeed_vm};
+pub use finish::{
+    cancel_vm, cleanup_canceled, delete_vm_on_fail, fail_vm, succeed_vm, vm_condition,
+};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;

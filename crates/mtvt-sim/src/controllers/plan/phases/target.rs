@@ -42,7 +42,6 @@ pub(super) fn create_vm(
         &target,
         &claims,
         flags.conversion,
-        flags.windows_reboot,
     );
     let created = match ctx.store.get(&gvr::vms(), &ns, &target) {
         Ok(existing) if text(&existing, "/metadata/labels/plan") == env.run.plan_uid => existing,

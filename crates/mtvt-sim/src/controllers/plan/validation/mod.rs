@@ -3,9 +3,11 @@
 //! templates and the per-VM checks, each as a staged condition with Forklift's type,
 //! category, reason, message and `items`. `Ready` is decided by the caller.
 
+mod destination;
 mod hooks;
 mod maps;
 mod support;
+mod vddk;
 mod vm_concerns;
 mod vms;
 
@@ -22,6 +24,7 @@ use super::super::conditions::{CRITICAL, Cnd, Conditions};
 use super::super::json_edit::text;
 use super::super::maps::validate_provider_pair;
 use crate::lab::ProviderKind;
+use crate::store::object;
 
 /// What validation resolved, for execution.
 #[derive(Default)]
@@ -75,6 +78,11 @@ pub fn validate_plan(ctx: &Ctx, plan: &Value, cnd: &mut Conditions) -> Reference
     }
     support::check_support(ctx, plan, &src_type, cnd);
     hooks::validate_hooks(ctx, plan, cnd);
+    if let Some(source) = &r.source
+        && let Err(e) = vddk::validate(ctx, plan, source, r.storage_map.as_ref(), cnd)
+    {
+        tracing::warn!(plan = %object::name(plan), "VDDK validation: {e}");
+    }
     support::check_templates(plan, &src_type, cnd);
     r
 }

@@ -1,6 +1,8 @@
 //! The per-VM concerns of plan validation, as Forklift reports them: one condition per kind of
 //! concern (type, category, reason, message) listing the VMs that have it, set in this order.
 
+use std::collections::BTreeMap;
+
 use super::super::super::conditions::{CRITICAL, Cnd, Conditions, WARN};
 
 /// `(finding key, condition type, category, reason, message)`, in the order conditions are set.
@@ -87,7 +89,7 @@ const CONCERNS: &[(&str, &str, &str, &str, &str)] = &[
         "VMMissingGuestIPs",
         WARN,
         "MissingGuestInformation",
-        "Guest information on vNICs is missing, cannot preserve static IPs. If this machine has static IP, make sure VMware tools are installed and the VM is running.",
+        "Guest information on vNICs is missing, cannot preserve static IPs. Make sure VMware Tools is installed and the VM is running.",
     ),
     (
         "cbt",
@@ -131,18 +133,34 @@ const CONCERNS: &[(&str, &str, &str, &str, &str)] = &[
         "NotSupported",
         "Copy offload is enabled. MTV does not support mixed copy methods. Each migration plan can use one migration strategy, either VDDK or copy offload. Check your storage map and VMs to ensure they are using the same migration strategy.",
     ),
+    (
+        "rdm",
+        "RDMDiskWarning",
+        WARN,
+        "NotSupported",
+        "VM has RDM disks which are not supported with VDDK transfer. Enable copy-offload (XCOPY) in the storage mapping to migrate RDM disks.",
+    ),
+    (
+        "independent",
+        "IndependentDiskWarning",
+        WARN,
+        "NotSupported",
+        "VM has independent disks which are not supported with VDDK transfer. Enable copy-offload (XCOPY) in the storage mapping to migrate independent disks, or change them to 'Dependent' mode in VMware.",
+    ),
 ];
 
-/// Sets one condition per concern that VMs were found with (`items` = the VMs), then the
-/// PVC name template errors.
+/// Sets one condition per concern that VMs were found with (`items` = the VMs; `messages`
+/// replace a concern's standard text), then the PVC name template errors.
 pub(super) fn emit(
-    mut items: std::collections::BTreeMap<&str, Vec<String>>,
+    mut items: BTreeMap<&str, Vec<String>>,
+    messages: BTreeMap<&str, String>,
     template_errors: Vec<String>,
     cnd: &mut Conditions,
 ) {
     for (key, kind, cat, reason, msg) in CONCERNS {
         if let Some(list) = items.remove(key) {
-            cnd.set(Cnd::new(kind, cat, reason, msg).items(list));
+            let text = messages.get(key).map_or(*msg, String::as_str);
+            cnd.set(Cnd::new(kind, cat, reason, text).items(list));
         }
     }
     if !template_errors.is_empty() {

@@ -4,26 +4,29 @@
 //! warm migration, disk sizes, MAC conflicts, mixed copy methods and its PVC name template.
 //! What is found goes to [`super::vm_concerns`].
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use mtvt_gotemplate::forklift::{PvcNameData, validate_pvc_name_template};
 use mtvt_k8s_names::is_dns1123_subdomain;
 use serde_json::Value;
 
+use super::super::super::Ctx;
 use super::super::super::catalog::{Lookup, SourceDisk, SourceView, SourceVm, SrcRef};
 use super::super::super::conditions::{CRITICAL, Cnd, Conditions};
 use super::super::super::json_edit::text;
-use super::super::super::{Ctx, gvr};
 use super::super::status::VmStatus;
+use super::destination::{DestinationVms, mac_conflict_text};
 use super::maps::{network_entry, reference_ids, storage_entry, uses_offload};
 use super::{Referenced, is_warm, vm_concerns};
-use crate::store::{ListOptions, object};
+use crate::store::object;
 
-/// The VMs found with each concern (by finding key), and what uniqueness checks have seen.
+/// The VMs found with each concern (by finding key), messages that replace a concern's
+/// standard text, and what uniqueness checks have seen.
 #[derive(Default)]
 struct Findings {
     items: BTreeMap<&'static str, Vec<String>>,
+    messages: BTreeMap<&'static str, String>,
     seen_ids: HashSet<String>,
     seen_targets: HashSet<String>,
     template_errors: Vec<String>,
@@ -32,6 +35,15 @@ struct Findings {
 impl Findings {
     fn add(&mut self, key: &'static str, vm: &str) {
         self.items.entry(key).or_default().push(vm.to_string());
+    }
+
+    /// Appends `text` to the concern's message (`; `-separated), as upstream builds it.
+    fn say(&mut self, key: &'static str, text: &str) {
+        let m = self.messages.entry(key).or_default();
+        if !m.is_empty() {
+            m.push_str("; ");
+        }
+        m.push_str(text);
     }
 }
 
@@ -47,9 +59,8 @@ struct VmCheck<'a> {
     net_ids: HashSet<String>,
     sto_ids: HashSet<String>,
     offload: bool,
-    dest_vms: Vec<Arc<Value>>,
-    /// MACs of destination VMs of other plans.
-    dest_macs: BTreeSet<String>,
+    /// The VMs the destination inventory lists.
+    dest: DestinationVms,
 }
 
 /// The per-VM checks.
@@ -72,7 +83,7 @@ pub fn validate_vms(
     {
         check.vm(spec_vm, statuses, &mut found, cnd);
     }
-    vm_concerns::emit(found.items, found.template_errors, cnd);
+    vm_concerns::emit(found.items, found.messages, found.template_errors, cnd);
 }
 
 impl<'a> VmCheck<'a> {
@@ -82,12 +93,7 @@ impl<'a> VmCheck<'a> {
         let stype = text(source, "/spec/type").to_string();
         let ids = |m: &Option<Arc<Value>>| m.as_ref().map(|m| reference_ids(m)).unwrap_or_default();
         let offload = r.storage_map.as_ref().is_some_and(|m| uses_offload(m)) && stype == "vsphere";
-        let dest_vms = ctx
-            .store
-            .list(&gvr::vms(), None, &ListOptions::default())
-            .map(|l| l.items)
-            .unwrap_or_default();
-        let dest_macs = other_plans_macs(&dest_vms, object::uid(plan));
+        let dest = DestinationVms::list(ctx, r.destination.as_deref());
         Some(VmCheck {
             plan,
             r,
@@ -102,8 +108,7 @@ impl<'a> VmCheck<'a> {
             sto_ids: ids(&r.storage_map),
             offload,
             stype,
-            dest_vms,
-            dest_macs,
+            dest,
         })
     }
 
@@ -130,15 +135,21 @@ impl<'a> VmCheck<'a> {
             Err(Lookup::NotFound) => return f.add("notFound", &sref.display()),
             Err(Lookup::Ambiguous) => return f.add("ambiguous", &sref.display()),
         };
-        let disp = sref.display();
+        // The inventory lookup fills the ref's id and name, which every later item shows
+        // (pkg/controller/provider/web/vsphere/client.go:279-289).
+        let disp = SrcRef {
+            id: vm.id.clone(),
+            name: vm.name.clone(),
+            ..sref.clone()
+        }
+        .display();
         names(spec_vm, &vm, &disp, f);
         let target = target_name(spec_vm, status, &vm);
-        if status.is_none()
-            && self
-                .dest_vms
-                .iter()
-                .any(|d| object::namespace(d) == self.tns && object::name(d) == target)
-        {
+        // Upstream looks the target up by `targetName`, else the source name as it is.
+        let lookup = Some(text(spec_vm, "/targetName"))
+            .filter(|t| !t.is_empty())
+            .unwrap_or(&vm.name);
+        if status.is_none() && self.dest.exists(self.tns, lookup) {
             f.add("alreadyExists", &disp);
         }
         self.mappings(&vm, &disp, f);
@@ -177,17 +188,14 @@ impl<'a> VmCheck<'a> {
         }
     }
 
-    /// vSphere guest information, tools, and the warm-migration prerequisites.
+    /// vSphere guest information, tools, the warm-migration prerequisites, and disks VDDK
+    /// cannot copy (RDM, independent) when the plan does not offload.
     fn guest(&self, vm: &SourceVm, disp: &str, f: &mut Findings) {
         if self.stype != "vsphere" {
             return;
         }
-        if self.preserve_ips
-            && vm
-                .nics
-                .iter()
-                .any(|n| n.ips.is_empty() || !vm.tools_running)
-        {
+        let guest_networks = vm.tools_running && vm.nics.iter().any(|n| !n.ips.is_empty());
+        if self.preserve_ips && !vm.nics.is_empty() && !guest_networks {
             f.add("missingIPs", disp);
         }
         if vm.power_on && !vm.tools_running {
@@ -198,6 +206,20 @@ impl<'a> VmCheck<'a> {
         }
         if self.warm && vm.snapshots > 0 {
             f.add("snapshots", disp);
+            // adapter/vsphere/validator.go:593 replaces the text (no final period).
+            f.messages.insert(
+                "snapshots",
+                "VM has pre-existing snapshots which are incompatible with warm migration".into(),
+            );
+        }
+        if !self.offload {
+            let rdm = |d: &SourceDisk| d.rdm.as_ref().is_some_and(|r| !self.warm || r.physical);
+            if vm.disks.iter().any(rdm) {
+                f.add("rdm", disp);
+            }
+            if vm.disks.iter().any(|d| d.independent) {
+                f.add("independent", disp);
+            }
         }
     }
 
@@ -206,13 +228,10 @@ impl<'a> VmCheck<'a> {
         if vm.disks.iter().any(|d| d.capacity == 0) && self.stype != "openshift" {
             f.add("diskSizes", disp);
         }
-        if self.stype != "openshift"
-            && vm
-                .nics
-                .iter()
-                .any(|n| self.dest_macs.contains(&n.mac.to_lowercase()))
-        {
+        let conflicts = self.dest.mac_conflicts(vm);
+        if self.stype != "openshift" && !conflicts.is_empty() {
             f.add("mac", disp);
+            f.say("mac", &mac_conflict_text(disp, &conflicts));
         }
         if self.offload
             && let Some(sm) = &self.r.storage_map
@@ -272,28 +291,6 @@ fn names(spec_vm: &Value, vm: &SourceVm, disp: &str, f: &mut Findings) {
     if !tname.is_empty() && !f.seen_targets.insert(tname.to_string()) {
         f.add("targetNotUnique", disp);
     }
-}
-
-/// The MACs of destination VMs that other plans (or nobody) migrated.
-fn other_plans_macs(dest_vms: &[Arc<Value>], plan_uid: &str) -> BTreeSet<String> {
-    let mut macs = BTreeSet::new();
-    for v in dest_vms
-        .iter()
-        .filter(|v| text(v, "/metadata/labels/plan") != plan_uid)
-    {
-        for i in v
-            .pointer("/spec/template/spec/domain/devices/interfaces")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let mac = text(i, "/macAddress").to_lowercase();
-            if !mac.is_empty() {
-                macs.insert(mac);
-            }
-        }
-    }
-    macs
 }
 
 /// The target VM name (`targetName`, the recorded `newName`, or the source name when valid).

@@ -73,8 +73,17 @@ async fn post_hook_failure_keeps_the_target_vm() {
     assert_eq!(steps.first(), Some(&"Initialize"));
     assert_eq!(steps.get(1), Some(&"PreHook"));
     assert_eq!(steps.last(), Some(&"PostHook"));
+    // The Migration mirrors the Plan only while the Plan is Ready; the kept target VM's
+    // MACs make the failed plan MacConflicts right after (validation.go:1005-1010
+    // re-validates every VM that did not succeed; vsphere/validator.go:261-285 does not
+    // exclude the plan's own target VM), so the Migration ends Failed or PlanNotReady.
     let m = env.get(MIGRATION, &s.ns, "m").await;
-    assert!(has(&m, "Failed"));
+    assert!(
+        has(&m, "Failed") || has(&m, "PlanNotReady"),
+        "migration {}\nplan {}",
+        m["status"],
+        plan["status"]["conditions"]
+    );
     // The target VM stays (off as requested); the source is off.
     let vm = env.get(VM, &s.ns, "mtv-tests-rhel8").await;
     assert_eq!(vm["spec"]["runStrategy"], "Halted");

@@ -168,15 +168,18 @@ async fn kubectl_only_migration_succeeds_and_post_hook_failure_keeps_the_vm() {
             ],
             None,
         );
+        // The Plan's own record of the failure (the Migration mirrors it only while the Plan
+        // is Ready, and the kept target VM's MACs make the failed plan MacConflicts right
+        // after: validation.go:1005-1010 re-validates every VM that did not succeed, and
+        // vsphere/validator.go:261-285 does not exclude the plan's own target VM).
         let step = kc.ok(
             &[
                 "get",
-                "migration",
-                "m1",
+                "plan",
                 "-n",
                 "hk",
                 "-o",
-                "jsonpath={.status.vms[0].error.phase}",
+                "jsonpath={.items[0].status.migration.vms[0].error.phase}",
             ],
             None,
         );

@@ -317,7 +317,7 @@ const PLAN_KEYS: &[KeyDef] = &[
     key!(
         "preserve_static_ips",
         Value(V::Bool),
-        "unset (Forklift: true)",
+        "false (always sent, as the pytest suite does)",
         "`spec.preserveStaticIPs`."
     ),
     key!(
@@ -329,8 +329,8 @@ const PLAN_KEYS: &[KeyDef] = &[
     key!(
         "multus_namespace",
         Value(V::Str { interp: true }),
-        "the run's namespace",
-        "Namespace for the NetworkAttachmentDefinitions of extra NICs."
+        "the scenario's namespace",
+        "Namespace for the NetworkAttachmentDefinitions of extra NICs; with the local destination only the scenario's namespace or `default` (Forklift's restricted host provider sees no other)."
     ),
     key!(
         "pvc_name_template",

@@ -607,6 +607,13 @@ async fn teardown_archives_only_after_the_cancel_ended() {
         .patch_status("m", &PatchParams::default(), &Patch::Merge(&running))
         .await
         .unwrap();
+    // the Plan executes it (a Plan that is not executing has nothing to cancel)
+    let executing = json!({"status": {"conditions": [{"type": "Executing", "status": "True", "category": "Advisory", "lastTransitionTime": "2026-01-01T00:00:00Z"}]}});
+    kinds::PLAN
+        .api(&client, Some(ns))
+        .patch_status("p", &PatchParams::default(), &Patch::Merge(&executing))
+        .await
+        .unwrap();
     let (c, jj) = (client.clone(), j.clone());
     let teardown = tokio::spawn(async move {
         let w = watches(&c, session);
@@ -665,4 +672,67 @@ fn plan_spec(ns: &str, vms: Value) -> Value {
         "targetNamespace": ns,
         "vms": vms
     })
+}
+
+/// A Migration frozen at `PlanNotReady` with VMs still Running, whose Plan ended (not
+/// Executing) and then lost Ready — as after a post-hook failure whose kept target VM makes
+/// the Plan MacConflicts: there is nothing to cancel, and teardown must not wait 300 s for
+/// an end the Migration will never show (seen once in ten `-j 8` catalog runs).
+#[tokio::test]
+async fn teardown_does_not_wait_on_a_migration_whose_plan_stopped_executing() {
+    let (handle, client) = start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = "auto-frz";
+    let j = journal(dir.path(), session);
+    let applier = Applier::new(client.clone(), j.clone(), session);
+    let co = owner(session, Some("scn"));
+    let ns = "auto-frz-scn";
+    let ns_manifest = manifests::namespace(ns, &co);
+    applier
+        .create(Scope::Scenario, Some("scn"), &ns_manifest, None)
+        .await
+        .unwrap();
+    let mut plan = manifests::object(kinds::PLAN, "p", Some(ns), &co);
+    let spec = plan_spec(ns, json!([{"id": "vm-1"}]));
+    manifests::set(&mut plan.body, "spec", spec);
+    applier
+        .create(Scope::Scenario, Some("scn"), &plan, Some(ns))
+        .await
+        .unwrap();
+    let migration = manifests::migration("m", ns, &co, "p", None);
+    applier
+        .create(Scope::Scenario, Some("scn"), &migration, None)
+        .await
+        .unwrap();
+    let t = "2026-01-01T00:00:00Z";
+    let frozen = json!({"status": {"conditions": [{"type": "PlanNotReady", "status": "True", "category": "Critical", "reason": "NotFound", "lastTransitionTime": t}],
+        "vms": [{"id": "vm-1", "phase": "PostHook", "pipeline": []}]}});
+    kinds::MIGRATION
+        .api(&client, Some(ns))
+        .patch_status("m", &PatchParams::default(), &Patch::Merge(&frozen))
+        .await
+        .unwrap();
+    let failed = json!({"status": {"conditions": [{"type": "Failed", "status": "True", "category": "Advisory", "lastTransitionTime": t},
+        {"type": "Archived", "status": "True", "category": "Advisory", "lastTransitionTime": t}]}});
+    kinds::PLAN
+        .api(&client, Some(ns))
+        .patch_status("p", &PatchParams::default(), &Patch::Merge(&failed))
+        .await
+        .unwrap();
+    let w = watches(&client, session);
+    let undone = undo(&client, &j, &w, Some(Scope::Scenario), Some("scn"));
+    let log = tokio::time::timeout(Duration::from_secs(30), undone)
+        .await
+        .expect("teardown ended without waiting for the frozen Migration");
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    let m = kinds::MIGRATION
+        .api(&client, Some(ns))
+        .get_opt("m")
+        .await
+        .unwrap();
+    assert!(
+        m.is_none_or(|m| m.data["spec"].get("cancel").is_none()),
+        "nothing to cancel"
+    );
+    handle.shutdown().await;
 }

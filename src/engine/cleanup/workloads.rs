@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{GONE_TIMEOUT, Teardown, TeardownLog, plan_selector};
 use crate::cluster::{ObjectRef, kinds};
-use crate::engine::conditions::{Stopped, migration_ended};
+use crate::engine::conditions::{Stopped, condition_true, migration_ended};
 use crate::engine::error::{api_message, is_not_found};
 use crate::engine::journal::{Action, Entry};
 use crate::engine::retry::with_retry;
@@ -93,7 +93,7 @@ async fn cancel_migration(client: &kube::Client, object: &ObjectRef) -> Result<b
     let Ok(m) = with_retry(|| async { api.get(&object.name).await }).await else {
         return Ok(false);
     };
-    if migration_ended(&m) {
+    if migration_ended(&m) || !plan_executing(client, &m).await {
         return Ok(false);
     }
     let vms: Vec<Value> = m
@@ -115,6 +115,26 @@ async fn cancel_migration(client: &kube::Client, object: &ObjectRef) -> Result<b
         .await
         .map(|()| true)
         .map_err(|m| format!("cancel {object}: {m}"))
+}
+
+/// Whether the Plan of Migration `m` is still executing. A Migration only mirrors its Plan
+/// while the Plan is Ready: a Plan that lost Ready once it ended (e.g. MacConflicts with
+/// the target VM a failed hook kept) leaves its Migration `PlanNotReady` and never
+/// terminal, and canceling it would wait for an end that never shows. Unreadable = yes.
+async fn plan_executing(client: &kube::Client, m: &kube::api::DynamicObject) -> bool {
+    let (Some(ns), Some(name)) = (
+        m.data
+            .pointer("/spec/plan/namespace")
+            .and_then(Value::as_str),
+        m.data.pointer("/spec/plan/name").and_then(Value::as_str),
+    ) else {
+        return true;
+    };
+    let api = kinds::PLAN.api(client, Some(ns));
+    match with_retry(|| async { api.get(name).await }).await {
+        Ok(plan) => condition_true(&plan, "Executing"),
+        Err(err) => !is_not_found(&err),
+    }
 }
 
 /// A merge patch; NotFound is fine.

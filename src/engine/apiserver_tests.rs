@@ -486,24 +486,8 @@ async fn teardown_waits_for_the_volumes_of_the_plans_claims() {
     let session = "auto-pv";
     let j = journal(dir.path(), session);
     let applier = Applier::new(client.clone(), j.clone(), session);
-    let co = owner(session, Some("scn"));
-    let ns = "auto-pv-scn";
-    applier
-        .create(
-            Scope::Scenario,
-            Some("scn"),
-            &manifests::namespace(ns, &co),
-            None,
-        )
-        .await
-        .unwrap();
-    let mut plan = manifests::object(kinds::PLAN, "p", Some(ns), &co);
-    manifests::set(&mut plan.body, "spec", plan_spec(ns, json!([])));
-    let created = applier
-        .create(Scope::Scenario, Some("scn"), &plan, Some(ns))
-        .await
-        .unwrap();
-    let plan_uid = created.metadata.uid.unwrap();
+    let (ns, plan_uid) = scenario_plan(&applier, session, json!([]), false).await;
+    let ns = ns.as_str();
     let archived = json!({"status": {"conditions": [{"type": "Archived", "status": "True", "category": "Advisory", "lastTransitionTime": "2026-01-01T00:00:00Z"}]}});
     kinds::PLAN
         .api(&client, Some(ns))
@@ -574,32 +558,8 @@ async fn teardown_archives_only_after_the_cancel_ended() {
     let session = "auto-cnl";
     let j = journal(dir.path(), session);
     let applier = Applier::new(client.clone(), j.clone(), session);
-    let co = owner(session, Some("scn"));
-    let ns = "auto-cnl-scn";
-    applier
-        .create(
-            Scope::Scenario,
-            Some("scn"),
-            &manifests::namespace(ns, &co),
-            None,
-        )
-        .await
-        .unwrap();
-    let mut plan = manifests::object(kinds::PLAN, "p", Some(ns), &co);
-    manifests::set(
-        &mut plan.body,
-        "spec",
-        plan_spec(ns, json!([{"id": "vm-1"}])),
-    );
-    applier
-        .create(Scope::Scenario, Some("scn"), &plan, Some(ns))
-        .await
-        .unwrap();
-    let migration = manifests::migration("m", ns, &co, "p", None);
-    applier
-        .create(Scope::Scenario, Some("scn"), &migration, None)
-        .await
-        .unwrap();
+    let (ns, _) = scenario_plan(&applier, session, json!([{"id": "vm-1"}]), true).await;
+    let ns = ns.as_str();
     let migrations = kinds::MIGRATION.api(&client, Some(ns));
     let running = json!({"status": {"conditions": [{"type": "Running", "status": "True", "category": "Advisory", "lastTransitionTime": "2026-01-01T00:00:00Z"}],
         "vms": [{"id": "vm-1", "phase": "CopyDisks", "pipeline": []}]}});
@@ -663,6 +623,38 @@ async fn teardown_archives_only_after_the_cancel_ended() {
     handle.shutdown().await;
 }
 
+/// Scenario `scn`'s namespace `<session>-scn` with Plan `p` (VMs `vms`) and, when
+/// `migration`, Migration `m` of it, all created through the journal as a run does; returns
+/// the namespace and the Plan's uid.
+async fn scenario_plan(
+    applier: &Applier,
+    session: &str,
+    vms: Value,
+    migration: bool,
+) -> (String, String) {
+    let co = owner(session, Some("scn"));
+    let ns = format!("{session}-scn");
+    let ns_manifest = manifests::namespace(&ns, &co);
+    applier
+        .create(Scope::Scenario, Some("scn"), &ns_manifest, None)
+        .await
+        .unwrap();
+    let mut plan = manifests::object(kinds::PLAN, "p", Some(&ns), &co);
+    manifests::set(&mut plan.body, "spec", plan_spec(&ns, vms));
+    let created = applier
+        .create(Scope::Scenario, Some("scn"), &plan, Some(&ns))
+        .await
+        .unwrap();
+    if migration {
+        let m = manifests::migration("m", &ns, &co, "p", None);
+        applier
+            .create(Scope::Scenario, Some("scn"), &m, None)
+            .await
+            .unwrap();
+    }
+    (ns, created.metadata.uid.unwrap_or_default())
+}
+
 /// A Plan spec the built-in Forklift CRD accepts (provider, map and target namespace are
 /// required), with `vms`.
 fn plan_spec(ns: &str, vms: Value) -> Value {
@@ -685,25 +677,8 @@ async fn teardown_does_not_wait_on_a_migration_whose_plan_stopped_executing() {
     let session = "auto-frz";
     let j = journal(dir.path(), session);
     let applier = Applier::new(client.clone(), j.clone(), session);
-    let co = owner(session, Some("scn"));
-    let ns = "auto-frz-scn";
-    let ns_manifest = manifests::namespace(ns, &co);
-    applier
-        .create(Scope::Scenario, Some("scn"), &ns_manifest, None)
-        .await
-        .unwrap();
-    let mut plan = manifests::object(kinds::PLAN, "p", Some(ns), &co);
-    let spec = plan_spec(ns, json!([{"id": "vm-1"}]));
-    manifests::set(&mut plan.body, "spec", spec);
-    applier
-        .create(Scope::Scenario, Some("scn"), &plan, Some(ns))
-        .await
-        .unwrap();
-    let migration = manifests::migration("m", ns, &co, "p", None);
-    applier
-        .create(Scope::Scenario, Some("scn"), &migration, None)
-        .await
-        .unwrap();
+    let (ns, _) = scenario_plan(&applier, session, json!([{"id": "vm-1"}]), true).await;
+    let ns = ns.as_str();
     let t = "2026-01-01T00:00:00Z";
     let frozen = json!({"status": {"conditions": [{"type": "PlanNotReady", "status": "True", "category": "Critical", "reason": "NotFound", "lastTransitionTime": t}],
         "vms": [{"id": "vm-1", "phase": "PostHook", "pipeline": []}]}});

@@ -19,10 +19,7 @@ use mtvt_profiles::Profile;
 
 /// Whether any of `checks` calls `ssh_reachable` (so a login is worth its time).
 pub fn wants_ssh(checks: &[CheckRefIr]) -> bool {
-    checks.iter().any(|c| {
-        serde_json::to_string(&c.check.body)
-            .is_ok_and(|body| body.contains(r#""func":"ssh_reachable""#))
-    })
+    (checks.iter()).any(|c| mtvt_lang::ir::body_calls(&c.check.body, "ssh_reachable"))
 }
 
 /// The login for a guest of `family` from `profile`, or why there is none.

@@ -219,3 +219,39 @@ pub enum ExprIrKind {
         items: Vec<ExprIr>,
     },
 }
+
+/// Whether any expression of `body` (statements nested in `when`/`for` included) calls
+/// the builtin `func` — e.g. whether a check needs a guest login before it runs.
+pub fn body_calls(body: &[StmtIr], func: &str) -> bool {
+    body.iter().any(|s| match s {
+        StmtIr::Assert { cond, .. } => cond.calls(func),
+        StmtIr::Let { value, .. } => value.calls(func),
+        StmtIr::For { iter, body, .. } => iter.calls(func) || body_calls(body, func),
+        StmtIr::When {
+            branches,
+            otherwise,
+            ..
+        } => {
+            branches
+                .iter()
+                .any(|(c, b)| c.calls(func) || body_calls(b, func))
+                || otherwise.as_deref().is_some_and(|b| body_calls(b, func))
+        }
+        StmtIr::Skip { .. } => false,
+    })
+}
+
+impl ExprIr {
+    /// Whether this expression or one inside it calls the builtin `func`.
+    pub fn calls(&self, func: &str) -> bool {
+        match &self.kind {
+            ExprIrKind::Lit { .. } | ExprIrKind::Root { .. } | ExprIrKind::Var { .. } => false,
+            ExprIrKind::Field { of, .. } | ExprIrKind::Not { of } => of.calls(func),
+            ExprIrKind::Index { of, index } => of.calls(func) || index.calls(func),
+            ExprIrKind::Call { func: f, args } => f == func || args.iter().any(|a| a.calls(func)),
+            ExprIrKind::Comprehension { iter, pred, .. } => iter.calls(func) || pred.calls(func),
+            ExprIrKind::Binary { lhs, rhs, .. } => lhs.calls(func) || rhs.calls(func),
+            ExprIrKind::List { items } => items.iter().any(|i| i.calls(func)),
+        }
+    }
+}

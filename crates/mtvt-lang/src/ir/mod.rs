@@ -22,7 +22,9 @@ mod check;
 mod scenario;
 mod values;
 
-pub use check::{CheckIr, CheckRefIr, Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr};
+pub use check::{
+    CheckIr, CheckRefIr, Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr, body_calls,
+};
 pub use scenario::{
     AddedDiskIr, ExpectIr, HookExpectation, HookIr, Outcome, OutcomeIr, PlanIr, PlaybookSource,
     ProgramIr, Requirement, RequirementIr, ScenarioIr, SessionIr, VersionOp, VmIr,

@@ -252,3 +252,18 @@ fn several_plans_keep_their_vms() {
     assert!(plans[0].copy_offload && !plans[1].copy_offload);
     assert_eq!(plans[1].vms[0].source_name, "b");
 }
+
+#[test]
+fn body_calls_finds_a_builtin_through_nested_statements() {
+    let p = program(
+        "use std/checks\ncheck nested {\n  for d in dest.disks {\n    when d.size > 1Gi { assert ssh_reachable(dest) }\n  }\n}\nscenario s {\n  vm \"v\"\n  expect { migration succeeds; check nested, ssh, cpu }\n}\n",
+    );
+    let checks = &p.scenarios[0].expect.checks;
+    let calls = |name: &str| {
+        let c = checks.iter().find(|c| c.check.name == name).unwrap();
+        mtvt_lang::ir::body_calls(&c.check.body, "ssh_reachable")
+    };
+    assert!(calls("nested"), "inside for/when");
+    assert!(calls("ssh"));
+    assert!(!calls("cpu"));
+}

@@ -10,193 +10,225 @@ use crate::value::{GoValue, go_runes, push_char};
 /// fmt's `tooLarge` bound for widths and precisions.
 const MAX_WIDTH: usize = 1_000_000;
 
+/// Where the walk of one format string is: byte offset, next argument, and the
+/// `argNumber` bookkeeping fmt keeps across one directive.
+struct Walk<'a> {
+    format: &'a [u8],
+    args: &'a [GoValue],
+    i: usize,
+    arg_num: usize,
+    after_index: bool,
+    good_arg_num: bool,
+    reordered: bool,
+}
+
+impl Walk<'_> {
+    fn at(&self, b: u8) -> bool {
+        self.format.get(self.i) == Some(&b)
+    }
+}
+
 impl Printer {
     pub(super) fn do_printf(&mut self, format: &[u8], args: &[GoValue]) {
+        let mut w = Walk {
+            format,
+            args,
+            i: 0,
+            arg_num: 0,
+            after_index: false,
+            good_arg_num: true,
+            reordered: false,
+        };
         let end = format.len();
-        let mut arg_num = 0usize;
-        let mut after_index;
-        let mut reordered = false;
-        let mut i = 0usize;
-        while i < end {
-            let mut good_arg_num = true;
-            let last = i;
-            while i < end && format.get(i) != Some(&b'%') {
-                i += 1;
+        while w.i < end {
+            w.good_arg_num = true;
+            let last = w.i;
+            while w.i < end && !w.at(b'%') {
+                w.i += 1;
             }
-            if i > last {
+            if w.i > last {
                 self.buf
-                    .extend_from_slice(format.get(last..i).unwrap_or_default());
+                    .extend_from_slice(format.get(last..w.i).unwrap_or_default());
             }
-            if i >= end {
+            if w.i >= end {
                 break;
             }
-            i += 1; // the '%'
+            w.i += 1; // the '%'
             self.f = Flags::default();
-            let mut fast = false;
-            while let Some(&c) = format.get(i) {
-                match c {
-                    b'#' => self.f.sharp = true,
-                    b'0' => self.f.zero = !self.f.minus,
-                    b'+' => self.f.plus = true,
-                    b'-' => {
-                        self.f.minus = true;
-                        self.f.zero = false;
-                    }
-                    b' ' => self.f.space = true,
-                    _ => {
-                        if c.is_ascii_lowercase() && arg_num < args.len() {
-                            if c == b'v' {
-                                self.f.sharp_v = self.f.sharp;
-                                self.f.sharp = false;
-                                self.f.plus_v = self.f.plus;
-                                self.f.plus = false;
-                            }
-                            if let Some(arg) = args.get(arg_num) {
-                                self.print_arg(arg, char::from(c));
-                            }
-                            arg_num += 1;
-                            i += 1;
-                            fast = true;
-                        }
-                        break;
-                    }
-                }
-                i += 1;
-            }
-            if fast {
+            if self.flags_or_fast_verb(&mut w) {
                 continue;
             }
-
-            (arg_num, i, after_index) = self.arg_number(
-                arg_num,
-                format,
-                i,
-                args.len(),
-                &mut good_arg_num,
-                &mut reordered,
-            );
-
-            if format.get(i) == Some(&b'*') {
-                i += 1;
-                let (num, ok, next) = int_from_arg(args, arg_num);
-                arg_num = next;
-                self.f.wid_present = ok;
-                if !ok {
-                    self.buf.extend_from_slice(b"%!(BADWIDTH)");
-                }
-                if num < 0 {
-                    self.f.minus = true;
-                    self.f.zero = false;
-                }
-                self.f.wid = usize::try_from(num.unsigned_abs()).unwrap_or(0);
-                after_index = false;
-            } else {
-                let (num, ok, next) = parse_num(format, i, end);
-                self.f.wid = num;
-                self.f.wid_present = ok;
-                i = next;
-                if after_index && ok {
-                    good_arg_num = false;
-                }
+            self.index(&mut w);
+            self.width(&mut w);
+            self.precision(&mut w);
+            if !w.after_index {
+                self.index(&mut w);
             }
-
-            if i + 1 < end && format.get(i) == Some(&b'.') {
-                i += 1;
-                if after_index {
-                    good_arg_num = false;
-                }
-                (arg_num, i, after_index) = self.arg_number(
-                    arg_num,
-                    format,
-                    i,
-                    args.len(),
-                    &mut good_arg_num,
-                    &mut reordered,
-                );
-                if format.get(i) == Some(&b'*') {
-                    i += 1;
-                    let (num, ok, next) = int_from_arg(args, arg_num);
-                    arg_num = next;
-                    if num < 0 {
-                        self.f.prec = 0;
-                        self.f.prec_present = false;
-                    } else {
-                        self.f.prec = usize::try_from(num).unwrap_or(0);
-                        self.f.prec_present = ok;
-                    }
-                    if !self.f.prec_present {
-                        self.buf.extend_from_slice(b"%!(BADPREC)");
-                    }
-                    after_index = false;
-                } else {
-                    let (num, ok, next) = parse_num(format, i, end);
-                    i = next;
-                    self.f.prec = if ok { num } else { 0 };
-                    self.f.prec_present = true;
-                }
-            }
-
-            if !after_index {
-                (arg_num, i, _) = self.arg_number(
-                    arg_num,
-                    format,
-                    i,
-                    args.len(),
-                    &mut good_arg_num,
-                    &mut reordered,
-                );
-            }
-
-            if i >= end {
+            if w.i >= end {
                 self.buf.extend_from_slice(b"%!(NOVERB)");
                 break;
             }
-            let rest = format.get(i..).unwrap_or_default();
-            let runes = go_runes(rest.get(..rest.len().min(4)).unwrap_or_default());
-            let (verb, size) = match runes.first() {
-                Some(r) if r.invalid => (char::REPLACEMENT_CHARACTER, 1),
-                Some(r) => (r.ch, r.width),
-                None => break,
-            };
-            i += size;
-            if verb == '%' {
-                self.buf.push(b'%');
-            } else if !good_arg_num {
-                self.bad_arg(verb, "BADINDEX");
-            } else if arg_num >= args.len() {
-                self.bad_arg(verb, "MISSING");
-            } else {
-                if verb == 'v' {
-                    self.f.sharp_v = self.f.sharp;
-                    self.f.sharp = false;
-                    self.f.plus_v = self.f.plus;
-                    self.f.plus = false;
-                }
-                if let Some(arg) = args.get(arg_num) {
-                    self.print_arg(arg, verb);
-                }
-                arg_num += 1;
+            if !self.verb(&mut w) {
+                break;
             }
         }
+        if !w.reordered && w.arg_num < args.len() {
+            self.extra(args, w.arg_num);
+        }
+    }
 
-        if !reordered && arg_num < args.len() {
-            self.f = Flags::default();
-            self.buf.extend_from_slice(b"%!(EXTRA ");
-            for (k, arg) in args.iter().skip(arg_num).enumerate() {
-                if k > 0 {
-                    self.buf.extend_from_slice(b", ");
+    /// The flags after `%`; true when a plain lower-case verb followed them and was
+    /// printed at once (fmt's fast path).
+    fn flags_or_fast_verb(&mut self, w: &mut Walk<'_>) -> bool {
+        while let Some(&c) = w.format.get(w.i) {
+            match c {
+                b'#' => self.f.sharp = true,
+                b'0' => self.f.zero = !self.f.minus,
+                b'+' => self.f.plus = true,
+                b'-' => {
+                    self.f.minus = true;
+                    self.f.zero = false;
                 }
-                match arg.type_name() {
-                    None => self.buf.extend_from_slice(b"<nil>"),
-                    Some(t) => {
-                        self.buf.extend_from_slice(t.as_bytes());
-                        self.buf.push(b'=');
-                        self.print_arg(arg, 'v');
+                b' ' => self.f.space = true,
+                _ => {
+                    if c.is_ascii_lowercase() && w.arg_num < w.args.len() {
+                        self.print_next(w, char::from(c));
+                        w.i += 1;
+                        return true;
                     }
+                    return false;
                 }
             }
-            self.buf.push(b')');
+            w.i += 1;
         }
+        false
+    }
+
+    /// Prints the next argument with `verb` (moving `#`/`+` to `%#v`/`%+v`).
+    fn print_next(&mut self, w: &mut Walk<'_>, verb: char) {
+        if verb == 'v' {
+            self.f.sharp_v = self.f.sharp;
+            self.f.sharp = false;
+            self.f.plus_v = self.f.plus;
+            self.f.plus = false;
+        }
+        if let Some(arg) = w.args.get(w.arg_num) {
+            self.print_arg(arg, verb);
+        }
+        w.arg_num += 1;
+    }
+
+    fn index(&mut self, w: &mut Walk<'_>) {
+        (w.arg_num, w.i, w.after_index) = self.arg_number(
+            w.arg_num,
+            w.format,
+            w.i,
+            w.args.len(),
+            &mut w.good_arg_num,
+            &mut w.reordered,
+        );
+    }
+
+    /// The width: `*` (from an argument) or digits.
+    fn width(&mut self, w: &mut Walk<'_>) {
+        if w.at(b'*') {
+            w.i += 1;
+            let (num, ok, next) = int_from_arg(w.args, w.arg_num);
+            w.arg_num = next;
+            self.f.wid_present = ok;
+            if !ok {
+                self.buf.extend_from_slice(b"%!(BADWIDTH)");
+            }
+            if num < 0 {
+                self.f.minus = true;
+                self.f.zero = false;
+            }
+            self.f.wid = usize::try_from(num.unsigned_abs()).unwrap_or(0);
+            w.after_index = false;
+        } else {
+            let (num, ok, next) = parse_num(w.format, w.i, w.format.len());
+            self.f.wid = num;
+            self.f.wid_present = ok;
+            w.i = next;
+            if w.after_index && ok {
+                w.good_arg_num = false;
+            }
+        }
+    }
+
+    /// The precision after `.`: `*` (from an argument) or digits.
+    fn precision(&mut self, w: &mut Walk<'_>) {
+        if !(w.i + 1 < w.format.len() && w.at(b'.')) {
+            return;
+        }
+        w.i += 1;
+        if w.after_index {
+            w.good_arg_num = false;
+        }
+        self.index(w);
+        if w.at(b'*') {
+            w.i += 1;
+            let (num, ok, next) = int_from_arg(w.args, w.arg_num);
+            w.arg_num = next;
+            if num < 0 {
+                self.f.prec = 0;
+                self.f.prec_present = false;
+            } else {
+                self.f.prec = usize::try_from(num).unwrap_or(0);
+                self.f.prec_present = ok;
+            }
+            if !self.f.prec_present {
+                self.buf.extend_from_slice(b"%!(BADPREC)");
+            }
+            w.after_index = false;
+        } else {
+            let (num, ok, next) = parse_num(w.format, w.i, w.format.len());
+            w.i = next;
+            self.f.prec = if ok { num } else { 0 };
+            self.f.prec_present = true;
+        }
+    }
+
+    /// The verb (one rune) and its argument; false when no rune is left.
+    fn verb(&mut self, w: &mut Walk<'_>) -> bool {
+        let rest = w.format.get(w.i..).unwrap_or_default();
+        let runes = go_runes(rest.get(..rest.len().min(4)).unwrap_or_default());
+        let (verb, size) = match runes.first() {
+            Some(r) if r.invalid => (char::REPLACEMENT_CHARACTER, 1),
+            Some(r) => (r.ch, r.width),
+            None => return false,
+        };
+        w.i += size;
+        if verb == '%' {
+            self.buf.push(b'%');
+        } else if !w.good_arg_num {
+            self.bad_arg(verb, "BADINDEX");
+        } else if w.arg_num >= w.args.len() {
+            self.bad_arg(verb, "MISSING");
+        } else {
+            self.print_next(w, verb);
+        }
+        true
+    }
+
+    /// `%!(EXTRA type=value, …)` for arguments no verb used.
+    fn extra(&mut self, args: &[GoValue], used: usize) {
+        self.f = Flags::default();
+        self.buf.extend_from_slice(b"%!(EXTRA ");
+        for (k, arg) in args.iter().skip(used).enumerate() {
+            if k > 0 {
+                self.buf.extend_from_slice(b", ");
+            }
+            match arg.type_name() {
+                None => self.buf.extend_from_slice(b"<nil>"),
+                Some(t) => {
+                    self.buf.extend_from_slice(t.as_bytes());
+                    self.buf.push(b'=');
+                    self.print_arg(arg, 'v');
+                }
+            }
+        }
+        self.buf.push(b')');
     }
 
     pub(super) fn bad_arg(&mut self, verb: char, what: &str) {

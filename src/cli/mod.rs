@@ -13,6 +13,7 @@ mod fmt;
 mod inputs;
 mod lsp;
 mod render;
+mod reports;
 mod run;
 mod run_sim;
 mod selection;

@@ -14,13 +14,14 @@ use tokio_util::sync::CancellationToken;
 
 use super::cluster_args::ClusterArgs;
 use super::inputs::{fail, print_diagnostics};
+use super::reports::{self, ReportArgs};
 use super::run_sim::SimTarget;
 use super::selection::{OverrideArgs, SelectionArgs};
 use super::signals::watch_signals;
 use crate::engine::context::Keep;
 use crate::engine::inputs::{self, RunRequest};
 use crate::engine::runner::run as run_engine;
-use crate::report::{exit, json, junit, progress, summary};
+use crate::report::{exit, progress, summary};
 
 /// Arguments of `mtvt run`.
 #[derive(Debug, clap::Args)]
@@ -168,16 +169,24 @@ pub struct RunArgs {
     /// What to keep after a scenario: never, on-failure (failed scenarios and the session), always.
     #[arg(long, value_enum, default_value_t = KeepArg::Never, help_heading = "Teardown and diagnostics")]
     pub keep: KeepArg,
-    /// Run `oc adm must-gather` for failed plans (when `oc` is on the PATH).
-    #[arg(long, help_heading = "Teardown and diagnostics")]
+    /// Run `oc adm must-gather` for failed plans [default: on when `oc` is on the PATH,
+    /// off with --sim].
+    #[arg(
+        long,
+        overrides_with = "no_must_gather",
+        help_heading = "Teardown and diagnostics"
+    )]
     pub must_gather: bool,
+    /// Never run `oc adm must-gather`.
+    #[arg(
+        long,
+        overrides_with = "must_gather",
+        help_heading = "Teardown and diagnostics"
+    )]
+    pub no_must_gather: bool,
 
-    /// Write a JUnit XML report (suite per file, case per scenario).
-    #[arg(long, value_name = "FILE", help_heading = "Reports")]
-    pub junit: Option<PathBuf>,
-    /// Write a JSON report (per-VM phase timings, checks, failures).
-    #[arg(long, value_name = "FILE", help_heading = "Reports")]
-    pub report_json: Option<PathBuf>,
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 /// `--keep`: what happens to a scenario's objects when it ends.
@@ -279,6 +288,7 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
             overrides.join(", ")
         );
     }
+    let storage_class = prepared.inputs.settings.storage_class.clone();
     let (progress, printer) = progress::spawn(std::io::stderr().is_terminal());
     let cancel = CancellationToken::new();
     let signals = tokio::spawn(watch_signals(cancel.clone(), progress.clone()));
@@ -288,16 +298,14 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
     drop(progress);
     let _ = printer.await;
     eprint!("{}", summary::render(&report));
-    if let Some(path) = &args.junit
-        && let Err(e) = junit::write(&report, path)
-    {
-        eprintln!("error: --junit: {e}");
-    }
-    if let Some(path) = &args.report_json
-        && let Err(e) = json::write(&report, path)
-    {
-        eprintln!("error: --report-json: {e}");
-    }
+    let naming = reports::naming(
+        &report,
+        &args.providers,
+        sim.is_some(),
+        storage_class.as_deref(),
+    );
+    let data_collector = (!args.skip_data_collector).then_some(args.data_collector_path.as_path());
+    args.reports.write(&report, data_collector, &naming);
     if let Some(s) = sim {
         s.report(&report);
     }
@@ -331,6 +339,16 @@ fn load_request(args: &RunArgs, sim: Option<&SimTarget>) -> inputs::Request {
     }
 }
 
+/// `--must-gather` / `--no-must-gather`, else on when `oc` is on the PATH (as the pytest
+/// suite gathers on every failure) and the target is a real cluster.
+fn must_gather(args: &RunArgs, sim: bool) -> bool {
+    match (args.must_gather, args.no_must_gather) {
+        (true, _) => true,
+        (_, true) => false,
+        _ => !sim && crate::engine::diagnostics::which("oc").is_some(),
+    }
+}
+
 /// The run's settings from the flags.
 fn run_request(args: &RunArgs, sim: Option<&SimTarget>) -> RunRequest {
     RunRequest {
@@ -343,7 +361,7 @@ fn run_request(args: &RunArgs, sim: Option<&SimTarget>) -> RunRequest {
         } else {
             args.keep.into()
         },
-        must_gather: args.must_gather,
+        must_gather: must_gather(args, sim.is_some()),
         jobs: args.jobs,
         fail_fast: args.fail_fast,
         mtv_namespace: args.mtv_namespace.clone(),

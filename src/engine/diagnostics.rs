@@ -249,7 +249,8 @@ async fn must_gather(client: &kube::Client, c: &Collect<'_>, dir: &Path, errors:
     }
 }
 
-fn which(program: &str) -> Option<PathBuf> {
+/// `program` on the PATH.
+pub fn which(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .map(|d| d.join(program))

@@ -1,6 +1,8 @@
-//! `--junit FILE`: one test suite per scenario file, one test case per scenario. Skipped
-//! cases carry their reason; failed ones (`failure`) and errored ones (`error`) carry every
-//! failure message, one per line, with the rendered source excerpts in `system-err`.
+//! JUnit XML: the layout choice and the file. The scenario layout (here): one test suite
+//! per scenario file, one test case per scenario. Skipped cases carry their reason; failed
+//! ones (`failure`) and errored ones (`error`) carry every failure message, one per line,
+//! with the rendered source excerpts in `system-err`. The pytest suite's layout is
+//! `junit_pytest`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,7 +13,19 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use mtvt_lang::source::SourceMap;
 
 use super::failure::rendered;
+use super::junit_pytest::{self, Naming};
 use super::{RunReport, ScenarioReport, Status};
+
+/// `--junit-layout`: the shape of the JUnit file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Layout {
+    /// One test suite per scenario file, one test case per scenario.
+    #[default]
+    Scenario,
+    /// The pytest suite's: one case per step of its class (storage map, network map, plan,
+    /// migrate, check) named `<test>-<source_provider>-<storage_class>`.
+    Pytest,
+}
 
 fn case(s: &ScenarioReport, sources: &SourceMap) -> TestCase {
     let status = match s.status {
@@ -60,7 +74,27 @@ fn case(s: &ScenarioReport, sources: &SourceMap) -> TestCase {
     c
 }
 
-/// The JUnit document.
+/// The `session setup and teardown` error case, when the session had a setup error,
+/// leftovers or teardown errors.
+pub fn session_case(report: &RunReport) -> Option<TestCase> {
+    if report.leaks.is_empty() && report.teardown_errors.is_empty() && report.error.is_none() {
+        return None;
+    }
+    let mut st = TestCaseStatus::non_success(NonSuccessKind::Error);
+    let mut lines: Vec<String> = report.error.iter().cloned().collect();
+    lines.extend(report.leaks.iter().map(|l| format!("leftover: {l}")));
+    lines.extend(
+        report
+            .teardown_errors
+            .iter()
+            .map(|e| format!("teardown: {e}")),
+    );
+    st.set_message(lines.first().cloned().unwrap_or_default());
+    st.set_description(lines.join("\n"));
+    Some(TestCase::new("session setup and teardown", st))
+}
+
+/// The JUnit document in the scenario layout.
 pub fn to_xml(report: &RunReport) -> Result<String, String> {
     let mut by_file: BTreeMap<&str, Vec<&ScenarioReport>> = BTreeMap::new();
     for s in &report.scenarios {
@@ -76,28 +110,25 @@ pub fn to_xml(report: &RunReport) -> Result<String, String> {
         suite.add_test_cases(scenarios.into_iter().map(|s| case(s, &report.sources)));
         r.add_test_suite(suite);
     }
-    if !report.leaks.is_empty() || !report.teardown_errors.is_empty() || report.error.is_some() {
+    if let Some(c) = session_case(report) {
         let mut suite = TestSuite::new("session");
-        let mut st = TestCaseStatus::non_success(NonSuccessKind::Error);
-        let mut lines: Vec<String> = report.error.iter().cloned().collect();
-        lines.extend(report.leaks.iter().map(|l| format!("leftover: {l}")));
-        lines.extend(
-            report
-                .teardown_errors
-                .iter()
-                .map(|e| format!("teardown: {e}")),
-        );
-        st.set_message(lines.first().cloned().unwrap_or_default());
-        st.set_description(lines.join("\n"));
-        suite.add_test_case(TestCase::new("session setup and teardown", st));
+        suite.add_test_case(c);
         r.add_test_suite(suite);
     }
     r.to_string().map_err(|e| e.to_string())
 }
 
-/// Writes the JUnit file.
-pub fn write(report: &RunReport, path: &Path) -> Result<(), String> {
-    let xml = to_xml(report)?;
+/// Writes the JUnit file in `layout`.
+pub fn write(
+    report: &RunReport,
+    path: &Path,
+    layout: Layout,
+    naming: &Naming,
+) -> Result<(), String> {
+    let xml = match layout {
+        Layout::Scenario => to_xml(report)?,
+        Layout::Pytest => junit_pytest::to_xml(report, naming)?,
+    };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
     }

@@ -4,8 +4,10 @@
 
 pub mod exit;
 pub mod failure;
+pub mod html;
 pub mod json;
 pub mod junit;
+pub mod junit_pytest;
 pub mod progress;
 pub mod summary;
 
@@ -180,11 +182,33 @@ pub struct VmReport {
     pub checks: Vec<CheckReport>,
 }
 
+/// Which step of the pytest suite's test class an engine step belongs to (the suite's
+/// class runs storage map, network map, plan, migrate, check; its fixtures do the rest):
+/// the pytest JUnit layout files each engine step, and each failure, under one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Namespaces, providers, source VMs, inventory, node labels (the suite's fixtures).
+    Setup,
+    /// The StorageMap.
+    StorageMap,
+    /// NetworkAttachmentDefinitions and the NetworkMap.
+    NetworkMap,
+    /// Hooks, the Plan and its readiness.
+    Plan,
+    /// The precopy interval, the Migration and its completion.
+    Migrate,
+    /// Observing the migrated VMs and their checks.
+    Check,
+}
+
 /// One step of the engine (create, wait, prepare…) with its duration.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StepReport {
     /// What.
     pub name: String,
+    /// The step of the suite's class it belongs to.
+    pub stage: Stage,
     /// Wall-clock duration.
     pub duration_ms: u64,
     /// Error, if it failed.
@@ -213,6 +237,12 @@ pub struct ScenarioReport {
     /// Its namespace.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// The provider profile it ran with (the pytest suite's `source_provider`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The destination storage class of its (first) plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_class: Option<String>,
     /// Engine steps.
     pub steps: Vec<StepReport>,
     /// VMs.
@@ -240,6 +270,8 @@ impl ScenarioReport {
             reason: Some(reason.into()),
             duration_ms: 0,
             namespace: None,
+            provider: None,
+            storage_class: None,
             steps: Vec::new(),
             vms: Vec::new(),
             failures: Vec::new(),
@@ -306,6 +338,8 @@ pub(crate) mod tests_support {
             reason: None,
             duration_ms: 10,
             namespace: None,
+            provider: None,
+            storage_class: None,
             steps: Vec::new(),
             vms: Vec::new(),
             failures: Vec::new(),

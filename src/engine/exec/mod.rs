@@ -201,6 +201,7 @@ impl Executor {
             };
             reports.push(StepReport {
                 name: report_name(first, batch.len()),
+                stage: first.stage(),
                 duration_ms: ms(start.elapsed()),
                 error: result.as_ref().err().map(ToString::to_string),
             });

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use super::super::journal::Scope;
 use super::super::manifests::Manifest;
-use crate::cluster::ObjectRef;
+use crate::cluster::{ObjectRef, kinds};
+use crate::report::Stage;
 
 /// One step of a run.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +116,29 @@ impl Step {
                 )
             }
             other => other.comment().unwrap_or_default(),
+        }
+    }
+
+    /// The step of the pytest suite's test class this step belongs to (reports).
+    pub fn stage(&self) -> Stage {
+        match self {
+            Step::Create(Create { manifest, .. }) => match manifest.object.kind {
+                k if k == kinds::STORAGE_MAP => Stage::StorageMap,
+                k if k == kinds::NETWORK_MAP || k == kinds::NAD => Stage::NetworkMap,
+                k if k == kinds::PLAN || k == kinds::HOOK => Stage::Plan,
+                _ => Stage::Setup,
+            },
+            Step::Wait(w) => match w.until {
+                Until::ProviderReady => Stage::Setup,
+                Until::PlanReady => Stage::Plan,
+                Until::PlanFinished => Stage::Migrate,
+            },
+            Step::StartMigration { .. } | Step::SetPrecopyInterval { .. } => Stage::Migrate,
+            Step::EnsureNamespace(_)
+            | Step::PrepareVm { .. }
+            | Step::WaitInventory(_)
+            | Step::LabelNode { .. }
+            | Step::Note(_) => Stage::Setup,
         }
     }
 

@@ -31,6 +31,7 @@ pub async fn run_scenario(engine: &Engine, src: &SourceBinding, ir: &ScenarioIr)
     let mut report = ScenarioReport::skipped(ir, "");
     report.reason = None;
     report.status = Status::Passed;
+    report.provider = Some(src.ctx.profile.name.clone());
     let env = Engine::env;
     let ctx = match ScenarioCtx::new(
         ir,
@@ -48,6 +49,7 @@ pub async fn run_scenario(engine: &Engine, src: &SourceBinding, ir: &ScenarioIr)
         }
     };
     report.namespace = Some(ctx.namespace.clone());
+    report.storage_class = ctx.plans.first().map(|p| p.storage_class.clone());
     let run = ScenarioRun::new(&ctx, src);
     let mut uids: Vec<Option<String>> = vec![None; ctx.plans.len()];
     let result = lifecycle(engine, &run, &mut report, &mut uids).await;

@@ -19,6 +19,7 @@ mod lsp_cli;
 mod providers_file_cli;
 mod render_golden;
 mod render_schemas;
+mod report_html;
 mod run_clean;
 mod run_endings;
 mod run_failures;

@@ -5,6 +5,7 @@
 mod cli;
 mod cluster;
 mod engine;
+mod import;
 mod report;
 
 use std::process::ExitCode;

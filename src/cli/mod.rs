@@ -10,6 +10,7 @@ mod cluster_args;
 mod completions;
 mod explain;
 mod fmt;
+mod import;
 mod inputs;
 mod lsp;
 mod render;
@@ -48,6 +49,9 @@ pub enum Command {
     Run(Box<run::RunArgs>),
     /// Print the manifests a run would create, in order, with a placeholder session.
     Render(render::RenderArgs),
+    /// Translate the pytest suite's tests_params (tests/tests_config/config.py) into .mtvt
+    /// scenarios, listing what could not be mapped.
+    Import(import::ImportArgs),
     /// Finish an interrupted teardown from a run's journal (resources.json).
     Clean(clean::CleanArgs),
     /// Print a shell completion script (e.g. `mtvt completions bash > /etc/bash_completion.d/mtvt`).
@@ -66,6 +70,7 @@ impl Command {
             Command::Sim(args) => args.run(),
             Command::Run(args) => run::run(*args),
             Command::Render(args) => render::run(args),
+            Command::Import(args) => import::run(args),
             Command::Clean(args) => clean::run(args),
             Command::Completions(args) => completions::completions(args),
             Command::Man(args) => completions::man(args),

@@ -15,6 +15,7 @@ mod harness;
 mod check_cli;
 mod connect_errors;
 mod fmt_cli;
+mod import_cli;
 mod lsp_cli;
 mod providers_file_cli;
 mod render_golden;

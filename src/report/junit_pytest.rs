@@ -121,10 +121,11 @@ fn bad_cases(s: &ScenarioReport, report: &RunReport) -> [Bad; 5] {
     let infra = matches!(s.status, Status::Error | Status::Interrupted);
     for f in &s.failures {
         let stage = stage_of(f, s);
-        let b = &mut bad[case_index(stage)];
-        b.lines.push(f.one_line());
-        b.rendered.extend(rendered(f, &report.sources));
-        b.error |= infra || stage == Stage::Setup;
+        if let Some(b) = bad.get_mut(case_index(stage)) {
+            b.lines.push(f.one_line());
+            b.rendered.extend(rendered(f, &report.sources));
+            b.error |= infra || stage == Stage::Setup;
+        }
     }
     let teardown = !s.leaks.is_empty() || !s.teardown_errors.is_empty();
     if s.failures.is_empty() && infra && !teardown {
@@ -141,7 +142,9 @@ fn bad_cases(s: &ScenarioReport, report: &RunReport) -> [Bad; 5] {
 fn case_times(s: &ScenarioReport) -> [u64; 5] {
     let mut t = [0u64; 5];
     for st in &s.steps {
-        t[case_index(st.stage)] += st.duration_ms;
+        if let Some(c) = t.get_mut(case_index(st.stage)) {
+            *c += st.duration_ms;
+        }
     }
     let steps: u64 = t.iter().sum();
     t[4] = t[4].saturating_add(s.duration_ms.saturating_sub(steps));
@@ -158,7 +161,7 @@ fn cases(s: &ScenarioReport, report: &RunReport, naming: &Naming) -> Vec<TestCas
     teardown.extend(s.teardown_errors.iter().map(|e| format!("teardown: {e}")));
     let mut failed_before: Option<String> = None;
     let mut out = Vec::new();
-    for (i, ((_, test), b)) in CASES.iter().zip(&bad).enumerate() {
+    for (i, (((_, test), b), ms)) in CASES.iter().zip(&bad).zip(times).enumerate() {
         let name = format!("{test}-{provider}-{storage_class}");
         let mut rendered_texts = Vec::new();
         let status = if s.status == Status::Skipped {
@@ -190,7 +193,7 @@ fn cases(s: &ScenarioReport, report: &RunReport, naming: &Naming) -> Vec<TestCas
         };
         let mut c = TestCase::new(name, status);
         c.set_classname(classname.as_str());
-        c.set_time(Duration::from_millis(times[i]));
+        c.set_time(Duration::from_millis(ms));
         c.add_property(Property::new("source_provider", provider));
         c.add_property(Property::new("storage_class", storage_class));
         if !rendered_texts.is_empty() {

@@ -20,7 +20,7 @@ use crate::import::{self, Import};
 #[command(after_help = "\
 Exit status: 0 written and checked clean, 1 the written files have check errors, 2 usage or I/O errors.
 Keys with no .mtvt form are listed as `FILE:LINE  KEY  why`; the config is parsed, never executed.
-See docs/running.md (Coming from mtv-api-tests).")]
+See docs/running.md (Importing the suite's config.py).")]
 pub struct ImportArgs {
     /// The suite's config file (tests/tests_config/config.py with a `tests_params` dict).
     pub config: PathBuf,

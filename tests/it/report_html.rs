@@ -207,3 +207,54 @@ fn junit_in_the_pytest_layout_by_default_in_the_data_collector() {
     assert!(dir.path().join("out/dc/resources.json").exists());
     assert!(!dir.path().join("out/dc/junit-report.xml").exists());
 }
+
+/// A fake `oc` in a fresh directory that records its arguments into `DIR/oc-args`.
+fn fake_oc(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let oc = bin.join("oc");
+    std::fs::write(
+        &oc,
+        format!("#!/bin/sh\necho \"$@\" >> {}/oc-args\n", dir.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&oc, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+/// Against a cluster (the emulator through its kubeconfig, not `--sim`), a failed scenario
+/// gets `oc adm must-gather` by default when `oc` is on the PATH, as in the pytest suite;
+/// `--no-must-gather` turns it off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn must_gather_runs_by_default_when_oc_is_on_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_emu, _client) = crate::harness::emulator(
+        dir.path(),
+        &["vm=*,step=DiskTransferV2v,fail=disk copy failed on purpose"],
+    )
+    .await;
+    let bin = fake_oc(dir.path());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |extra: &[&str]| {
+        let mut c = crate::harness::against(dir.path(), "run", extra);
+        c.env("PATH", &path);
+        c.output().unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let args = std::fs::read_to_string(dir.path().join("oc-args")).unwrap();
+    assert!(
+        args.starts_with("adm must-gather") && args.contains("PLAN=sanity-cold-mtv-migration"),
+        "{args}"
+    );
+    std::fs::remove_file(dir.path().join("oc-args")).unwrap();
+    std::fs::remove_dir_all(dir.path().join("dc")).unwrap();
+    let out = run(&["--no-must-gather"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!dir.path().join("oc-args").exists());
+}

@@ -5,6 +5,7 @@
 //! line. The texts are formatted canonically (`mtvt fmt`); writing them and checking them is
 //! the CLI's (`cli::import`).
 
+pub mod keys;
 pub mod python;
 pub mod scenario;
 pub mod text;

@@ -3,6 +3,7 @@
 //! expected result); a key or value with no mapping is recorded as [`Unmapped`] with its
 //! line, never guessed. The text is formatted canonically afterwards by the caller.
 
+use super::keys::{bool_key, datastore, enum_key, label_map, str_key};
 use super::python::{Py, Value};
 use super::{Unmapped, text};
 
@@ -52,64 +53,6 @@ pub fn scenario_name(key: &str) -> String {
         name.insert(0, 's');
     }
     name
-}
-
-fn bool_key(out: &mut Vec<String>, key: &str, v: &Value) -> Result<(), &'static str> {
-    match v.py {
-        Py::Bool(b) => {
-            out.push(format!("{key} {b}"));
-            Ok(())
-        }
-        _ => Err("not True or False"),
-    }
-}
-
-fn str_key(out: &mut Vec<String>, key: &str, v: &Value) -> Result<(), &'static str> {
-    let s = v.as_str().ok_or("not a string")?;
-    out.push(format!("{key} {}", text::string(s)));
-    Ok(())
-}
-
-fn enum_key(
-    out: &mut Vec<String>,
-    key: &str,
-    v: &Value,
-    allowed: &[&str],
-) -> Result<(), &'static str> {
-    match v.as_str() {
-        Some(s) if allowed.contains(&s) => {
-            out.push(format!("{key} {s}"));
-            Ok(())
-        }
-        _ => Err("not one of the values mtvt knows"),
-    }
-}
-
-/// The suite's datastore names (fields of the provider's `copyoffload` section) → mtvt's.
-fn datastore(v: &Value) -> Result<String, &'static str> {
-    let s = v.as_str().ok_or("not a string")?;
-    Ok(match s {
-        "datastore_id" => "primary".into(),
-        "secondary_datastore_id" => "secondary".into(),
-        "non_xcopy_datastore_id" => "non_xcopy".into(),
-        id => text::string(id),
-    })
-}
-
-/// `{"k": "v", "k2": None}` → `{ "k": "v", "k2": session }` (None: unique per run).
-fn label_map(v: &Value) -> Result<String, &'static str> {
-    let entries = v.entries().ok_or("not a dict")?;
-    let mut parts = Vec::new();
-    for (k, val) in entries {
-        let k = k.as_str().ok_or("a key is not a string")?;
-        let val = match &val.py {
-            Py::Str(s) => text::string(s),
-            Py::None => "session".into(),
-            _ => return Err("a value is not a string or None"),
-        };
-        parts.push(format!("{}: {val}", text::string(k)));
-    }
-    Ok(format!("{{ {} }}", parts.join(", ")))
 }
 
 fn plan_key(o: &mut Out<'_>, key: &str, v: &Value) -> Result<(), &'static str> {

@@ -343,3 +343,7 @@ pub fn scenario(key: &str, v: &Value, origin: &str, unmapped: &mut Vec<Unmapped>
     );
     Scenario { name, text }
 }
+
+#[cfg(test)]
+#[path = "scenario_tests.rs"]
+mod tests;

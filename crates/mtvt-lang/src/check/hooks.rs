@@ -37,6 +37,8 @@ pub struct HookDef {
     pub service_account: Option<String>,
     /// Job deadline.
     pub deadline: Option<Duration>,
+    /// `forklift { … }` fields of the Hook's `spec`.
+    pub forklift: Option<serde_json::Value>,
 }
 
 const SOURCES: [&str; 4] = ["result", "playbook", "playbook_base64", "playbook_file"];
@@ -170,6 +172,10 @@ pub fn check_hook_block(
         service_account: text_of("service_account"),
         deadline: match typed.get("deadline").map(|v| &v.node) {
             Some(TypedValue::Duration(d)) => Some(*d),
+            _ => None,
+        },
+        forklift: match typed.get("forklift").map(|v| &v.node) {
+            Some(TypedValue::Object(o)) => Some(o.json.clone()),
             _ => None,
         },
     })

@@ -66,6 +66,11 @@ impl<V> Keyed<V> {
         }
     }
 
+    /// Takes the value of `key` out.
+    pub fn remove(&mut self, key: &str) -> Option<V> {
+        self.position(key).map(|i| self.items.remove(i).1)
+    }
+
     /// Sets every value of `other` (its values win).
     pub fn extend(&mut self, other: Keyed<V>) {
         if self.items.is_empty() {

@@ -244,6 +244,7 @@ fn lower_plan_entry(
     for (def, e) in &typed.specials {
         match def.name {
             "vm" => plan.vms.extend(super::vm::lower_vm(env, e, ctx)),
+            "storage_map" | "network_map" => lower_map_block(def, e, &mut plan, ctx),
             "hook" => {
                 if let Some(h) = lower_hook_entry(env, module, e, ctx) {
                     push_hook(&mut plan.hooks, h, ctx.sink);
@@ -283,6 +284,27 @@ fn lower_plan_entry(
             *default = plan;
             *has_default = true;
         }
+    }
+}
+
+/// `storage_map { … }` / `network_map { … }`: its `forklift` object becomes the plan's
+/// value of the same key (so fragments override it like any plan key).
+fn lower_map_block(
+    def: &'static crate::schema::keys::KeyDef,
+    entry: &Entry,
+    plan: &mut PlanLayer,
+    ctx: &mut ValueCtx<'_>,
+) {
+    let (Some(EntryBody::Block(b)), crate::schema::keys::Shape::Block(kind)) =
+        (&entry.body, def.shape)
+    else {
+        return;
+    };
+    let mut typed = validate_block(kind, b, ctx);
+    if let Some(v) = typed.values.remove("forklift") {
+        plan.value_spans.insert(def.name, v.span);
+        plan.values
+            .insert(def.name, Spanned::new(v.node, entry.span));
     }
 }
 

@@ -239,6 +239,15 @@ fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &mut PlanLayer, anchor: Span) -
         Some(TypedValue::Object(o)) => Some(std::mem::take(&mut o.json)),
         _ => None,
     };
+    let mut object = |k: &str| match p.values.get_mut(k).map(|s| &mut s.node) {
+        Some(TypedValue::Object(o)) => Some(std::mem::take(&mut o.json)),
+        _ => None,
+    };
+    let (forklift, storage_map_forklift, network_map_forklift) = (
+        object("forklift"),
+        object("storage_map"),
+        object("network_map"),
+    );
     let p = &*p;
     let v = |k: &str| p.values.get(k).map(|s| &s.node);
     let flag = |k: &str| match v(k) {
@@ -304,6 +313,14 @@ fn build_plan(env: &Env<'_>, sink: &mut Sink, p: &mut PlanLayer, anchor: Span) -
         target_node_selector: map("target_node_selector"),
         target_labels: map("target_labels"),
         target_affinity,
+        migrate_shared_disks: flag("migrate_shared_disks"),
+        enable_nested_virtualization: flag("enable_nested_virtualization"),
+        xfs_compatibility: flag("xfs_compatibility"),
+        run_preflight_inspection: flag("run_preflight_inspection"),
+        rdm_as_lun: flag("rdm_as_lun"),
+        forklift,
+        storage_map_forklift,
+        network_map_forklift,
         storage_class: text("storage_class"),
         destination: match v("destination") {
             Some(TypedValue::Enum(s)) => Destination::parse(s).unwrap_or(Destination::Local),
@@ -336,6 +353,7 @@ fn hook_ir(env: &Env<'_>, h: &HookLayer) -> Option<HookIr> {
         image: def.image.clone(),
         service_account: def.service_account.clone(),
         deadline: def.deadline,
+        forklift: def.forklift.clone(),
         span: env.spans.ir(h.span),
     })
 }

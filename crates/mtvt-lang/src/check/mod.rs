@@ -11,6 +11,7 @@ mod affinity;
 mod blocks;
 mod expect;
 pub(crate) mod exprs;
+mod forklift;
 mod hooks;
 mod k8s_names;
 mod keyed;

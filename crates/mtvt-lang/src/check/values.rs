@@ -90,7 +90,10 @@ pub fn convert_entry(
 ) -> Option<TypedValue> {
     if matches!(
         shape,
-        ValueShape::StrMap | ValueShape::Object | ValueShape::ProviderNames
+        ValueShape::StrMap
+            | ValueShape::Object
+            | ValueShape::ProviderNames
+            | ValueShape::Forklift(_)
     ) {
         if let Some(arg) = entry.flat_args().next() {
             ctx.sink.push(DiagnosticKind::WrongArgCount {
@@ -335,6 +338,9 @@ pub fn convert_value(
         }
         (ValueShape::ProviderNames, ValueKind::Object(members)) => {
             super::maps::provider_names(key, members, ctx)
+        }
+        (ValueShape::Forklift(target), ValueKind::Object(_)) => {
+            super::forklift::convert(target, v, ctx)
         }
         (ValueShape::Object, ValueKind::Object(_)) => {
             super::maps::to_json(key, v, ctx).map(|json| {

@@ -155,6 +155,10 @@ pub(super) fn lower_vm(env: &Env<'_>, entry: &Entry, ctx: &mut ValueCtx<'_>) -> 
             _ => 0,
         },
         added_disks,
+        forklift: match get("forklift") {
+            Some(TypedValue::Object(o)) => Some(o.json.clone()),
+            _ => None,
+        },
         span: env.spans.ir(entry.span),
         key_spans: typed
             .key_spans

@@ -336,6 +336,26 @@ docs! {
 "A scenario either has one default plan or several named plans.",
 "Name the unnamed plan.";
 
+"mtvt::E1101", "unknown Forklift field",
+"A `forklift { … }` block is merged into a Forklift object mtvt creates (the Plan's `spec`, a VM entry of `spec.vms`, a Hook's `spec`, each entry of a StorageMap's or NetworkMap's `spec.map`), and is checked against the structural schema of the upstream CRD built into mtvt — the same schema the emulator installs. The field is not in that schema, so the API server would drop it (pruning) and the feature would silently not be used. Field names are Forklift's, in camelCase.",
+"Correct the spelling (the help names the closest field), or move the field to the object it belongs to.";
+
+"mtvt::E1102", "Forklift field of the wrong type",
+"The value's type is not the one the Forklift CRD's schema declares for the field (a string, an integer, a boolean, an object or a list). Inside `forklift { … }` strings are quoted, and `none` is not a value: leave a field out to leave it unset.",
+"Write a value of the declared type.";
+
+"mtvt::E1103", "invalid Forklift value",
+"The value has the right type but the CRD's schema rejects it: not one of its enumerated values, below its `minimum` or above its `maximum`, too short or too long, or not matching its `pattern`. The API server would refuse the object.",
+"Use one of the listed values, or a value within the bounds.";
+
+"mtvt::E1104", "missing Forklift field",
+"A nested object written in a `forklift { … }` block lacks a field the CRD's schema requires (e.g. `destination.storageClass` of a map entry is provided by mtvt, but a `transferNetwork` needs its `name`).",
+"Add the field.";
+
+"mtvt::E1105", "Forklift field set by mtvt",
+"mtvt sets this field itself: from a first-class key the runner and the checks understand (`warm`, `target_power_state`, `migrate_shared_disks`, …), or from what the run creates (providers, maps, VM ids, hook references). A passthrough value would either be overwritten or make the scenario say one thing while the object says another, so it is an error rather than a warning.",
+"Use the first-class key the help names, or remove the field.";
+
 "mtvt::W0001", "unused definition",
 "A check, hook or fragment defined outside the stdlib is never referenced.",
 "Remove it, or use it.";

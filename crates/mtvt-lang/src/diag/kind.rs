@@ -635,6 +635,48 @@ diagnostics! {
         #[label("unnamed plan")] span: Span,
     }
 
+    // ------------------------------------------------- Forklift passthrough (E11xx)
+    #[error("unknown field `{field}` of a Forklift {kind}")]
+    "mtvt::E1101" Error UnknownForkliftField {
+        #[label("not in the {kind} CRD's schema")] span: Span,
+        field: String,
+        kind: &'static str,
+        #[help] help: Option<String>,
+    }
+
+    #[error("`{field}` must be {expected}, found {found}")]
+    "mtvt::E1102" Error ForkliftWrongType {
+        #[label("expected {expected}")] span: Span,
+        field: String,
+        expected: String,
+        found: String,
+        #[help] help: Option<String>,
+    }
+
+    #[error("invalid value for `{field}`: {problem}")]
+    "mtvt::E1103" Error InvalidForkliftValue {
+        #[label("{problem}")] span: Span,
+        field: String,
+        problem: String,
+        #[help] help: Option<String>,
+    }
+
+    #[error("`{field}` is required by the Forklift {kind} schema")]
+    #[diagnostic(help("add the field to this object"))]
+    "mtvt::E1104" Error MissingForkliftField {
+        #[label("missing `{field}`")] span: Span,
+        field: String,
+        kind: &'static str,
+    }
+
+    #[error("`{field}` of the Forklift {kind} is set by mtvt")]
+    "mtvt::E1105" Error ForkliftFieldReserved {
+        #[label("set by mtvt")] span: Span,
+        field: String,
+        kind: &'static str,
+        #[help] help: Option<String>,
+    }
+
     // -------------------------------------------------------------- warnings (W0xxx)
     #[error("{what} `{name}` is never used")]
     #[diagnostic(help("remove it, or reference it from a scenario"))]

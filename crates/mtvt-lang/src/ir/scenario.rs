@@ -197,6 +197,23 @@ pub struct PlanIr {
     pub target_labels: BTreeMap<String, InterpString>,
     /// `spec.targetAffinity` (validated as a Kubernetes Affinity).
     pub target_affinity: Option<serde_json::Value>,
+    /// `spec.migrateSharedDisks`; none = unset (Forklift: true).
+    pub migrate_shared_disks: Option<bool>,
+    /// `spec.enableNestedVirtualization`; none = unset (as the source).
+    pub enable_nested_virtualization: Option<bool>,
+    /// `spec.xfsCompatibility`; none = unset (Forklift: false).
+    pub xfs_compatibility: Option<bool>,
+    /// `spec.runPreflightInspection`; none = unset (Forklift: true).
+    pub run_preflight_inspection: Option<bool>,
+    /// `spec.rdmAsLun`; none = unset (Forklift: false).
+    pub rdm_as_lun: Option<bool>,
+    /// `forklift { … }`: further Plan `spec` fields, checked against the Plan CRD, merged
+    /// into the Plan's `spec` (none of them is a field mtvt sets).
+    pub forklift: Option<serde_json::Value>,
+    /// `storage_map { forklift { … } }`: fields merged into every StorageMap entry.
+    pub storage_map_forklift: Option<serde_json::Value>,
+    /// `network_map { forklift { … } }`: fields merged into every NetworkMap entry.
+    pub network_map_forklift: Option<serde_json::Value>,
     /// StorageMap destination storage class; none = `session.storage_class` / CLI.
     pub storage_class: Option<InterpString>,
     /// Local cluster or the remote one (`session.remote_ocp_cluster`).
@@ -242,6 +259,8 @@ pub struct VmIr {
     pub snapshots: u32,
     /// Disks to add before migration.
     pub added_disks: Vec<AddedDiskIr>,
+    /// `forklift { … }`: fields merged into this VM's entry of the Plan's `spec.vms`.
+    pub forklift: Option<serde_json::Value>,
     /// The `vm` entry.
     pub span: SpanIr,
     /// Span of each key as written.
@@ -286,6 +305,8 @@ pub struct HookIr {
     pub service_account: Option<String>,
     /// Hook Job deadline.
     pub deadline: Option<Duration>,
+    /// `forklift { … }`: fields merged into the Hook's `spec`.
+    pub forklift: Option<serde_json::Value>,
     /// The `hook` line.
     pub span: SpanIr,
 }

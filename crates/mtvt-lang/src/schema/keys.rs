@@ -4,6 +4,7 @@
 //! docs/language.md, so a key is declared exactly once, here.
 
 use super::enums::EnumId;
+use super::forklift::ForkliftTarget;
 
 /// The kinds of blocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22,6 +23,10 @@ pub enum BlockKind {
     Expect,
     /// `session { … }`.
     Session,
+    /// `storage_map { … }` inside a plan.
+    StorageMap,
+    /// `network_map { … }` inside a plan.
+    NetworkMap,
 }
 
 impl BlockKind {
@@ -30,6 +35,8 @@ impl BlockKind {
         BlockKind::Session,
         BlockKind::Scenario,
         BlockKind::Plan,
+        BlockKind::StorageMap,
+        BlockKind::NetworkMap,
         BlockKind::Vm,
         BlockKind::AddDisk,
         BlockKind::Hook,
@@ -46,6 +53,8 @@ impl BlockKind {
             BlockKind::Hook => "a `hook` block",
             BlockKind::Expect => "an `expect` block",
             BlockKind::Session => "the `session` block",
+            BlockKind::StorageMap => "a `storage_map` block",
+            BlockKind::NetworkMap => "a `network_map` block",
         }
     }
 
@@ -59,6 +68,8 @@ impl BlockKind {
             BlockKind::Hook => "hook pre|post { … }  ·  hook NAME { … }",
             BlockKind::Expect => "expect { … }",
             BlockKind::Session => "session { … }",
+            BlockKind::StorageMap => "storage_map { … }",
+            BlockKind::NetworkMap => "network_map { … }",
         }
     }
 
@@ -72,6 +83,8 @@ impl BlockKind {
             BlockKind::Hook => HOOK_KEYS,
             BlockKind::Expect => EXPECT_KEYS,
             BlockKind::Session => SESSION_KEYS,
+            BlockKind::StorageMap => STORAGE_MAP_KEYS,
+            BlockKind::NetworkMap => NETWORK_MAP_KEYS,
         }
     }
 
@@ -144,6 +157,8 @@ pub enum ValueShape {
     Names,
     /// `{ provider_type: "name", … }`.
     ProviderNames,
+    /// `{ field: value, … }` merged into a Forklift object, checked against its CRD.
+    Forklift(ForkliftTarget),
 }
 
 impl ValueShape {
@@ -164,6 +179,7 @@ impl ValueShape {
             ValueShape::Object => String::from("object"),
             ValueShape::Names => String::from("identifiers, comma-separated"),
             ValueShape::ProviderNames => String::from("map of provider type → string"),
+            ValueShape::Forklift(t) => format!("Forklift {} `{}` fields", t.kind(), t.field()),
         }
     }
 
@@ -184,6 +200,7 @@ impl ValueShape {
             ValueShape::Object => String::from("an object `{ key: value }`"),
             ValueShape::Names => String::from("identifiers"),
             ValueShape::ProviderNames => String::from("a map `{ ova: \"name\" }`"),
+            ValueShape::Forklift(_) => String::from("an object `{ field: value }`"),
         }
     }
 }
@@ -393,6 +410,54 @@ const PLAN_KEYS: &[KeyDef] = &[
         "Warm only: time from migration start to the scheduled cutover."
     ),
     key!(
+        "migrate_shared_disks",
+        Value(V::Bool),
+        "unset (Forklift: true)",
+        "`spec.migrateSharedDisks`: copy disks shared by several VMs (false: only attach them)."
+    ),
+    key!(
+        "enable_nested_virtualization",
+        Value(V::Bool),
+        "unset (as the source)",
+        "`spec.enableNestedVirtualization`: `true` offers the vmx/svm CPU features to the migrated VMs, `false` disables them; unset keeps the source's setting."
+    ),
+    key!(
+        "xfs_compatibility",
+        Value(V::Bool),
+        "unset (Forklift: false)",
+        "`spec.xfsCompatibility`: convert with the XFS v4-compatible virt-v2v image (`VIRT_V2V_IMAGE_XFS`); drops BTRFS support for the plan."
+    ),
+    key!(
+        "run_preflight_inspection",
+        Value(V::Bool),
+        "unset (Forklift: true)",
+        "`spec.runPreflightInspection`: warm vSphere plans inspect the VMs' base disks (PreflightInspection step) before the first transfer."
+    ),
+    key!(
+        "rdm_as_lun",
+        Value(V::Bool),
+        "unset (Forklift: false)",
+        "`spec.rdmAsLun`: attach vSphere RDM disks as LUNs (`lun: {}`, SCSI passthrough)."
+    ),
+    key!(
+        "forklift",
+        Value(V::Forklift(ForkliftTarget::PlanSpec)),
+        "{}",
+        "Any other field of the Plan's `spec`, merged into it and checked against the Plan CRD (camelCase, as in Forklift): `forklift { skipGuestConversion: true }`."
+    ),
+    key!(
+        "storage_map",
+        Block(BlockKind::StorageMap),
+        "—",
+        "The plan's StorageMap (see the `storage_map` block)."
+    ),
+    key!(
+        "network_map",
+        Block(BlockKind::NetworkMap),
+        "—",
+        "The plan's NetworkMap (see the `network_map` block)."
+    ),
+    key!(
         "vm",
         Special(VM_USAGE),
         "—",
@@ -481,6 +546,12 @@ const VM_KEYS: &[KeyDef] = &[
         "—",
         "A disk to add to the clone before migration.",
         repeat
+    ),
+    key!(
+        "forklift",
+        Value(V::Forklift(ForkliftTarget::PlanVm)),
+        "{}",
+        "Any other field of this VM's entry in the Plan's `spec.vms`, merged into it and checked against the Plan CRD: `forklift { rootDisk: \"/dev/sda\" }`."
     ),
 ];
 
@@ -572,7 +643,27 @@ const HOOK_KEYS: &[KeyDef] = &[
         "—",
         "Hook Job deadline (`spec.deadline`)."
     ),
+    key!(
+        "forklift",
+        Value(V::Forklift(ForkliftTarget::HookSpec)),
+        "{}",
+        "Any other field of the Hook's `spec`, merged into it and checked against the Hook CRD."
+    ),
 ];
+
+const STORAGE_MAP_KEYS: &[KeyDef] = &[key!(
+    "forklift",
+    Value(V::Forklift(ForkliftTarget::StorageMapEntry)),
+    "{}",
+    "Fields merged into every entry of the StorageMap's `spec.map`, checked against the StorageMap CRD: `forklift { destination: { volumeMode: \"Block\", accessMode: \"ReadWriteMany\" } }`."
+)];
+
+const NETWORK_MAP_KEYS: &[KeyDef] = &[key!(
+    "forklift",
+    Value(V::Forklift(ForkliftTarget::NetworkMapEntry)),
+    "{}",
+    "Fields merged into every entry of the NetworkMap's `spec.map`, checked against the NetworkMap CRD."
+)];
 
 const EXPECT_KEYS: &[KeyDef] = &[
     key!(

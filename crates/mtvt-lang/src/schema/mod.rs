@@ -4,5 +4,6 @@
 
 pub mod builtins;
 pub mod enums;
+pub mod forklift;
 pub mod keys;
 pub mod types;

@@ -23,6 +23,7 @@ mod docs;
 mod eval;
 mod fixtures;
 mod fmt;
+mod forklift;
 mod ir;
 mod mistakes;
 mod no_panic;

@@ -164,3 +164,52 @@ fn static_errors_exit_2() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `forklift { … }` passthrough blocks (issue 13 item 1) reach the manifests: Plan `spec`
+/// fields mtvt has no key for, a VM entry's fields, the StorageMap entries' `destination`
+/// merged with the storage class mtvt sets, and the Hook's `spec`; first-class plan keys
+/// map to their Plan fields.
+#[test]
+fn forklift_passthrough() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("passthrough.mtvt"),
+        r#"scenario passthrough {
+  vm "mtv-tests-rhel8" {
+    forklift { rootDisk: "/dev/sda", instanceType: "u1.medium" }
+  }
+  plan {
+    migrate_shared_disks false
+    xfs_compatibility true
+    forklift { skipGuestConversion: true, diskBus: "scsi", deleteVmOnFailMigration: false }
+    storage_map { forklift { destination: { volumeMode: "Block", accessMode: "ReadWriteMany" } } }
+  }
+  hook pre {
+    result succeed
+    forklift { aap: { jobTemplateId: 7, url: "https://aap.example.com" } }
+  }
+  expect { migration succeeds }
+}
+"#,
+    )
+    .unwrap();
+    let providers = repo().join("providers.example.json");
+    let out = Mtvt::new()
+        .cwd(dir.path())
+        .args(["render", "passthrough.mtvt", "--provider", "vsphere"])
+        .args(["--storage-class", "ocs-storagecluster-ceph-rbd"])
+        .args([
+            std::ffi::OsStr::new("--providers-file"),
+            providers.as_os_str(),
+        ])
+        .output();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!(
+        "forklift_passthrough",
+        String::from_utf8(out.stdout).unwrap()
+    );
+}

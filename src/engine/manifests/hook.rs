@@ -1,10 +1,11 @@
-//! Hook manifests: image, base64 playbook, service account, deadline.
+//! Hook manifests: image, base64 playbook, service account, deadline, and the hook's
+//! `forklift { … }` fields.
 
 use base64::Engine;
 use mtvt_lang::ir::HookIr;
 use serde_json::json;
 
-use super::{Manifest, Owner, object, set};
+use super::{Manifest, Owner, merge_passthrough, object, set};
 use crate::cluster::kinds;
 
 /// A Hook CR for `hook`.
@@ -17,6 +18,9 @@ pub fn hook(name: &str, namespace: &str, owner: &Owner, hook: &HookIr) -> Manife
     }
     if let Some(d) = hook.deadline {
         set(&mut spec, "deadline", json!(d.0.div_ceil(1000)));
+    }
+    if let Some(extra) = &hook.forklift {
+        merge_passthrough(&mut spec, extra);
     }
     set(&mut o.body, "spec", spec);
     o

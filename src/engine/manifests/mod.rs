@@ -95,6 +95,26 @@ pub fn set_in(target: &mut Value, parent: &str, key: &str, value: Value) {
     }
 }
 
+/// Merges a scenario's `forklift { … }` passthrough fields into `target`: objects merge
+/// field by field (so `destination: { volumeMode }` keeps the `storageClass` mtvt set),
+/// anything else is taken as written. The checker has refused every field mtvt sets, so
+/// nothing of mtvt's own is overwritten.
+pub fn merge_passthrough(target: &mut Value, extra: &Value) {
+    match (target, extra) {
+        (Value::Object(t), Value::Object(e)) => {
+            for (k, v) in e {
+                match t.get_mut(k) {
+                    Some(slot) if slot.is_object() && v.is_object() => merge_passthrough(slot, v),
+                    _ => {
+                        t.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (t, e) => *t = e.clone(),
+    }
+}
+
 /// An `ObjectReference` `{name, namespace}`.
 pub fn reference(name: &str, namespace: &str) -> Value {
     json!({"name": name, "namespace": namespace})
@@ -117,6 +137,15 @@ mod tests {
         assert_eq!(o.object, ObjectRef::namespaced(kinds::PLAN, "ns", "p"));
         assert_eq!(o.body["kind"], "Plan");
         assert_eq!(o.body["metadata"]["namespace"], "ns");
+        let mut spec = json!({"destination": {"storageClass": "sc"}, "source": {"id": "d"}});
+        merge_passthrough(
+            &mut spec,
+            &json!({"destination": {"volumeMode": "Block"}, "extra": [1]}),
+        );
+        assert_eq!(
+            spec,
+            json!({"destination": {"storageClass": "sc", "volumeMode": "Block"}, "source": {"id": "d"}, "extra": [1]})
+        );
         let n = object(kinds::NAMESPACE, "x", Some("ignored"), &owner);
         assert!(n.body["metadata"].get("namespace").is_none());
         assert_eq!(n.object.namespace, None);

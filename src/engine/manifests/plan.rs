@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::{Manifest, Owner, ProviderPair, object, reference, set};
+use super::{Manifest, Owner, ProviderPair, merge_passthrough, object, reference, set};
 use crate::cluster::kinds;
 
 /// One VM of a plan.
@@ -56,6 +56,12 @@ pub struct PlanManifest<'a> {
     pub target_labels: &'a BTreeMap<String, String>,
     /// `spec.targetAffinity`.
     pub target_affinity: Option<&'a Value>,
+    /// First-class boolean features that are set: `(Plan spec field, value)`.
+    pub flags: Vec<(&'static str, bool)>,
+    /// The plan's `forklift { … }` fields, merged into `spec`.
+    pub forklift: Option<&'a Value>,
+    /// Each VM's `forklift { … }` fields (by position in `vms`), merged into its entry.
+    pub vm_forklift: Vec<Option<&'a Value>>,
 }
 
 /// The Plan CR.
@@ -69,13 +75,17 @@ pub fn plan(owner: &Owner, p: &PlanManifest<'_>) -> Manifest {
     let vms: Vec<Value> = p
         .vms
         .iter()
-        .map(|vm| {
+        .enumerate()
+        .map(|(i, vm)| {
             let mut v = json!({"id": vm.id, "name": vm.name});
             if let Some(ns) = &vm.namespace {
                 set(&mut v, "namespace", json!(ns));
             }
             if !hooks.is_empty() {
                 set(&mut v, "hooks", json!(hooks));
+            }
+            if let Some(Some(extra)) = p.vm_forklift.get(i) {
+                merge_passthrough(&mut v, extra);
             }
             v
         })
@@ -112,6 +122,12 @@ pub fn plan(owner: &Owner, p: &PlanManifest<'_>) -> Manifest {
     }
     if let Some(a) = p.target_affinity {
         set(&mut spec, "targetAffinity", a.clone());
+    }
+    for (field, on) in &p.flags {
+        set(&mut spec, field, json!(on));
+    }
+    if let Some(extra) = p.forklift {
+        merge_passthrough(&mut spec, extra);
     }
     set(&mut o.body, "spec", spec);
     o

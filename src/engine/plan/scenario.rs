@@ -301,17 +301,51 @@ fn map_steps(
         }
         _ => storage_map_entries(&answers.storage_sources, &plan.storage_class),
     };
+    let storage_entries = with_passthrough(storage_entries, plan.ir.storage_map_forklift.as_ref());
     let storage = storage_map(&n.storage_map, ns, owner, pair, storage_entries);
     steps.push(create(storage));
-    let network_entries = network_map_entries(
-        &answers.network_sources,
-        &n.nad_base,
-        &plan.multus_namespace,
-        false,
+    let network_entries = with_passthrough(
+        network_map_entries(
+            &answers.network_sources,
+            &n.nad_base,
+            &plan.multus_namespace,
+            false,
+        ),
+        plan.ir.network_map_forklift.as_ref(),
     );
     let network = network_map(&n.network_map, ns, owner, pair, network_entries.clone());
     steps.push(create(network));
     (steps, network_entries)
+}
+
+/// Map entries with a `storage_map`/`network_map` block's `forklift` fields merged in.
+fn with_passthrough(
+    mut entries: Vec<serde_json::Value>,
+    extra: Option<&serde_json::Value>,
+) -> Vec<serde_json::Value> {
+    if let Some(extra) = extra {
+        for e in &mut entries {
+            manifests::merge_passthrough(e, extra);
+        }
+    }
+    entries
+}
+
+/// The first-class boolean Plan features the scenario sets, as `(spec field, value)`.
+fn plan_flags(ir: &mtvt_lang::ir::PlanIr) -> Vec<(&'static str, bool)> {
+    [
+        ("migrateSharedDisks", ir.migrate_shared_disks),
+        (
+            "enableNestedVirtualization",
+            ir.enable_nested_virtualization,
+        ),
+        ("xfsCompatibility", ir.xfs_compatibility),
+        ("runPreflightInspection", ir.run_preflight_inspection),
+        ("rdmAsLun", ir.rdm_as_lun),
+    ]
+    .into_iter()
+    .filter_map(|(field, v)| v.map(|on| (field, on)))
+    .collect()
 }
 
 /// The Plan CR.
@@ -341,6 +375,9 @@ fn plan_manifest(
             target_node_selector: &plan.node_selector,
             target_labels: &plan.target_labels,
             target_affinity: plan.ir.target_affinity.as_ref(),
+            flags: plan_flags(&plan.ir),
+            forklift: plan.ir.forklift.as_ref(),
+            vm_forklift: plan.ir.vms.iter().map(|v| v.forklift.as_ref()).collect(),
         },
     )
 }

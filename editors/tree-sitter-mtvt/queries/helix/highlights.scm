@@ -37,16 +37,18 @@
 ((entry key: (identifier) @variable.other.member)
  (#any-of? @variable.other.member
   "add_disk" "check" "clone" "clone_name" "copy_offload" "count" "cutover_after"
-  "datastore" "deadline" "description" "destination" "disk_type" "expect" "guest_agent"
-  "guest_agent_timeout" "hook" "image" "insecure_verify_skip" "matrix" "migration"
-  "mins_before_cutover" "mode" "mtv_namespace" "multus_namespace" "name_for" "path" "plan"
-  "plan_wait_timeout" "playbook" "playbook_base64" "playbook_file" "preserve_name_format"
-  "preserve_static_ips" "provisioning" "pvc_name_template"
-  "pvc_name_template_use_generate_name" "rdm" "remote_ocp_cluster" "requires" "result"
-  "service_account" "size" "snapshots" "snapshots_interval" "source_power"
-  "source_provider_insecure_skip_verify" "storage_class" "tags" "target_affinity"
-  "target_datastore" "target_labels" "target_namespace" "target_namespace_prefix"
-  "target_node_selector" "target_power_state" "timeout" "vm" "warm"))
+  "datastore" "deadline" "description" "destination" "disk_type"
+  "enable_nested_virtualization" "expect" "forklift" "guest_agent" "guest_agent_timeout"
+  "hook" "image" "insecure_verify_skip" "matrix" "migrate_shared_disks" "migration"
+  "mins_before_cutover" "mode" "mtv_namespace" "multus_namespace" "name_for" "network_map"
+  "path" "plan" "plan_wait_timeout" "playbook" "playbook_base64" "playbook_file"
+  "preserve_name_format" "preserve_static_ips" "provisioning" "pvc_name_template"
+  "pvc_name_template_use_generate_name" "rdm" "rdm_as_lun" "remote_ocp_cluster" "requires"
+  "result" "run_preflight_inspection" "service_account" "size" "snapshots"
+  "snapshots_interval" "source_power" "source_provider_insecure_skip_verify"
+  "storage_class" "storage_map" "tags" "target_affinity" "target_datastore" "target_labels"
+  "target_namespace" "target_namespace_prefix" "target_node_selector" "target_power_state"
+  "timeout" "vm" "warm" "xfs_compatibility"))
 
 ; `check a, b` inside `expect` names checks.
 ((entry

@@ -1,7 +1,8 @@
 //! `target_affinity` must be a Kubernetes core/v1 `Affinity`: deserialized with
 //! k8s-openapi through serde_path_to_error (wrong types and missing fields name the field
 //! path), plus a round trip that catches unknown fields (k8s-openapi ignores them, the API
-//! server would drop them). The error points at the offending member in the source.
+//! server would drop them), then the API server's value rules (`affinity_rules`). The
+//! error points at the offending member in the source.
 
 use k8s_openapi::api::core::v1::Affinity;
 
@@ -76,7 +77,19 @@ fn check_affinity_uncached(sink: &mut Sink, json: &serde_json::Value, ast: &Valu
             let back = serde_json::to_value(&a).unwrap_or(serde_json::Value::Null);
             let mut unknown = Vec::new();
             find_unknown(json, &back, String::new(), &mut unknown);
-            let problems = unknown.len();
+            let rules = super::affinity_rules::problems(json);
+            let problems = unknown.len() + rules.len();
+            for (path, message) in rules {
+                let span = locate(ast, &path).unwrap_or(ast.span);
+                sink.push(DiagnosticKind::InvalidAffinity {
+                    span,
+                    message,
+                    path,
+                    help: Some(String::from(
+                        "the API server validates these values (Kubernetes ValidateAffinity)",
+                    )),
+                });
+            }
             for (path, key) in unknown {
                 let span = locate_key(ast, &path).unwrap_or(ast.span);
                 sink.push(DiagnosticKind::InvalidAffinity {

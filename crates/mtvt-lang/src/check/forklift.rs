@@ -90,11 +90,7 @@ impl Walk<'_, '_> {
             Some("integer") | Some("number") => self.number(schema, v, path),
             Some("boolean") => {
                 if !matches!(v.kind, ValueKind::Bool(_)) {
-                    let help = word(v).and_then(|w| match w.as_str() {
-                        "True" | "TRUE" | "yes" => Some(String::from("write `true`")),
-                        "False" | "FALSE" | "no" => Some(String::from("write `false`")),
-                        _ => None,
-                    });
+                    let help = word(v).and_then(|w| suggest::python_literal(&w));
                     self.wrong_type(v, path, "`true` or `false`", help);
                 }
             }
@@ -196,11 +192,9 @@ impl Walk<'_, '_> {
             ValueKind::Raw(s) | ValueKind::Triple(s) => s.to_string(),
             ValueKind::Quantity(q) => q.text.to_string(),
             _ => {
-                let help = word(v).map(|w| match w.as_str() {
-                    "None" | "null" | "nil" | "Null" => String::from(
-                        "`None` is Python's: omit the field to leave it unset, or quote it (\"None\") for the text",
-                    ),
-                    _ => format!("strings are quoted: \"{w}\""),
+                let help = word(v).map(|w| {
+                    suggest::python_literal(&w)
+                        .unwrap_or_else(|| format!("strings are quoted: \"{w}\""))
                 });
                 self.wrong_type(v, path, "a string", help);
                 return;

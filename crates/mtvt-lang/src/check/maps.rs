@@ -134,10 +134,12 @@ pub fn to_json(key: &str, v: &Value, ctx: &mut ValueCtx<'_>) -> Option<serde_jso
                 key: key.to_string(),
                 expected: String::from("a JSON value"),
                 found: v.kind.describe().to_string(),
-                help: Some(format!(
-                    "strings inside objects are quoted: \"{}\"",
-                    p.dotted()
-                )),
+                help: crate::diag::suggest::python_literal(&p.dotted()).or_else(|| {
+                    Some(format!(
+                        "strings inside objects are quoted: \"{}\"",
+                        p.dotted()
+                    ))
+                }),
             });
             return None;
         }

@@ -8,6 +8,7 @@
 //! module only orchestrates; it never returns early.
 
 mod affinity;
+mod affinity_rules;
 mod blocks;
 mod expect;
 pub(crate) mod exprs;

@@ -14,6 +14,31 @@ use crate::schema::enums::ProviderKind;
 use crate::source::SourceMap;
 use crate::span::Span;
 
+/// `pvc_name_template_use_generate_name` qualifies a template: without one (and without
+/// copy-offload, whose plans get `pvc`) Forklift names PVCs its own way and the key does
+/// nothing.
+fn generate_name_needs_template(sink: &mut Sink, layer: &PlanLayer) {
+    let copy_offload = matches!(
+        layer.values.get("copy_offload").map(|v| &v.node),
+        Some(TypedValue::Bool(true))
+    );
+    if let Some(v) = layer.values.get("pvc_name_template_use_generate_name")
+        && !copy_offload
+    {
+        sink.push(DiagnosticKind::ConflictingKeys {
+            span: v.span,
+            key: String::from("pvc_name_template_use_generate_name"),
+            relation: "needs",
+            label: "has no template to apply to",
+            other: String::from("pvc_name_template"),
+            other_span: None,
+            help: Some(String::from(
+                "add `pvc_name_template '…'`, or remove `pvc_name_template_use_generate_name`",
+            )),
+        });
+    }
+}
+
 /// Validates the plan's user-written PVC name template.
 pub fn check_templates(
     sink: &mut Sink,
@@ -23,6 +48,7 @@ pub fn check_templates(
     valid: &SharedSet<(String, Option<ProviderKind>)>,
 ) {
     let Some(v) = layer.values.get("pvc_name_template") else {
+        generate_name_needs_template(sink, layer);
         return;
     };
     let TypedValue::Raw(src) = &v.node else {

@@ -351,7 +351,11 @@ pub fn convert_value(
             })
         }
         _ => {
-            wrong_type(ctx, key, shape, v, None);
+            let help = match &v.kind {
+                ValueKind::Path(p) => suggest::python_literal(&p.text()),
+                _ => None,
+            };
+            wrong_type(ctx, key, shape, v, help);
             None
         }
     }

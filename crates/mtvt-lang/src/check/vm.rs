@@ -203,8 +203,10 @@ pub(super) fn lower_add_disk(
                 ctx.sink.push(DiagnosticKind::ConflictingKeys {
                     span: *s,
                     key: other.to_string(),
+                    relation: "conflicts with",
+                    label: "conflicts",
                     other: String::from("rdm"),
-                    other_span: *rdm_span,
+                    other_span: Some(*rdm_span),
                     help: Some(String::from(
                         "an RDM disk maps the whole LUN: remove `size` and `provisioning`",
                     )),

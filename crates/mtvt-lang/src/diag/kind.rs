@@ -613,12 +613,15 @@ diagnostics! {
         #[label("first unnamed plan")] first: Span,
     }
 
-    #[error("`{key}` conflicts with `{other}`")]
+    #[error("`{key}` {relation} `{other}`")]
     "mtvt::E1007" Error ConflictingKeys {
-        #[label("conflicts")] span: Span,
+        #[label("{label}")] span: Span,
         key: String,
+        /// `conflicts with` (both given) or `needs` (the other is missing).
+        relation: &'static str,
+        label: &'static str,
         other: String,
-        #[label("`{other}` given here")] other_span: Span,
+        #[label("`{other}` given here")] other_span: Option<Span>,
         #[help] help: Option<String>,
     }
 

@@ -7,6 +7,7 @@ pub mod codes;
 mod kind;
 pub mod render;
 pub mod suggest;
+mod window;
 
 pub use kind::{ALL_CODES, DiagnosticKind, Severity};
 

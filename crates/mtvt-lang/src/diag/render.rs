@@ -9,15 +9,18 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use serde::Serialize;
 
 use super::Diagnostic;
+use super::window::Windowed;
 use crate::source::SourceMap;
 
 /// Width used by deterministic renderings.
 pub const PLAIN_WIDTH: usize = 100;
 
-/// A diagnostic bound to its source text, ready for miette.
+/// A diagnostic bound to its source text, ready for miette: the file as it is, or with
+/// its long lines windowed (`window`).
 struct Bound<'a> {
     diag: &'a Diagnostic,
     src: NamedSource<Arc<str>>,
+    windowed: Option<Windowed>,
 }
 
 impl fmt::Debug for Bound<'_> {
@@ -53,11 +56,18 @@ impl miette::Diagnostic for Bound<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        miette::Diagnostic::labels(&*self.diag.kind)
+        let labels = miette::Diagnostic::labels(&*self.diag.kind)?;
+        match &self.windowed {
+            Some(w) => Some(Box::new(labels.map(|l| w.label(l)))),
+            None => Some(labels),
+        }
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.src)
+        match &self.windowed {
+            Some(w) => Some(w),
+            None => Some(&self.src),
+        }
     }
 }
 
@@ -66,8 +76,14 @@ fn bind<'a>(diag: &'a Diagnostic, sources: &SourceMap) -> Bound<'a> {
         Some(f) => (f.name.clone(), f.text.clone()),
         None => (String::from("<unknown>"), Arc::from("")),
     };
+    let spans: Vec<(usize, usize)> = miette::Diagnostic::labels(&*diag.kind)
+        .into_iter()
+        .flatten()
+        .map(|l| (l.offset(), l.offset() + l.len()))
+        .collect();
     Bound {
         diag,
+        windowed: Windowed::new(&name, &text, &spans),
         src: NamedSource::new(name, text),
     }
 }

@@ -41,10 +41,52 @@ where
         .into_iter()
         .map(|s| s.as_ref().to_string())
         .collect();
+    if let Some(h) = by_meaning(input, &all) {
+        return Some(h);
+    }
     if let Some(s) = suggest(input, &all) {
         return Some(format!("did you mean `{s}`?"));
     }
     list_help(&all)
+}
+
+/// Suggestions by meaning before spelling: a word that several values extend at a word
+/// boundary names them all (`thick` → `thick-lazy` or `thick-eager`, never the
+/// nearer-spelled `thin`), and Python's literals say what they mean here.
+fn by_meaning(input: &str, all: &[String]) -> Option<String> {
+    if all.iter().any(|c| c == input) {
+        return None;
+    }
+    if let Some(h) = python_literal(input) {
+        return Some(h);
+    }
+    let lower = input.to_lowercase();
+    let extended: Vec<String> = all
+        .iter()
+        .filter(|c| {
+            c.to_lowercase()
+                .strip_prefix(&lower)
+                .is_some_and(|rest| rest.starts_with(['-', '_']))
+        })
+        .map(|c| format!("`{c}`"))
+        .collect();
+    match extended.as_slice() {
+        [] => None,
+        [one] => Some(format!("did you mean {one}?")),
+        [init @ .., last] => Some(format!("did you mean {} or {last}?", init.join(", "))),
+    }
+}
+
+/// The help for a Python literal written as a bare word (`None`, `True`, `False`).
+pub fn python_literal(word: &str) -> Option<String> {
+    match word {
+        "None" | "null" | "nil" | "Null" | "NULL" => Some(String::from(
+            "`None` is Python's: omit the key to leave it unset, or quote it (\"None\") if you mean the text",
+        )),
+        "True" | "TRUE" => Some(String::from("booleans are lowercase: `true`")),
+        "False" | "FALSE" => Some(String::from("booleans are lowercase: `false`")),
+        _ => None,
+    }
 }
 
 /// "expected one of `a`, `b`" for a non-empty set.
@@ -91,5 +133,30 @@ mod tests {
             Some("did you mean `off`?")
         );
         assert_eq!(help("x", Vec::<String>::new()), None);
+    }
+
+    #[test]
+    fn meaning_comes_before_spelling() {
+        assert_eq!(
+            help("thick", ["thin", "thick-lazy", "thick-eager"]).as_deref(),
+            Some("did you mean `thick-lazy` or `thick-eager`?")
+        );
+        assert_eq!(
+            help(
+                "independent",
+                [
+                    "persistent",
+                    "independent_persistent",
+                    "independent_nonpersistent"
+                ]
+            )
+            .as_deref(),
+            Some("did you mean `independent_persistent` or `independent_nonpersistent`?")
+        );
+        assert!(
+            help("None", ["on", "off", "auto"])
+                .unwrap()
+                .contains("omit the key")
+        );
     }
 }

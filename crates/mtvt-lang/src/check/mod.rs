@@ -10,6 +10,7 @@
 mod affinity;
 mod affinity_rules;
 mod blocks;
+mod certain_skip;
 mod expect;
 pub(crate) mod exprs;
 mod forklift;

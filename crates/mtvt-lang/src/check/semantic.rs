@@ -3,7 +3,7 @@
 //! this one only decides which apply.
 
 use super::values::TypedValue;
-use super::{Env, affinity, k8s_names, layer, outcomes, providers, templates};
+use super::{Env, affinity, certain_skip, k8s_names, layer, outcomes, providers, templates};
 use crate::diag::{DiagnosticKind, Sink};
 use crate::span::Span;
 
@@ -31,6 +31,7 @@ pub(super) fn semantic_rules(
         outcomes::check_outcome(sink, ir, single);
     }
     providers::check_providers(sink, ir, plans, with, env.opts.allow_ovirt_warm);
+    certain_skip::check_certain_skips(sink, ir, known.as_deref());
     for (p, layer) in ir.plans.iter().zip(plans) {
         k8s_names::check_plan_names(sink, layer);
         // The JSON is in the IR now (see `ObjectValue::json`); the layer keeps the AST.

@@ -375,6 +375,10 @@ docs! {
 "mtvt::W0005", "unknown tag",
 "The tag is close to a well-known tag (tier0, warm, remote, copyoffload, hooks, …) but not equal to it, which usually means a typo that would make `--tag` selection miss the scenario.",
 "Use the suggested tag (or ignore the warning for a deliberate new tag).";
+
+"mtvt::W0006", "check certain to skip",
+"A check named in `expect` starts with `when COND { skip \"…\" }` guards, and what the scenario states — the plan's features (`preserve_static_ips`, `target_node_selector`, `pvc_name_template`, …) and the source provider types its `requires provider` (or the `--provider` profile) allows — makes one of them hold for every plan and every such provider. The check would be reported as skipped on every run, so the scenario does not test what it names: e.g. `static_ips` on an oVirt scenario (verified for Windows guests from vSphere only) or `node_placement` with an empty `target_node_selector`. Guards on facts only a run knows (the guest OS, the source's NICs) never warn; checks reached through a composite (`check standard`) or through a fragment's `expect` are not judged, only the `check` lines of the scenario itself.",
+"Give the plan the feature the check verifies, narrow `requires provider` to a type the check supports, or remove the check from `expect`.";
 }
 
 #[cfg(test)]

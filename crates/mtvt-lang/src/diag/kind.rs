@@ -709,6 +709,14 @@ diagnostics! {
         key: String,
     }
 
+    #[error("check `{check}` can only skip in this scenario")]
+    #[diagnostic(help("it skips with \"{reason}\" for every plan and source provider the scenario allows: change the plan or `requires provider`, or remove the check"))]
+    "mtvt::W0006" Warning CertainSkip {
+        #[label("always skipped here")] span: Span,
+        check: String,
+        reason: String,
+    }
+
     #[error("unknown tag `{tag}`")]
     "mtvt::W0005" Warning UnknownTag {
         #[label("looks like a typo")] span: Span,

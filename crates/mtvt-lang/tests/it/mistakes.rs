@@ -135,3 +135,80 @@ fn a_use_needed_by_an_overridden_fragment_expect_is_used() {
     assert!(r.diagnostics.is_empty(), "{:?}", rendered(&r));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+fn scenario(body: &str) -> String {
+    let uses = if body.contains("check ") {
+        "use std/checks\n\n"
+    } else {
+        ""
+    };
+    format!("{uses}scenario s {{\n{body}\n}}\n")
+}
+
+#[test]
+fn generate_name_without_a_template_is_e1007() {
+    let text = scenario(
+        "  vm \"v\"\n  plan { pvc_name_template_use_generate_name true }\n  expect { migration succeeds }",
+    );
+    golden("generate_name_without_template", &report(&text));
+    // Copy-offload plans get the `pvc` template: nothing to report.
+    let text = scenario(
+        "  vm \"v\"\n  plan { copy_offload true; pvc_name_template_use_generate_name true }\n  expect { migration succeeds }",
+    );
+    assert!(!report(&text).contains("E1007"), "{}", report(&text));
+}
+
+#[test]
+fn affinity_values_are_validated_as_the_api_server_does() {
+    let text = scenario(
+        "  vm \"v\"\n  plan {\n    target_affinity {\n      podAntiAffinity: {\n        preferredDuringSchedulingIgnoredDuringExecution: [{\n          weight: 150,\n          podAffinityTerm: { topologyKey: \"kubernetes.io/hostname\" }\n        }],\n        requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: \"a\" } } }]\n      }\n    }\n  }\n  expect { migration succeeds }",
+    );
+    golden("affinity_values", &report(&text));
+}
+
+#[test]
+fn checks_certain_to_skip_warn() {
+    let ovirt = scenario(
+        "  requires provider ovirt\n  vm \"v\" { source_power on }\n  plan { preserve_static_ips true }\n  expect {\n    migration succeeds\n    check static_ips\n  }",
+    );
+    golden("certain_skip_static_ips_ovirt", &report(&ovirt));
+    let empty = scenario(
+        "  vm \"v\"\n  plan { target_node_selector {} }\n  expect {\n    migration succeeds\n    check node_placement\n  }",
+    );
+    golden("certain_skip_empty_node_selector", &report(&empty));
+    // On vSphere the guest decides (Windows or not): no warning.
+    let vsphere = ovirt.replace("provider ovirt", "provider vsphere");
+    assert_eq!(report(&vsphere), "");
+}
+
+#[test]
+fn suggestions_follow_meaning_before_spelling() {
+    let thick = scenario("  vm \"v\" { disk_type thick }\n  expect { migration succeeds }");
+    golden("thick_means_lazy_or_eager", &report(&thick));
+    let none =
+        scenario("  vm \"v\"\n  plan { target_power_state None }\n  expect { migration succeeds }");
+    golden("python_none", &report(&none));
+}
+
+#[test]
+fn a_long_line_is_printed_around_the_mistake() {
+    let labels: Vec<String> = (0..1200)
+        .map(|i| format!("\"label-{i:04}\": \"v\""))
+        .collect();
+    let line = format!(
+        "  plan {{ target_labels {{ {}, \"bad key!\": \"v\" }} }}",
+        labels.join(", ")
+    );
+    assert!(line.len() > 20_000, "{}", line.len());
+    let text = scenario(&format!(
+        "  vm \"v\"\n{line}\n  expect {{ migration succeeds }}"
+    ));
+    let r = report(&text);
+    assert!(
+        r.len() < 2_000,
+        "{} bytes:\n{}",
+        r.len(),
+        r.get(..3000).unwrap_or(&r)
+    );
+    golden("long_line", &r);
+}

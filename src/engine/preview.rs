@@ -51,6 +51,7 @@ pub fn placeholder_session(program: &ProgramIr, profile: &Profile) -> (SessionCt
         cluster_token: Some("<cluster token>".to_string()),
         mtv_namespace: program.session.mtv_namespace.clone(),
         remote,
+        source_provider_forklift: program.session.source_provider_forklift.clone(),
     };
     let source = SourceCtx {
         names: SourceNames::new(PLACEHOLDER_SESSION, &profile.name),

@@ -174,7 +174,11 @@ fn forklift_passthrough() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("passthrough.mtvt"),
-        r#"scenario passthrough {
+        r#"session {
+  source_provider { forklift { settings: { useVddkAioOptimization: "true" } } }
+}
+
+scenario passthrough {
   vm "mtv-tests-rhel8" {
     forklift { rootDisk: "/dev/sda", instanceType: "u1.medium" }
   }

@@ -42,10 +42,11 @@
   "preserve_name_format" "preserve_static_ips" "provisioning" "pvc_name_template"
   "pvc_name_template_use_generate_name" "rdm" "rdm_as_lun" "remote_ocp_cluster" "requires"
   "result" "run_preflight_inspection" "service_account" "size" "snapshots"
-  "snapshots_interval" "source_power" "source_provider_insecure_skip_verify"
-  "storage_class" "storage_map" "tags" "target_affinity" "target_datastore" "target_labels"
-  "target_namespace" "target_namespace_prefix" "target_node_selector" "target_power_state"
-  "timeout" "vm" "warm" "xfs_compatibility"))
+  "snapshots_interval" "source_power" "source_provider"
+  "source_provider_insecure_skip_verify" "storage_class" "storage_map" "tags"
+  "target_affinity" "target_datastore" "target_labels" "target_namespace"
+  "target_namespace_prefix" "target_node_selector" "target_power_state" "timeout" "vm"
+  "warm" "xfs_compatibility"))
 
 ; `check a, b` inside `expect` names checks.
 ((entry

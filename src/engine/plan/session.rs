@@ -30,6 +30,8 @@ pub struct SessionCtx {
     pub mtv_namespace: String,
     /// A remote destination provider is needed.
     pub remote: bool,
+    /// `session { source_provider { forklift { … } } }`: merged into each source Provider's `spec`.
+    pub source_provider_forklift: Option<serde_json::Value>,
 }
 
 impl std::fmt::Debug for SessionCtx {
@@ -149,19 +151,23 @@ pub fn source_steps(session: &SessionCtx, src: &SourceCtx) -> Vec<Step> {
             cluster_token: session.cluster_token.as_deref(),
         },
     );
+    let mut provider = source_provider(
+        &src.names.provider,
+        ns,
+        &session.owner,
+        &src.profile,
+        &src.url,
+        &src.names.secret,
+    );
+    if let (Some(extra), Some(spec)) = (
+        &session.source_provider_forklift,
+        provider.body.get_mut("spec"),
+    ) {
+        super::super::manifests::merge_passthrough(spec, extra);
+    }
     vec![
         Step::create(Scope::Session, secret),
-        Step::create(
-            Scope::Session,
-            source_provider(
-                &src.names.provider,
-                ns,
-                &session.owner,
-                &src.profile,
-                &src.url,
-                &src.names.secret,
-            ),
-        ),
+        Step::create(Scope::Session, provider),
         ready(ns, &src.names.provider),
     ]
 }

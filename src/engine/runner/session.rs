@@ -77,6 +77,7 @@ pub(super) async fn prepare(
         cluster_token: token,
         mtv_namespace: exec.mtv_namespace.clone(),
         remote,
+        source_provider_forklift: inputs.program.session.source_provider_forklift.clone(),
     };
     let mut sides: Vec<Arc<SourceSide>> = Vec::new();
     let mut connected = Vec::new();

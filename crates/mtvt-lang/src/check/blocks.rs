@@ -128,6 +128,9 @@ pub fn unknown_key_help(kind: BlockKind, key: &str) -> Option<String> {
                 }
                 BlockKind::Hook => format!("`{key}` belongs inside a `hook … {{ … }}` block"),
                 BlockKind::Scenario => format!("`{key}` is a scenario-level key"),
+                BlockKind::SourceProvider => {
+                    format!("`{key}` belongs inside `session {{ source_provider {{ … }} }}`")
+                }
                 BlockKind::StorageMap | BlockKind::NetworkMap => {
                     format!("`{key}` belongs inside `plan {{ {} }}`", other.syntax())
                 }

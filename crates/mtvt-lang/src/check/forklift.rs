@@ -116,6 +116,9 @@ impl Walk<'_, '_> {
                     field: field.clone(),
                     kind: self.target.kind(),
                     help: Some(match r.key {
+                        Some(k) if r.in_profile => format!(
+                            "mtvt sets it from the provider profile's `{k}` (.providers.json): set it there"
+                        ),
                         Some(k) => format!("mtvt sets it from `{k}`: write that key instead"),
                         None => String::from(
                             "mtvt derives it from the scenario; it cannot be overridden",

@@ -25,8 +25,7 @@ pub(super) fn check_session(program: &Program, spans: &Spans<'_>, sink: &mut Sin
             let Item::Session(decl) = item else { continue };
             let mut ctx = ValueCtx { sink };
             if m.kind == ModuleKind::Overrides {
-                let typed = blocks::validate_block(BlockKind::Session, &decl.body, &mut ctx);
-                overrides.extend(typed.values);
+                overrides.extend(session_values(&decl.body, &mut ctx));
                 continue;
             }
             if let Some(f) = first {
@@ -40,7 +39,7 @@ pub(super) fn check_session(program: &Program, spans: &Spans<'_>, sink: &mut Sin
                 continue;
             }
             first = Some(decl.span);
-            values = blocks::validate_block(BlockKind::Session, &decl.body, &mut ctx).values;
+            values = session_values(&decl.body, &mut ctx);
         }
     }
     values.extend(overrides);
@@ -52,6 +51,25 @@ pub(super) fn check_session(program: &Program, spans: &Spans<'_>, sink: &mut Sin
         k8s_names::check_namespace(sink, ns, *span);
     }
     session_ir(&values, first.map(|s| spans.ir(s)))
+}
+
+/// The typed keys of a `session` block; a `source_provider { forklift { … } }` block is the
+/// value of `source_provider`.
+fn session_values(
+    body: &crate::syntax::ast::Block,
+    ctx: &mut ValueCtx<'_>,
+) -> Keyed<Spanned<TypedValue>> {
+    let typed = blocks::validate_block(BlockKind::Session, body, ctx);
+    let mut values = typed.values;
+    for (def, entry) in &typed.specials {
+        if let Some(crate::syntax::ast::EntryBody::Block(b)) = &entry.body {
+            let mut inner = blocks::validate_block(BlockKind::SourceProvider, b, ctx);
+            if let Some(v) = inner.values.remove("forklift") {
+                values.insert(def.name, v);
+            }
+        }
+    }
+    values
 }
 
 /// The session's settings from its typed keys, defaults for the others.
@@ -87,6 +105,10 @@ fn session_ir(typed: &Keyed<Spanned<TypedValue>>, span: Option<crate::ir::SpanIr
         remote_ocp_cluster: text("remote_ocp_cluster")
             .map_or(d.remote_ocp_cluster, |s| s.to_string()),
         guest_agent_timeout: dur("guest_agent_timeout").unwrap_or(d.guest_agent_timeout),
+        source_provider_forklift: match typed.get("source_provider").map(|v| &v.node) {
+            Some(TypedValue::Object(o)) => Some(o.json.clone()),
+            _ => None,
+        },
         span,
     }
 }

@@ -45,6 +45,8 @@ pub struct SessionIr {
     pub remote_ocp_cluster: String,
     /// Default wait for the guest agent after migration.
     pub guest_agent_timeout: Duration,
+    /// `source_provider { forklift { … } }`: fields merged into every source Provider's `spec`.
+    pub source_provider_forklift: Option<serde_json::Value>,
     /// The `session` block, if any.
     pub span: Option<SpanIr>,
 }
@@ -62,6 +64,7 @@ impl Default for SessionIr {
             source_provider_insecure_skip_verify: false,
             remote_ocp_cluster: String::new(),
             guest_agent_timeout: Duration::mins(10),
+            source_provider_forklift: None,
             span: None,
         }
     }

@@ -23,26 +23,43 @@ pub enum ForkliftTarget {
     StorageMapEntry,
     /// `plan { network_map { forklift { … } } }`: every entry of the NetworkMap's `spec.map`.
     NetworkMapEntry,
+    /// `session { source_provider { forklift { … } } }`: the source Provider's `spec`.
+    ProviderSpec,
 }
 
-/// A field of the target that mtvt sets itself, with the key that controls it.
+/// A field of the target that mtvt sets itself, with what controls it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reserved {
     /// Dotted field path below the target (`destination.storageClass`).
     pub path: &'static str,
     /// The first-class key that sets it, none when mtvt derives it (names, ids).
     pub key: Option<&'static str>,
+    /// Where the key is written (`` for `.mtvt` keys, the provider profile otherwise).
+    pub in_profile: bool,
 }
 
 const fn key(path: &'static str, key: &'static str) -> Reserved {
     Reserved {
         path,
         key: Some(key),
+        in_profile: false,
+    }
+}
+
+const fn profile(path: &'static str, key: &'static str) -> Reserved {
+    Reserved {
+        path,
+        key: Some(key),
+        in_profile: true,
     }
 }
 
 const fn derived(path: &'static str) -> Reserved {
-    Reserved { path, key: None }
+    Reserved {
+        path,
+        key: None,
+        in_profile: false,
+    }
 }
 
 const PLAN_RESERVED: &[Reserved] = &[
@@ -90,6 +107,14 @@ const STORAGE_RESERVED: &[Reserved] = &[
 
 const NETWORK_RESERVED: &[Reserved] = &[derived("source"), derived("destination")];
 
+const PROVIDER_RESERVED: &[Reserved] = &[
+    profile("type", "type"),
+    profile("url", "api_url"),
+    derived("secret"),
+    profile("settings.vddkInitImage", "vddk_init_image"),
+    profile("settings.esxiCloneMethod", "copyoffload.esxi_clone_method"),
+];
+
 impl ForkliftTarget {
     /// Every target, in documentation order.
     pub const ALL: &'static [ForkliftTarget] = &[
@@ -98,6 +123,7 @@ impl ForkliftTarget {
         ForkliftTarget::HookSpec,
         ForkliftTarget::StorageMapEntry,
         ForkliftTarget::NetworkMapEntry,
+        ForkliftTarget::ProviderSpec,
     ];
 
     /// The Forklift kind whose CRD holds the schema.
@@ -107,13 +133,16 @@ impl ForkliftTarget {
             ForkliftTarget::HookSpec => "Hook",
             ForkliftTarget::StorageMapEntry => "StorageMap",
             ForkliftTarget::NetworkMapEntry => "NetworkMap",
+            ForkliftTarget::ProviderSpec => "Provider",
         }
     }
 
     /// The field path of the target in the object, as messages and docs show it.
     pub fn field(self) -> &'static str {
         match self {
-            ForkliftTarget::PlanSpec | ForkliftTarget::HookSpec => "spec",
+            ForkliftTarget::PlanSpec | ForkliftTarget::HookSpec | ForkliftTarget::ProviderSpec => {
+                "spec"
+            }
             ForkliftTarget::PlanVm => "spec.vms[]",
             ForkliftTarget::StorageMapEntry | ForkliftTarget::NetworkMapEntry => "spec.map[]",
         }
@@ -122,7 +151,9 @@ impl ForkliftTarget {
     /// JSON pointer of the target's schema inside the kind's `openAPIV3Schema`.
     fn pointer(self) -> &'static str {
         match self {
-            ForkliftTarget::PlanSpec | ForkliftTarget::HookSpec => "/properties/spec",
+            ForkliftTarget::PlanSpec | ForkliftTarget::HookSpec | ForkliftTarget::ProviderSpec => {
+                "/properties/spec"
+            }
             ForkliftTarget::PlanVm => "/properties/spec/properties/vms/items",
             ForkliftTarget::StorageMapEntry | ForkliftTarget::NetworkMapEntry => {
                 "/properties/spec/properties/map/items"
@@ -138,6 +169,7 @@ impl ForkliftTarget {
             ForkliftTarget::HookSpec => HOOK_RESERVED,
             ForkliftTarget::StorageMapEntry => STORAGE_RESERVED,
             ForkliftTarget::NetworkMapEntry => NETWORK_RESERVED,
+            ForkliftTarget::ProviderSpec => PROVIDER_RESERVED,
         }
     }
 
@@ -188,6 +220,7 @@ mod tests {
                 for seg in r.path.split('.') {
                     node = node
                         .pointer(&format!("/properties/{seg}"))
+                        .or_else(|| node.get("additionalProperties"))
                         .unwrap_or_else(|| panic!("{t:?}: {} not in the schema", r.path));
                 }
             }

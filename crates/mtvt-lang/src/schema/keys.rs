@@ -27,12 +27,15 @@ pub enum BlockKind {
     StorageMap,
     /// `network_map { … }` inside a plan.
     NetworkMap,
+    /// `source_provider { … }` inside the session.
+    SourceProvider,
 }
 
 impl BlockKind {
     /// Every block kind, in documentation order.
     pub const ALL: &'static [BlockKind] = &[
         BlockKind::Session,
+        BlockKind::SourceProvider,
         BlockKind::Scenario,
         BlockKind::Plan,
         BlockKind::StorageMap,
@@ -55,6 +58,7 @@ impl BlockKind {
             BlockKind::Session => "the `session` block",
             BlockKind::StorageMap => "a `storage_map` block",
             BlockKind::NetworkMap => "a `network_map` block",
+            BlockKind::SourceProvider => "a `source_provider` block",
         }
     }
 
@@ -70,6 +74,7 @@ impl BlockKind {
             BlockKind::Session => "session { … }",
             BlockKind::StorageMap => "storage_map { … }",
             BlockKind::NetworkMap => "network_map { … }",
+            BlockKind::SourceProvider => "source_provider { … }",
         }
     }
 
@@ -85,6 +90,7 @@ impl BlockKind {
             BlockKind::Session => SESSION_KEYS,
             BlockKind::StorageMap => STORAGE_MAP_KEYS,
             BlockKind::NetworkMap => NETWORK_MAP_KEYS,
+            BlockKind::SourceProvider => SOURCE_PROVIDER_KEYS,
         }
     }
 
@@ -658,6 +664,13 @@ const STORAGE_MAP_KEYS: &[KeyDef] = &[key!(
     "Fields merged into every entry of the StorageMap's `spec.map`, checked against the StorageMap CRD: `forklift { destination: { volumeMode: \"Block\", accessMode: \"ReadWriteMany\" } }`."
 )];
 
+const SOURCE_PROVIDER_KEYS: &[KeyDef] = &[key!(
+    "forklift",
+    Value(V::Forklift(ForkliftTarget::ProviderSpec)),
+    "{}",
+    "Fields merged into the source Provider's `spec` (type, URL and Secret come from the provider profile), checked against the Provider CRD: `forklift { settings: { useVddkAioOptimization: \"true\" } }`."
+)];
+
 const NETWORK_MAP_KEYS: &[KeyDef] = &[key!(
     "forklift",
     Value(V::Forklift(ForkliftTarget::NetworkMapEntry)),
@@ -742,6 +755,12 @@ const SESSION_KEYS: &[KeyDef] = &[
         Value(V::Duration),
         "10m",
         "Default wait for guest agents after migration."
+    ),
+    key!(
+        "source_provider",
+        Block(BlockKind::SourceProvider),
+        "—",
+        "The session's source Providers (see the `source_provider` block)."
     ),
 ];
 

@@ -127,3 +127,31 @@ fn python_none_and_hook_fields() {
     assert!(all.contains("`None` is Python's"), "{all}");
     assert!(all.contains("mtvt::E1104"), "{all}");
 }
+
+#[test]
+fn source_provider_fields_are_checked_and_reach_the_session() {
+    let ok = "session {\n  source_provider { forklift { settings: { useVddkAioOptimization: \"true\" } } }\n}\n";
+    let (report, ir) = check(ok);
+    assert!(report.is_empty(), "{report:?}");
+    assert_eq!(
+        ir.session.source_provider_forklift.unwrap()["settings"]["useVddkAioOptimization"],
+        "true"
+    );
+    let bad = "session {\n  source_provider { forklift { url: \"https://x\", settings: { useVddkAioOptimization: true } } }\n}\n";
+    let got = codes(bad);
+    assert_eq!(
+        got,
+        [
+            ("mtvt::E1105".to_string(), 2, 32),
+            ("mtvt::E1102".to_string(), 2, 86)
+        ],
+        "{:?}",
+        check(bad).0
+    );
+    assert!(
+        check(bad)
+            .0
+            .join("\n")
+            .contains("provider profile's `api_url`")
+    );
+}

@@ -204,3 +204,29 @@ async fn a_leftover_vm_in_another_target_namespace_fails_the_vm_creation() {
     insta::assert_snapshot!("leftover_vm", run_summary(&err, &dir.path().join("dc")));
     emu.shutdown().await;
 }
+
+/// A `forklift { … }` passthrough field reaches the objects the emulator acts on (issue 13
+/// item 1): a StorageMap `accessMode` of ReadWriteOnce makes the PVCs RWO, which the
+/// `storage` check refuses on Ceph RBD; ReadWriteMany passes.
+#[test]
+fn a_passthrough_field_reaches_the_emulator() {
+    let scenario = |mode: &str| {
+        format!(
+            "use std/checks\n\nscenario passthrough {{\n  vm \"mtv-tests-rhel8\" {{ forklift {{ rootDisk: \"/dev/sda\" }} }}\n  plan {{\n    migrate_shared_disks false\n    forklift {{ diskBus: \"scsi\" }}\n    storage_map {{ forklift {{ destination: {{ accessMode: \"{mode}\" }} }} }}\n  }}\n  expect {{\n    migration succeeds\n    check storage\n  }}\n}}\n"
+        )
+    };
+    for (mode, code) in [("ReadWriteOnce", 1), ("ReadWriteMany", 0)] {
+        let s = scenario_dir(&[("p.mtvt", &scenario(mode))]);
+        let dc = tempfile::tempdir().unwrap();
+        let out = Mtvt::new()
+            .cwd(s.path())
+            .args(["run", "--sim", "p.mtvt", "--data-collector-path"])
+            .args([dc.path()])
+            .output();
+        let err = text(&out);
+        assert_eq!(out.status.code(), Some(code), "{mode}: {err}");
+        if code == 1 {
+            assert!(err.contains("must be ReadWriteMany"), "{err}");
+        }
+    }
+}

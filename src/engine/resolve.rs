@@ -44,6 +44,8 @@ pub struct ResolvedPlan {
     pub pvc_name_template_use_generate_name: Option<bool>,
     /// Warm: delay between migration start and cutover.
     pub cutover_after: Option<Duration>,
+    /// Each VM's LUKS passphrase (by position in `ir.vms`), resolved.
+    pub luks: Vec<Option<String>>,
 }
 
 /// What resolution needs besides the plan.
@@ -143,6 +145,16 @@ pub fn resolve_plan(
         pvc_name_template: ir.pvc_name_template.clone(),
         pvc_name_template_use_generate_name: ir.pvc_name_template_use_generate_name,
         cutover_after,
+        luks: ir
+            .vms
+            .iter()
+            .map(|vm| {
+                vm.luks_passphrase
+                    .as_ref()
+                    .map(|p| resolve(p, inputs, "luks_passphrase"))
+                    .transpose()
+            })
+            .collect::<Result<_, _>>()?,
         ir: ir.clone(),
     })
 }

@@ -181,6 +181,7 @@ fn forklift_passthrough() {
 scenario passthrough {
   vm "mtv-tests-rhel8" {
     forklift { rootDisk: "/dev/sda", instanceType: "u1.medium" }
+    luks_passphrase "never-printed-42"
   }
   plan {
     migrate_shared_disks false
@@ -212,8 +213,10 @@ scenario passthrough {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    insta::assert_snapshot!(
-        "forklift_passthrough",
-        String::from_utf8(out.stdout).unwrap()
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains("never-printed-42"),
+        "the LUKS passphrase printed"
     );
+    insta::assert_snapshot!("forklift_passthrough", text);
 }

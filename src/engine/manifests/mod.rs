@@ -27,7 +27,7 @@ pub use migration::migration;
 pub use namespace::namespace;
 pub use plan::{PlanManifest, PlanVm, plan};
 pub use provider::{local_destination, remote_destination, source_provider};
-pub use secret::{SourceSecretInput, ca_key, offload_secret, remote_token_secret, source_secret};
+pub use secret::{SourceSecretInput, ca_key, opaque_secret, remote_token_secret, source_secret};
 
 /// Who an object belongs to: its labels.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,6 +62,8 @@ pub struct PlanManifest<'a> {
     pub forklift: Option<&'a Value>,
     /// Each VM's `forklift { … }` fields (by position in `vms`), merged into its entry.
     pub vm_forklift: Vec<Option<&'a Value>>,
+    /// Each VM's LUKS Secret (by position in `vms`), in `namespace`.
+    pub vm_luks: Vec<Option<String>>,
 }
 
 /// The Plan CR.
@@ -83,6 +85,9 @@ pub fn plan(owner: &Owner, p: &PlanManifest<'_>) -> Manifest {
             }
             if !hooks.is_empty() {
                 set(&mut v, "hooks", json!(hooks));
+            }
+            if let Some(Some(secret)) = p.vm_luks.get(i) {
+                set(&mut v, "luks", reference(secret, p.namespace));
             }
             if let Some(Some(extra)) = p.vm_forklift.get(i) {
                 merge_passthrough(&mut v, extra);

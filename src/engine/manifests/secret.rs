@@ -100,8 +100,9 @@ pub fn remote_token_secret(name: &str, namespace: &str, owner: &Owner, token: &s
     o
 }
 
-/// The copy-offload storage Secret (the populator's `STORAGE_*` and vendor keys).
-pub fn offload_secret(name: &str, namespace: &str, owner: &Owner, string_data: Value) -> Manifest {
+/// An Opaque Secret of `string_data`: the copy-offload storage Secret (the populator's
+/// `STORAGE_*` and vendor keys), a VM's LUKS passphrase.
+pub fn opaque_secret(name: &str, namespace: &str, owner: &Owner, string_data: Value) -> Manifest {
     let mut o = object(kinds::SECRET, name, Some(namespace), owner);
     set(&mut o.body, "type", json!("Opaque"));
     set(&mut o.body, "stringData", string_data);

@@ -12,7 +12,7 @@ use mtvt_lang::schema::enums::HookStep;
 
 use super::super::journal::Scope;
 use super::super::manifests::{
-    self, Owner, PlanManifest, ProviderPair, hook, nad, network_map, offload_secret, storage_map,
+    self, Owner, PlanManifest, ProviderPair, hook, nad, network_map, opaque_secret, storage_map,
 };
 use super::super::resolve::ResolvedPlan;
 use super::answers::source_name;
@@ -227,7 +227,19 @@ pub fn migrate_steps(
             value: value.clone(),
         });
     }
-    let plan_manifest = plan_manifest(ctx, plan, answers, hooks);
+    let mut vm_luks = Vec::new();
+    for (i, passphrase) in plan.luks.iter().enumerate() {
+        vm_luks.push(passphrase.as_ref().map(|p| {
+            let name = format!("{}-luks-{i}", n.plan);
+            let data = serde_json::json!({ "passphrase": p });
+            steps.push(Step::create(
+                Scope::Scenario,
+                opaque_secret(&name, ns, &ctx.owner, data),
+            ));
+            name
+        }));
+    }
+    let plan_manifest = plan_manifest(ctx, plan, answers, hooks, vm_luks);
     let plan_ref = plan_manifest.object.clone();
     steps.push(Step::Create(Create {
         scope: Scope::Scenario,
@@ -291,7 +303,7 @@ fn map_steps(
     let storage_entries = match (&ctx.source.profile.copyoffload, plan.ir.copy_offload) {
         (Some(co), true) => {
             let data = copy_offload::storage_secret_data(co).string_data();
-            steps.push(create(offload_secret(&n.offload_secret, ns, owner, data)));
+            steps.push(create(opaque_secret(&n.offload_secret, ns, owner, data)));
             copy_offload::map_entries(
                 &copy_offload::offload_datastores(co, &answers.datastore_ids),
                 &plan.storage_class,
@@ -354,6 +366,7 @@ fn plan_manifest(
     plan: &ResolvedPlan,
     answers: &PlanAnswers,
     hooks: Vec<(&'static str, String)>,
+    vm_luks: Vec<Option<String>>,
 ) -> manifests::Manifest {
     let n = &plan.names;
     manifests::plan(
@@ -378,6 +391,7 @@ fn plan_manifest(
             flags: plan_flags(&plan.ir),
             forklift: plan.ir.forklift.as_ref(),
             vm_forklift: plan.ir.vms.iter().map(|v| v.forklift.as_ref()).collect(),
+            vm_luks,
         },
     )
 }

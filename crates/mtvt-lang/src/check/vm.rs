@@ -155,6 +155,10 @@ pub(super) fn lower_vm(env: &Env<'_>, entry: &Entry, ctx: &mut ValueCtx<'_>) -> 
             _ => 0,
         },
         added_disks,
+        luks_passphrase: match get("luks_passphrase") {
+            Some(TypedValue::Str(s)) => Some(s.clone()),
+            _ => None,
+        },
         forklift: match get("forklift") {
             Some(TypedValue::Object(o)) => Some(o.json.clone()),
             _ => None,

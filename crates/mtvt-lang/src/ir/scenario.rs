@@ -264,10 +264,21 @@ pub struct VmIr {
     pub added_disks: Vec<AddedDiskIr>,
     /// `forklift { … }`: fields merged into this VM's entry of the Plan's `spec.vms`.
     pub forklift: Option<serde_json::Value>,
+    /// LUKS passphrase, put in a Secret that `spec.vms[].luks` references. Serialized as
+    /// `<redacted>`: the IR's JSON form may be printed.
+    #[serde(serialize_with = "redacted")]
+    pub luks_passphrase: Option<InterpString>,
     /// The `vm` entry.
     pub span: SpanIr,
     /// Span of each key as written.
     pub key_spans: BTreeMap<&'static str, SpanIr>,
+}
+
+fn redacted<S: serde::Serializer>(v: &Option<InterpString>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(_) => s.serialize_some("<redacted>"),
+        None => s.serialize_none(),
+    }
 }
 
 /// A disk added to the source VM before migration.

@@ -90,6 +90,7 @@ const VM_RESERVED: &[Reserved] = &[
     derived("name"),
     derived("namespace"),
     key("hooks", "hook"),
+    key("luks", "luks_passphrase"),
 ];
 
 const HOOK_RESERVED: &[Reserved] = &[

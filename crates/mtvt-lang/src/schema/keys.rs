@@ -554,6 +554,12 @@ const VM_KEYS: &[KeyDef] = &[
         repeat
     ),
     key!(
+        "luks_passphrase",
+        Value(V::Str { interp: true }),
+        "—",
+        "Passphrase of the guest's LUKS-encrypted disks: mtvt stores it in a Secret of the scenario and points this VM's `spec.vms[].luks` at it. Write `\"${env.NAME}\"` to keep it out of the file."
+    ),
+    key!(
         "forklift",
         Value(V::Forklift(ForkliftTarget::PlanVm)),
         "{}",

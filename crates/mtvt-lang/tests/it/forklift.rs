@@ -155,3 +155,17 @@ fn source_provider_fields_are_checked_and_reach_the_session() {
             .contains("provider profile's `api_url`")
     );
 }
+
+#[test]
+fn a_luks_passphrase_is_first_class_and_never_in_the_ir_json() {
+    let text = scenario("", "    luks_passphrase \"${env.LUKS_KEY}\"");
+    let (report, ir) = check(&text);
+    assert!(report.is_empty(), "{report:?}");
+    let vm = &ir.scenarios[0].plans[0].vms[0];
+    assert!(vm.luks_passphrase.is_some());
+    let json = mtvt_lang::ir::canonical_json(&ir);
+    assert!(json.to_string().contains("<redacted>") && !json.to_string().contains("LUKS_KEY"));
+    let text = scenario("", "    forklift { luks: { name: \"s\" } }");
+    let all = check(&text).0.join("\n");
+    assert!(all.contains("mtvt sets it from `luks_passphrase`"), "{all}");
+}

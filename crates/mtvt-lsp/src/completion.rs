@@ -115,6 +115,9 @@ pub fn complete(offset: usize, env: &Env<'_>) -> (Vec<Item>, usize, usize) {
         match c.frame() {
             Frame::Top => top_level(&c, env),
             Frame::Block(kind) => in_block(&c, kind, env),
+            Frame::Object { .. } if c.words.is_empty() && c.forklift.is_some() => {
+                forklift_fields(&c)
+            }
             Frame::Object {
                 provider_names: true,
             } if c.words.is_empty() => EnumId::ProviderType
@@ -126,6 +129,24 @@ pub fn complete(offset: usize, env: &Env<'_>) -> (Vec<Item>, usize, usize) {
         }
     };
     (items, start, end)
+}
+
+/// Field names of the Forklift object being written, from the CRD's schema (fields mtvt
+/// sets itself left out).
+fn forklift_fields(c: &Cursor<'_>) -> Vec<Item> {
+    let Some((target, path)) = &c.forklift else {
+        return Vec::new();
+    };
+    target
+        .fields_at(path)
+        .into_iter()
+        .map(|(name, ty)| {
+            let insert = format!("{name}: ");
+            Item::new(name, ItemKind::Field)
+                .detail(format!("{} {} · {ty}", target.kind(), target.field()))
+                .insert(insert)
+        })
+        .collect()
 }
 
 fn in_string(c: &Cursor<'_>, kind: TokenKind, env: &Env<'_>) -> Vec<Item> {
@@ -412,6 +433,26 @@ mod tests {
         let l = labels_at("use |");
         assert!(l.contains(&"std/checks".into()));
         assert!(labels_at("scenario s { # |").is_empty());
+    }
+
+    #[test]
+    fn forklift_fields_come_from_the_crd_schema() {
+        let l = labels_at("scenario s {\n  plan {\n    forklift { | }\n  }\n}");
+        assert!(
+            l.contains(&"diskBus".into()) && l.contains(&"skipGuestConversion".into()),
+            "{l:?}"
+        );
+        // Fields mtvt sets (first-class keys, derived ones) are not offered.
+        assert!(
+            !l.contains(&"migrateSharedDisks".into()) && !l.contains(&"vms".into()),
+            "{l:?}"
+        );
+        let l = labels_at(
+            "scenario s {\n  plan {\n    storage_map { forklift { destination: { | } } }\n  }\n}",
+        );
+        assert_eq!(l, ["accessMode", "volumeMode"]);
+        let l = labels_at("scenario s {\n  vm \"x\" { forklift { root| } }\n}");
+        assert!(l.contains(&"rootDisk".into()), "{l:?}");
     }
 
     #[test]

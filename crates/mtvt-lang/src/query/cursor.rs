@@ -2,6 +2,7 @@
 //! syntax errors, so half-written text has one), and the parser's tokens of the entry or
 //! statement written before it.
 
+use crate::schema::forklift::ForkliftTarget;
 use crate::schema::keys::{BlockKind, Shape, ValueShape};
 use crate::span::Span;
 use crate::syntax::Parsed;
@@ -46,6 +47,9 @@ pub struct Cursor<'a> {
     pub in_comment: bool,
     /// The top-level check declaration around the offset.
     pub check: Option<&'a CheckDecl>,
+    /// Inside a `forklift { … }` object: its target and the member keys of the nested
+    /// objects around the offset (empty at the block's own level).
+    pub forklift: Option<(ForkliftTarget, Vec<String>)>,
 }
 
 impl Cursor<'_> {
@@ -84,6 +88,7 @@ pub fn cursor<'a>(text: &'a str, file: &'a File, parsed: &'a Parsed, offset: usi
             .iter()
             .any(|s| s.start < offset && offset <= s.end),
         check: None,
+        forklift: None,
     };
     let before = parsed.tokens.partition_point(|t| t.start < offset);
     if let Some(t) = before
@@ -154,12 +159,23 @@ fn descend_block<'a>(
                     descend_block(c, b, inner, offset)
                 }
                 other => {
+                    // `forklift { word` parses as a block until a `:` makes it an object.
+                    if let Some(Shape::Value(ValueShape::Forklift(t))) =
+                        kind.key(&e.key.node).map(|k| k.shape)
+                    {
+                        c.forklift = Some((t, Vec::new()));
+                    }
                     c.frames.push(other);
                     b.span.start + 1
                 }
             }
         }
         Some(EntryBody::Object(v)) if inside(text, v.span.start, v.span, offset) => {
+            if let Some(Shape::Value(ValueShape::Forklift(t))) =
+                kind.key(&e.key.node).map(|k| k.shape)
+            {
+                c.forklift = Some((t, object_path(v, offset)));
+            }
             c.frames.push(match nested_frame(kind, e) {
                 Frame::Object { provider_names } => Frame::Object { provider_names },
                 _ => Frame::Object {
@@ -170,6 +186,25 @@ fn descend_block<'a>(
         }
         _ => block.span.start + 1,
     }
+}
+
+/// The keys of the members whose object values enclose `offset`, outermost first.
+fn object_path(v: &crate::syntax::ast::Value, offset: usize) -> Vec<String> {
+    use crate::syntax::ast::ValueKind;
+    let mut path = Vec::new();
+    let mut cur = v;
+    while let ValueKind::Object(members) = &cur.kind {
+        let Some(m) = members.iter().find(|m| {
+            matches!(m.value.kind, ValueKind::Object(_))
+                && m.value.span.start < offset
+                && offset < m.value.span.end
+        }) else {
+            break;
+        };
+        path.push(m.key.node.to_string());
+        cur = &m.value;
+    }
+    path
 }
 
 /// Inside a check body opened at `open`: its nested `when`/`for` bodies around `offset`

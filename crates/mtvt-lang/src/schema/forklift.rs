@@ -184,6 +184,42 @@ impl ForkliftTarget {
     }
 }
 
+impl ForkliftTarget {
+    /// The fields of the object at `path` (member keys below the target) with their
+    /// schema type, for completion; empty when the path leaves the schema.
+    pub fn fields_at(self, path: &[String]) -> Vec<(String, String)> {
+        let mut node = self.schema();
+        for seg in path {
+            node = node.and_then(|n| {
+                n.pointer(&format!("/properties/{seg}"))
+                    .or_else(|| n.get("additionalProperties").filter(|a| a.is_object()))
+            });
+        }
+        let reserved = |name: &str| {
+            let full = path
+                .iter()
+                .map(String::as_str)
+                .chain([name])
+                .collect::<Vec<_>>()
+                .join(".");
+            self.reserved().iter().any(|r| r.path == full)
+        };
+        node.and_then(|n| n.get("properties"))
+            .and_then(Value::as_object)
+            .map(|props| {
+                props
+                    .iter()
+                    .filter(|(name, _)| !reserved(name))
+                    .map(|(name, s)| {
+                        let ty = s.get("type").and_then(Value::as_str).unwrap_or("any");
+                        (name.clone(), ty.to_owned())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// `(kind, openAPIV3Schema of the served version)` of every built-in Forklift CRD, parsed
 /// once per process.
 fn served_schemas() -> &'static [(String, Value)] {

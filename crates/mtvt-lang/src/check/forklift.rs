@@ -88,11 +88,9 @@ impl Walk<'_, '_> {
             Some("array") => self.array(schema, v, path),
             Some("string") => self.string(schema, v, path),
             Some("integer") | Some("number") => self.number(schema, v, path),
-            Some("boolean") => {
-                if !matches!(v.kind, ValueKind::Bool(_)) {
-                    let help = word(v).and_then(|w| suggest::python_literal(&w));
-                    self.wrong_type(v, path, "`true` or `false`", help);
-                }
+            Some("boolean") if !matches!(v.kind, ValueKind::Bool(_)) => {
+                let help = word(v).and_then(|w| suggest::python_literal(&w));
+                self.wrong_type(v, path, "`true` or `false`", help);
             }
             // Untyped with preserved unknown fields (or no schema at all): anything goes.
             _ => {}

@@ -9,7 +9,7 @@ use mtvt_gotemplate::{TemplateError, TemplateErrorKind};
 use super::layer::PlanLayer;
 use super::memo::SharedSet;
 use super::values::TypedValue;
-use crate::diag::{DiagnosticKind, Sink, suggest};
+use crate::diag::{DiagnosticKind, KeyRelation, Sink, suggest};
 use crate::schema::enums::ProviderKind;
 use crate::source::SourceMap;
 use crate::span::Span;
@@ -27,14 +27,11 @@ fn generate_name_needs_template(sink: &mut Sink, layer: &PlanLayer) {
     {
         sink.push(DiagnosticKind::ConflictingKeys {
             span: v.span,
-            key: String::from("pvc_name_template_use_generate_name"),
-            relation: "needs",
-            label: "has no template to apply to",
-            other: String::from("pvc_name_template"),
+            key: "pvc_name_template_use_generate_name",
+            relation: KeyRelation::Needs,
+            other: "pvc_name_template",
             other_span: None,
-            help: Some(String::from(
-                "add `pvc_name_template '…'`, or remove `pvc_name_template_use_generate_name`",
-            )),
+            help: "add `pvc_name_template '…'`, or remove `pvc_name_template_use_generate_name`",
         });
     }
 }

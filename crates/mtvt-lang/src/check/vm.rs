@@ -9,7 +9,7 @@ use super::Env;
 use super::blocks::validate_block;
 use super::layer::{ProfileRef, VmLayer};
 use super::values::{TypedValue, ValueCtx};
-use crate::diag::DiagnosticKind;
+use crate::diag::{DiagnosticKind, KeyRelation};
 use crate::ir::{AddedDiskIr, DatastoreRef, VmIr};
 use crate::schema::enums::{DiskMode, PowerState, Provisioning, RdmType};
 use crate::schema::keys::BlockKind;
@@ -206,14 +206,11 @@ pub(super) fn lower_add_disk(
             if let Some(s) = typed.key_spans.get(other) {
                 ctx.sink.push(DiagnosticKind::ConflictingKeys {
                     span: *s,
-                    key: other.to_string(),
-                    relation: "conflicts with",
-                    label: "conflicts",
-                    other: String::from("rdm"),
+                    key: other,
+                    relation: KeyRelation::ConflictsWith,
+                    other: "rdm",
                     other_span: Some(*rdm_span),
-                    help: Some(String::from(
-                        "an RDM disk maps the whole LUN: remove `size` and `provisioning`",
-                    )),
+                    help: "an RDM disk maps the whole LUN: remove `size` and `provisioning`",
                 });
             }
         }

@@ -615,14 +615,12 @@ diagnostics! {
 
     #[error("`{key}` {relation} `{other}`")]
     "mtvt::E1007" Error ConflictingKeys {
-        #[label("{label}")] span: Span,
-        key: String,
-        /// `conflicts with` (both given) or `needs` (the other is missing).
-        relation: &'static str,
-        label: &'static str,
-        other: String,
+        #[label("{relation} `{other}`")] span: Span,
+        key: &'static str,
+        relation: KeyRelation,
+        other: &'static str,
         #[label("`{other}` given here")] other_span: Option<Span>,
-        #[help] help: Option<String>,
+        #[help] help: &'static str,
     }
 
     #[error("`count {count}` needs `clone true`")]
@@ -722,6 +720,24 @@ diagnostics! {
         #[label("looks like a typo")] span: Span,
         tag: String,
         #[help] help: Option<String>,
+    }
+}
+
+/// How the two keys of an E1007 relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRelation {
+    /// Both are given and exclude each other.
+    ConflictsWith,
+    /// The first is given without the second it qualifies.
+    Needs,
+}
+
+impl std::fmt::Display for KeyRelation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            KeyRelation::ConflictsWith => "conflicts with",
+            KeyRelation::Needs => "needs",
+        })
     }
 }
 

@@ -9,7 +9,7 @@ pub mod render;
 pub mod suggest;
 mod window;
 
-pub use kind::{ALL_CODES, DiagnosticKind, Severity};
+pub use kind::{ALL_CODES, DiagnosticKind, KeyRelation, Severity};
 
 use crate::span::Span;
 

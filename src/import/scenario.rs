@@ -73,6 +73,11 @@ fn plan_key(o: &mut Out<'_>, key: &str, v: &Value) -> Result<(), &'static str> {
         }
         "target_power_state" => enum_key(p, "target_power_state", v, &["on", "off", "auto"]),
         "preserve_static_ips" => bool_key(p, "preserve_static_ips", v),
+        key @ ("migrate_shared_disks"
+        | "enable_nested_virtualization"
+        | "xfs_compatibility"
+        | "run_preflight_inspection"
+        | "rdm_as_lun") => bool_key(p, key, v),
         "vm_target_namespace" => str_key(p, "target_namespace", v),
         "multus_namespace" => str_key(p, "multus_namespace", v),
         "pvc_name_template" => {

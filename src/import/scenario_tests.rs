@@ -62,3 +62,19 @@ fn names_become_identifiers() {
     assert_eq!(scenario_name("test_a-b.c"), "a_b_c");
     assert_eq!(scenario_name("test_1x"), "s1x");
 }
+
+#[test]
+fn upstream_plan_flags_map_to_their_first_class_keys() {
+    let (text, unmapped) = one(
+        r#"{"virtual_machines": [{"name": "v"}], "migrate_shared_disks": False,
+           "xfs_compatibility": True, "enable_nested_virtualization": False}"#,
+    );
+    assert!(unmapped.is_empty(), "{unmapped:?}");
+    for line in [
+        "migrate_shared_disks false",
+        "xfs_compatibility true",
+        "enable_nested_virtualization false",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+}

@@ -18,6 +18,7 @@
 
 pub mod credentials;
 pub mod error;
+pub mod esxi;
 pub mod portforward;
 pub mod session;
 pub mod ssh;

@@ -103,8 +103,8 @@ where
 }
 
 /// Runs `command` on a new session channel, feeding `stdin` (then EOF) when given.
-pub async fn exec(
-    conn: &Connection,
+pub async fn exec<H: client::Handler>(
+    conn: &Handle<H>,
     command: &str,
     stdin: Option<&[u8]>,
 ) -> Result<CommandOutput, russh::Error> {

@@ -6,6 +6,7 @@
 //! * [`kinds`]: the OpenShift, Forklift, KubeVirt, CDI, Multus and OLM kinds it serves.
 //! * [`controllers`]: Forklift, KubeVirt and CDI behaviour, acting through the store.
 //! * [`guest`]: the emulated guest OS behind KubeVirt's port-forward subresource (SSH).
+//! * [`esxi`]: the ESXi hosts of copy offload's ssh clone method (authorized_keys, SSH).
 //! * [`inventory`]: the Forklift inventory service; [`sources`]: the vSphere, oVirt and
 //!   OpenStack APIs; [`lab`]: the source-side world they serve.
 //! * [`store`], [`api`], [`clock`]: `mtvt-apiserver`'s, re-exported for the controllers and
@@ -18,6 +19,7 @@ pub use mtvt_apiserver::{api, clock, store};
 
 pub mod controllers;
 pub mod emulator;
+pub mod esxi;
 pub mod guest;
 pub mod inventory;
 pub mod kinds;

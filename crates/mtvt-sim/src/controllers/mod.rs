@@ -111,6 +111,8 @@ pub struct Ctx {
     pub guests: Guests,
     /// The inventory's collectors.
     pub collectors: collectors::Collectors,
+    /// The ESXi hosts of copy-offload providers (authorized_keys for the ssh clone method).
+    pub esxi: crate::esxi::EsxiHosts,
 }
 
 impl Ctx {

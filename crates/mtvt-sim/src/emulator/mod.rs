@@ -30,6 +30,7 @@ use std::time::Duration;
 use crate::api::Faults;
 use crate::clock::Clock;
 use crate::controllers::{self, Ctx, Guests, Settings};
+use crate::esxi::EsxiHosts;
 use crate::guest::{GuestFault, GuestRegistry};
 use crate::inventory::{self, InventoryOptions};
 use crate::lab::{Lab, LabError, LabHandle, ProviderKind, render_providers_json};
@@ -90,6 +91,9 @@ pub enum EmulatorError {
     /// The API server or a listener failed.
     #[error(transparent)]
     Server(#[from] ServerError),
+    /// An ESXi host's SSH server could not listen.
+    #[error("cannot start the ESXi SSH servers: {0}")]
+    Esxi(String),
     /// The initial objects could not be created.
     #[error("cannot create the initial cluster objects: {0}")]
     Seed(String),
@@ -102,6 +106,9 @@ pub struct Emulator {
     endpoints: BTreeMap<String, String>,
     mtv_namespace: String,
     guests: GuestRegistry,
+    esxi: EsxiHosts,
+    /// Lab provider name → `127.0.0.1:port` of its first ESXi host's SSH server.
+    esxi_endpoints: BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -111,6 +118,30 @@ impl std::fmt::Debug for Emulator {
             .field("endpoints", &self.endpoints)
             .finish_non_exhaustive()
     }
+}
+
+/// Starts an SSH server per ESXi host; returns each copy-offload provider's first host's
+/// address (its profile's `esxi_host`).
+async fn serve_esxi(
+    lab: &Lab,
+    esxi: &EsxiHosts,
+    stop: &tokio_util::sync::CancellationToken,
+) -> Result<BTreeMap<String, String>, EmulatorError> {
+    let mut first = BTreeMap::new();
+    for p in lab.providers.iter().filter(|p| p.copy_offload.is_some()) {
+        for (i, h) in p.hosts.iter().enumerate() {
+            let Some(host) = esxi.get(&h.id) else {
+                continue;
+            };
+            let addr = crate::esxi::sshd::listen(host, stop.clone())
+                .await
+                .map_err(|e| EmulatorError::Esxi(format!("ESXi host {}: {e}", h.name)))?;
+            if i == 0 {
+                first.insert(p.name.clone(), addr.to_string());
+            }
+        }
+    }
+    Ok(first)
 }
 
 fn source_listener(name: &str) -> String {
@@ -183,6 +214,8 @@ impl Emulator {
             Ok(())
         });
         let server = builder.start().await?;
+        let esxi = EsxiHosts::of_lab(lab.lab());
+        let esxi_endpoints = serve_esxi(lab.lab(), &esxi, &server.shutdown_token()).await?;
         let mut endpoints = BTreeMap::new();
         for p in &lab.lab().providers {
             if let Some(url) = server.listener_url(&source_listener(&p.name)) {
@@ -207,6 +240,7 @@ impl Emulator {
             endpoints: Arc::new(endpoints.clone()),
             guests: Guests::default(),
             collectors: Default::default(),
+            esxi: esxi.clone(),
         };
         seed::seed(&ctx, &inventory_addr).map_err(|e| EmulatorError::Seed(e.to_string()))?;
         let _ = cell.set(ctx.clone());
@@ -217,6 +251,8 @@ impl Emulator {
             endpoints,
             mtv_namespace: opts.mtv_namespace,
             guests,
+            esxi,
+            esxi_endpoints,
         })
     }
 
@@ -233,7 +269,7 @@ impl Emulator {
     /// The `.providers.json` document: profiles `vsphere`, `vsphere-copy-offload`, `ovirt`,
     /// `openstack`, `openshift`, `ova` (one per lab provider) pointing at this emulator.
     pub fn providers_json(&self) -> serde_json::Value {
-        render_providers_json(self.lab.lab(), &self.endpoints)
+        render_providers_json(self.lab.lab(), &self.endpoints, &self.esxi_endpoints)
     }
 
     /// `https://127.0.0.1:PORT` of the API server.
@@ -259,6 +295,11 @@ impl Emulator {
     /// Breaks the guests of matching VMs (now and when they are first reached over SSH).
     pub fn add_guest_fault(&self, fault: GuestFault) {
         self.guests.add_fault(fault);
+    }
+
+    /// The ESXi hosts of copy-offload providers (root's authorized_keys).
+    pub fn esxi_hosts(&self) -> EsxiHosts {
+        self.esxi.clone()
     }
 
     /// The virtual clock.

@@ -180,6 +180,8 @@ pub struct CopyOffloadFile {
     #[serde(default)]
     pub rdm_lun_uuid: Option<String>,
     #[serde(default)]
+    pub esxi_password: Option<Secret>,
+    #[serde(default)]
     pub esxi_clone_method: Option<String>,
     #[serde(default)]
     pub extra: BTreeMap<String, String>,

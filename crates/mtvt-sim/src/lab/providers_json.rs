@@ -24,7 +24,13 @@ fn fqdn(base: &str) -> String {
 /// names; a vSphere provider with `copy_offload` also yields `<name>-copy-offload`.
 /// `api_url` is `<base>/sdk` (vSphere), `<base>/ovirt-engine/api` (oVirt), `<base>/v3`
 /// (OpenStack), the NFS share (OVA) and empty (OpenShift, which uses the cluster itself).
-pub fn render_providers_json(lab: &Lab, endpoints: &BTreeMap<String, String>) -> Value {
+/// `esxi` maps a lab provider name to `host:port` of the SSH server of its first ESXi host:
+/// the copy-offload profile's `esxi_host` (with `esxi_user` root and `esxi_password`).
+pub fn render_providers_json(
+    lab: &Lab,
+    endpoints: &BTreeMap<String, String>,
+    esxi: &BTreeMap<String, String>,
+) -> Value {
     let mut out = Map::new();
     for p in &lab.providers {
         let base = endpoints
@@ -52,6 +58,11 @@ pub fn render_providers_json(lab: &Lab, endpoints: &BTreeMap<String, String>) ->
             }
             if let Some(m) = &co.esxi_clone_method {
                 c.insert("esxi_clone_method".into(), json!(m));
+            }
+            if let Some(h) = esxi.get(&p.name) {
+                c.insert("esxi_host".into(), json!(h));
+                c.insert("esxi_user".into(), json!("root"));
+                c.insert("esxi_password".into(), json!(co.esxi_password.expose()));
             }
             for (k, v) in &co.extra {
                 c.insert(k.clone(), json!(v));
@@ -120,7 +131,7 @@ mod tests {
         eps.insert("vsphere".to_string(), "http://127.0.0.1:4001/".to_string());
         eps.insert("ovirt".to_string(), "http://127.0.0.1:4002".to_string());
         eps.insert("openstack".to_string(), "http://127.0.0.1:4003".to_string());
-        let doc = render_providers_json(&lab, &eps);
+        let doc = render_providers_json(&lab, &eps, &BTreeMap::new());
         for key in [
             "vsphere",
             "vsphere-copy-offload",

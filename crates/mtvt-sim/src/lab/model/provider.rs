@@ -153,6 +153,8 @@ pub struct CopyOffload {
     pub rdm_lun_uuid: Option<String>,
     /// `vib` or `ssh`.
     pub esxi_clone_method: Option<String>,
+    /// root's password on the provider's ESXi hosts (the `esxi_password` handed out).
+    pub esxi_password: Secret,
 }
 
 /// One source provider of the lab, with its current VMs.

@@ -6,6 +6,9 @@ use crate::lab::error::LabIssue;
 use crate::lab::file::CopyOffloadFile;
 use crate::lab::model::*;
 
+/// root's password on the ESXi hosts when the lab file does not set `esxi_password`.
+pub const DEFAULT_ESXI_PASSWORD: &str = "mtv-esxi-pw";
+
 pub(super) fn resolve_copy_offload(
     c: CopyOffloadFile,
     p: &Provider,
@@ -78,5 +81,8 @@ pub(super) fn resolve_copy_offload(
         extra: c.extra,
         rdm_lun_uuid: c.rdm_lun_uuid,
         esxi_clone_method: c.esxi_clone_method,
+        esxi_password: c
+            .esxi_password
+            .unwrap_or_else(|| mtvt_vocab::Secret::new(DEFAULT_ESXI_PASSWORD)),
     })
 }

@@ -405,6 +405,10 @@ fn reconcile_populator(ctx: &Ctx, starts: &Starts, q: &Queue, key: &Key) -> runt
         ))?;
         return Ok(());
     }
+    if let Some(msg) = super::xcopy_ssh::clone_error(ctx, &pvc) {
+        fail(format!("vsphere-xcopy-volume-populator: {msg}"))?;
+        return Ok(());
+    }
     let rate = if ann("xcopy-capable") == "true" {
         XCOPY_BYTES_PER_SEC
     } else {

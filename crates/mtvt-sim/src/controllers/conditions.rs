@@ -34,6 +34,8 @@ pub struct Cnd {
     pub message: String,
     /// `items`
     pub items: Vec<String>,
+    /// `suggestion`
+    pub suggestion: String,
     /// `durable`: survives staging.
     pub durable: bool,
 }
@@ -48,8 +50,15 @@ impl Cnd {
             category: category.into(),
             message: message.into(),
             items: Vec::new(),
+            suggestion: String::new(),
             durable: false,
         }
+    }
+
+    /// With a `suggestion`.
+    pub fn suggestion(mut self, text: &str) -> Self {
+        self.suggestion = text.into();
+        self
     }
 
     /// With `items`.
@@ -84,6 +93,9 @@ impl Cnd {
         }
         if !self.items.is_empty() {
             m.insert("items".into(), json!(self.items));
+        }
+        if !self.suggestion.is_empty() {
+            m.insert("suggestion".into(), json!(self.suggestion));
         }
         Value::Object(m)
     }

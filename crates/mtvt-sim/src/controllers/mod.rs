@@ -30,6 +30,7 @@ mod provider;
 pub mod runtime;
 mod scheduler;
 pub mod webhooks;
+mod xcopy_ssh;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};

@@ -7,6 +7,7 @@
 
 mod collector;
 mod connection;
+pub mod ssh;
 
 use std::sync::Arc;
 
@@ -131,6 +132,17 @@ fn reconcile(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
     };
     if let Some(at) = collector::inventory_condition(ctx, uid, &mut cnd) {
         q.add_at(key.clone(), at);
+    }
+    ssh::readiness(ctx, &provider, &mut cnd);
+    if kind == "vsphere" {
+        ssh::ensure_keys(ctx, &provider)?;
+        if ssh::uses_ssh(&provider) {
+            // re-validated periodically, so an installed key clears SSHNotReady
+            q.add_at(
+                key.clone(),
+                ctx.clock.now() + chrono::Duration::from_std(ssh::RETEST).unwrap_or_default(),
+            );
+        }
     }
     if let Some(end) = connection::outage_end(ctx, &provider) {
         q.add_at(key.clone(), end + chrono::Duration::milliseconds(1));

@@ -82,7 +82,10 @@ pub(super) fn create_volumes(
         }
         if let Some(e) = offload_entry(env, d) {
             // Copy offload: a populator PVC instead of a DataVolume.
-            let pvc = populator_pvc(env, vs, i, d, e, &dv);
+            let mut pvc = populator_pvc(env, vs, i, d, e, &dv);
+            if let Some(source) = env.refd.source.as_deref() {
+                super::super::super::xcopy_ssh::annotate(env.ctx, source, vm, &mut pvc);
+            }
             env.ctx.store.create(&gvr::pvcs(), tns(env), pvc)?;
         } else {
             env.ctx.store.create(&gvr::data_volumes(), tns(env), dv)?;

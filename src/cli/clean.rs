@@ -82,6 +82,51 @@ async fn same_cluster(
     Err(ExitCode::from(exit::USAGE))
 }
 
+/// The ESXi logins of the profiles whose keys the journal lists as installed (from the
+/// providers file recorded in the journal, or `--providers-file`).
+fn esxi_logins(
+    args: &CleanArgs,
+    journal: &Journal,
+) -> Result<crate::engine::cleanup::EsxiLogins, ExitCode> {
+    let doc = journal.snapshot();
+    let profiles: std::collections::BTreeSet<String> = doc
+        .entries
+        .iter()
+        .filter_map(|e| match &e.action {
+            Action::EsxiKey { profile, .. } => Some(profile.clone()),
+            _ => None,
+        })
+        .collect();
+    if profiles.is_empty() {
+        return Ok(Default::default());
+    }
+    let Some(file) = args
+        .providers_file
+        .clone()
+        .or_else(|| doc.providers_file.as_ref().map(PathBuf::from))
+    else {
+        eprintln!(
+            "error: the journal lists keys installed on ESXi hosts but no providers file: pass --providers-file FILE"
+        );
+        return Err(ExitCode::from(exit::USAGE));
+    };
+    let mut loaded = Vec::new();
+    for name in &profiles {
+        let p = mtvt_profiles::load(&file).map_err(Box::new).and_then(|f| {
+            f.profile(name, &|k| std::env::var(k).ok())
+                .map_err(Box::new)
+        });
+        match p {
+            Ok(p) => loaded.push(p),
+            Err(e) => {
+                eprint!("{}", mtvt_lang::profile::render_error(&e));
+                return Err(ExitCode::from(exit::USAGE));
+            }
+        }
+    }
+    Ok(crate::engine::cleanup::esxi_logins(&loaded))
+}
+
 /// The source provider that made the journal's clones (through the providers file
 /// recorded in the journal, or `--providers-file`); `None` when there are no clones or it
 /// cannot be reached (said as a warning).
@@ -204,11 +249,16 @@ async fn clean(args: CleanArgs) -> ExitCode {
         cluster.client.clone(),
         Some(format!("{SESSION_LABEL}={}", doc.session)),
     );
+    let esxi = match esxi_logins(&args, &journal) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
     let t = Teardown {
         client: &cluster.client,
         journal: &journal,
         watches: &watches,
         sources: src,
+        esxi: &esxi,
     };
     let log = cleanup::undo(&t, pending).await;
     let probe = source.as_ref().map(|s| s as &dyn SourceProbe);

@@ -91,6 +91,7 @@ async fn undo(
         journal: j,
         watches: w,
         sources: None,
+        esxi: &Default::default(),
     };
     cleanup::undo(&t, j.pending(scope, scenario)).await
 }

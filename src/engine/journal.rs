@@ -82,6 +82,16 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         artifacts: Vec<mtvt_source::SourceArtifact>,
     },
+    /// A key line added to root's authorized_keys on an ESXi host (copy offload, ssh clone
+    /// method); the key itself is not recorded, only its fingerprint.
+    EsxiKey {
+        /// Provider profile whose `esxi_host`/`esxi_user`/`esxi_password` reach the host.
+        profile: String,
+        /// The host.
+        host: String,
+        /// `SHA256:…` of the key.
+        fingerprint: String,
+    },
 }
 
 impl Action {
@@ -95,6 +105,9 @@ impl Action {
                 name,
                 ..
             } => format!("{provider_type} VM {name}"),
+            Action::EsxiKey {
+                host, fingerprint, ..
+            } => format!("SSH key {fingerprint} in root's authorized_keys on ESXi host {host}"),
         }
     }
 }

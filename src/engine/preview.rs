@@ -60,6 +60,7 @@ pub fn placeholder_session(program: &ProgramIr, profile: &Profile) -> (SessionCt
         insecure: program.session.source_provider_insecure_skip_verify,
         ca_pem: None,
         ca_key: super::manifests::ca_key(None),
+        mtv_version: None,
     };
     (session, source)
 }

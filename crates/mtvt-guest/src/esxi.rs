@@ -104,7 +104,7 @@ pub fn without_key(content: &str, fp: &str) -> Option<String> {
 
 /// How to reach an ESXi host's SSH server as its administrator (`esxi_host`, `esxi_user`,
 /// `esxi_password` of a copy-offload profile).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EsxiLogin {
     /// `host` or `host:port` (port 22 by default).
     pub host: String,

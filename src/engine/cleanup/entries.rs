@@ -1,5 +1,6 @@
 //! Undoing one journal entry: delete an object (NotFound = done), remove a node label we
-//! set, restore a patched field we changed, delete a source clone. An entry is marked
+//! set, restore a patched field we changed, delete a source clone, remove the key line we
+//! added on an ESXi host (by its fingerprint: other lines stay). An entry is marked
 //! undone only when its undo succeeded; every failure is logged with what and why.
 //!
 //! The journal is input, never trusted: an object is deleted only when it is the one the
@@ -63,6 +64,22 @@ pub(super) async fn undo_entry(
                     .delete(profile, name, id.as_deref(), artifacts)
                     .await
                     .map_err(|err| format!("delete {}: {err}", e.action.describe())),
+            };
+            (r, None)
+        }
+        Action::EsxiKey {
+            profile,
+            fingerprint,
+            ..
+        } => {
+            let r = match t.esxi.get(profile) {
+                None => Err(format!(
+                    "cannot remove {}: profile {profile} has no esxi_host/esxi_user/esxi_password (run `mtvt clean` with the providers file)",
+                    e.action.describe()
+                )),
+                Some(login) => crate::engine::exec::esxi::remove_key(login, fingerprint)
+                    .await
+                    .map_err(|err| format!("remove {}: {err}", e.action.describe())),
             };
             (r, None)
         }

@@ -2,7 +2,7 @@
 //! still running and archive plans (waiting until Forklift reports both done), delete the
 //! VMs (and their disks) the controller created for our plans, then undo every journal
 //! entry newest-first — delete objects (NotFound = done), remove node labels, restore
-//! patched fields, delete source clones — and wait until what was deleted is gone, and
+//! patched fields, delete source clones, remove ESXi keys — and wait until what was deleted is gone, and
 //! last that the PersistentVolumes of the claims Forklift made for our plans went with
 //! them (`volumes`). An object inside a namespace deleted by the same teardown is gone once
 //! that namespace is, so only the namespace is awaited. Errors are collected, never stop
@@ -63,6 +63,31 @@ pub struct Teardown<'a> {
     pub watches: &'a Watches,
     /// Source clones' deleter, when the source is connected.
     pub sources: Option<&'a dyn SourceCleaner>,
+    /// ESXi logins by profile (keys installed for the ssh clone method).
+    pub esxi: &'a EsxiLogins,
+}
+
+/// The ESXi administrator logins of the copy-offload profiles, by profile name.
+pub type EsxiLogins = std::collections::BTreeMap<String, mtvt_guest::esxi::EsxiLogin>;
+
+/// The ESXi logins of `profiles` that have one (`esxi_host`, `esxi_user`, `esxi_password`).
+pub fn esxi_logins<'p>(
+    profiles: impl IntoIterator<Item = &'p mtvt_profiles::Profile>,
+) -> EsxiLogins {
+    profiles
+        .into_iter()
+        .filter_map(|p| {
+            let co = p.copyoffload.as_ref()?;
+            Some((
+                p.name.clone(),
+                mtvt_guest::esxi::EsxiLogin {
+                    host: co.esxi_host.clone()?,
+                    user: co.esxi_user.clone()?,
+                    password: co.esxi_password.clone()?,
+                },
+            ))
+        })
+        .collect()
 }
 
 /// The label every object Forklift creates for a plan carries.

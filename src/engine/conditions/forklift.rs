@@ -24,6 +24,15 @@ pub fn provider_ready() -> impl Condition<Output = DynamicObject> {
     })
 }
 
+/// A Provider has `Validated=True` (the pytest suite waits for it before installing the
+/// ESXi key of the ssh clone method). An environment matter, like Ready.
+pub fn provider_validated() -> HasCondition {
+    HasCondition {
+        ty: "Validated",
+        class: Class::Infra,
+    }
+}
+
 /// How long the same blocking (Critical/Error) conditions may stand on a Plan before the
 /// Ready wait gives up with them: transient blockers (maps still reconciling) clear within
 /// seconds; a VM that is not found or a warm migration the provider cannot do never will.

@@ -10,6 +10,7 @@
 
 mod changes;
 mod create;
+pub mod esxi;
 mod source;
 mod wait;
 
@@ -171,6 +172,10 @@ impl Executor {
             Step::WaitInventory(vm) => source::wait_inventory(self, scope.scenario()?, *vm).await,
             Step::LabelNode { key, value } => changes::label_node(self, key, value).await,
             Step::SetPrecopyInterval { minutes } => changes::precopy_interval(self, *minutes).await,
+            Step::InstallEsxiKey(k) => esxi::install_key(self, k).await,
+            Step::WaitPlanSecret { namespace, plan } => {
+                esxi::wait_plan_secret(self, namespace, plan).await
+            }
             Step::Note(_) => Ok(Output::Nothing),
         }
     }
@@ -259,6 +264,7 @@ impl Executor {
             (Scope::Session, Step::Wait(w)) => {
                 let state = match w.until {
                     Until::ProviderReady | Until::PlanReady => "Ready",
+                    Until::ProviderValidated => "Validated",
                     Until::PlanFinished => "finished",
                 };
                 self.progress.send(Event::Note(format!(
@@ -266,6 +272,10 @@ impl Executor {
                     w.object.kind.kind, w.object.name
                 )));
             }
+            (Scope::Session, Step::InstallEsxiKey(k)) => self.progress.send(Event::Note(format!(
+                "install the SSH key of Provider {} on ESXi host {}",
+                k.provider.name, k.login.host
+            ))),
             (Scope::Session, _) => {}
         }
     }

@@ -17,7 +17,9 @@ pub use answers::{PlanAnswers, placeholder_answers, source_name as answers_sourc
 pub use scenario::{PlanSteps, ScenarioCtx, migrate_steps, prepare_steps};
 pub use session::{SessionCtx, SourceCtx, session_steps, source_steps};
 use session::{local_destination_step, ready};
-pub use step::{Create, Step, Until, VmStep, Wait};
+pub use step::{
+    Create, EsxiKey, PLAN_SECRET_TIMEOUT, SSH_KEY_SECRET_TIMEOUT, Step, Until, VmStep, Wait,
+};
 
 /// How long a source Provider may take to become Ready (the pytest suite's 600 s).
 pub const PROVIDER_READY_TIMEOUT: Duration = Duration::from_secs(600);

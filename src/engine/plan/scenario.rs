@@ -255,6 +255,15 @@ pub fn migrate_steps(
         manifest: manifests::migration(&n.migration, ns, &ctx.owner, &n.plan, None),
         cutover_after: plan.cutover_after.map(|d| d.to_std()),
     });
+    // Forklift makes the populators' Secret when the migration starts; the pytest suite
+    // waits for it right after creating the Migration (copyoffload_migration.py
+    // `execute_copyoffload_migration`, `wait_for_plan_secret`: 60 s, then a warning).
+    if plan.ir.copy_offload && ctx.source.profile.copyoffload.is_some() {
+        steps.push(Step::WaitPlanSecret {
+            namespace: plan.target_namespace.clone(),
+            plan: n.plan.clone(),
+        });
+    }
     steps.push(Step::Wait(Wait {
         object: plan_ref,
         until: Until::PlanFinished,

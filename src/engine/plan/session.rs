@@ -12,7 +12,7 @@ use super::super::manifests::{
     source_provider, source_secret,
 };
 use super::super::names::{SessionNames, SourceNames};
-use super::{PROVIDER_READY_TIMEOUT, Step, Until, Wait};
+use super::{EsxiKey, PROVIDER_READY_TIMEOUT, Step, Until, Wait};
 use crate::cluster::{ObjectRef, kinds};
 
 /// Session-wide inputs of plan building.
@@ -58,6 +58,8 @@ pub struct SourceCtx {
     pub ca_pem: Option<String>,
     /// The Secret key it is stored under (`ca.crt` or `cacert`, by MTV version).
     pub ca_key: &'static str,
+    /// The installed MTV version, when known.
+    pub mtv_version: Option<Vec<u64>>,
 }
 
 impl std::fmt::Debug for SourceCtx {
@@ -135,7 +137,44 @@ pub fn local_destination_step(session: &SessionCtx, namespace: &str, owner: &Own
     )
 }
 
-/// A source provider's Secret and Provider, and the wait for it to be Ready.
+/// With `esxi_clone_method: ssh`, what the pytest suite does after creating the Provider
+/// (mtv-api-tests conftest.py `setup_copyoffload_ssh`, libs/providers/vmware.py
+/// `get_ssh_public_key`): wait for `Validated=True`, then install the key Forklift generated
+/// for it on the profile's ESXi host.
+fn esxi_key_steps(ns: &str, src: &SourceCtx) -> Vec<Step> {
+    let Some(co) = &src.profile.copyoffload else {
+        return Vec::new();
+    };
+    let (Some(host), Some(user), Some(password)) =
+        (&co.esxi_host, &co.esxi_user, &co.esxi_password)
+    else {
+        return Vec::new();
+    };
+    if co.esxi_clone_method != mtvt_profiles::EsxiCloneMethod::Ssh {
+        return Vec::new();
+    }
+    let provider = ObjectRef::namespaced(kinds::PROVIDER, ns, &src.names.provider);
+    vec![
+        Step::Wait(Wait {
+            object: provider.clone(),
+            until: Until::ProviderValidated,
+            timeout: PROVIDER_READY_TIMEOUT,
+        }),
+        Step::InstallEsxiKey(EsxiKey {
+            provider,
+            profile: src.profile.name.clone(),
+            login: mtvt_guest::esxi::EsxiLogin {
+                host: host.clone(),
+                user: user.clone(),
+                password: password.clone(),
+            },
+            mtv_version: src.mtv_version.clone(),
+        }),
+    ]
+}
+
+/// A source provider's Secret and Provider, and the wait for it to be Ready (then, for
+/// the ssh clone method, the ESXi key).
 pub fn source_steps(session: &SessionCtx, src: &SourceCtx) -> Vec<Step> {
     let ns = session.names.namespace.as_str();
     let secret = source_secret(
@@ -165,9 +204,11 @@ pub fn source_steps(session: &SessionCtx, src: &SourceCtx) -> Vec<Step> {
     ) {
         super::super::manifests::merge_passthrough(spec, extra);
     }
-    vec![
+    let mut steps = vec![
         Step::create(Scope::Session, secret),
         Step::create(Scope::Session, provider),
         ready(ns, &src.names.provider),
-    ]
+    ];
+    steps.extend(esxi_key_steps(ns, src));
+    steps
 }

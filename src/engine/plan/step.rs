@@ -42,6 +42,18 @@ pub enum Step {
         /// Minutes.
         minutes: i64,
     },
+    /// Install the source Provider's offload SSH public key, restricted as Forklift wants
+    /// it, on the copy-offload profile's ESXi host (`esxiCloneMethod: ssh`); journalled,
+    /// removed at session teardown.
+    InstallEsxiKey(EsxiKey),
+    /// Wait (at most 60 s, a warning when it does not come) for the Secret `<plan>-…`
+    /// Forklift makes for a copy-offload plan's populators when its migration starts.
+    WaitPlanSecret {
+        /// Namespace of the Secret (the plan's target namespace).
+        namespace: String,
+        /// The plan's name.
+        plan: String,
+    },
     /// Create the Migration; warm plans get `cutover` = server time + `cutover_after`.
     StartMigration {
         /// The Migration without `spec.cutover`.
@@ -52,6 +64,24 @@ pub enum Step {
     /// A heading for readers of a render; does nothing when executed.
     Note(String),
 }
+
+/// The ESXi key of one source provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EsxiKey {
+    /// The source Provider (its Secret `offload-ssh-keys-<name>-public` holds the key).
+    pub provider: ObjectRef,
+    /// The profile (its teardown finds the host's login there).
+    pub profile: String,
+    /// The host and its administrator login.
+    pub login: mtvt_guest::esxi::EsxiLogin,
+    /// The installed MTV version (the forced command changed in 2.11).
+    pub mtv_version: Option<Vec<u64>>,
+}
+
+/// How long Forklift may take to create a provider's SSH key Secrets (the suite's 120 s).
+pub const SSH_KEY_SECRET_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long to wait for a copy-offload plan's Secret (the suite's 60 s).
+pub const PLAN_SECRET_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// An object to create.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +111,8 @@ pub struct Wait {
 pub enum Until {
     /// A Provider is Ready (its connection test failing ends the wait).
     ProviderReady,
+    /// A Provider has `Validated=True`.
+    ProviderValidated,
     /// A Plan is Ready (blocking conditions standing too long end the wait).
     PlanReady,
     /// A Plan's migration ended (Succeeded, Failed or Canceled).
@@ -162,6 +194,18 @@ impl Step {
             Step::SetPrecopyInterval { minutes } => format!(
                 "set ForkliftController spec.controller_precopy_interval to {minutes} once the operator is Running, then wait until it is Successful (at most 300s each; restored at the end of the session)"
             ),
+            Step::InstallEsxiKey(k) => format!(
+                "wait until Forklift has created Secret {}/offload-ssh-keys-{}-public (at most {}s), then install its key with Forklift's restricted command in /etc/ssh/keys-root/authorized_keys on ESXi host {} as {} (removed at the end of the session)",
+                k.provider.namespace.as_deref().unwrap_or_default(),
+                k.provider.name,
+                SSH_KEY_SECRET_TIMEOUT.as_secs(),
+                k.login.host,
+                k.login.user
+            ),
+            Step::WaitPlanSecret { namespace, plan } => format!(
+                "wait until Forklift has created the copy-offload Secret {namespace}/{plan}-… (at most {}s; a warning if not)",
+                PLAN_SECRET_TIMEOUT.as_secs()
+            ),
             Step::StartMigration { cutover_after, .. } => match cutover_after {
                 Some(d) => format!(
                     "create the Migration below with spec.cutover = server time + {}s",
@@ -183,6 +227,7 @@ impl Wait {
         };
         let until = match self.until {
             Until::ProviderReady | Until::PlanReady => "has condition Ready=True",
+            Until::ProviderValidated => "has condition Validated=True",
             Until::PlanFinished => "has Succeeded, Failed or Canceled",
         };
         format!(

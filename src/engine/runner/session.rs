@@ -179,11 +179,11 @@ fn source_url(profile: &Profile, cluster_url: &str) -> String {
     }
 }
 
-/// The CA key of source Secrets for the MTV version installed in `mtv_namespace`.
-async fn ca_key_of(inputs: &RunInputs, mtv_namespace: &str) -> &'static str {
+/// The MTV version installed in `mtv_namespace`, when known.
+async fn known_version(inputs: &RunInputs, mtv_namespace: &str) -> Option<Vec<u64>> {
     match mtv_version(&inputs.cluster.client, mtv_namespace).await {
-        MtvVersion::Known(v, _) => ca_key(Some(&v)),
-        MtvVersion::Unknown(_) => ca_key(None),
+        MtvVersion::Known(v, _) => Some(v),
+        MtvVersion::Unknown(_) => None,
     }
 }
 
@@ -223,13 +223,15 @@ async fn source_ctx(
         insecure_skip_verify: insecure,
         ca_bundle_pem: ca.clone().map(String::into_bytes),
     };
+    let version = known_version(inputs, mtv_namespace).await;
     let ctx = SourceCtx {
         names: SourceNames::new(session, &profile.name),
         profile: profile.clone(),
         url,
         insecure,
         ca_pem: ca,
-        ca_key: ca_key_of(inputs, mtv_namespace).await,
+        ca_key: ca_key(version.as_deref()),
+        mtv_version: version,
     };
     Ok((ctx, tls))
 }

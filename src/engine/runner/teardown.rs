@@ -44,11 +44,13 @@ pub(super) async fn session_teardown(
     // are deleted through the adapter of the profile that made them
     let client = &s.inputs.cluster.client;
     let multi = MultiSource(s.sides);
+    let esxi = cleanup::esxi_logins(&s.inputs.profiles);
     let t = Teardown {
         client,
         journal: s.journal,
         watches: s.watches,
         sources: Some(&multi),
+        esxi: &esxi,
     };
     let log = cleanup::undo(&t, s.journal.pending(None, None)).await;
     report.teardown_errors.extend(log.errors);

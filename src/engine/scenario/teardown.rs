@@ -31,11 +31,13 @@ pub(super) async fn tear_down(
     let cleaner: &dyn SourceCleaner = src.side.as_ref();
     let client = &engine.cluster.client;
     let watches = &engine.exec.watches;
+    let esxi = cleanup::esxi_logins([&src.side.profile]);
     let t = Teardown {
         client,
         journal,
         watches,
         sources: Some(cleaner),
+        esxi: &esxi,
     };
     let log = cleanup::undo(&t, entries).await;
     report.teardown_errors = log.errors;

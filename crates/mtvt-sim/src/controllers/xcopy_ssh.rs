@@ -4,7 +4,8 @@
 //! remote_esxcli.go:298-333): no key material fails at once (`NewWithRemoteEsxcliSSH`,
 //! remote_esxcli.go:100-103); a host without the restricted key line fails with
 //! "manual SSH key configuration required" (internal/vmware/ssh_client.go:160-199); a line
-//! running the old Python wrapper fails the script version check (remote_esxcli.go:485-489).
+//! whose forced command runs the other version's wrapper (Python before 2.11, shell since)
+//! passes the connectivity test but not the clone (remote_esxcli.go:485-489 since 2.11).
 //!
 //! [`annotate`] records on the populator PVC what the populator reads (method, host,
 //! provider); [`clone_error`] is the populator's verdict. Neither writes anything else.
@@ -84,8 +85,8 @@ pub(super) fn clone_error(ctx: &Ctx, pvc: &Value) -> Option<String> {
         KeyAccess::Denied => Some(format!(
             "failed to enable SSH access: manual SSH key configuration required for ESXi {version} - see logs for instructions"
         )),
-        KeyAccess::OldWrapper => Some(
-            "script version check failed: old script format detected (likely Python-based). Update the SSH key line on the ESXi host to Forklift's current restricted command".into(),
-        ),
+        KeyAccess::OtherWrapper => Some(format!(
+            "failed to clone: the SSH key's forced command on ESXi {version} runs a vmkfstools wrapper this populator does not upload (install the restricted line Forklift prints in the provider's SSHNotReady suggestion)"
+        )),
     }
 }

@@ -24,21 +24,35 @@ use mtvt_vocab::Secret;
 /// Where ESXi keeps root's authorized keys.
 pub const AUTHORIZED_KEYS: &str = "/etc/ssh/keys-root/authorized_keys";
 
-/// Forklift's forced command since 2.11 (sshutils.go:23), as it stands between the quotes of
-/// `command="…"` in authorized_keys (`\"` escaped).
+/// Forklift's forced command since 2.11 (sshutils.go:23, the shell wrapper of MTV-3931), as
+/// it stands between the quotes of `command="…"` in authorized_keys (`\"` escaped).
 pub const RESTRICTED_COMMAND: &str = r#"sh -c 'DS=$(echo \"$SSH_ORIGINAL_COMMAND\" | sed -n \"s/^DS=\\([^;]*\\);.*/\\1/p\"); CMD=$(echo \"$SSH_ORIGINAL_COMMAND\" | sed -n \"s/^DS=[^;]*;CMD=\\(.*\\)/\\1/p\"); if [ -z \"$DS\" ]; then echo \"SSH_OK\"; else SSH_ORIGINAL_COMMAND=\"$CMD\" exec sh /vmfs/volumes/$DS/secure-vmkfstools-wrapper; fi'"#;
 
-/// The same before 2.11 (a Python wrapper): its connectivity test passes, but the current
-/// populator's script version check then fails (remote_esxcli.go:485-489).
+/// The same before 2.11, when the wrapper was a Python script (v2.10.0 sshutils.go:23).
 pub const PYTHON_RESTRICTED_COMMAND: &str = r#"sh -c 'DS=$(echo \"$SSH_ORIGINAL_COMMAND\" | sed -n \"s/^DS=\\([^;]*\\);.*/\\1/p\"); CMD=$(echo \"$SSH_ORIGINAL_COMMAND\" | sed -n \"s/^DS=[^;]*;CMD=\\(.*\\)/\\1/p\"); if [ -z \"$DS\" ]; then echo \"SSH_OK\"; else SSH_ORIGINAL_COMMAND=\"$CMD\" exec python /vmfs/volumes/$DS/secure-vmkfstools-wrapper.py; fi'"#;
+
+/// The forced command the emulated Forklift (of the version its operator CSV reports,
+/// [`crate::kinds::MTV_VERSION`]) prints and its populator needs.
+pub fn forced_command() -> &'static str {
+    let v: Vec<u64> = crate::kinds::MTV_VERSION
+        .split('.')
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    if v.as_slice() < [2, 11].as_slice() {
+        PYTHON_RESTRICTED_COMMAND
+    } else {
+        RESTRICTED_COMMAND
+    }
+}
 
 /// What Forklift gets when it logs in with a key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyAccess {
-    /// `SSH_OK`, and the wrapper on the datastores answers: the clone can run.
+    /// `SSH_OK`, and the wrapper the populator uploads runs: the clone can run.
     Ready,
-    /// `SSH_OK`, but the forced command runs the old Python wrapper.
-    OldWrapper,
+    /// `SSH_OK`, but the forced command runs the other version's wrapper (the Python one
+    /// from before 2.11, or the shell one on an older populator).
+    OtherWrapper,
     /// No `SSH_OK`: the key is not granted, or not with Forklift's forced command.
     Denied,
 }
@@ -93,9 +107,11 @@ impl EsxiHost {
         let granting = text.lines().filter(|l| key_blob_of_line(l) == Some(blob));
         let mut best = KeyAccess::Denied;
         for line in granting {
-            match forced_command(line).as_deref() {
-                Some(RESTRICTED_COMMAND) => return KeyAccess::Ready,
-                Some(PYTHON_RESTRICTED_COMMAND) => best = KeyAccess::OldWrapper,
+            match line_command(line).as_deref() {
+                Some(c) if c == forced_command() => return KeyAccess::Ready,
+                Some(RESTRICTED_COMMAND | PYTHON_RESTRICTED_COMMAND) => {
+                    best = KeyAccess::OtherWrapper;
+                }
                 _ => {}
             }
         }
@@ -125,7 +141,7 @@ fn key_blob_of_line(line: &str) -> Option<&str> {
 }
 
 /// The `command="…"` option of an authorized_keys line, as written between the quotes.
-fn forced_command(line: &str) -> Option<String> {
+fn line_command(line: &str) -> Option<String> {
     let rest = line.trim_start().strip_prefix("command=\"")?;
     let mut out = String::new();
     let mut chars = rest.chars();
@@ -202,10 +218,12 @@ mod tests {
         // sshutils.go:140-148: success is exactly the output "SSH_OK", which only the
         // restricted template prints for an empty DS=.
         let opts = "no-port-forwarding,no-agent-forwarding,no-X11-forwarding";
-        let good = format!("command=\"{RESTRICTED_COMMAND}\",{opts} {KEY}\n");
+        // the emulated operator reports 2.10.0: the Python wrapper's line
+        assert_eq!(forced_command(), PYTHON_RESTRICTED_COMMAND);
+        let good = format!("command=\"{PYTHON_RESTRICTED_COMMAND}\",{opts} {KEY}\n");
         assert_eq!(host_with(&good).key_access(KEY), KeyAccess::Ready);
-        let old = format!("command=\"{PYTHON_RESTRICTED_COMMAND}\",{opts} {KEY}\n");
-        assert_eq!(host_with(&old).key_access(KEY), KeyAccess::OldWrapper);
+        let newer = format!("command=\"{RESTRICTED_COMMAND}\",{opts} {KEY}\n");
+        assert_eq!(host_with(&newer).key_access(KEY), KeyAccess::OtherWrapper);
         // the pytest suite's own line (utilities/esxi.py): python runs, no SSH_OK
         let suite = format!(
             "command=\"python /vmfs/volumes/ds1/secure-vmkfstools-wrapper.py\",{opts} {KEY}\n"
@@ -218,6 +236,7 @@ mod tests {
         );
         assert_eq!(host_with("").key_access(KEY), KeyAccess::Denied);
         let other = good.replace("AAAAIAAA", "AAAAIBBB");
+        assert_ne!(other, good);
         assert_eq!(host_with(&other).key_access(KEY), KeyAccess::Denied);
         assert!(host_with("").login("root", "pw"));
         assert!(!host_with("").login("root", "nope"));

@@ -27,7 +27,7 @@ use super::super::catalog::{Backend, backend_of, host_of};
 use super::super::conditions::{ADVISORY, Cnd, Conditions, WARN};
 use super::super::{Ctx, gvr};
 use super::secret_value;
-use crate::esxi::{KeyAccess, RESTRICTED_COMMAND};
+use crate::esxi::{KeyAccess, forced_command};
 use crate::store::object;
 
 /// How often Forklift re-validates a Ready provider (`LongReQ`).
@@ -174,7 +174,8 @@ pub(super) fn readiness(ctx: &Ctx, provider: &Value, cnd: &mut Conditions) {
         );
     }
     let line = format!(
-        "command=\"{RESTRICTED_COMMAND}\",no-port-forwarding,no-agent-forwarding,no-X11-forwarding {key}"
+        "command=\"{}\",no-port-forwarding,no-agent-forwarding,no-X11-forwarding {key}",
+        forced_command()
     );
     cnd.set(
         Cnd::new("SSHNotReady", WARN, "SSHConnectivityFailed", &format!("SSH readiness validation issue {CHECKED}. See the suggestion field in the Provider's YAML for details."))

@@ -23,6 +23,7 @@ mod render_schemas;
 mod report_html;
 mod run_clean;
 mod run_endings;
+mod run_esxi_key;
 mod run_failures;
 mod run_guest;
 mod run_interrupt;

@@ -160,3 +160,108 @@ async fn kubectl_mtv_runs_a_workflow_from_a_user_namespace() {
     );
     env.emu.shutdown().await;
 }
+
+/// Warm plans through kubectl-mtv: a provider with the profile's VDDK image
+/// (`--vddk-init-image`: upstream blocks warm vSphere plans without one), plans
+/// `--migration-type warm` on CBT-enabled running VMs, `start plan` (no cutover: the VMs
+/// precopy and pause), `cutover plan` (now) ending in `Succeeded`, and `cancel plan --vms`
+/// ending the other plan `Canceled`.
+#[tokio::test]
+async fn kubectl_mtv_runs_warm_plans_with_cutover_and_cancel() {
+    let Some(bin) = kubectl_mtv() else { return };
+    let env = Env::start().await;
+    let k = Arc::new(Kubectl::new(bin, |p| env.emu.write_kubeconfig(p)));
+    namespace(&env, "warmdemo").await;
+    let p = env.profile("vsphere");
+    let (url, user, pw, vddk) = (
+        p["api_url"].as_str().unwrap(),
+        p["username"].as_str().unwrap(),
+        p["password"].as_str().unwrap(),
+        p["vddk_init_image"].as_str().unwrap(),
+    );
+    let n = ["-n", "warmdemo"];
+    #[rustfmt::skip]
+    mtv(&k, &[&["create", "provider", "--name", "vsphere", "--type", "vsphere", "--url", url,
+        "--username", user, "--password", pw, "--provider-insecure-skip-tls",
+        "--vddk-init-image", vddk][..], &n].concat()).await;
+    #[rustfmt::skip]
+    mtv(&k, &[&["create", "provider", "--name", "host", "--type", "openshift"][..], &n].concat()).await;
+    let src = ready(&env, PROVIDER, "warmdemo", "vsphere").await;
+    ready(&env, PROVIDER, "warmdemo", "host").await;
+    let uid = src["metadata"]["uid"].as_str().unwrap().to_string();
+    let vms = [
+        ("warm", "mtv-tests-rhel8"),
+        ("canceled", "mtv-win2019-3disks"),
+    ];
+    for (_, vm) in vms {
+        let (id, _, _) = vm_sources(&env, "vsphere", &uid, vm).await;
+        vsphere_enable_cbt(&env, &id).await;
+        vsphere_power_on(&env, &id).await;
+    }
+    #[rustfmt::skip]
+    mtv(&k, &[&["create", "mapping", "network", "--name", "net", "-S", "vsphere", "-T", "host",
+        "--network-pairs", "VM Network:default,Mgmt Network:ignored"][..], &n].concat()).await;
+    #[rustfmt::skip]
+    mtv(&k, &[&["create", "mapping", "storage", "--name", "st", "-S", "vsphere", "-T", "host",
+        "--storage-pairs", "mtv-ontap-xcopy-01:ocs-storagecluster-ceph-rbd"][..], &n].concat()).await;
+    for (plan, vm) in vms {
+        #[rustfmt::skip]
+        mtv(&k, &[&["create", "plan", "--name", plan, "-S", "vsphere", "-t", "host",
+            "--network-mapping", "net", "--storage-mapping", "st", "--vms", vm,
+            "--migration-type", "warm"][..], &n].concat()).await;
+        let p = env
+            .wait(PLAN, "warmdemo", plan, 30, |p| {
+                has(p, "Ready") && !has(p, "VMMissingChangedBlockTracking")
+            })
+            .await;
+        assert_eq!(p["spec"]["warm"], true, "{}", p["spec"]);
+    }
+    mtv(
+        &k,
+        &[&["start", "plan", "--name", "warm,canceled"][..], &n].concat(),
+    )
+    .await;
+    for (plan, _) in vms {
+        env.wait(PLAN, "warmdemo", plan, 60, |p| {
+            p["status"]["migration"]["vms"][0]["warm"]["successes"]
+                .as_i64()
+                .unwrap_or(0)
+                >= 1
+        })
+        .await;
+    }
+    let plan = env.get(PLAN, "warmdemo", "warm").await;
+    assert!(
+        !has(&plan, "Succeeded"),
+        "no cutover yet: {}",
+        plan["status"]
+    );
+    mtv(
+        &k,
+        &[&["cutover", "plan", "--name", "warm"][..], &n].concat(),
+    )
+    .await;
+    #[rustfmt::skip]
+    mtv(&k, &[&["cancel", "plan", "--name", "canceled", "--vms", "mtv-win2019-3disks"][..], &n].concat()).await;
+    let done = env
+        .wait(PLAN, "warmdemo", "warm", 120, |p| has(p, "Succeeded"))
+        .await;
+    let steps: Vec<&str> = done["status"]["migration"]["vms"][0]["pipeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(steps.contains(&"Cutover"), "{steps:?}");
+    let canceled = env
+        .wait(PLAN, "warmdemo", "canceled", 60, |p| has(p, "Canceled"))
+        .await;
+    assert!(!has(&canceled, "Succeeded"), "{}", canceled["status"]);
+    let ok = mtv(
+        &k,
+        &[&["describe", "plan", "--name", "warm"][..], &n].concat(),
+    )
+    .await;
+    assert!(ok.contains("Succeeded"), "{ok}");
+    env.emu.shutdown().await;
+}

@@ -161,15 +161,18 @@ impl Step {
                 _ => Stage::Setup,
             },
             Step::Wait(w) => match w.until {
-                Until::ProviderReady => Stage::Setup,
+                Until::ProviderReady | Until::ProviderValidated => Stage::Setup,
                 Until::PlanReady => Stage::Plan,
                 Until::PlanFinished => Stage::Migrate,
             },
-            Step::StartMigration { .. } | Step::SetPrecopyInterval { .. } => Stage::Migrate,
+            Step::StartMigration { .. }
+            | Step::SetPrecopyInterval { .. }
+            | Step::WaitPlanSecret { .. } => Stage::Migrate,
             Step::EnsureNamespace(_)
             | Step::PrepareVm { .. }
             | Step::WaitInventory(_)
             | Step::LabelNode { .. }
+            | Step::InstallEsxiKey(_)
             | Step::Note(_) => Stage::Setup,
         }
     }

@@ -41,7 +41,7 @@ pub async fn start_with(lab: LabHandle) -> Sources {
         };
         endpoints.insert(name.to_string(), serve(router).await);
     }
-    let doc = lab::render_providers_json(lab.lab(), &endpoints);
+    let doc = lab::render_providers_json(lab.lab(), &endpoints, &Default::default());
     let file = ProvidersFile::parse("sim.providers.json", doc.to_string()).unwrap();
     Sources { lab, file }
 }

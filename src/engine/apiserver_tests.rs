@@ -419,33 +419,7 @@ async fn node_labels_and_controller_patches_are_restored() {
 /// `archive_plan` waits for `Archived`): with no controller, the test sets the condition.
 #[tokio::test]
 async fn teardown_waits_until_forklift_archived_the_plan() {
-    let (handle, client) = start(&[]).await;
-    let dir = tempfile::tempdir().unwrap();
-    let session = "auto-arc";
-    let j = journal(dir.path(), session);
-    let applier = Applier::new(client.clone(), j.clone(), session);
-    let co = owner(session, Some("scn"));
-    applier
-        .create(
-            Scope::Scenario,
-            Some("scn"),
-            &manifests::namespace("auto-arc-scn", &co),
-            None,
-        )
-        .await
-        .unwrap();
-    let mut plan = manifests::object(kinds::PLAN, "p", Some("auto-arc-scn"), &co);
-    manifests::set(&mut plan.body, "spec", plan_spec("auto-arc-scn", json!([])));
-    applier
-        .create(Scope::Scenario, Some("scn"), &plan, None)
-        .await
-        .unwrap();
-    let (c, jj) = (client.clone(), j.clone());
-    let teardown = tokio::spawn(async move {
-        let w = watches(&c, session);
-        undo(&c, &jj, &w, Some(Scope::Scenario), Some("scn")).await
-    });
-    let plans = kinds::PLAN.api(&client, Some("auto-arc-scn"));
+    let (handle, _client, plans, teardown, _dir) = archive_setup(true).await;
     let mut archived = false;
     for _ in 0..100 {
         let p = plans.get("p").await.unwrap();
@@ -474,6 +448,70 @@ async fn teardown_waits_until_forklift_archived_the_plan() {
         .unwrap();
     assert!(log.errors.is_empty(), "{:?}", log.errors);
     assert!(plans.get_opt("p").await.unwrap().is_none());
+    handle.shutdown().await;
+}
+
+/// A scenario namespace and Plan in the journal (`reconciled`: stamped with
+/// `status.observedGeneration` as Forklift's plan controller does), and its teardown
+/// started in the background.
+async fn archive_setup(
+    reconciled: bool,
+) -> (
+    ServerHandle,
+    kube::Client,
+    kube::Api<kube::api::DynamicObject>,
+    tokio::task::JoinHandle<TeardownLog>,
+    tempfile::TempDir,
+) {
+    let (handle, client) = start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let session = "auto-arc";
+    let j = journal(dir.path(), session);
+    let applier = Applier::new(client.clone(), j.clone(), session);
+    let co = owner(session, Some("scn"));
+    applier
+        .create(
+            Scope::Scenario,
+            Some("scn"),
+            &manifests::namespace("auto-arc-scn", &co),
+            None,
+        )
+        .await
+        .unwrap();
+    let mut plan = manifests::object(kinds::PLAN, "p", Some("auto-arc-scn"), &co);
+    manifests::set(&mut plan.body, "spec", plan_spec("auto-arc-scn", json!([])));
+    applier
+        .create(Scope::Scenario, Some("scn"), &plan, None)
+        .await
+        .unwrap();
+    let plans = kinds::PLAN.api(&client, Some("auto-arc-scn"));
+    if reconciled {
+        let seen = json!({"status": {"observedGeneration": 1}});
+        plans
+            .patch_status("p", &PatchParams::default(), &Patch::Merge(&seen))
+            .await
+            .unwrap();
+    }
+    let (c, jj) = (client.clone(), j.clone());
+    let teardown = tokio::spawn(async move {
+        let w = watches(&c, session);
+        undo(&c, &jj, &w, Some(Scope::Scenario), Some("scn")).await
+    });
+    (handle, client, plans, teardown, dir)
+}
+
+/// A Plan no controller ever reconciled (no `status.observedGeneration`, e.g. an API server
+/// without Forklift) is archived but not awaited: the teardown ends instead of waiting the
+/// full 300 s for an `Archived` nobody will set.
+#[tokio::test]
+async fn teardown_does_not_wait_for_archived_on_a_plan_no_controller_reconciled() {
+    let (handle, _client, plans, teardown, _dir) = archive_setup(false).await;
+    let log = tokio::time::timeout(Duration::from_secs(60), teardown)
+        .await
+        .expect("teardown ended without waiting for Archived")
+        .unwrap();
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    assert!(plans.get_opt("p").await.unwrap().is_none(), "Plan deleted");
     handle.shutdown().await;
 }
 

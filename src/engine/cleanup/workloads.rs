@@ -58,11 +58,27 @@ pub(super) async fn stop_migrations(
     for object in created(kinds::PLAN) {
         let patch = json!({"spec": {"archived": true}});
         match merge_patch(t.client, object, &patch).await {
-            Ok(()) => archived.push(object),
+            Ok(Some(plan)) if reconciled(&plan) => archived.push(object),
+            Ok(Some(_)) => tracing::info!(
+                "{object} was never reconciled by Forklift (no status.observedGeneration): \
+                 not waiting for Archived"
+            ),
+            Ok(None) => {}
             Err(m) => log.errors.push(format!("archive {object}: {m}")),
         }
     }
     wait_stopped(t, &archived, Stopped::PlanArchived, never, log).await;
+}
+
+/// Whether a controller has ever reconciled `plan`: Forklift's plan controller stamps
+/// `status.observedGeneration` on every reconcile (pkg/controller/plan/controller.go:304).
+/// A Plan without it has no controller to archive it, so waiting for `Archived` could only
+/// time out (an API server without Forklift, or Forklift down: the teardown goes on).
+fn reconciled(plan: &kube::api::DynamicObject) -> bool {
+    plan.data
+        .pointer("/status/observedGeneration")
+        .and_then(Value::as_i64)
+        .is_some_and(|g| g > 0)
 }
 
 /// Waits (concurrently) until each of `objects` is `until` or gone.
@@ -113,7 +129,7 @@ async fn cancel_migration(client: &kube::Client, object: &ObjectRef) -> Result<b
     let patch = json!({"spec": {"cancel": vms}});
     merge_patch(client, object, &patch)
         .await
-        .map(|()| true)
+        .map(|_| true)
         .map_err(|m| format!("cancel {object}: {m}"))
 }
 
@@ -137,12 +153,12 @@ async fn plan_executing(client: &kube::Client, m: &kube::api::DynamicObject) -> 
     }
 }
 
-/// A merge patch; NotFound is fine.
+/// A merge patch: the patched object, or `None` when it is gone (NotFound is fine).
 async fn merge_patch(
     client: &kube::Client,
     object: &ObjectRef,
     patch: &Value,
-) -> Result<(), String> {
+) -> Result<Option<kube::api::DynamicObject>, String> {
     let api = object.api(client);
     match with_retry(|| async {
         api.patch(&object.name, &PatchParams::default(), &Patch::Merge(patch))
@@ -150,8 +166,9 @@ async fn merge_patch(
     })
     .await
     {
-        Err(err) if !is_not_found(&err) => Err(api_message(&err)),
-        _ => Ok(()),
+        Ok(o) => Ok(Some(o)),
+        Err(err) if is_not_found(&err) => Ok(None),
+        Err(err) => Err(api_message(&err)),
     }
 }
 

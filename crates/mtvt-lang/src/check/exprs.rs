@@ -16,6 +16,7 @@ use crate::ir::{Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr};
 use crate::models::{self, ROOTS};
 use crate::schema::builtins::{BUILTINS, COMPREHENSIONS, CallError, type_call};
 use crate::schema::enums::EnumId;
+use crate::schema::methods::{self, MethodError};
 use crate::schema::types::Type;
 use crate::span::Span;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Ident, Stmt, StrPart, ValueKind};
@@ -207,6 +208,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
             ExprKind::Field(of, field) => self.field(of, field, e),
             ExprKind::Index(of, index) => self.index(of, index, e),
             ExprKind::Call(func, args) => self.call(func, args, e),
+            ExprKind::Method(of, method, args) => self.method(of, method, args, e),
             ExprKind::Comprehension {
                 func,
                 var,
@@ -231,11 +233,15 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
                 Some(f) => f.ty.clone(),
                 None => {
                     let names: Vec<&str> = models::fields(*id).iter().map(|f| f.name).collect();
+                    let help = match methods::method(*id, &field.node) {
+                        Some(m) => Some(format!("`{}` is a method: {}", m.name, m.signature)),
+                        None => suggest::help(&field.node, &names),
+                    };
                     self.sink.push(DiagnosticKind::UnknownField {
                         span: field.span,
                         field: field.node.as_str().to_owned(),
                         ty: id.type_name().to_string(),
-                        help: suggest::help(&field.node, &names),
+                        help,
                     });
                     Type::Any
                 }
@@ -343,6 +349,91 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
             ty,
             e,
         )
+    }
+
+    /// `of.method(args)`: a method of a model record (`guest.run`, `guest.file`).
+    fn method(&mut self, of: &Expr, method: &Ident, args: &[Expr], e: &Expr) -> ExprIr {
+        let of = self.check_expr(of, None);
+        let args: Vec<ExprIr> = args.iter().map(|a| self.check_expr(a, None)).collect();
+        let types: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
+        let name = method.node.as_str();
+        let ty = match of.ty.unwrap_optional() {
+            Type::Any => Type::Any,
+            Type::Model(id) => match methods::type_method(*id, name, &types) {
+                Ok(t) => t,
+                Err(err) => self.method_error(*id, method, &args, err, e),
+            },
+            other => {
+                self.sink.push(DiagnosticKind::UnknownMethod {
+                    span: method.span,
+                    method: name.to_owned(),
+                    ty: other.to_string(),
+                    help: Some(format!("`{other}` values have no methods")),
+                });
+                Type::Any
+            }
+        };
+        self.node(
+            ExprIrKind::Method {
+                of: Box::new(of),
+                method: name.to_owned(),
+                args,
+            },
+            ty,
+            e,
+        )
+    }
+
+    fn method_error(
+        &mut self,
+        id: models::ModelId,
+        method: &Ident,
+        args: &[ExprIr],
+        err: MethodError,
+        e: &Expr,
+    ) -> Type {
+        let name = method.node.as_str().to_owned();
+        let d = match err {
+            MethodError::Unknown => {
+                let names: Vec<&str> = methods::methods_of(id).map(|m| m.name).collect();
+                let help = if names.is_empty() {
+                    models::field(id, &name)
+                        .map(|_| format!("`{name}` is a field: write it without parentheses"))
+                        .or_else(|| Some(format!("`{}` values have no methods", id.type_name())))
+                } else {
+                    suggest::help(&name, &names).or_else(|| {
+                        let all: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                        Some(format!("its methods: {}", all.join(", ")))
+                    })
+                };
+                DiagnosticKind::UnknownMethod {
+                    span: method.span,
+                    method: name,
+                    ty: id.type_name().to_string(),
+                    help,
+                }
+            }
+            MethodError::Arity(expected) => DiagnosticKind::WrongArity {
+                span: e.span,
+                name,
+                expected: expected.to_string(),
+                found: args.len(),
+            },
+            MethodError::Arg(i, expected) => {
+                let (span, found) = args.get(i).map_or((e.span, String::from("?")), |a| {
+                    (a.span.span(), a.ty.to_string())
+                });
+                DiagnosticKind::ArgumentType {
+                    span,
+                    func: name,
+                    index: i + 1,
+                    expected: expected.to_string(),
+                    found,
+                }
+            }
+        };
+        self.sink.push(d);
+        Type::Any
     }
 
     /// `func(var in iter: pred)`.
@@ -593,6 +684,7 @@ fn root_of(n: &str) -> Option<Root> {
         "plan" => Root::Plan,
         "vm" => Root::Vm,
         "migration" => Root::Migration,
+        "guest" => Root::Guest,
         _ => return None,
     })
 }

@@ -184,6 +184,10 @@ docs! {
 "`let` or a loop variable reuses the name of a model (`source`, `dest`, …) or of a variable already bound in the same scope.",
 "Pick another name.";
 
+"mtvt::E0413", "unknown method",
+"A method was called on a value that has no such method. Only the `guest` model has methods: `guest.run(command)` and `guest.file(path)`; the records they return (`GuestRun`, `GuestFile`) have fields, not methods.",
+"Call one of the methods the help lists, or read a field without parentheses (`guest.run(\"hostname\").stdout`).";
+
 "mtvt::E0501", "invalid namespace",
 "Namespace names must be DNS-1123 labels: at most 63 lower-case alphanumerics or '-', starting and ending with an alphanumeric. Kubernetes rejects anything else when the namespace is created.",
 "Use a valid name, e.g. `mtv-comprehensive-vms`.";

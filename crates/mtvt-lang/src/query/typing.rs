@@ -152,6 +152,10 @@ fn walk(e: &Expr, f: &mut impl FnMut(&Expr)) {
             walk(i, f);
         }
         ExprKind::Call(_, args) | ExprKind::List(args) => args.iter().for_each(|a| walk(a, f)),
+        ExprKind::Method(of, _, args) => {
+            walk(of, f);
+            args.iter().for_each(|a| walk(a, f));
+        }
         ExprKind::Comprehension { iter, pred, .. } => {
             walk(iter, f);
             walk(pred, f);

@@ -279,10 +279,32 @@ module.exports = grammar({
         $.identifier,
         $.parenthesized_expression,
         $.field_expression,
+        $.method_call,
         $.index_expression,
       ),
 
     field_expression: ($) => prec(PREC.postfix, seq(field('object', $._primary), '.', field('field', $.identifier))),
+
+    // `guest.run("cmd")`: a method of a model record (schema::methods).
+    method_call: ($) =>
+      prec(
+        PREC.postfix,
+        seq(
+          field('object', $._primary),
+          '.',
+          field('method', $.identifier),
+          '(',
+          repeat($._newline),
+          optional(
+            seq(
+              field('argument', $._expression),
+              repeat($._newline),
+              repeat(seq(',', repeat($._newline), field('argument', $._expression), repeat($._newline))),
+            ),
+          ),
+          ')',
+        ),
+      ),
 
     index_expression: ($) =>
       prec(

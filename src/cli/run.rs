@@ -79,6 +79,16 @@ pub struct RunArgs {
         help_heading = "Emulator"
     )]
     pub sim_step_faults: Vec<mtvt_sim::lab::FaultRule>,
+    /// With --sim: break the migrated guest of matching VMs (repeatable; the lab file's
+    /// faults.guest): VM_GLOB=FAULT with FAULT one of sshd_down, wrong_password,
+    /// lose_static_ip, corrupt_marker, wrong_luks_key, no_agent; e.g. mtv-win*=lose_static_ip.
+    #[arg(
+        long = "sim-guest-fault",
+        value_name = "VM=FAULT",
+        requires = "sim",
+        help_heading = "Emulator"
+    )]
+    pub sim_guest_faults: Vec<mtvt_sim::guest::GuestFault>,
     /// With --sim: load more CRDs from DIR (repeatable); the emulator validates objects of their
     /// kinds. The Forklift CRDs are built in; same-named CRDs from DIR replace them.
     #[arg(

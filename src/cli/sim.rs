@@ -78,6 +78,11 @@ pub struct ServeArgs {
     /// optional plan=GLOB, probability=0..1. Example: --step-fault vm=mtv-win*,step=DiskTransfer,fail=disk copy failed
     #[arg(long = "step-fault", value_name = "RULE", value_parser = parse_step_fault)]
     pub step_faults: Vec<lab::FaultRule>,
+    /// Break the migrated guest of matching VMs (repeatable), added to the lab's faults.guest:
+    /// VM_GLOB=FAULT with FAULT one of sshd_down, wrong_password, lose_static_ip,
+    /// corrupt_marker, wrong_luks_key, no_agent. Example: --guest-fault mtv-win*=lose_static_ip
+    #[arg(long = "guest-fault", value_name = "VM=FAULT")]
+    pub guest_faults: Vec<mtvt_sim::guest::GuestFault>,
     /// Seed for step-fault probabilities (overrides the lab file's faults.seed).
     #[arg(long, value_name = "N")]
     pub step_fault_seed: Option<u64>,
@@ -130,7 +135,8 @@ fn lab_of(args: &ServeArgs) -> Result<Option<Lab>, String> {
         None => None,
         Some(path) => Some(Lab::from_path(path).map_err(|e| e.to_string())?),
     };
-    if args.step_faults.is_empty() && args.step_fault_seed.is_none() {
+    if args.step_faults.is_empty() && args.step_fault_seed.is_none() && args.guest_faults.is_empty()
+    {
         return Ok(lab);
     }
     let mut l = match lab {
@@ -138,6 +144,7 @@ fn lab_of(args: &ServeArgs) -> Result<Option<Lab>, String> {
         None => Lab::default_lab().map_err(|e| e.to_string())?,
     };
     l.faults.rules.extend(args.step_faults.iter().cloned());
+    l.faults.guest.extend(args.guest_faults.iter().cloned());
     if let Some(seed) = args.step_fault_seed {
         l.faults.seed = seed;
     }

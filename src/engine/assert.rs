@@ -3,7 +3,7 @@
 //! Every failed assert becomes a [`Failure`] with VM, check, expected, actual and the
 //! scenario line — all of them, not just the first. Checks that cannot run say why.
 
-use mtvt_lang::eval::{AssertOutcome, Bindings, CheckStatus, check_outcome, run_checks};
+use mtvt_lang::eval::{AssertOutcome, CheckOutcome, CheckStatus, check_outcome};
 use mtvt_lang::ir::ScenarioIr;
 use mtvt_lang::models::Migration;
 
@@ -37,11 +37,11 @@ pub fn outcome_failure(s: &ScenarioIr, vm: &str, migration: &Migration) -> Optio
     }
 }
 
-/// Runs every check on one VM.
-pub fn run(s: &ScenarioIr, vm: &str, bindings: &Bindings) -> (Vec<CheckReport>, Vec<Failure>) {
+/// The reports and failures of the check outcomes of one VM.
+pub fn report(vm: &str, outcomes: Vec<CheckOutcome>) -> (Vec<CheckReport>, Vec<Failure>) {
     let mut reports = Vec::new();
     let mut failures = Vec::new();
-    for c in run_checks(s, bindings) {
+    for c in outcomes {
         let mut passed = 0;
         let mut failed = 0;
         for a in &c.asserts {

@@ -15,6 +15,7 @@ use mtvt_lang::resolve::DefKind;
 use mtvt_lang::schema::builtins::{BUILTINS, COMPREHENSIONS};
 use mtvt_lang::schema::enums::EnumId;
 use mtvt_lang::schema::keys::{BlockKind, Shape, ValueShape};
+use mtvt_lang::schema::methods;
 use mtvt_lang::schema::types::Type;
 use mtvt_lang::syntax::tokens::TokenKind;
 
@@ -313,14 +314,17 @@ fn in_check(c: &Cursor<'_>) -> Vec<Item> {
             let Type::Model(id) = owner.unwrap_optional() else {
                 return Vec::new();
             };
-            return models::fields(*id)
-                .iter()
-                .map(|f| {
-                    Item::new(f.name, ItemKind::Field)
-                        .detail(f.ty.to_string())
-                        .doc(markdown::field(*id, f))
-                })
-                .collect();
+            let fields = models::fields(*id).iter().map(|f| {
+                Item::new(f.name, ItemKind::Field)
+                    .detail(f.ty.to_string())
+                    .doc(markdown::field(*id, f))
+            });
+            let methods = methods::methods_of(*id).map(|m| {
+                Item::new(m.name, ItemKind::Function)
+                    .detail(m.signature)
+                    .doc(markdown::method(m))
+            });
+            return fields.chain(methods).collect();
         }
         // Enum values on the other side of a comparison.
         Some(ExprAt::Compared(t)) => {
@@ -468,6 +472,16 @@ mod tests {
         assert_eq!(l, ["on", "off"]);
         let l = labels_at("check c {\n  |\n}");
         assert_eq!(l, ["assert", "when", "for", "let", "skip"]);
+        let l = labels_at("check c {\n  assert guest.|\n}");
+        assert!(
+            l.contains(&"run".into()) && l.contains(&"file".into()) && l.contains(&"nics".into()),
+            "{l:?}"
+        );
+        let l = labels_at("check c {\n  assert guest.run(\"x\").|\n}");
+        assert!(
+            l.contains(&"stdout".into()) && l.contains(&"exit".into()),
+            "{l:?}"
+        );
         let l = labels_at("check c {\n  let x = dest.cpu\n  assert |");
         assert!(l.contains(&"x".into()) && l.contains(&"len".into()) && l.contains(&"dest".into()));
     }

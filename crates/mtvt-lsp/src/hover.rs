@@ -180,7 +180,9 @@ fn in_check(c: &Cursor<'_>, word: &str, offset: usize) -> Option<String> {
         let Type::Model(id) = owner.unwrap_optional() else {
             return None;
         };
-        return models::field(*id, word).map(|f| markdown::field(*id, f));
+        return models::field(*id, word)
+            .map(|f| markdown::field(*id, f))
+            .or_else(|| mtvt_lang::schema::methods::method(*id, word).map(markdown::method));
     }
     if c.words.is_empty()
         && let Some(k) = markdown::keyword(word)
@@ -250,6 +252,10 @@ mod tests {
         assert!(h.contains("`SourceNic.mac`"), "{h}");
         let h = hover_at("check c {\n  assert dest.power == o|n\n}").unwrap();
         assert!(h.contains("a value of `power`"), "{h}");
+        let h = hover_at("check c {\n  assert guest.r|un(\"x\").exit == 0\n}").unwrap();
+        assert!(h.contains("guest.run(command: string) -> GuestRun"), "{h}");
+        let h = hover_at("check c {\n  assert guest.run(\"x\").st|dout != \"\"\n}").unwrap();
+        assert!(h.contains("`GuestRun.stdout`**: `string`"), "{h}");
         let h = hover_at("check c {\n  assert le|n(dest.disks) > 0\n}").unwrap();
         assert!(h.contains("len(list | map | string) -> int"), "{h}");
         let h = hover_at("use std/checks\nscenario s {\n  expect { check stand|ard }\n}").unwrap();

@@ -71,6 +71,11 @@ pub fn field(owner: ModelId, f: &FieldDef) -> String {
     )
 }
 
+/// A method of a model record (`guest.run`).
+pub fn method(m: &mtvt_lang::schema::methods::MethodDef) -> String {
+    format!("```\n{}\n```\n\n{}", m.signature, m.doc)
+}
+
 /// A model root (`dest`, `source` …).
 pub fn root(name: &str) -> Option<String> {
     let (n, id, doc) = ROOTS.iter().find(|(n, _, _)| *n == name)?;

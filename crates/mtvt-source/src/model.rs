@@ -153,6 +153,12 @@ pub struct NicFacts {
     pub ips: Vec<String>,
     /// Whether the guest configured the address statically (`None` = unknown).
     pub static_ip: Option<bool>,
+    /// Prefix length of the first IPv4 address, when reported.
+    #[serde(default)]
+    pub prefix: Option<u8>,
+    /// Default gateway through this NIC, when reported.
+    #[serde(default)]
+    pub gateway: Option<String>,
 }
 
 /// One disk of a source VM.

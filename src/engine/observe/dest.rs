@@ -109,6 +109,7 @@ pub fn build_dest(
         nics,
         disks: disks(vm, pvcs),
         guest_agent,
+        started_for_checks: false,
         ips,
         guest_static_ips: guest_reported_ipv4(vmi, &networks),
         ssh: SshProbe {

@@ -1,7 +1,7 @@
 //! Reading the migrated VM for the `dest` model, as the pytest suite does: its power state
-//! once it settles (Running or Stopped), its guest agent when the scenario expects one on a
-//! running VM, and — for a stopped VM — its VMI (interfaces, node) by starting it, then
-//! returning it to its run strategy. Waits go through the run's shared watches.
+//! once it settles (Running or Stopped), its guest agent (awaited when the scenario expects
+//! one), and — for a stopped VM — its VMI (interfaces, node) and guest agent by starting it,
+//! then returning it to its run strategy. Waits go through the run's shared watches.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -94,7 +94,9 @@ pub async fn observe_dest(
     let (guest_agent, restore) = if running {
         (agent_connected(&t, agent_timeout).await?, None)
     } else {
-        (false, Some(start(&t, &vm_obj).await?))
+        // As the suite's check_guest_agent: start the VM, wait for the agent, stop it again.
+        let previous = start(&t, &vm_obj).await?;
+        (agent_connected(&t, agent_timeout).await?, Some(previous))
     };
     let vm_json = json_of(&vm_obj);
     let (vmi, pvcs, node_labels) = read_around(&t, &vm_json).await?;
@@ -103,7 +105,7 @@ pub async fn observe_dest(
     } else {
         PowerState::Off
     };
-    let model = build_dest(
+    let mut model = build_dest(
         &vm_json,
         vmi.as_ref(),
         &pvcs,
@@ -111,6 +113,7 @@ pub async fn observe_dest(
         power,
         guest_agent,
     );
+    model.started_for_checks = restore.is_some();
     if let Some(previous) = restore {
         t.set_run_strategy(&previous, format!("stop {} again", t.vm))
             .await?;

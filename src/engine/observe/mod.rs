@@ -6,11 +6,14 @@
 //! Conversions are pure functions over JSON and facts, except [`dest_read::observe_dest`],
 //! which reads the destination objects (starting a stopped VM to read its VMI, as the
 //! pytest suite does, and stopping it again), and [`guest::probe`], which logs in to the
-//! migrated guest over SSH for `ssh_reachable(dest)`.
+//! migrated guest over SSH for `ssh_reachable(dest)`, and [`guest_ask`], which answers the
+//! `guest` model's reads over one SSH session per VM.
 
 pub mod dest;
 pub mod dest_read;
 pub mod guest;
+pub mod guest_ask;
+pub mod guest_nics;
 pub mod migration;
 pub mod plan;
 pub mod source;

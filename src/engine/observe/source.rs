@@ -42,6 +42,8 @@ pub fn from_facts(f: &SourceVmFacts, kind: ProviderKind) -> SourceVm {
                 network: n.network.clone().unwrap_or_default(),
                 ip: n.ips.iter().find(|ip| !ip.contains(':')).cloned(),
                 static_ip: n.static_ip.unwrap_or(false),
+                mask: n.prefix.map(|p| super::guest_nics::mask_of(i64::from(p))),
+                gateway: n.gateway.clone(),
             })
             .collect(),
         disks: f
@@ -125,6 +127,8 @@ pub fn from_ova_inventory(v: &Value) -> SourceVm {
                 network: text(n, "/Network"),
                 ip: None,
                 static_ip: false,
+                mask: None,
+                gateway: None,
             })
             .collect(),
         disks: v

@@ -18,6 +18,7 @@ use crate::engine::error::EngineError;
 use crate::engine::exec::{ScenarioRun, VmState};
 use crate::engine::observe::dest_read::{DestReader, observe_dest};
 use crate::engine::observe::guest;
+use crate::engine::observe::guest_ask::{self, GuestAsker};
 use crate::engine::observe::{migration, plan::plan_model, source as source_model, vm::vm_model};
 use crate::engine::plan::PlanAnswers;
 use crate::engine::resolve::ResolvedPlan;
@@ -136,8 +137,12 @@ async fn observe_vm(
             .await;
             if !ir.expect.checks.is_empty() {
                 let vm_m = vm_model(vm_ir, &v.engine.session.names.session);
-                let bindings = Bindings::new(&source, &dest, &v.plan_model, &vm_m, &mig);
-                let (checks, failures) = assert::run(ir, &src_name, &bindings);
+                let mut bindings = Bindings::new(&source, &dest, &v.plan_model, &vm_m, &mig);
+                let client = &v.engine.cluster.client;
+                let mut asker = GuestAsker::new(client, profile, &dest, source.is_windows);
+                let outcomes = guest_ask::evaluate(ir, &mut bindings, &mut asker).await;
+                asker.close().await;
+                let (checks, failures) = assert::report(&src_name, outcomes);
                 o.report.checks = checks;
                 o.failures.extend(failures);
             }

@@ -193,10 +193,24 @@ impl SourceSide {
                     source_error(format!("snapshot {} VM {}", self.kind, vm_ref.name), e)
                 })?;
         }
+        // The suite reads a VM's guest networking while it runs (power on, guest info, facts)
+        // and powers it off afterwards: a cold plan that preserves static IPs needs them.
+        let running_facts = if vm.source_power == Some(PowerState::Off)
+            && self.kind == ProviderKind::Vsphere
+            && plan.ir.preserve_static_ips == Some(true)
+        {
+            self.set_power(&vm_ref, PowerState::On).await?;
+            Some(self.facts(&vm_ref).await?)
+        } else {
+            None
+        };
         if let Some(power) = vm.source_power {
             self.set_power(&vm_ref, power).await?;
         }
-        let facts = self.facts(&vm_ref).await?;
+        let mut facts = self.facts(&vm_ref).await?;
+        if let Some(running) = running_facts {
+            keep_guest_networking(&mut facts, &running);
+        }
         Ok(PreparedVm {
             name: vm_ref.name.clone(),
             vm: Some(vm_ref),
@@ -343,5 +357,21 @@ impl SourceSide {
             .vm_facts(vm)
             .await
             .map_err(|e| source_error(format!("read the facts of {} VM {}", self.kind, vm.name), e))
+    }
+}
+
+/// Copies the guest's view of each NIC (IPs, static, prefix, gateway), read while the VM
+/// ran, into facts read after it was powered off (when guest tools report nothing).
+fn keep_guest_networking(facts: &mut SourceVmFacts, running: &SourceVmFacts) {
+    for nic in &mut facts.nics {
+        let Some(seen) = running.nics.iter().find(|n| n.mac == nic.mac) else {
+            continue;
+        };
+        if nic.ips.is_empty() {
+            nic.ips.clone_from(&seen.ips);
+            nic.static_ip = seen.static_ip;
+            nic.prefix = seen.prefix;
+            nic.gateway.clone_from(&seen.gateway);
+        }
     }
 }

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 use mtvt_vocab::{Duration, Quantity};
 
+mod methods;
+
 use super::spans::Spans;
 use super::type_rules::{
     compatible, contains_ok, element_context, first_line, is_stringish, mismatch_help, type_noun,
@@ -207,6 +209,7 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
             ExprKind::Field(of, field) => self.field(of, field, e),
             ExprKind::Index(of, index) => self.index(of, index, e),
             ExprKind::Call(func, args) => self.call(func, args, e),
+            ExprKind::Method(of, method, args) => self.method(of, method, args, e),
             ExprKind::Comprehension {
                 func,
                 var,
@@ -231,11 +234,15 @@ impl<'a, 'b> ExprChecker<'a, 'b> {
                 Some(f) => f.ty.clone(),
                 None => {
                     let names: Vec<&str> = models::fields(*id).iter().map(|f| f.name).collect();
+                    let help = match crate::schema::methods::method(*id, &field.node) {
+                        Some(m) => Some(format!("`{}` is a method: {}", m.name, m.signature)),
+                        None => suggest::help(&field.node, &names),
+                    };
                     self.sink.push(DiagnosticKind::UnknownField {
                         span: field.span,
                         field: field.node.as_str().to_owned(),
                         ty: id.type_name().to_string(),
-                        help: suggest::help(&field.node, &names),
+                        help,
                     });
                     Type::Any
                 }
@@ -593,6 +600,7 @@ fn root_of(n: &str) -> Option<Root> {
         "plan" => Root::Plan,
         "vm" => Root::Vm,
         "migration" => Root::Migration,
+        "guest" => Root::Guest,
         _ => return None,
     })
 }

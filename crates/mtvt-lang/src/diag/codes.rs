@@ -184,6 +184,10 @@ docs! {
 "`let` or a loop variable reuses the name of a model (`source`, `dest`, …) or of a variable already bound in the same scope.",
 "Pick another name.";
 
+"mtvt::E0413", "unknown method",
+"A method was called on a value that has no such method. Only the `guest` model has methods: `guest.run(command)` and `guest.file(path)`; the records they return (`GuestRun`, `GuestFile`) have fields, not methods.",
+"Call one of the methods the help lists, or read a field without parentheses (`guest.run(\"hostname\").stdout`).";
+
 "mtvt::E0501", "invalid namespace",
 "Namespace names must be DNS-1123 labels: at most 63 lower-case alphanumerics or '-', starting and ending with an alphanumeric. Kubernetes rejects anything else when the namespace is created.",
 "Use a valid name, e.g. `mtv-comprehensive-vms`.";
@@ -377,7 +381,7 @@ docs! {
 "Use the suggested tag (or ignore the warning for a deliberate new tag).";
 
 "mtvt::W0006", "check certain to skip",
-"A check named in `expect` starts with `when COND { skip \"…\" }` guards, and what the scenario states — the plan's features (`preserve_static_ips`, `target_node_selector`, `pvc_name_template`, …) and the source provider types its `requires provider` (or the `--provider` profile) allows — makes one of them hold for every plan and every such provider. The check would be reported as skipped on every run, so the scenario does not test what it names: e.g. `static_ips` on an oVirt scenario (verified for Windows guests from vSphere only) or `node_placement` with an empty `target_node_selector`. Guards on facts only a run knows (the guest OS, the source's NICs) never warn; checks reached through a composite (`check standard`) or through a fragment's `expect` are not judged, only the `check` lines of the scenario itself.",
+"A check named in `expect` starts with `when COND { skip \"…\" }` guards, and what the scenario states — the plan's features (`preserve_static_ips`, `target_node_selector`, `pvc_name_template`, …) and the source provider types its `requires provider` (or the `--provider` profile) allows — makes one of them hold for every plan and every such provider. The check would be reported as skipped on every run, so the scenario does not test what it names: e.g. `static_ips` on an oVirt scenario (the source's static IPs are known from vSphere only) or `node_placement` with an empty `target_node_selector`. Guards on facts only a run knows (the guest OS, the source's NICs) never warn; checks reached through a composite (`check standard`) or through a fragment's `expect` are not judged, only the `check` lines of the scenario itself.",
 "Give the plan the feature the check verifies, narrow `requires provider` to a type the check supports, or remove the check from `expect`.";
 }
 

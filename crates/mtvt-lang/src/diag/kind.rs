@@ -346,6 +346,14 @@ diagnostics! {
         #[help] help: Option<String>,
     }
 
+    #[error("`{ty}` has no method `{method}`")]
+    "mtvt::E0413" Error UnknownMethod {
+        #[label("no such method")] span: Span,
+        method: String,
+        ty: String,
+        #[help] help: Option<String>,
+    }
+
     // ------------------------------------------------------------ kubernetes (E05xx)
     #[error("`{value}` is not a valid namespace name")]
     #[diagnostic(help("namespaces are DNS-1123 labels; Kubernetes says: {reason}"))]

@@ -89,6 +89,14 @@ fn models_section() -> String {
             let _ = writeln!(out, "| `{}` | `{}` | {} |", f.name, f.ty, esc(&f.doc));
         }
         out.push('\n');
+        let methods: Vec<_> = crate::schema::methods::methods_of(*id).collect();
+        if !methods.is_empty() {
+            let _ = writeln!(out, "| method | meaning |\n| --- | --- |");
+            for m in methods {
+                let _ = writeln!(out, "| `{}` | {} |", esc(m.signature), esc(m.doc));
+            }
+            out.push('\n');
+        }
     }
     out
 }

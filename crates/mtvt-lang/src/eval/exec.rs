@@ -3,9 +3,11 @@
 
 use std::collections::HashMap;
 
+use super::guest::GuestRequest;
 use super::value::{Val, compare, equal, from_json, show};
 use super::{AssertOutcome, Bindings, builtins};
 use crate::ir::{Comprehension, ExprIr, ExprIrKind, LitIr, Root, SpanIr, StmtIr};
+use crate::models::ModelId;
 use crate::schema::types::Type;
 use crate::syntax::ast::BinOp;
 
@@ -27,12 +29,16 @@ impl Interrupt {
 
 /// Evaluation state of one check.
 pub struct Exec<'b> {
-    bindings: &'b Bindings,
+    pub(super) bindings: &'b Bindings,
+    /// Variables bound to guest data, and the guest read they came from (for messages).
+    pub(super) guest_vars: HashMap<String, GuestRequest>,
     scopes: Vec<HashMap<String, Result<Val, Interrupt>>>,
     /// Outcomes so far.
     pub outcomes: Vec<AssertOutcome>,
     /// Set by `skip`: (reason, span).
     pub skipped: Option<(String, SpanIr)>,
+    /// Guest requests met without an answer.
+    pub(super) pending: Vec<GuestRequest>,
 }
 
 impl<'b> Exec<'b> {
@@ -40,9 +46,11 @@ impl<'b> Exec<'b> {
     pub fn new(bindings: &'b Bindings) -> Self {
         Exec {
             bindings,
+            guest_vars: HashMap::new(),
             scopes: vec![HashMap::new()],
             outcomes: Vec::new(),
             skipped: None,
+            pending: Vec::new(),
         }
     }
 
@@ -124,6 +132,9 @@ impl<'b> Exec<'b> {
                 body,
                 span,
             } => {
+                if let Some(r) = self.first_guest_read(iter) {
+                    self.guest_vars.insert(var.clone(), r);
+                }
                 let items = match self.expr(iter) {
                     Ok(Val::List(items)) => items,
                     Ok(Val::None) => Vec::new(),
@@ -165,6 +176,9 @@ impl<'b> Exec<'b> {
                 true
             }
             StmtIr::Let { name, value, .. } => {
+                if let Some(r) = self.first_guest_read(value) {
+                    self.guest_vars.insert(name.clone(), r);
+                }
                 let v = self.expr(value);
                 self.bind(name, v);
                 true
@@ -180,7 +194,10 @@ impl<'b> Exec<'b> {
         match self.expr(cond) {
             Ok(Val::Bool(true)) => AssertOutcome::Pass { span: span.clone() },
             Ok(Val::Bool(false)) => {
-                let (expected, actual) = self.explain(cond);
+                let (expected, mut actual) = self.explain(cond);
+                if let Some(context) = self.guest_context(cond) {
+                    actual = format!("{actual} ({context})");
+                }
                 AssertOutcome::Fail {
                     span: span.clone(),
                     message,
@@ -265,8 +282,12 @@ impl<'b> Exec<'b> {
                 LitIr::Duration(d) => Val::Duration(d.0),
                 LitIr::Enum(s) => Val::Enum(s.clone()),
             }),
+            ExprIrKind::Root { root: Root::Guest } => {
+                Ok(Val::Record(ModelId::Guest, serde_json::json!({})))
+            }
             ExprIrKind::Root { root } => {
                 let json = match root {
+                    Root::Guest => &serde_json::Value::Null,
                     Root::Source => &self.bindings.source,
                     Root::Dest => &self.bindings.dest,
                     Root::Plan => &self.bindings.plan,
@@ -284,6 +305,10 @@ impl<'b> Exec<'b> {
                 .unwrap_or_else(|| Err(Interrupt::error(format!("`{name}` is not bound")))),
             ExprIrKind::Field { of, field } => match self.expr(of)? {
                 Val::None => Ok(Val::None),
+                Val::Record(ModelId::Guest, _) => match GuestRequest::field(field) {
+                    Some(r) => self.guest(r, &e.ty),
+                    None => Err(Interrupt::error(format!("guest has no field `{field}`"))),
+                },
                 Val::Record(_, j) => {
                     let v = j.get(field).unwrap_or(&serde_json::Value::Null);
                     from_json(v, &e.ty).map_err(|m| Interrupt::error(format!(".{field}: {m}")))
@@ -323,6 +348,10 @@ impl<'b> Exec<'b> {
                     vals.push(self.expr(a)?);
                 }
                 builtins::call(func, vals, self.bindings)
+            }
+            ExprIrKind::Method { of, method, args } => {
+                let request = self.request(of, method, args)?;
+                self.guest(request, &e.ty)
             }
             ExprIrKind::Comprehension {
                 func,

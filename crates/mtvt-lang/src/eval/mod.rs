@@ -18,6 +18,7 @@
 
 mod builtins;
 mod exec;
+pub mod guest;
 mod value;
 
 use serde::Serialize;
@@ -27,6 +28,7 @@ use crate::models::{DestVm, Migration, Plan, SourceVm, Vm};
 use crate::schema::enums::MigrationResult;
 
 pub use exec::Interrupt;
+pub use guest::{GuestAnswer, GuestAnswers, GuestRequest};
 pub use value::Val;
 
 /// The model instances of one migrated VM, as JSON (see `models`).
@@ -42,6 +44,8 @@ pub struct Bindings {
     pub vm: serde_json::Value,
     /// `migration`
     pub migration: serde_json::Value,
+    /// What the guest answered so far (`guest`; see [`guest`]).
+    pub guest: GuestAnswers,
 }
 
 impl Bindings {
@@ -60,6 +64,7 @@ impl Bindings {
             plan: j(serde_json::to_value(plan)),
             vm: j(serde_json::to_value(vm)),
             migration: j(serde_json::to_value(migration)),
+            guest: GuestAnswers::for_vm(format!("{}/{}", dest.namespace, dest.name)),
         }
     }
 }
@@ -120,6 +125,10 @@ pub struct CheckOutcome {
     pub skipped: Option<(String, SpanIr)>,
     /// One outcome per executed assert.
     pub asserts: Vec<AssertOutcome>,
+    /// What the check asked of the guest that [`Bindings::guest`] had no answer for (the
+    /// asserts reading it are *not run*); answer them and run the check again.
+    #[serde(skip)]
+    pub pending: Vec<GuestRequest>,
 }
 
 impl CheckOutcome {
@@ -159,6 +168,7 @@ pub fn run_check(check: &CheckIr, bindings: &Bindings) -> CheckOutcome {
         requested_at: None,
         skipped: ex.skipped,
         asserts: ex.outcomes,
+        pending: ex.pending,
     }
 }
 
@@ -170,6 +180,13 @@ pub fn run_checks(scenario: &ScenarioIr, bindings: &Bindings) -> Vec<CheckOutcom
         .iter()
         .map(|c| run_ref(c, bindings))
         .collect()
+}
+
+/// The guest requests of `outcomes` still without an answer, each once.
+pub fn pending_requests(outcomes: &[CheckOutcome]) -> Vec<GuestRequest> {
+    let set: std::collections::BTreeSet<&GuestRequest> =
+        outcomes.iter().flat_map(|o| &o.pending).collect();
+    set.into_iter().cloned().collect()
 }
 
 fn run_ref(c: &CheckRefIr, bindings: &Bindings) -> CheckOutcome {

@@ -112,6 +112,8 @@ pub enum Root {
     Vm,
     /// `migration`
     Migration,
+    /// `guest`
+    Guest,
 }
 
 /// Comprehension kinds.
@@ -181,6 +183,15 @@ pub enum ExprIrKind {
         /// Index or key.
         index: Box<ExprIr>,
     },
+    /// `e.method(args)`: a method of a model (the `guest` model's `run`, `file`).
+    Method {
+        /// Receiver.
+        of: Box<ExprIr>,
+        /// Method name.
+        method: String,
+        /// Arguments.
+        args: Vec<ExprIr>,
+    },
     /// Builtin function call.
     Call {
         /// Builtin name.
@@ -220,6 +231,28 @@ pub enum ExprIrKind {
     },
 }
 
+/// Whether any expression of `body` reads the `guest` model (so the VM needs a guest login).
+pub fn body_uses_guest(body: &[StmtIr]) -> bool {
+    body_any(body, &|e| e.uses_root(Root::Guest))
+}
+
+fn body_any(body: &[StmtIr], f: &dyn Fn(&ExprIr) -> bool) -> bool {
+    body.iter().any(|s| match s {
+        StmtIr::Assert { cond, .. } => f(cond),
+        StmtIr::Let { value, .. } => f(value),
+        StmtIr::For { iter, body, .. } => f(iter) || body_any(body, f),
+        StmtIr::When {
+            branches,
+            otherwise,
+            ..
+        } => {
+            branches.iter().any(|(c, b)| f(c) || body_any(b, f))
+                || otherwise.as_deref().is_some_and(|b| body_any(b, f))
+        }
+        StmtIr::Skip { .. } => false,
+    })
+}
+
 /// Whether any expression of `body` (statements nested in `when`/`for` included) calls
 /// the builtin `func` — e.g. whether a check needs a guest login before it runs.
 pub fn body_calls(body: &[StmtIr], func: &str) -> bool {
@@ -242,6 +275,23 @@ pub fn body_calls(body: &[StmtIr], func: &str) -> bool {
 }
 
 impl ExprIr {
+    /// Whether this expression or one inside it reads the model root `root`.
+    pub fn uses_root(&self, root: Root) -> bool {
+        let any = |xs: &[ExprIr]| xs.iter().any(|x| x.uses_root(root));
+        match &self.kind {
+            ExprIrKind::Root { root: r } => *r == root,
+            ExprIrKind::Lit { .. } | ExprIrKind::Var { .. } => false,
+            ExprIrKind::Field { of, .. } | ExprIrKind::Not { of } => of.uses_root(root),
+            ExprIrKind::Index { of, index } => of.uses_root(root) || index.uses_root(root),
+            ExprIrKind::Call { args, .. } | ExprIrKind::List { items: args } => any(args),
+            ExprIrKind::Method { of, args, .. } => of.uses_root(root) || any(args),
+            ExprIrKind::Comprehension { iter, pred, .. } => {
+                iter.uses_root(root) || pred.uses_root(root)
+            }
+            ExprIrKind::Binary { lhs, rhs, .. } => lhs.uses_root(root) || rhs.uses_root(root),
+        }
+    }
+
     /// Whether this expression or one inside it calls the builtin `func`.
     pub fn calls(&self, func: &str) -> bool {
         match &self.kind {
@@ -249,6 +299,9 @@ impl ExprIr {
             ExprIrKind::Field { of, .. } | ExprIrKind::Not { of } => of.calls(func),
             ExprIrKind::Index { of, index } => of.calls(func) || index.calls(func),
             ExprIrKind::Call { func: f, args } => f == func || args.iter().any(|a| a.calls(func)),
+            ExprIrKind::Method { of, args, .. } => {
+                of.calls(func) || args.iter().any(|a| a.calls(func))
+            }
             ExprIrKind::Comprehension { iter, pred, .. } => iter.calls(func) || pred.calls(func),
             ExprIrKind::Binary { lhs, rhs, .. } => lhs.calls(func) || rhs.calls(func),
             ExprIrKind::List { items } => items.iter().any(|i| i.calls(func)),

@@ -24,6 +24,7 @@ mod values;
 
 pub use check::{
     CheckIr, CheckRefIr, Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr, body_calls,
+    body_uses_guest,
 };
 pub use scenario::{
     AddedDiskIr, ExpectIr, HookExpectation, HookIr, Outcome, OutcomeIr, PlanIr, PlaybookSource,

@@ -43,8 +43,10 @@ model! {
         nics: Vec<DestNic>,
         /// Disks, one per PVC-backed volume.
         disks: Vec<DestDisk>,
-        /// VMI condition `AgentConnected` is True.
+        /// VMI condition `AgentConnected` is True (awaited up to the VM's `guest_agent_timeout` when the scenario expects an agent; on a VM that ended powered off, after starting it).
         guest_agent: bool,
+        /// The VM ended powered off and `mtvt run` started it to read its VMI and guest agent, as the pytest suite does, then stopped it again.
+        started_for_checks: bool,
         /// IP addresses reported by the VMI.
         ips: Vec<String>,
         /// Statically configured guest IPv4 addresses read inside the guest (Windows `ipconfig /all`); none when not read.

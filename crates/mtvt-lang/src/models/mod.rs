@@ -8,6 +8,7 @@
 //! only; it must not evaluate anything.
 
 mod dest;
+mod guest;
 mod migration;
 mod plan;
 mod source;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::schema::types::Type;
 
 pub use dest::{DestDisk, DestNic, DestVm, SshProbe};
+pub use guest::{Guest, GuestFile, GuestIp, GuestNic, GuestOs, GuestRun};
 pub use migration::{Migration, Step};
 pub use plan::Plan;
 pub use source::{Cpu, Snapshot, SourceDisk, SourceNic, SourceVm};
@@ -120,6 +122,18 @@ pub enum ModelId {
     Migration,
     /// `migration.steps[]`
     Step,
+    /// `guest`
+    Guest,
+    /// `guest.os`
+    GuestOs,
+    /// `guest.nics[]`
+    GuestNic,
+    /// `guest.nics[].ips[]`
+    GuestIp,
+    /// `guest.run(…)`
+    GuestRun,
+    /// `guest.file(…)`
+    GuestFile,
 }
 
 impl ModelId {
@@ -139,6 +153,12 @@ impl ModelId {
         ModelId::AddedDisk,
         ModelId::Migration,
         ModelId::Step,
+        ModelId::Guest,
+        ModelId::GuestOs,
+        ModelId::GuestNic,
+        ModelId::GuestIp,
+        ModelId::GuestRun,
+        ModelId::GuestFile,
     ];
 
     /// The type name shown in messages and docs.
@@ -158,11 +178,17 @@ impl ModelId {
             ModelId::AddedDisk => "AddedDisk",
             ModelId::Migration => "Migration",
             ModelId::Step => "Step",
+            ModelId::Guest => "Guest",
+            ModelId::GuestOs => "GuestOs",
+            ModelId::GuestNic => "GuestNic",
+            ModelId::GuestIp => "GuestIp",
+            ModelId::GuestRun => "GuestRun",
+            ModelId::GuestFile => "GuestFile",
         }
     }
 }
 
-/// The five roots available in check bodies, with their record types.
+/// The roots available in check bodies, with their record types.
 pub const ROOTS: &[(&str, ModelId, &str)] = &[
     (
         "source",
@@ -180,6 +206,11 @@ pub const ROOTS: &[(&str, ModelId, &str)] = &[
         "migration",
         ModelId::Migration,
         "how the migration of this VM went",
+    ),
+    (
+        "guest",
+        ModelId::Guest,
+        "the migrated VM's guest OS, read inside it over SSH (`run`, `file`)",
     ),
 ];
 
@@ -199,6 +230,12 @@ static FIELDS: LazyLock<BTreeMap<ModelId, Vec<FieldDef>>> = LazyLock::new(|| {
     m.insert(ModelId::AddedDisk, AddedDisk::fields());
     m.insert(ModelId::Migration, Migration::fields());
     m.insert(ModelId::Step, Step::fields());
+    m.insert(ModelId::Guest, Guest::fields());
+    m.insert(ModelId::GuestOs, GuestOs::fields());
+    m.insert(ModelId::GuestNic, GuestNic::fields());
+    m.insert(ModelId::GuestIp, GuestIp::fields());
+    m.insert(ModelId::GuestRun, GuestRun::fields());
+    m.insert(ModelId::GuestFile, GuestFile::fields());
     m
 });
 

@@ -67,6 +67,10 @@ model! {
         ip: Option<String>,
         /// True when the guest configured the address statically (vSphere `origin == manual`).
         static_ip: bool,
+        /// Subnet mask of `ip` (`255.255.255.0`), when the guest reports its prefix length.
+        mask: Option<String>,
+        /// Default gateway through this NIC, when the guest reports it (vSphere guest routes).
+        gateway: Option<String>,
     }
 }
 

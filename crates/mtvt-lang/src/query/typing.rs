@@ -58,7 +58,7 @@ pub fn element(t: &Type) -> Type {
 pub enum ExprAt {
     /// A field name after `owner.` (possibly empty: nothing typed yet).
     Field {
-        /// The type of what precedes the `.`.
+        /// The type of what precedes the `.` (also for a method name: `guest.run`).
         owner: Type,
         /// The field name written so far.
         name: String,
@@ -82,6 +82,17 @@ pub fn expr_at(decl: &CheckDecl, types: &CheckTypes, offset: usize) -> Option<Ex
 fn visit(e: &Expr, types: &CheckTypes, offset: usize, found: &mut Option<ExprAt>) {
     match &e.kind {
         ExprKind::Field(of, name)
+            if name.span.start <= offset && offset <= name.span.end.max(name.span.start) =>
+        {
+            if let Some(owner) = types.of_expr(of) {
+                *found = Some(ExprAt::Field {
+                    owner: owner.clone(),
+                    name: name.node.to_string(),
+                });
+            }
+        }
+        // A method name (`guest.run`) answers like a field of its receiver's type.
+        ExprKind::Method(of, name, _)
             if name.span.start <= offset && offset <= name.span.end.max(name.span.start) =>
         {
             if let Some(owner) = types.of_expr(of) {
@@ -152,6 +163,10 @@ fn walk(e: &Expr, f: &mut impl FnMut(&Expr)) {
             walk(i, f);
         }
         ExprKind::Call(_, args) | ExprKind::List(args) => args.iter().for_each(|a| walk(a, f)),
+        ExprKind::Method(of, _, args) => {
+            walk(of, f);
+            args.iter().for_each(|a| walk(a, f));
+        }
         ExprKind::Comprehension { iter, pred, .. } => {
             walk(iter, f);
             walk(pred, f);

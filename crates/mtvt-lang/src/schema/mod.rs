@@ -6,4 +6,5 @@ pub mod builtins;
 pub mod enums;
 pub mod forklift;
 pub mod keys;
+pub mod methods;
 pub mod types;

@@ -396,6 +396,8 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     /// `f(a, b)`.
     Call(Ident, Vec<Expr>),
+    /// `e.method(a, b)` (the `guest` model's `run` and `file`).
+    Method(Box<Expr>, Ident, Vec<Expr>),
     /// `all(x in xs: cond)` and friends.
     Comprehension {
         /// `all`, `any`, `find`, `count`, `filter`.

@@ -72,6 +72,7 @@ pub enum Expected {
     op_starts_with,
     op_ends_with,
     op_matches,
+    method_call,
     field_access,
     index_access,
     comprehension,
@@ -144,6 +145,7 @@ impl Expected {
             E::op_not => "`not`",
             E::op_contains | E::op_starts_with | E::op_ends_with | E::op_matches => "an operator",
             E::field_access => "`.field`",
+            E::method_call => "`.method(...)`",
             E::index_access => "`[index]`",
             E::file => return None,
         })

@@ -28,7 +28,9 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::op_starts_with, Assoc::Left)
             | Op::infix(Rule::op_ends_with, Assoc::Left)
             | Op::infix(Rule::op_matches, Assoc::Left))
-        .op(Op::postfix(Rule::field_access) | Op::postfix(Rule::index_access))
+        .op(Op::postfix(Rule::method_call)
+            | Op::postfix(Rule::field_access)
+            | Op::postfix(Rule::index_access))
 });
 
 impl Lowerer {
@@ -153,6 +155,20 @@ impl Lowerer {
             .map_postfix(|lhs, op| {
                 let span = lhs.span.to(self.span(&op));
                 match op.as_rule() {
+                    Rule::method_call => {
+                        let mut inner = op.into_inner();
+                        match inner.next() {
+                            Some(m) => {
+                                let method = self.ident(&m);
+                                let args = inner.map(|a| self.lower_expr(a)).collect();
+                                Expr {
+                                    kind: ExprKind::Method(Box::new(lhs), method, args),
+                                    span,
+                                }
+                            }
+                            None => lhs,
+                        }
+                    }
                     Rule::field_access => match op.into_inner().next() {
                         Some(f) => {
                             let field = self.ident(&f);
@@ -292,6 +308,7 @@ fn is_operator(rule: Rule) -> bool {
             | Rule::op_starts_with
             | Rule::op_ends_with
             | Rule::op_matches
+            | Rule::method_call
             | Rule::field_access
             | Rule::index_access
     )

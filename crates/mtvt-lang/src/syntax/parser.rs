@@ -115,6 +115,7 @@ fn expected(rule: Rule) -> Option<Expected> {
         Rule::op_starts_with => E::op_starts_with,
         Rule::op_ends_with => E::op_ends_with,
         Rule::op_matches => E::op_matches,
+        Rule::method_call => E::method_call,
         Rule::field_access => E::field_access,
         Rule::index_access => E::index_access,
         Rule::comprehension => E::comprehension,

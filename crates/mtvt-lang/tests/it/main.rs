@@ -24,6 +24,7 @@ mod eval;
 mod fixtures;
 mod fmt;
 mod forklift;
+mod guest;
 mod ir;
 mod mistakes;
 mod no_panic;

@@ -248,7 +248,10 @@ fn connect_agent(ctx: &Ctx, q: &Queue, key: &Key, vmi: &Value) -> Result<(), Api
         .pointer("/status/conditions")
         .and_then(Value::as_array)
         .is_some_and(|a| a.iter().any(|c| text(c, "/type") == "AgentConnected"));
-    if !guest.agent || has_agent {
+    // A lab guest fault `no_agent` (faults.guest) stops the agent of matching guests.
+    let faults = crate::guest::faults::matching(&ctx.lab.lab().faults.guest, name);
+    let stopped = faults.contains(&crate::guest::GuestFaultKind::NoAgent);
+    if !guest.agent || has_agent || stopped {
         return Ok(());
     }
     let elapsed = since(ctx, &entered(vmi, "Running")).unwrap_or_default();

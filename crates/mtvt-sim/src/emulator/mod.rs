@@ -201,6 +201,9 @@ impl Emulator {
         });
         builder = builder.routes(|sctx| controllers::kubevirt_api::routes(sctx.store.clone()));
         let guests = GuestRegistry::default();
+        for fault in &lab.lab().faults.guest {
+            guests.add_fault(fault.clone());
+        }
         let (pf_cell, pf_guests) = (cell.clone(), guests.clone());
         builder = builder.routes(move |sctx| {
             crate::guest::portforward::routes(crate::guest::portforward::PortForward {

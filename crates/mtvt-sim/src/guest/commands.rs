@@ -126,6 +126,9 @@ fn linux(m: &mut GuestModel, words: &[String], stdin: &[u8]) -> Output {
         {
             Output::ok(format!("{}\n", net::ip_json(m)))
         }
+        ["ip", "-j", "route" | "r", rest @ ..] if rest.is_empty() || rest == ["show"] => {
+            Output::ok(format!("{}\n", net::route_json(m)))
+        }
         ["nmcli", "-t", "connection" | "con" | "c", "show"] => Output::ok(net::nmcli_list(m)),
         ["nmcli", "-t", "connection" | "con" | "c", "show", id] => match net::nmcli_show(m, id) {
             Some(s) => Output::ok(s),

@@ -1,4 +1,4 @@
-//! Guest faults of the lab (`guest_faults:`): ways to break a migrated guest so that tests
+//! Guest faults of the lab (`faults.guest`, `--guest-fault VM=FAULT`): ways to break a migrated guest so that tests
 //! prove each in-guest check can fail. Applied when the migration creates the target VM.
 
 use serde::Deserialize;
@@ -42,6 +42,35 @@ pub struct GuestFault {
     pub fault: GuestFaultKind,
 }
 
+impl std::str::FromStr for GuestFault {
+    type Err = String;
+
+    /// `GLOB=FAULT` (`mtv-win*=lose_static_ip`), as `--guest-fault` takes it.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (vm, fault) = s.rsplit_once('=').ok_or_else(|| {
+            format!(
+                "{s:?} is not VM=FAULT (e.g. mtv-win*=lose_static_ip; faults: {})",
+                GuestFaultKind::NAMES
+            )
+        })?;
+        let fault = GuestFaultKind::parse(fault.trim()).ok_or_else(|| {
+            format!(
+                "unknown guest fault {fault:?}; use one of {}",
+                GuestFaultKind::NAMES
+            )
+        })?;
+        if vm.trim().is_empty() {
+            return Err(format!(
+                "{s:?}: the VM name glob is empty (use * for every VM)"
+            ));
+        }
+        Ok(GuestFault {
+            vm: vm.trim().to_string(),
+            fault,
+        })
+    }
+}
+
 /// The faults of `faults` that apply to source VM `vm`.
 pub fn matching(faults: &[GuestFault], vm: &str) -> Vec<GuestFaultKind> {
     faults
@@ -72,5 +101,14 @@ mod tests {
             vec![GuestFaultKind::LoseStaticIp]
         );
         assert!(matching(&f, "mtv-tests-rhel8").is_empty());
+        let parsed: GuestFault = "mtv-win*=lose_static_ip".parse().unwrap();
+        assert_eq!(parsed, f[0]);
+        assert!(
+            "x=nope"
+                .parse::<GuestFault>()
+                .unwrap_err()
+                .contains("lose_static_ip")
+        );
+        assert!("=sshd_down".parse::<GuestFault>().is_err());
     }
 }

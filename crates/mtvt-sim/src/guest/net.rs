@@ -1,4 +1,4 @@
-//! How the guest shows its NICs: `ip -j addr` (Linux, JSON), `nmcli -t` (NetworkManager's
+//! How the guest shows its NICs: `ip -j addr` and `ip -j route` (Linux, JSON), `nmcli -t` (NetworkManager's
 //! terse `key:value` lines) and `ipconfig /all` (Windows). Pure functions of the model.
 
 use serde_json::{Value, json};
@@ -60,6 +60,41 @@ pub fn ip_json(m: &GuestModel) -> String {
         );
     }
     Value::Array(links).to_string()
+}
+
+/// `ip -j route`: a default route through every NIC with a gateway (metric by NIC order),
+/// then the prefix route of each address.
+pub fn route_json(m: &GuestModel) -> String {
+    let mut routes = Vec::new();
+    for (i, nic) in m.nics.iter().enumerate() {
+        let gw = gateway(nic);
+        if !gw.is_empty() && !nic.addresses.is_empty() {
+            routes.push(json!({"dst": "default", "gateway": gw, "dev": nic.device,
+                "protocol": "static", "metric": 100 + i, "flags": []}));
+        }
+    }
+    for nic in &m.nics {
+        for c in &nic.addresses {
+            let (a, p) = split_cidr(c);
+            routes.push(
+                json!({"dst": network_of(a, p), "dev": nic.device, "protocol": "kernel",
+                "scope": "link", "prefsrc": a, "flags": []}),
+            );
+        }
+    }
+    Value::Array(routes).to_string()
+}
+
+/// `192.168.10.0/24` for `192.168.10.5`, 24.
+fn network_of(address: &str, prefix: u8) -> String {
+    let ip: std::net::Ipv4Addr = address.parse().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
+    let bits = u32::from(ip)
+        & if prefix == 0 {
+            0
+        } else {
+            u32::MAX << (32 - u32::from(prefix.min(32)))
+        };
+    format!("{}/{prefix}", std::net::Ipv4Addr::from(bits))
 }
 
 /// `nmcli -t connection show`: `NAME:UUID:TYPE:DEVICE` per NIC (the connection is named
@@ -151,5 +186,6 @@ mod tests {
         assert_eq!(mask_of(0), "0.0.0.0");
         assert_eq!(mask_of(40), "255.255.255.255");
         assert_eq!(split_cidr("10.0.0.5/16"), ("10.0.0.5", 16));
+        assert_eq!(network_of("192.168.10.5", 24), "192.168.10.0/24");
     }
 }

@@ -75,9 +75,12 @@ fn text<'a>(v: &'a Value, p: &str) -> &'a str {
 }
 
 /// The facts of the guest running in `vmi` (the VMI object) whose VM the controllers
-/// recorded as `guest`: NICs in the VMI's interface order — a pod-network NIC gets
-/// KubeVirt's masquerade DHCP lease (`10.0.2.2/24`), another NIC holds the IPs its guest
-/// configuration kept (static) or nothing (DHCP without a lease on the lab's networks).
+/// recorded as `guest`: NICs in the VMI's interface order. A NIC whose static configuration
+/// the migration kept holds those IPs, on any network: Forklift hands every static guest
+/// network to virt-v2v (`V2V_staticIPs`, pkg/controller/plan/adapter/vsphere/builder.go
+/// mapMacStaticIps) whatever the NetworkMap says, and its UI only warns that pod networking
+/// may then lack connectivity. Otherwise a pod-network NIC gets KubeVirt's masquerade DHCP
+/// lease (`10.0.2.2/24`) and another NIC nothing (DHCP without a lease on the lab's networks).
 pub fn facts(vmi: &Value, guest: &Guest) -> GuestFacts {
     let empty = Vec::new();
     let networks = vmi
@@ -94,10 +97,10 @@ pub fn facts(vmi: &Value, guest: &Guest) -> GuestFacts {
             let pod = networks
                 .iter()
                 .any(|n| text(n, "/name") == text(iface, "/name") && n.get("pod").is_some());
-            if pod {
+            let ips = guest.ips.get(&mac).cloned().unwrap_or_default();
+            if pod && ips.is_empty() {
                 return (mac, vec!["10.0.2.2/24".to_string()], false);
             }
-            let ips = guest.ips.get(&mac).cloned().unwrap_or_default();
             let is_static = !ips.is_empty();
             (mac, ips, is_static)
         })

@@ -1,5 +1,5 @@
 //! The Windows guest's command set (OpenSSH for Windows runs commands with `cmd.exe`):
-//! `hostname`, `type FILE`, `echo TEXT > FILE`, `ipconfig /all`, and the PowerShell
+//! `hostname`, `ver`, `type FILE`, `echo TEXT > FILE`, `ipconfig /all`, and the PowerShell
 //! one-liner the runner writes files with (`[IO.File]::WriteAllBytes(path,
 //! [Convert]::FromBase64String(b64))`). Anything else exits 127 with cmd's message.
 
@@ -19,6 +19,10 @@ pub fn run(m: &mut GuestModel, line: &str, _stdin: &[u8]) -> Output {
     let rest = rest.trim();
     match (cmd.to_ascii_lowercase().as_str(), rest) {
         ("hostname", "") => Output::ok(format!("{}\r\n", m.hostname)),
+        ("ver", "") => Output::ok(format!(
+            "\r\nMicrosoft Windows [Version {}]\r\n",
+            windows_build(&m.os)
+        )),
         ("ipconfig", "/all") => Output::ok(net::ipconfig_all(m)),
         ("type", path) if !path.is_empty() => {
             let path = unquote(path);
@@ -45,6 +49,16 @@ pub fn run(m: &mut GuestModel, line: &str, _stdin: &[u8]) -> Output {
                 "'{cmd}' is not recognized as an internal or external command,\r\noperable program or batch file."
             ),
         ),
+    }
+}
+
+/// The `ver` build of a Windows OS key (`win2019` → Server 2019's 10.0.17763).
+fn windows_build(os: &str) -> &'static str {
+    match os {
+        "win2016" => "10.0.14393.0",
+        "win2022" => "10.0.20348.0",
+        "win2025" => "10.0.26100.0",
+        _ => "10.0.17763.0",
     }
 }
 

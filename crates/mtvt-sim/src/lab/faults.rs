@@ -109,6 +109,9 @@ pub struct Faults {
     /// How long (virtual) a newly built or rebuilt inventory collector stays out of parity,
     /// answering 206; `None` = the inventory refresh delay.
     pub inventory_parity: Option<Duration>,
+    /// Broken migrated guests (`faults.guest`): applied to the guest of every VM whose
+    /// source name matches, so in-guest checks can be shown to fail.
+    pub guest: Vec<crate::guest::GuestFault>,
 }
 
 impl Faults {
@@ -296,6 +299,7 @@ pub(crate) fn resolve_faults(file: Option<FaultsFile>, issues: &mut Vec<LabIssue
         rules,
         failing_images: file.failing_images,
         inventory_parity: file.inventory_parity_seconds.map(Duration::from_secs),
+        guest: file.guest,
     }
 }
 
@@ -341,6 +345,7 @@ mod tests {
             ],
             failing_images: vec!["*/vddk:broken*".into()],
             inventory_parity: None,
+            guest: Vec::new(),
         }
     }
 

@@ -365,6 +365,9 @@ pub struct FaultsFile {
     pub failing_images: Vec<String>,
     #[serde(default)]
     pub inventory_parity_seconds: Option<u64>,
+    /// Broken migrated guests: `{vm: GLOB, fault: lose_static_ip}`.
+    #[serde(default)]
+    pub guest: Vec<crate::guest::GuestFault>,
 }
 
 /// One fault rule.

@@ -394,3 +394,34 @@ fn history_serves_past_worlds_and_notifies() {
         "a refused change does not bump the revision"
     );
 }
+
+#[test]
+fn guest_faults_come_from_the_lab_file() {
+    let lab = |faults: &str| {
+        Lab::from_yaml_str(
+            "lab.json",
+            &format!(
+                r#"{{"providers": [{{"name": "o", "type": "ova", "vms": [{{"name": "x", "guest_os": "rhel9", "disks": [{{"size_gb": 1}}]}}]}}],
+            "cluster": {{"nodes": [{{"name": "w", "roles": ["worker"]}}], "storage_classes": [{{"name": "s", "provisioner": "p"}}]}},
+            "faults": {{"guest": {faults}}}}}"#
+            ),
+        )
+    };
+    let ok = lab(
+        r#"[{"vm": "*mtv-win*", "fault": "lose_static_ip"}, {"vm": "*", "fault": "no_agent"}]"#,
+    )
+    .unwrap();
+    assert_eq!(ok.faults.guest.len(), 2);
+    assert_eq!(ok.faults.guest[0].vm, "*mtv-win*");
+    assert_eq!(
+        ok.faults.guest[1].fault,
+        mtvt_sim::guest::GuestFaultKind::NoAgent
+    );
+    let bad = lab(r#"[{"vm": "*", "fault": "melt"}]"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        bad.contains("melt") && bad.contains("lose_static_ip"),
+        "{bad}"
+    );
+}

@@ -110,6 +110,8 @@ pub(crate) fn facts_from(
                 network: networks.get(&name).cloned(),
                 ips,
                 static_ip: None,
+                prefix: None,
+                gateway: None,
             }
         })
         .collect();

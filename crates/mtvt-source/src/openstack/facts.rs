@@ -119,6 +119,8 @@ pub(crate) async fn collect(c: &OpenstackClient, vm: &VmRef) -> Result<SourceVmF
                 network: Some(network),
                 ips,
                 static_ip: None,
+                prefix: None,
+                gateway: None,
             })
             .collect(),
         disks,

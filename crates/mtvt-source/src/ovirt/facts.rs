@@ -141,6 +141,8 @@ pub(crate) async fn collect(c: &OvirtClient, vm: &VmRef) -> Result<SourceVmFacts
                         .map(|(_, v)| v.clone())
                         .unwrap_or_default(),
                     static_ip: None,
+                    prefix: None,
+                    gateway: None,
                     mac,
                 }
             })

@@ -84,6 +84,77 @@ fn s(v: &Value, ptr: &str) -> Option<String> {
     v.pointer(ptr).and_then(Value::as_str).map(str::to_string)
 }
 
+/// What VMware Tools report about one guest NIC.
+#[derive(Default)]
+struct GuestNet {
+    ips: Vec<String>,
+    manual: bool,
+    prefix: Option<u8>,
+    gateway: Option<String>,
+}
+
+/// The guest's NICs by MAC (`guest/networking/interfaces`) with the default gateway of each
+/// (`guest/networking/routes`, `interface_index` = position in the interface list); empty
+/// while the guest networking answers 503.
+async fn guest_networking(
+    c: &VsphereClient,
+    id: &str,
+) -> Result<BTreeMap<String, GuestNet>, SourceError> {
+    let mut guest = BTreeMap::new();
+    let rb = c.req(
+        Method::GET,
+        &format!("api/vcenter/vm/{id}/guest/networking/interfaces"),
+    )?;
+    let reply = http::send_any(KIND, rb).await?;
+    if !reply.status.is_success() {
+        return if reply.status.as_u16() == 503 {
+            Ok(guest)
+        } else {
+            Err(reply.into_api_error())
+        };
+    }
+    let mut macs = Vec::new();
+    for i in reply.value()?.as_array().into_iter().flatten() {
+        let mac = s(i, "/mac_address").unwrap_or_default().to_lowercase();
+        let addrs = (i.pointer("/ip/ip_addresses").and_then(Value::as_array))
+            .cloned()
+            .unwrap_or_default();
+        let first_v4 = addrs
+            .iter()
+            .find(|a| s(a, "/ip_address").is_some_and(|ip| !ip.contains(':')));
+        let net = GuestNet {
+            ips: addrs.iter().filter_map(|a| s(a, "/ip_address")).collect(),
+            manual: (addrs.iter())
+                .any(|a| a.get("origin").and_then(Value::as_str) == Some("MANUAL")),
+            prefix: first_v4
+                .and_then(|a| a.get("prefix_length").and_then(Value::as_u64))
+                .and_then(|p| u8::try_from(p).ok()),
+            gateway: None,
+        };
+        macs.push(mac.clone());
+        guest.insert(mac, net);
+    }
+    let rb = c.req(
+        Method::GET,
+        &format!("api/vcenter/vm/{id}/guest/networking/routes"),
+    )?;
+    let reply = http::send_any(KIND, rb).await?;
+    if reply.status.is_success() {
+        for r in reply.value()?.as_array().into_iter().flatten() {
+            let default = s(r, "/network").as_deref() == Some("0.0.0.0")
+                && r.get("prefix_length").and_then(Value::as_u64) == Some(0);
+            let index = r.get("interface_index").and_then(Value::as_u64);
+            let mac = index.and_then(|i| macs.get(usize::try_from(i).ok()?));
+            if let (true, Some(mac), Some(gw)) = (default, mac, s(r, "/gateway_address"))
+                && let Some(net) = guest.get_mut(mac)
+            {
+                net.gateway.get_or_insert(gw);
+            }
+        }
+    }
+    Ok(guest)
+}
+
 pub(crate) async fn collect(c: &VsphereClient, vm: &VmRef) -> Result<SourceVmFacts, SourceError> {
     let info = c.get(&format!("api/vcenter/vm/{}", vm.id)).await?;
     let config = vim::config(c, &vm.id).await?;
@@ -99,32 +170,11 @@ pub(crate) async fn collect(c: &VsphereClient, vm: &VmRef) -> Result<SourceVmFac
         (Some(_), _) => GuestToolsState::NotRunning,
         (None, _) => GuestToolsState::Unknown,
     };
-    // mac → (ips, static)
-    let mut guest: BTreeMap<String, (Vec<String>, bool)> = BTreeMap::new();
-    if tools_state == GuestToolsState::Running {
-        let rb = c.req(
-            Method::GET,
-            &format!("api/vcenter/vm/{}/guest/networking/interfaces", vm.id),
-        )?;
-        let reply = http::send_any(KIND, rb).await?;
-        if reply.status.is_success() {
-            for i in reply.value()?.as_array().into_iter().flatten() {
-                let mac = s(i, "/mac_address").unwrap_or_default().to_lowercase();
-                let addrs = i
-                    .pointer("/ip/ip_addresses")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                let ips = addrs.iter().filter_map(|a| s(a, "/ip_address")).collect();
-                let manual = addrs
-                    .iter()
-                    .any(|a| a.get("origin").and_then(Value::as_str) == Some("MANUAL"));
-                guest.insert(mac, (ips, manual));
-            }
-        } else if reply.status.as_u16() != 503 {
-            return Err(reply.into_api_error());
-        }
-    }
+    let guest = if tools_state == GuestToolsState::Running {
+        guest_networking(c, &vm.id).await?
+    } else {
+        BTreeMap::new()
+    };
     let mut nic_entries: Vec<(u64, &Value)> = info
         .get("nics")
         .and_then(Value::as_object)
@@ -142,8 +192,10 @@ pub(crate) async fn collect(c: &VsphereClient, vm: &VmRef) -> Result<SourceVmFac
                 network: s(n, "/backing/network_name")
                     .filter(|x| !x.is_empty())
                     .or_else(|| s(n, "/backing/network")),
-                ips: g.map(|(ips, _)| ips.clone()).unwrap_or_default(),
-                static_ip: g.map(|(_, manual)| *manual),
+                ips: g.map(|g| g.ips.clone()).unwrap_or_default(),
+                static_ip: g.map(|g| g.manual),
+                prefix: g.and_then(|g| g.prefix),
+                gateway: g.and_then(|g| g.gateway.clone()),
                 mac,
             }
         })

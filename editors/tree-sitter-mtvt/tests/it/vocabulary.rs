@@ -70,7 +70,7 @@ fn the_schema_tables_are_not_empty() {
     assert!(builtins().contains("len") && comprehensions().contains("find"));
     assert_eq!(
         roots(),
-        words(&["dest", "migration", "plan", "source", "vm"])
+        words(&["dest", "guest", "migration", "plan", "source", "vm"])
     );
     assert_eq!(
         construct_words(),

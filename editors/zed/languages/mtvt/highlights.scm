@@ -117,18 +117,23 @@
  (#any-of? @function.builtin
   "k8s_name" "keys" "len" "lower" "pvc_name" "pvc_name_matches" "ssh_reachable" "upper"
   "values"))
+; Methods of the guest model (crates/mtvt-lang schema::methods).
+(method_call method: (identifier) @function.call)
+(method_call ["(" ")"] @punctuation.bracket)
+(method_call "." @punctuation.delimiter)
 ((comprehension function: (identifier) @function.builtin)
  (#any-of? @function.builtin "all" "any" "count" "find"))
 
 ; The records bound in check bodies (crates/mtvt-lang models::ROOTS).
 ([
   (field_expression object: (identifier) @variable.builtin)
+  (method_call object: (identifier) @variable.builtin)
   (index_expression object: (identifier) @variable.builtin)
   (call argument: (identifier) @variable.builtin)
   (binary_expression left: (identifier) @variable.builtin)
   (binary_expression right: (identifier) @variable.builtin)
  ]
- (#any-of? @variable.builtin "dest" "migration" "plan" "source" "vm"))
+ (#any-of? @variable.builtin "dest" "guest" "migration" "plan" "source" "vm"))
 
 (field_expression field: (identifier) @variable.member)
 

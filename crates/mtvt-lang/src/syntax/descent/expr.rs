@@ -15,6 +15,7 @@ pub(super) enum Piece {
     Not(Span),
     Primary(Expr),
     Field(Ident, Span),
+    Method(Ident, Vec<Expr>, Span),
     Index(Expr, Span),
     Infix(BinOp, Span),
 }
@@ -169,15 +170,36 @@ impl Descent<'_> {
         None
     }
 
-    /// `postfix = field_access | index_access`
+    /// `postfix = method_call | field_access | index_access`
     fn postfix(&mut self) -> Option<Piece> {
         if !self.mode.track && !matches!(self.peek(), b'.' | b'[') {
             return None;
+        }
+        if let Some(m) = self.method_call() {
+            return Some(m);
         }
         if let Some(f) = self.field_access() {
             return Some(f);
         }
         self.index_access()
+    }
+
+    /// `method_call = "." ~ ident ~ "(" ~ nl* ~ (expr ~ (nl* ~ "," ~ nl* ~ expr)*)? ~ nl* ~ ")"`
+    fn method_call(&mut self) -> Option<Piece> {
+        self.rule(E::method_call, |p| {
+            let s = p.pos;
+            if !p.punct(b'.') {
+                return None;
+            }
+            p.ws();
+            let method = p.ident()?;
+            p.ws();
+            if !p.punct(b'(') {
+                return None;
+            }
+            let args = p.expr_list(b')', false)?;
+            Some(Piece::Method(method, args, p.span(s, p.pos)))
+        })
     }
 
     /// `field_access = "." ~ ident`
@@ -280,7 +302,7 @@ fn fold(it: &mut std::iter::Peekable<std::vec::IntoIter<Piece>>, rbp: u32) -> Op
             Some(Piece::Infix(BinOp::Or, _)) => PREC_OR,
             Some(Piece::Infix(BinOp::And, _)) => PREC_AND,
             Some(Piece::Infix(..)) => PREC_CMP,
-            Some(Piece::Field(..) | Piece::Index(..)) => PREC_POSTFIX,
+            Some(Piece::Field(..) | Piece::Method(..) | Piece::Index(..)) => PREC_POSTFIX,
             Some(Piece::Not(_) | Piece::Primary(_)) => return None,
         };
         if rbp >= lbp {
@@ -290,6 +312,10 @@ fn fold(it: &mut std::iter::Peekable<std::vec::IntoIter<Piece>>, rbp: u32) -> Op
             Piece::Field(field, op) => Expr {
                 span: lhs.span.to(op),
                 kind: ExprKind::Field(Box::new(lhs), field),
+            },
+            Piece::Method(method, args, op) => Expr {
+                span: lhs.span.to(op),
+                kind: ExprKind::Method(Box::new(lhs), method, args),
             },
             Piece::Index(index, op) => Expr {
                 span: lhs.span.to(op),

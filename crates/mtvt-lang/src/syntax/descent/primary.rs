@@ -211,7 +211,7 @@ impl Descent<'_> {
 
     /// After an opening bracket: `nl* ~ (expr ~ (nl* ~ "," ~ nl* ~ expr)* ~ (nl* ~ ",")?)?
     /// ~ nl* ~ close` (the trailing comma only in list expressions).
-    fn expr_list(&mut self, close: u8, trailing_comma: bool) -> Option<Vec<Expr>> {
+    pub(super) fn expr_list(&mut self, close: u8, trailing_comma: bool) -> Option<Vec<Expr>> {
         self.ws();
         self.nls();
         self.ws();

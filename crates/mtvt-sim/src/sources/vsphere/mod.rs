@@ -60,6 +60,10 @@ pub fn router(lab: LabHandle, provider: &str) -> Router {
             "/api/vcenter/vm/{vm}/guest/networking/interfaces",
             get(rest::guest_interfaces),
         )
+        .route(
+            "/api/vcenter/vm/{vm}/guest/networking/routes",
+            get(rest::guest_routes),
+        )
         .route("/api/vcenter/vm/{vm}/tools", get(rest::tools))
         .route(
             "/api/vcenter/vm/{vm}/hardware/disk",

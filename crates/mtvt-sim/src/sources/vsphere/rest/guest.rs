@@ -68,6 +68,34 @@ pub(crate) async fn guest_interfaces(
     ))
 }
 
+/// The guest's IPv4 routing table as VMware Tools reports it: a default route through
+/// every NIC with a static address (gateway `.1` of its first address's network, as the
+/// emulated guest configures it), `interface_index` being the NIC's position in
+/// `guest/networking/interfaces`.
+pub(crate) async fn guest_routes(
+    State(api): State<VsphereApi>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<Value>>> {
+    auth(&api, &headers)?;
+    let vm = vm_of(&provider(&api)?, &id)?;
+    tools_running_or_503(&vm)?;
+    Ok(Json(
+        vm.nics
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.static_ip)
+            .filter_map(|(i, n)| {
+                let first = n.ips.first()?;
+                let gateway =
+                    crate::guest::model::gateway_of(&format!("{}/{}", first.address, first.prefix));
+                Some(json!({"network": "0.0.0.0", "prefix_length": 0,
+                    "gateway_address": gateway, "interface_index": i}))
+            })
+            .collect(),
+    ))
+}
+
 pub(crate) async fn tools(
     State(api): State<VsphereApi>,
     headers: HeaderMap,

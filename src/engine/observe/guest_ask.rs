@@ -1,0 +1,199 @@
+//! Answers the `guest` model's reads for one migrated VM (`guest.run`, `guest.file`,
+//! `guest.os`, `guest.nics`) over one SSH session, opened on the first read and reused for
+//! the rest (KubeVirt's port-forward through the API server, `mtvt-guest`, the suite's
+//! 300 s login budget), the same on every cluster. When the VM cannot be logged in to —
+//! powered off, no guest login in the provider profile, SSH never answered — every read
+//! gets that reason and the asserts reading it are *not run*. Errors never carry the
+//! password (`mtvt-guest` scrubs them).
+//!
+//! [`evaluate`] runs the scenario's checks, answers what they asked and runs them again
+//! until nothing is pending.
+
+use mtvt_guest::session::SSH_TIMEOUT;
+use mtvt_guest::{GuestFamily, GuestSession, OpenOptions, VmiRef};
+use mtvt_lang::eval::{
+    Bindings, CheckOutcome, GuestAnswer, GuestRequest, pending_requests, run_checks,
+};
+use mtvt_lang::ir::ScenarioIr;
+use mtvt_lang::models::{DestVm, GuestFile, GuestOs, GuestRun};
+use mtvt_lang::schema::enums::PowerState;
+use mtvt_profiles::Profile;
+use serde_json::Value;
+
+use super::guest::login;
+use super::guest_nics;
+
+/// Rounds of answering before giving up on a check that keeps asking new things (each
+/// round answers everything the previous one asked).
+const MAX_ROUNDS: usize = 16;
+
+/// The guest of one migrated VM.
+pub struct GuestAsker<'a> {
+    client: &'a kube::Client,
+    vmi: VmiRef,
+    family: GuestFamily,
+    /// Why no session can be opened, known before trying.
+    unavailable: Option<String>,
+    session: Option<Result<GuestSession, String>>,
+    profile: &'a Profile,
+}
+
+impl<'a> GuestAsker<'a> {
+    /// The guest of `dest` (a Windows guest when `windows`), logged in to with `profile`'s
+    /// guest login for its family.
+    pub fn new(
+        client: &'a kube::Client,
+        profile: &'a Profile,
+        dest: &DestVm,
+        windows: bool,
+    ) -> Self {
+        let family = if windows {
+            GuestFamily::Windows
+        } else {
+            GuestFamily::Linux
+        };
+        let vmi = VmiRef::new(&dest.namespace, &dest.name);
+        let unavailable = (dest.power != PowerState::On)
+            .then(|| format!("VM {vmi} is powered off: nothing to log in to"));
+        GuestAsker {
+            client,
+            vmi,
+            family,
+            unavailable,
+            session: None,
+            profile,
+        }
+    }
+
+    async fn session(&mut self) -> Result<&GuestSession, String> {
+        if let Some(reason) = &self.unavailable {
+            return Err(reason.clone());
+        }
+        if self.session.is_none() {
+            let opened = match login(self.profile, self.family) {
+                Ok(creds) => {
+                    let opts = OpenOptions::with_timeout(SSH_TIMEOUT);
+                    GuestSession::open(self.client, &self.vmi, self.family, &creds, &opts)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                Err(reason) => Err(reason),
+            };
+            self.session = Some(opened);
+        }
+        match &self.session {
+            Some(Ok(s)) => Ok(s),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(String::from("no guest session")),
+        }
+    }
+
+    async fn run(&mut self, command: &str) -> Result<GuestRun, String> {
+        let out = self
+            .session()
+            .await?
+            .run(command)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(GuestRun {
+            command: command.to_string(),
+            stdout: out.stdout_text(),
+            stderr: out.stderr_text(),
+            exit: out.exit,
+        })
+    }
+
+    /// The answer to one read.
+    pub async fn answer(&mut self, request: &GuestRequest) -> GuestAnswer {
+        let value = match request {
+            GuestRequest::Run(command) => to_json(&self.run(command).await?),
+            GuestRequest::File(path) => to_json(&self.file(path).await?),
+            GuestRequest::Os => to_json(&self.os().await?),
+            GuestRequest::Nics => self.nics().await?,
+        };
+        Ok(value)
+    }
+
+    async fn file(&mut self, path: &str) -> Result<GuestFile, String> {
+        let command = match self.family {
+            GuestFamily::Linux => format!("cat -- {}", mtvt_guest::session::sh_quote(path)),
+            GuestFamily::Windows => format!("type \"{}\"", path.replace('"', "")),
+        };
+        let out = self.run(&command).await?;
+        let exists = out.exit == 0;
+        Ok(GuestFile {
+            path: path.to_string(),
+            exists,
+            content: exists.then_some(out.stdout),
+        })
+    }
+
+    async fn os(&mut self) -> Result<GuestOs, String> {
+        let hostname = self.run("hostname").await?.stdout.trim().to_string();
+        let name = match self.family {
+            GuestFamily::Linux => {
+                guest_nics::os_release_name(&self.run("cat /etc/os-release").await?.stdout)
+            }
+            GuestFamily::Windows => self.run("ver").await?.stdout.trim().to_string(),
+        };
+        Ok(GuestOs {
+            family: self.family.as_str().to_string(),
+            name,
+            hostname,
+        })
+    }
+
+    async fn nics(&mut self) -> Result<Value, String> {
+        let nics = match self.family {
+            GuestFamily::Linux => {
+                let addr = self.run("ip -j addr").await?;
+                let route = self.run("ip -j route").await?;
+                guest_nics::linux_nics(&addr.stdout, &route.stdout).ok_or_else(|| {
+                    format!(
+                        "`ip -j addr` on VM {} exited {}: {}",
+                        self.vmi,
+                        addr.exit,
+                        addr.stderr.trim()
+                    )
+                })?
+            }
+            GuestFamily::Windows => {
+                guest_nics::windows_nics(&self.run("ipconfig /all").await?.stdout)
+            }
+        };
+        Ok(to_json(&nics))
+    }
+
+    /// Ends the session, if one was opened.
+    pub async fn close(self) {
+        if let Some(Ok(s)) = self.session {
+            s.close().await;
+        }
+    }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Runs the checks of `scenario` on one VM, answering their guest reads through `asker`
+/// (into `bindings.guest`) and running them again until nothing is pending.
+pub async fn evaluate(
+    scenario: &ScenarioIr,
+    bindings: &mut Bindings,
+    asker: &mut GuestAsker<'_>,
+) -> Vec<CheckOutcome> {
+    let mut outcomes = run_checks(scenario, bindings);
+    for _ in 0..MAX_ROUNDS {
+        let pending = pending_requests(&outcomes);
+        if pending.is_empty() {
+            break;
+        }
+        for request in pending {
+            let answer = asker.answer(&request).await;
+            bindings.guest.insert(request, answer);
+        }
+        outcomes = run_checks(scenario, bindings);
+    }
+    outcomes
+}

@@ -147,7 +147,8 @@ fn secondary_spans(kind: &DiagnosticKind) -> Vec<Span> {
         | K::DuplicatePlanName { first, .. }
         | K::DuplicateDefaultPlan { first, .. } => vec![*first],
         K::HookExpectWithResult { result, .. } => vec![*result],
-        K::ChecksAfterPreHookFailure { outcome, .. } => vec![*outcome],
+        K::ChecksAfterPreHookFailure { outcome, .. }
+        | K::ChecksWithoutMigration { outcome, .. } => vec![*outcome],
         K::SuccessWithFailingHook { hook, .. } => vec![*hook],
         _ => Vec::new(),
     }

@@ -78,7 +78,7 @@
 
 ; Fixed words of special entries: `requires provider …`, `migration fails at STEP`.
 ((path . (identifier) @keyword .)
- (#any-of? @keyword "at" "copyoffload" "fails" "mtv" "provider" "remote_cluster" "succeeds"))
+ (#any-of? @keyword "at" "category" "copyoffload" "fails" "mtv" "not" "provider" "ready" "remote_cluster" "succeeds" "with"))
 
 ; `session` as a value: the run's unique id.
 ((path . (identifier) @variable.builtin .)

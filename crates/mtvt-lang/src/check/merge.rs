@@ -178,7 +178,7 @@ pub fn build_scenario(
             key: String::from("migration"),
             context: String::from("the `expect` block"),
             help: Some(String::from(
-                "state the outcome: `migration succeeds` or `migration fails at PostHook`",
+                "state the outcome: `migration succeeds`, `migration fails at PostHook` or `plan ready`",
             )),
         });
         return None;
@@ -204,7 +204,7 @@ pub fn build_scenario(
         plans,
         expect: ExpectIr {
             outcome: OutcomeIr {
-                outcome: outcome.node,
+                outcome: outcome.node.clone(),
                 span: env.spans.ir(outcome.span),
             },
             checks,

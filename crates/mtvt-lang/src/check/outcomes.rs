@@ -1,6 +1,7 @@
 //! Rules about the expected outcome: a failure at PreHook/PostHook needs a hook that can
 //! fail there; no checks after a PreHook failure (no VM exists); warm-only steps cannot
-//! fail in cold plans; success cannot be expected with a hook designed to fail.
+//! fail in cold plans; success cannot be expected with a hook designed to fail; checks need
+//! migrated VMs, which a plan-readiness outcome never makes.
 
 use crate::diag::{DiagnosticKind, Sink};
 use crate::ir::{HookExpectation, Outcome, ScenarioIr};
@@ -10,7 +11,15 @@ use crate::schema::enums::{HookStep, PipelineStep, ProviderKind};
 pub fn check_outcome(sink: &mut Sink, s: &ScenarioIr, provider: Option<ProviderKind>) {
     let outcome = &s.expect.outcome;
     let span = outcome.span.span();
-    match outcome.outcome {
+    match &outcome.outcome {
+        Outcome::PlanReady | Outcome::PlanNotReady { .. } => {
+            if let Some(first) = s.expect.checks.first() {
+                sink.push(DiagnosticKind::ChecksWithoutMigration {
+                    span: first.requested_at.span(),
+                    outcome: span,
+                });
+            }
+        }
         Outcome::Succeeds => {
             for p in &s.plans {
                 if let Some(h) = p.hooks.iter().find(|h| h.expected == HookExpectation::Fail) {
@@ -22,7 +31,11 @@ pub fn check_outcome(sink: &mut Sink, s: &ScenarioIr, provider: Option<ProviderK
                 }
             }
         }
-        Outcome::Fails { at: Some(step) } => {
+        Outcome::Fails {
+            at: Some(step),
+            with: _,
+        } => {
+            let step = *step;
             if let Some(hook_step) = match step {
                 PipelineStep::PreHook => Some(HookStep::Pre),
                 PipelineStep::PostHook => Some(HookStep::Post),
@@ -73,7 +86,7 @@ pub fn check_outcome(sink: &mut Sink, s: &ScenarioIr, provider: Option<ProviderK
                 });
             }
         }
-        Outcome::Fails { at: None } => {}
+        Outcome::Fails { at: None, .. } => {}
     }
 }
 

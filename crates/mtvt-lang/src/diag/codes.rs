@@ -265,7 +265,7 @@ docs! {
 "Remove the `check` line, or expect a PostHook failure (the VMs exist then).";
 
 "mtvt::E0803", "outcome stated twice",
-"The `expect` block has more than one `migration …` line.",
+"The `expect` block has more than one outcome line (`migration …` or `plan …`).",
 "Keep one.";
 
 "mtvt::E0804", "step not in the pipeline",
@@ -275,6 +275,10 @@ docs! {
 "mtvt::E0805", "success expected with a failing hook",
 "The scenario expects success but attaches a hook that is designed to fail, so the migration cannot succeed.",
 "Expect `migration fails at <step>`, or use a succeeding hook.";
+
+"mtvt::E0806", "checks without a migration",
+"The scenario expects `plan ready` or `plan not ready …`: it stops once the Plan's readiness is known and never starts a Migration, so no VM exists for checks to look at.",
+"Remove the `check` line, or expect a migration outcome.";
 
 "mtvt::E0901", "warm migration not supported",
 "Forklift supports warm migration from vSphere (and oVirt behind a feature gate); OpenStack, OpenShift and OVA sources cannot be migrated warm. The provider type is known from `--provider` or `requires provider`.",

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::ir::{CheckIr, CheckRefIr, ExpectIr, Outcome, ScenarioIr, SpanIr};
 use crate::models::{DestVm, Migration, Plan, SourceVm, Vm};
-use crate::schema::enums::MigrationResult;
+use crate::schema::enums::{MigrationResult, PipelineStep};
 
 pub use exec::Interrupt;
 pub use value::Val;
@@ -179,26 +179,47 @@ fn run_ref(c: &CheckRefIr, bindings: &Bindings) -> CheckOutcome {
 }
 
 /// Whether a VM's migration ended as the scenario expected (pointing at the `migration`
-/// line of the `expect` block).
+/// line of the `expect` block). A plan-readiness outcome has no migration to judge: it
+/// passes here (the engine judges the Plan itself).
 pub fn check_outcome(expect: &ExpectIr, migration: &Migration) -> AssertOutcome {
     let span = expect.outcome.span.clone();
-    let actual = match (migration.result, migration.failed_step) {
+    let failed_at = |step: PipelineStep| {
+        migration.result == MigrationResult::Failed && migration.failed_step == Some(step)
+    };
+    let mut actual = match (migration.result, migration.failed_step) {
         (MigrationResult::Failed, Some(step)) => format!("failed at {step}"),
         (r, _) => r.as_str().to_string(),
     };
-    let (ok, expected) = match expect.outcome.outcome {
+    let (ok, expected) = match &expect.outcome.outcome {
+        Outcome::PlanReady | Outcome::PlanNotReady { .. } => return AssertOutcome::Pass { span },
         Outcome::Succeeds => (
             migration.result == MigrationResult::Succeeded,
             String::from("succeeded"),
         ),
-        Outcome::Fails { at: None } => (
+        Outcome::Fails { at: None, .. } => (
             migration.result == MigrationResult::Failed,
             String::from("failed"),
         ),
-        Outcome::Fails { at: Some(step) } => (
-            migration.result == MigrationResult::Failed && migration.failed_step == Some(step),
-            format!("failed at {step}"),
-        ),
+        Outcome::Fails {
+            at: Some(step),
+            with: None,
+        } => (failed_at(*step), format!("failed at {step}")),
+        Outcome::Fails {
+            at: Some(step),
+            with: Some(text),
+        } => {
+            if let Some(e) = &migration.error {
+                actual.push_str(&format!(" with {e:?}"));
+            }
+            (
+            failed_at(*step)
+                && migration
+                    .error
+                    .as_deref()
+                    .is_some_and(|e| e.contains(text.as_str())),
+                format!("failed at {step} with an error containing {text:?}"),
+            )
+        }
     };
     if ok {
         AssertOutcome::Pass { span }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::check::CheckRefIr;
 use super::values::{DatastoreRef, InterpString, SpanIr};
 use crate::schema::enums::{
-    Destination, DiskMode, HookResult, HookStep, PipelineStep, PowerState, ProviderKind,
+    ConditionCategory, Destination, DiskMode, HookResult, HookStep, PipelineStep, PowerState, ProviderKind,
     Provisioning, RdmType, TargetPowerState,
 };
 
@@ -371,15 +371,34 @@ pub struct OutcomeIr {
     pub span: SpanIr,
 }
 
-/// Migration outcomes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The expected outcomes: of the Migration (per VM), or of the Plan's readiness (no
+/// Migration is started).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
     /// Every VM migrates.
     Succeeds,
-    /// The migration fails, at a given pipeline step when stated.
+    /// The migration of every VM fails, at a given pipeline step when stated.
     Fails {
         /// The step that must fail; none = any.
         at: Option<PipelineStep>,
+        /// Text the VM's error must contain (`with "…"`); none = any error.
+        with: Option<String>,
     },
+    /// The Plan becomes Ready; the scenario stops there (`plan ready`).
+    PlanReady,
+    /// The Plan does not become Ready and has condition `condition` (`plan not ready …`).
+    PlanNotReady {
+        /// Condition type (`VMNetworksNotMapped`).
+        condition: String,
+        /// The condition's category, when stated.
+        category: Option<ConditionCategory>,
+    },
+}
+
+impl Outcome {
+    /// Whether a Migration runs (false for the plan-readiness outcomes).
+    pub fn migrates(&self) -> bool {
+        matches!(self, Outcome::Succeeds | Outcome::Fails { .. })
+    }
 }

@@ -252,7 +252,11 @@ pub const REQUIRES_USAGE: &str = "requires provider vsphere[, ovirt …] | requi
 /// Usage of `hook` inside scenarios and plans.
 pub const HOOK_USAGE: &str = "hook pre|post = NAME  or  hook pre|post { … }";
 /// Usage of `migration` inside `expect`.
-pub const MIGRATION_USAGE: &str = "migration succeeds  or  migration fails [at STEP]";
+pub const MIGRATION_USAGE: &str =
+    "migration succeeds  or  migration fails [at STEP [with \"TEXT\"]]";
+/// Usage of `plan` inside `expect`.
+pub const PLAN_OUTCOME_USAGE: &str =
+    "plan ready  or  plan not ready CONDITION [category CATEGORY]";
 /// Usage of `check` inside `expect`.
 pub const CHECK_USAGE: &str = "check NAME[, NAME …]";
 /// Usage of `vm`.
@@ -689,8 +693,13 @@ const EXPECT_KEYS: &[KeyDef] = &[
         "migration",
         Special(MIGRATION_USAGE),
         "—",
-        "The expected outcome. `fails at STEP` names a Forklift pipeline step (PreHook, PostHook, DiskTransfer, …).",
-        required
+        "The expected outcome of the Migration, for every VM. `fails at STEP` names a Forklift pipeline step (PreHook, PostHook, DiskTransfer, …); `with \"TEXT\"` requires the VM's error to contain TEXT. **Required** unless `plan` states the outcome."
+    ),
+    key!(
+        "plan",
+        Special(PLAN_OUTCOME_USAGE),
+        "—",
+        "The expected outcome is the Plan's readiness, and no Migration is started: `ready` (condition Ready=True), or `not ready` with condition type CONDITION (and its CATEGORY: Critical, Error, Warn, Advisory, Required) standing while Ready is not True."
     ),
     key!(
         "check",

@@ -135,7 +135,41 @@ fn fragments_merge_and_scenarios_override() {
     assert_eq!(
         s.expect.outcome.outcome,
         Outcome::Fails {
-            at: Some(PipelineStep::PreHook)
+            at: Some(PipelineStep::PreHook),
+            with: None,
+        }
+    );
+}
+
+#[test]
+fn readiness_and_failure_text_outcomes() {
+    let outcome = |line: &str| {
+        let p = program(&format!(
+            "use std/hooks\nscenario o {{\n  vm \"v\"\n  hook post = hooks.fail\n  expect {{ {line} }}\n}}\n"
+        ));
+        p.scenarios[0].expect.outcome.outcome.clone()
+    };
+    assert_eq!(outcome("plan ready"), Outcome::PlanReady);
+    assert!(!Outcome::PlanReady.migrates());
+    assert_eq!(
+        outcome("plan not ready VMNetworksNotMapped"),
+        Outcome::PlanNotReady {
+            condition: "VMNetworksNotMapped".into(),
+            category: None
+        }
+    );
+    assert_eq!(
+        outcome("plan not ready VMMultiplePodNetworkMappings category Critical"),
+        Outcome::PlanNotReady {
+            condition: "VMMultiplePodNetworkMappings".into(),
+            category: Some(ConditionCategory::Critical)
+        }
+    );
+    assert_eq!(
+        outcome("migration fails at PostHook with \"designed to fail\""),
+        Outcome::Fails {
+            at: Some(PipelineStep::PostHook),
+            with: Some("designed to fail".into())
         }
     );
 }

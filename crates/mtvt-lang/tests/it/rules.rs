@@ -186,6 +186,34 @@ fn outcomes_match_the_hooks() {
     assert!(codes(&s("", "fails at DiskTransfer")).is_empty());
     assert_eq!(codes(&s("", "fails at Cutover")), ["E0804"]);
     assert_eq!(codes(&s("", "fails at PostHok")), ["E0203"]);
+    assert!(codes(&s("hook post { result fail }", "fails at PostHook with 'fail'")).is_empty());
+    assert_eq!(
+        codes(&s("hook post { result fail }", "fails at PostHook with \"\"")),
+        ["E0209"]
+    );
+    assert_eq!(
+        codes(&s("hook post { result fail }", "fails at PostHook because \"x\"")),
+        ["E0210"]
+    );
+}
+
+#[test]
+fn readiness_outcomes_start_no_migration() {
+    let s = |expect: &str| format!("scenario o {{\n  vm \"v\"\n  expect {{ {expect} }}\n}}\n");
+    assert!(codes(&s("plan ready")).is_empty());
+    assert!(codes(&s("plan not ready VMNetworksNotMapped")).is_empty());
+    assert!(codes(&s("plan not ready VMNetworksNotMapped category Critical")).is_empty());
+    assert_eq!(
+        codes(&format!("use std/checks\n{}", s("plan ready; check cpu"))),
+        ["E0806"]
+    );
+    assert_eq!(codes(&s("plan ready; migration succeeds")), ["E0803"]);
+    assert_eq!(codes(&s("plan redy")), ["E0203"]);
+    assert_eq!(
+        codes(&s("plan not ready VMNetworksNotMapped category Critcal")),
+        ["E0203"]
+    );
+    assert_eq!(codes(&s("plan not ready")), ["E0210"]);
 }
 
 fn profile(kind: ProviderKind, co: Option<CopyOffloadFacts>) -> CheckOptions {

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use mtvt_lang::models::ROOTS;
 use mtvt_lang::schema::builtins::{BUILTINS, COMPREHENSIONS};
 use mtvt_lang::schema::enums::EnumId;
-use mtvt_lang::schema::keys::{BlockKind, MIGRATION_USAGE, REQUIRES_USAGE};
+use mtvt_lang::schema::keys::{BlockKind, MIGRATION_USAGE, PLAN_OUTCOME_USAGE, REQUIRES_USAGE};
 
 use crate::support::read_repo_file;
 
@@ -43,13 +43,14 @@ fn roots() -> Words {
     ROOTS.iter().map(|(n, _, _)| n.to_string()).collect()
 }
 
-/// The fixed lower-case words of the `requires` and `migration` usages that are neither
-/// keys nor enum values (`provider`, `mtv`, `succeeds`, `fails`, `at` …). Upper-case words
+/// The fixed lower-case words of the `requires`, `migration` and `plan` (outcome) usages
+/// that are neither keys nor enum values (`provider`, `mtv`, `succeeds`, `fails`, `at`,
+/// `ready` …). Upper-case words
 /// are placeholders; `or` separates alternatives in the usage text.
 fn construct_words() -> Words {
     let keys = schema_keys();
     let values = enum_values();
-    [REQUIRES_USAGE, MIGRATION_USAGE]
+    [REQUIRES_USAGE, MIGRATION_USAGE, PLAN_OUTCOME_USAGE]
         .iter()
         .flat_map(|u| u.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
         .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
@@ -76,12 +77,16 @@ fn the_schema_tables_are_not_empty() {
         construct_words(),
         words(&[
             "at",
+            "category",
             "copyoffload",
             "fails",
             "mtv",
+            "not",
             "provider",
+            "ready",
             "remote_cluster",
-            "succeeds"
+            "succeeds",
+            "with"
         ])
     );
 }

@@ -27,6 +27,7 @@ mod run_esxi_key;
 mod run_failures;
 mod run_guest;
 mod run_interrupt;
+mod run_lifecycle;
 mod run_providers;
 mod run_sim;
 mod run_upstream_spec;

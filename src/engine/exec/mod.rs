@@ -266,6 +266,7 @@ impl Executor {
                     Until::ProviderReady | Until::PlanReady => "Ready",
                     Until::ProviderValidated => "Validated",
                     Until::PlanFinished => "finished",
+                    Until::PlanNotReady { .. } => "blocked",
                 };
                 self.progress.send(Event::Note(format!(
                     "wait until {} {} is {state}",

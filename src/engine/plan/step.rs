@@ -107,7 +107,7 @@ pub struct Wait {
 }
 
 /// The conditions steps wait for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Until {
     /// A Provider is Ready (its connection test failing ends the wait).
     ProviderReady,
@@ -117,6 +117,14 @@ pub enum Until {
     PlanReady,
     /// A Plan's migration ended (Succeeded, Failed or Canceled).
     PlanFinished,
+    /// A Plan has a validation condition (of a category) and is not Ready (the
+    /// `plan not ready` outcome; the Plan becoming Ready ends the wait with a failure).
+    PlanNotReady {
+        /// Condition type.
+        condition: String,
+        /// Its category, when the scenario states it.
+        category: Option<String>,
+    },
 }
 
 /// A VM of a scenario: plan index and VM index in the plan.
@@ -228,10 +236,18 @@ impl Wait {
             Some(ns) => format!("{ns}/{}", o.name),
             None => o.name.clone(),
         };
-        let until = match self.until {
-            Until::ProviderReady | Until::PlanReady => "has condition Ready=True",
-            Until::ProviderValidated => "has condition Validated=True",
-            Until::PlanFinished => "has Succeeded, Failed or Canceled",
+        let until = match &self.until {
+            Until::ProviderReady | Until::PlanReady => "has condition Ready=True".to_string(),
+            Until::ProviderValidated => "has condition Validated=True".to_string(),
+            Until::PlanFinished => "has Succeeded, Failed or Canceled".to_string(),
+            Until::PlanNotReady {
+                condition,
+                category: Some(c),
+            } => format!("has condition {condition}=True (category {c}) and is not Ready"),
+            Until::PlanNotReady {
+                condition,
+                category: None,
+            } => format!("has condition {condition}=True and is not Ready"),
         };
         format!(
             "wait until {} {at} {until} (at most {}s)",

@@ -1,6 +1,7 @@
 //! One plan of a scenario: the inventory's answers for its VMs, its steps (maps, hooks,
 //! Plan, Ready, Migration, completion) through the executor — whose outputs give the Plan's
-//! uid and its final state — then the observation of every migrated VM (`observe`).
+//! uid and its final state — then the observation of every migrated VM (`observe`). A
+//! readiness outcome (`plan ready`, `plan not ready …`) ends with the readiness wait.
 
 use serde_json::Value;
 
@@ -63,6 +64,10 @@ pub(super) async fn run_plan(
     }
     if let Err(e) = result {
         out.error = Some(e);
+        return out;
+    }
+    if !run.ctx.ir.expect.outcome.outcome.migrates() {
+        // A readiness outcome: the wait that ended the steps was the verdict.
         return out;
     }
     let Some(final_plan) = final_plan else {

@@ -149,6 +149,7 @@ fn secondary_spans(kind: &DiagnosticKind) -> Vec<Span> {
         K::HookExpectWithResult { result, .. } => vec![*result],
         K::ChecksAfterPreHookFailure { outcome, .. }
         | K::ChecksWithoutMigration { outcome, .. } => vec![*outcome],
+        K::LifecycleWithoutMigration { outcome, .. } => outcome.iter().copied().collect(),
         K::SuccessWithFailingHook { hook, .. } => vec![*hook],
         _ => Vec::new(),
     }

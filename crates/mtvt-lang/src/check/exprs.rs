@@ -593,6 +593,7 @@ fn root_of(n: &str) -> Option<Root> {
         "plan" => Root::Plan,
         "vm" => Root::Vm,
         "migration" => Root::Migration,
+        "cluster" => Root::Cluster,
         _ => return None,
     })
 }

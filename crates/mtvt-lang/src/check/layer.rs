@@ -37,6 +37,8 @@ pub struct Layer {
     pub scenario_level: Vec<(&'static str, Span)>,
     /// The expectation.
     pub expect: Option<ExpectLayer>,
+    /// Lifecycle steps after the outcome.
+    pub then: Option<super::then::ThenLayer>,
 }
 
 /// A checked plan body.
@@ -160,6 +162,11 @@ pub fn lower_layer(env: &Env<'_>, sink: &mut Sink, module: usize, body: &Block) 
             "expect" => {
                 if let Some(EntryBody::Block(b)) = &entry.body {
                     layer.expect = Some(super::expect::lower_expect(module, b, &mut ctx));
+                }
+            }
+            "then" => {
+                if let Some(EntryBody::Block(b)) = &entry.body {
+                    layer.then = Some(super::then::lower_then(module, b, &mut ctx));
                 }
             }
             _ => {} // matrix: read by the expansion pass

@@ -4,13 +4,14 @@
 //! migrated VMs, which a plan-readiness outcome never makes.
 
 use crate::diag::{DiagnosticKind, Sink};
-use crate::ir::{HookExpectation, Outcome, ScenarioIr};
+use crate::ir::{HookExpectation, Outcome, ScenarioIr, ThenStep};
 use crate::schema::enums::{HookStep, PipelineStep, ProviderKind};
 
 /// Checks the scenario's outcome against its plans and hooks.
 pub fn check_outcome(sink: &mut Sink, s: &ScenarioIr, provider: Option<ProviderKind>) {
     let outcome = &s.expect.outcome;
     let span = outcome.span.span();
+    check_then(sink, s);
     match &outcome.outcome {
         Outcome::PlanReady | Outcome::PlanNotReady { .. } => {
             if let Some(first) = s.expect.checks.first() {
@@ -87,6 +88,30 @@ pub fn check_outcome(sink: &mut Sink, s: &ScenarioIr, provider: Option<ProviderK
             }
         }
         Outcome::Fails { at: None, .. } => {}
+    }
+}
+
+/// Lifecycle steps follow a Migration: none after a readiness outcome, and an `expect`
+/// inside `then` states a Migration's outcome, not the Plan's readiness.
+fn check_then(sink: &mut Sink, s: &ScenarioIr) {
+    let outcome = &s.expect.outcome;
+    if !outcome.outcome.migrates()
+        && let Some(first) = s.then.first()
+    {
+        sink.push(DiagnosticKind::LifecycleWithoutMigration {
+            span: first.span.span(),
+            outcome: Some(outcome.span.span()),
+        });
+    }
+    for step in &s.then {
+        if let ThenStep::Expect(e) = &step.step
+            && let Some(o) = e.outcome.as_ref().filter(|o| !o.outcome.migrates())
+        {
+            sink.push(DiagnosticKind::LifecycleWithoutMigration {
+                span: o.span.span(),
+                outcome: None,
+            });
+        }
     }
 }
 

@@ -280,6 +280,10 @@ docs! {
 "The scenario expects `plan ready` or `plan not ready …`: it stops once the Plan's readiness is known and never starts a Migration, so no VM exists for checks to look at.",
 "Remove the `check` line, or expect a migration outcome.";
 
+"mtvt::E0807", "lifecycle steps without a migration",
+"A `then` block runs its steps (archive, delete, another Migration, waits, expectations) after the scenario's Migration ended. A scenario whose outcome is `plan ready` or `plan not ready …` starts no Migration, and an `expect` inside `then` judges a Migration, not the Plan's readiness.",
+"Expect a migration outcome before `then`, or remove the `then` block; inside `then`, write `migration …` outcomes only.";
+
 "mtvt::E0901", "warm migration not supported",
 "Forklift supports warm migration from vSphere (and oVirt behind a feature gate); OpenStack, OpenShift and OVA sources cannot be migrated warm. The provider type is known from `--provider` or `requires provider`.",
 "Remove `warm true`, or run the scenario against a vSphere profile (add `requires provider vsphere`). Use `--allow-ovirt-warm` for oVirt.";

@@ -528,6 +528,13 @@ diagnostics! {
         #[label("the scenario stops at the Plan's readiness")] outcome: Span,
     }
 
+    #[error("lifecycle steps follow a migration, and this scenario starts none")]
+    #[diagnostic(help("a `then` block runs after `migration …`; inside it, `expect` states the latest Migration's outcome (`migration succeeds`), not the Plan's readiness"))]
+    "mtvt::E0807" Error LifecycleWithoutMigration {
+        #[label("needs a migration")] span: Span,
+        #[label("the scenario stops at the Plan's readiness")] outcome: Option<Span>,
+    }
+
     // ------------------------------------------------------------- providers (E09xx)
     #[error("warm migration is not supported for {provider_type} sources")]
     "mtvt::E0901" Error WarmUnsupported {

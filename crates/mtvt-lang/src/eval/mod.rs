@@ -22,8 +22,8 @@ mod value;
 
 use serde::Serialize;
 
-use crate::ir::{CheckIr, CheckRefIr, ExpectIr, Outcome, ScenarioIr, SpanIr};
-use crate::models::{DestVm, Migration, Plan, SourceVm, Vm};
+use crate::ir::{CheckIr, CheckRefIr, ExpectIr, Outcome, OutcomeIr, ScenarioIr, SpanIr};
+use crate::models::{Cluster, DestVm, Migration, Plan, SourceVm, Vm};
 use crate::schema::enums::{MigrationResult, PipelineStep};
 
 pub use exec::Interrupt;
@@ -42,6 +42,8 @@ pub struct Bindings {
     pub vm: serde_json::Value,
     /// `migration`
     pub migration: serde_json::Value,
+    /// `cluster` (`null` until [`Bindings::with_cluster`]: read only for checks that use it).
+    pub cluster: serde_json::Value,
 }
 
 impl Bindings {
@@ -60,7 +62,14 @@ impl Bindings {
             plan: j(serde_json::to_value(plan)),
             vm: j(serde_json::to_value(vm)),
             migration: j(serde_json::to_value(migration)),
+            cluster: serde_json::Value::Null,
         }
+    }
+
+    /// These bindings with the `cluster` model.
+    pub fn with_cluster(mut self, cluster: &Cluster) -> Self {
+        self.cluster = serde_json::to_value(cluster).unwrap_or(serde_json::Value::Null);
+        self
     }
 }
 
@@ -164,12 +173,12 @@ pub fn run_check(check: &CheckIr, bindings: &Bindings) -> CheckOutcome {
 
 /// Runs every check the scenario expects, for one migrated VM.
 pub fn run_checks(scenario: &ScenarioIr, bindings: &Bindings) -> Vec<CheckOutcome> {
-    scenario
-        .expect
-        .checks
-        .iter()
-        .map(|c| run_ref(c, bindings))
-        .collect()
+    run_check_refs(&scenario.expect.checks, bindings)
+}
+
+/// Runs these requested checks (those of an `expect` block inside `then`, say) in order.
+pub fn run_check_refs(checks: &[CheckRefIr], bindings: &Bindings) -> Vec<CheckOutcome> {
+    checks.iter().map(|c| run_ref(c, bindings)).collect()
 }
 
 fn run_ref(c: &CheckRefIr, bindings: &Bindings) -> CheckOutcome {
@@ -182,7 +191,12 @@ fn run_ref(c: &CheckRefIr, bindings: &Bindings) -> CheckOutcome {
 /// line of the `expect` block). A plan-readiness outcome has no migration to judge: it
 /// passes here (the engine judges the Plan itself).
 pub fn check_outcome(expect: &ExpectIr, migration: &Migration) -> AssertOutcome {
-    let span = expect.outcome.span.clone();
+    judge_outcome(&expect.outcome, migration)
+}
+
+/// Whether a VM's migration ended as `outcome` states (pointing at its line).
+pub fn judge_outcome(outcome: &OutcomeIr, migration: &Migration) -> AssertOutcome {
+    let span = outcome.span.clone();
     let failed_at = |step: PipelineStep| {
         migration.result == MigrationResult::Failed && migration.failed_step == Some(step)
     };
@@ -190,7 +204,7 @@ pub fn check_outcome(expect: &ExpectIr, migration: &Migration) -> AssertOutcome 
         (MigrationResult::Failed, Some(step)) => format!("failed at {step}"),
         (r, _) => r.as_str().to_string(),
     };
-    let (ok, expected) = match &expect.outcome.outcome {
+    let (ok, expected) = match &outcome.outcome {
         Outcome::PlanReady | Outcome::PlanNotReady { .. } => return AssertOutcome::Pass { span },
         Outcome::Succeeds => (
             migration.result == MigrationResult::Succeeded,

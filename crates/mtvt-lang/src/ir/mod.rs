@@ -23,11 +23,12 @@ mod scenario;
 mod values;
 
 pub use check::{
-    CheckIr, CheckRefIr, Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr, body_calls,
+    CheckIr, CheckRefIr, Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr, body_any, body_calls, body_reads,
 };
 pub use scenario::{
     AddedDiskIr, ExpectIr, HookExpectation, HookIr, Outcome, OutcomeIr, PlanIr, PlaybookSource,
-    ProgramIr, Requirement, RequirementIr, ScenarioIr, SessionIr, VersionOp, VmIr,
+    ProgramIr, Requirement, RequirementIr, ScenarioIr, SessionIr, ThenExpectIr, ThenStep,
+    ThenStepIr, VersionOp, VmIr,
 };
 pub use values::{DatastoreRef, InterpPart, InterpString, SpanIr};
 

@@ -7,6 +7,7 @@
 //! table ([`fields`]) generated from the same declaration. This module holds data shapes
 //! only; it must not evaluate anything.
 
+mod cluster;
 mod dest;
 mod migration;
 mod plan;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::schema::types::Type;
 
+pub use cluster::{Cluster, ClusterDataVolume, ClusterPvc, Condition};
 pub use dest::{DestDisk, DestNic, DestVm, SshProbe};
 pub use migration::{Migration, Step};
 pub use plan::Plan;
@@ -43,6 +45,17 @@ pub trait Model {
     const ID: ModelId;
     /// Its fields in declaration order.
     fn fields() -> Vec<FieldDef>;
+}
+
+/// A field's name as written in checks (`r#type` is `type`).
+pub(crate) const fn field_name(rust: &'static str) -> &'static str {
+    match rust.as_bytes() {
+        [b'r', b'#', ..] => match rust.split_at_checked(2) {
+            Some((_, name)) => name,
+            None => rust,
+        },
+        _ => rust,
+    }
 }
 
 /// Joins the lines of a doc comment.
@@ -78,7 +91,7 @@ macro_rules! model {
             fn fields() -> Vec<crate::models::FieldDef> {
                 vec![$(
                     crate::models::FieldDef {
-                        name: stringify!($field),
+                        name: crate::models::field_name(stringify!($field)),
                         ty: <$fty as crate::schema::types::HasType>::ty(),
                         doc: crate::models::doc_text(&[$($fdoc),*]),
                     },
@@ -120,6 +133,14 @@ pub enum ModelId {
     Migration,
     /// `migration.steps[]`
     Step,
+    /// `cluster`
+    Cluster,
+    /// `cluster.pvcs[]`
+    ClusterPvc,
+    /// `cluster.data_volumes[]`
+    ClusterDataVolume,
+    /// `cluster.plan_conditions[]`
+    Condition,
 }
 
 impl ModelId {
@@ -139,6 +160,10 @@ impl ModelId {
         ModelId::AddedDisk,
         ModelId::Migration,
         ModelId::Step,
+        ModelId::Cluster,
+        ModelId::ClusterPvc,
+        ModelId::ClusterDataVolume,
+        ModelId::Condition,
     ];
 
     /// The type name shown in messages and docs.
@@ -158,11 +183,15 @@ impl ModelId {
             ModelId::AddedDisk => "AddedDisk",
             ModelId::Migration => "Migration",
             ModelId::Step => "Step",
+            ModelId::Cluster => "Cluster",
+            ModelId::ClusterPvc => "ClusterPvc",
+            ModelId::ClusterDataVolume => "ClusterDataVolume",
+            ModelId::Condition => "Condition",
         }
     }
 }
 
-/// The five roots available in check bodies, with their record types.
+/// The roots available in check bodies, with their record types.
 pub const ROOTS: &[(&str, ModelId, &str)] = &[
     (
         "source",
@@ -180,6 +209,11 @@ pub const ROOTS: &[(&str, ModelId, &str)] = &[
         "migration",
         ModelId::Migration,
         "how the migration of this VM went",
+    ),
+    (
+        "cluster",
+        ModelId::Cluster,
+        "the destination cluster's objects around the plan, read when the check runs",
     ),
 ];
 
@@ -199,6 +233,10 @@ static FIELDS: LazyLock<BTreeMap<ModelId, Vec<FieldDef>>> = LazyLock::new(|| {
     m.insert(ModelId::AddedDisk, AddedDisk::fields());
     m.insert(ModelId::Migration, Migration::fields());
     m.insert(ModelId::Step, Step::fields());
+    m.insert(ModelId::Cluster, Cluster::fields());
+    m.insert(ModelId::ClusterPvc, ClusterPvc::fields());
+    m.insert(ModelId::ClusterDataVolume, ClusterDataVolume::fields());
+    m.insert(ModelId::Condition, Condition::fields());
     m
 });
 

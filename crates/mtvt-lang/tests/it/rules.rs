@@ -365,3 +365,24 @@ fn copy_offload_needs_vsphere_and_a_complete_profile() {
         .is_empty()
     );
 }
+
+#[test]
+fn lifecycle_steps_follow_a_migration() {
+    let s = |outcome: &str, then: &str| {
+        format!(
+            "use std/hooks\nscenario o {{\n  vm \"v\"\n  hook post = hooks.fail\n  expect {{ {outcome} }}\n  then {{\n{then}\n  }}\n}}\n"
+        )
+    };
+    let all = "    archive\n    delete plan\n    delete vms\n    wait plan Archived\n    migrate\n    migrate resume_conversion\n    expect { migration succeeds }";
+    assert!(codes(&s("migration fails at PostHook", all)).is_empty());
+    assert_eq!(codes(&s("plan ready", "    archive")), ["E0807"]);
+    assert_eq!(
+        codes(&s("migration fails", "    expect { plan ready }")),
+        ["E0807"]
+    );
+    assert_eq!(codes(&s("migration fails", "    archive now")), ["E0210"]);
+    assert_eq!(codes(&s("migration fails", "    delete plans")), ["E0210"]);
+    assert_eq!(codes(&s("migration fails", "    migrate resume")), ["E0210"]);
+    assert_eq!(codes(&s("migration fails", "    wait Archived")), ["E0210"]);
+    assert_eq!(codes(&s("migration fails", "    archiv")), ["E0201"]);
+}

@@ -3,15 +3,30 @@
 //! Every failed assert becomes a [`Failure`] with VM, check, expected, actual and the
 //! scenario line — all of them, not just the first. Checks that cannot run say why.
 
-use mtvt_lang::eval::{AssertOutcome, Bindings, CheckStatus, check_outcome, run_checks};
-use mtvt_lang::ir::ScenarioIr;
+use mtvt_lang::eval::{
+    AssertOutcome, Bindings, CheckStatus, check_outcome, judge_outcome, run_check_refs,
+};
+use mtvt_lang::ir::{CheckRefIr, OutcomeIr, ScenarioIr};
 use mtvt_lang::models::Migration;
 
 use crate::report::{self, CheckReport, Failure};
 
 /// The outcome check of one VM: `None` when it matched.
 pub fn outcome_failure(s: &ScenarioIr, vm: &str, migration: &Migration) -> Option<Failure> {
-    match check_outcome(&s.expect, migration) {
+    judged_failure(check_outcome(&s.expect, migration), vm, migration)
+}
+
+/// The outcome line `outcome` judged on one VM: `None` when it matched.
+pub fn stated_outcome_failure(
+    outcome: &OutcomeIr,
+    vm: &str,
+    migration: &Migration,
+) -> Option<Failure> {
+    judged_failure(judge_outcome(outcome, migration), vm, migration)
+}
+
+fn judged_failure(judged: AssertOutcome, vm: &str, migration: &Migration) -> Option<Failure> {
+    match judged {
         AssertOutcome::Fail {
             span,
             message,
@@ -39,9 +54,18 @@ pub fn outcome_failure(s: &ScenarioIr, vm: &str, migration: &Migration) -> Optio
 
 /// Runs every check on one VM.
 pub fn run(s: &ScenarioIr, vm: &str, bindings: &Bindings) -> (Vec<CheckReport>, Vec<Failure>) {
+    run_refs(&s.expect.checks, vm, bindings)
+}
+
+/// Runs these requested checks (an `expect` block's) on one VM.
+pub fn run_refs(
+    checks: &[CheckRefIr],
+    vm: &str,
+    bindings: &Bindings,
+) -> (Vec<CheckReport>, Vec<Failure>) {
     let mut reports = Vec::new();
     let mut failures = Vec::new();
-    for c in run_checks(s, bindings) {
+    for c in run_check_refs(checks, bindings) {
         let mut passed = 0;
         let mut failed = 0;
         for a in &c.asserts {

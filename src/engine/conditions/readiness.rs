@@ -1,4 +1,5 @@
-//! The readiness outcome `plan not ready CONDITION [category CATEGORY]`: the Plan shows the
+//! A Plan condition named in a scenario (`then { wait plan CONDITION }`), and the readiness
+//! outcome `plan not ready CONDITION [category CATEGORY]`: the Plan shows the
 //! named validation condition while it is not Ready. Forklift sets a Plan's validation
 //! conditions before `Ready` and never sets `Ready` while a blocking one stands, so the
 //! wait ends on the first version with the condition; the Plan becoming Ready instead, or
@@ -63,6 +64,34 @@ impl Condition for PlanNotReady {
     }
 }
 
+/// [`plan_condition`].
+#[derive(Debug, Clone)]
+pub struct PlanCondition {
+    ty: String,
+}
+
+/// The Plan has status condition `ty` True; yields the Plan. The Plan vanishing is a
+/// failure (nothing will set the condition).
+pub fn plan_condition(ty: &str) -> PlanCondition {
+    PlanCondition { ty: ty.to_string() }
+}
+
+impl Condition for PlanCondition {
+    type Output = DynamicObject;
+
+    fn describe(&self) -> String {
+        format!("have condition {}=True", self.ty)
+    }
+
+    fn check(&mut self, obj: Option<&DynamicObject>, _: Instant) -> Check<DynamicObject> {
+        match obj {
+            Some(o) if condition_true(o, &self.ty) => Check::Done(o.clone()),
+            Some(_) => Check::Pending,
+            None => Check::Fail("the Plan does not exist".into()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -97,5 +126,15 @@ mod tests {
         assert!(matches!(c.check(Some(&warn), now), Check::Fail(m) if m.contains("category Warn")));
         let mut any = plan_not_ready("VMNetworksNotMapped", None);
         assert!(matches!(any.check(Some(&warn), now), Check::Done(_)));
+    }
+
+    #[test]
+    fn a_named_condition_ends_the_wait_and_a_missing_plan_fails_it() {
+        let now = Instant::now();
+        let mut c = plan_condition("Archived");
+        assert_eq!(c.check(Some(&plan(json!([]))), now), Check::Pending);
+        let archived = plan(json!([cnd("Archived", "Advisory")]));
+        assert!(matches!(c.check(Some(&archived), now), Check::Done(_)));
+        assert!(matches!(c.check(None, now), Check::Fail(_)));
     }
 }

@@ -6,7 +6,7 @@ use kube::api::DynamicObject;
 
 use super::{Executor, Output, Scope};
 use crate::engine::conditions::{
-    Condition, current_step, plan_finished, plan_not_ready, plan_ready, plan_vms,
+    Condition, current_step, plan_condition, plan_finished, plan_not_ready, plan_ready, plan_vms,
     provider_ready, provider_validated,
 };
 use crate::engine::error::EngineError;
@@ -24,6 +24,9 @@ pub(super) async fn run(x: &Executor, scope: Scope<'_>, w: &Wait) -> Result<Outp
         Until::ProviderReady => wait_for(x, w, provider_ready(), &opts, |_| {}).await,
         Until::ProviderValidated => wait_for(x, w, provider_validated(), &opts, |_| {}).await,
         Until::PlanReady => wait_for(x, w, plan_ready(), &opts, |_| {}).await,
+        Until::PlanCondition(ty) => {
+            wait_for(x, w, plan_condition(ty), &opts, |_| {}).await
+        }
         Until::PlanNotReady {
             condition,
             category,

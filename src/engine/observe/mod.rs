@@ -1,13 +1,15 @@
 //! Filling the models assertions read (`mtvt_lang::models`) from real data: `source` from
 //! the source adapter (or the inventory for OVA) before and after migration, `dest` from
 //! the VirtualMachine, its VMI, PVCs and Node, `migration` from the Plan's VM status,
-//! `plan` from the resolved plan and its NetworkMap, `vm` from the scenario.
+//! `plan` from the resolved plan and its NetworkMap, `vm` from the scenario, `cluster` from
+//! the target namespace's PVCs and DataVolumes and the Plan's conditions.
 //!
 //! Conversions are pure functions over JSON and facts, except [`dest_read::observe_dest`],
 //! which reads the destination objects (starting a stopped VM to read its VMI, as the
 //! pytest suite does, and stopping it again), and [`guest::probe`], which logs in to the
 //! migrated guest over SSH for `ssh_reachable(dest)`.
 
+pub mod cluster;
 pub mod dest;
 pub mod dest_read;
 pub mod guest;

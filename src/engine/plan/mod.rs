@@ -7,12 +7,14 @@
 //! render), so every manifest is snapshot-tested.
 
 mod answers;
+mod lifecycle;
 mod scenario;
 mod session;
 mod step;
 
 use std::time::Duration;
 
+pub use lifecycle::then_steps;
 pub use answers::{PlanAnswers, placeholder_answers, source_name as answers_source_name};
 pub use scenario::{PlanSteps, ScenarioCtx, migrate_steps, prepare_steps};
 pub use session::{SessionCtx, SourceCtx, session_steps, source_steps};

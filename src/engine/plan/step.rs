@@ -61,6 +61,20 @@ pub enum Step {
         /// Delay of the cutover.
         cutover_after: Option<Duration>,
     },
+    /// Lifecycle (`then`): archive a Plan (`spec.archived: true`) and wait until it has
+    /// condition `Archived`.
+    ArchivePlan(ObjectRef),
+    /// Lifecycle (`then`): delete an object and wait until it is gone.
+    Delete(ObjectRef),
+    /// Lifecycle (`then`): delete the VirtualMachines of `namespace` labelled `plan=<uid>`
+    /// (the migrated VMs; their DataVolumes and PVCs follow by owner references) and wait
+    /// until none is left.
+    DeletePlanVms {
+        /// The plan's target namespace.
+        namespace: String,
+        /// The Plan's uid.
+        plan_uid: String,
+    },
     /// A heading for readers of a render; does nothing when executed.
     Note(String),
 }
@@ -117,6 +131,8 @@ pub enum Until {
     PlanReady,
     /// A Plan's migration ended (Succeeded, Failed or Canceled).
     PlanFinished,
+    /// A Plan has a status condition (`then { wait plan CONDITION }`).
+    PlanCondition(String),
     /// A Plan has a validation condition (of a category) and is not Ready (the
     /// `plan not ready` outcome; the Plan becoming Ready ends the wait with a failure).
     PlanNotReady {
@@ -217,6 +233,16 @@ impl Step {
                 "wait until Forklift has created the copy-offload Secret {namespace}/{plan}-… (at most {}s; a warning if not)",
                 PLAN_SECRET_TIMEOUT.as_secs()
             ),
+            Step::ArchivePlan(o) => format!(
+                "archive {o} (spec.archived: true) and wait until it has condition Archived=True"
+            ),
+            Step::Delete(o) => format!("delete {o} and wait until it is gone"),
+            Step::DeletePlanVms {
+                namespace,
+                plan_uid,
+            } => format!(
+                "delete the VirtualMachines of {namespace} labelled plan={plan_uid} and wait until they are gone"
+            ),
             Step::StartMigration { cutover_after, .. } => match cutover_after {
                 Some(d) => format!(
                     "create the Migration below with spec.cutover = server time + {}s",
@@ -240,6 +266,7 @@ impl Wait {
             Until::ProviderReady | Until::PlanReady => "has condition Ready=True".to_string(),
             Until::ProviderValidated => "has condition Validated=True".to_string(),
             Until::PlanFinished => "has Succeeded, Failed or Canceled".to_string(),
+            Until::PlanCondition(c) => format!("has condition {c}=True"),
             Until::PlanNotReady {
                 condition,
                 category: Some(c),

@@ -21,8 +21,14 @@ pub(super) fn lower_expect(module: usize, block: &Block, ctx: &mut ValueCtx<'_>)
         checks: Vec::new(),
         first_check: None,
         has_migration_line: false,
+        within: None,
         span: block.span,
     };
+    if let Some(v) = typed.get("within")
+        && let TypedValue::Duration(d) = v.node
+    {
+        out.within = Some(Spanned::new(d, v.span));
+    }
     for (def, e) in &typed.specials {
         match def.name {
             "migration" | "plan" => {

@@ -108,6 +108,8 @@ pub struct ExpectLayer {
     pub first_check: Option<Span>,
     /// A `migration` line was written (even if it could not be read).
     pub has_migration_line: bool,
+    /// `within DURATION` (only inside `then`): how long the expectation may take to hold.
+    pub within: Option<Spanned<mtvt_vocab::Duration>>,
     /// The block.
     pub span: Span,
 }

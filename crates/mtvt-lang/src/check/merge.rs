@@ -116,6 +116,7 @@ fn build_then(env: &Env<'_>, sink: &mut Sink, then: &ThenLayer) -> Vec<ThenStepI
                         span: env.spans.ir(o.span),
                     }),
                     checks: resolve_checks(env, sink, e),
+                    within: e.within.as_ref().map(|w| w.node),
                     span: env.spans.ir(e.span),
                 }),
             },
@@ -211,6 +212,13 @@ pub fn build_scenario(
         Some(e) => e,
     };
     let checks = resolve_checks(env, sink, expect);
+    if let Some(w) = &expect.within {
+        sink.push(DiagnosticKind::MalformedEntry {
+            span: w.span,
+            key: String::from("within"),
+            usage: String::from("within DURATION, in an `expect` inside `then` only"),
+        });
+    }
     let Some(outcome) = &expect.outcome else {
         if expect.has_migration_line {
             return None;

@@ -404,6 +404,8 @@ pub struct ThenExpectIr {
     pub outcome: Option<OutcomeIr>,
     /// Checks on every VM.
     pub checks: Vec<CheckRefIr>,
+    /// How long the expectation may take to hold (`within`); none = it must hold at once.
+    pub within: Option<Duration>,
     /// The block.
     pub span: SpanIr,
 }

@@ -767,6 +767,12 @@ const EXPECT_KEYS: &[KeyDef] = &[
         "Checks evaluated on every migrated VM (also after a PostHook failure).",
         repeat
     ),
+    key!(
+        "within",
+        Value(V::Duration),
+        "—",
+        "Only in an `expect` inside `then`: the expectation is evaluated again (every 5 s) until it holds or this much time has passed, for what the cluster does asynchronously (garbage collection after a delete)."
+    ),
 ];
 
 const SESSION_KEYS: &[KeyDef] = &[

@@ -72,3 +72,94 @@ fn plan_ready_stops_at_readiness() {
     assert!(err.contains("PASS ready"), "{err}");
     assert!(!err.contains("create Migration"), "{err}");
 }
+
+const ARCHIVE: &str = "scenarios/plan_lifecycle/plan_archive_pvc_cleanup.mtvt";
+
+#[test]
+fn plan_archive_pvc_cleanup_passes_when_nothing_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = run_sim(
+        dir.path(),
+        ARCHIVE,
+        &["--report-json", &format!("{d}/report.json")],
+    );
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    for step in ["archive Plan", "delete Plan", "delete the VirtualMachines"] {
+        assert!(err.contains(step), "{step}: {err}");
+    }
+    let r = crate::harness::report(dir.path());
+    let checks: Vec<&str> = r["scenarios"][0]["vms"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        checks,
+        ["migration_left_disks", "plan_archived", "no_disks_left"],
+        "each expectation ran in order"
+    );
+}
+
+/// MTV-5564 as the emulator can show it: a PVC nobody owns (what the bug left) in the
+/// target namespace survives the archive and the deletions, and the scenario fails on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_archive_pvc_cleanup_fails_on_an_orphan_pvc() {
+    use kube::api::{DynamicObject, PostParams};
+    use serde_json::json;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (_emu, client) = crate::harness::emulator(dir.path(), &[]).await;
+    let ar = |g: &str, v: &str, k: &str, p: &str| {
+        kube::api::ApiResource::from_gvk_with_plural(&kube::api::GroupVersionKind::gvk(g, v, k), p)
+    };
+    let ns: DynamicObject = serde_json::from_value(
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "mtvt-orphans"}}),
+    )
+    .unwrap();
+    kube::Api::<DynamicObject>::all_with(client.clone(), &ar("", "v1", "Namespace", "namespaces"))
+        .create(&PostParams::default(), &ns)
+        .await
+        .unwrap();
+    let pvc: DynamicObject = serde_json::from_value(json!({"apiVersion": "v1",
+        "kind": "PersistentVolumeClaim", "metadata": {"name": "prime-orphan", "namespace": "mtvt-orphans"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}))
+    .unwrap();
+    kube::Api::<DynamicObject>::namespaced_with(
+        client.clone(),
+        "mtvt-orphans",
+        &ar("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims"),
+    )
+    .create(&PostParams::default(), &pvc)
+    .await
+    .unwrap();
+    let text_of = std::fs::read_to_string(repo().join(ARCHIVE)).unwrap();
+    let changed = text_of
+        .replace("within 2m", "within 6s")
+        .replace(
+            "plan { target_power_state off }",
+            "plan { target_power_state off; target_namespace \"mtvt-orphans\" }",
+        );
+    assert_ne!(changed, text_of);
+    std::fs::write(dir.path().join("archive.mtvt"), changed).unwrap();
+    let d = dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        Mtvt::new()
+            .cwd(&d)
+            .args(["run", "archive.mtvt", "--provider", "vsphere"])
+            .args(["--storage-class", "ocs-storagecluster-ceph-rbd"])
+            .args(["--data-collector-path", &format!("{}/dc", d.display())])
+            .args(crate::harness::cluster_flags(&d))
+            .output()
+    })
+    .await
+    .unwrap();
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("check no_disks_left") && err.contains("PVCs left in the target namespace"),
+        "{err}"
+    );
+}

@@ -163,3 +163,29 @@ async fn plan_archive_pvc_cleanup_fails_on_an_orphan_pvc() {
         "{err}"
     );
 }
+
+#[test]
+fn failure_text_is_matched_per_vm() {
+    let scenario = |wanted: &str| {
+        format!(
+            "use std/hooks\n\nscenario with_text {{\n  vm \"mtv-tests-rhel8\"\n  hook post = hooks.fail\n  expect {{ migration fails at PostHook with \"{wanted}\" }}\n}}\n"
+        )
+    };
+    for (wanted, code) in [("backoff limit", 0), ("not this text", 1)] {
+        let s = scenario_dir(&[("t.mtvt", &scenario(wanted))]);
+        let dc = tempfile::tempdir().unwrap();
+        let d = dc.path().to_str().unwrap();
+        let out = Mtvt::new()
+            .cwd(s.path())
+            .args(["run", "--sim", "t.mtvt", "--data-collector-path", d])
+            .output();
+        let err = text(&out);
+        assert_eq!(out.status.code(), Some(code), "{wanted}: {err}");
+        if code == 1 {
+            assert!(
+                err.contains("expected failed at PostHook with an error containing \"not this text\", found failed at PostHook with \"Job has reached the specified backoff limit\""),
+                "{err}"
+            );
+        }
+    }
+}

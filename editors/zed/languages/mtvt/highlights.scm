@@ -46,7 +46,7 @@
   "source_provider" "source_provider_insecure_skip_verify" "storage_class" "storage_map"
   "tags" "target_affinity" "target_datastore" "target_labels" "target_namespace"
   "target_namespace_prefix" "target_node_selector" "target_power_state" "then" "timeout"
-  "vm" "wait" "warm" "xfs_compatibility"))
+  "vm" "wait" "warm" "within" "xfs_compatibility"))
 
 ; `check a, b` inside `expect` names checks.
 ((entry

@@ -8,6 +8,7 @@ use mtvt_lang::ir::ThenStep;
 use serde_json::{Value, json};
 
 use super::scenario::ScenarioCtx;
+use super::PLAN_READY_TIMEOUT;
 use super::step::{Step, Until, Wait};
 use crate::cluster::{ObjectRef, kinds};
 use crate::engine::manifests;
@@ -40,6 +41,13 @@ pub fn then_steps(
                 spec.insert("resumeConversion".into(), json!(true));
             }
             vec![
+                // A Migration only runs while its Plan is Ready (a VM a failed migration
+                // kept can stand in the way): fail on the blockers, not after the timeout.
+                Step::Wait(Wait {
+                    object: plan_ref,
+                    until: Until::PlanReady,
+                    timeout: PLAN_READY_TIMEOUT,
+                }),
                 Step::StartMigration {
                     manifest,
                     cutover_after: plan.cutover_after.map(|d| d.to_std()),

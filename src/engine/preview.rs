@@ -109,7 +109,13 @@ pub fn preview_steps(
                     steps.push(Step::Note(format!("expect ({})", t.span)));
                     continue;
                 }
-                steps.extend(plan::then_steps(&ctx, p, &t.step, Some("PLAN-UID"), migrations));
+                steps.extend(plan::then_steps(
+                    &ctx,
+                    p,
+                    &t.step,
+                    Some("PLAN-UID"),
+                    migrations,
+                ));
                 if matches!(t.step, mtvt_lang::ir::ThenStep::Migrate { .. }) {
                     migrations += 1;
                 }

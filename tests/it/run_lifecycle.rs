@@ -9,8 +9,8 @@ use crate::harness::{Mtvt, repo, stderr as text, workdir as scenario_dir};
 
 /// The default lab with `from` replaced by `to` (once), written into `dir`.
 fn lab_with(dir: &Path, from: &str, to: &str) -> String {
-    let lab = std::fs::read_to_string(repo().join("crates/mtvt-sim/src/lab/default_lab.yaml"))
-        .unwrap();
+    let lab =
+        std::fs::read_to_string(repo().join("crates/mtvt-sim/src/lab/default_lab.yaml")).unwrap();
     assert!(lab.contains(from), "the default lab changed: no {from:?}");
     let path = dir.join("lab.yaml");
     std::fs::write(&path, lab.replacen(from, to, 1)).unwrap();
@@ -136,12 +136,10 @@ async fn plan_archive_pvc_cleanup_fails_on_an_orphan_pvc() {
     .await
     .unwrap();
     let text_of = std::fs::read_to_string(repo().join(ARCHIVE)).unwrap();
-    let changed = text_of
-        .replace("within 2m", "within 6s")
-        .replace(
-            "plan { target_power_state off }",
-            "plan { target_power_state off; target_namespace \"mtvt-orphans\" }",
-        );
+    let changed = text_of.replace("within 2m", "within 6s").replace(
+        "plan { target_power_state off }",
+        "plan { target_power_state off; target_namespace \"mtvt-orphans\" }",
+    );
     assert_ne!(changed, text_of);
     std::fs::write(dir.path().join("archive.mtvt"), changed).unwrap();
     let d = dir.path().to_path_buf();

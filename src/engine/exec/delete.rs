@@ -21,8 +21,7 @@ pub const DELETE_TIMEOUT: Duration = Duration::from_secs(300);
 /// Deletes `object` and waits until it is gone (already gone is done).
 pub(super) async fn delete(x: &Executor, object: &ObjectRef) -> Result<Output, EngineError> {
     let api = object.api(&x.client);
-    match with_retry(|| async { api.delete(&object.name, &DeleteParams::default()).await }).await
-    {
+    match with_retry(|| async { api.delete(&object.name, &DeleteParams::default()).await }).await {
         Err(e) if !is_not_found(&e) => {
             return Err(EngineError::Api {
                 action: format!("delete {object}"),
@@ -50,11 +49,7 @@ pub(super) async fn delete_plan_vms(
 ) -> Result<Output, EngineError> {
     let api = kinds::VIRTUAL_MACHINE.api(&x.client, Some(namespace));
     let lp = ListParams::default().labels(&format!("plan={plan_uid}"));
-    match with_retry(|| async {
-        api.delete_collection(&DeleteParams::default(), &lp)
-            .await
-    })
-    .await
+    match with_retry(|| async { api.delete_collection(&DeleteParams::default(), &lp).await }).await
     {
         Err(e) if !is_not_found(&e) => {
             return Err(EngineError::Api {

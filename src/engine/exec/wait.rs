@@ -24,9 +24,7 @@ pub(super) async fn run(x: &Executor, scope: Scope<'_>, w: &Wait) -> Result<Outp
         Until::ProviderReady => wait_for(x, w, provider_ready(), &opts, |_| {}).await,
         Until::ProviderValidated => wait_for(x, w, provider_validated(), &opts, |_| {}).await,
         Until::PlanReady => wait_for(x, w, plan_ready(), &opts, |_| {}).await,
-        Until::PlanCondition(ty) => {
-            wait_for(x, w, plan_condition(ty), &opts, |_| {}).await
-        }
+        Until::PlanCondition(ty) => wait_for(x, w, plan_condition(ty), &opts, |_| {}).await,
         Until::PlanNotReady {
             condition,
             category,

@@ -13,8 +13,7 @@ use crate::engine::retry::with_retry;
 
 /// Whether any of `checks` reads `cluster` (so it is worth reading).
 pub fn wants_cluster(checks: &[mtvt_lang::ir::CheckRefIr]) -> bool {
-    (checks.iter())
-        .any(|c| mtvt_lang::ir::body_reads(&c.check.body, mtvt_lang::ir::Root::Cluster))
+    (checks.iter()).any(|c| mtvt_lang::ir::body_reads(&c.check.body, mtvt_lang::ir::Root::Cluster))
 }
 
 /// Reads the `cluster` model for the Plan `plan` whose VMs land in `target_namespace`.
@@ -133,11 +132,15 @@ mod tests {
             "status": {"phase": "Bound"}}));
         let pvc_a = obj(json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
             "metadata": {"name": "a", "namespace": "t"}}));
-        let dv = obj(json!({"apiVersion": "cdi.kubevirt.io/v1beta1", "kind": "DataVolume",
-            "metadata": {"name": "b", "namespace": "t"}, "status": {"phase": "Succeeded"}}));
-        let plan = obj(json!({"apiVersion": "forklift.konveyor.io/v1beta1", "kind": "Plan",
+        let dv = obj(
+            json!({"apiVersion": "cdi.kubevirt.io/v1beta1", "kind": "DataVolume",
+            "metadata": {"name": "b", "namespace": "t"}, "status": {"phase": "Succeeded"}}),
+        );
+        let plan = obj(
+            json!({"apiVersion": "forklift.konveyor.io/v1beta1", "kind": "Plan",
             "metadata": {"name": "p", "namespace": "n"},
-            "status": {"conditions": [{"type": "Archived", "status": "True", "category": "Advisory", "reason": "UserRequested", "message": "archived"}]}}));
+            "status": {"conditions": [{"type": "Archived", "status": "True", "category": "Advisory", "reason": "UserRequested", "message": "archived"}]}}),
+        );
         let c = cluster_model(&[pvc, pvc_a], &[dv], Some(&plan));
         assert_eq!(c.pvcs.len(), 2);
         assert_eq!(c.pvcs[0].name, "a", "sorted by name");

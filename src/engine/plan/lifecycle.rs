@@ -7,8 +7,8 @@
 use mtvt_lang::ir::ThenStep;
 use serde_json::{Value, json};
 
-use super::scenario::ScenarioCtx;
 use super::PLAN_READY_TIMEOUT;
+use super::scenario::ScenarioCtx;
 use super::step::{Step, Until, Wait};
 use crate::cluster::{ObjectRef, kinds};
 use crate::engine::manifests;

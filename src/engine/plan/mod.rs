@@ -14,8 +14,8 @@ mod step;
 
 use std::time::Duration;
 
-pub use lifecycle::then_steps;
 pub use answers::{PlanAnswers, placeholder_answers, source_name as answers_source_name};
+pub use lifecycle::then_steps;
 pub use scenario::{PlanSteps, ScenarioCtx, migrate_steps, prepare_steps};
 pub use session::{SessionCtx, SourceCtx, session_steps, source_steps};
 use session::{local_destination_step, ready};

@@ -101,7 +101,14 @@ async fn expect(
 ) -> Result<(), EngineError> {
     let plan_json = read_plan(engine, m.plan).await?;
     let cluster = if wants_cluster(&e.checks) {
-        Some(read_cluster(&engine.cluster.client, &m.plan.plan_ref(), &m.plan.target_namespace).await?)
+        Some(
+            read_cluster(
+                &engine.cluster.client,
+                &m.plan.plan_ref(),
+                &m.plan.target_namespace,
+            )
+            .await?,
+        )
     } else {
         None
     };
@@ -116,7 +123,12 @@ async fn expect(
         let state = m.vms.get(i);
         let prepared = state.and_then(|s| s.prepared.as_ref());
         let src_name = prepared.map(|p| p.name.clone()).unwrap_or_default();
-        let id = m.answers.vms.get(i).map(|v| v.id.clone()).unwrap_or_default();
+        let id = m
+            .answers
+            .vms
+            .get(i)
+            .map(|v| v.id.clone())
+            .unwrap_or_default();
         let status = migration::vm_status(&plan_json, &id, &src_name)
             .cloned()
             .unwrap_or(Value::Null);

@@ -35,7 +35,10 @@ pub(super) async fn run_plan(
 ) -> PlanOutcome {
     let mut out = PlanOutcome::default();
     let vms_state = run.vms_of(p.index);
-    let docs: Vec<Value> = vms_state.iter().filter_map(|v| v.inventory.clone()).collect();
+    let docs: Vec<Value> = vms_state
+        .iter()
+        .filter_map(|v| v.inventory.clone())
+        .collect();
     let answers = match run.source.inventory.answers(&docs).await {
         Ok(a) => a,
         Err(e) => {
@@ -104,7 +107,15 @@ pub(super) async fn run_plan(
             network_entries: &network_entries,
         };
         let mut steps = Vec::new();
-        let result = run_then(engine, run, &migrated, &mut steps, &mut out.vms, &mut out.failures).await;
+        let result = run_then(
+            engine,
+            run,
+            &migrated,
+            &mut steps,
+            &mut out.vms,
+            &mut out.failures,
+        )
+        .await;
         out.steps.extend(steps);
         out.error = result.err();
     }

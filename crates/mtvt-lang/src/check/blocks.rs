@@ -135,7 +135,9 @@ pub fn unknown_key_help(kind: BlockKind, key: &str) -> Option<String> {
                 BlockKind::StorageMap | BlockKind::NetworkMap => {
                     format!("`{key}` belongs inside `plan {{ {} }}`", other.syntax())
                 }
-                BlockKind::Then => format!("`{key}` is a lifecycle step: write it inside `then {{ … }}`"),
+                BlockKind::Then => {
+                    format!("`{key}` is a lifecycle step: write it inside `then {{ … }}`")
+                }
             };
             return Some(hint);
         }

@@ -9,7 +9,7 @@ use super::values::{TypedValue, ValueCtx, convert_value, enum_value};
 use crate::diag::{DiagnosticKind, suggest};
 use crate::ir::Outcome;
 use crate::schema::enums::{ConditionCategory, EnumId, PipelineStep};
-use crate::schema::keys::{BlockKind, ValueShape, MIGRATION_USAGE, PLAN_OUTCOME_USAGE};
+use crate::schema::keys::{BlockKind, MIGRATION_USAGE, PLAN_OUTCOME_USAGE, ValueShape};
 use crate::span::{Span, Spanned};
 use crate::syntax::ast::{Arg, Block, Entry, Value, ValueKind};
 

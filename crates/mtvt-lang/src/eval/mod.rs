@@ -226,11 +226,11 @@ pub fn judge_outcome(outcome: &OutcomeIr, migration: &Migration) -> AssertOutcom
                 actual.push_str(&format!(" with {e:?}"));
             }
             (
-            failed_at(*step)
-                && migration
-                    .error
-                    .as_deref()
-                    .is_some_and(|e| e.contains(text.as_str())),
+                failed_at(*step)
+                    && migration
+                        .error
+                        .as_deref()
+                        .is_some_and(|e| e.contains(text.as_str())),
                 format!("failed at {step} with an error containing {text:?}"),
             )
         }

@@ -225,12 +225,18 @@ pub enum ExprIrKind {
 /// Whether any expression of `body` (statements nested in `when`/`for` included) calls
 /// the builtin `func` — e.g. whether a check needs a guest login before it runs.
 pub fn body_calls(body: &[StmtIr], func: &str) -> bool {
-    body_any(body, &|e| matches!(&e.kind, ExprIrKind::Call { func: f, .. } if f == func))
+    body_any(
+        body,
+        &|e| matches!(&e.kind, ExprIrKind::Call { func: f, .. } if f == func),
+    )
 }
 
 /// Whether an expression of `body` (or one inside it) reads model root `root`.
 pub fn body_reads(body: &[StmtIr], root: Root) -> bool {
-    body_any(body, &|e| matches!(&e.kind, ExprIrKind::Root { root: r } if *r == root))
+    body_any(
+        body,
+        &|e| matches!(&e.kind, ExprIrKind::Root { root: r } if *r == root),
+    )
 }
 
 /// Whether some expression of `body`, at any depth, satisfies `pred`.

@@ -23,7 +23,8 @@ mod scenario;
 mod values;
 
 pub use check::{
-    CheckIr, CheckRefIr, Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr, body_any, body_calls, body_reads,
+    CheckIr, CheckRefIr, Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr, body_any,
+    body_calls, body_reads,
 };
 pub use scenario::{
     AddedDiskIr, ExpectIr, HookExpectation, HookIr, Outcome, OutcomeIr, PlanIr, PlaybookSource,

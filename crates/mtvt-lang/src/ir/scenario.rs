@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::check::CheckRefIr;
 use super::values::{DatastoreRef, InterpString, SpanIr};
 use crate::schema::enums::{
-    ConditionCategory, Destination, DiskMode, HookResult, HookStep, PipelineStep, PowerState, ProviderKind,
-    Provisioning, RdmType, TargetPowerState,
+    ConditionCategory, Destination, DiskMode, HookResult, HookStep, PipelineStep, PowerState,
+    ProviderKind, Provisioning, RdmType, TargetPowerState,
 };
 
 /// Everything `mtvt check` resolved: suite settings and scenarios in file/declaration order.

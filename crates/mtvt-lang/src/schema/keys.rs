@@ -261,8 +261,7 @@ pub const HOOK_USAGE: &str = "hook pre|post = NAME  or  hook pre|post { … }";
 pub const MIGRATION_USAGE: &str =
     "migration succeeds  or  migration fails [at STEP [with \"TEXT\"]]";
 /// Usage of `plan` inside `expect`.
-pub const PLAN_OUTCOME_USAGE: &str =
-    "plan ready  or  plan not ready CONDITION [category CATEGORY]";
+pub const PLAN_OUTCOME_USAGE: &str = "plan ready  or  plan not ready CONDITION [category CATEGORY]";
 /// Usage of `check` inside `expect`.
 pub const CHECK_USAGE: &str = "check NAME[, NAME …]";
 /// Usage of `vm`.

@@ -313,12 +313,22 @@ fn lifecycle_steps_keep_their_order_and_resolve_their_checks() {
         .iter()
         .map(|s| match &s.step {
             ThenStep::Expect(e) => format!("expect {}", e.checks[0].check.name),
-            other => serde_json::to_value(other).unwrap()["kind"].as_str().unwrap().to_string(),
+            other => serde_json::to_value(other).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string(),
         })
         .collect();
     assert_eq!(
         steps,
-        ["archive", "delete_plan", "delete_vms", "expect no_pvcs", "migrate", "wait_plan"]
+        [
+            "archive",
+            "delete_plan",
+            "delete_vms",
+            "expect no_pvcs",
+            "migrate",
+            "wait_plan"
+        ]
     );
     assert_eq!(
         p.scenarios[0].then[4].step,

@@ -186,13 +186,25 @@ fn outcomes_match_the_hooks() {
     assert!(codes(&s("", "fails at DiskTransfer")).is_empty());
     assert_eq!(codes(&s("", "fails at Cutover")), ["E0804"]);
     assert_eq!(codes(&s("", "fails at PostHok")), ["E0203"]);
-    assert!(codes(&s("hook post { result fail }", "fails at PostHook with 'fail'")).is_empty());
+    assert!(
+        codes(&s(
+            "hook post { result fail }",
+            "fails at PostHook with 'fail'"
+        ))
+        .is_empty()
+    );
     assert_eq!(
-        codes(&s("hook post { result fail }", "fails at PostHook with \"\"")),
+        codes(&s(
+            "hook post { result fail }",
+            "fails at PostHook with \"\""
+        )),
         ["E0209"]
     );
     assert_eq!(
-        codes(&s("hook post { result fail }", "fails at PostHook because \"x\"")),
+        codes(&s(
+            "hook post { result fail }",
+            "fails at PostHook because \"x\""
+        )),
         ["E0210"]
     );
 }
@@ -382,7 +394,10 @@ fn lifecycle_steps_follow_a_migration() {
     );
     assert_eq!(codes(&s("migration fails", "    archive now")), ["E0210"]);
     assert_eq!(codes(&s("migration fails", "    delete plans")), ["E0210"]);
-    assert_eq!(codes(&s("migration fails", "    migrate resume")), ["E0210"]);
+    assert_eq!(
+        codes(&s("migration fails", "    migrate resume")),
+        ["E0210"]
+    );
     assert_eq!(codes(&s("migration fails", "    wait Archived")), ["E0210"]);
     assert_eq!(codes(&s("migration fails", "    archiv")), ["E0201"]);
 }

@@ -62,12 +62,12 @@ fn construct_words() -> Words {
         MIGRATE_USAGE,
         WAIT_USAGE,
     ]
-        .iter()
-        .flat_map(|u| u.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
-        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-        .filter(|w| *w != "or" && !keys.contains(*w) && !values.contains(*w))
-        .map(str::to_string)
-        .collect()
+    .iter()
+    .flat_map(|u| u.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+    .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+    .filter(|w| *w != "or" && !keys.contains(*w) && !values.contains(*w))
+    .map(str::to_string)
+    .collect()
 }
 
 fn words(list: &[&str]) -> Words {

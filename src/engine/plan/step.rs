@@ -237,11 +237,8 @@ impl Step {
                 "archive {o} (spec.archived: true) and wait until it has condition Archived=True"
             ),
             Step::Delete(o) => format!("delete {o} and wait until it is gone"),
-            Step::DeletePlanVms {
-                namespace,
-                plan_uid,
-            } => format!(
-                "delete the VirtualMachines of {namespace} labelled plan={plan_uid} and wait until they are gone"
+            Step::DeletePlanVms { namespace, .. } => format!(
+                "delete the VirtualMachines of {namespace} labelled plan=<the Plan's uid> and wait until they are gone"
             ),
             Step::StartMigration { cutover_after, .. } => match cutover_after {
                 Some(d) => format!(

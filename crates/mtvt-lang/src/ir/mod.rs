@@ -19,6 +19,7 @@
 //! meaning-preservation test). This module holds data only; it builds nothing.
 
 mod check;
+mod lifecycle;
 mod scenario;
 mod values;
 
@@ -26,10 +27,10 @@ pub use check::{
     CheckIr, CheckRefIr, Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr, body_any,
     body_calls, body_reads,
 };
+pub use lifecycle::{ThenExpectIr, ThenStep, ThenStepIr};
 pub use scenario::{
     AddedDiskIr, ExpectIr, HookExpectation, HookIr, Outcome, OutcomeIr, PlanIr, PlaybookSource,
-    ProgramIr, Requirement, RequirementIr, ScenarioIr, SessionIr, ThenExpectIr, ThenStep,
-    ThenStepIr, VersionOp, VmIr,
+    ProgramIr, Requirement, RequirementIr, ScenarioIr, SessionIr, VersionOp, VmIr,
 };
 pub use values::{DatastoreRef, InterpPart, InterpString, SpanIr};
 

@@ -90,7 +90,7 @@ pub struct ScenarioIr {
     /// Expected outcome and checks.
     pub expect: ExpectIr,
     /// Lifecycle steps after the outcome (`then { … }`), in order; empty for most.
-    pub then: Vec<ThenStepIr>,
+    pub then: Vec<super::lifecycle::ThenStepIr>,
     /// The `scenario` declaration.
     pub span: SpanIr,
     /// The profile it runs with, as far as the checker knows (`facts::choose`).
@@ -361,52 +361,6 @@ pub struct ExpectIr {
     /// Checks to evaluate on every migrated VM, composites flattened, in order.
     pub checks: Vec<CheckRefIr>,
     /// The `expect` block.
-    pub span: SpanIr,
-}
-
-/// One lifecycle step after the outcome, with its line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ThenStepIr {
-    /// What to do.
-    pub step: ThenStep,
-    /// The entry.
-    pub span: SpanIr,
-}
-
-/// The lifecycle steps of `then { … }`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ThenStep {
-    /// Archive the Plan and wait for `Archived`.
-    Archive,
-    /// Delete the Plan and wait until it is gone.
-    DeletePlan,
-    /// Delete the migrated VirtualMachines and wait until they are gone.
-    DeleteVms,
-    /// Start another Migration and wait until it ends.
-    Migrate {
-        /// `spec.resumeConversion`.
-        resume_conversion: bool,
-    },
-    /// Wait until the Plan has a condition.
-    WaitPlan {
-        /// Condition type.
-        condition: String,
-    },
-    /// Checks (and optionally the outcome of the latest Migration) at this point.
-    Expect(ThenExpectIr),
-}
-
-/// An `expect` block inside `then`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ThenExpectIr {
-    /// The outcome of the latest Migration, when stated.
-    pub outcome: Option<OutcomeIr>,
-    /// Checks on every VM.
-    pub checks: Vec<CheckRefIr>,
-    /// How long the expectation may take to hold (`within`); none = it must hold at once.
-    pub within: Option<Duration>,
-    /// The block.
     pub span: SpanIr,
 }
 

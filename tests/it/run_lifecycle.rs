@@ -187,3 +187,39 @@ fn failure_text_is_matched_per_vm() {
         }
     }
 }
+
+/// What `then { migrate resume_conversion … }` would do, as `mtvt render` prints it: the
+/// Plan Ready again, a second Migration with `resumeConversion`, awaited on its own
+/// conditions, then the named Plan condition.
+#[test]
+fn a_resumed_migration_renders_after_the_first() {
+    let s = scenario_dir(&[(
+        "resume.mtvt",
+        "scenario resume {\n  requires provider vsphere\n  vm \"mtv-rhel8-warm-2disks2nics\"\n  plan { warm true }\n  expect { migration fails at ImageConversion }\n  then {\n    migrate resume_conversion\n    expect { migration succeeds }\n    wait plan Succeeded\n  }\n}\n",
+    )]);
+    let example = repo().join("providers.example.json");
+    let out = Mtvt::new()
+        .cwd(s.path())
+        .args(["render", "resume.mtvt", "--providers-file"])
+        .args([example.to_str().unwrap()])
+        .output();
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    let tail = &yaml[yaml.find("has Succeeded, Failed or Canceled").unwrap()..];
+    let order = [
+        "wait until Plan auto-xxxx-resume/resume has condition Ready=True",
+        "name: resume-migration-2",
+        "resumeConversion: true",
+        "wait until Migration auto-xxxx-resume/resume-migration-2 has Succeeded, Failed or Canceled",
+        "----- expect",
+        "wait until Plan auto-xxxx-resume/resume has condition Succeeded=True",
+    ];
+    let mut at = 0;
+    for line in order {
+        let i = tail[at..]
+            .find(line)
+            .unwrap_or_else(|| panic!("{line} after {at}:\n{tail}"));
+        at += i + line.len();
+    }
+}

@@ -291,6 +291,9 @@ fn in_block(c: &Cursor<'_>, kind: BlockKind, env: &Env<'_>) -> Vec<Item> {
         (BlockKind::Expect, "migration", ["fails", "at"]) => enum_items(EnumId::PipelineStep),
         (BlockKind::Expect, "migration", ["fails", "at", _]) => values(&["with"]),
         (BlockKind::Expect, "plan", []) => values(&["ready", "not"]),
+        (BlockKind::Then, "delete", []) => values(&["plan", "vms"]),
+        (BlockKind::Then, "migrate", []) => values(&["resume_conversion"]),
+        (BlockKind::Then, "wait", []) => values(&["plan"]),
         (BlockKind::Expect, "plan", ["not"]) => values(&["ready"]),
         (BlockKind::Expect, "plan", ["not", "ready", _]) => values(&["category"]),
         (BlockKind::Expect, "plan", ["not", "ready", _, "category"]) => {
@@ -428,6 +431,10 @@ mod tests {
         assert_eq!(l, ["with"]);
         let l = labels_at("scenario s { expect { plan | } }");
         assert_eq!(l, ["ready", "not"]);
+        let l = labels_at("scenario s { then { delete | } }");
+        assert_eq!(l, ["plan", "vms"]);
+        let l = labels_at("scenario s { then { a| } }");
+        assert!(l.contains(&"archive".into()), "{l:?}");
         let l = labels_at("scenario s { expect { plan not ready VMNotFound category | } }");
         assert!(l.contains(&"Critical".into()), "{l:?}");
         let l = labels_at("use std/checks\nscenario s { expect { check standard, | } }");

@@ -47,6 +47,11 @@ pub(super) async fn delete_plan_vms(
     namespace: &str,
     plan_uid: &str,
 ) -> Result<Output, EngineError> {
+    if plan_uid.is_empty() {
+        return Err(EngineError::Setup(
+            "internal: the VMs of a Plan without a uid cannot be found".into(),
+        ));
+    }
     let api = kinds::VIRTUAL_MACHINE.api(&x.client, Some(namespace));
     let lp = ListParams::default().labels(&format!("plan={plan_uid}"));
     match with_retry(|| async { api.delete_collection(&DeleteParams::default(), &lp).await }).await

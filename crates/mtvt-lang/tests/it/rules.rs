@@ -400,4 +400,10 @@ fn lifecycle_steps_follow_a_migration() {
     );
     assert_eq!(codes(&s("migration fails", "    wait Archived")), ["E0210"]);
     assert_eq!(codes(&s("migration fails", "    archiv")), ["E0201"]);
+    assert!(codes(&s("migration fails", "    expect { within 30s }")).is_empty());
+    assert_eq!(
+        codes(&s("migration fails; within 30s", "    archive")),
+        ["E0210"],
+        "`within` waits only inside `then`"
+    );
 }

@@ -186,9 +186,12 @@ impl Step {
             },
             Step::Wait(w) => match w.until {
                 Until::ProviderReady | Until::ProviderValidated => Stage::Setup,
-                Until::PlanReady => Stage::Plan,
+                Until::PlanReady | Until::PlanNotReady { .. } => Stage::Plan,
                 Until::PlanFinished => Stage::Migrate,
+                // Lifecycle steps after the outcome belong with its checks.
+                Until::PlanCondition(_) => Stage::Check,
             },
+            Step::ArchivePlan(_) | Step::Delete(_) | Step::DeletePlanVms { .. } => Stage::Check,
             Step::StartMigration { .. }
             | Step::SetPrecopyInterval { .. }
             | Step::WaitPlanSecret { .. } => Stage::Migrate,

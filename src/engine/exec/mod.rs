@@ -12,8 +12,8 @@
 mod archive;
 mod changes;
 mod create;
-pub mod esxi;
 mod delete;
+pub mod esxi;
 mod source;
 mod wait;
 

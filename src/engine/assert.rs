@@ -3,15 +3,31 @@
 //! Every failed assert becomes a [`Failure`] with VM, check, expected, actual and the
 //! scenario line — all of them, not just the first. Checks that cannot run say why.
 
-use mtvt_lang::eval::{AssertOutcome, CheckOutcome, CheckStatus, check_outcome};
-use mtvt_lang::ir::ScenarioIr;
+use mtvt_lang::eval::{
+    AssertOutcome, Bindings, CheckOutcome, CheckStatus, check_outcome, judge_outcome,
+    run_check_refs,
+};
+use mtvt_lang::ir::{CheckRefIr, OutcomeIr, ScenarioIr};
 use mtvt_lang::models::Migration;
 
 use crate::report::{self, CheckReport, Failure};
 
 /// The outcome check of one VM: `None` when it matched.
 pub fn outcome_failure(s: &ScenarioIr, vm: &str, migration: &Migration) -> Option<Failure> {
-    match check_outcome(&s.expect, migration) {
+    judged_failure(check_outcome(&s.expect, migration), vm, migration)
+}
+
+/// The outcome line `outcome` judged on one VM: `None` when it matched.
+pub fn stated_outcome_failure(
+    outcome: &OutcomeIr,
+    vm: &str,
+    migration: &Migration,
+) -> Option<Failure> {
+    judged_failure(judge_outcome(outcome, migration), vm, migration)
+}
+
+fn judged_failure(judged: AssertOutcome, vm: &str, migration: &Migration) -> Option<Failure> {
+    match judged {
         AssertOutcome::Fail {
             span,
             message,
@@ -35,6 +51,16 @@ pub fn outcome_failure(s: &ScenarioIr, vm: &str, migration: &Migration) -> Optio
         }
         _ => None,
     }
+}
+
+/// Runs these requested checks (an `expect` block's inside `then`) on one VM, without a
+/// guest session: a check reading `guest` there is "not run".
+pub fn run_refs(
+    checks: &[CheckRefIr],
+    vm: &str,
+    bindings: &Bindings,
+) -> (Vec<CheckReport>, Vec<Failure>) {
+    report(vm, run_check_refs(checks, bindings))
 }
 
 /// The reports and failures of the check outcomes of one VM.

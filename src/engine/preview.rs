@@ -103,6 +103,23 @@ pub fn preview_steps(
                 )));
             }
             steps.extend(plan::migrate_steps(&ctx, p, &answers).steps);
+            let mut migrations = 1;
+            for t in &s.then {
+                if let mtvt_lang::ir::ThenStep::Expect(_) = t.step {
+                    steps.push(Step::Note(format!("expect ({})", t.span)));
+                    continue;
+                }
+                steps.extend(plan::then_steps(
+                    &ctx,
+                    p,
+                    &t.step,
+                    Some("PLAN-UID"),
+                    migrations,
+                ));
+                if matches!(t.step, mtvt_lang::ir::ThenStep::Migrate { .. }) {
+                    migrations += 1;
+                }
+            }
         }
         out.push((Some(format!("scenario {} ({})", s.name, s.span)), steps));
     }

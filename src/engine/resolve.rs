@@ -164,4 +164,13 @@ impl ResolvedPlan {
     pub fn remote(&self) -> bool {
         self.ir.destination == Destination::Remote
     }
+
+    /// The Plan object.
+    pub fn plan_ref(&self) -> crate::cluster::ObjectRef {
+        crate::cluster::ObjectRef::namespaced(
+            crate::cluster::kinds::PLAN,
+            &self.namespace,
+            &self.names.plan,
+        )
+    }
 }

@@ -28,6 +28,7 @@ mod run_failures;
 mod run_guest;
 mod run_guest_checks;
 mod run_interrupt;
+mod run_lifecycle;
 mod run_providers;
 mod run_sim;
 mod run_upstream_spec;

@@ -290,6 +290,16 @@ fn in_block(c: &Cursor<'_>, kind: BlockKind, env: &Env<'_>) -> Vec<Item> {
         (BlockKind::Expect, "migration", []) => values(&["succeeds", "fails"]),
         (BlockKind::Expect, "migration", ["fails"]) => values(&["at"]),
         (BlockKind::Expect, "migration", ["fails", "at"]) => enum_items(EnumId::PipelineStep),
+        (BlockKind::Expect, "migration", ["fails", "at", _]) => values(&["with"]),
+        (BlockKind::Expect, "plan", []) => values(&["ready", "not"]),
+        (BlockKind::Then, "delete", []) => values(&["plan", "vms"]),
+        (BlockKind::Then, "migrate", []) => values(&["resume_conversion"]),
+        (BlockKind::Then, "wait", []) => values(&["plan"]),
+        (BlockKind::Expect, "plan", ["not"]) => values(&["ready"]),
+        (BlockKind::Expect, "plan", ["not", "ready", _]) => values(&["category"]),
+        (BlockKind::Expect, "plan", ["not", "ready", _, "category"]) => {
+            enum_items(EnumId::ConditionCategory)
+        }
         (BlockKind::Expect, "check", _) if rest.is_empty() || last == Some(",") => {
             references(env.analysis, DefKind::Check)
         }
@@ -421,6 +431,16 @@ mod tests {
         assert_eq!(l, ["on", "off"]);
         let l = labels_at("scenario s { expect { migration fails at | } }");
         assert!(l.contains(&"PostHook".into()));
+        let l = labels_at("scenario s { expect { migration fails at PostHook | } }");
+        assert_eq!(l, ["with"]);
+        let l = labels_at("scenario s { expect { plan | } }");
+        assert_eq!(l, ["ready", "not"]);
+        let l = labels_at("scenario s { then { delete | } }");
+        assert_eq!(l, ["plan", "vms"]);
+        let l = labels_at("scenario s { then { a| } }");
+        assert!(l.contains(&"archive".into()), "{l:?}");
+        let l = labels_at("scenario s { expect { plan not ready VMNotFound category | } }");
+        assert!(l.contains(&"Critical".into()), "{l:?}");
         let l = labels_at("use std/checks\nscenario s { expect { check standard, | } }");
         assert!(
             l.contains(&"cpu".into()) && l.contains(&"checks.cpu".into()),

@@ -147,7 +147,9 @@ fn secondary_spans(kind: &DiagnosticKind) -> Vec<Span> {
         | K::DuplicatePlanName { first, .. }
         | K::DuplicateDefaultPlan { first, .. } => vec![*first],
         K::HookExpectWithResult { result, .. } => vec![*result],
-        K::ChecksAfterPreHookFailure { outcome, .. } => vec![*outcome],
+        K::ChecksAfterPreHookFailure { outcome, .. }
+        | K::ChecksWithoutMigration { outcome, .. } => vec![*outcome],
+        K::LifecycleWithoutMigration { outcome, .. } => outcome.iter().copied().collect(),
         K::SuccessWithFailingHook { hook, .. } => vec![*hook],
         _ => Vec::new(),
     }

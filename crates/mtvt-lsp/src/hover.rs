@@ -163,6 +163,18 @@ fn in_block(c: &Cursor<'_>, kind: BlockKind, analysis: &Analysis, tok: Token) ->
             mtvt_lang::schema::keys::MIGRATION_USAGE
         )),
         (BlockKind::Expect, "migration", ["fails", "at"]) => value_enum(EnumId::PipelineStep),
+        (BlockKind::Expect, "plan", [] | ["not"] | ["not", "ready", _]) => Some(format!(
+            "**`plan {}`**\n\n`{}`",
+            rest.iter()
+                .chain([&word])
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+            mtvt_lang::schema::keys::PLAN_OUTCOME_USAGE
+        )),
+        (BlockKind::Expect, "plan", ["not", "ready", _, "category"]) => {
+            value_enum(EnumId::ConditionCategory)
+        }
         (BlockKind::Expect, "check", _) => reference(analysis, tok, DefKind::Check),
         _ => match kind.key(key).map(|k| k.shape) {
             Some(Shape::Value(ValueShape::Enum(e))) => value_enum(e),

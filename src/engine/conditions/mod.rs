@@ -12,6 +12,7 @@
 mod forklift;
 mod kubevirt;
 mod operator;
+mod readiness;
 mod status;
 
 use std::time::{Duration, Instant};
@@ -26,6 +27,7 @@ pub use forklift::{
 };
 pub use kubevirt::{vm_settled, vmi_running, vmi_stopped};
 pub use operator::{controller_reconciled, controller_running};
+pub use readiness::{plan_condition, plan_not_ready};
 pub use status::{condition_true, conditions_text};
 
 /// What a condition says about the object as it is now.

@@ -1,15 +1,18 @@
 //! The one executor (chainsaw's one `Operation` interface, a module per verb): it runs
 //! session, scenario and plan steps alike — creates through the journal, ensured
 //! namespaces, named waits on shared watches, source preparation and inventory waits, node
-//! labels, the precopy patch, the migration start — and returns what later steps need
+//! labels, the precopy patch, the migration start, the lifecycle steps after an outcome
+//! (archive, delete) — and returns what later steps need
 //! ([`Output`]: the created object with its uid, the object a wait ended on). Consecutive
 //! source steps of one kind run concurrently as one batch.
 //!
 //! It decides nothing about which steps run (that is `plan`) and reads scenario state only
 //! through [`ScenarioRun`].
 
+mod archive;
 mod changes;
 mod create;
+mod delete;
 pub mod esxi;
 mod source;
 mod wait;
@@ -176,6 +179,12 @@ impl Executor {
             Step::WaitPlanSecret { namespace, plan } => {
                 esxi::wait_plan_secret(self, namespace, plan).await
             }
+            Step::ArchivePlan(plan) => archive::archive_plan(self, plan).await,
+            Step::Delete(object) => delete::delete(self, object).await,
+            Step::DeletePlanVms {
+                namespace,
+                plan_uid,
+            } => delete::delete_plan_vms(self, namespace, plan_uid).await,
             Step::Note(_) => Ok(Output::Nothing),
         }
     }
@@ -266,6 +275,8 @@ impl Executor {
                     Until::ProviderReady | Until::PlanReady => "Ready",
                     Until::ProviderValidated => "Validated",
                     Until::PlanFinished => "finished",
+                    Until::PlanNotReady { .. } => "blocked",
+                    Until::PlanCondition(_) => "in that condition",
                 };
                 self.progress.send(Event::Note(format!(
                     "wait until {} {} is {state}",

@@ -6,8 +6,8 @@ use kube::api::DynamicObject;
 
 use super::{Executor, Output, Scope};
 use crate::engine::conditions::{
-    Condition, current_step, plan_finished, plan_ready, plan_vms, provider_ready,
-    provider_validated,
+    Condition, current_step, plan_condition, plan_finished, plan_not_ready, plan_ready, plan_vms,
+    provider_ready, provider_validated,
 };
 use crate::engine::error::EngineError;
 use crate::engine::plan::{Until, Wait};
@@ -20,10 +20,18 @@ pub(super) async fn run(x: &Executor, scope: Scope<'_>, w: &Wait) -> Result<Outp
         timeout: w.timeout,
         cancel: &x.cancel,
     };
-    let object = match w.until {
+    let object = match &w.until {
         Until::ProviderReady => wait_for(x, w, provider_ready(), &opts, |_| {}).await,
         Until::ProviderValidated => wait_for(x, w, provider_validated(), &opts, |_| {}).await,
         Until::PlanReady => wait_for(x, w, plan_ready(), &opts, |_| {}).await,
+        Until::PlanCondition(ty) => wait_for(x, w, plan_condition(ty), &opts, |_| {}).await,
+        Until::PlanNotReady {
+            condition,
+            category,
+        } => {
+            let cond = plan_not_ready(condition, category.as_deref());
+            wait_for(x, w, cond, &opts, |_| {}).await
+        }
         Until::PlanFinished => {
             let scenario = scope.scenario_name().unwrap_or_default().to_string();
             let progress = x.progress.clone();

@@ -1,7 +1,8 @@
 //! Filling the models assertions read (`mtvt_lang::models`) from real data: `source` from
 //! the source adapter (or the inventory for OVA) before and after migration, `dest` from
 //! the VirtualMachine, its VMI, PVCs and Node, `migration` from the Plan's VM status,
-//! `plan` from the resolved plan and its NetworkMap, `vm` from the scenario.
+//! `plan` from the resolved plan and its NetworkMap, `vm` from the scenario, `cluster` from
+//! the target namespace's PVCs and DataVolumes and the Plan's conditions.
 //!
 //! Conversions are pure functions over JSON and facts, except [`dest_read::observe_dest`],
 //! which reads the destination objects (starting a stopped VM to read its VMI, as the
@@ -9,6 +10,7 @@
 //! migrated guest over SSH for `ssh_reachable(dest)`, and [`guest_ask`], which answers the
 //! `guest` model's reads over one SSH session per VM.
 
+pub mod cluster;
 pub mod dest;
 pub mod dest_read;
 pub mod guest;

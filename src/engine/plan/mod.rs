@@ -7,6 +7,7 @@
 //! render), so every manifest is snapshot-tested.
 
 mod answers;
+mod lifecycle;
 mod scenario;
 mod session;
 mod step;
@@ -14,6 +15,7 @@ mod step;
 use std::time::Duration;
 
 pub use answers::{PlanAnswers, placeholder_answers, source_name as answers_source_name};
+pub use lifecycle::then_steps;
 pub use scenario::{PlanSteps, ScenarioCtx, migrate_steps, prepare_steps};
 pub use session::{SessionCtx, SourceCtx, session_steps, source_steps};
 use session::{local_destination_step, ready};

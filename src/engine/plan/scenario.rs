@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use mtvt_forklift::copy_offload;
 use mtvt_forklift::mappings::{network_map_entries, storage_map_entries};
-use mtvt_lang::ir::{ScenarioIr, VmIr};
+use mtvt_lang::ir::{Outcome, ScenarioIr, VmIr};
 use mtvt_lang::schema::enums::HookStep;
 
 use super::super::journal::Scope;
@@ -246,11 +246,28 @@ pub fn migrate_steps(
         manifest: plan_manifest,
         target_namespace: Some(plan.target_namespace.clone()),
     }));
+    let readiness = match &ctx.ir.expect.outcome.outcome {
+        Outcome::PlanNotReady {
+            condition,
+            category,
+        } => Until::PlanNotReady {
+            condition: condition.clone(),
+            category: category.map(|c| c.as_str().to_string()),
+        },
+        _ => Until::PlanReady,
+    };
     steps.push(Step::Wait(Wait {
         object: plan_ref.clone(),
-        until: Until::PlanReady,
+        until: readiness,
         timeout: PLAN_READY_TIMEOUT,
     }));
+    if !ctx.ir.expect.outcome.outcome.migrates() {
+        // `plan ready` / `plan not ready …`: the scenario ends with the Plan's readiness.
+        return PlanSteps {
+            steps,
+            network_entries,
+        };
+    }
     steps.push(Step::StartMigration {
         manifest: manifests::migration(&n.migration, ns, &ctx.owner, &n.plan, None),
         cutover_after: plan.cutover_after.map(|d| d.to_std()),

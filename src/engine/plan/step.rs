@@ -61,6 +61,20 @@ pub enum Step {
         /// Delay of the cutover.
         cutover_after: Option<Duration>,
     },
+    /// Lifecycle (`then`): archive a Plan (`spec.archived: true`) and wait until it has
+    /// condition `Archived`.
+    ArchivePlan(ObjectRef),
+    /// Lifecycle (`then`): delete an object and wait until it is gone.
+    Delete(ObjectRef),
+    /// Lifecycle (`then`): delete the VirtualMachines of `namespace` labelled `plan=<uid>`
+    /// (the migrated VMs; their DataVolumes and PVCs follow by owner references) and wait
+    /// until none is left.
+    DeletePlanVms {
+        /// The plan's target namespace.
+        namespace: String,
+        /// The Plan's uid.
+        plan_uid: String,
+    },
     /// A heading for readers of a render; does nothing when executed.
     Note(String),
 }
@@ -107,7 +121,7 @@ pub struct Wait {
 }
 
 /// The conditions steps wait for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Until {
     /// A Provider is Ready (its connection test failing ends the wait).
     ProviderReady,
@@ -117,6 +131,16 @@ pub enum Until {
     PlanReady,
     /// A Plan's migration ended (Succeeded, Failed or Canceled).
     PlanFinished,
+    /// A Plan has a status condition (`then { wait plan CONDITION }`).
+    PlanCondition(String),
+    /// A Plan has a validation condition (of a category) and is not Ready (the
+    /// `plan not ready` outcome; the Plan becoming Ready ends the wait with a failure).
+    PlanNotReady {
+        /// Condition type.
+        condition: String,
+        /// Its category, when the scenario states it.
+        category: Option<String>,
+    },
 }
 
 /// A VM of a scenario: plan index and VM index in the plan.
@@ -162,9 +186,12 @@ impl Step {
             },
             Step::Wait(w) => match w.until {
                 Until::ProviderReady | Until::ProviderValidated => Stage::Setup,
-                Until::PlanReady => Stage::Plan,
+                Until::PlanReady | Until::PlanNotReady { .. } => Stage::Plan,
                 Until::PlanFinished => Stage::Migrate,
+                // Lifecycle steps after the outcome belong with its checks.
+                Until::PlanCondition(_) => Stage::Check,
             },
+            Step::ArchivePlan(_) | Step::Delete(_) | Step::DeletePlanVms { .. } => Stage::Check,
             Step::StartMigration { .. }
             | Step::SetPrecopyInterval { .. }
             | Step::WaitPlanSecret { .. } => Stage::Migrate,
@@ -209,6 +236,13 @@ impl Step {
                 "wait until Forklift has created the copy-offload Secret {namespace}/{plan}-… (at most {}s; a warning if not)",
                 PLAN_SECRET_TIMEOUT.as_secs()
             ),
+            Step::ArchivePlan(o) => format!(
+                "archive {o} (spec.archived: true) and wait until it has condition Archived=True"
+            ),
+            Step::Delete(o) => format!("delete {o} and wait until it is gone"),
+            Step::DeletePlanVms { namespace, .. } => format!(
+                "delete the VirtualMachines of {namespace} labelled plan=<the Plan's uid> and wait until they are gone"
+            ),
             Step::StartMigration { cutover_after, .. } => match cutover_after {
                 Some(d) => format!(
                     "create the Migration below with spec.cutover = server time + {}s",
@@ -228,10 +262,19 @@ impl Wait {
             Some(ns) => format!("{ns}/{}", o.name),
             None => o.name.clone(),
         };
-        let until = match self.until {
-            Until::ProviderReady | Until::PlanReady => "has condition Ready=True",
-            Until::ProviderValidated => "has condition Validated=True",
-            Until::PlanFinished => "has Succeeded, Failed or Canceled",
+        let until = match &self.until {
+            Until::ProviderReady | Until::PlanReady => "has condition Ready=True".to_string(),
+            Until::ProviderValidated => "has condition Validated=True".to_string(),
+            Until::PlanFinished => "has Succeeded, Failed or Canceled".to_string(),
+            Until::PlanCondition(c) => format!("has condition {c}=True"),
+            Until::PlanNotReady {
+                condition,
+                category: Some(c),
+            } => format!("has condition {condition}=True (category {c}) and is not Ready"),
+            Until::PlanNotReady {
+                condition,
+                category: None,
+            } => format!("has condition {condition}=True and is not Ready"),
         };
         format!(
             "wait until {} {at} {until} (at most {}s)",

@@ -5,6 +5,7 @@
 //!
 //! The result is a [`ScenarioReport`]; nothing here prints (progress goes through events).
 
+mod lifecycle;
 mod observe;
 mod plans;
 mod teardown;

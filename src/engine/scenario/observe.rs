@@ -16,6 +16,7 @@ use crate::engine::assert;
 use crate::engine::context::Engine;
 use crate::engine::error::EngineError;
 use crate::engine::exec::{ScenarioRun, VmState};
+use crate::engine::observe::cluster::{read_cluster, wants_cluster};
 use crate::engine::observe::dest_read::{DestReader, observe_dest};
 use crate::engine::observe::guest;
 use crate::engine::observe::guest_ask::{self, GuestAsker};
@@ -138,6 +139,21 @@ async fn observe_vm(
             if !ir.expect.checks.is_empty() {
                 let vm_m = vm_model(vm_ir, &v.engine.session.names.session);
                 let mut bindings = Bindings::new(&source, &dest, &v.plan_model, &vm_m, &mig);
+                if wants_cluster(&ir.expect.checks) {
+                    match read_cluster(
+                        &v.engine.cluster.client,
+                        &v.plan.plan_ref(),
+                        &v.plan.target_namespace,
+                    )
+                    .await
+                    {
+                        Ok(c) => bindings = bindings.with_cluster(&c),
+                        Err(e) => {
+                            o.error = Some(e);
+                            return o;
+                        }
+                    }
+                }
                 let client = &v.engine.cluster.client;
                 let mut asker = GuestAsker::new(client, profile, &dest, source.is_windows);
                 let outcomes = guest_ask::evaluate(ir, &mut bindings, &mut asker).await;

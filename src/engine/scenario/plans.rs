@@ -1,9 +1,12 @@
 //! One plan of a scenario: the inventory's answers for its VMs, its steps (maps, hooks,
 //! Plan, Ready, Migration, completion) through the executor — whose outputs give the Plan's
-//! uid and its final state — then the observation of every migrated VM (`observe`).
+//! uid and its final state — then the observation of every migrated VM (`observe`). A
+//! readiness outcome (`plan ready`, `plan not ready …`) ends with the readiness wait; the
+//! lifecycle steps of `then { … }` follow the observation (`lifecycle`).
 
 use serde_json::Value;
 
+use super::lifecycle::{Migrated, run_then};
 use super::observe::{PlanObservation, observe_plan};
 use crate::cluster::kinds;
 use crate::engine::context::Engine;
@@ -31,8 +34,11 @@ pub(super) async fn run_plan(
     p: &ResolvedPlan,
 ) -> PlanOutcome {
     let mut out = PlanOutcome::default();
-    let vms = run.vms_of(p.index);
-    let docs: Vec<Value> = vms.iter().filter_map(|v| v.inventory.clone()).collect();
+    let vms_state = run.vms_of(p.index);
+    let docs: Vec<Value> = vms_state
+        .iter()
+        .filter_map(|v| v.inventory.clone())
+        .collect();
     let answers = match run.source.inventory.answers(&docs).await {
         Ok(a) => a,
         Err(e) => {
@@ -65,6 +71,10 @@ pub(super) async fn run_plan(
         out.error = Some(e);
         return out;
     }
+    if !run.ctx.ir.expect.outcome.outcome.migrates() {
+        // A readiness outcome: the wait that ended the steps was the verdict.
+        return out;
+    }
     let Some(final_plan) = final_plan else {
         out.error = Some(EngineError::Setup(
             "internal: no Plan after the migration wait".into(),
@@ -80,7 +90,7 @@ pub(super) async fn run_plan(
         run,
         p,
         &answers,
-        &vms,
+        &vms_state,
         &final_plan,
         &network_entries,
     )
@@ -88,5 +98,26 @@ pub(super) async fn run_plan(
     out.vms = vms;
     out.failures = failures;
     out.error = error;
+    if out.error.is_none() && !run.ctx.ir.then.is_empty() {
+        let migrated = Migrated {
+            plan: p,
+            answers: &answers,
+            vms: &vms_state,
+            uid: out.uid.as_deref(),
+            network_entries: &network_entries,
+        };
+        let mut steps = Vec::new();
+        let result = run_then(
+            engine,
+            run,
+            &migrated,
+            &mut steps,
+            &mut out.vms,
+            &mut out.failures,
+        )
+        .await;
+        out.steps.extend(steps);
+        out.error = result.err();
+    }
     out
 }

@@ -58,7 +58,8 @@ pub fn validate_block<'a>(
             continue;
         };
         // A second `migration` outcome is reported as conflicting (E0803) by the caller.
-        let outcome_twice = kind == BlockKind::Expect && def.name == "migration";
+        let outcome_twice =
+            kind == BlockKind::Expect && (def.name == "migration" || def.name == "plan");
         if let Some(first) = out.key_spans.get(def.name) {
             if !def.repeat && !outcome_twice {
                 ctx.sink.push(DiagnosticKind::DuplicateKey {
@@ -133,6 +134,9 @@ pub fn unknown_key_help(kind: BlockKind, key: &str) -> Option<String> {
                 }
                 BlockKind::StorageMap | BlockKind::NetworkMap => {
                     format!("`{key}` belongs inside `plan {{ {} }}`", other.syntax())
+                }
+                BlockKind::Then => {
+                    format!("`{key}` is a lifecycle step: write it inside `then {{ … }}`")
                 }
             };
             return Some(hint);

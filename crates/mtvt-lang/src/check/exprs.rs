@@ -601,6 +601,7 @@ fn root_of(n: &str) -> Option<Root> {
         "vm" => Root::Vm,
         "migration" => Root::Migration,
         "guest" => Root::Guest,
+        "cluster" => Root::Cluster,
         _ => return None,
     })
 }

@@ -37,6 +37,8 @@ pub struct Layer {
     pub scenario_level: Vec<(&'static str, Span)>,
     /// The expectation.
     pub expect: Option<ExpectLayer>,
+    /// Lifecycle steps after the outcome.
+    pub then: Option<super::then::ThenLayer>,
 }
 
 /// A checked plan body.
@@ -106,6 +108,8 @@ pub struct ExpectLayer {
     pub first_check: Option<Span>,
     /// A `migration` line was written (even if it could not be read).
     pub has_migration_line: bool,
+    /// `within DURATION` (only inside `then`): how long the expectation may take to hold.
+    pub within: Option<Spanned<mtvt_vocab::Duration>>,
     /// The block.
     pub span: Span,
 }
@@ -160,6 +164,11 @@ pub fn lower_layer(env: &Env<'_>, sink: &mut Sink, module: usize, body: &Block) 
             "expect" => {
                 if let Some(EntryBody::Block(b)) = &entry.body {
                     layer.expect = Some(super::expect::lower_expect(module, b, &mut ctx));
+                }
+            }
+            "then" => {
+                if let Some(EntryBody::Block(b)) = &entry.body {
+                    layer.then = Some(super::then::lower_then(module, b, &mut ctx));
                 }
             }
             _ => {} // matrix: read by the expansion pass

@@ -8,10 +8,14 @@ use std::sync::Arc;
 use mtvt_vocab::Duration;
 
 use super::Env;
-use super::layer::{HookLayer, Layer, PlanLayer};
+use super::layer::{ExpectLayer, HookLayer, Layer, PlanLayer};
+use super::then::{ThenLayer, ThenLayerStep};
 use super::values::TypedValue;
 use crate::diag::{DiagnosticKind, Sink};
-use crate::ir::{CheckRefIr, ExpectIr, HookIr, InterpString, OutcomeIr, PlanIr, ScenarioIr, VmIr};
+use crate::ir::{
+    CheckRefIr, ExpectIr, HookIr, InterpString, OutcomeIr, PlanIr, ScenarioIr, ThenExpectIr,
+    ThenStep, ThenStepIr, VmIr,
+};
 use crate::resolve::DefKind;
 use crate::schema::enums::{Destination, TargetPowerState};
 use crate::span::{Span, Spanned};
@@ -55,8 +59,70 @@ pub fn merge(layers: Vec<Layer>) -> Layer {
         if l.expect.is_some() {
             out.expect = l.expect;
         }
+        if l.then.is_some() {
+            out.then = l.then;
+        }
     }
     out
+}
+
+/// The checks an `expect` block requests, composites flattened, each once, in order.
+fn resolve_checks(env: &Env<'_>, sink: &mut Sink, expect: &ExpectLayer) -> Vec<CheckRefIr> {
+    let mut checks: Vec<CheckRefIr> = Vec::new();
+    for path in &expect.checks {
+        match env
+            .names
+            .lookup(env.program, expect.module, path, DefKind::Check)
+        {
+            Ok(d) => {
+                let leaves = env.checks.get(&d).map(Vec::as_slice).unwrap_or(&[]);
+                let (requested_at, requested_as) =
+                    (env.spans.ir(path.span), Arc::<str>::from(&*path.text()));
+                checks.reserve(leaves.len());
+                for c in leaves {
+                    if !checks.iter().any(|x| x.check.qualified == c.qualified) {
+                        checks.push(CheckRefIr {
+                            check: Arc::clone(c),
+                            requested_at: requested_at.clone(),
+                            requested_as: Arc::clone(&requested_as),
+                        });
+                    }
+                }
+            }
+            Err(e) => sink.push(e),
+        }
+    }
+    checks
+}
+
+/// The lifecycle steps of a `then` block, with the checks of its `expect` blocks resolved.
+fn build_then(env: &Env<'_>, sink: &mut Sink, then: &ThenLayer) -> Vec<ThenStepIr> {
+    then.steps
+        .iter()
+        .map(|s| ThenStepIr {
+            step: match &s.node {
+                ThenLayerStep::Archive => ThenStep::Archive,
+                ThenLayerStep::DeletePlan => ThenStep::DeletePlan,
+                ThenLayerStep::DeleteVms => ThenStep::DeleteVms,
+                ThenLayerStep::Migrate { resume_conversion } => ThenStep::Migrate {
+                    resume_conversion: *resume_conversion,
+                },
+                ThenLayerStep::WaitPlan(c) => ThenStep::WaitPlan {
+                    condition: c.clone(),
+                },
+                ThenLayerStep::Expect(e) => ThenStep::Expect(ThenExpectIr {
+                    outcome: e.outcome.as_ref().map(|o| OutcomeIr {
+                        outcome: o.node.clone(),
+                        span: env.spans.ir(o.span),
+                    }),
+                    checks: resolve_checks(env, sink, e),
+                    within: e.within.as_ref().map(|w| w.node),
+                    span: env.spans.ir(e.span),
+                }),
+            },
+            span: env.spans.ir(s.span),
+        })
+        .collect()
 }
 
 fn merge_plan(base: &mut PlanLayer, over: PlanLayer) {
@@ -145,29 +211,13 @@ pub fn build_scenario(
         }
         Some(e) => e,
     };
-    let mut checks: Vec<CheckRefIr> = Vec::new();
-    for path in &expect.checks {
-        match env
-            .names
-            .lookup(env.program, expect.module, path, DefKind::Check)
-        {
-            Ok(d) => {
-                let leaves = env.checks.get(&d).map(Vec::as_slice).unwrap_or(&[]);
-                let (requested_at, requested_as) =
-                    (env.spans.ir(path.span), Arc::<str>::from(&*path.text()));
-                checks.reserve(leaves.len());
-                for c in leaves {
-                    if !checks.iter().any(|x| x.check.qualified == c.qualified) {
-                        checks.push(CheckRefIr {
-                            check: Arc::clone(c),
-                            requested_at: requested_at.clone(),
-                            requested_as: Arc::clone(&requested_as),
-                        });
-                    }
-                }
-            }
-            Err(e) => sink.push(e),
-        }
+    let checks = resolve_checks(env, sink, expect);
+    if let Some(w) = &expect.within {
+        sink.push(DiagnosticKind::MalformedEntry {
+            span: w.span,
+            key: String::from("within"),
+            usage: String::from("within DURATION, in an `expect` inside `then` only"),
+        });
     }
     let Some(outcome) = &expect.outcome else {
         if expect.has_migration_line {
@@ -178,7 +228,7 @@ pub fn build_scenario(
             key: String::from("migration"),
             context: String::from("the `expect` block"),
             help: Some(String::from(
-                "state the outcome: `migration succeeds` or `migration fails at PostHook`",
+                "state the outcome: `migration succeeds`, `migration fails at PostHook` or `plan ready`",
             )),
         });
         return None;
@@ -204,12 +254,17 @@ pub fn build_scenario(
         plans,
         expect: ExpectIr {
             outcome: OutcomeIr {
-                outcome: outcome.node,
+                outcome: outcome.node.clone(),
                 span: env.spans.ir(outcome.span),
             },
             checks,
             span: env.spans.ir(expect.span),
         },
+        then: merged
+            .then
+            .as_ref()
+            .map(|t| build_then(env, sink, t))
+            .unwrap_or_default(),
         span: env.spans.ir(head.span),
         profile: crate::facts::ProfileChoice::Unspecified,
     };

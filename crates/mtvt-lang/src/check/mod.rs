@@ -30,6 +30,7 @@ mod semantic;
 mod session;
 pub(crate) mod spans;
 mod templates;
+mod then;
 mod thread_env;
 mod type_rules;
 mod values;

@@ -1,16 +1,26 @@
 //! Rules about the expected outcome: a failure at PreHook/PostHook needs a hook that can
 //! fail there; no checks after a PreHook failure (no VM exists); warm-only steps cannot
-//! fail in cold plans; success cannot be expected with a hook designed to fail.
+//! fail in cold plans; success cannot be expected with a hook designed to fail; checks need
+//! migrated VMs, which a plan-readiness outcome never makes.
 
 use crate::diag::{DiagnosticKind, Sink};
-use crate::ir::{HookExpectation, Outcome, ScenarioIr};
+use crate::ir::{HookExpectation, Outcome, ScenarioIr, ThenStep};
 use crate::schema::enums::{HookStep, PipelineStep, ProviderKind};
 
 /// Checks the scenario's outcome against its plans and hooks.
 pub fn check_outcome(sink: &mut Sink, s: &ScenarioIr, provider: Option<ProviderKind>) {
     let outcome = &s.expect.outcome;
     let span = outcome.span.span();
-    match outcome.outcome {
+    check_then(sink, s);
+    match &outcome.outcome {
+        Outcome::PlanReady | Outcome::PlanNotReady { .. } => {
+            if let Some(first) = s.expect.checks.first() {
+                sink.push(DiagnosticKind::ChecksWithoutMigration {
+                    span: first.requested_at.span(),
+                    outcome: span,
+                });
+            }
+        }
         Outcome::Succeeds => {
             for p in &s.plans {
                 if let Some(h) = p.hooks.iter().find(|h| h.expected == HookExpectation::Fail) {
@@ -22,7 +32,11 @@ pub fn check_outcome(sink: &mut Sink, s: &ScenarioIr, provider: Option<ProviderK
                 }
             }
         }
-        Outcome::Fails { at: Some(step) } => {
+        Outcome::Fails {
+            at: Some(step),
+            with: _,
+        } => {
+            let step = *step;
             if let Some(hook_step) = match step {
                 PipelineStep::PreHook => Some(HookStep::Pre),
                 PipelineStep::PostHook => Some(HookStep::Post),
@@ -73,7 +87,31 @@ pub fn check_outcome(sink: &mut Sink, s: &ScenarioIr, provider: Option<ProviderK
                 });
             }
         }
-        Outcome::Fails { at: None } => {}
+        Outcome::Fails { at: None, .. } => {}
+    }
+}
+
+/// Lifecycle steps follow a Migration: none after a readiness outcome, and an `expect`
+/// inside `then` states a Migration's outcome, not the Plan's readiness.
+fn check_then(sink: &mut Sink, s: &ScenarioIr) {
+    let outcome = &s.expect.outcome;
+    if !outcome.outcome.migrates()
+        && let Some(first) = s.then.first()
+    {
+        sink.push(DiagnosticKind::LifecycleWithoutMigration {
+            span: first.span.span(),
+            outcome: Some(outcome.span.span()),
+        });
+    }
+    for step in &s.then {
+        if let ThenStep::Expect(e) = &step.step
+            && let Some(o) = e.outcome.as_ref().filter(|o| !o.outcome.migrates())
+        {
+            sink.push(DiagnosticKind::LifecycleWithoutMigration {
+                span: o.span.span(),
+                outcome: None,
+            });
+        }
     }
 }
 

@@ -269,7 +269,7 @@ docs! {
 "Remove the `check` line, or expect a PostHook failure (the VMs exist then).";
 
 "mtvt::E0803", "outcome stated twice",
-"The `expect` block has more than one `migration …` line.",
+"The `expect` block has more than one outcome line (`migration …` or `plan …`).",
 "Keep one.";
 
 "mtvt::E0804", "step not in the pipeline",
@@ -279,6 +279,14 @@ docs! {
 "mtvt::E0805", "success expected with a failing hook",
 "The scenario expects success but attaches a hook that is designed to fail, so the migration cannot succeed.",
 "Expect `migration fails at <step>`, or use a succeeding hook.";
+
+"mtvt::E0806", "checks without a migration",
+"The scenario expects `plan ready` or `plan not ready …`: it stops once the Plan's readiness is known and never starts a Migration, so no VM exists for checks to look at.",
+"Remove the `check` line, or expect a migration outcome.";
+
+"mtvt::E0807", "lifecycle steps without a migration",
+"A `then` block runs its steps (archive, delete, another Migration, waits, expectations) after the scenario's Migration ended. A scenario whose outcome is `plan ready` or `plan not ready …` starts no Migration, and an `expect` inside `then` judges a Migration, not the Plan's readiness.",
+"Expect a migration outcome before `then`, or remove the `then` block; inside `then`, write `migration …` outcomes only.";
 
 "mtvt::E0901", "warm migration not supported",
 "Forklift supports warm migration from vSphere (and oVirt behind a feature gate); OpenStack, OpenShift and OVA sources cannot be migrated warm. The provider type is known from `--provider` or `requires provider`.",

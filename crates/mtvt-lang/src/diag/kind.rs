@@ -506,8 +506,8 @@ diagnostics! {
         #[label("migration fails at PreHook")] outcome: Span,
     }
 
-    #[error("the migration outcome is stated twice")]
-    #[diagnostic(help("keep one `migration succeeds` or `migration fails …` line"))]
+    #[error("the outcome is stated twice")]
+    #[diagnostic(help("keep one `migration …` or `plan …` line"))]
     "mtvt::E0803" Error ConflictingOutcome {
         #[label("second outcome")] span: Span,
         #[label("first outcome")] first: Span,
@@ -527,6 +527,20 @@ diagnostics! {
         #[label("expected success")] span: Span,
         step: String,
         #[label("this hook always fails")] hook: Span,
+    }
+
+    #[error("checks need migrated VMs, and a plan-readiness outcome starts no migration")]
+    #[diagnostic(help("remove the `check` line, or expect a migration outcome (`migration succeeds`)"))]
+    "mtvt::E0806" Error ChecksWithoutMigration {
+        #[label("these checks would have no VM to look at")] span: Span,
+        #[label("the scenario stops at the Plan's readiness")] outcome: Span,
+    }
+
+    #[error("lifecycle steps follow a migration, and this scenario starts none")]
+    #[diagnostic(help("a `then` block runs after `migration …`; inside it, `expect` states the latest Migration's outcome (`migration succeeds`), not the Plan's readiness"))]
+    "mtvt::E0807" Error LifecycleWithoutMigration {
+        #[label("needs a migration")] span: Span,
+        #[label("the scenario stops at the Plan's readiness")] outcome: Option<Span>,
     }
 
     // ------------------------------------------------------------- providers (E09xx)

@@ -293,6 +293,7 @@ impl<'b> Exec<'b> {
                     Root::Plan => &self.bindings.plan,
                     Root::Vm => &self.bindings.vm,
                     Root::Migration => &self.bindings.migration,
+                    Root::Cluster => &self.bindings.cluster,
                 };
                 from_json(json, &e.ty).map_err(Interrupt::Error)
             }

@@ -23,9 +23,9 @@ mod value;
 
 use serde::Serialize;
 
-use crate::ir::{CheckIr, CheckRefIr, ExpectIr, Outcome, ScenarioIr, SpanIr};
-use crate::models::{DestVm, Migration, Plan, SourceVm, Vm};
-use crate::schema::enums::MigrationResult;
+use crate::ir::{CheckIr, CheckRefIr, ExpectIr, Outcome, OutcomeIr, ScenarioIr, SpanIr};
+use crate::models::{Cluster, DestVm, Migration, Plan, SourceVm, Vm};
+use crate::schema::enums::{MigrationResult, PipelineStep};
 
 pub use exec::Interrupt;
 pub use guest::{GuestAnswer, GuestAnswers, GuestRequest};
@@ -46,6 +46,8 @@ pub struct Bindings {
     pub migration: serde_json::Value,
     /// What the guest answered so far (`guest`; see [`guest`]).
     pub guest: GuestAnswers,
+    /// `cluster` (`null` until [`Bindings::with_cluster`]: read only for checks that use it).
+    pub cluster: serde_json::Value,
 }
 
 impl Bindings {
@@ -65,7 +67,14 @@ impl Bindings {
             vm: j(serde_json::to_value(vm)),
             migration: j(serde_json::to_value(migration)),
             guest: GuestAnswers::for_vm(format!("{}/{}", dest.namespace, dest.name)),
+            cluster: serde_json::Value::Null,
         }
+    }
+
+    /// These bindings with the `cluster` model.
+    pub fn with_cluster(mut self, cluster: &Cluster) -> Self {
+        self.cluster = serde_json::to_value(cluster).unwrap_or(serde_json::Value::Null);
+        self
     }
 }
 
@@ -174,12 +183,12 @@ pub fn run_check(check: &CheckIr, bindings: &Bindings) -> CheckOutcome {
 
 /// Runs every check the scenario expects, for one migrated VM.
 pub fn run_checks(scenario: &ScenarioIr, bindings: &Bindings) -> Vec<CheckOutcome> {
-    scenario
-        .expect
-        .checks
-        .iter()
-        .map(|c| run_ref(c, bindings))
-        .collect()
+    run_check_refs(&scenario.expect.checks, bindings)
+}
+
+/// Runs these requested checks (those of an `expect` block inside `then`, say) in order.
+pub fn run_check_refs(checks: &[CheckRefIr], bindings: &Bindings) -> Vec<CheckOutcome> {
+    checks.iter().map(|c| run_ref(c, bindings)).collect()
 }
 
 /// The guest requests of `outcomes` still without an answer, each once.
@@ -196,26 +205,52 @@ fn run_ref(c: &CheckRefIr, bindings: &Bindings) -> CheckOutcome {
 }
 
 /// Whether a VM's migration ended as the scenario expected (pointing at the `migration`
-/// line of the `expect` block).
+/// line of the `expect` block). A plan-readiness outcome has no migration to judge: it
+/// passes here (the engine judges the Plan itself).
 pub fn check_outcome(expect: &ExpectIr, migration: &Migration) -> AssertOutcome {
-    let span = expect.outcome.span.clone();
-    let actual = match (migration.result, migration.failed_step) {
+    judge_outcome(&expect.outcome, migration)
+}
+
+/// Whether a VM's migration ended as `outcome` states (pointing at its line).
+pub fn judge_outcome(outcome: &OutcomeIr, migration: &Migration) -> AssertOutcome {
+    let span = outcome.span.clone();
+    let failed_at = |step: PipelineStep| {
+        migration.result == MigrationResult::Failed && migration.failed_step == Some(step)
+    };
+    let mut actual = match (migration.result, migration.failed_step) {
         (MigrationResult::Failed, Some(step)) => format!("failed at {step}"),
         (r, _) => r.as_str().to_string(),
     };
-    let (ok, expected) = match expect.outcome.outcome {
+    let (ok, expected) = match &outcome.outcome {
+        Outcome::PlanReady | Outcome::PlanNotReady { .. } => return AssertOutcome::Pass { span },
         Outcome::Succeeds => (
             migration.result == MigrationResult::Succeeded,
             String::from("succeeded"),
         ),
-        Outcome::Fails { at: None } => (
+        Outcome::Fails { at: None, .. } => (
             migration.result == MigrationResult::Failed,
             String::from("failed"),
         ),
-        Outcome::Fails { at: Some(step) } => (
-            migration.result == MigrationResult::Failed && migration.failed_step == Some(step),
-            format!("failed at {step}"),
-        ),
+        Outcome::Fails {
+            at: Some(step),
+            with: None,
+        } => (failed_at(*step), format!("failed at {step}")),
+        Outcome::Fails {
+            at: Some(step),
+            with: Some(text),
+        } => {
+            if let Some(e) = &migration.error {
+                actual.push_str(&format!(" with {e:?}"));
+            }
+            (
+                failed_at(*step)
+                    && migration
+                        .error
+                        .as_deref()
+                        .is_some_and(|e| e.contains(text.as_str())),
+                format!("failed at {step} with an error containing {text:?}"),
+            )
+        }
     };
     if ok {
         AssertOutcome::Pass { span }

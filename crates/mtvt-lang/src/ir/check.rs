@@ -114,6 +114,8 @@ pub enum Root {
     Migration,
     /// `guest`
     Guest,
+    /// `cluster`
+    Cluster,
 }
 
 /// Comprehension kinds.
@@ -233,33 +235,32 @@ pub enum ExprIrKind {
 
 /// Whether any expression of `body` reads the `guest` model (so the VM needs a guest login).
 pub fn body_uses_guest(body: &[StmtIr]) -> bool {
-    body_any(body, &|e| e.uses_root(Root::Guest))
-}
-
-fn body_any(body: &[StmtIr], f: &dyn Fn(&ExprIr) -> bool) -> bool {
-    body.iter().any(|s| match s {
-        StmtIr::Assert { cond, .. } => f(cond),
-        StmtIr::Let { value, .. } => f(value),
-        StmtIr::For { iter, body, .. } => f(iter) || body_any(body, f),
-        StmtIr::When {
-            branches,
-            otherwise,
-            ..
-        } => {
-            branches.iter().any(|(c, b)| f(c) || body_any(b, f))
-                || otherwise.as_deref().is_some_and(|b| body_any(b, f))
-        }
-        StmtIr::Skip { .. } => false,
-    })
+    body_reads(body, Root::Guest)
 }
 
 /// Whether any expression of `body` (statements nested in `when`/`for` included) calls
 /// the builtin `func` — e.g. whether a check needs a guest login before it runs.
 pub fn body_calls(body: &[StmtIr], func: &str) -> bool {
+    body_any(
+        body,
+        &|e| matches!(&e.kind, ExprIrKind::Call { func: f, .. } if f == func),
+    )
+}
+
+/// Whether an expression of `body` (or one inside it) reads model root `root`.
+pub fn body_reads(body: &[StmtIr], root: Root) -> bool {
+    body_any(
+        body,
+        &|e| matches!(&e.kind, ExprIrKind::Root { root: r } if *r == root),
+    )
+}
+
+/// Whether some expression of `body`, at any depth, satisfies `pred`.
+pub fn body_any(body: &[StmtIr], pred: &dyn Fn(&ExprIr) -> bool) -> bool {
     body.iter().any(|s| match s {
-        StmtIr::Assert { cond, .. } => cond.calls(func),
-        StmtIr::Let { value, .. } => value.calls(func),
-        StmtIr::For { iter, body, .. } => iter.calls(func) || body_calls(body, func),
+        StmtIr::Assert { cond, .. } => cond.any(pred),
+        StmtIr::Let { value, .. } => value.any(pred),
+        StmtIr::For { iter, body, .. } => iter.any(pred) || body_any(body, pred),
         StmtIr::When {
             branches,
             otherwise,
@@ -267,44 +268,33 @@ pub fn body_calls(body: &[StmtIr], func: &str) -> bool {
         } => {
             branches
                 .iter()
-                .any(|(c, b)| c.calls(func) || body_calls(b, func))
-                || otherwise.as_deref().is_some_and(|b| body_calls(b, func))
+                .any(|(c, b)| c.any(pred) || body_any(b, pred))
+                || otherwise.as_deref().is_some_and(|b| body_any(b, pred))
         }
         StmtIr::Skip { .. } => false,
     })
 }
 
 impl ExprIr {
-    /// Whether this expression or one inside it reads the model root `root`.
-    pub fn uses_root(&self, root: Root) -> bool {
-        let any = |xs: &[ExprIr]| xs.iter().any(|x| x.uses_root(root));
-        match &self.kind {
-            ExprIrKind::Root { root: r } => *r == root,
-            ExprIrKind::Lit { .. } | ExprIrKind::Var { .. } => false,
-            ExprIrKind::Field { of, .. } | ExprIrKind::Not { of } => of.uses_root(root),
-            ExprIrKind::Index { of, index } => of.uses_root(root) || index.uses_root(root),
-            ExprIrKind::Call { args, .. } | ExprIrKind::List { items: args } => any(args),
-            ExprIrKind::Method { of, args, .. } => of.uses_root(root) || any(args),
-            ExprIrKind::Comprehension { iter, pred, .. } => {
-                iter.uses_root(root) || pred.uses_root(root)
-            }
-            ExprIrKind::Binary { lhs, rhs, .. } => lhs.uses_root(root) || rhs.uses_root(root),
-        }
-    }
-
     /// Whether this expression or one inside it calls the builtin `func`.
     pub fn calls(&self, func: &str) -> bool {
+        self.any(&|e| matches!(&e.kind, ExprIrKind::Call { func: f, .. } if f == func))
+    }
+
+    /// Whether this expression or one inside it satisfies `pred`.
+    pub fn any(&self, pred: &dyn Fn(&ExprIr) -> bool) -> bool {
+        if pred(self) {
+            return true;
+        }
         match &self.kind {
             ExprIrKind::Lit { .. } | ExprIrKind::Root { .. } | ExprIrKind::Var { .. } => false,
-            ExprIrKind::Field { of, .. } | ExprIrKind::Not { of } => of.calls(func),
-            ExprIrKind::Index { of, index } => of.calls(func) || index.calls(func),
-            ExprIrKind::Call { func: f, args } => f == func || args.iter().any(|a| a.calls(func)),
-            ExprIrKind::Method { of, args, .. } => {
-                of.calls(func) || args.iter().any(|a| a.calls(func))
-            }
-            ExprIrKind::Comprehension { iter, pred, .. } => iter.calls(func) || pred.calls(func),
-            ExprIrKind::Binary { lhs, rhs, .. } => lhs.calls(func) || rhs.calls(func),
-            ExprIrKind::List { items } => items.iter().any(|i| i.calls(func)),
+            ExprIrKind::Field { of, .. } | ExprIrKind::Not { of } => of.any(pred),
+            ExprIrKind::Index { of, index } => of.any(pred) || index.any(pred),
+            ExprIrKind::Call { args, .. } => args.iter().any(|a| a.any(pred)),
+            ExprIrKind::Method { of, args, .. } => of.any(pred) || args.iter().any(|a| a.any(pred)),
+            ExprIrKind::Comprehension { iter, pred: p, .. } => iter.any(pred) || p.any(pred),
+            ExprIrKind::Binary { lhs, rhs, .. } => lhs.any(pred) || rhs.any(pred),
+            ExprIrKind::List { items } => items.iter().any(|i| i.any(pred)),
         }
     }
 }

@@ -19,13 +19,15 @@
 //! meaning-preservation test). This module holds data only; it builds nothing.
 
 mod check;
+mod lifecycle;
 mod scenario;
 mod values;
 
 pub use check::{
-    CheckIr, CheckRefIr, Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr, body_calls,
-    body_uses_guest,
+    CheckIr, CheckRefIr, Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr, body_any,
+    body_calls, body_reads, body_uses_guest,
 };
+pub use lifecycle::{ThenExpectIr, ThenStep, ThenStepIr};
 pub use scenario::{
     AddedDiskIr, ExpectIr, HookExpectation, HookIr, Outcome, OutcomeIr, PlanIr, PlaybookSource,
     ProgramIr, Requirement, RequirementIr, ScenarioIr, SessionIr, VersionOp, VmIr,

@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::check::CheckRefIr;
 use super::values::{DatastoreRef, InterpString, SpanIr};
 use crate::schema::enums::{
-    Destination, DiskMode, HookResult, HookStep, PipelineStep, PowerState, ProviderKind,
-    Provisioning, RdmType, TargetPowerState,
+    ConditionCategory, Destination, DiskMode, HookResult, HookStep, PipelineStep, PowerState,
+    ProviderKind, Provisioning, RdmType, TargetPowerState,
 };
 
 /// Everything `mtvt check` resolved: suite settings and scenarios in file/declaration order.
@@ -89,6 +89,8 @@ pub struct ScenarioIr {
     pub plans: Vec<PlanIr>,
     /// Expected outcome and checks.
     pub expect: ExpectIr,
+    /// Lifecycle steps after the outcome (`then { … }`), in order; empty for most.
+    pub then: Vec<super::lifecycle::ThenStepIr>,
     /// The `scenario` declaration.
     pub span: SpanIr,
     /// The profile it runs with, as far as the checker knows (`facts::choose`).
@@ -371,15 +373,34 @@ pub struct OutcomeIr {
     pub span: SpanIr,
 }
 
-/// Migration outcomes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The expected outcomes: of the Migration (per VM), or of the Plan's readiness (no
+/// Migration is started).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
     /// Every VM migrates.
     Succeeds,
-    /// The migration fails, at a given pipeline step when stated.
+    /// The migration of every VM fails, at a given pipeline step when stated.
     Fails {
         /// The step that must fail; none = any.
         at: Option<PipelineStep>,
+        /// Text the VM's error must contain (`with "…"`); none = any error.
+        with: Option<String>,
     },
+    /// The Plan becomes Ready; the scenario stops there (`plan ready`).
+    PlanReady,
+    /// The Plan does not become Ready and has condition `condition` (`plan not ready …`).
+    PlanNotReady {
+        /// Condition type (`VMNetworksNotMapped`).
+        condition: String,
+        /// The condition's category, when stated.
+        category: Option<ConditionCategory>,
+    },
+}
+
+impl Outcome {
+    /// Whether a Migration runs (false for the plan-readiness outcomes).
+    pub fn migrates(&self) -> bool {
+        matches!(self, Outcome::Succeeds | Outcome::Fails { .. })
+    }
 }

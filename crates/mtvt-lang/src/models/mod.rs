@@ -7,6 +7,7 @@
 //! table ([`fields`]) generated from the same declaration. This module holds data shapes
 //! only; it must not evaluate anything.
 
+mod cluster;
 mod dest;
 mod guest;
 mod migration;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::schema::types::Type;
 
+pub use cluster::{Cluster, ClusterDataVolume, ClusterPvc, Condition};
 pub use dest::{DestDisk, DestNic, DestVm, SshProbe};
 pub use guest::{Guest, GuestFile, GuestIp, GuestNic, GuestOs, GuestRun};
 pub use migration::{Migration, Step};
@@ -45,6 +47,17 @@ pub trait Model {
     const ID: ModelId;
     /// Its fields in declaration order.
     fn fields() -> Vec<FieldDef>;
+}
+
+/// A field's name as written in checks (`r#type` is `type`).
+pub(crate) const fn field_name(rust: &'static str) -> &'static str {
+    match rust.as_bytes() {
+        [b'r', b'#', ..] => match rust.split_at_checked(2) {
+            Some((_, name)) => name,
+            None => rust,
+        },
+        _ => rust,
+    }
 }
 
 /// Joins the lines of a doc comment.
@@ -80,7 +93,7 @@ macro_rules! model {
             fn fields() -> Vec<crate::models::FieldDef> {
                 vec![$(
                     crate::models::FieldDef {
-                        name: stringify!($field),
+                        name: crate::models::field_name(stringify!($field)),
                         ty: <$fty as crate::schema::types::HasType>::ty(),
                         doc: crate::models::doc_text(&[$($fdoc),*]),
                     },
@@ -134,6 +147,14 @@ pub enum ModelId {
     GuestRun,
     /// `guest.file(…)`
     GuestFile,
+    /// `cluster`
+    Cluster,
+    /// `cluster.pvcs[]`
+    ClusterPvc,
+    /// `cluster.data_volumes[]`
+    ClusterDataVolume,
+    /// `cluster.plan_conditions[]`
+    Condition,
 }
 
 impl ModelId {
@@ -159,6 +180,10 @@ impl ModelId {
         ModelId::GuestIp,
         ModelId::GuestRun,
         ModelId::GuestFile,
+        ModelId::Cluster,
+        ModelId::ClusterPvc,
+        ModelId::ClusterDataVolume,
+        ModelId::Condition,
     ];
 
     /// The type name shown in messages and docs.
@@ -184,6 +209,10 @@ impl ModelId {
             ModelId::GuestIp => "GuestIp",
             ModelId::GuestRun => "GuestRun",
             ModelId::GuestFile => "GuestFile",
+            ModelId::Cluster => "Cluster",
+            ModelId::ClusterPvc => "ClusterPvc",
+            ModelId::ClusterDataVolume => "ClusterDataVolume",
+            ModelId::Condition => "Condition",
         }
     }
 }
@@ -212,6 +241,11 @@ pub const ROOTS: &[(&str, ModelId, &str)] = &[
         ModelId::Guest,
         "the migrated VM's guest OS, read inside it over SSH (`run`, `file`)",
     ),
+    (
+        "cluster",
+        ModelId::Cluster,
+        "the destination cluster's objects around the plan, read when the check runs",
+    ),
 ];
 
 static FIELDS: LazyLock<BTreeMap<ModelId, Vec<FieldDef>>> = LazyLock::new(|| {
@@ -236,6 +270,10 @@ static FIELDS: LazyLock<BTreeMap<ModelId, Vec<FieldDef>>> = LazyLock::new(|| {
     m.insert(ModelId::GuestIp, GuestIp::fields());
     m.insert(ModelId::GuestRun, GuestRun::fields());
     m.insert(ModelId::GuestFile, GuestFile::fields());
+    m.insert(ModelId::Cluster, Cluster::fields());
+    m.insert(ModelId::ClusterPvc, ClusterPvc::fields());
+    m.insert(ModelId::ClusterDataVolume, ClusterDataVolume::fields());
+    m.insert(ModelId::Condition, Condition::fields());
     m
 });
 

@@ -143,6 +143,12 @@ enums! {
         WaitForFinalSnapshotConsolidation = "WaitForFinalSnapshotConsolidation",
     }
 
+    /// Forklift's category of a status condition (`status.conditions[].category`).
+    ConditionCategory as ConditionCategory "condition_category" {
+        Critical = "Critical", Error = "Error", Warn = "Warn", Advisory = "Advisory",
+        Required = "Required",
+    }
+
     /// Pipeline step phase.
     StepPhase as StepPhase "step_phase" { Pending = "Pending", Running = "Running", Completed = "Completed" }
 

@@ -29,6 +29,8 @@ pub enum BlockKind {
     NetworkMap,
     /// `source_provider { … }` inside the session.
     SourceProvider,
+    /// `then { … }`: lifecycle steps after the outcome, in order.
+    Then,
 }
 
 impl BlockKind {
@@ -44,6 +46,7 @@ impl BlockKind {
         BlockKind::AddDisk,
         BlockKind::Hook,
         BlockKind::Expect,
+        BlockKind::Then,
     ];
 
     /// How the block is named in messages ("a `plan` block").
@@ -59,6 +62,7 @@ impl BlockKind {
             BlockKind::StorageMap => "a `storage_map` block",
             BlockKind::NetworkMap => "a `network_map` block",
             BlockKind::SourceProvider => "a `source_provider` block",
+            BlockKind::Then => "a `then` block",
         }
     }
 
@@ -75,6 +79,7 @@ impl BlockKind {
             BlockKind::StorageMap => "storage_map { … }",
             BlockKind::NetworkMap => "network_map { … }",
             BlockKind::SourceProvider => "source_provider { … }",
+            BlockKind::Then => "then { … }",
         }
     }
 
@@ -91,6 +96,7 @@ impl BlockKind {
             BlockKind::StorageMap => STORAGE_MAP_KEYS,
             BlockKind::NetworkMap => NETWORK_MAP_KEYS,
             BlockKind::SourceProvider => SOURCE_PROVIDER_KEYS,
+            BlockKind::Then => THEN_KEYS,
         }
     }
 
@@ -252,7 +258,10 @@ pub const REQUIRES_USAGE: &str = "requires provider vsphere[, ovirt …] | requi
 /// Usage of `hook` inside scenarios and plans.
 pub const HOOK_USAGE: &str = "hook pre|post = NAME  or  hook pre|post { … }";
 /// Usage of `migration` inside `expect`.
-pub const MIGRATION_USAGE: &str = "migration succeeds  or  migration fails [at STEP]";
+pub const MIGRATION_USAGE: &str =
+    "migration succeeds  or  migration fails [at STEP [with \"TEXT\"]]";
+/// Usage of `plan` inside `expect`.
+pub const PLAN_OUTCOME_USAGE: &str = "plan ready  or  plan not ready CONDITION [category CATEGORY]";
 /// Usage of `check` inside `expect`.
 pub const CHECK_USAGE: &str = "check NAME[, NAME …]";
 /// Usage of `vm`.
@@ -315,6 +324,59 @@ const SCENARIO_KEYS: &[KeyDef] = &[
         "—",
         "Expected outcome and checks.",
         required
+    ),
+    key!(
+        "then",
+        Block(BlockKind::Then),
+        "—",
+        "Lifecycle steps after the outcome, run in order on every plan: archive, delete, another Migration, a wait, and `expect` blocks asserting on what the steps left."
+    ),
+];
+
+/// Usage of `delete` inside `then`.
+pub const DELETE_USAGE: &str = "delete plan  or  delete vms";
+/// Usage of `migrate` inside `then`.
+pub const MIGRATE_USAGE: &str = "migrate  or  migrate resume_conversion";
+/// Usage of `wait` inside `then`.
+pub const WAIT_USAGE: &str = "wait plan CONDITION";
+/// Usage of `archive` inside `then`.
+pub const ARCHIVE_USAGE: &str = "archive";
+
+const THEN_KEYS: &[KeyDef] = &[
+    key!(
+        "archive",
+        Special(ARCHIVE_USAGE),
+        "—",
+        "Archive the Plan (`spec.archived: true`) and wait until it has condition Archived=True.",
+        repeat
+    ),
+    key!(
+        "delete",
+        Special(DELETE_USAGE),
+        "—",
+        "Delete the Plan, or the VirtualMachines it migrated (labelled with the Plan's uid), and wait until they are gone.",
+        repeat
+    ),
+    key!(
+        "migrate",
+        Special(MIGRATE_USAGE),
+        "—",
+        "Start another Migration of the plan (`resume_conversion`: `spec.resumeConversion: true`, which reuses the disks a failed conversion left) and wait until it ends.",
+        repeat
+    ),
+    key!(
+        "wait",
+        Special(WAIT_USAGE),
+        "—",
+        "Wait until the Plan has condition CONDITION=True.",
+        repeat
+    ),
+    key!(
+        "expect",
+        Block(BlockKind::Expect),
+        "—",
+        "Checks on every VM at this point (`cluster` is read again), and optionally the outcome of the latest Migration.",
+        repeat
     ),
 ];
 
@@ -689,8 +751,13 @@ const EXPECT_KEYS: &[KeyDef] = &[
         "migration",
         Special(MIGRATION_USAGE),
         "—",
-        "The expected outcome. `fails at STEP` names a Forklift pipeline step (PreHook, PostHook, DiskTransfer, …).",
-        required
+        "The expected outcome of the Migration, for every VM. `fails at STEP` names a Forklift pipeline step (PreHook, PostHook, DiskTransfer, …); `with \"TEXT\"` requires the VM's error to contain TEXT. **Required** unless `plan` states the outcome."
+    ),
+    key!(
+        "plan",
+        Special(PLAN_OUTCOME_USAGE),
+        "—",
+        "The expected outcome is the Plan's readiness, and no Migration is started: `ready` (condition Ready=True), or `not ready` with condition type CONDITION (and its CATEGORY: Critical, Error, Warn, Advisory, Required) standing while Ready is not True."
     ),
     key!(
         "check",
@@ -698,6 +765,12 @@ const EXPECT_KEYS: &[KeyDef] = &[
         "—",
         "Checks evaluated on every migrated VM (also after a PostHook failure).",
         repeat
+    ),
+    key!(
+        "within",
+        Value(V::Duration),
+        "—",
+        "Only in an `expect` inside `then`: the expectation is evaluated again (every 5 s) until it holds or this much time has passed, for what the cluster does asynchronously (garbage collection after a delete)."
     ),
 ];
 

@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use mtvt_lang::ir::{
     DatastoreRef, HookExpectation, InterpPart, Outcome, PlaybookSource, ProgramIr, Requirement,
-    canonical_json,
+    ThenStep, canonical_json,
 };
 use mtvt_lang::schema::enums::*;
 use mtvt_lang::{CheckOptions, check_text};
@@ -135,7 +135,41 @@ fn fragments_merge_and_scenarios_override() {
     assert_eq!(
         s.expect.outcome.outcome,
         Outcome::Fails {
-            at: Some(PipelineStep::PreHook)
+            at: Some(PipelineStep::PreHook),
+            with: None,
+        }
+    );
+}
+
+#[test]
+fn readiness_and_failure_text_outcomes() {
+    let outcome = |line: &str| {
+        let p = program(&format!(
+            "use std/hooks\nscenario o {{\n  vm \"v\"\n  hook post = hooks.fail\n  expect {{ {line} }}\n}}\n"
+        ));
+        p.scenarios[0].expect.outcome.outcome.clone()
+    };
+    assert_eq!(outcome("plan ready"), Outcome::PlanReady);
+    assert!(!Outcome::PlanReady.migrates());
+    assert_eq!(
+        outcome("plan not ready VMNetworksNotMapped"),
+        Outcome::PlanNotReady {
+            condition: "VMNetworksNotMapped".into(),
+            category: None
+        }
+    );
+    assert_eq!(
+        outcome("plan not ready VMMultiplePodNetworkMappings category Critical"),
+        Outcome::PlanNotReady {
+            condition: "VMMultiplePodNetworkMappings".into(),
+            category: Some(ConditionCategory::Critical)
+        }
+    );
+    assert_eq!(
+        outcome("migration fails at PostHook with \"designed to fail\""),
+        Outcome::Fails {
+            at: Some(PipelineStep::PostHook),
+            with: Some("designed to fail".into())
         }
     );
 }
@@ -266,4 +300,40 @@ fn body_calls_finds_a_builtin_through_nested_statements() {
     assert!(calls("nested"), "inside for/when");
     assert!(calls("ssh"));
     assert!(!calls("cpu"));
+}
+
+#[test]
+fn lifecycle_steps_keep_their_order_and_resolve_their_checks() {
+    let p = program(
+        "use std/hooks\n\ncheck no_pvcs \"no PVC is left\" {\n  assert len(cluster.pvcs) == 0\n}\n\n\
+         scenario o {\n  vm \"v\"\n  hook post = hooks.fail\n  expect { migration fails at PostHook }\n  then {\n    archive\n    delete plan\n    delete vms\n    expect { check no_pvcs }\n    migrate resume_conversion\n    wait plan Succeeded\n  }\n}\n",
+    );
+    let steps: Vec<String> = p.scenarios[0]
+        .then
+        .iter()
+        .map(|s| match &s.step {
+            ThenStep::Expect(e) => format!("expect {}", e.checks[0].check.name),
+            other => serde_json::to_value(other).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "archive",
+            "delete_plan",
+            "delete_vms",
+            "expect no_pvcs",
+            "migrate",
+            "wait_plan"
+        ]
+    );
+    assert_eq!(
+        p.scenarios[0].then[4].step,
+        ThenStep::Migrate {
+            resume_conversion: true
+        }
+    );
 }

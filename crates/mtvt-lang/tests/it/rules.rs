@@ -186,6 +186,46 @@ fn outcomes_match_the_hooks() {
     assert!(codes(&s("", "fails at DiskTransfer")).is_empty());
     assert_eq!(codes(&s("", "fails at Cutover")), ["E0804"]);
     assert_eq!(codes(&s("", "fails at PostHok")), ["E0203"]);
+    assert!(
+        codes(&s(
+            "hook post { result fail }",
+            "fails at PostHook with 'fail'"
+        ))
+        .is_empty()
+    );
+    assert_eq!(
+        codes(&s(
+            "hook post { result fail }",
+            "fails at PostHook with \"\""
+        )),
+        ["E0209"]
+    );
+    assert_eq!(
+        codes(&s(
+            "hook post { result fail }",
+            "fails at PostHook because \"x\""
+        )),
+        ["E0210"]
+    );
+}
+
+#[test]
+fn readiness_outcomes_start_no_migration() {
+    let s = |expect: &str| format!("scenario o {{\n  vm \"v\"\n  expect {{ {expect} }}\n}}\n");
+    assert!(codes(&s("plan ready")).is_empty());
+    assert!(codes(&s("plan not ready VMNetworksNotMapped")).is_empty());
+    assert!(codes(&s("plan not ready VMNetworksNotMapped category Critical")).is_empty());
+    assert_eq!(
+        codes(&format!("use std/checks\n{}", s("plan ready; check cpu"))),
+        ["E0806"]
+    );
+    assert_eq!(codes(&s("plan ready; migration succeeds")), ["E0803"]);
+    assert_eq!(codes(&s("plan redy")), ["E0203"]);
+    assert_eq!(
+        codes(&s("plan not ready VMNetworksNotMapped category Critcal")),
+        ["E0203"]
+    );
+    assert_eq!(codes(&s("plan not ready")), ["E0210"]);
 }
 
 fn profile(kind: ProviderKind, co: Option<CopyOffloadFacts>) -> CheckOptions {
@@ -335,5 +375,35 @@ fn copy_offload_needs_vsphere_and_a_complete_profile() {
                 .replace("copy_offload true", "warm false")
         )
         .is_empty()
+    );
+}
+
+#[test]
+fn lifecycle_steps_follow_a_migration() {
+    let s = |outcome: &str, then: &str| {
+        format!(
+            "use std/hooks\nscenario o {{\n  vm \"v\"\n  hook post = hooks.fail\n  expect {{ {outcome} }}\n  then {{\n{then}\n  }}\n}}\n"
+        )
+    };
+    let all = "    archive\n    delete plan\n    delete vms\n    wait plan Archived\n    migrate\n    migrate resume_conversion\n    expect { migration succeeds }";
+    assert!(codes(&s("migration fails at PostHook", all)).is_empty());
+    assert_eq!(codes(&s("plan ready", "    archive")), ["E0807"]);
+    assert_eq!(
+        codes(&s("migration fails", "    expect { plan ready }")),
+        ["E0807"]
+    );
+    assert_eq!(codes(&s("migration fails", "    archive now")), ["E0210"]);
+    assert_eq!(codes(&s("migration fails", "    delete plans")), ["E0210"]);
+    assert_eq!(
+        codes(&s("migration fails", "    migrate resume")),
+        ["E0210"]
+    );
+    assert_eq!(codes(&s("migration fails", "    wait Archived")), ["E0210"]);
+    assert_eq!(codes(&s("migration fails", "    archiv")), ["E0201"]);
+    assert!(codes(&s("migration fails", "    expect { within 30s }")).is_empty());
+    assert_eq!(
+        codes(&s("migration fails; within 30s", "    archive")),
+        ["E0210"],
+        "`within` waits only inside `then`"
     );
 }

@@ -9,7 +9,10 @@ use std::collections::BTreeSet;
 use mtvt_lang::models::ROOTS;
 use mtvt_lang::schema::builtins::{BUILTINS, COMPREHENSIONS};
 use mtvt_lang::schema::enums::EnumId;
-use mtvt_lang::schema::keys::{BlockKind, MIGRATION_USAGE, REQUIRES_USAGE};
+use mtvt_lang::schema::keys::{
+    ARCHIVE_USAGE, BlockKind, DELETE_USAGE, MIGRATE_USAGE, MIGRATION_USAGE, PLAN_OUTCOME_USAGE,
+    REQUIRES_USAGE, WAIT_USAGE,
+};
 
 use crate::support::read_repo_file;
 
@@ -43,19 +46,28 @@ fn roots() -> Words {
     ROOTS.iter().map(|(n, _, _)| n.to_string()).collect()
 }
 
-/// The fixed lower-case words of the `requires` and `migration` usages that are neither
-/// keys nor enum values (`provider`, `mtv`, `succeeds`, `fails`, `at` …). Upper-case words
+/// The fixed lower-case words of the `requires`, `migration`, `plan` (outcome) and `then` step usages
+/// that are neither keys nor enum values (`provider`, `mtv`, `succeeds`, `fails`, `at`,
+/// `ready` …). Upper-case words
 /// are placeholders; `or` separates alternatives in the usage text.
 fn construct_words() -> Words {
     let keys = schema_keys();
     let values = enum_values();
-    [REQUIRES_USAGE, MIGRATION_USAGE]
-        .iter()
-        .flat_map(|u| u.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
-        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-        .filter(|w| *w != "or" && !keys.contains(*w) && !values.contains(*w))
-        .map(str::to_string)
-        .collect()
+    [
+        REQUIRES_USAGE,
+        MIGRATION_USAGE,
+        PLAN_OUTCOME_USAGE,
+        ARCHIVE_USAGE,
+        DELETE_USAGE,
+        MIGRATE_USAGE,
+        WAIT_USAGE,
+    ]
+    .iter()
+    .flat_map(|u| u.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+    .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+    .filter(|w| *w != "or" && !keys.contains(*w) && !values.contains(*w))
+    .map(str::to_string)
+    .collect()
 }
 
 fn words(list: &[&str]) -> Words {
@@ -70,18 +82,24 @@ fn the_schema_tables_are_not_empty() {
     assert!(builtins().contains("len") && comprehensions().contains("find"));
     assert_eq!(
         roots(),
-        words(&["dest", "guest", "migration", "plan", "source", "vm"])
+        words(&["cluster", "dest", "guest", "migration", "plan", "source", "vm"])
     );
     assert_eq!(
         construct_words(),
         words(&[
             "at",
+            "category",
             "copyoffload",
             "fails",
             "mtv",
+            "not",
             "provider",
+            "ready",
             "remote_cluster",
-            "succeeds"
+            "resume_conversion",
+            "succeeds",
+            "vms",
+            "with"
         ])
     );
 }

@@ -33,20 +33,20 @@
 ; The keys of the schema (crates/mtvt-lang schema::keys). An unknown key stays plain.
 ((entry key: (identifier) @property)
  (#any-of? @property
-  "add_disk" "check" "clone" "clone_name" "copy_offload" "count" "cutover_after"
-  "datastore" "deadline" "description" "destination" "disk_type"
+  "add_disk" "archive" "check" "clone" "clone_name" "copy_offload" "count" "cutover_after"
+  "datastore" "deadline" "delete" "description" "destination" "disk_type"
   "enable_nested_virtualization" "expect" "forklift" "guest_agent" "guest_agent_timeout"
-  "hook" "image" "insecure_verify_skip" "luks_passphrase" "matrix" "migrate_shared_disks"
-  "migration" "mins_before_cutover" "mode" "mtv_namespace" "multus_namespace" "name_for"
-  "network_map" "path" "plan" "plan_wait_timeout" "playbook" "playbook_base64"
-  "playbook_file" "preserve_name_format" "preserve_static_ips" "provisioning"
-  "pvc_name_template" "pvc_name_template_use_generate_name" "rdm" "rdm_as_lun"
-  "remote_ocp_cluster" "requires" "result" "run_preflight_inspection" "service_account"
-  "size" "snapshots" "snapshots_interval" "source_power" "source_provider"
-  "source_provider_insecure_skip_verify" "storage_class" "storage_map" "tags"
-  "target_affinity" "target_datastore" "target_labels" "target_namespace"
-  "target_namespace_prefix" "target_node_selector" "target_power_state" "timeout" "vm"
-  "warm" "xfs_compatibility"))
+  "hook" "image" "insecure_verify_skip" "luks_passphrase" "matrix" "migrate"
+  "migrate_shared_disks" "migration" "mins_before_cutover" "mode" "mtv_namespace"
+  "multus_namespace" "name_for" "network_map" "path" "plan" "plan_wait_timeout" "playbook"
+  "playbook_base64" "playbook_file" "preserve_name_format" "preserve_static_ips"
+  "provisioning" "pvc_name_template" "pvc_name_template_use_generate_name" "rdm"
+  "rdm_as_lun" "remote_ocp_cluster" "requires" "result" "run_preflight_inspection"
+  "service_account" "size" "snapshots" "snapshots_interval" "source_power"
+  "source_provider" "source_provider_insecure_skip_verify" "storage_class" "storage_map"
+  "tags" "target_affinity" "target_datastore" "target_labels" "target_namespace"
+  "target_namespace_prefix" "target_node_selector" "target_power_state" "then" "timeout"
+  "vm" "wait" "warm" "within" "xfs_compatibility"))
 
 ; `check a, b` inside `expect` names checks.
 ((entry
@@ -67,18 +67,18 @@
   (list_expression (identifier) @constant.builtin)
  ]
  (#any-of? @constant.builtin
-  "Completed" "ConvertOpenstackSnapshot" "Cutover" "DiskAllocation" "DiskTransfer"
-  "DiskTransferV2v" "ImageConversion" "Initialize" "Pending" "PostHook" "PreHook"
-  "PreflightInspection" "Running" "VirtualMachineCreation"
-  "WaitForFinalSnapshotConsolidation" "WaitForGuestReboots" "auto" "bios" "canceled" "efi"
-  "fail" "failed" "independent_nonpersistent" "independent_persistent" "local" "non_xcopy"
-  "off" "on" "openshift" "openstack" "ova" "ovirt" "persistent" "physical" "post" "pre"
-  "primary" "remote" "secondary" "succeed" "succeeded" "thick-eager" "thick-lazy" "thin"
-  "virtual" "vsphere"))
+  "Advisory" "Completed" "ConvertOpenstackSnapshot" "Critical" "Cutover" "DiskAllocation"
+  "DiskTransfer" "DiskTransferV2v" "Error" "ImageConversion" "Initialize" "Pending"
+  "PostHook" "PreHook" "PreflightInspection" "Required" "Running" "VirtualMachineCreation"
+  "WaitForFinalSnapshotConsolidation" "WaitForGuestReboots" "Warn" "auto" "bios" "canceled"
+  "efi" "fail" "failed" "independent_nonpersistent" "independent_persistent" "local"
+  "non_xcopy" "off" "on" "openshift" "openstack" "ova" "ovirt" "persistent" "physical"
+  "post" "pre" "primary" "remote" "secondary" "succeed" "succeeded" "thick-eager"
+  "thick-lazy" "thin" "virtual" "vsphere"))
 
 ; Fixed words of special entries: `requires provider …`, `migration fails at STEP`.
 ((path . (identifier) @keyword .)
- (#any-of? @keyword "at" "copyoffload" "fails" "mtv" "provider" "remote_cluster" "succeeds"))
+ (#any-of? @keyword "at" "category" "copyoffload" "fails" "mtv" "not" "provider" "ready" "remote_cluster" "resume_conversion" "succeeds" "vms" "with"))
 
 ; `session` as a value: the run's unique id.
 ((path . (identifier) @variable.builtin .)
@@ -133,7 +133,7 @@
   (binary_expression left: (identifier) @variable.builtin)
   (binary_expression right: (identifier) @variable.builtin)
  ]
- (#any-of? @variable.builtin "dest" "guest" "migration" "plan" "source" "vm"))
+ (#any-of? @variable.builtin "cluster" "dest" "guest" "migration" "plan" "source" "vm"))
 
 (field_expression field: (identifier) @variable.member)
 

@@ -14,8 +14,10 @@ mod import;
 mod inputs;
 mod lsp;
 mod render;
+mod report_merge;
 mod reports;
 mod run;
+mod run_shard;
 mod run_sim;
 mod selection;
 mod signals;
@@ -47,6 +49,8 @@ pub enum Command {
     Sim(sim::SimArgs),
     /// Run scenarios against a cluster with MTV, or against the embedded emulator (--sim).
     Run(Box<run::RunArgs>),
+    /// Work with run reports (`mtvt report merge`: join the reports of a sharded run).
+    Report(report_merge::ReportCmd),
     /// Print the manifests a run would create, in order, with a placeholder session.
     Render(render::RenderArgs),
     /// Translate the pytest suite's tests_params (tests/tests_config/config.py) into .mtvt
@@ -69,6 +73,7 @@ impl Command {
             Command::Lsp(args) => lsp::run(args),
             Command::Sim(args) => args.run(),
             Command::Run(args) => run::run(*args),
+            Command::Report(args) => report_merge::run(args),
             Command::Render(args) => render::run(args),
             Command::Import(args) => import::run(args),
             Command::Clean(args) => clean::run(args),

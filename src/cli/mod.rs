@@ -12,6 +12,7 @@ mod explain;
 mod fmt;
 mod import;
 mod inputs;
+mod job;
 mod lsp;
 mod render;
 mod report_merge;
@@ -49,6 +50,9 @@ pub enum Command {
     Sim(sim::SimArgs),
     /// Run scenarios against a cluster with MTV, or against the embedded emulator (--sim).
     Run(Box<run::RunArgs>),
+    /// Print the manifests of a sharded in-cluster run: an Indexed Job running
+    /// `mtvt run --shard I/N` per index, its ServiceAccount and RBAC, the providers Secret.
+    Job(job::JobArgs),
     /// Work with run reports (`mtvt report merge`: join the reports of a sharded run).
     Report(report_merge::ReportCmd),
     /// Print the manifests a run would create, in order, with a placeholder session.
@@ -73,6 +77,7 @@ impl Command {
             Command::Lsp(args) => lsp::run(args),
             Command::Sim(args) => args.run(),
             Command::Run(args) => run::run(*args),
+            Command::Job(args) => job::run(args),
             Command::Report(args) => report_merge::run(args),
             Command::Render(args) => render::run(args),
             Command::Import(args) => import::run(args),

@@ -101,7 +101,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DIR", help_heading = "mtvt pods")]
     pub mtvt_workdir: Option<PathBuf>,
     /// Where mtvt pods' volumes live; a claim CLAIM of namespace NS is DIR/NS/claims/CLAIM
-    /// (the results of `mtvt job`) [default: a new directory under the temp dir].
+    /// (the results of `mtvt job`) [default: mtvt-sim-kubelet-PID in the temp dir, made when a
+    /// pod needs it].
     #[arg(long, value_name = "DIR", help_heading = "mtvt pods")]
     pub kubelet_dir: Option<PathBuf>,
 }
@@ -120,7 +121,6 @@ impl ServeArgs {
         let dir = self.kubelet_dir.clone().unwrap_or_else(|| {
             std::env::temp_dir().join(format!("mtvt-sim-kubelet-{}", std::process::id()))
         });
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         Ok(mtvt_sim::controllers::MtvtKubelet::new(
             &self.mtvt_image,
             binary,

@@ -155,6 +155,31 @@ mod tests {
     }
 
     #[test]
+    fn the_pytest_layout_too() {
+        let naming = crate::report::junit_pytest::Naming {
+            provider: "vsphere".into(),
+            storage_class: "sc".into(),
+        };
+        let all = [
+            ("t/b.mtvt", "zz_cold", Status::Passed),
+            ("t/a.mtvt", "aa_warm", Status::Failed),
+        ];
+        let xml = |r: &RunReport| crate::report::junit_pytest::to_xml(r, &naming).unwrap();
+        let mut parts = [with(&[all[1]]), with(&[all[0]]), with(&all)];
+        for r in &mut parts {
+            r.duration_ms = 0;
+        }
+        let files = [
+            (PathBuf::from("1.xml"), xml(&parts[0])),
+            (PathBuf::from("2.xml"), xml(&parts[1])),
+        ];
+        let order: Vec<(String, String)> = (all.iter())
+            .map(|(f, n, _)| (f.to_string(), n.to_string()))
+            .collect();
+        assert_eq!(merge(&files, &order).unwrap(), xml(&parts[2]));
+    }
+
+    #[test]
     fn refuses_what_is_not_junit() {
         let e = merge(&[(PathBuf::from("x.xml"), "{}".into())], &[]).unwrap_err();
         assert!(

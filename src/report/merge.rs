@@ -13,7 +13,19 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
-use super::ShardReport;
+use serde::{Deserialize, Serialize};
+
+/// The shard a report covers: `mtvt report merge` joins the reports of one selection
+/// (`selection` equal in every shard) when all of `0..count` are there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardReport {
+    /// This shard, from 0.
+    pub index: usize,
+    /// How many shards.
+    pub count: usize,
+    /// Every scenario of the whole (unsplit) selection, by name, in run order.
+    pub selection: Vec<String>,
+}
 
 /// One shard's JSON report and where it came from.
 #[derive(Debug, Clone)]

@@ -10,6 +10,8 @@ pub mod junit;
 pub mod junit_merge;
 pub mod junit_pytest;
 pub mod merge;
+
+pub use merge::ShardReport;
 pub mod progress;
 pub mod summary;
 
@@ -17,7 +19,7 @@ use std::sync::Arc;
 
 use mtvt_lang::ir::SpanIr;
 use mtvt_lang::source::SourceMap;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 /// How a scenario ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -320,18 +322,6 @@ pub struct RunReport {
     /// The scenario and stdlib texts failures point into (for the writers).
     #[serde(skip)]
     pub sources: Arc<SourceMap>,
-}
-
-/// The shard a report covers: `mtvt report merge` joins the reports of one selection
-/// (`selection` equal in every shard) when all of `0..count` are there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShardReport {
-    /// This shard, from 0.
-    pub index: usize,
-    /// How many shards.
-    pub count: usize,
-    /// Every scenario of the whole (unsplit) selection, by name, in run order.
-    pub selection: Vec<String>,
 }
 
 impl RunReport {

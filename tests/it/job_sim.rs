@@ -165,15 +165,8 @@ fn wait_complete(bin: &Path, dir: &Path) -> String {
     }
 }
 
-#[test]
-fn a_sharded_job_on_the_emulator_merges_into_a_single_runs_report() {
-    let Some(bin) = kubectl() else { return };
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let _sim = serve(dir);
-    let providers = dir.join("providers.json");
-    let p = providers.to_str().unwrap();
-    let paths = ["scenarios/tier0", "scenarios/warm"];
+/// Applies `mtvt job` (server dry run first) and waits for it; the results directory.
+fn run_job(bin: &Path, dir: &Path, p: &str, paths: &[&str]) -> std::path::PathBuf {
     let mut job_args = vec![
         "job",
         "--shards",
@@ -190,10 +183,10 @@ fn a_sharded_job_on_the_emulator_merges_into_a_single_runs_report() {
     let manifests = String::from_utf8(out.stdout).unwrap();
 
     // the manifests pass the server's admission and validation, then run
-    let o = kubectl_in(&bin, dir, &["create", "namespace", "mtvt"], None);
+    let o = kubectl_in(bin, dir, &["create", "namespace", "mtvt"], None);
     assert!(o.status.success(), "{}", text(&o));
     let o = kubectl_in(
-        &bin,
+        bin,
         dir,
         &["apply", "--dry-run=server", "-f", "-"],
         Some(&manifests),
@@ -212,20 +205,15 @@ fn a_sharded_job_on_the_emulator_merges_into_a_single_runs_report() {
             text(&o)
         );
     }
-    let o = kubectl_in(&bin, dir, &["apply", "-f", "-"], Some(&manifests));
+    let o = kubectl_in(bin, dir, &["apply", "-f", "-"], Some(&manifests));
     assert!(o.status.success(), "{}", text(&o));
-    let status = wait_complete(&bin, dir);
+    let status = wait_complete(bin, dir);
     let results = dir.join("kubelet/mtvt/claims/mtvt-results");
-    let pods = kubectl_in(
-        &bin,
-        dir,
-        &["get", "pods", "-n", "mtvt", "-o", "name"],
-        None,
-    );
+    let pods = kubectl_in(bin, dir, &["get", "pods", "-n", "mtvt", "-o", "name"], None);
     let pods = text(&pods);
     assert_eq!(pods.lines().count(), 3, "{pods}");
     for pod in pods.lines() {
-        let log = text(&kubectl_in(&bin, dir, &["logs", "-n", "mtvt", pod], None));
+        let log = text(&kubectl_in(bin, dir, &["logs", "-n", "mtvt", pod], None));
         assert!(
             log.contains("of the 5 selected scenario(s)") && log.contains(" passed, 0 failed"),
             "{pod}: {log}"
@@ -237,8 +225,11 @@ fn a_sharded_job_on_the_emulator_merges_into_a_single_runs_report() {
         "{:?}",
         std::fs::read_dir(&results).map(|d| d.count())
     );
+    results
+}
 
-    // one run of the same selection on the same cluster
+/// One `mtvt run` of the same selection on the same cluster; its data collector.
+fn single_run(dir: &Path, p: &str, paths: &[&str]) -> std::path::PathBuf {
     let single = dir.join("single");
     let (kc, s) = (dir.join("kc"), single.to_str().unwrap().to_string());
     let mut run = vec![
@@ -257,7 +248,47 @@ fn a_sharded_job_on_the_emulator_merges_into_a_single_runs_report() {
     run.extend(paths.iter().map(|p| p.to_string()));
     let out = Mtvt::new().args(&run).output();
     assert!(out.status.success(), "{}", stderr(&out));
+    single
+}
 
+/// A shard of another selection is refused.
+fn refuses_another_selection(dir: &Path, results: &Path) {
+    let other = dir.join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let mut shard0: Value = serde_json::from_str(
+        &std::fs::read_to_string(results.join("shard-0/report.json")).unwrap(),
+    )
+    .unwrap();
+    shard0["shard"]["selection"] = serde_json::json!(["something_else"]);
+    std::fs::write(other.join("report.json"), shard0.to_string()).unwrap();
+    let out = mtvt(&[
+        "report",
+        "merge",
+        other.to_str().unwrap(),
+        results.join("shard-1").to_str().unwrap(),
+        results.join("shard-2").to_str().unwrap(),
+        "--out",
+        dir.join("bad").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("are not shards of one run"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_sharded_job_on_the_emulator_merges_into_a_single_runs_report() {
+    let Some(bin) = kubectl() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let _sim = serve(dir);
+    let providers = dir.join("providers.json");
+    let p = providers.to_str().unwrap();
+    let paths = ["scenarios/tier0", "scenarios/warm"];
+    let results = run_job(&bin, dir, p, &paths);
+    let single = single_run(dir, p, &paths);
     let merged = dir.join("merged");
     let out = mtvt(&[
         "report",
@@ -295,29 +326,5 @@ fn a_sharded_job_on_the_emulator_merges_into_a_single_runs_report() {
         )
     };
     assert_eq!(junit(&merged), junit(&single));
-
-    // shards of another selection are refused
-    let other = dir.join("other");
-    std::fs::create_dir_all(&other).unwrap();
-    let mut shard0: Value = serde_json::from_str(
-        &std::fs::read_to_string(results.join("shard-0/report.json")).unwrap(),
-    )
-    .unwrap();
-    shard0["shard"]["selection"] = serde_json::json!(["something_else"]);
-    std::fs::write(other.join("report.json"), shard0.to_string()).unwrap();
-    let out = mtvt(&[
-        "report",
-        "merge",
-        other.to_str().unwrap(),
-        results.join("shard-1").to_str().unwrap(),
-        results.join("shard-2").to_str().unwrap(),
-        "--out",
-        dir.join("bad").to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("are not shards of one run"),
-        "{}",
-        stderr(&out)
-    );
+    refuses_another_selection(dir, &results);
 }

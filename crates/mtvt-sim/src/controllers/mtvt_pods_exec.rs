@@ -145,6 +145,21 @@ fn container_env(ctx: &Ctx, pod: &Value, c: &Value) -> Result<BTreeMap<String, S
     Ok(env)
 }
 
+/// Writes the ServiceAccount files of a pod (token, ca.crt, namespace); their directory.
+fn service_account(ctx: &Ctx, k: &MtvtKubelet, pod: &Value) -> Result<std::path::PathBuf, String> {
+    let sa = pod_dir(k, pod).join("serviceaccount");
+    std::fs::create_dir_all(&sa).map_err(io(&sa))?;
+    for (file, content) in [
+        ("token", ctx.settings.token.as_str()),
+        ("ca.crt", ctx.settings.ca_pem.as_str()),
+        ("namespace", object::namespace(pod)),
+    ] {
+        let p = sa.join(file);
+        std::fs::write(&p, content).map_err(io(&p))?;
+    }
+    Ok(sa)
+}
+
 /// Writes the pod's files and works out its process.
 pub(super) fn prepare(ctx: &Ctx, k: &MtvtKubelet, pod: &Value) -> Result<Prepared, String> {
     let c = pod
@@ -181,16 +196,7 @@ pub(super) fn prepare(ctx: &Ctx, k: &MtvtKubelet, pod: &Value) -> Result<Prepare
     })
     .collect();
     mounts.sort_by_key(|(m, _)| std::cmp::Reverse(m.len()));
-    let sa = pod_dir(k, pod).join("serviceaccount");
-    std::fs::create_dir_all(&sa).map_err(io(&sa))?;
-    for (file, content) in [
-        ("token", ctx.settings.token.as_str()),
-        ("ca.crt", ctx.settings.ca_pem.as_str()),
-        ("namespace", object::namespace(pod)),
-    ] {
-        let p = sa.join(file);
-        std::fs::write(&p, content).map_err(io(&p))?;
-    }
+    let sa = service_account(ctx, k, pod)?;
     let mut env = container_env(ctx, pod, &c)?;
     let args: Vec<String> = args
         .iter()

@@ -6,6 +6,7 @@ mod cli;
 mod cluster;
 mod engine;
 mod import;
+mod job;
 mod report;
 
 use std::process::ExitCode;

@@ -12,10 +12,13 @@ mod explain;
 mod fmt;
 mod import;
 mod inputs;
+mod job;
 mod lsp;
 mod render;
+mod report_merge;
 mod reports;
 mod run;
+mod run_shard;
 mod run_sim;
 mod selection;
 mod signals;
@@ -47,6 +50,11 @@ pub enum Command {
     Sim(sim::SimArgs),
     /// Run scenarios against a cluster with MTV, or against the embedded emulator (--sim).
     Run(Box<run::RunArgs>),
+    /// Print the manifests of a sharded in-cluster run: an Indexed Job running
+    /// `mtvt run --shard I/N` per index, its ServiceAccount and RBAC, the providers Secret.
+    Job(job::JobArgs),
+    /// Work with run reports (`mtvt report merge`: join the reports of a sharded run).
+    Report(report_merge::ReportCmd),
     /// Print the manifests a run would create, in order, with a placeholder session.
     Render(render::RenderArgs),
     /// Translate the pytest suite's tests_params (tests/tests_config/config.py) into .mtvt
@@ -69,6 +77,8 @@ impl Command {
             Command::Lsp(args) => lsp::run(args),
             Command::Sim(args) => args.run(),
             Command::Run(args) => run::run(*args),
+            Command::Job(args) => job::run(args),
+            Command::Report(args) => report_merge::run(args),
             Command::Render(args) => render::run(args),
             Command::Import(args) => import::run(args),
             Command::Clean(args) => clean::run(args),

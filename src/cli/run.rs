@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::cluster_args::ClusterArgs;
 use super::inputs::{fail, print_diagnostics};
 use super::reports::{self, ReportArgs};
+use super::run_shard;
 use super::run_sim::SimTarget;
 use super::selection::{OverrideArgs, SelectionArgs};
 use super::signals::watch_signals;
@@ -158,6 +159,13 @@ pub struct RunArgs {
         help_heading = "Selection"
     )]
     pub jobs: usize,
+    /// Run only shard I of N (0 <= I < N) of the selection, for N runners that together run
+    /// it once (`mtvt job` passes `--shard $(JOB_COMPLETION_INDEX)/N`). The split is by
+    /// scenario name: the selected names sorted and dealt round-robin, so it is the same on
+    /// every machine. A shard with no scenario exits 0 and still writes its reports; join
+    /// the shards' reports with `mtvt report merge`.
+    #[arg(long, value_name = "I/N", help_heading = "Selection")]
+    pub shard: Option<crate::engine::shard::Shard>,
     /// Start no new scenario after the first failure.
     #[arg(long, help_heading = "Selection")]
     pub fail_fast: bool,
@@ -282,6 +290,12 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
     if let Err(e) = loaded.select(&args.selection.filters()) {
         return fail(e);
     }
+    let shard = run_shard::split(args.shard, &mut loaded.checked.program.scenarios);
+    if let Some(s) = &shard
+        && loaded.checked.program.scenarios.is_empty()
+    {
+        return run_shard::nothing_to_run(args, s.clone(), sim.is_some());
+    }
     let prepared = match inputs::prepare_run(loaded, &run_request(args, sim)).await {
         Ok(p) => p,
         Err(e) => return fail(e),
@@ -304,6 +318,7 @@ async fn run_target(args: &RunArgs, sim: Option<&SimTarget>) -> ExitCode {
     let signals = tokio::spawn(watch_signals(cancel.clone(), progress.clone()));
     let mut report = run_engine(prepared.inputs, progress.clone(), cancel).await;
     report.overrides = overrides;
+    report.shard = shard;
     signals.abort();
     drop(progress);
     let _ = printer.await;

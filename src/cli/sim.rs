@@ -89,6 +89,45 @@ pub struct ServeArgs {
     /// Namespace the kubeconfig context selects.
     #[arg(long, default_value = "default", value_name = "NS")]
     pub namespace: String,
+    /// Job pods of this image (any tag) run as local processes of the mtvt binary, so a
+    /// `mtvt job` runs end to end here; other pods stay emulated.
+    #[arg(long, value_name = "IMAGE", default_value = mtvt_sim::controllers::MTVT_IMAGE, help_heading = "mtvt pods")]
+    pub mtvt_image: String,
+    /// The binary mtvt pods run [default: this mtvt].
+    #[arg(long, value_name = "FILE", help_heading = "mtvt pods")]
+    pub mtvt_binary: Option<PathBuf>,
+    /// Working directory of mtvt pods (the image's /opt/mtvt: scenario paths resolve here)
+    /// [default: the current directory].
+    #[arg(long, value_name = "DIR", help_heading = "mtvt pods")]
+    pub mtvt_workdir: Option<PathBuf>,
+    /// Where mtvt pods' volumes live; a claim CLAIM of namespace NS is DIR/NS/claims/CLAIM
+    /// (the results of `mtvt job`) [default: mtvt-sim-kubelet-PID in the temp dir, made when a
+    /// pod needs it].
+    #[arg(long, value_name = "DIR", help_heading = "mtvt pods")]
+    pub kubelet_dir: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    /// How mtvt pods run.
+    fn mtvt_kubelet(&self) -> Result<mtvt_sim::controllers::MtvtKubelet, String> {
+        let binary = match &self.mtvt_binary {
+            Some(b) => b.clone(),
+            None => std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?,
+        };
+        let workdir = match &self.mtvt_workdir {
+            Some(d) => d.clone(),
+            None => std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?,
+        };
+        let dir = self.kubelet_dir.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("mtvt-sim-kubelet-{}", std::process::id()))
+        });
+        Ok(mtvt_sim::controllers::MtvtKubelet::new(
+            &self.mtvt_image,
+            binary,
+            workdir,
+            dir,
+        ))
+    }
 }
 
 fn parse_fault(s: &str) -> Result<FaultRule, String> {
@@ -169,8 +208,16 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let kubelet = match args.mtvt_kubelet() {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("error: mtvt pods: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     runtime.block_on(async move {
         let opts = EmulatorOptions {
+            mtvt_kubelet: Some(kubelet),
             lab,
             time_scale: args.time_scale,
             crds_dirs: args.crds.clone(),

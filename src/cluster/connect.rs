@@ -1,6 +1,6 @@
 //! Building the kube client of a run from the user's inputs: a kubeconfig (default kube
 //! rules, `--kubeconfig`, `--context`), or an explicit `--cluster-url` with a bearer token
-//! or an OpenShift username/password login. TLS verification stays on unless the user
+//! or an OpenShift username/password login, or in a pod its ServiceAccount (`in_cluster`). TLS verification stays on unless the user
 //! skips it. The result also keeps what other clients of the same cluster need: the API
 //! URL, the bearer token (inventory Route, remote destination provider) and the CA.
 //!
@@ -126,7 +126,11 @@ async fn build(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
                         .into(),
                 ));
             }
-            kubeconfig_config(opts).await?
+            let env = |k: &str| std::env::var(k).ok();
+            match (&opts.kubeconfig, super::in_cluster::detect(env)) {
+                (None, Some(ic)) => super::in_cluster::config(&ic)?,
+                _ => kubeconfig_config(opts).await?,
+            }
         }
     };
     if opts.insecure_skip_tls_verify {

@@ -4,6 +4,7 @@
 
 pub mod connect;
 pub mod identity;
+pub mod in_cluster;
 pub mod kinds;
 pub mod mtv_version;
 pub mod oauth;

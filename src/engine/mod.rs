@@ -30,6 +30,7 @@ pub mod retry;
 pub mod runner;
 pub mod scenario;
 pub mod selection;
+pub mod shard;
 pub mod source;
 pub mod sweep;
 pub mod watches;

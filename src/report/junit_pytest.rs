@@ -65,7 +65,7 @@ fn stage_of(f: &Failure, s: &ScenarioReport) -> Stage {
 }
 
 /// `scenarios/tier0/x.mtvt` → `scenarios.tier0.x`.
-fn module(file: &str) -> String {
+pub(crate) fn module(file: &str) -> String {
     let stem = file.strip_suffix(".mtvt").unwrap_or(file);
     let parts: Vec<&str> = stem
         .split(['/', '\\'])
@@ -76,7 +76,7 @@ fn module(file: &str) -> String {
 
 /// `sanity_cold_mtv_migration` → `TestSanityColdMtvMigration` (the suite's class names);
 /// a matrix variant keeps its `[dim=value]` suffix.
-fn class_name(scenario: &str) -> String {
+pub(crate) fn class_name(scenario: &str) -> String {
     let (base, variant) = match scenario.find('[') {
         Some(i) => scenario.split_at(i),
         None => (scenario, ""),

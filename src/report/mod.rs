@@ -7,7 +7,11 @@ pub mod failure;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod junit_merge;
 pub mod junit_pytest;
+pub mod merge;
+
+pub use merge::ShardReport;
 pub mod progress;
 pub mod summary;
 
@@ -312,12 +316,35 @@ pub struct RunReport {
     /// Session keys overridden for this run (`--set KEY=VALUE`), as given.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub overrides: Vec<String>,
+    /// Which shard of a split run this is (`mtvt run --shard`; `mtvt report merge`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub shard: Option<ShardReport>,
     /// The scenario and stdlib texts failures point into (for the writers).
     #[serde(skip)]
     pub sources: Arc<SourceMap>,
 }
 
 impl RunReport {
+    /// A report with no scenario yet, started now.
+    pub fn new(session: &str, cluster: &str, sources: Arc<SourceMap>) -> Self {
+        RunReport {
+            session: session.to_string(),
+            cluster: cluster.to_string(),
+            started: chrono::Utc::now().to_rfc3339(),
+            duration_ms: 0,
+            scenarios: Vec::new(),
+            teardown_errors: Vec::new(),
+            leaks: Vec::new(),
+            teardown_skipped: false,
+            error: None,
+            interrupted: false,
+            journal: None,
+            overrides: Vec::new(),
+            shard: None,
+            sources,
+        }
+    }
+
     /// Count of scenarios with `status`.
     pub fn count(&self, status: Status) -> usize {
         self.scenarios.iter().filter(|s| s.status == status).count()
@@ -363,6 +390,7 @@ pub(crate) mod tests_support {
             interrupted: false,
             journal: None,
             overrides: Vec::new(),
+            shard: None,
             sources: Arc::default(),
         }
     }

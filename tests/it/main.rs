@@ -16,6 +16,8 @@ mod check_cli;
 mod connect_errors;
 mod fmt_cli;
 mod import_cli;
+mod job_cli;
+mod job_sim;
 mod lsp_cli;
 mod providers_file_cli;
 mod render_golden;

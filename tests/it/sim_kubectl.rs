@@ -8,14 +8,14 @@ use std::time::{Duration, Instant};
 
 use crate::harness::Mtvt;
 
-fn schemas(dir: &str) -> PathBuf {
+pub(crate) fn schemas(dir: &str) -> PathBuf {
     std::env::var_os("MTVT_SCHEMAS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas"))
         .join(dir)
 }
 
-fn kubectl() -> Option<PathBuf> {
+pub(crate) fn kubectl() -> Option<PathBuf> {
     let bin = std::env::var_os("MTVT_KUBECTL")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("kubectl"));

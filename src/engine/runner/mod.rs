@@ -73,21 +73,7 @@ struct Runnable<'a> {
 }
 
 fn empty_report(session: &str, cluster: &str, sources: Arc<SourceMap>) -> RunReport {
-    RunReport {
-        session: session.to_string(),
-        cluster: cluster.to_string(),
-        started: chrono::Utc::now().to_rfc3339(),
-        duration_ms: 0,
-        scenarios: Vec::new(),
-        teardown_errors: Vec::new(),
-        leaks: Vec::new(),
-        teardown_skipped: false,
-        error: None,
-        interrupted: false,
-        journal: None,
-        overrides: Vec::new(),
-        sources,
-    }
+    RunReport::new(session, cluster, sources)
 }
 
 /// Refuses to overwrite a journal that still lists objects to delete.

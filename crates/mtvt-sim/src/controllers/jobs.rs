@@ -15,6 +15,9 @@ use super::runtime::{self, Key, Queue, Watch};
 use super::{Ctx, Started, gvr};
 use crate::store::{ApiError, ListOptions, object};
 
+/// The label and annotation of an Indexed Job's pod that hold its completion index.
+pub const INDEX_KEY: &str = "batch.kubernetes.io/job-completion-index";
+
 /// How long a job pod runs (virtual).
 pub const RUN: Duration = Duration::from_secs(8);
 
@@ -68,7 +71,7 @@ pub(super) fn spawn(ctx: &Ctx) -> Vec<Started> {
     ]
 }
 
-fn cond(kind: &str, reason: &str, msg: &str, now: &str) -> Value {
+pub(super) fn cond(kind: &str, reason: &str, msg: &str, now: &str) -> Value {
     json!({"type": kind, "status": "True", "reason": reason, "message": msg, "lastProbeTime": now, "lastTransitionTime": now})
 }
 
@@ -101,6 +104,9 @@ fn reconcile_job(ctx: &Ctx, _q: &Queue, key: &Key) -> runtime::Outcome {
                 .is_some_and(|a| a.iter().any(|r| text(r, "/uid") == object::uid(&job)))
         })
         .collect();
+    if text(&job, "/spec/completionMode") == "Indexed" {
+        return super::indexed_jobs::reconcile(ctx, &job, &pods, key);
+    }
     let count = |ph: &str| {
         pods.iter()
             .filter(|p| text(p, "/status/phase") == ph)
@@ -156,7 +162,7 @@ fn reconcile_job(ctx: &Ctx, _q: &Queue, key: &Key) -> runtime::Outcome {
             ]),
         );
     } else if active == 0 {
-        create_pod(ctx, &job)?;
+        create_pod(ctx, &job, None)?;
         super::json_edit::put(&mut status, "/active", json!(1));
     }
     ctx.store
@@ -164,7 +170,9 @@ fn reconcile_job(ctx: &Ctx, _q: &Queue, key: &Key) -> runtime::Outcome {
     Ok(())
 }
 
-fn create_pod(ctx: &Ctx, job: &Value) -> Result<(), ApiError> {
+/// Creates a pod of `job`; of an Indexed Job, the pod of completion `index` (named
+/// `<job>-<index>-`, the index in its annotation and label as the Job controller sets them).
+pub(super) fn create_pod(ctx: &Ctx, job: &Value, index: Option<usize>) -> Result<(), ApiError> {
     let (ns, name, uid) = (object::namespace(job), object::name(job), object::uid(job));
     let mut labels = job
         .pointer("/spec/template/metadata/labels")
@@ -179,9 +187,16 @@ fn create_pod(ctx: &Ctx, job: &Value) -> Result<(), ApiError> {
     ] {
         labels.insert(k.into(), json!(v));
     }
+    let mut annotations = serde_json::Map::new();
+    let mut prefix = format!("{name}-");
+    if let Some(i) = index {
+        labels.insert(INDEX_KEY.into(), json!(i.to_string()));
+        annotations.insert(INDEX_KEY.into(), json!(i.to_string()));
+        prefix = format!("{name}-{i}-");
+    }
     ctx.store.create(&gvr::pods(), ns, json!({
         "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"generateName": format!("{name}-"), "namespace": ns, "labels": labels,
+        "metadata": {"generateName": prefix, "namespace": ns, "labels": labels, "annotations": annotations,
             "ownerReferences": [{"apiVersion": "batch/v1", "kind": "Job", "name": name, "uid": uid, "controller": true, "blockOwnerDeletion": true}]},
         "spec": job.pointer("/spec/template/spec").cloned().unwrap_or(json!({})),
     }))?;
@@ -249,6 +264,9 @@ fn reconcile_pod(ctx: &Ctx, q: &Queue, key: &Key) -> runtime::Outcome {
     let pod = ctx.store.get(&gvr::pods(), &key.0, &key.1)?;
     if object::is_deleting(&pod) || text(&pod, "/spec/nodeName").is_empty() {
         return Ok(());
+    }
+    if let Some(k) = ctx.settings.mtvt_kubelet.as_ref().filter(|k| k.runs(&pod)) {
+        return super::mtvt_pods::reconcile(ctx, k, &pod);
     }
     let now = ctx.now();
     let container = text(&pod, "/spec/containers/0/name").to_string();

@@ -16,6 +16,7 @@ pub mod forklift_operator;
 mod gc;
 pub mod gvr;
 mod hook;
+mod indexed_jobs;
 mod jobs;
 pub mod json_edit;
 mod kubelet;
@@ -24,6 +25,8 @@ pub mod kubevirt_api;
 mod kubevirt_volumes;
 mod maps;
 mod migration;
+pub mod mtvt_pods;
+mod mtvt_pods_exec;
 mod plan;
 pub mod playbook;
 mod provider;
@@ -37,6 +40,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
+
+pub use mtvt_pods::{MTVT_IMAGE, MtvtKubelet};
 
 use crate::clock::Clock;
 use crate::lab::LabHandle;
@@ -54,6 +59,10 @@ pub struct Settings {
     pub api_host: String,
     /// The cluster bearer token (a remote `openshift` Provider must present it).
     pub token: String,
+    /// The cluster CA (PEM), for the ServiceAccount files of pods run as processes.
+    pub ca_pem: String,
+    /// Runs mtvt's own pods as local processes (`None`: every pod is emulated).
+    pub mtvt_kubelet: Option<mtvt_pods::MtvtKubelet>,
 }
 
 /// What a migrated (or source) guest looks like once it runs on the cluster: the KubeVirt

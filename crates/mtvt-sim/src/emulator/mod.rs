@@ -65,6 +65,8 @@ pub struct EmulatorOptions {
     pub inventory_refresh_delay: Duration,
     /// The namespace the kubeconfig context selects.
     pub namespace: String,
+    /// Runs pods of the mtvt image as local mtvt processes (`None`: they are emulated).
+    pub mtvt_kubelet: Option<controllers::MtvtKubelet>,
 }
 
 impl Default for EmulatorOptions {
@@ -78,6 +80,7 @@ impl Default for EmulatorOptions {
             port: 0,
             inventory_refresh_delay: inventory::DEFAULT_REFRESH_DELAY,
             namespace: "default".to_string(),
+            mtvt_kubelet: None,
         }
     }
 }
@@ -239,6 +242,8 @@ impl Emulator {
                 refresh_delay: opts.inventory_refresh_delay,
                 api_host: server.addr().to_string(),
                 token: server.token().to_string(),
+                ca_pem: server.ca_pem().to_string(),
+                mtvt_kubelet: opts.mtvt_kubelet.clone(),
             }),
             endpoints: Arc::new(endpoints.clone()),
             guests: Guests::default(),

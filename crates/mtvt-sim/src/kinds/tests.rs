@@ -81,6 +81,7 @@ fn groups_are_listed_in_the_emulator_order() {
             "authorization.k8s.io",
             "storage.k8s.io",
             "batch",
+            "rbac.authorization.k8s.io",
             "route.openshift.io",
             "forklift.konveyor.io",
             "kubevirt.io",

@@ -1,5 +1,6 @@
 //! The built-in table: the kinds plain Kubernetes serves, one row each (core/v1, `apps`,
-//! `authorization.k8s.io`, `storage.k8s.io`, `batch`, `apiextensions.k8s.io`), with kube's own
+//! `authorization.k8s.io`, `storage.k8s.io`, `batch`, `rbac.authorization.k8s.io`,
+//! `apiextensions.k8s.io`), with kube's own
 //! printer columns. Kinds of
 //! a platform or an operator are not built in: whoever builds the server registers them.
 
@@ -12,6 +13,7 @@ pub(super) const BUILTIN_GROUPS: &[&str] = &[
     "authorization.k8s.io",
     "storage.k8s.io",
     "batch",
+    "rbac.authorization.k8s.io",
     "apiextensions.k8s.io",
 ];
 
@@ -111,6 +113,14 @@ pub fn resource_kinds() -> Vec<ResourceKind> {
         ResourceKind::new("batch", "v1", "Job", "jobs").status().with_generation().categories(&["all"])
             .computed("Status", "string", C::JobStatus).computed("Completions", "string", C::JobCompletions)
             .age().fields(&[("status.successful", "status.succeeded")]),
+        // rbac.authorization.k8s.io/v1 (stored and served; the server does not authorize by them)
+        ResourceKind::new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles").cluster()
+            .names(NameRule::PathSegment).age(),
+        ResourceKind::new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings")
+            .cluster().names(NameRule::PathSegment).col("Role", "string", ".roleRef.name").age(),
+        ResourceKind::new("rbac.authorization.k8s.io", "v1", "Role", "roles").names(NameRule::PathSegment).age(),
+        ResourceKind::new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings")
+            .names(NameRule::PathSegment).col("Role", "string", ".roleRef.name").age(),
     ]
 }
 

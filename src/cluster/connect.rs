@@ -12,6 +12,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use mtvt_vocab::Secret;
 use secrecy::ExposeSecret;
 
+use super::health::Health;
 use super::oauth;
 
 /// How to reach the cluster.
@@ -49,6 +50,8 @@ pub struct Cluster {
     pub ca_pem: Option<Vec<u8>>,
     /// TLS verification of the API server is skipped.
     pub insecure: bool,
+    /// Whether the API server still answers (fed by every request of `client`).
+    pub health: Health,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -111,6 +114,7 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
             url: cluster.url.clone(),
             cause: cause.to_string(),
         })?;
+    cluster.health.watch(cluster.client.clone());
     Ok(cluster)
 }
 
@@ -146,16 +150,21 @@ async fn build(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
     };
     let ca_pem = config.root_cert.as_ref().map(|ders| der_to_pem(ders));
     let insecure = config.accept_invalid_certs;
-    let client = kube::Client::try_from(config).map_err(|e| ConnectError::Client {
-        url: url.clone(),
-        message: e.to_string(),
-    })?;
+    let health = Health::new(&url);
+    let client = kube::client::ClientBuilder::try_from(config)
+        .map_err(|e| ConnectError::Client {
+            url: url.clone(),
+            message: e.to_string(),
+        })?
+        .with_layer(&health.layer())
+        .build();
     Ok(Cluster {
         client,
         url,
         token,
         ca_pem,
         insecure,
+        health,
     })
 }
 

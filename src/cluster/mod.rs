@@ -3,6 +3,7 @@
 //! Nothing here knows scenarios, or whether the API server is emulated.
 
 pub mod connect;
+pub mod health;
 pub mod identity;
 pub mod kinds;
 pub mod mtv_version;
@@ -13,6 +14,7 @@ pub mod server_time;
 pub mod storage_class;
 
 pub use connect::{Cluster, ConnectError, ConnectOptions, connect};
+pub use health::{ClusterLost, Health};
 pub use mtv_version::{MtvVersion, mtv_version};
 pub use object_ref::ObjectRef;
 pub use server_time::server_time;

@@ -22,6 +22,7 @@ mod render_golden;
 mod render_schemas;
 mod report_html;
 mod run_clean;
+mod run_cluster_lost;
 mod run_endings;
 mod run_esxi_key;
 mod run_failures;

@@ -151,13 +151,10 @@ async fn build(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
     let ca_pem = config.root_cert.as_ref().map(|ders| der_to_pem(ders));
     let insecure = config.accept_invalid_certs;
     let health = Health::new(&url);
-    let client = kube::client::ClientBuilder::try_from(config)
-        .map_err(|e| ConnectError::Client {
-            url: url.clone(),
-            message: e.to_string(),
-        })?
-        .with_layer(&health.layer())
-        .build();
+    let client = client_of(config, &health).map_err(|message| ConnectError::Client {
+        url: url.clone(),
+        message,
+    })?;
     Ok(Cluster {
         client,
         url,
@@ -167,6 +164,31 @@ async fn build(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
         health,
     })
 }
+
+/// Answers 429, 503 and 504 are retried at most [`RETRIES`] times, 50 ms doubling to 2 s
+/// apart (kube's default policy waits up to 1000 s between 15 attempts: a run stalled
+/// silently for minutes); every request feeds `health`.
+pub fn client_of(mut config: kube::Config, health: &Health) -> Result<kube::Client, String> {
+    use std::time::Duration;
+    config.default_retry = false;
+    let policy = kube::client::retry::RetryPolicy::new(
+        Duration::from_millis(50),
+        Duration::from_secs(2),
+        RETRIES,
+        false,
+    )
+    .map_err(|e| e.to_string())?;
+    let client = kube::client::ClientBuilder::try_from(config)
+        .map_err(|e| e.to_string())?
+        .with_layer(&tower::buffer::BufferLayer::new(1024))
+        .with_layer(&tower::retry::RetryLayer::new(policy))
+        .with_layer(&health.layer())
+        .build();
+    Ok(client)
+}
+
+/// Retries of a 429, 503 or 504 answer inside the client.
+pub const RETRIES: u32 = 5;
 
 async fn explicit_config(opts: &ConnectOptions, url: &str) -> Result<kube::Config, ConnectError> {
     let uri: http::Uri = url

@@ -294,8 +294,8 @@ pub fn run_summary(stderr: &str, data_collector: &Path) -> String {
 }
 
 /// `mtvt sim serve` as a child process (so a test can kill it like a crashed API server),
-/// its kubeconfig and providers file written into `dir` like [`emulator`]'s; killed when
-/// dropped.
+/// its kubeconfig and providers file written into `dir` like [`emulator`]'s and its request
+/// log into `dir/sim.log`; killed when dropped.
 pub struct ServedEmulator {
     /// The `mtvt sim serve` process.
     pub child: std::process::Child,
@@ -311,9 +311,10 @@ impl ServedEmulator {
             .args(["--providers-out"])
             .args([dir.join("providers.json")])
             .args(args)
+            .env("RUST_LOG", "warn,mtvt_sim::http=info")
             .command()
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("sim.log")).unwrap())
             .spawn()
             .unwrap();
         let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
@@ -382,7 +383,10 @@ pub fn run_watching(
         if late {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("still running {limit:?} after the trigger:\n{log}");
+            match acted {
+                Some(_) => panic!("still running {limit:?} after the trigger:\n{log}"),
+                None => panic!("still running after {:?}:\n{log}", overall.elapsed()),
+            }
         }
     }
     let status = child.wait().unwrap();

@@ -21,6 +21,7 @@ mod providers_file_cli;
 mod render_golden;
 mod render_schemas;
 mod report_html;
+mod run_api_faults;
 mod run_clean;
 mod run_cluster_lost;
 mod run_endings;

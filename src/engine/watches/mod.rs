@@ -2,14 +2,16 @@
 //! per kind and namespace — or per kind cluster-wide, selected by the session label, for
 //! the objects the run itself creates — started on first use and fed to every waiter.
 //! A waiter evaluates its [`Condition`] on each change of the store, under a deadline,
-//! keeping the last state seen for its timeout message. Never sleep-polling: the watcher
-//! re-lists and re-watches after dropped streams and transient errors (with its backoff);
+//! keeping the last state seen for its timeout message. Watches that break are re-listed
+//! and re-watched with a backoff, and re-listed on a timer when they keep breaking
+//! (`reflect`, as client-go's reflector);
 //! 401/403 end every wait on that feed at once; Ctrl-C cancels; an API server declared
 //! lost (`cluster::health`) ends every wait at once.
 //!
 //! This module knows no Forklift: conditions come from `conditions`.
 
 mod feed;
+mod reflect;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

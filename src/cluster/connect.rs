@@ -148,6 +148,11 @@ async fn build(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
             .map(|t| Secret::new(t.trim())),
         (None, None) => None,
     };
+    if url.starts_with("http://") && (token.is_some() || config.auth_info.password.is_some()) {
+        return Err(ConnectError::Usage(format!(
+            "{url} is plain HTTP: mtvt never sends a bearer token or a password without TLS; use the https:// URL of the API server"
+        )));
+    }
     let ca_pem = config.root_cert.as_ref().map(|ders| der_to_pem(ders));
     let insecure = config.accept_invalid_certs;
     let health = Health::new(&url);
@@ -357,6 +362,19 @@ mod tests {
         };
         let e = connect(&opts).await.unwrap_err().to_string();
         assert!(e.contains("need --cluster-url"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_token_never_goes_over_plain_http() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let opts = ConnectOptions {
+            cluster_url: Some("http://api.example:8080".into()),
+            token: Some(Secret::new("sha256~very-secret")),
+            ..ConnectOptions::default()
+        };
+        let e = build(&opts).await.unwrap_err().to_string();
+        assert!(e.contains("plain HTTP"), "{e}");
+        assert!(!e.contains("very-secret"), "{e}");
     }
 
     #[tokio::test]

@@ -5,6 +5,7 @@
 pub mod connect;
 pub mod health;
 pub mod identity;
+pub mod ingress_ca;
 pub mod kinds;
 pub mod mtv_version;
 pub mod oauth;

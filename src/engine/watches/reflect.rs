@@ -69,7 +69,7 @@ impl Reflector {
             }
             lists = lists.wrapping_add(1);
             let polling = failures >= POLL_AFTER;
-            if !polling || lists % WATCH_EVERY == 0 {
+            if !polling || lists.is_multiple_of(WATCH_EVERY) {
                 while let Some(from) = version.clone() {
                     match self.watch(&from).await {
                         Ended::Fine(v) => {

@@ -125,14 +125,38 @@ fn bind<'a>(diag: &'a Diagnostic, sources: &'a SourceMap) -> Bound<'a> {
         .flatten()
         .map(|l| (l.offset(), l.offset() + l.len()))
         .collect();
+    // windowing reads the whole text: only when a line miette shows is long
+    let windowed = long_line_near(&text, starts, &spans)
+        .then(|| Windowed::new(&name, &text, &spans))
+        .flatten();
     Bound {
         diag,
-        windowed: Windowed::new(&name, &text, &spans),
+        windowed,
         src: LineIndexed {
             src: NamedSource::new(name, text),
             starts,
         },
     }
+}
+
+/// Whether a line within [`NEAR`] lines of a span is longer than the window's limit (the
+/// file's line index makes this independent of the file's size).
+fn long_line_near(text: &str, starts: &[usize], spans: &[(usize, usize)]) -> bool {
+    /// More lines than any handler shows around a span.
+    const NEAR: usize = 4;
+    if starts.is_empty() {
+        return text.len() > super::window::LONG_LINE;
+    }
+    let line_of = |off: usize| starts.partition_point(|s| *s <= off).saturating_sub(1);
+    spans.iter().any(|(from, to)| {
+        let first = line_of(*from).saturating_sub(NEAR);
+        let last = line_of(*to).saturating_add(NEAR).min(starts.len() - 1);
+        (first..=last).any(|l| {
+            let start = starts.get(l).copied().unwrap_or(text.len());
+            let end = starts.get(l + 1).copied().unwrap_or(text.len());
+            end.saturating_sub(start) > super::window::LONG_LINE
+        })
+    })
 }
 
 /// Renders with a given miette handler.

@@ -248,7 +248,8 @@ async fn clean(args: CleanArgs) -> ExitCode {
     let watches = Watches::new(
         cluster.client.clone(),
         Some(format!("{SESSION_LABEL}={}", doc.session)),
-    );
+    )
+    .with_health(cluster.health.clone());
     let esxi = match esxi_logins(&args, &journal) {
         Ok(e) => e,
         Err(code) => return code,
@@ -261,6 +262,9 @@ async fn clean(args: CleanArgs) -> ExitCode {
         esxi: &esxi,
     };
     let log = cleanup::undo(&t, pending).await;
+    if cluster.health.lost_reason().is_some() {
+        return verdict(&log.errors, &[], log.undone, &doc.session, &args.journal);
+    }
     let probe = source.as_ref().map(|s| s as &dyn SourceProbe);
     let leaks = sweep::sweep(&Audit {
         client: &cluster.client,

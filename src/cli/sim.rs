@@ -191,13 +191,6 @@ fn lab_of(args: &ServeArgs) -> Result<Option<Lab>, String> {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
-    let lab = match lab_of(&args) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -216,6 +209,16 @@ fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     runtime.block_on(async move {
+        // listening from the start: a SIGINT while the emulator starts stops it too (one that
+        // came before a listener was lost when the shell had SIGINT ignored, as for `cmd &`)
+        let mut stop = Stop::listen();
+        let lab = match lab_of(&args) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
         let opts = EmulatorOptions {
             mtvt_kubelet: Some(kubelet),
             lab,
@@ -227,7 +230,14 @@ fn serve(args: ServeArgs) -> ExitCode {
             inventory_refresh_delay: args.inventory_refresh_delay,
             namespace: args.namespace.clone(),
         };
-        let emu = match Emulator::start(opts).await {
+        let started = tokio::select! {
+            e = Emulator::start(opts) => e,
+            () = stop.wait() => {
+                println!("mtvt sim: interrupted while starting; shutting down");
+                return ExitCode::SUCCESS;
+            }
+        };
+        let emu = match started {
             Ok(e) => e,
             Err(e) => {
                 eprintln!("error: mtvt sim serve: {e}");
@@ -260,26 +270,65 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
             println!("mtvt sim: .providers.json written to {}", path.display());
         }
-        wait_for_signal().await;
+        stop.wait().await;
         println!("mtvt sim: shutting down");
         emu.shutdown().await;
         ExitCode::SUCCESS
     })
 }
 
-async fn wait_for_signal() {
+/// SIGINT and SIGTERM, listened to from when it is made.
+struct Stop {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+    int: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl Stop {
+    fn listen() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Stop {
+                int: signal(SignalKind::interrupt()).ok(),
+                term: signal(SignalKind::terminate()).ok(),
             }
-            return;
+        }
+        #[cfg(not(unix))]
+        Stop {}
+    }
+
+    async fn wait(&mut self) {
+        #[cfg(unix)]
+        {
+            let Stop { int, term } = self;
+            let int = async {
+                match int.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let term = async {
+                match term.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = int => {}
+                () = term => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 #[cfg(test)]

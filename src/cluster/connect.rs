@@ -12,6 +12,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use mtvt_vocab::Secret;
 use secrecy::ExposeSecret;
 
+use super::health::Health;
 use super::oauth;
 
 /// How to reach the cluster.
@@ -49,6 +50,8 @@ pub struct Cluster {
     pub ca_pem: Option<Vec<u8>>,
     /// TLS verification of the API server is skipped.
     pub insecure: bool,
+    /// Whether the API server still answers (fed by every request of `client`).
+    pub health: Health,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -111,6 +114,7 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
             url: cluster.url.clone(),
             cause: cause.to_string(),
         })?;
+    cluster.health.watch(cluster.client.clone());
     Ok(cluster)
 }
 
@@ -148,11 +152,17 @@ async fn build(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
             .map(|t| Secret::new(t.trim())),
         (None, None) => None,
     };
+    if url.starts_with("http://") && (token.is_some() || config.auth_info.password.is_some()) {
+        return Err(ConnectError::Usage(format!(
+            "{url} is plain HTTP: mtvt never sends a bearer token or a password without TLS; use the https:// URL of the API server"
+        )));
+    }
     let ca_pem = config.root_cert.as_ref().map(|ders| der_to_pem(ders));
     let insecure = config.accept_invalid_certs;
-    let client = kube::Client::try_from(config).map_err(|e| ConnectError::Client {
+    let health = Health::new(&url);
+    let client = client_of(config, &health).map_err(|message| ConnectError::Client {
         url: url.clone(),
-        message: e.to_string(),
+        message,
     })?;
     Ok(Cluster {
         client,
@@ -160,8 +170,34 @@ async fn build(opts: &ConnectOptions) -> Result<Cluster, ConnectError> {
         token,
         ca_pem,
         insecure,
+        health,
     })
 }
+
+/// Answers 429, 503 and 504 are retried at most [`RETRIES`] times, 50 ms doubling to 2 s
+/// apart (kube's default policy waits up to 1000 s between 15 attempts: a run stalled
+/// silently for minutes); every request feeds `health`.
+pub fn client_of(mut config: kube::Config, health: &Health) -> Result<kube::Client, String> {
+    use std::time::Duration;
+    config.default_retry = false;
+    let policy = kube::client::retry::RetryPolicy::new(
+        Duration::from_millis(50),
+        Duration::from_secs(2),
+        RETRIES,
+        false,
+    )
+    .map_err(|e| e.to_string())?;
+    let client = kube::client::ClientBuilder::try_from(config)
+        .map_err(|e| e.to_string())?
+        .with_layer(&tower::buffer::BufferLayer::new(1024))
+        .with_layer(&tower::retry::RetryLayer::new(policy))
+        .with_layer(&health.layer())
+        .build();
+    Ok(client)
+}
+
+/// Retries of a 429, 503 or 504 answer inside the client.
+pub const RETRIES: u32 = 5;
 
 async fn explicit_config(opts: &ConnectOptions, url: &str) -> Result<kube::Config, ConnectError> {
     let uri: http::Uri = url
@@ -330,6 +366,19 @@ mod tests {
         };
         let e = connect(&opts).await.unwrap_err().to_string();
         assert!(e.contains("need --cluster-url"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_token_never_goes_over_plain_http() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let opts = ConnectOptions {
+            cluster_url: Some("http://api.example:8080".into()),
+            token: Some(Secret::new("sha256~very-secret")),
+            ..ConnectOptions::default()
+        };
+        let e = build(&opts).await.unwrap_err().to_string();
+        assert!(e.contains("plain HTTP"), "{e}");
+        assert!(!e.contains("very-secret"), "{e}");
     }
 
     #[tokio::test]

@@ -63,6 +63,18 @@ pub fn classify(e: &kube::Error) -> Unusable {
     cause_of(&chain)
 }
 
+/// The cause named by any error and its sources (a transport error of a request).
+pub fn cause_text(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut chain = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    cause_of(&chain).to_string()
+}
+
 /// The cause named in an error chain's text.
 fn cause_of(chain: &str) -> Unusable {
     let trust = "trust it with the kubeconfig's certificate-authority-data, --certificate-authority FILE, or skip verification with --insecure-skip-tls-verify";

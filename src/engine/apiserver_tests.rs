@@ -36,7 +36,11 @@ async fn start(faults: &[&str]) -> (ServerHandle, kube::Client) {
     let config = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
         .await
         .unwrap();
-    (handle, kube::Client::try_from(config).unwrap())
+    let health = crate::cluster::Health::default();
+    (
+        handle,
+        crate::cluster::connect::client_of(config, &health).unwrap(),
+    )
 }
 
 fn journal(dir: &std::path::Path, session: &str) -> Arc<Journal> {
@@ -749,4 +753,59 @@ async fn teardown_does_not_wait_on_a_migration_whose_plan_stopped_executing() {
         "nothing to cancel"
     );
     handle.shutdown().await;
+}
+
+/// Waits see changes when every watch breaks (issue 15 item 7): a Hook deleted while
+/// its deletion is awaited is seen gone through re-lists, whether every watch ends at once,
+/// is reset at its first event or is refused with 503.
+#[tokio::test]
+async fn waits_see_changes_when_every_watch_breaks() {
+    for fault in ["drop-watch=0", "reset-watch=0", "error=503,verbs=watch"] {
+        let (_server, client) = start(&[fault]).await;
+        let dir = tempfile::tempdir().unwrap();
+        let session = "auto-brk";
+        let applier = Applier::new(client.clone(), journal(dir.path(), session), session);
+        let o = owner(session, Some("scn"));
+        applier
+            .create(
+                Scope::Scenario,
+                Some("scn"),
+                &manifests::namespace("auto-brk", &o),
+                None,
+            )
+            .await
+            .unwrap();
+        applier
+            .create(
+                Scope::Scenario,
+                Some("scn"),
+                &hook("h", "auto-brk", &o),
+                None,
+            )
+            .await
+            .unwrap();
+        let w = watches(&client, session);
+        let never = CancellationToken::new();
+        let opts = WaitOptions {
+            timeout: Duration::from_secs(30),
+            cancel: &never,
+        };
+        let h = ObjectRef::namespaced(kinds::HOOK, "auto-brk", "h");
+        let api = kinds::HOOK.api(&client, Some("auto-brk"));
+        let delete_soon = async {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            api.delete("h", &Default::default()).await.unwrap();
+        };
+        let started = std::time::Instant::now();
+        let (r, ()) = tokio::join!(
+            w.wait(&h, super::conditions::deleted(), &opts, |_| {}),
+            delete_soon
+        );
+        assert!(r.is_ok(), "--fault {fault}: {r:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "--fault {fault}: {:?}",
+            started.elapsed()
+        );
+    }
 }

@@ -8,6 +8,8 @@
 
 use std::time::Duration;
 
+use crate::cluster::ClusterLost;
+
 /// What kind of problem an error is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -63,23 +65,31 @@ pub enum EngineError {
     /// Ctrl-C.
     #[error("interrupted")]
     Interrupted,
+    /// The API server stopped answering (see [`crate::cluster::health`]).
+    #[error(transparent)]
+    ClusterLost(#[from] ClusterLost),
 }
 
 impl EngineError {
     /// The class of this error.
     pub fn class(&self) -> Class {
         match self {
-            EngineError::Api { .. } | EngineError::Source { .. } | EngineError::Setup(_) => {
-                Class::Infra
-            }
+            EngineError::Api { .. }
+            | EngineError::Source { .. }
+            | EngineError::Setup(_)
+            | EngineError::ClusterLost(_) => Class::Infra,
             EngineError::Timeout { class, .. } => *class,
             EngineError::Product(_) => Class::Failure,
             EngineError::Interrupted => Class::Interrupted,
         }
     }
 
-    /// An API error for `action`.
+    /// An API error for `action` (a lost cluster is one error of the whole run, whatever
+    /// was being done).
     pub fn api(action: impl Into<String>, e: &kube::Error) -> Self {
+        if let Some(lost) = ClusterLost::of(e) {
+            return EngineError::ClusterLost(lost.clone());
+        }
         EngineError::Api {
             action: action.into(),
             message: api_message(e),
@@ -98,7 +108,10 @@ pub fn api_message(e: &kube::Error) -> String {
             };
             format!("HTTP {}{reason}: {}", s.code, s.message)
         }
-        other => other.to_string(),
+        other => match ClusterLost::of(other) {
+            Some(lost) => lost.to_string(),
+            None => other.to_string(),
+        },
     }
 }
 

@@ -17,7 +17,9 @@ pub fn retryable(e: &kube::Error) -> bool {
         kube::Error::Api(s) => {
             (s.code == 409 && s.reason != "AlreadyExists") || matches!(s.code, 429 | 503 | 504)
         }
-        kube::Error::HyperError(_) | kube::Error::Service(_) => true,
+        // a request refused because the API server is lost fails at once
+        kube::Error::Service(_) => crate::cluster::ClusterLost::of(e).is_none(),
+        kube::Error::HyperError(_) => true,
         _ => false,
     }
 }

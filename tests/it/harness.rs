@@ -292,3 +292,103 @@ pub fn run_summary(stderr: &str, data_collector: &Path) -> String {
     let secs = regex::Regex::new(r"\d+\.\ds\b").unwrap();
     secs.replace_all(&text, "X.Xs").into_owned()
 }
+
+/// `mtvt sim serve` as a child process (so a test can kill it like a crashed API server),
+/// its kubeconfig and providers file written into `dir` like [`emulator`]'s and its request
+/// log into `dir/sim.log`; killed when dropped.
+pub struct ServedEmulator {
+    /// The `mtvt sim serve` process.
+    pub child: std::process::Child,
+}
+
+impl ServedEmulator {
+    /// Starts `mtvt sim serve ARGS` and waits until both files are written.
+    pub fn start(dir: &Path, args: &[&str]) -> Self {
+        use std::io::BufRead;
+        let mut child = Mtvt::new()
+            .args(["sim", "serve", "--kubeconfig-out"])
+            .args([dir.join("kubeconfig")])
+            .args(["--providers-out"])
+            .args([dir.join("providers.json")])
+            .args(args)
+            .env("RUST_LOG", "warn,mtvt_sim::http=info")
+            .command()
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(dir.join("sim.log")).unwrap())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut seen = String::new();
+        loop {
+            match lines.next() {
+                Some(Ok(l)) if l.contains(".providers.json written") => break,
+                Some(Ok(l)) => seen.push_str(&l),
+                _ => panic!("mtvt sim serve ended before writing its files: {seen}"),
+            }
+        }
+        // keep draining its output so that it never blocks on a full pipe
+        std::thread::spawn(move || for _ in lines {});
+        ServedEmulator { child }
+    }
+
+    /// SIGKILL, as a crash.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServedEmulator {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Spawns `cmd` with its stderr read line by line on a thread; `on_line` sees each line
+/// (and may act, e.g. kill something); returns the exit code and stderr, or panics with
+/// the log when the process is still running `limit` after `on_line` first returned true.
+pub fn run_watching(
+    mut cmd: Command,
+    limit: std::time::Duration,
+    mut on_line: impl FnMut(&str) -> bool,
+) -> (Option<i32>, String, Option<std::time::Duration>) {
+    use std::io::BufRead;
+    use std::time::Instant;
+    let mut child = cmd.stderr(Stdio::piped()).spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut log = String::new();
+    let mut acted: Option<Instant> = None;
+    let overall = Instant::now();
+    loop {
+        match rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            Ok(line) => {
+                log.push_str(&line);
+                log.push('\n');
+                if acted.is_none() && on_line(&line) {
+                    acted = Some(Instant::now());
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        let late = acted.map_or(overall.elapsed() > limit * 10, |t| t.elapsed() > limit);
+        if late {
+            let _ = child.kill();
+            let _ = child.wait();
+            match acted {
+                Some(_) => panic!("still running {limit:?} after the trigger:\n{log}"),
+                None => panic!("still running after {:?}:\n{log}", overall.elapsed()),
+            }
+        }
+    }
+    let status = child.wait().unwrap();
+    (status.code(), log, acted.map(|t| t.elapsed()))
+}

@@ -148,3 +148,42 @@ fn serve_writes_a_kubeconfig_and_stops_on_sigint() {
     assert!(rest.contains("shutting down"), "{rest}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A SIGINT while the emulator starts stops it (issue 15 item 7), even when SIGINT was
+/// ignored by the shell that started it (`mtvt sim serve &` in a script): the handler is in
+/// place before the emulator starts, not after.
+#[cfg(unix)]
+#[test]
+fn serve_stops_on_a_sigint_while_it_starts() {
+    let bin = env!("CARGO_BIN_EXE_mtvt");
+    for delay_ms in [100u64, 250] {
+        let mut child = Command::new("sh")
+            .args(["-c", &format!("trap '' INT; exec '{bin}' sim serve")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        Command::new("kill")
+            .arg("-INT")
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let exit = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break Some(s);
+            }
+            if Instant::now() > deadline {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let Some(exit) = exit else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("a SIGINT {delay_ms} ms after the start was lost");
+        };
+        assert!(exit.success(), "{delay_ms} ms: {exit:?}");
+    }
+}

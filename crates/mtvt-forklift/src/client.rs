@@ -83,7 +83,8 @@ impl InventoryClient {
     }
 
     /// A client for the inventory behind the `forklift-inventory` Route of `mtv_namespace`
-    /// (`https://<spec.host>` when the Route has `spec.tls`, else `http://`).
+    /// (`https://<spec.host>`). `token` is the cluster's bearer token, so a Route without
+    /// `spec.tls` (plain HTTP) is refused: the token would travel in clear.
     pub async fn from_route(
         kube: &kube::Client,
         mtv_namespace: &str,
@@ -91,6 +92,15 @@ impl InventoryClient {
         tls: &TlsOptions,
     ) -> Result<Self, InventoryError> {
         let url = route::inventory_url(kube, mtv_namespace).await?;
+        if !url.starts_with("https://") {
+            return Err(InventoryError::Route {
+                namespace: mtv_namespace.to_string(),
+                message: format!(
+                    "Route {} points at {url} without TLS (no spec.tls): the inventory needs the cluster's bearer token, which mtvt never sends over plain HTTP; give the Route TLS (edge or reencrypt termination)",
+                    route::ROUTE_NAME
+                ),
+            });
+        }
         Self::new(&url, token, tls)
     }
 

@@ -48,6 +48,11 @@ impl SourceFile {
         }
     }
 
+    /// The byte offset where each line starts (the first is 0).
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         self.line_col_near(offset, 0).0

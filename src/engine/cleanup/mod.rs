@@ -6,7 +6,8 @@
 //! last that the PersistentVolumes of the claims Forklift made for our plans went with
 //! them (`volumes`). An object inside a namespace deleted by the same teardown is gone once
 //! that namespace is, so only the namespace is awaited. Errors are collected, never stop
-//! the teardown.
+//! the teardown. Against an API server that stopped answering every item fails at once
+//! and the errors become one line; the journal keeps what was not undone.
 //!
 //! Used by scenario teardown, session teardown and `mtvt clean`. It reads the journal; it
 //! never creates anything.
@@ -24,7 +25,7 @@ use tokio_util::sync::CancellationToken;
 use super::conditions::deleted;
 use super::journal::{Action, Entry, Journal};
 use super::watches::{WaitOptions, Watches};
-use crate::cluster::{ObjectRef, kinds};
+use crate::cluster::{ClusterLost, ObjectRef, kinds};
 
 /// How long teardown waits for one group of deletions.
 pub const GONE_TIMEOUT: Duration = Duration::from_secs(300);
@@ -116,7 +117,20 @@ pub async fn undo(t: &Teardown<'_>, entries: Vec<Entry>) -> TeardownLog {
     if let Err(e) = t.journal.flush() {
         log.errors.push(e.to_string());
     }
+    if let Some(lost) = t.watches.health().lost_reason() {
+        one_lost_error(&mut log, &lost, t.journal.pending(None, None).len());
+    }
     log
+}
+
+/// After a teardown against a lost API server every failed item says the same: one line
+/// names the cause and what the journal keeps instead.
+fn one_lost_error(log: &mut TeardownLog, lost: &ClusterLost, left: usize) {
+    let cause = lost.to_string();
+    log.errors.retain(|e| !e.contains(&cause));
+    log.errors.push(format!(
+        "teardown not finished, {cause}; the journal keeps {left} item(s): run `mtvt clean` on it once the cluster answers"
+    ));
 }
 
 /// The namespaces these entries delete.

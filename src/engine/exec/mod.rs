@@ -163,6 +163,15 @@ impl Executor {
             return Err(EngineError::Interrupted);
         }
         self.announce(scope, step);
+        let run = self.run_step(scope, step);
+        tokio::select! {
+            r = run => r,
+            lost = self.watches.health().lost() => Err(lost.into()),
+        }
+    }
+
+    /// One step, unguarded.
+    async fn run_step(&self, scope: Scope<'_>, step: &Step) -> Result<Output, EngineError> {
         match step {
             Step::Create(c) => create::create(self, scope, c).await,
             Step::EnsureNamespace(m) => create::ensure_namespace(self, m).await,
@@ -260,6 +269,7 @@ impl Executor {
         tokio::select! {
             r = run => r,
             _ = self.cancel.cancelled() => Err(EngineError::Interrupted),
+            lost = self.watches.health().lost() => Err(lost.into()),
         }
     }
 

@@ -160,10 +160,10 @@ fn executor(
     mtv_namespace: String,
 ) -> Executor {
     let client = inputs.cluster.client.clone();
-    let watches = Arc::new(Watches::new(
-        client.clone(),
-        Some(format!("{SESSION_LABEL}={session}")),
-    ));
+    let watches = Arc::new(
+        Watches::new(client.clone(), Some(format!("{SESSION_LABEL}={session}")))
+            .with_health(inputs.cluster.health.clone()),
+    );
     watches.start_session_feeds();
     Executor {
         applier: Applier::new(client.clone(), journal.clone(), session),
@@ -239,6 +239,9 @@ async fn run_session(
         sides: &sides,
     };
     teardown::session_teardown(&t, report, &progress, any_failed).await;
+    if let Some(lost) = inputs.cluster.health.lost_reason() {
+        report.error.get_or_insert(lost.to_string());
+    }
 }
 
 /// Every runnable scenario reported not run, with the setup error.

@@ -148,11 +148,12 @@ async fn connect_inventory(
     ctx: &SourceCtx,
     side: &SourceSide,
 ) -> Result<InventorySide, EngineError> {
-    let tls = mtvt_source::TlsOptions {
-        insecure_skip_verify: inputs.cluster.insecure
-            || inputs.program.session.insecure_verify_skip,
-        ca_bundle_pem: inputs.cluster.ca_pem.clone(),
-    };
+    let ingress_ca = crate::cluster::ingress_ca::ingress_ca(&inputs.cluster.client).await;
+    let tls = inventory_tls(
+        &inputs.program.session,
+        inputs.cluster.ca_pem.as_deref(),
+        ingress_ca.as_deref(),
+    );
     let token = inputs.cluster.token.clone().ok_or_else(|| {
         EngineError::Setup("the Forklift inventory needs a bearer token and the kubeconfig has none: log in with a token (oc login, or --cluster-url with --token)".into())
     })?;
@@ -166,6 +167,26 @@ async fn connect_inventory(
         openshift_namespace: &inputs.source_namespace,
     };
     InventorySide::connect(&inputs.cluster.client, &target).await
+}
+
+/// TLS of the inventory Route, which gets the cluster's bearer token: verified against the
+/// kubeconfig's CA, the cluster's ingress CA and the system roots, unless the session asks
+/// to skip it (`insecure_verify_skip true`, for that endpoint only: skipping the API
+/// server's verification does not extend to it).
+fn inventory_tls(
+    session: &mtvt_lang::ir::SessionIr,
+    cluster_ca: Option<&[u8]>,
+    ingress_ca: Option<&[u8]>,
+) -> mtvt_source::TlsOptions {
+    let mut bundle = cluster_ca.map(<[u8]>::to_vec);
+    if let Some(ingress) = ingress_ca {
+        let b = bundle.get_or_insert_with(Vec::new);
+        b.extend_from_slice(ingress);
+    }
+    mtvt_source::TlsOptions {
+        insecure_skip_verify: session.insecure_verify_skip,
+        ca_bundle_pem: bundle,
+    }
 }
 
 fn source_url(profile: &Profile, cluster_url: &str) -> String {
@@ -234,4 +255,26 @@ async fn source_ctx(
         mtv_version: version,
     };
     Ok((ctx, tls))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_inventory_is_verified_unless_the_session_asks() {
+        // the default session verifies (the cluster's bearer token goes to the Route)
+        let default = mtvt_lang::ir::SessionIr::default();
+        let tls = inventory_tls(&default, Some(b"API CA\n"), Some(b"INGRESS CA\n"));
+        assert!(!tls.insecure_skip_verify);
+        assert_eq!(
+            tls.ca_bundle_pem.as_deref(),
+            Some(&b"API CA\nINGRESS CA\n"[..])
+        );
+        let asked = mtvt_lang::ir::SessionIr {
+            insecure_verify_skip: true,
+            ..mtvt_lang::ir::SessionIr::default()
+        };
+        assert!(inventory_tls(&asked, None, None).insecure_skip_verify);
+    }
 }

@@ -54,6 +54,10 @@ pub(super) async fn session_teardown(
     };
     let log = cleanup::undo(&t, s.journal.pending(None, None)).await;
     report.teardown_errors.extend(log.errors);
+    if s.watches.health().lost_reason().is_some() {
+        // no audit possible; the teardown error says what the journal keeps
+        return;
+    }
     let doc = s.journal.snapshot();
     report.leaks = sweep::sweep(&Audit {
         client,

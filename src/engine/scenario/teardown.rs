@@ -41,6 +41,10 @@ pub(super) async fn tear_down(
     };
     let log = cleanup::undo(&t, entries).await;
     report.teardown_errors = log.errors;
+    if watches.health().lost_reason().is_some() {
+        // no audit possible; the teardown error says what the journal keeps
+        return;
+    }
     let probe: &dyn SourceProbe = src.side.as_ref();
     let doc = journal.snapshot();
     report.leaks = sweep::sweep(&Audit {

@@ -1,18 +1,17 @@
-//! One shared watch: a kube-runtime watcher feeding a reflector store, driven by its own
-//! task, which tells its waiters (a `tokio::sync::watch` channel) that the store changed,
-//! that the first list is in, or that the watch failed for good (401, 403).
+//! One shared watch: a list-and-watch loop (`reflect`) feeding a kube-runtime reflector
+//! store, driven by its own task, which tells its waiters (a `tokio::sync::watch` channel)
+//! that the store changed, that the first list is in, or that the watch failed for good
+//! (401, 403).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
 use kube::api::{ApiResource, DynamicObject};
-use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector::{self, Store};
 use kube::runtime::utils::Backoff;
-use kube::runtime::watcher::{self, Event};
 use tokio::sync::watch;
 
+use super::reflect::Reflector;
 use crate::cluster::ObjectRef;
 use crate::cluster::kinds::Kind;
 
@@ -82,36 +81,17 @@ impl Drop for Feed {
 
 impl Feed {
     pub fn start(client: &kube::Client, key: &FeedKey) -> Feed {
-        let api = key.kind.api(client, key.namespace.as_deref());
         let resource = key.kind.api_resource();
         let writer = reflector::store::Writer::new(resource.clone());
         let store = writer.as_reader();
-        let mut cfg = watcher::Config::default().timeout(290);
-        if let Some(l) = &key.labels {
-            cfg = cfg.labels(l);
-        }
-        let stream = reflector::reflector(
-            writer,
-            watcher::watcher(api, cfg).backoff(WatchBackoff::default()),
-        );
         let (tx, state) = watch::channel(FeedState::default());
-        let task = tokio::spawn(async move {
-            futures::pin_mut!(stream);
-            while let Some(event) = stream.next().await {
-                tx.send_modify(|s| match &event {
-                    Ok(Event::InitDone) => {
-                        s.listed = true;
-                        s.error = None;
-                    }
-                    Ok(_) => s.error = None,
-                    Err(e) => {
-                        tracing::debug!(error = %e, "watch error; the watcher retries");
-                        s.fatal = s.fatal.take().or_else(|| fatal_watch_error(e));
-                        s.error = Some(e.to_string());
-                    }
-                });
-            }
-        });
+        let reflector = Reflector {
+            api: key.kind.api(client, key.namespace.as_deref()),
+            labels: key.labels.clone(),
+            writer,
+            tx,
+        };
+        let task = tokio::spawn(reflector.run());
         Feed {
             resource,
             store,
@@ -126,20 +106,5 @@ impl Feed {
             key = key.within(ns);
         }
         self.store.get(&key)
-    }
-}
-
-fn fatal_watch_error(e: &watcher::Error) -> Option<String> {
-    let inner = match e {
-        watcher::Error::InitialListFailed(e)
-        | watcher::Error::WatchStartFailed(e)
-        | watcher::Error::WatchFailed(e) => e,
-        _ => return None,
-    };
-    match inner {
-        kube::Error::Api(s) if matches!(s.code, 401 | 403) => {
-            Some(format!("HTTP {} {}: {}", s.code, s.reason, s.message))
-        }
-        _ => None,
     }
 }

@@ -2,13 +2,16 @@
 //! per kind and namespace — or per kind cluster-wide, selected by the session label, for
 //! the objects the run itself creates — started on first use and fed to every waiter.
 //! A waiter evaluates its [`Condition`] on each change of the store, under a deadline,
-//! keeping the last state seen for its timeout message. Never sleep-polling: the watcher
-//! re-lists and re-watches after dropped streams and transient errors (with its backoff);
-//! 401/403 end every wait on that feed at once; Ctrl-C cancels.
+//! keeping the last state seen for its timeout message. Watches that break are re-listed
+//! and re-watched with a backoff, and re-listed on a timer when they keep breaking
+//! (`reflect`, as client-go's reflector);
+//! 401/403 end every wait on that feed at once; Ctrl-C cancels; an API server declared
+//! lost (`cluster::health`) ends every wait at once.
 //!
 //! This module knows no Forklift: conditions come from `conditions`.
 
 mod feed;
+mod reflect;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -21,8 +24,8 @@ use feed::{Feed, FeedKey};
 
 use super::conditions::{Check, Condition};
 use super::error::{Class, EngineError};
-use crate::cluster::ObjectRef;
 use crate::cluster::kinds::{self, Kind};
+use crate::cluster::{Health, ObjectRef};
 
 /// The shared watches of a run.
 pub struct Watches {
@@ -31,6 +34,8 @@ pub struct Watches {
     /// with this selector.
     session: Option<String>,
     feeds: Mutex<HashMap<FeedKey, Arc<Feed>>>,
+    /// Whether the API server still answers: a lost one ends every wait at once.
+    health: Health,
 }
 
 impl std::fmt::Debug for Watches {
@@ -57,7 +62,19 @@ impl Watches {
             client,
             session: session_selector,
             feeds: Mutex::new(HashMap::new()),
+            health: Health::default(),
         }
+    }
+
+    /// The API server's health these watches are guarded by.
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// Ends every wait as soon as `health` declares the API server lost.
+    pub fn with_health(mut self, health: Health) -> Self {
+        self.health = health;
+        self
     }
 
     fn feeds(&self) -> std::sync::MutexGuard<'_, HashMap<FeedKey, Arc<Feed>>> {
@@ -173,6 +190,7 @@ impl Watches {
             }
             tokio::select! {
                 _ = opts.cancel.cancelled() => return Err(EngineError::Interrupted),
+                lost = self.health.lost() => return Err(lost.into()),
                 _ = &mut deadline => {
                     let mut last_seen = last;
                     if let Some(e) = last_error {
@@ -239,6 +257,7 @@ impl Watches {
             }
             tokio::select! {
                 _ = opts.cancel.cancelled() => return Err(EngineError::Interrupted),
+                lost = self.health.lost() => return Err(lost.into()),
                 _ = &mut deadline => {
                     return Err(EngineError::Timeout {
                         what,

@@ -156,6 +156,18 @@ async fn pagination_with_limit_and_continue() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+    // a limit that is no integer is refused, as kube does (issue 15, F13)
+    for bad in ["abc", "1.5", "99999999999999999999"] {
+        let r = sim
+            .req(
+                reqwest::Method::GET,
+                &format!("/api/v1/configmaps?limit={bad}"),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "limit={bad}");
+    }
 }
 
 #[tokio::test]

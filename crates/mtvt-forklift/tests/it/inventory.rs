@@ -507,12 +507,27 @@ async fn inventory_url_from_the_route() {
         "spec": {"host": host, "to": {"kind": "Service", "name": "forklift-inventory"}}}))
     .unwrap();
     routes.create(&Default::default(), &route).await.unwrap();
+    // the token never goes over plain HTTP (issue 15 item 4): a Route without TLS is refused
+    let e = InventoryClient::from_route(&kube, NS, Secret::new("t"), &TlsOptions::default())
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("never sends over plain HTTP"), "{e}");
+    let tls = json!({"spec": {"tls": {"termination": "edge"}}});
+    routes
+        .patch(
+            "forklift-inventory",
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(&tls),
+        )
+        .await
+        .unwrap();
     let inv = InventoryClient::from_route(&kube, NS, Secret::new("t"), &TlsOptions::default())
         .await
         .unwrap();
-    assert_eq!(inv.base_url().as_str(), format!("{}/", env.url));
+    assert_eq!(inv.base_url().as_str(), format!("https://{host}/"));
     assert_eq!(
-        inv.provider_uid(ProviderKind::Ovirt, "ovirt-src", None)
+        env.inv
+            .provider_uid(ProviderKind::Ovirt, "ovirt-src", None)
             .await
             .unwrap(),
         "uid-ovirt"

@@ -37,7 +37,7 @@ pub struct SessionIr {
     pub snapshots_interval: i64,
     /// Minutes between starting a warm migration and its scheduled cutover.
     pub mins_before_cutover: i64,
-    /// Skip TLS verification for the OpenShift API.
+    /// Skip TLS verification of the Forklift inventory Route (it gets the bearer token).
     pub insecure_verify_skip: bool,
     /// Skip TLS verification for the source provider (Provider secret `insecureSkipVerify`).
     pub source_provider_insecure_skip_verify: bool,
@@ -60,7 +60,7 @@ impl Default for SessionIr {
             plan_wait_timeout: Duration::mins(60),
             snapshots_interval: 2,
             mins_before_cutover: 5,
-            insecure_verify_skip: true,
+            insecure_verify_skip: false,
             source_provider_insecure_skip_verify: false,
             remote_ocp_cluster: String::new(),
             guest_agent_timeout: Duration::mins(10),

@@ -814,8 +814,8 @@ const SESSION_KEYS: &[KeyDef] = &[
     key!(
         "insecure_verify_skip",
         Value(V::Bool),
-        "true",
-        "Skip TLS verification for the OpenShift API."
+        "false",
+        "Skip TLS verification of the Forklift inventory Route, which receives the cluster's bearer token (only set it for an ingress whose certificate cannot be verified)."
     ),
     key!(
         "source_provider_insecure_skip_verify",

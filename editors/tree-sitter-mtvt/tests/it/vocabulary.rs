@@ -82,7 +82,15 @@ fn the_schema_tables_are_not_empty() {
     assert!(builtins().contains("len") && comprehensions().contains("find"));
     assert_eq!(
         roots(),
-        words(&["cluster", "dest", "guest", "migration", "plan", "source", "vm"])
+        words(&[
+            "cluster",
+            "dest",
+            "guest",
+            "migration",
+            "plan",
+            "source",
+            "vm"
+        ])
     );
     assert_eq!(
         construct_words(),

@@ -39,9 +39,22 @@ pub(super) fn list_options(p: &Params) -> Result<ListOptions, ApiError> {
             .map_err(ApiError::bad_request)?,
         fields: FieldSelector::parse(p.get("fieldSelector").map_or("", String::as_str))
             .map_err(ApiError::bad_request)?,
-        limit: p.get("limit").and_then(|l| l.parse().ok()),
+        limit: limit(p)?,
         continue_token: p.get("continue").cloned().filter(|c| !c.is_empty()),
     })
+}
+
+/// `limit`: an integer (kube: 400 otherwise); 0 or less means no limit.
+fn limit(p: &Params) -> Result<Option<usize>, ApiError> {
+    match p.get("limit").map(String::as_str) {
+        None | Some("") => Ok(None),
+        Some(l) => {
+            let n: i64 = l
+                .parse()
+                .map_err(|e| ApiError::bad_request(format!("limit: Invalid value: {l:?}: {e}")))?;
+            Ok(usize::try_from(n).ok().filter(|n| *n > 0))
+        }
+    }
 }
 
 pub(super) fn delete_options(p: &Params, body: &[u8]) -> Result<DeleteOptions, ApiError> {

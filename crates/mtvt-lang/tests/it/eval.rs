@@ -222,6 +222,23 @@ fn network_checks_the_mapped_destination() {
 }
 
 #[test]
+fn network_fails_on_a_nic_whose_network_is_not_mapped() {
+    let s = scenario("sanity_cold_mtv_migration");
+    let mut m = good_models();
+    m.0.nics[0].network = "Unmapped Net".into();
+    let results = run_checks(&s, &bind(&m));
+    let net = results.iter().find(|c| c.name == "network").unwrap();
+    assert_eq!(net.status(), CheckStatus::Failed, "{net:?}");
+    assert!(net.asserts.iter().any(|a| matches!(a,
+        AssertOutcome::Fail { message: Some(msg), expected, actual, .. }
+            if msg.contains("not in the NetworkMap")
+                && expected == "one of [\"VM Network\"]"
+                && actual == "\"Unmapped Net\"")), "{net:?}");
+    m.0.nics[0].network = "VM Network".into();
+    assert_eq!(statuses(&s, &bind(&m))["network"], CheckStatus::Passed);
+}
+
+#[test]
 fn pvc_names_render_the_template_and_match_generate_name() {
     let s = scenario("warm_migration_comprehensive");
     let mut m = good_models();

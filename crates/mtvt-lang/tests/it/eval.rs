@@ -239,6 +239,29 @@ fn network_fails_on_a_nic_whose_network_is_not_mapped() {
 }
 
 #[test]
+fn disk_count_runs_on_copy_offload_scenarios_with_added_disks() {
+    let s = scenario("copyoffload_multi_disk_migration");
+    let mut m = good_models();
+    m.0.disks.push(SourceDisk {
+        key: 2001,
+        capacity: Quantity::gib(30),
+        ..SourceDisk::default()
+    });
+    m.3.added_disks.push(AddedDisk::default());
+    let mut second = m.1.disks[0].clone();
+    second.pvc = "plan-1-mtv-tests-rhel8-abc12-disk-1-p9q8r".into();
+    m.1.disks.push(second);
+    assert_eq!(statuses(&s, &bind(&m))["disk_count"], CheckStatus::Passed);
+    // The added disk did not arrive: expected 2 disks, found 1.
+    m.1.disks.pop();
+    let results = run_checks(&s, &bind(&m));
+    let dc = results.iter().find(|c| c.name == "disk_count").unwrap();
+    assert!(dc.asserts.iter().any(|a| matches!(a,
+        AssertOutcome::Fail { message: Some(msg), expected, actual, .. }
+            if msg == "disk count differs" && expected == "2" && actual == "1")), "{dc:?}");
+}
+
+#[test]
 fn pvc_names_render_the_template_and_match_generate_name() {
     let s = scenario("warm_migration_comprehensive");
     let mut m = good_models();

@@ -12,6 +12,7 @@ use mtvt_lang::models::{Migration, SourceVm};
 use mtvt_vocab::ProviderKind;
 use serde_json::Value;
 
+use crate::cluster::openshift_version;
 use crate::engine::assert;
 use crate::engine::context::Engine;
 use crate::engine::error::EngineError;
@@ -60,12 +61,19 @@ pub(super) async fn observe_plan(
     network_entries: &[Value],
 ) -> PlanObservation {
     let kind = run.source.side.kind;
+    let openshift = match openshift_version(&engine.cluster.client).await {
+        Ok(v) => Some(v),
+        Err(why) => {
+            tracing::debug!("{why}");
+            None
+        }
+    };
     let view = PlanView {
         engine,
         run,
         plan: p,
         plan_json: serde_json::to_value(final_plan).unwrap_or(Value::Null),
-        plan_model: plan_model(p, kind, network_entries),
+        plan_model: plan_model(p, kind, network_entries, openshift),
         kind,
     };
     let observations = join_all(p.ir.vms.iter().enumerate().map(|(i, vm_ir)| {

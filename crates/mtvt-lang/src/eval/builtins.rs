@@ -74,8 +74,39 @@ pub fn call(name: &str, args: Vec<Val>, b: &Bindings) -> Result<Val, Interrupt> 
                     .unwrap_or(false),
             ))
         }
+        "version_at_least" => {
+            let version = match next() {
+                Val::None => {
+                    return Err(Interrupt::NotRun(String::from(
+                        "the destination cluster's OpenShift version is unknown",
+                    )));
+                }
+                v => string_of(v)?,
+            };
+            let minimum = string_of(next())?;
+            match (release(&version), release(&minimum)) {
+                (Some(v), Some(m)) => Ok(Val::Bool(v >= m)),
+                _ => Err(Interrupt::error(format!(
+                    "`{version}` or `{minimum}` is not a dotted release number"
+                ))),
+            }
+        }
         other => Err(Interrupt::error(format!("unknown builtin `{other}`"))),
     }
+}
+
+/// The numbers of a dotted release (`4.20.0-rc.1` → `[4, 20, 0]`), padded to three.
+fn release(text: &str) -> Option<Vec<u64>> {
+    let core = text.trim().trim_start_matches('v');
+    let core = core.split(['-', '+']).next().unwrap_or("");
+    let mut nums = core
+        .split('.')
+        .map(|p| p.parse::<u64>().ok())
+        .collect::<Option<Vec<u64>>>()?;
+    while nums.len() < 3 {
+        nums.push(0);
+    }
+    Some(nums)
 }
 
 fn map_of(v: Val) -> Result<BTreeMap<String, Val>, Interrupt> {

@@ -40,6 +40,8 @@ model! {
         storage_class: String,
         /// Local or remote destination cluster.
         destination: Destination,
+        /// OpenShift release of the destination cluster (ClusterVersion `version`, `4.20.4`); none when it is not OpenShift or could not be read.
+        openshift_version: Option<String>,
         /// Source network (as in `source.nics[].network`) → `pod` or NAD name, from the NetworkMap.
         network_map: BTreeMap<String, String>,
     }

@@ -89,6 +89,7 @@ fn good_models() -> (SourceVm, DestVm, Plan, Vm, Migration) {
         target_namespace: "mtv-run-a1b2".into(),
         network_map: BTreeMap::from([("VM Network".to_string(), "pod".to_string())]),
         pvc_name_template_use_generate_name: true,
+        openshift_version: Some("4.20.4".into()),
         ..Plan::default()
     };
     let vm = Vm {
@@ -229,11 +230,14 @@ fn network_fails_on_a_nic_whose_network_is_not_mapped() {
     let results = run_checks(&s, &bind(&m));
     let net = results.iter().find(|c| c.name == "network").unwrap();
     assert_eq!(net.status(), CheckStatus::Failed, "{net:?}");
-    assert!(net.asserts.iter().any(|a| matches!(a,
+    assert!(
+        net.asserts.iter().any(|a| matches!(a,
         AssertOutcome::Fail { message: Some(msg), expected, actual, .. }
             if msg.contains("not in the NetworkMap")
                 && expected == "one of [\"VM Network\"]"
-                && actual == "\"Unmapped Net\"")), "{net:?}");
+                && actual == "\"Unmapped Net\"")),
+        "{net:?}"
+    );
     m.0.nics[0].network = "VM Network".into();
     assert_eq!(statuses(&s, &bind(&m))["network"], CheckStatus::Passed);
 }
@@ -256,9 +260,54 @@ fn disk_count_runs_on_copy_offload_scenarios_with_added_disks() {
     m.1.disks.pop();
     let results = run_checks(&s, &bind(&m));
     let dc = results.iter().find(|c| c.name == "disk_count").unwrap();
-    assert!(dc.asserts.iter().any(|a| matches!(a,
+    assert!(
+        dc.asserts.iter().any(|a| matches!(a,
         AssertOutcome::Fail { message: Some(msg), expected, actual, .. }
-            if msg == "disk count differs" && expected == "2" && actual == "1")), "{dc:?}");
+            if msg == "disk count differs" && expected == "2" && actual == "1")),
+        "{dc:?}"
+    );
+}
+
+#[test]
+fn serial_follows_the_destination_openshift_release() {
+    let s = scenario("sanity_cold_mtv_migration");
+    let mut m = good_models();
+    m.0.uuid = "422c6a2a-5ea9-1083-39f3-3b140fffb444".into();
+    m.0.serial = "VMware-42 2c 6a 2a 5e a9 10 83-39 f3 3b 14 0f ff b4 44".into();
+    let serial = |m: &(SourceVm, DestVm, Plan, Vm, Migration)| {
+        run_checks(&s, &bind(m))
+            .into_iter()
+            .find(|c| c.name == "serial")
+            .unwrap()
+    };
+    // 4.20 and later: the BIOS serial form, compared case-insensitively.
+    m.2.openshift_version = Some("4.20.0-rc.1".into());
+    m.1.serial = "VMWARE-42 2C 6A 2A 5E A9 10 83-39 F3 3B 14 0F FF B4 44".into();
+    assert_eq!(serial(&m).status(), CheckStatus::Passed, "{:?}", serial(&m));
+    // ... where the plain UUID is wrong.
+    m.1.serial = "422c6a2a-5ea9-1083-39f3-3b140fffb444".into();
+    let c = serial(&m);
+    assert!(
+        c.asserts.iter().any(|a| matches!(a,
+        AssertOutcome::Fail { message: Some(msg), expected, actual, .. }
+            if msg.contains("4.20 or later")
+                && expected == "\"vmware-42 2c 6a 2a 5e a9 10 83-39 f3 3b 14 0f ff b4 44\""
+                && actual == "\"422c6a2a-5ea9-1083-39f3-3b140fffb444\"")),
+        "{c:?}"
+    );
+    // Before 4.20: the plain UUID; the BIOS serial form is wrong there.
+    m.2.openshift_version = Some("4.19.12".into());
+    assert_eq!(serial(&m).status(), CheckStatus::Passed);
+    m.1.serial = "422C6A2A-5EA9-1083-39F3-3B140FFFB444".into();
+    assert_eq!(serial(&m).status(), CheckStatus::Passed);
+    m.1.serial = m.0.serial.clone();
+    assert_eq!(serial(&m).status(), CheckStatus::Failed);
+    // Unknown release: not run, never a silent pass.
+    m.2.openshift_version = None;
+    assert_eq!(
+        serial(&m).status(),
+        CheckStatus::NotRun("the destination cluster's OpenShift version is unknown".into())
+    );
 }
 
 #[test]

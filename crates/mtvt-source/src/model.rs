@@ -183,7 +183,8 @@ pub struct DiskFacts {
 }
 
 /// One snapshot of a source VM.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SnapshotFacts {
     /// Name (oVirt: the description, which is its only name).
     pub name: String,
@@ -191,6 +192,10 @@ pub struct SnapshotFacts {
     pub id: String,
     /// Description.
     pub description: String,
+    /// State the snapshot captured (vSphere `poweredOff` / `poweredOn` / `suspended`), when read.
+    pub state: Option<String>,
+    /// Creation time, RFC 3339 (vSphere `createTime`), when read.
+    pub created: Option<String>,
 }
 
 /// The normalised view of a source VM (what the pytest suite's `vm_dict()` gives).

@@ -72,8 +72,21 @@ pub fn snapshots(f: &SourceVmFacts) -> Vec<Snapshot> {
         .map(|s| Snapshot {
             name: s.name.clone(),
             id: s.id.clone(),
+            state: s.state.clone(),
+            created: s.created.as_deref().map(to_the_minute),
         })
         .collect()
+}
+
+/// An RFC 3339 time in UTC to the minute (`2026-12-07T19:40Z`); other text is kept as is.
+fn to_the_minute(t: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(t)
+        .map(|d| {
+            d.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%dT%H:%MZ")
+                .to_string()
+        })
+        .unwrap_or_else(|_| t.to_string())
 }
 
 /// Adds what was read after the migration.
@@ -172,5 +185,15 @@ mod tests {
         assert!(m.is_windows);
         assert_eq!(m.firmware, Firmware::Efi);
         assert_eq!(m.disks[0].capacity, Quantity::gib(20));
+    }
+
+    #[test]
+    fn snapshot_times_are_compared_in_utc_to_the_minute() {
+        assert_eq!(to_the_minute("2026-12-07T19:40:59Z"), "2026-12-07T19:40Z");
+        assert_eq!(
+            to_the_minute("2026-12-07T21:40:01+02:00"),
+            "2026-12-07T19:40Z"
+        );
+        assert_eq!(to_the_minute("yesterday"), "yesterday");
     }
 }

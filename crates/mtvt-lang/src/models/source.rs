@@ -101,5 +101,9 @@ model! {
         name: String,
         /// Provider id of the snapshot.
         id: String,
+        /// Power state the snapshot captured (vSphere `poweredOff`, `poweredOn`, `suspended`); none when not read.
+        state: Option<String>,
+        /// Creation time in UTC to the minute (`2026-12-07T19:40Z`), the precision the pytest suite compares; none when not read.
+        created: Option<String>,
     }
 }

@@ -311,6 +311,64 @@ fn serial_follows_the_destination_openshift_release() {
 }
 
 #[test]
+fn snapshots_compare_id_name_state_and_creation_time() {
+    let s = scenario("sanity_cold_mtv_migration");
+    let mut m = good_models();
+    let snap = |id: &str, name: &str, state: &str, created: &str| Snapshot {
+        id: id.into(),
+        name: name.into(),
+        state: Some(state.into()),
+        created: Some(created.into()),
+    };
+    m.0.snapshots = vec![
+        snap("snapshot-1", "s1", "poweredOff", "2026-12-07T19:40Z"),
+        snap("snapshot-2", "s2", "poweredOn", "2026-12-07T19:41Z"),
+    ];
+    // Same snapshots, listed in another order.
+    m.0.snapshots_after = Some(vec![
+        snap("snapshot-2", "s2", "poweredOn", "2026-12-07T19:41Z"),
+        snap("snapshot-1", "s1", "poweredOff", "2026-12-07T19:40Z"),
+    ]);
+    let check = |m: &(SourceVm, DestVm, Plan, Vm, Migration)| {
+        run_checks(&s, &bind(m))
+            .into_iter()
+            .find(|c| c.name == "snapshots")
+            .unwrap()
+    };
+    assert_eq!(check(&m).status(), CheckStatus::Passed, "{:?}", check(&m));
+    for (field, broken) in [
+        (
+            "state",
+            snap("snapshot-1", "s1", "poweredOn", "2026-12-07T19:40Z"),
+        ),
+        (
+            "created",
+            snap("snapshot-1", "s1", "poweredOff", "2026-12-07T19:52Z"),
+        ),
+        (
+            "name",
+            snap("snapshot-1", "renamed", "poweredOff", "2026-12-07T19:40Z"),
+        ),
+    ] {
+        let mut bad = m.clone();
+        bad.0.snapshots_after.as_mut().unwrap()[1] = broken;
+        let c = check(&bad);
+        assert_eq!(c.status(), CheckStatus::Failed, "{field}: {c:?}");
+        assert!(
+            c.asserts.iter().any(|a| matches!(a,
+            AssertOutcome::Fail { message: Some(msg), expected, actual, .. }
+                if msg.contains("changed during migration")
+                    && expected.contains("poweredOff") && expected.contains("19:40Z")
+                    && actual.contains("snapshot-1") && expected != actual)),
+            "{field}: {c:?}"
+        );
+    }
+    // A snapshot that disappeared.
+    m.0.snapshots_after.as_mut().unwrap().pop();
+    assert_eq!(check(&m).status(), CheckStatus::Failed);
+}
+
+#[test]
 fn pvc_names_render_the_template_and_match_generate_name() {
     let s = scenario("warm_migration_comprehensive");
     let mut m = good_models();

@@ -199,6 +199,7 @@ pub(crate) async fn snapshots(
                 .get(DESCRIPTION_ANNOTATION)
                 .cloned()
                 .unwrap_or_default(),
+            ..SnapshotFacts::default()
         })
         .collect())
 }

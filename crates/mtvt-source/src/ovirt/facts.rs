@@ -50,6 +50,7 @@ pub(crate) fn snapshots(list: &Value) -> Vec<SnapshotFacts> {
                 name: description.clone(),
                 id: s(x, "/id").unwrap_or_default(),
                 description,
+                ..SnapshotFacts::default()
             }
         })
         .collect()

@@ -58,6 +58,7 @@ pub(crate) async fn create_snapshot(
         name: name.to_string(),
         id,
         description: name.to_string(),
+        ..SnapshotFacts::default()
     })
 }
 

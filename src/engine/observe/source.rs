@@ -46,9 +46,8 @@ pub fn from_facts(f: &SourceVmFacts, kind: ProviderKind) -> SourceVm {
                 gateway: n.gateway.clone(),
             })
             .collect(),
-        disks: f
-            .disks
-            .iter()
+        disks: by_position(f, kind)
+            .into_iter()
             .enumerate()
             .map(|(i, d)| SourceDisk {
                 key: d.key.parse().unwrap_or(i64::try_from(i).unwrap_or(0)),
@@ -58,11 +57,23 @@ pub fn from_facts(f: &SourceVmFacts, kind: ProviderKind) -> SourceVm {
                 provisioning: d.provisioning,
                 mode: d.mode,
                 shared: d.shared,
+                controller_key: d.controller_key,
+                unit_number: d.unit_number,
             })
             .collect(),
         snapshots: snapshots(f),
         snapshots_after: None,
     }
+}
+
+/// The disks of the facts; vSphere's in device position order (controller key, unit number),
+/// as Forklift numbers them and the pytest suite orders them.
+fn by_position(f: &SourceVmFacts, kind: ProviderKind) -> Vec<&mtvt_source::DiskFacts> {
+    let mut disks: Vec<_> = f.disks.iter().collect();
+    if kind == ProviderKind::Vsphere {
+        disks.sort_by_key(|d| (d.controller_key, d.unit_number));
+    }
+    disks
 }
 
 /// Snapshots of the facts.
@@ -161,6 +172,8 @@ pub fn from_ova_inventory(v: &Value) -> SourceVm {
                 provisioning: None,
                 mode: None,
                 shared: false,
+                controller_key: None,
+                unit_number: None,
             })
             .collect(),
         snapshots: Vec::new(),

@@ -52,7 +52,7 @@ pub const BUILTINS: &[BuiltinDef] = &[
     BuiltinDef {
         name: "pvc_name",
         signature: "pvc_name(DestDisk) -> string",
-        doc: "The PVC name (or generateName prefix) the plan's `pvc_name_template` renders for this disk, with the plan, VM and disk data of the binding (mtvt-gotemplate, the same renderer as Forklift's).",
+        doc: "The PVC name (or generateName prefix, cut at 58 characters; an output over 63 characters is an error, as Forklift refuses it) the plan's `pvc_name_template` renders for this disk (mtvt-gotemplate, the same renderer as Forklift's). `.DiskIndex` is the disk's position among `dest.disks`, `.FileName` the backing file name of the source disk at that position in `source.disks` (the source inventory, in controller/unit order), never the PVC's own annotations.",
     },
     BuiltinDef {
         name: "pvc_name_matches",

@@ -374,19 +374,80 @@ fn pvc_names_render_the_template_and_match_generate_name() {
     let mut m = good_models();
     m.2.pvc_name_template = s.plans[0].pvc_name_template.clone();
     m.2.pvc_name_template_use_generate_name = true;
-    m.1.disks[0].index = 1;
-    m.1.disks[0].source_file = "mtv_win2022_ip_3disks_1.vmdk".into();
+    // Two source disks in controller/unit order; the PVCs carry no Forklift annotations,
+    // the expected names come from the source inventory.
+    m.0.disks = vec![
+        SourceDisk {
+            key: 2000,
+            file: "[ds1] mtv-win2022-ip-3disks/mtv_win2022_ip_3disks.vmdk".into(),
+            controller_key: Some(1000),
+            unit_number: Some(0),
+            ..SourceDisk::default()
+        },
+        SourceDisk {
+            key: 2001,
+            file: "[ds1] mtv-win2022-ip-3disks/mtv_win2022_ip_3disks_1.vmdk".into(),
+            controller_key: Some(1000),
+            unit_number: Some(1),
+            ..SourceDisk::default()
+        },
+    ];
+    let mut second = m.1.disks[0].clone();
     // '{{ .FileName | trimSuffix ".vmdk" | replace "_" "-" }}-{{.DiskIndex}}' + generateName
-    m.1.disks[0].pvc = "mtv-win2022-ip-3disks-1-1-q2w4x".into();
-    let st = statuses(&s, &bind(&m));
-    let details: Vec<_> = run_checks(&s, &bind(&m))
-        .into_iter()
-        .filter(|c| c.name == "pvc_names")
-        .collect();
-    assert_eq!(st["pvc_names"], CheckStatus::Passed, "{details:?}");
-    m.1.disks[0].pvc = "something-else-q2w4x".into();
-    let st = statuses(&s, &bind(&m));
-    assert_eq!(st["pvc_names"], CheckStatus::Failed);
+    m.1.disks[0].pvc = "mtv-win2022-ip-3disks-0-q2w4x".into();
+    second.pvc = "mtv-win2022-ip-3disks-1-1-z9r8x".into();
+    m.1.disks.push(second);
+    let pvc_names = |m: &(SourceVm, DestVm, Plan, Vm, Migration)| {
+        run_checks(&s, &bind(m))
+            .into_iter()
+            .find(|c| c.name == "pvc_names")
+            .unwrap()
+    };
+    assert_eq!(
+        pvc_names(&m).status(),
+        CheckStatus::Passed,
+        "{:?}",
+        pvc_names(&m)
+    );
+    // Disk order swapped on the destination: each PVC is compared with the source disk at
+    // its position, so the swap fails (the annotations alone would have passed it).
+    let mut swapped = m.clone();
+    swapped.1.disks.reverse();
+    swapped.1.disks[0].index = 1;
+    swapped.1.disks[0].source_file = "mtv_win2022_ip_3disks_1.vmdk".into();
+    let c = pvc_names(&swapped);
+    assert!(
+        c.asserts.iter().any(|a| matches!(a,
+        AssertOutcome::Fail { expected, actual, .. }
+            if expected == "\"mtv-win2022-ip-3disks-0-\" + 5 generated characters"
+                && actual == "\"mtv-win2022-ip-3disks-1-1-z9r8x\"")),
+        "{c:?}"
+    );
+    // A wrong file name written by Forklift fails.
+    m.1.disks[1].pvc = "mtv-win2022-ip-3disks-2-1-z9r8x".into();
+    assert_eq!(pvc_names(&m).status(), CheckStatus::Failed);
+    m.1.disks[1].pvc = "something-else-q2w4x".into();
+    assert_eq!(pvc_names(&m).status(), CheckStatus::Failed);
+}
+
+#[test]
+fn long_pvc_name_prefixes_are_compared_truncated_as_the_suite_does() {
+    let s = scenario("warm_migration_comprehensive");
+    let mut m = good_models();
+    m.2.pvc_name_template = Some("{{.VmName}}-{{.DiskIndex}}".into());
+    m.0.name = "a".repeat(60);
+    // generateName: "aaa…a-0-" (63 characters) cut to 58, plus 5 generated characters.
+    m.2.pvc_name_template_use_generate_name = true;
+    m.1.disks[0].pvc = format!("{}bcdfg", "a".repeat(58));
+    assert_eq!(statuses(&s, &bind(&m))["pvc_names"], CheckStatus::Passed);
+    m.1.disks[0].pvc = format!("{}-0-bcdfg", "a".repeat(60));
+    assert_eq!(statuses(&s, &bind(&m))["pvc_names"], CheckStatus::Failed);
+    // A name is exact.
+    m.2.pvc_name_template_use_generate_name = false;
+    m.1.disks[0].pvc = format!("{}-0", "a".repeat(60));
+    assert_eq!(statuses(&s, &bind(&m))["pvc_names"], CheckStatus::Passed);
+    m.1.disks[0].pvc = format!("{}-1", "a".repeat(60));
+    assert_eq!(statuses(&s, &bind(&m))["pvc_names"], CheckStatus::Failed);
 }
 
 #[test]

@@ -134,6 +134,7 @@ pub(crate) fn facts_from(
                 provisioning: None,
                 mode: None,
                 shared: false,
+                ..DiskFacts::default()
             })
         })
         .collect();

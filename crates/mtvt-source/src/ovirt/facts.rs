@@ -76,6 +76,7 @@ fn disk_facts(att: &Value) -> DiskFacts {
         }),
         mode: None,
         shared: flag(disk.get("shareable")).unwrap_or(false),
+        ..DiskFacts::default()
     }
 }
 

@@ -158,5 +158,6 @@ pub(crate) async fn add_disk(
         }),
         mode: None,
         shared: false,
+        ..DiskFacts::default()
     })
 }

@@ -71,6 +71,9 @@ pub fn plan_model(
         destination: p.ir.destination,
         network_map: network_mapping(network_entries),
         openshift_version,
+        // filled by the observer from the session and the cluster
+        source_provider_insecure_skip_verify: false,
+        source_secret_insecure_skip_verify: None,
     }
 }
 

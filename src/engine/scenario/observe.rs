@@ -20,6 +20,7 @@ use crate::engine::exec::{ScenarioRun, VmState};
 use crate::engine::observe::dest_read::{DestReader, observe_dest};
 use crate::engine::observe::guest;
 use crate::engine::observe::guest_ask::{self, GuestAsker};
+use crate::engine::observe::provider::source_secret_insecure;
 use crate::engine::observe::{migration, plan::plan_model, source as source_model, vm::vm_model};
 use crate::engine::plan::PlanAnswers;
 use crate::engine::resolve::ResolvedPlan;
@@ -68,12 +69,24 @@ pub(super) async fn observe_plan(
             None
         }
     };
+    let plan_json = serde_json::to_value(final_plan).unwrap_or(Value::Null);
+    let mut model = plan_model(p, kind, network_entries, openshift);
+    model.source_provider_insecure_skip_verify =
+        engine.session_ir.source_provider_insecure_skip_verify;
+    model.source_secret_insecure_skip_verify =
+        match source_secret_insecure(&engine.cluster.client, &plan_json).await {
+            Ok(v) => v,
+            Err(why) => {
+                tracing::warn!("source Provider TLS setting: {why}");
+                None
+            }
+        };
     let view = PlanView {
         engine,
         run,
         plan: p,
-        plan_json: serde_json::to_value(final_plan).unwrap_or(Value::Null),
-        plan_model: plan_model(p, kind, network_entries, openshift),
+        plan_json,
+        plan_model: model,
         kind,
     };
     let observations = join_all(p.ir.vms.iter().enumerate().map(|(i, vm_ir)| {

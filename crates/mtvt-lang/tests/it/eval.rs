@@ -90,6 +90,7 @@ fn good_models() -> (SourceVm, DestVm, Plan, Vm, Migration) {
         network_map: BTreeMap::from([("VM Network".to_string(), "pod".to_string())]),
         pvc_name_template_use_generate_name: true,
         openshift_version: Some("4.20.4".into()),
+        source_secret_insecure_skip_verify: Some("false".into()),
         ..Plan::default()
     };
     let vm = Vm {
@@ -130,6 +131,7 @@ fn a_faithful_migration_passes_the_standard_checks() {
         "guest_agent",
         "ssh",
         "serial",
+        "ssl_configuration",
     ] {
         assert_eq!(st[name], CheckStatus::Passed, "{name}: {st:?}");
     }
@@ -366,6 +368,33 @@ fn snapshots_compare_id_name_state_and_creation_time() {
     // A snapshot that disappeared.
     m.0.snapshots_after.as_mut().unwrap().pop();
     assert_eq!(check(&m).status(), CheckStatus::Failed);
+}
+
+#[test]
+fn ssl_configuration_compares_the_provider_secret_with_the_session() {
+    let s = scenario("sanity_cold_mtv_migration");
+    let mut m = good_models();
+    let ssl = |m: &(SourceVm, DestVm, Plan, Vm, Migration)| {
+        run_checks(&s, &bind(m))
+            .into_iter()
+            .find(|c| c.name == "ssl_configuration")
+            .unwrap()
+    };
+    assert_eq!(ssl(&m).status(), CheckStatus::Passed);
+    // The session verifies TLS but the Secret skips it.
+    m.2.source_secret_insecure_skip_verify = Some("true".into());
+    let c = ssl(&m);
+    assert!(c.asserts.iter().any(|a| matches!(a,
+        AssertOutcome::Fail { message: Some(msg), expected, actual, .. }
+            if msg.contains("skips TLS verification") && expected == "\"false\"" && actual == "\"true\"")), "{c:?}");
+    m.2.source_provider_insecure_skip_verify = true;
+    assert_eq!(ssl(&m).status(), CheckStatus::Passed);
+    // No insecureSkipVerify in the Secret.
+    m.2.source_secret_insecure_skip_verify = None;
+    assert_eq!(ssl(&m).status(), CheckStatus::Failed);
+    // OpenShift sources are not checked.
+    m.2.source_provider_type = ProviderKind::Openshift;
+    assert!(matches!(ssl(&m).status(), CheckStatus::Skipped(_)));
 }
 
 #[test]

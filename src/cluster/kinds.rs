@@ -148,6 +148,14 @@ pub const CSV: Kind = k(
     "clusterserviceversions",
     true,
 );
+/// OpenShift ClusterVersion (the cluster's release; one object, `version`).
+pub const CLUSTER_VERSION: Kind = k(
+    "config.openshift.io",
+    "v1",
+    "ClusterVersion",
+    "clusterversions",
+    false,
+);
 
 /// Every kind of the table.
 pub const ALL: &[Kind] = &[
@@ -172,6 +180,7 @@ pub const ALL: &[Kind] = &[
     DATA_VOLUME,
     NAD,
     CSV,
+    CLUSTER_VERSION,
 ];
 
 /// Kinds whose objects a run may leave behind (created by mtvt or by the controllers on its

@@ -1,5 +1,6 @@
 //! The cluster side of `mtvt run`: client construction (kubeconfig / context / URL + token /
-//! OpenShift login), the API kind table, the server's clock and the installed MTV version.
+//! OpenShift login), the API kind table, the server's clock, the installed MTV version and the
+//! OpenShift release.
 //! Nothing here knows scenarios, or whether the API server is emulated.
 
 pub mod connect;
@@ -11,6 +12,7 @@ pub mod kinds;
 pub mod mtv_version;
 pub mod oauth;
 pub mod object_ref;
+pub mod openshift_version;
 pub mod probe;
 pub mod server_time;
 pub mod storage_class;
@@ -19,4 +21,5 @@ pub use connect::{Cluster, ConnectError, ConnectOptions, connect};
 pub use health::{ClusterLost, Health};
 pub use mtv_version::{MtvVersion, mtv_version};
 pub use object_ref::ObjectRef;
+pub use openshift_version::openshift_version;
 pub use server_time::server_time;

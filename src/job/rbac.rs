@@ -10,7 +10,8 @@ const READ: &[&str] = &["get", "list", "watch"];
 const WRITE: &[&str] = &[
     "get", "list", "watch", "create", "update", "patch", "delete",
 ];
-/// Nodes: read, and label/unlabel (`node labels` scenarios).
+/// Read and patch: nodes (label/unlabel for `node labels` scenarios), the
+/// ForkliftController (the warm precopy interval).
 const PATCH: &[&str] = &["get", "list", "watch", "patch"];
 
 /// (API group, resources, verbs), in the order the ClusterRole lists them.
@@ -43,7 +44,8 @@ pub const RULES: &[(&str, &[&str], &[&str])] = &[
         ],
         WRITE,
     ),
-    ("forklift.konveyor.io", &["forkliftcontrollers"], READ),
+    // Warm plans patch `spec.controller_precopy_interval` and restore it at teardown.
+    ("forklift.konveyor.io", &["forkliftcontrollers"], PATCH),
     ("kubevirt.io", &["virtualmachines"], WRITE),
     ("kubevirt.io", &["virtualmachineinstances"], READ),
     (
@@ -58,6 +60,8 @@ pub const RULES: &[(&str, &[&str], &[&str])] = &[
         WRITE,
     ),
     ("operators.coreos.com", &["clusterserviceversions"], READ),
+    // The `serial` check's expected form depends on the OpenShift release.
+    ("config.openshift.io", &["clusterversions"], READ),
 ];
 
 /// The `rules` of the runner's ClusterRole.

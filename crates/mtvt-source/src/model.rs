@@ -162,7 +162,8 @@ pub struct NicFacts {
 }
 
 /// One disk of a source VM.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DiskFacts {
     /// Device key (vSphere `2000`), disk/volume id (oVirt, OpenStack) or volume name (KubeVirt).
     pub key: String,
@@ -180,10 +181,15 @@ pub struct DiskFacts {
     pub mode: Option<DiskMode>,
     /// Shared / multi-writer disk.
     pub shared: bool,
+    /// Key of the controller the disk hangs on (vSphere `controllerKey`: `1000` …), when known.
+    pub controller_key: Option<i64>,
+    /// Position on that controller (vSphere `unitNumber`), when known.
+    pub unit_number: Option<i64>,
 }
 
 /// One snapshot of a source VM.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SnapshotFacts {
     /// Name (oVirt: the description, which is its only name).
     pub name: String,
@@ -191,6 +197,10 @@ pub struct SnapshotFacts {
     pub id: String,
     /// Description.
     pub description: String,
+    /// State the snapshot captured (vSphere `poweredOff` / `poweredOn` / `suspended`), when read.
+    pub state: Option<String>,
+    /// Creation time, RFC 3339 (vSphere `createTime`), when read.
+    pub created: Option<String>,
 }
 
 /// The normalised view of a source VM (what the pytest suite's `vm_dict()` gives).

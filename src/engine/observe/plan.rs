@@ -43,8 +43,13 @@ pub fn network_mapping(entries: &[Value]) -> BTreeMap<String, String> {
     out
 }
 
-/// The model of a plan.
-pub fn plan_model(p: &ResolvedPlan, kind: ProviderKind, network_entries: &[Value]) -> Plan {
+/// The model of a plan; `openshift_version` is the destination cluster's release.
+pub fn plan_model(
+    p: &ResolvedPlan,
+    kind: ProviderKind,
+    network_entries: &[Value],
+    openshift_version: Option<String>,
+) -> Plan {
     Plan {
         name: p.names.plan.clone(),
         namespace: p.namespace.clone(),
@@ -65,6 +70,10 @@ pub fn plan_model(p: &ResolvedPlan, kind: ProviderKind, network_entries: &[Value
         storage_class: p.storage_class.clone(),
         destination: p.ir.destination,
         network_map: network_mapping(network_entries),
+        openshift_version,
+        // filled by the observer from the session and the cluster
+        source_provider_insecure_skip_verify: false,
+        source_secret_insecure_skip_verify: None,
     }
 }
 

@@ -46,9 +46,8 @@ pub fn from_facts(f: &SourceVmFacts, kind: ProviderKind) -> SourceVm {
                 gateway: n.gateway.clone(),
             })
             .collect(),
-        disks: f
-            .disks
-            .iter()
+        disks: by_position(f, kind)
+            .into_iter()
             .enumerate()
             .map(|(i, d)| SourceDisk {
                 key: d.key.parse().unwrap_or(i64::try_from(i).unwrap_or(0)),
@@ -58,11 +57,23 @@ pub fn from_facts(f: &SourceVmFacts, kind: ProviderKind) -> SourceVm {
                 provisioning: d.provisioning,
                 mode: d.mode,
                 shared: d.shared,
+                controller_key: d.controller_key,
+                unit_number: d.unit_number,
             })
             .collect(),
         snapshots: snapshots(f),
         snapshots_after: None,
     }
+}
+
+/// The disks of the facts; vSphere's in device position order (controller key, unit number),
+/// as Forklift numbers them and the pytest suite orders them.
+fn by_position(f: &SourceVmFacts, kind: ProviderKind) -> Vec<&mtvt_source::DiskFacts> {
+    let mut disks: Vec<_> = f.disks.iter().collect();
+    if kind == ProviderKind::Vsphere {
+        disks.sort_by_key(|d| (d.controller_key, d.unit_number));
+    }
+    disks
 }
 
 /// Snapshots of the facts.
@@ -72,8 +83,21 @@ pub fn snapshots(f: &SourceVmFacts) -> Vec<Snapshot> {
         .map(|s| Snapshot {
             name: s.name.clone(),
             id: s.id.clone(),
+            state: s.state.clone(),
+            created: s.created.as_deref().map(to_the_minute),
         })
         .collect()
+}
+
+/// An RFC 3339 time in UTC to the minute (`2026-12-07T19:40Z`); other text is kept as is.
+fn to_the_minute(t: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(t)
+        .map(|d| {
+            d.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%dT%H:%MZ")
+                .to_string()
+        })
+        .unwrap_or_else(|_| t.to_string())
 }
 
 /// Adds what was read after the migration.
@@ -148,6 +172,8 @@ pub fn from_ova_inventory(v: &Value) -> SourceVm {
                 provisioning: None,
                 mode: None,
                 shared: false,
+                controller_key: None,
+                unit_number: None,
             })
             .collect(),
         snapshots: Vec::new(),
@@ -172,5 +198,15 @@ mod tests {
         assert!(m.is_windows);
         assert_eq!(m.firmware, Firmware::Efi);
         assert_eq!(m.disks[0].capacity, Quantity::gib(20));
+    }
+
+    #[test]
+    fn snapshot_times_are_compared_in_utc_to_the_minute() {
+        assert_eq!(to_the_minute("2026-12-07T19:40:59Z"), "2026-12-07T19:40Z");
+        assert_eq!(
+            to_the_minute("2026-12-07T21:40:01+02:00"),
+            "2026-12-07T19:40Z"
+        );
+        assert_eq!(to_the_minute("yesterday"), "yesterday");
     }
 }

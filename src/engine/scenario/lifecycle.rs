@@ -113,7 +113,8 @@ async fn expect(
         None
     };
     let kind = run.source.side.kind;
-    let plan_m = plan_model(m.plan, kind, m.network_entries);
+    let openshift = super::observe::destination_version(engine).await;
+    let plan_m = plan_model(m.plan, kind, m.network_entries, openshift);
     let reader = DestReader {
         client: &engine.cluster.client,
         watches: &engine.exec.watches,

@@ -12,6 +12,7 @@ use mtvt_lang::models::{Migration, SourceVm};
 use mtvt_vocab::ProviderKind;
 use serde_json::Value;
 
+use crate::cluster::openshift_version;
 use crate::engine::assert;
 use crate::engine::context::Engine;
 use crate::engine::error::EngineError;
@@ -20,6 +21,7 @@ use crate::engine::observe::cluster::{read_cluster, wants_cluster};
 use crate::engine::observe::dest_read::{DestReader, observe_dest};
 use crate::engine::observe::guest;
 use crate::engine::observe::guest_ask::{self, GuestAsker};
+use crate::engine::observe::provider::source_secret_insecure;
 use crate::engine::observe::{migration, plan::plan_model, source as source_model, vm::vm_model};
 use crate::engine::plan::PlanAnswers;
 use crate::engine::resolve::ResolvedPlan;
@@ -50,6 +52,18 @@ struct PlanView<'a> {
     kind: ProviderKind,
 }
 
+/// The destination cluster's OpenShift release, `None` when it cannot be read (the
+/// `serial` check then says "not run").
+pub(super) async fn destination_version(engine: &Engine) -> Option<String> {
+    match openshift_version(&engine.cluster.client).await {
+        Ok(v) => Some(v),
+        Err(why) => {
+            tracing::debug!("{why}");
+            None
+        }
+    }
+}
+
 /// Observes every VM of plan `p` once its migration ended (`final_plan`).
 pub(super) async fn observe_plan(
     engine: &Engine,
@@ -61,12 +75,25 @@ pub(super) async fn observe_plan(
     network_entries: &[Value],
 ) -> PlanObservation {
     let kind = run.source.side.kind;
+    let openshift = destination_version(engine).await;
+    let plan_json = serde_json::to_value(final_plan).unwrap_or(Value::Null);
+    let mut model = plan_model(p, kind, network_entries, openshift);
+    model.source_provider_insecure_skip_verify =
+        engine.session_ir.source_provider_insecure_skip_verify;
+    model.source_secret_insecure_skip_verify =
+        match source_secret_insecure(&engine.cluster.client, &plan_json).await {
+            Ok(v) => v,
+            Err(why) => {
+                tracing::warn!("source Provider TLS setting: {why}");
+                None
+            }
+        };
     let view = PlanView {
         engine,
         run,
         plan: p,
-        plan_json: serde_json::to_value(final_plan).unwrap_or(Value::Null),
-        plan_model: plan_model(p, kind, network_entries),
+        plan_json,
+        plan_model: model,
         kind,
     };
     let observations = join_all(p.ir.vms.iter().enumerate().map(|(i, vm_ir)| {

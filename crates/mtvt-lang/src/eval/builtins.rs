@@ -74,8 +74,39 @@ pub fn call(name: &str, args: Vec<Val>, b: &Bindings) -> Result<Val, Interrupt> 
                     .unwrap_or(false),
             ))
         }
+        "version_at_least" => {
+            let version = match next() {
+                Val::None => {
+                    return Err(Interrupt::NotRun(String::from(
+                        "the destination cluster's OpenShift version is unknown",
+                    )));
+                }
+                v => string_of(v)?,
+            };
+            let minimum = string_of(next())?;
+            match (release(&version), release(&minimum)) {
+                (Some(v), Some(m)) => Ok(Val::Bool(v >= m)),
+                _ => Err(Interrupt::error(format!(
+                    "`{version}` or `{minimum}` is not a dotted release number"
+                ))),
+            }
+        }
         other => Err(Interrupt::error(format!("unknown builtin `{other}`"))),
     }
+}
+
+/// The numbers of a dotted release (`4.20.0-rc.1` → `[4, 20, 0]`), padded to three.
+fn release(text: &str) -> Option<Vec<u64>> {
+    let core = text.trim().trim_start_matches('v');
+    let core = core.split(['-', '+']).next().unwrap_or("");
+    let mut nums = core
+        .split('.')
+        .map(|p| p.parse::<u64>().ok())
+        .collect::<Option<Vec<u64>>>()?;
+    while nums.len() < 3 {
+        nums.push(0);
+    }
+    Some(nums)
 }
 
 fn map_of(v: Val) -> Result<BTreeMap<String, Val>, Interrupt> {
@@ -165,6 +196,13 @@ fn text(j: &serde_json::Value, name: &str) -> String {
     field(j, name).as_str().unwrap_or("").to_string()
 }
 
+/// The file name of a disk backing (`[ds1] vm/vm_1.vmdk` → `vm_1.vmdk`), as Forklift's
+/// `.FileName`.
+fn file_name(backing: &str) -> String {
+    let path = backing.split_once(']').map_or(backing, |(_, p)| p).trim();
+    path.rsplit('/').next().unwrap_or(path).to_string()
+}
+
 /// The expected PVC name (or generateName prefix) of a destination disk.
 fn pvc_name(disk: Val, b: &Bindings) -> Result<Val, Interrupt> {
     let disk = match disk {
@@ -186,17 +224,35 @@ fn pvc_name(disk: Val, b: &Bindings) -> Result<Val, Interrupt> {
         .as_str()
         .map(str::to_string);
     let generate = field(&b.plan, "pvc_name_template_use_generate_name").as_bool();
+    // The disk's position among the destination disks is its source disk's position in
+    // the source inventory (ordered by controller and unit): `.DiskIndex` and `.FileName`
+    // come from the source, never from the PVC's own annotations.
+    let position = field(&b.dest, "disks")
+        .as_array()
+        .and_then(|ds| ds.iter().position(|d| d.get("pvc") == disk.get("pvc")))
+        .unwrap_or(0);
+    let Some(src) = field(&b.source, "disks")
+        .as_array()
+        .and_then(|ds| ds.get(position))
+    else {
+        return Err(Interrupt::error(format!(
+            "destination disk {} (position {position}) has no source disk at that position",
+            text(&disk, "pvc")
+        )));
+    };
     let data = PvcNameData {
         vm_name: text(&b.source, "name"),
         target_vm_name: text(&b.dest, "name"),
         plan_name: text(&b.plan, "name"),
-        disk_index: field(&disk, "index").as_i64().unwrap_or(0),
-        shared: field(&disk, "shared").as_bool().unwrap_or(false),
-        file_name: text(&disk, "source_file"),
+        disk_index: i64::try_from(position).unwrap_or(i64::MAX),
+        shared: field(src, "shared").as_bool().unwrap_or(false),
+        file_name: file_name(&text(src, "file")),
         vm_id: text(&b.source, "id"),
         ..PvcNameData::default()
     };
     match render_pvc_name(template.as_deref(), &provider, &data, generate) {
+        // the generateName prefix is cut at 58 characters; a rendered name over 63 is an
+        // error, as Forklift refuses it (not a DNS-1123 label)
         Ok(PvcName::Name(n) | PvcName::GenerateName(n)) => Ok(Val::Str(n)),
         Err(e) => Err(Interrupt::error(format!(
             "pvc_name_template does not render: {e}"
@@ -216,12 +272,20 @@ const IMPLEMENTED: &[&str] = &[
     "pvc_name",
     "pvc_name_matches",
     "ssh_reachable",
+    "version_at_least",
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::schema::builtins::BUILTINS;
+
+    #[test]
+    fn file_names_are_the_last_path_segment_of_the_backing() {
+        assert_eq!(file_name("[datastore1] vm-a/vm-a_1.vmdk"), "vm-a_1.vmdk");
+        assert_eq!(file_name("[ds] flat.vmdk"), "flat.vmdk");
+        assert_eq!(file_name("disk-id-7"), "disk-id-7");
+    }
 
     #[test]
     fn every_declared_builtin_is_implemented() {

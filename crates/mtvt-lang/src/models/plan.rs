@@ -40,6 +40,12 @@ model! {
         storage_class: String,
         /// Local or remote destination cluster.
         destination: Destination,
+        /// OpenShift release of the destination cluster (ClusterVersion `version`, `4.20.4`); none when it is not OpenShift or could not be read.
+        openshift_version: Option<String>,
+        /// The session's `source_provider_insecure_skip_verify`: whether the source Provider should skip TLS verification.
+        source_provider_insecure_skip_verify: bool,
+        /// `insecureSkipVerify` of the source Provider's Secret as the cluster holds it (`"true"`/`"false"`); none when the Secret lacks the key or could not be read.
+        source_secret_insecure_skip_verify: Option<String>,
         /// Source network (as in `source.nics[].network`) → `pod` or NAD name, from the NetworkMap.
         network_map: BTreeMap<String, String>,
     }

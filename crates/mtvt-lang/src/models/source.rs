@@ -37,7 +37,7 @@ model! {
         guest_agent: bool,
         /// Network interfaces, in provider order.
         nics: Vec<SourceNic>,
-        /// Disks, in provider order (including disks added by the scenario).
+        /// Disks including those the scenario added: vSphere in device position order (controller key, then unit number), the order Forklift numbers them in (`.DiskIndex`); other providers in provider order.
         disks: Vec<SourceDisk>,
         /// Snapshots present before migration.
         snapshots: Vec<Snapshot>,
@@ -91,6 +91,10 @@ model! {
         mode: Option<DiskMode>,
         /// Shared between VMs.
         shared: bool,
+        /// Key of the controller the disk hangs on (vSphere `controllerKey`); none when unknown.
+        controller_key: Option<i64>,
+        /// Position on that controller (vSphere `unitNumber`); none when unknown.
+        unit_number: Option<i64>,
     }
 }
 
@@ -101,5 +105,9 @@ model! {
         name: String,
         /// Provider id of the snapshot.
         id: String,
+        /// Power state the snapshot captured (vSphere `poweredOff`, `poweredOn`, `suspended`); none when not read.
+        state: Option<String>,
+        /// Creation time in UTC to the minute (`2026-12-07T19:40Z`), the precision the pytest suite compares; none when not read.
+        created: Option<String>,
     }
 }

@@ -1,7 +1,7 @@
 //! Builtin functions of check expressions: their signatures, docs and typing rules. The
 //! evaluator implements them in `eval::builtins`; a test keeps the two in sync. Builtins
 //! exist only where the language itself cannot express a check (PVC-name rendering, SSH,
-//! Forklift's VM-name rule, collection helpers).
+//! Forklift's VM-name rule, release comparison, collection helpers).
 
 use super::types::Type;
 use crate::models::ModelId;
@@ -52,7 +52,7 @@ pub const BUILTINS: &[BuiltinDef] = &[
     BuiltinDef {
         name: "pvc_name",
         signature: "pvc_name(DestDisk) -> string",
-        doc: "The PVC name (or generateName prefix) the plan's `pvc_name_template` renders for this disk, with the plan, VM and disk data of the binding (mtvt-gotemplate, the same renderer as Forklift's).",
+        doc: "The PVC name (or generateName prefix, cut at 58 characters; an output over 63 characters is an error, as Forklift refuses it) the plan's `pvc_name_template` renders for this disk (mtvt-gotemplate, the same renderer as Forklift's). `.DiskIndex` is the disk's position among `dest.disks`, `.FileName` the backing file name of the source disk at that position in `source.disks` (the source inventory, in controller/unit order), never the PVC's own annotations.",
     },
     BuiltinDef {
         name: "pvc_name_matches",
@@ -63,6 +63,11 @@ pub const BUILTINS: &[BuiltinDef] = &[
         name: "ssh_reachable",
         signature: "ssh_reachable(DestVm) -> bool",
         doc: "Whether `mtvt run` logged in to the VM over SSH (KubeVirt port-forward, the source profile's `guest_vm_*` login; see running.md); a failure shows the expected login and what happened; *not run* (with the reason) when no login was possible (VM powered off, no guest login in the profile).",
+    },
+    BuiltinDef {
+        name: "version_at_least",
+        signature: "version_at_least(version: optional<string>, minimum: string) -> bool",
+        doc: "Whether a dotted release (`4.20.4`, `4.20.0-rc.1`) is at least `minimum` (`4.20`), comparing the numbers and ignoring a pre-release suffix; *not run* when the version is `none`.",
     },
 ];
 
@@ -180,6 +185,18 @@ pub fn type_call(name: &str, args: &[Type]) -> Result<Type, CallError> {
             }
             if !is(&arg(0), &Type::Model(ModelId::DestVm)) {
                 return Err(CallError::Arg(0, "`dest`"));
+            }
+            Ok(Type::Bool)
+        }
+        "version_at_least" => {
+            if n != 2 {
+                return Err(CallError::Arity("2 arguments"));
+            }
+            if !is(&arg(0), &Type::String) {
+                return Err(CallError::Arg(0, "a (possibly none) string"));
+            }
+            if !is(&arg(1), &Type::String) {
+                return Err(CallError::Arg(1, "a string"));
             }
             Ok(Type::Bool)
         }

@@ -39,7 +39,30 @@ pub fn seed(ctx: &Ctx, inventory_addr: &str) -> Result<(), ApiError> {
     seed_cluster(ctx, &now)?;
     seed_mtv(ctx, &ns)?;
     seed_inventory(ctx, &ns, &now, inventory_addr)?;
+    seed_cluster_version(ctx, &now)?;
     seed_openshift_sources(ctx)
+}
+
+/// The ClusterVersion `version`: the OpenShift release the cluster runs, completed.
+fn seed_cluster_version(ctx: &Ctx, now: &str) -> Result<(), ApiError> {
+    let version = crate::kinds::OPENSHIFT_VERSION;
+    create(
+        ctx,
+        &Gvr::new("config.openshift.io", "v1", "clusterversions"),
+        "",
+        json!({
+            "apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
+            "metadata": {"name": "version"},
+            "spec": {"channel": "stable-4.20", "clusterID": "6b1f5f8e-3c1d-4d7e-9a57-2f0c1e1c9a11"},
+            "status": {
+                "desired": {"version": version},
+                "history": [{"state": "Completed", "version": version, "startedTime": now, "completionTime": now}],
+                "conditions": [{"type": "Available", "status": "True", "lastTransitionTime": now},
+                               {"type": "Progressing", "status": "False", "lastTransitionTime": now}],
+            },
+        }),
+    )?;
+    Ok(())
 }
 
 /// The MTV namespace, the `host` Provider, the operator's CSV and what it installed.

@@ -21,6 +21,10 @@ pub use olm::{
     INSTALLED_ALONGSIDE_PREFIX, MTV_VERSION, csv_name, forklift_crds, installed_alongside_key,
 };
 
+/// The OpenShift version the emulated cluster reports (ClusterVersion `version`): 4.20 or
+/// later, where Forklift gives vSphere VMs the `VMware-…` BIOS serial.
+pub const OPENSHIFT_VERSION: &str = "4.20.4";
+
 /// The namespace MTV is installed in, present from the start.
 pub const MTV_NAMESPACE: &str = "openshift-mtv";
 
@@ -61,6 +65,10 @@ pub fn openshift_kinds() -> Vec<ResourceKind> {
             .printed("Host/Port", "string", ROUTE_HOST).col("Path", "string", ".spec.path")
             .col("Services", "string", ".spec.to.name").col("Port", "string", ".spec.port.targetPort")
             .col("Termination", "string", ".spec.tls.termination"),
+        // config.openshift.io/v1 (the cluster's OpenShift version: `oc get clusterversion`)
+        ResourceKind::new("config.openshift.io", "v1", "ClusterVersion", "clusterversions").cluster()
+            .status().native().col("Version", "string", ".status.desired.version")
+            .col("Progressing", "string", ".status.conditions[?(@.type=='Progressing')].status"),
     ]
 }
 

@@ -300,6 +300,7 @@ pub(crate) async fn add_blank_disk(
                     provisioning: None,
                     mode: None,
                     shared: false,
+                    ..DiskFacts::default()
                 });
             }
             Err(kube::Error::Api(s)) if s.code == 409 && attempts < 3 => continue,

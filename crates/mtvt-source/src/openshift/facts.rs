@@ -134,6 +134,7 @@ pub(crate) fn facts_from(
                 provisioning: None,
                 mode: None,
                 shared: false,
+                ..DiskFacts::default()
             })
         })
         .collect();
@@ -199,6 +200,7 @@ pub(crate) async fn snapshots(
                 .get(DESCRIPTION_ANNOTATION)
                 .cloned()
                 .unwrap_or_default(),
+            ..SnapshotFacts::default()
         })
         .collect())
 }

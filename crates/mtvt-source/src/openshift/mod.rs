@@ -306,6 +306,7 @@ impl OpenshiftSource {
             name: name.to_string(),
             id: created.uid().unwrap_or_default(),
             description: description.to_string(),
+            ..SnapshotFacts::default()
         })
     }
 

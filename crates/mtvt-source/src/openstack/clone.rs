@@ -218,6 +218,7 @@ pub(crate) async fn snapshot_images(
                 name: s("name"),
                 id: s("id"),
                 description: s("description"),
+                ..SnapshotFacts::default()
             }
         })
         .collect())

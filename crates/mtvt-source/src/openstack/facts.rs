@@ -84,6 +84,7 @@ pub(crate) async fn collect(c: &OpenstackClient, vm: &VmRef) -> Result<SourceVmF
                 .get("multiattach")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            ..DiskFacts::default()
         });
     }
     let snapshots = clone::snapshot_images(c, vm).await?;

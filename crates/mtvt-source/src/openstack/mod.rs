@@ -319,6 +319,7 @@ impl OpenstackClient {
             name: name.to_string(),
             id,
             description: description.to_string(),
+            ..SnapshotFacts::default()
         })
     }
 

@@ -50,6 +50,7 @@ pub(crate) fn snapshots(list: &Value) -> Vec<SnapshotFacts> {
                 name: description.clone(),
                 id: s(x, "/id").unwrap_or_default(),
                 description,
+                ..SnapshotFacts::default()
             }
         })
         .collect()
@@ -75,6 +76,7 @@ fn disk_facts(att: &Value) -> DiskFacts {
         }),
         mode: None,
         shared: flag(disk.get("shareable")).unwrap_or(false),
+        ..DiskFacts::default()
     }
 }
 

@@ -58,6 +58,7 @@ pub(crate) async fn create_snapshot(
         name: name.to_string(),
         id,
         description: name.to_string(),
+        ..SnapshotFacts::default()
     })
 }
 
@@ -157,5 +158,6 @@ pub(crate) async fn add_disk(
         }),
         mode: None,
         shared: false,
+        ..DiskFacts::default()
     })
 }

@@ -77,6 +77,8 @@ pub(crate) fn disk_facts(d: &Value, datastores: &[(String, String)]) -> DiskFact
         }),
         mode: disk_mode(d),
         shared: d.pointer("/backing/sharing").and_then(Value::as_str) == Some("sharingMultiWriter"),
+        controller_key: d.get("controllerKey").and_then(Value::as_i64),
+        unit_number: d.get("unitNumber").and_then(Value::as_i64),
     }
 }
 
@@ -272,6 +274,7 @@ mod tests {
     #[test]
     fn disk_backings() {
         let d = json!({"_typeName": "VirtualDisk", "key": 2001, "capacityInKB": 1024,
+            "controllerKey": 1000, "unitNumber": 1,
             "backing": {"_typeName": "VirtualDiskFlatVer2BackingInfo", "fileName": "[ds9] vm/vm_1.vmdk",
                         "datastore": {"value": "datastore-9"}, "diskMode": "independent_persistent",
                         "thinProvisioned": false, "eagerlyScrub": true, "sharing": "sharingMultiWriter"}});
@@ -283,5 +286,6 @@ mod tests {
         assert_eq!(f.provisioning, Some(Provisioning::ThickEager));
         assert_eq!(f.mode, Some(mtvt_vocab::DiskMode::IndependentPersistent));
         assert!(f.shared);
+        assert_eq!((f.controller_key, f.unit_number), (Some(1000), Some(1)));
     }
 }

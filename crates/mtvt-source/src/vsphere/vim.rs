@@ -223,6 +223,7 @@ pub(crate) async fn create_snapshot(
         name: name.to_string(),
         id: mo_value(&result).unwrap_or_default().to_string(),
         description: description.to_string(),
+        ..SnapshotFacts::default()
     })
 }
 
@@ -244,6 +245,11 @@ fn flatten(list: &Value, out: &mut Vec<SnapshotFacts>) {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_string(),
+            state: s.get("state").and_then(Value::as_str).map(str::to_string),
+            created: s
+                .get("createTime")
+                .and_then(Value::as_str)
+                .map(str::to_string),
         });
         if let Some(children) = s.get("childSnapshotList") {
             flatten(children, out);
@@ -402,6 +408,7 @@ mod tests {
     #[test]
     fn snapshot_trees_flatten_oldest_first() {
         let tree = json!([{"name": "a", "description": "", "snapshot": moref("VirtualMachineSnapshot", "snapshot-1"),
+            "state": "poweredOff", "createTime": "2026-12-07T19:40:12Z",
             "childSnapshotList": [{"name": "b", "description": "d", "snapshot": moref("VirtualMachineSnapshot", "snapshot-2"),
                                    "childSnapshotList": []}]}]);
         let mut out = Vec::new();
@@ -411,5 +418,9 @@ mod tests {
             .map(|s| (s.name.as_str(), s.id.as_str()))
             .collect();
         assert_eq!(names, vec![("a", "snapshot-1"), ("b", "snapshot-2")]);
+        let first = out.first().unwrap();
+        assert_eq!(first.state.as_deref(), Some("poweredOff"));
+        assert_eq!(first.created.as_deref(), Some("2026-12-07T19:40:12Z"));
+        assert_eq!(out.get(1).unwrap().state, None);
     }
 }

@@ -2,7 +2,7 @@
 //! and reported devices.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -202,7 +202,13 @@ pub(super) async fn vm_sub(
     State(o): State<Ovirt>,
     headers: HeaderMap,
     Path((id, sub)): Path<(String, String)>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
 ) -> Response {
+    // `follow=vnic_profile.network` inlines each NIC's profile with its network, as the
+    // engine does; without it the profile is a bare link
+    let follow_network = query
+        .get("follow")
+        .is_some_and(|f| f.split(',').any(|x| x.trim() == "vnic_profile.network"));
     let p = match auth(&o, &headers) {
         Ok(p) => p,
         Err(r) => return r,
@@ -224,7 +230,7 @@ pub(super) async fn vm_sub(
             "disk": {"id": d.id, "href": href("disks", &d.id)}})).collect::<Vec<_>>()})).into_response(),
         "nics" => Json(json!({"nic": vm.nics.iter().map(|n| json!({"id": n.id, "href": format!("{base}/nics/{}", n.id), "name": n.name,
             "interface": n.model, "linked": "true", "plugged": "true", "mac": {"address": n.mac},
-            "vnic_profile": {"id": p.network(&n.network).map(|x| x.profile_id.clone()).unwrap_or_default()}})).collect::<Vec<_>>()})).into_response(),
+            "vnic_profile": vnic_profile(&p, &n.network, follow_network)})).collect::<Vec<_>>()})).into_response(),
         "reporteddevices" => {
             let agent = vm.power == PowerState::On && vm.tools != ToolsInstall::NotInstalled;
             let devices: Vec<Value> = if agent {
@@ -252,5 +258,17 @@ pub(super) async fn remove_snapshot(
     match o.lab.remove_snapshot(&o.provider, &id, &sid) {
         Ok(()) => Json(json!({"status": "complete"})).into_response(),
         Err(e) => op_failed(&e),
+    }
+}
+
+/// A NIC's `vnic_profile`: its id, and with `follow` its network (id and name).
+fn vnic_profile(p: &Provider, network: &str, follow: bool) -> Value {
+    let net = p.network(network);
+    let id = net.map(|x| x.profile_id.clone()).unwrap_or_default();
+    match net {
+        Some(n) if follow => {
+            json!({"id": id, "href": href("vnicprofiles", &id), "network": {"id": n.id, "name": n.name, "href": href("networks", &n.id)}})
+        }
+        _ => json!({"id": id, "href": href("vnicprofiles", &id)}),
     }
 }

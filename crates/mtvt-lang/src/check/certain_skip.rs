@@ -175,6 +175,7 @@ fn field_of(root: Root, field: &str, f: &Facts<'_>) -> Sv {
     match (root, field) {
         (Root::Source, "provider_type") | (Root::Plan, "source_provider_type") => provider(),
         (Root::Plan, "preserve_static_ips") => Sv::Bool(p.preserve_static_ips.unwrap_or(false)),
+        (Root::Plan, "xfs_compatibility") => Sv::Bool(p.xfs_compatibility.unwrap_or(false)),
         (Root::Plan, "warm") => Sv::Bool(p.warm),
         (Root::Plan, "copy_offload") => Sv::Bool(p.copy_offload),
         (Root::Plan, "target_node_selector") => len(p.target_node_selector.len()),

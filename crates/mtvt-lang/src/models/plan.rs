@@ -22,6 +22,8 @@ model! {
         target_power_state: Option<TargetPowerState>,
         /// `preserveStaticIPs`.
         preserve_static_ips: bool,
+        /// `xfsCompatibility`: the conversion used the XFS v4-compatible virt-v2v image.
+        xfs_compatibility: bool,
         /// Namespace the VMs are created in.
         target_namespace: String,
         /// Namespace of the NetworkAttachmentDefinitions for extra NICs.

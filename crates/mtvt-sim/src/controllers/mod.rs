@@ -75,6 +75,8 @@ pub struct Guest {
     pub os: String,
     /// Whether a guest agent runs (`AgentConnected`).
     pub agent: bool,
+    /// The root filesystem is XFS v4.
+    pub root_xfs_v4: bool,
     /// IPs per MAC (`addr/prefix`), for NICs that keep their guest configuration.
     pub ips: BTreeMap<String, Vec<String>>,
 }

@@ -241,6 +241,7 @@ fn seed_openshift_sources(ctx: &Ctx) -> Result<(), ApiError> {
                     hostname: v.guest_os.hostname.clone(),
                     os: v.guest_os.key.clone(),
                     agent: v.tools != crate::lab::ToolsInstall::NotInstalled,
+                    root_xfs_v4: v.guest_os.root_xfs_v4,
                     ips: v
                         .nics
                         .iter()

@@ -134,7 +134,7 @@ fn linux(m: &mut GuestModel, words: &[String], stdin: &[u8]) -> Output {
             Some(s) => Output::ok(s),
             None => Output::fail(10, format!("Error: {id} - no such connection profile.")),
         },
-        ["xfs_info", target] => xfs_info(m, target),
+        ["xfs_info" | "/usr/sbin/xfs_info", target] => xfs_info(m, target),
         ["lsblk", "-J"] => Output::ok(lsblk(m)),
         ["cryptsetup", "status", name] => cryptsetup_status(m, name),
         [cmd, ..] => Output::fail(127, format!("bash: {cmd}: command not found")),

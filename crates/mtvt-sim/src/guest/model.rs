@@ -2,7 +2,7 @@
 //!
 //! A model starts from the source VM's facts ([`GuestFacts`]: OS, host name, NICs with their
 //! IPs and whether they are static, disks, firmware) and the lab's guest logins; Linux
-//! guests get an XFS root on disk 0 (v5, `crc=1`), Windows guests NTFS `C:`. The migration
+//! guests get an XFS root on disk 0 (v5, `crc=1`, or v4 when the lab says so), Windows guests NTFS `C:`. The migration
 //! ([`GuestModel::migrated`]) keeps static IP configuration where Forklift preserves it
 //! (`preserveStaticIPs`, default true, or a non-vSphere source), falls back to DHCP
 //! elsewhere, and keeps files only on disks that were copied.
@@ -35,6 +35,8 @@ pub struct GuestFacts {
     pub secure_boot: bool,
     /// Virtual TPM.
     pub tpm: bool,
+    /// The Linux root filesystem is XFS v4 (`crc=0`) rather than v5.
+    pub root_xfs_v4: bool,
 }
 
 /// How a NIC gets its address.
@@ -175,7 +177,7 @@ impl GuestModel {
                 disk: 0,
                 mount: "/".into(),
                 fstype: "xfs".into(),
-                xfs_version: 5,
+                xfs_version: if f.root_xfs_v4 { 4 } else { 5 },
             }
         };
         let mut m = GuestModel {

@@ -126,6 +126,7 @@ pub fn facts(vmi: &Value, guest: &Guest) -> GuestFacts {
             .and_then(Value::as_bool)
             .unwrap_or(false),
         tpm: vmi.pointer("/spec/domain/devices/tpm").is_some(),
+        root_xfs_v4: guest.root_xfs_v4,
     }
 }
 

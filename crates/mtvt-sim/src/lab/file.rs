@@ -227,6 +227,10 @@ pub struct VmFile {
     pub guest_id: Option<String>,
     #[serde(default)]
     pub hostname: Option<String>,
+    /// The Linux guest's root filesystem is XFS v4 (`crc=0`), as on guests installed by old
+    /// releases; default v5.
+    #[serde(default)]
+    pub root_xfs_v4: bool,
     #[serde(default)]
     pub guest_tools: Option<ToolsInstall>,
     #[serde(default)]

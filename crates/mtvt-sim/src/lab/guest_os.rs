@@ -88,6 +88,7 @@ pub fn lookup(key: &str, hostname: &str) -> Option<GuestOs> {
         ovirt_id: r.4.to_string(),
         openstack_id: r.5.to_string(),
         hostname: hostname.to_string(),
+        root_xfs_v4: false,
     })
 }
 

@@ -163,6 +163,8 @@ pub struct SourceVm {
     pub os: String,
     /// Host name of the guest.
     pub hostname: String,
+    /// The guest's root filesystem is XFS v4 (lab fact).
+    pub root_xfs_v4: bool,
     /// Changed block tracking.
     pub cbt: bool,
     /// Has snapshots.

@@ -82,6 +82,7 @@ pub(super) fn ocp_vm(ctx: &Ctx, vm: &Value) -> Result<SourceVm, String> {
             .as_ref()
             .map(|v| v.guest_os.hostname.clone())
             .unwrap_or(name),
+        root_xfs_v4: lab_vm.as_ref().is_some_and(|v| v.guest_os.root_xfs_v4),
         cbt: false,
         snapshots: 0,
         host_in_maintenance: false,

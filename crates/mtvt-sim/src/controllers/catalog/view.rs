@@ -274,6 +274,7 @@ pub fn from_lab(p: &Provider, v: &Vm) -> SourceVm {
         windows: v.guest_os.family == OsFamily::Windows,
         os: v.guest_os.key.clone(),
         hostname: v.guest_os.hostname.clone(),
+        root_xfs_v4: v.guest_os.root_xfs_v4,
         cbt: v.cbt,
         snapshots: v.snapshots.len(),
         host_in_maintenance,

@@ -22,6 +22,8 @@ pub struct GuestOs {
     pub openstack_id: String,
     /// Guest host name reported by tools.
     pub hostname: String,
+    /// The root filesystem is XFS v4 (`crc=0`), not v5 (Linux guests).
+    pub root_xfs_v4: bool,
 }
 
 /// A virtual disk.

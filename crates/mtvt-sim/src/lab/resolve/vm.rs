@@ -110,8 +110,10 @@ fn guest(
             ovirt_id: String::new(),
             openstack_id: String::new(),
             hostname: hostname.to_string(),
+            root_xfs_v4: false,
         })
     });
+    guest.root_xfs_v4 = v.root_xfs_v4;
     if let Some(gid) = &v.guest_id {
         match kind {
             ProviderKind::Ovirt => guest.ovirt_id = gid.clone(),

@@ -72,6 +72,7 @@ fn guest(env: &Env<'_>, vm: &SourceVm) -> Guest {
         hostname: vm.hostname.clone(),
         os: vm.os.clone(),
         agent: vm.tools_installed,
+        root_xfs_v4: vm.root_xfs_v4,
         ips: vm
             .nics
             .iter()

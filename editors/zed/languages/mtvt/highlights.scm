@@ -116,7 +116,7 @@
 ((call function: (identifier) @function.builtin)
  (#any-of? @function.builtin
   "k8s_name" "keys" "len" "lower" "pvc_name" "pvc_name_matches" "ssh_reachable" "upper"
-  "values"))
+  "values" "version_at_least"))
 ; Methods of the guest model (crates/mtvt-lang schema::methods).
 (method_call method: (identifier) @function.call)
 (method_call ["(" ")"] @punctuation.bracket)

@@ -19,6 +19,7 @@ mod import_cli;
 mod job_cli;
 mod job_sim;
 mod lsp_cli;
+mod nvim_lsp;
 mod providers_file_cli;
 mod render_golden;
 mod render_schemas;

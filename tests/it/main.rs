@@ -21,6 +21,7 @@ mod job_sim;
 mod lsp_cli;
 mod nvim_lsp;
 mod providers_file_cli;
+mod pytest_table;
 mod render_golden;
 mod render_schemas;
 mod report_html;

@@ -251,3 +251,122 @@ fn completions_and_man_pages_come_from_the_same_flags_as_help() {
     let o = mtvt(&["man", "nope"], &repo());
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The commands `mtvt --help` lists (without `help`).
+fn subcommands() -> Vec<String> {
+    let o = mtvt(&["--help"], &repo());
+    let help = String::from_utf8_lossy(&o.stdout).into_owned();
+    let list = help
+        .split_once("Commands:\n")
+        .expect("a Commands section in mtvt --help")
+        .1;
+    list.lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   ")) // a wrapped description
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+}
+
+#[test]
+fn bash_completes_every_command_and_a_commands_flags() {
+    let commands = subcommands();
+    assert!(commands.len() >= 10, "{commands:?}");
+    if !on_path("bash") {
+        eprintln!("skipped bash_completes_every_command_and_a_commands_flags: no bash on PATH");
+        return;
+    }
+    let dir = workdir(&[]);
+    let o = mtvt(&["completions", "bash"], &repo());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::write(dir.path().join("mtvt.bash"), &o.stdout).unwrap();
+    // What bash offers after `mtvt ` and after `mtvt run --sim-`, through the script's own
+    // completion function, as the shell calls it on <Tab>.
+    let script = r#"
+        source ./mtvt.bash
+        complete_words() {
+          COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+          COMPREPLY=()
+          "$(complete -p mtvt | sed -E 's/.*-F ([^ ]+).*/\1/')" mtvt "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+          printf '%s\n' "${COMPREPLY[@]}"
+        }
+        complete_words mtvt ''
+        echo ---
+        complete_words mtvt run --sim-
+    "#;
+    let o = std::process::Command::new("bash")
+        .current_dir(dir.path())
+        .args(["--norc", "--noprofile", "-c", script])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    let (top, run) = out.split_once("---\n").unwrap();
+    let top: Vec<&str> = top.lines().collect();
+    for c in &commands {
+        assert!(
+            top.contains(&c.as_str()),
+            "`mtvt <Tab>` offers {c}: {top:?}"
+        );
+    }
+    let run: Vec<&str> = run.lines().collect();
+    for flag in ["--sim-crds", "--sim-lab", "--sim-step-fault"] {
+        assert!(
+            run.contains(&flag),
+            "`mtvt run --sim-<Tab>` offers {flag}: {run:?}"
+        );
+    }
+    assert!(
+        !run.contains(&"--provider"),
+        "only what the word starts with: {run:?}"
+    );
+}
+
+#[test]
+fn the_man_page_renders_and_names_every_command() {
+    let commands = subcommands();
+    let dir = workdir(&[]);
+    let o = mtvt(&["man"], &repo());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = dir.path().join("mtvt.1");
+    std::fs::write(&page, &o.stdout).unwrap();
+    let roff = String::from_utf8_lossy(&o.stdout);
+    for c in &commands {
+        assert!(
+            roff.contains(&format!("mtvt\\-{}", c.replace('-', "\\-"))),
+            "the page names {c}"
+        );
+        let sub = mtvt(&["man", c], &repo());
+        assert_eq!(sub.status.code(), Some(0), "mtvt man {c}");
+        assert!(String::from_utf8_lossy(&sub.stdout).contains(&format!(".TH mtvt-{c} 1")));
+    }
+    if !on_path("man") {
+        eprintln!("skipped rendering through man -l: no man on PATH");
+        return;
+    }
+    // As `man -l mtvt.1` shows it, with roff's warnings on.
+    let o = std::process::Command::new("man")
+        .args(["--warnings", "-l"])
+        .arg(&page)
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "100")
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "roff warnings");
+    assert!(text.contains("SUBCOMMANDS"), "{text}");
+    for c in &commands {
+        assert!(
+            text.contains(&format!("mtvt-{c}(1)")),
+            "rendered page names mtvt-{c}(1): {text}"
+        );
+    }
+}

@@ -1,7 +1,8 @@
 //! `mtvt job` end to end on `mtvt sim serve`: the rendered manifests pass a server-side dry
-//! run, the Indexed Job's three pods run as real `mtvt run --shard I/3` processes with the
-//! in-cluster config the emulator gives them, and `mtvt report merge` of their results equals
-//! a single run's report (but for times, session ids and generated names).
+//! run, the Indexed Job's three pods run the whole catalog as real `mtvt run --shard I/3`
+//! processes with the in-cluster config the emulator gives them, and `mtvt report merge` of
+//! their results equals a single run's report of the catalog (but for times, session ids and
+//! generated names).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -13,6 +14,9 @@ use serde_json::Value;
 
 use crate::harness::{Mtvt, mtvt, stderr};
 use crate::sim_kubectl::{kubectl, schemas};
+
+/// The scenarios of the catalog (`scenarios/`), as `run_sim` counts them.
+const CATALOG: usize = 29;
 
 /// The emulator, stopped (SIGINT, then kill) when dropped.
 struct Sim(Child);
@@ -137,7 +141,7 @@ fn session_of(path: &Path) -> String {
 }
 
 fn wait_complete(bin: &Path, dir: &Path) -> String {
-    let deadline = Instant::now() + Duration::from_secs(180);
+    let deadline = Instant::now() + Duration::from_secs(600);
     loop {
         let o = kubectl_in(
             bin,
@@ -159,25 +163,31 @@ fn wait_complete(bin: &Path, dir: &Path) -> String {
         }
         assert!(
             Instant::now() < deadline,
-            "the Job did not end in 180s: {status}"
+            "the Job did not end in 600s: {status}"
         );
         std::thread::sleep(Duration::from_millis(500));
     }
 }
 
+/// What both the shards and the single run are given after `run`: the profiles and remote
+/// cluster `mtvt run --sim` picks by itself (the emulator is its own remote cluster), so
+/// every scenario of the catalog runs, none is skipped.
+const RUN_ARGS: &[&str] = &[
+    "-j",
+    "4",
+    "--provider",
+    "vsphere",
+    "--provider",
+    "vsphere-copy-offload",
+    "--remote-ocp-cluster",
+    "127.0.0.1",
+    "scenarios",
+];
+
 /// Applies `mtvt job` (server dry run first) and waits for it; the results directory.
-fn run_job(bin: &Path, dir: &Path, p: &str, paths: &[&str]) -> std::path::PathBuf {
-    let mut job_args = vec![
-        "job",
-        "--shards",
-        "3",
-        "--providers-file",
-        p,
-        "--",
-        "--provider",
-        "vsphere",
-    ];
-    job_args.extend(paths);
+fn run_job(bin: &Path, dir: &Path, p: &str) -> std::path::PathBuf {
+    let mut job_args = vec!["job", "--shards", "3", "--providers-file", p, "--"];
+    job_args.extend(RUN_ARGS);
     let out = mtvt(&job_args);
     assert!(out.status.success(), "{}", stderr(&out));
     let manifests = String::from_utf8(out.stdout).unwrap();
@@ -215,7 +225,8 @@ fn run_job(bin: &Path, dir: &Path, p: &str, paths: &[&str]) -> std::path::PathBu
     for pod in pods.lines() {
         let log = text(&kubectl_in(bin, dir, &["logs", "-n", "mtvt", pod], None));
         assert!(
-            log.contains("of the 5 selected scenario(s)") && log.contains(" passed, 0 failed"),
+            log.contains(&format!("of the {CATALOG} selected scenario(s)"))
+                && log.contains(" passed, 0 failed, 0 errors, 0 skipped"),
             "{pod}: {log}"
         );
     }
@@ -229,7 +240,7 @@ fn run_job(bin: &Path, dir: &Path, p: &str, paths: &[&str]) -> std::path::PathBu
 }
 
 /// One `mtvt run` of the same selection on the same cluster; its data collector.
-fn single_run(dir: &Path, p: &str, paths: &[&str]) -> std::path::PathBuf {
+fn single_run(dir: &Path, p: &str) -> std::path::PathBuf {
     let single = dir.join("single");
     let (kc, s) = (dir.join("kc"), single.to_str().unwrap().to_string());
     let mut run = vec![
@@ -238,16 +249,21 @@ fn single_run(dir: &Path, p: &str, paths: &[&str]) -> std::path::PathBuf {
         kc.to_str().unwrap().into(),
         "--providers-file".into(),
         p.into(),
-        "--provider".into(),
-        "vsphere".into(),
         "--data-collector-path".into(),
         s.clone(),
         "--report-json".into(),
         format!("{s}/report.json"),
     ];
-    run.extend(paths.iter().map(|p| p.to_string()));
+    run.extend(RUN_ARGS.iter().map(|a| a.to_string()));
     let out = Mtvt::new().args(&run).output();
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "{CATALOG} scenarios: {CATALOG} passed, 0 failed, 0 errors, 0 skipped"
+        )),
+        "{}",
+        stderr(&out)
+    );
     single
 }
 
@@ -286,9 +302,8 @@ fn a_sharded_job_on_the_emulator_merges_into_a_single_runs_report() {
     let _sim = serve(dir);
     let providers = dir.join("providers.json");
     let p = providers.to_str().unwrap();
-    let paths = ["scenarios/tier0", "scenarios/warm"];
-    let results = run_job(&bin, dir, p, &paths);
-    let single = single_run(dir, p, &paths);
+    let results = run_job(&bin, dir, p);
+    let single = single_run(dir, p);
     let merged = dir.join("merged");
     let out = mtvt(&[
         "report",
@@ -316,8 +331,8 @@ fn a_sharded_job_on_the_emulator_merges_into_a_single_runs_report() {
     )
     .unwrap();
     let selected = selection["shard"]["selection"].as_array().unwrap().len();
-    assert!(selected >= 3, "{selection}");
-    assert_eq!(joined["scenarios"].as_array().unwrap().len(), selected);
+    assert_eq!(selected, CATALOG, "{selection}");
+    assert_eq!(joined["scenarios"].as_array().unwrap().len(), CATALOG);
     assert_eq!(joined, one);
     let junit = |d: &Path| {
         normalized(

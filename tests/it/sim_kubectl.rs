@@ -163,6 +163,10 @@ fn serve_stops_on_a_sigint_while_it_starts() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        // The delay counts from the exec: before it, the shell ignores SIGINT by design of
+        // this test (it starts mtvt with SIGINT ignored), and on a loaded machine the exec
+        // itself can take longer than the delay.
+        wait_for_exec(child.id(), bin);
         std::thread::sleep(Duration::from_millis(delay_ms));
         Command::new("kill")
             .arg("-INT")
@@ -186,4 +190,21 @@ fn serve_stops_on_a_sigint_while_it_starts() {
         };
         assert!(exit.success(), "{delay_ms} ms: {exit:?}");
     }
+}
+
+/// Waits (at most 30 s) until process `pid` runs `bin`, i.e. the wrapper shell has exec'd it.
+fn wait_for_exec(pid: u32, bin: &str) {
+    let want = std::fs::canonicalize(bin).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if std::fs::read_link(format!("/proc/{pid}/exe"))
+            .ok()
+            .as_deref()
+            == Some(want.as_path())
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("process {pid} did not exec {bin} within 30 s");
 }

@@ -183,7 +183,13 @@ async fn observe_vm(
                 }
                 let client = &v.engine.cluster.client;
                 let mut asker = GuestAsker::new(client, profile, &dest, source.is_windows);
-                let outcomes = guest_ask::evaluate(ir, &mut bindings, &mut asker).await;
+                let outcomes = guest_ask::evaluate(
+                    &ir.expect.checks,
+                    &mut bindings,
+                    &mut asker,
+                    guest_ask::NICS_RETRY.min(v.plan.ir.timeout.to_std()),
+                )
+                .await;
                 asker.close().await;
                 let (checks, failures) = assert::report(&src_name, outcomes);
                 o.report.checks = checks;

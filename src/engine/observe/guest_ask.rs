@@ -39,6 +39,26 @@ pub const NICS_RETRY: Duration = Duration::from_secs(600);
 /// Pause between two re-reads of `guest.nics`.
 const NICS_RETRY_EVERY: Duration = Duration::from_secs(10);
 
+/// How long one VM's guest is waited for: the suite's 300 s to log in and 600 s of
+/// static-IP re-reads, each bounded by the plan's `timeout` (the scenario's own limit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GuestWaits {
+    /// Retrying the SSH login.
+    pub login: Duration,
+    /// Re-reading `guest.nics` while a check that read it fails.
+    pub nics: Duration,
+}
+
+impl GuestWaits {
+    /// The suite's waits, none longer than `limit`.
+    pub fn within(limit: Duration) -> Self {
+        GuestWaits {
+            login: SSH_TIMEOUT.min(limit),
+            nics: NICS_RETRY.min(limit),
+        }
+    }
+}
+
 /// The guest of one migrated VM.
 pub struct GuestAsker<'a> {
     client: &'a kube::Client,
@@ -48,16 +68,18 @@ pub struct GuestAsker<'a> {
     unavailable: Option<String>,
     session: Option<Result<GuestSession, String>>,
     profile: &'a Profile,
+    waits: GuestWaits,
 }
 
 impl<'a> GuestAsker<'a> {
     /// The guest of `dest` (a Windows guest when `windows`), logged in to with `profile`'s
-    /// guest login for its family.
+    /// guest login for its family, waited for as `waits` says.
     pub fn new(
         client: &'a kube::Client,
         profile: &'a Profile,
         dest: &DestVm,
         windows: bool,
+        waits: GuestWaits,
     ) -> Self {
         let family = if windows {
             GuestFamily::Windows
@@ -74,6 +96,7 @@ impl<'a> GuestAsker<'a> {
             unavailable,
             session: None,
             profile,
+            waits,
         }
     }
 
@@ -84,7 +107,7 @@ impl<'a> GuestAsker<'a> {
         if self.session.is_none() {
             let opened = match login(self.profile, self.family) {
                 Ok(creds) => {
-                    let opts = OpenOptions::with_timeout(SSH_TIMEOUT);
+                    let opts = OpenOptions::with_timeout(self.waits.login);
                     GuestSession::open(self.client, &self.vmi, self.family, &creds, &opts)
                         .await
                         .map_err(|e| e.to_string())
@@ -197,17 +220,15 @@ fn to_json<T: serde::Serialize>(v: &T) -> Value {
 /// Runs the requested `checks` (the scenario's `expect`, or an `expect` inside `then`) on
 /// one VM, answering their guest reads through `asker` (into `bindings.guest`) and running
 /// them again until nothing is pending. While a check that read `guest.nics` fails, the
-/// NICs are read again every 10 s for up to `nics_retry` (the suite's static-IP wait; the
-/// caller bounds it by the plan's `timeout`).
+/// NICs are read again every 10 s for up to the asker's [`GuestWaits::nics`].
 pub async fn evaluate(
     checks: &[CheckRefIr],
     bindings: &mut Bindings,
     asker: &mut GuestAsker<'_>,
-    nics_retry: Duration,
 ) -> Vec<CheckOutcome> {
     let mut read_nics = BTreeSet::new();
     let mut outcomes = settle(checks, bindings, asker, &mut read_nics).await;
-    let deadline = Instant::now() + nics_retry;
+    let deadline = Instant::now() + asker.waits.nics;
     while Instant::now() < deadline
         && nics_failed(&outcomes, &read_nics)
         && asker.answered_nics(bindings)

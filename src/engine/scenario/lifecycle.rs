@@ -17,7 +17,7 @@ use crate::engine::exec::{ScenarioRun, Scope, VmState};
 use crate::engine::observe::cluster::{read_cluster, wants_cluster};
 use crate::engine::observe::dest_read::{DestReader, observe_dest};
 use crate::engine::observe::guest;
-use crate::engine::observe::guest_ask::{self, GuestAsker};
+use crate::engine::observe::guest_ask::{self, GuestAsker, GuestWaits};
 use crate::engine::observe::{migration, plan::plan_model, source as source_model, vm::vm_model};
 use crate::engine::plan::{PlanAnswers, then_steps};
 use crate::engine::resolve::ResolvedPlan;
@@ -158,20 +158,16 @@ async fn expect(
         };
         let client = &engine.cluster.client;
         let profile = &run.source.side.profile;
-        dest.ssh = guest::probe_dest(client, profile, &e.checks, &dest, source.is_windows).await;
+        let waits = GuestWaits::within(m.plan.ir.timeout.to_std());
+        let windows = source.is_windows;
+        dest.ssh = guest::probe_dest(client, profile, &e.checks, &dest, windows, waits.login).await;
         let vm_m = vm_model(vm_ir, &engine.session.names.session);
         let mut bindings = Bindings::new(&source, &dest, &plan_m, &vm_m, &mig);
         if let Some(c) = &cluster {
             bindings = bindings.with_cluster(c);
         }
-        let mut asker = GuestAsker::new(client, profile, &dest, source.is_windows);
-        let outcomes = guest_ask::evaluate(
-            &e.checks,
-            &mut bindings,
-            &mut asker,
-            guest_ask::NICS_RETRY.min(m.plan.ir.timeout.to_std()),
-        )
-        .await;
+        let mut asker = GuestAsker::new(client, profile, &dest, windows, waits);
+        let outcomes = guest_ask::evaluate(&e.checks, &mut bindings, &mut asker).await;
         asker.close().await;
         let (checks, fs) = assert::report(&src_name, outcomes);
         if let Some(r) = report {

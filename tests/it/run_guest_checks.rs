@@ -215,3 +215,33 @@ fn xfs_passes_on_a_v4_guest_and_fails_on_a_v5_guest_naming_the_vm() {
         "{err}"
     );
 }
+
+const THEN_GUEST: &str = r#"
+check guest_is_linux "the guest answers as Linux" {
+  assert guest.os.family == "linux", "the guest is not Linux"
+  assert guest.run("hostname").exit == 0, "hostname failed"
+}
+
+scenario then_guest {
+  requires provider vsphere
+  vm "mtv-tests-rhel8" { source_power on }
+  plan { warm true }
+  expect { migration succeeds }
+  then {
+    expect { check guest_is_linux, ssh }
+  }
+}
+"#;
+
+#[test]
+fn checks_of_an_expect_inside_then_read_the_guest() {
+    let files = [("then.mtvt", format!("use std/checks\n{THEN_GUEST}"))];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, s)| (*n, s.as_str())).collect();
+    let (code, err, r) = run_sim(&files, "then.mtvt", &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let c = checks(&r, "guest_is_linux");
+    assert_eq!(c.len(), 1, "{r}");
+    assert_eq!(c[0]["status"], "passed", "{r}");
+    assert_eq!(c[0]["passed"], 2, "{r}");
+    assert_eq!(checks(&r, "ssh")[0]["status"], "passed", "{r}");
+}

@@ -3,11 +3,8 @@
 //! Every failed assert becomes a [`Failure`] with VM, check, expected, actual and the
 //! scenario line — all of them, not just the first. Checks that cannot run say why.
 
-use mtvt_lang::eval::{
-    AssertOutcome, Bindings, CheckOutcome, CheckStatus, check_outcome, judge_outcome,
-    run_check_refs,
-};
-use mtvt_lang::ir::{CheckRefIr, OutcomeIr, ScenarioIr};
+use mtvt_lang::eval::{AssertOutcome, CheckOutcome, CheckStatus, check_outcome, judge_outcome};
+use mtvt_lang::ir::{OutcomeIr, ScenarioIr};
 use mtvt_lang::models::Migration;
 
 use crate::report::{self, CheckReport, Failure};
@@ -51,16 +48,6 @@ fn judged_failure(judged: AssertOutcome, vm: &str, migration: &Migration) -> Opt
         }
         _ => None,
     }
-}
-
-/// Runs these requested checks (an `expect` block's inside `then`) on one VM, without a
-/// guest session: a check reading `guest` there is "not run".
-pub fn run_refs(
-    checks: &[CheckRefIr],
-    vm: &str,
-    bindings: &Bindings,
-) -> (Vec<CheckReport>, Vec<Failure>) {
-    report(vm, run_check_refs(checks, bindings))
 }
 
 /// The reports and failures of the check outcomes of one VM.

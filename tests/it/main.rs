@@ -32,6 +32,7 @@ mod run_endings;
 mod run_esxi_key;
 mod run_failures;
 mod run_guest;
+mod run_guest_boot;
 mod run_guest_checks;
 mod run_interrupt;
 mod run_lifecycle;

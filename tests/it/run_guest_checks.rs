@@ -10,7 +10,11 @@ use crate::harness::{mtvt, report, stderr as text, workdir};
 
 /// `mtvt run --sim` of `scenario` in a fresh directory with `extra` flags: exit code,
 /// stderr and the report.
-fn run_sim(files: &[(&str, &str)], scenario: &str, extra: &[&str]) -> (Option<i32>, String, Value) {
+pub(crate) fn run_sim(
+    files: &[(&str, &str)],
+    scenario: &str,
+    extra: &[&str],
+) -> (Option<i32>, String, Value) {
     let dir = workdir(files);
     let d = dir.path().to_str().unwrap().to_string();
     let target = if files.is_empty() {
@@ -33,7 +37,7 @@ fn run_sim(files: &[(&str, &str)], scenario: &str, extra: &[&str]) -> (Option<i3
 }
 
 /// Every check report named `name` in a run report.
-fn checks(r: &Value, name: &str) -> Vec<Value> {
+pub(crate) fn checks(r: &Value, name: &str) -> Vec<Value> {
     let mut out = Vec::new();
     let mut stack = vec![r.clone()];
     while let Some(v) = stack.pop() {
@@ -51,11 +55,31 @@ fn checks(r: &Value, name: &str) -> Vec<Value> {
     out
 }
 
+/// Warm comprehensive (the Windows VM with a static IP) with a 30 s plan timeout: the
+/// static-IP re-reads (the suite's 600 s) stop at the plan's timeout.
+const WARM_STATIC: &str = r#"
+use "REPO/scenarios/tier0/comprehensive.mtvt"
+
+scenario warm_static extends comprehensive {
+  vm "mtv-win2022-ip-3disks" {
+    source_power on
+    guest_agent true
+  }
+  plan {
+    warm true
+    target_namespace "custom-vm-namespace"
+    timeout 30s
+  }
+}
+"#;
+
 #[test]
 fn static_ips_fails_on_a_guest_that_lost_its_static_ip() {
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let scenario = WARM_STATIC.replace("REPO", repo);
     let (code, err, r) = run_sim(
-        &[],
-        "scenarios/warm/warm_migration_comprehensive.mtvt",
+        &[("warm.mtvt", scenario.as_str())],
+        "warm.mtvt",
         &["--sim-guest-fault", "*mtv-win*=lose_static_ip"],
     );
     assert_eq!(code, Some(1), "{err}");
@@ -190,4 +214,34 @@ fn xfs_passes_on_a_v4_guest_and_fails_on_a_v5_guest_naming_the_vm() {
             .any(|l| l.contains("mtv-feature-rhel7-xfs") && l.contains("check xfs")),
         "{err}"
     );
+}
+
+const THEN_GUEST: &str = r#"
+check guest_is_linux "the guest answers as Linux" {
+  assert guest.os.family == "linux", "the guest is not Linux"
+  assert guest.run("hostname").exit == 0, "hostname failed"
+}
+
+scenario then_guest {
+  requires provider vsphere
+  vm "mtv-tests-rhel8" { source_power on }
+  plan { warm true }
+  expect { migration succeeds }
+  then {
+    expect { check guest_is_linux, ssh }
+  }
+}
+"#;
+
+#[test]
+fn checks_of_an_expect_inside_then_read_the_guest() {
+    let files = [("then.mtvt", format!("use std/checks\n{THEN_GUEST}"))];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, s)| (*n, s.as_str())).collect();
+    let (code, err, r) = run_sim(&files, "then.mtvt", &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let c = checks(&r, "guest_is_linux");
+    assert_eq!(c.len(), 1, "{r}");
+    assert_eq!(c[0]["status"], "passed", "{r}");
+    assert_eq!(c[0]["passed"], 2, "{r}");
+    assert_eq!(checks(&r, "ssh")[0]["status"], "passed", "{r}");
 }

@@ -95,6 +95,14 @@ pub fn build_dest(
             .unwrap_or(0),
         firmware: firmware(&domain),
         serial: text(&domain, "/firmware/serial"),
+        secure_boot: domain
+            .pointer("/firmware/bootloader/efi")
+            .is_some_and(|efi| {
+                efi.pointer("/secureBoot")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true)
+            }),
+        tpm: domain.pointer("/devices/tpm").is_some(),
         labels: string_map(vm.pointer("/metadata/labels")),
         template_labels: string_map(vm.pointer("/spec/template/metadata/labels")),
         node_selector: string_map(vm.pointer("/spec/template/spec/nodeSelector")),

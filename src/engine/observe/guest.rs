@@ -45,15 +45,16 @@ pub fn login(profile: &Profile, family: GuestFamily) -> Result<Credentials, Stri
     })
 }
 
-/// The `dest.ssh` model of a migrated VM: a login when a requested check needs one, the VM
-/// is powered on and the profile has the login for its family (`windows` from the source
-/// model); otherwise why not.
+/// The `dest.ssh` model of a migrated VM: a login (on its own session, retried up to
+/// `timeout`) when a requested check needs one, the VM is powered on and the profile has
+/// the login for its family (`windows` from the source model); otherwise why not.
 pub async fn probe_dest(
     client: &kube::Client,
     profile: &Profile,
     checks: &[CheckRefIr],
     dest: &DestVm,
     windows: bool,
+    timeout: Duration,
 ) -> SshProbe {
     if !wants_ssh(checks) {
         return not_probed("no requested check logs in to the guest");
@@ -70,7 +71,17 @@ pub async fn probe_dest(
         GuestFamily::Linux
     };
     match login(profile, family) {
-        Ok(creds) => probe(client, &dest.namespace, &dest.name, family, &creds, None).await,
+        Ok(creds) => {
+            probe(
+                client,
+                &dest.namespace,
+                &dest.name,
+                family,
+                &creds,
+                Some(timeout),
+            )
+            .await
+        }
         Err(reason) => not_probed(reason),
     }
 }

@@ -9,12 +9,16 @@
 //! [`evaluate`] runs the scenario's checks, answers what they asked and runs them again
 //! until nothing is pending.
 
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
 use mtvt_guest::session::SSH_TIMEOUT;
 use mtvt_guest::{GuestFamily, GuestSession, OpenOptions, VmiRef};
 use mtvt_lang::eval::{
-    Bindings, CheckOutcome, GuestAnswer, GuestRequest, pending_requests, run_checks,
+    Bindings, CheckOutcome, CheckStatus, GuestAnswer, GuestRequest, pending_requests,
+    run_check_refs,
 };
-use mtvt_lang::ir::ScenarioIr;
+use mtvt_lang::ir::CheckRefIr;
 use mtvt_lang::models::{DestVm, GuestFile, GuestOs, GuestRun};
 use mtvt_lang::schema::enums::PowerState;
 use mtvt_profiles::Profile;
@@ -27,6 +31,34 @@ use super::guest_nics;
 /// round answers everything the previous one asked).
 const MAX_ROUNDS: usize = 16;
 
+/// How long a check that read the guest's network configuration (`guest.nics`) and failed
+/// is read again, as the suite retries its static-IP check (600 s): a Windows guest applies
+/// its restored configuration some time after the first login.
+pub const NICS_RETRY: Duration = Duration::from_secs(600);
+
+/// Pause between two re-reads of `guest.nics`.
+const NICS_RETRY_EVERY: Duration = Duration::from_secs(10);
+
+/// How long one VM's guest is waited for: the suite's 300 s to log in and 600 s of
+/// static-IP re-reads, each bounded by the plan's `timeout` (the scenario's own limit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GuestWaits {
+    /// Retrying the SSH login.
+    pub login: Duration,
+    /// Re-reading `guest.nics` while a check that read it fails.
+    pub nics: Duration,
+}
+
+impl GuestWaits {
+    /// The suite's waits, none longer than `limit`.
+    pub fn within(limit: Duration) -> Self {
+        GuestWaits {
+            login: SSH_TIMEOUT.min(limit),
+            nics: NICS_RETRY.min(limit),
+        }
+    }
+}
+
 /// The guest of one migrated VM.
 pub struct GuestAsker<'a> {
     client: &'a kube::Client,
@@ -36,16 +68,18 @@ pub struct GuestAsker<'a> {
     unavailable: Option<String>,
     session: Option<Result<GuestSession, String>>,
     profile: &'a Profile,
+    waits: GuestWaits,
 }
 
 impl<'a> GuestAsker<'a> {
     /// The guest of `dest` (a Windows guest when `windows`), logged in to with `profile`'s
-    /// guest login for its family.
+    /// guest login for its family, waited for as `waits` says.
     pub fn new(
         client: &'a kube::Client,
         profile: &'a Profile,
         dest: &DestVm,
         windows: bool,
+        waits: GuestWaits,
     ) -> Self {
         let family = if windows {
             GuestFamily::Windows
@@ -62,6 +96,7 @@ impl<'a> GuestAsker<'a> {
             unavailable,
             session: None,
             profile,
+            waits,
         }
     }
 
@@ -72,7 +107,7 @@ impl<'a> GuestAsker<'a> {
         if self.session.is_none() {
             let opened = match login(self.profile, self.family) {
                 Ok(creds) => {
-                    let opts = OpenOptions::with_timeout(SSH_TIMEOUT);
+                    let opts = OpenOptions::with_timeout(self.waits.login);
                     GuestSession::open(self.client, &self.vmi, self.family, &creds, &opts)
                         .await
                         .map_err(|e| e.to_string())
@@ -164,6 +199,12 @@ impl<'a> GuestAsker<'a> {
         Ok(to_json(&nics))
     }
 
+    /// Whether `guest.nics` was read from the guest (rather than refused: then reading it
+    /// again cannot help).
+    fn answered_nics(&self, bindings: &Bindings) -> bool {
+        self.unavailable.is_none() && matches!(bindings.guest.get(&GuestRequest::Nics), Some(Ok(_)))
+    }
+
     /// Ends the session, if one was opened.
     pub async fn close(self) {
         if let Some(Ok(s)) = self.session {
@@ -176,15 +217,51 @@ fn to_json<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-/// Runs the checks of `scenario` on one VM, answering their guest reads through `asker`
-/// (into `bindings.guest`) and running them again until nothing is pending.
+/// Runs the requested `checks` (the scenario's `expect`, or an `expect` inside `then`) on
+/// one VM, answering their guest reads through `asker` (into `bindings.guest`) and running
+/// them again until nothing is pending. While a check that read `guest.nics` fails, the
+/// NICs are read again every 10 s for up to the asker's [`GuestWaits::nics`].
 pub async fn evaluate(
-    scenario: &ScenarioIr,
+    checks: &[CheckRefIr],
     bindings: &mut Bindings,
     asker: &mut GuestAsker<'_>,
 ) -> Vec<CheckOutcome> {
-    let mut outcomes = run_checks(scenario, bindings);
+    let mut read_nics = BTreeSet::new();
+    let mut outcomes = settle(checks, bindings, asker, &mut read_nics).await;
+    let deadline = Instant::now() + asker.waits.nics;
+    while Instant::now() < deadline
+        && nics_failed(&outcomes, &read_nics)
+        && asker.answered_nics(bindings)
+    {
+        tokio::time::sleep(NICS_RETRY_EVERY).await;
+        bindings.guest.remove(&GuestRequest::Nics);
+        outcomes = settle(checks, bindings, asker, &mut read_nics).await;
+    }
+    outcomes
+}
+
+/// Whether a check that read `guest.nics` (named in `read_nics`) failed.
+fn nics_failed(outcomes: &[CheckOutcome], read_nics: &BTreeSet<String>) -> bool {
+    outcomes
+        .iter()
+        .any(|o| o.status() == CheckStatus::Failed && read_nics.contains(&o.qualified))
+}
+
+/// Runs the checks, answering what they ask until nothing is pending; records the checks
+/// that asked for `guest.nics`.
+async fn settle(
+    checks: &[CheckRefIr],
+    bindings: &mut Bindings,
+    asker: &mut GuestAsker<'_>,
+    read_nics: &mut BTreeSet<String>,
+) -> Vec<CheckOutcome> {
+    let mut outcomes = run_check_refs(checks, bindings);
     for _ in 0..MAX_ROUNDS {
+        for o in &outcomes {
+            if o.pending.contains(&GuestRequest::Nics) {
+                read_nics.insert(o.qualified.clone());
+            }
+        }
         let pending = pending_requests(&outcomes);
         if pending.is_empty() {
             break;
@@ -193,7 +270,7 @@ pub async fn evaluate(
             let answer = asker.answer(&request).await;
             bindings.guest.insert(request, answer);
         }
-        outcomes = run_checks(scenario, bindings);
+        outcomes = run_check_refs(checks, bindings);
     }
     outcomes
 }

@@ -59,6 +59,7 @@ pub fn plan_model(
         target_power_state: p.ir.target_power_state,
         preserve_static_ips: p.ir.preserve_static_ips.unwrap_or(false),
         xfs_compatibility: p.ir.xfs_compatibility.unwrap_or(false),
+        enable_nested_virtualization: p.ir.enable_nested_virtualization.unwrap_or(false),
         target_namespace: p.target_namespace.clone(),
         multus_namespace: Some(p.multus_namespace.clone()),
         pvc_name_template: p.pvc_name_template.clone(),

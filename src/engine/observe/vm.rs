@@ -33,5 +33,6 @@ pub fn vm_model(vm: &VmIr, session: &str) -> Vm {
                 rdm: d.rdm,
             })
             .collect(),
+        luks: vm.luks_passphrase.is_some(),
     }
 }

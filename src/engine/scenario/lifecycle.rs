@@ -1,8 +1,9 @@
 //! A plan's lifecycle steps after its outcome (`then { … }`), in order: each action's steps
 //! through the executor (archive, delete, another Migration, a wait), and at each `expect`
 //! a fresh look at every VM — the latest Migration's status on the Plan, the destination VM
-//! if it still exists, the `cluster` model if a check reads it — with its outcome line and
-//! checks asserted. The first error stops the lifecycle.
+//! if it still exists, the `cluster` model if a check reads it, the guest through its own
+//! session (as after the migration) — with its outcome line and checks asserted. The first
+//! error stops the lifecycle.
 
 use mtvt_lang::eval::Bindings;
 use mtvt_lang::ir::{ThenExpectIr, ThenStep};
@@ -15,6 +16,8 @@ use crate::engine::error::{EngineError, api_message, is_not_found};
 use crate::engine::exec::{ScenarioRun, Scope, VmState};
 use crate::engine::observe::cluster::{read_cluster, wants_cluster};
 use crate::engine::observe::dest_read::{DestReader, observe_dest};
+use crate::engine::observe::guest;
+use crate::engine::observe::guest_ask::{self, GuestAsker, GuestWaits};
 use crate::engine::observe::{migration, plan::plan_model, source as source_model, vm::vm_model};
 use crate::engine::plan::{PlanAnswers, then_steps};
 use crate::engine::resolve::ResolvedPlan;
@@ -145,7 +148,7 @@ async fn expect(
             .as_ref()
             .and_then(|r| r.destination.clone())
             .unwrap_or_else(|| src_name.clone());
-        let dest = observe_dest(&reader, &m.plan.target_namespace, &dest_name, None)
+        let mut dest = observe_dest(&reader, &m.plan.target_namespace, &dest_name, None)
             .await?
             .map(|(d, _)| d)
             .unwrap_or_else(DestVm::default);
@@ -153,12 +156,20 @@ async fn expect(
             Some(f) => source_model::from_facts(f, kind),
             None => SourceVm::default(),
         };
+        let client = &engine.cluster.client;
+        let profile = &run.source.side.profile;
+        let waits = GuestWaits::within(m.plan.ir.timeout.to_std());
+        let windows = source.is_windows;
+        dest.ssh = guest::probe_dest(client, profile, &e.checks, &dest, windows, waits.login).await;
         let vm_m = vm_model(vm_ir, &engine.session.names.session);
         let mut bindings = Bindings::new(&source, &dest, &plan_m, &vm_m, &mig);
         if let Some(c) = &cluster {
             bindings = bindings.with_cluster(c);
         }
-        let (checks, fs) = assert::run_refs(&e.checks, &src_name, &bindings);
+        let mut asker = GuestAsker::new(client, profile, &dest, windows, waits);
+        let outcomes = guest_ask::evaluate(&e.checks, &mut bindings, &mut asker).await;
+        asker.close().await;
+        let (checks, fs) = assert::report(&src_name, outcomes);
         if let Some(r) = report {
             r.checks.extend(checks);
         }

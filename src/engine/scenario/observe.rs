@@ -20,7 +20,7 @@ use crate::engine::exec::{ScenarioRun, VmState};
 use crate::engine::observe::cluster::{read_cluster, wants_cluster};
 use crate::engine::observe::dest_read::{DestReader, observe_dest};
 use crate::engine::observe::guest;
-use crate::engine::observe::guest_ask::{self, GuestAsker};
+use crate::engine::observe::guest_ask::{self, GuestAsker, GuestWaits};
 use crate::engine::observe::provider::source_secret_insecure;
 use crate::engine::observe::{migration, plan::plan_model, source as source_model, vm::vm_model};
 use crate::engine::plan::PlanAnswers;
@@ -155,12 +155,14 @@ async fn observe_vm(
         Ok(Some((mut dest, _))) => {
             o.report.destination = Some(dest.name.clone());
             let profile = &v.run.source.side.profile;
+            let waits = GuestWaits::within(v.plan.ir.timeout.to_std());
             dest.ssh = guest::probe_dest(
                 &v.engine.cluster.client,
                 profile,
                 &ir.expect.checks,
                 &dest,
                 source.is_windows,
+                waits.login,
             )
             .await;
             if !ir.expect.checks.is_empty() {
@@ -182,8 +184,9 @@ async fn observe_vm(
                     }
                 }
                 let client = &v.engine.cluster.client;
-                let mut asker = GuestAsker::new(client, profile, &dest, source.is_windows);
-                let outcomes = guest_ask::evaluate(ir, &mut bindings, &mut asker).await;
+                let mut asker = GuestAsker::new(client, profile, &dest, source.is_windows, waits);
+                let outcomes =
+                    guest_ask::evaluate(&ir.expect.checks, &mut bindings, &mut asker).await;
                 asker.close().await;
                 let (checks, failures) = assert::report(&src_name, outcomes);
                 o.report.checks = checks;

@@ -176,6 +176,9 @@ fn field_of(root: Root, field: &str, f: &Facts<'_>) -> Sv {
         (Root::Source, "provider_type") | (Root::Plan, "source_provider_type") => provider(),
         (Root::Plan, "preserve_static_ips") => Sv::Bool(p.preserve_static_ips.unwrap_or(false)),
         (Root::Plan, "xfs_compatibility") => Sv::Bool(p.xfs_compatibility.unwrap_or(false)),
+        (Root::Plan, "enable_nested_virtualization") => {
+            Sv::Bool(p.enable_nested_virtualization.unwrap_or(false))
+        }
         (Root::Plan, "warm") => Sv::Bool(p.warm),
         (Root::Plan, "copy_offload") => Sv::Bool(p.copy_offload),
         (Root::Plan, "target_node_selector") => len(p.target_node_selector.len()),

@@ -86,6 +86,11 @@ impl GuestAnswers {
         self.answers.insert(request, answer);
     }
 
+    /// Forgets the answer to `request`, so that it is asked again (a re-read).
+    pub fn remove(&mut self, request: &GuestRequest) {
+        self.answers.remove(request);
+    }
+
     /// The answer to `request`, if known.
     pub fn get(&self, request: &GuestRequest) -> Option<&GuestAnswer> {
         self.answers.get(request)

@@ -27,6 +27,10 @@ model! {
         firmware: Option<Firmware>,
         /// `spec.template.spec.domain.firmware.serial`.
         serial: String,
+        /// UEFI secure boot (`firmware.bootloader.efi.secureBoot`, KubeVirt's default true when unset).
+        secure_boot: bool,
+        /// A virtual TPM (`devices.tpm`) is attached.
+        tpm: bool,
         /// VirtualMachine `metadata.labels`.
         labels: BTreeMap<String, String>,
         /// `spec.template.metadata.labels` (where the plan's target labels go).

@@ -24,6 +24,8 @@ model! {
         preserve_static_ips: bool,
         /// `xfsCompatibility`: the conversion used the XFS v4-compatible virt-v2v image.
         xfs_compatibility: bool,
+        /// `enableNestedVirtualization`: the VM gets the host CPU's virtualization extensions.
+        enable_nested_virtualization: bool,
         /// Namespace the VMs are created in.
         target_namespace: String,
         /// Namespace of the NetworkAttachmentDefinitions for extra NICs.

@@ -28,6 +28,8 @@ model! {
         snapshots: i64,
         /// Disks added to the clone before migration.
         added_disks: Vec<AddedDisk>,
+        /// The scenario gives a LUKS passphrase for the guest's encrypted disks (`luks_passphrase`).
+        luks: bool,
     }
 }
 

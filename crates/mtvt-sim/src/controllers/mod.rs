@@ -79,6 +79,8 @@ pub struct Guest {
     pub root_xfs_v4: bool,
     /// IPs per MAC (`addr/prefix`), for NICs that keep their guest configuration.
     pub ips: BTreeMap<String, Vec<String>>,
+    /// The root is a LUKS volume the migration was given a passphrase for (`spec.vms[].luks`).
+    pub luks: bool,
 }
 
 /// Guests by `(namespace, VM name)`.

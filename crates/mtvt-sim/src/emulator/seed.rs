@@ -255,6 +255,7 @@ fn seed_openshift_sources(ctx: &Ctx) -> Result<(), ApiError> {
                             )
                         })
                         .collect(),
+                    luks: false,
                 },
             );
         }

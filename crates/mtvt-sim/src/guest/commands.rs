@@ -1,6 +1,7 @@
 //! The Linux guest's command set: what an exec channel runs. Deterministic and small —
 //! `hostname`, `cat`, `echo` (with `>`/`>>` redirection), `ip -j addr`, `nmcli -t`,
-//! `xfs_info`, `lsblk -J`, `cryptsetup status`, `uname`, `true`, `false` — parsed with POSIX
+//! `xfs_info`, `lsblk -J`, `cryptsetup status`, `test -d/-e/-f`, `mokutil --sb-state`,
+//! `/proc/cpuinfo`, `uname`, `true`, `false` — parsed with POSIX
 //! shell quoting; anything else exits 127 with bash's message. Windows guests go to
 //! [`super::windows`].
 //!
@@ -135,7 +136,23 @@ fn linux(m: &mut GuestModel, words: &[String], stdin: &[u8]) -> Output {
             None => Output::fail(10, format!("Error: {id} - no such connection profile.")),
         },
         ["xfs_info" | "/usr/sbin/xfs_info", target] => xfs_info(m, target),
-        ["lsblk", "-J"] => Output::ok(lsblk(m)),
+        ["lsblk", "-J", rest @ ..] if rest.is_empty() || rest.first() == Some(&"-o") => {
+            Output::ok(lsblk(m))
+        }
+        ["test", "-d" | "-e" | "-f", path] => {
+            if exists(m, path) {
+                Output::ok("")
+            } else {
+                Output::fail(1, "")
+            }
+        }
+        ["mokutil", "--sb-state"] if m.firmware == "efi" => Output::ok(format!(
+            "SecureBoot {}\n",
+            if m.secure_boot { "enabled" } else { "disabled" }
+        )),
+        ["mokutil", "--sb-state"] => {
+            Output::fail(255, "EFI variables are not supported on this system")
+        }
         ["cryptsetup", "status", name] => cryptsetup_status(m, name),
         [cmd, ..] => Output::fail(127, format!("bash: {cmd}: command not found")),
     }
@@ -150,10 +167,30 @@ fn cat(m: &GuestModel, files: &[&str], stdin: &[u8]) -> Output {
     for f in files {
         match m.files.get(f) {
             Some(file) => out.extend_from_slice(&file.data),
+            None if f == "/proc/cpuinfo" => out.extend_from_slice(cpuinfo(m).as_bytes()),
             None => return Output::fail(1, format!("cat: {f}: No such file or directory")),
         }
     }
     Output::ok(out)
+}
+
+/// Whether `path` exists: a file of the model, or a device/sysfs entry its firmware, TPM
+/// and kernel give.
+fn exists(m: &GuestModel, path: &str) -> bool {
+    match path {
+        "/sys/firmware/efi" => m.firmware == "efi",
+        "/dev/tpm0" | "/dev/tpmrm0" => m.tpm,
+        "/proc/cpuinfo" | "/etc" | "/proc" | "/sys" | "/dev" => true,
+        p => m.files.contains_key(p),
+    }
+}
+
+/// `/proc/cpuinfo` of one vCPU: `vmx` among the flags when the VM has nested virtualization.
+fn cpuinfo(m: &GuestModel) -> String {
+    let virt = if m.nested_virt { " vmx" } else { "" };
+    format!(
+        "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel Xeon Processor (Icelake)\nflags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ss syscall nx pdpe1gb rdtscp lm constant_tsc rep_good nopl xtopology cpuid tsc_known_freq pni pclmulqdq{virt} ssse3 fma cx16 pcid sse4_1 sse4_2 x2apic movbe popcnt aes xsave avx f16c rdrand hypervisor lahf_lm abm avx2\n\n"
+    )
 }
 
 fn xfs_info(m: &GuestModel, target: &str) -> Output {

@@ -19,12 +19,15 @@ pub enum GuestFaultKind {
     WrongLuksKey,
     /// The guest agent does not run.
     NoAgent,
+    /// The guest boots with the other firmware (UEFI ↔ BIOS) and without secure boot or TPM.
+    FirmwareMismatch,
+    /// The guest's CPU lacks the virtualization extensions (no `vmx`/`svm` flag).
+    NoCpuVirt,
 }
 
 impl GuestFaultKind {
     /// Every fault name, for messages.
-    pub const NAMES: &'static str =
-        "sshd_down, wrong_password, lose_static_ip, corrupt_marker, wrong_luks_key, no_agent";
+    pub const NAMES: &'static str = "sshd_down, wrong_password, lose_static_ip, corrupt_marker, wrong_luks_key, no_agent, firmware_mismatch, no_cpu_virt";
 
     /// Parses a fault name.
     pub fn parse(s: &str) -> Option<GuestFaultKind> {

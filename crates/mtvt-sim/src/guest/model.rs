@@ -37,6 +37,10 @@ pub struct GuestFacts {
     pub tpm: bool,
     /// The Linux root filesystem is XFS v4 (`crc=0`) rather than v5.
     pub root_xfs_v4: bool,
+    /// The VM's CPU requires the host's virtualization extension (nested virtualization).
+    pub nested_virt: bool,
+    /// The root is a LUKS volume, unlocked with the passphrase the migration was given.
+    pub luks: bool,
 }
 
 /// How a NIC gets its address.
@@ -119,6 +123,8 @@ pub struct GuestModel {
     pub secure_boot: bool,
     /// TPM.
     pub tpm: bool,
+    /// The CPU shows virtualization extensions (`vmx` in `/proc/cpuinfo`).
+    pub nested_virt: bool,
     /// sshd runs.
     pub sshd: bool,
     /// The guest agent runs.
@@ -189,11 +195,12 @@ impl GuestModel {
             disks: f.disks,
             files: BTreeMap::new(),
             filesystems: vec![root],
-            luks: None,
+            luks: f.luks.then(|| "luks-root".to_string()),
             luks_unlocked: true,
             firmware: f.firmware.clone(),
             secure_boot: f.secure_boot,
             tpm: f.tpm,
+            nested_virt: f.nested_virt,
             sshd: true,
             agent: f.agent,
         };
@@ -260,6 +267,17 @@ impl GuestModel {
                 self.luks_unlocked = false;
             }
             GuestFaultKind::NoAgent => self.agent = false,
+            GuestFaultKind::FirmwareMismatch => {
+                self.firmware = if self.firmware == "efi" {
+                    "bios"
+                } else {
+                    "efi"
+                }
+                .into();
+                self.secure_boot = false;
+                self.tpm = false;
+            }
+            GuestFaultKind::NoCpuVirt => self.nested_virt = false,
         }
     }
 

@@ -127,6 +127,16 @@ pub fn facts(vmi: &Value, guest: &Guest) -> GuestFacts {
             .unwrap_or(false),
         tpm: vmi.pointer("/spec/domain/devices/tpm").is_some(),
         root_xfs_v4: guest.root_xfs_v4,
+        nested_virt: vmi
+            .pointer("/spec/domain/cpu/features")
+            .and_then(Value::as_array)
+            .is_some_and(|fs| {
+                fs.iter().any(|f| {
+                    matches!(text(f, "/name"), "vmx" | "svm")
+                        && matches!(text(f, "/policy"), "" | "require" | "force")
+                })
+            }),
+        luks: guest.luks,
     }
 }
 

@@ -153,6 +153,8 @@ pub struct SourceVm {
     pub firmware: Firmware,
     /// Secure boot.
     pub secure_boot: bool,
+    /// A virtual TPM.
+    pub tpm: bool,
     /// Guest-visible serial.
     pub serial: String,
     /// BIOS UUID.

@@ -74,6 +74,7 @@ pub(super) fn ocp_vm(ctx: &Ctx, vm: &Value) -> Result<SourceVm, String> {
             .pointer("/firmware/bootloader/efi/secureBoot")
             .and_then(Value::as_bool)
             == Some(true),
+        tpm: dom.pointer("/devices/tpm").is_some(),
         serial: firmware_text("/firmware/serial"),
         uuid: firmware_text("/firmware/uuid"),
         windows: os.starts_with("win"),

@@ -269,6 +269,7 @@ pub fn from_lab(p: &Provider, v: &Vm) -> SourceVm {
         memory_mb: v.memory_mb,
         firmware: v.firmware,
         secure_boot: v.secure_boot,
+        tpm: v.tpm,
         serial: v.serial.clone(),
         uuid: v.uuid.clone(),
         windows: v.guest_os.family == OsFamily::Windows,

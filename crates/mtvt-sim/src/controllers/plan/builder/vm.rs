@@ -51,6 +51,18 @@ pub fn virtual_machine(
     } else {
         put(&mut spec_t, "/domain", domain(vm, kind, disks, interfaces));
     }
+    if plan
+        .pointer("/spec/enableNestedVirtualization")
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        // the host's virtualization extension, required of the node
+        put(
+            &mut spec_t,
+            "/domain/cpu/features",
+            json!([{"name": "vmx", "policy": "require"}]),
+        );
+    }
     put(&mut spec_t, "/networks", json!(networks));
     put(&mut spec_t, "/volumes", json!(volumes));
     placement(plan, &mut spec_t);
@@ -189,6 +201,9 @@ fn domain(vm: &SourceVm, kind: ProviderKind, disks: Vec<Value>, interfaces: Vec<
     });
     if vm.secure_boot {
         put(&mut domain, "/features/smm/enabled", json!(true));
+    }
+    if vm.tpm {
+        put(&mut domain, "/devices/tpm", json!({"persistent": true}));
     }
     domain
 }

@@ -53,7 +53,9 @@ pub(super) fn create_vm(
         }
         Err(_) => ctx.store.create(&gvr::vms(), &ns, manifest)?,
     };
-    ctx.guests.put(&ns, &target, guest(env, vm));
+    let mut record = guest(env, vm);
+    record.luks = !text(spec_vm, "/luks/name").is_empty();
+    ctx.guests.put(&ns, &target, record);
     let owner = json!({"apiVersion": "kubevirt.io/v1", "kind": "VirtualMachine", "name": object::name(&created), "uid": object::uid(&created), "blockOwnerDeletion": true, "controller": false});
     for (kind, o) in &vols {
         let name = object::name(o).to_string();
@@ -81,6 +83,7 @@ fn guest(env: &Env<'_>, vm: &SourceVm) -> Guest {
             })
             .map(|n| (n.mac.clone(), n.ips.clone()))
             .collect(),
+        luks: false,
     }
 }
 

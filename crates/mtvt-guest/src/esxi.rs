@@ -69,6 +69,15 @@ pub fn line_fingerprint(line: &str) -> Option<String> {
     })
 }
 
+/// The base64 blob of the key an authorized_keys line grants (options skipped).
+pub fn line_blob(line: &str) -> Option<&str> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.windows(2).find_map(|w| match w {
+        [kind, blob] if is_key_type(kind) => Some(*blob),
+        _ => None,
+    })
+}
+
 fn is_key_type(word: &str) -> bool {
     word.starts_with("ssh-") || word.starts_with("ecdsa-sha2-") || word.starts_with("sk-")
 }

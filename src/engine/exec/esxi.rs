@@ -49,14 +49,22 @@ pub(super) async fn install_key(x: &Executor, k: &EsxiKey) -> Result<Output, Eng
     let line = esxi::restricted_line(&public, k.mtv_version.as_deref());
     let conn = connect(&k.login).await?;
     let current = read_keys(&conn).await?;
-    let Some(next) = esxi::with_key(&current, &line, &fp) else {
+    if esxi::with_key(&current, &line, &fp).is_none() {
         x.progress.send(Event::Note(format!(
             "the SSH key of Provider {} is already in {AUTHORIZED_KEYS} on ESXi host {}",
             k.provider.name, k.login.host
         )));
         conn.close().await;
         return Ok(Output::Nothing);
-    };
+    }
+    // Appended on the host, never rewritten from here: another run (a `-j` sibling, a
+    // shard) may add or remove its own key on the same host meanwhile.
+    let mut append = String::new();
+    if !current.is_empty() && !current.ends_with('\n') {
+        append.push('\n');
+    }
+    append.push_str(&line);
+    append.push('\n');
     let seq = x
         .applier
         .journal
@@ -70,7 +78,7 @@ pub(super) async fn install_key(x: &Executor, k: &EsxiKey) -> Result<Output, Eng
             },
         )
         .map_err(|e| EngineError::Setup(format!("{e} (the key is not installed unrecorded)")))?;
-    let written = write_keys(&conn, &next).await;
+    let written = append_keys(&conn, &append).await;
     conn.close().await;
     written?;
     x.applier.journal.set_state(seq, State::Done);
@@ -86,10 +94,15 @@ pub async fn remove_key(login: &EsxiLogin, fp: &str) -> Result<(), String> {
     let conn = connect(login).await.map_err(|e| e.to_string())?;
     let result = async {
         let current = read_keys(&conn).await.map_err(|e| e.to_string())?;
-        match esxi::without_key(&current, fp) {
-            Some(next) => write_keys(&conn, &next).await.map_err(|e| e.to_string()),
-            None => Ok(()),
+        let blobs: Vec<&str> = current
+            .lines()
+            .filter(|l| esxi::line_fingerprint(l).as_deref() == Some(fp))
+            .filter_map(esxi::line_blob)
+            .collect();
+        for blob in blobs {
+            drop_lines(&conn, blob).await.map_err(|e| e.to_string())?;
         }
+        Ok(())
     }
     .await;
     conn.close().await;
@@ -116,20 +129,48 @@ async fn read_keys(conn: &EsxiConnection) -> Result<String, EngineError> {
     })
 }
 
-/// Replaces root's authorized_keys through a temporary file (mode 600).
-async fn write_keys(conn: &EsxiConnection, content: &str) -> Result<(), EngineError> {
-    let tmp = format!("/tmp/authorized_keys_{:016x}", rand::random::<u64>());
+/// Appends `text` to root's authorized_keys (created with mode 600 when missing).
+async fn append_keys(conn: &EsxiConnection, text: &str) -> Result<(), EngineError> {
     let cmd = format!(
-        "mkdir -p /etc/ssh/keys-root && cat > {tmp} && mv {tmp} {AUTHORIZED_KEYS} && chmod 600 {AUTHORIZED_KEYS}"
+        "mkdir -p /etc/ssh/keys-root && cat >> {AUTHORIZED_KEYS} && chmod 600 {AUTHORIZED_KEYS}"
     );
     let out = conn
-        .run(&cmd, Some(content.as_bytes()))
+        .run(&cmd, Some(text.as_bytes()))
+        .await
+        .map_err(|e| EngineError::Setup(e.to_string()))?;
+    checked(out, "append to")
+}
+
+/// Drops the lines holding key `blob` from root's authorized_keys on the host itself (a
+/// filter through a temporary file, so lines other runs add meanwhile are kept). `grep -v`
+/// exits 1 when no line is left, hence `;` before the move.
+async fn drop_lines(conn: &EsxiConnection, blob: &str) -> Result<(), EngineError> {
+    if !blob
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    {
+        return Err(EngineError::Setup(
+            "a key line in authorized_keys is not base64; left in place".into(),
+        ));
+    }
+    let tmp = format!("/tmp/authorized_keys_{:016x}", rand::random::<u64>());
+    let cmd = format!(
+        "grep -vF '{blob}' {AUTHORIZED_KEYS} > {tmp} ; mv {tmp} {AUTHORIZED_KEYS} && chmod 600 {AUTHORIZED_KEYS}"
+    );
+    let out = conn
+        .run(&cmd, None)
         .await
         .map_err(|e| EngineError::Setup(e.to_string()))?;
     if out.exit != 0 {
         let _ = conn.run(&format!("rm -f {tmp}"), None).await;
+    }
+    checked(out, "rewrite")
+}
+
+fn checked(out: mtvt_guest::CommandOutput, what: &str) -> Result<(), EngineError> {
+    if out.exit != 0 {
         return Err(EngineError::Setup(format!(
-            "cannot write {AUTHORIZED_KEYS}: exit {} ({})",
+            "cannot {what} {AUTHORIZED_KEYS}: exit {} ({})",
             out.exit,
             out.stderr_text().trim()
         )));

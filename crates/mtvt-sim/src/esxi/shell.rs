@@ -1,6 +1,8 @@
 //! The ESXi host's BusyBox shell, as small as an administrator editing root's
-//! authorized_keys needs: `cat` (files, or stdin with `>`/`>>`), `mkdir [-p]`, `mv`,
-//! `chmod`, `rm [-f]`, `true`, chained with `&&`; POSIX quoting. Anything else exits 127
+//! authorized_keys needs: `cat` (files, or stdin with `>`/`>>`), `grep [-v] [-F]`,
+//! `mkdir [-p]`, `mv`, `chmod`, `rm [-f]`, `true`, chained with `&&` and sequenced with
+//! `;` (as separate words); POSIX quoting. A redirection creates or truncates its file
+//! whatever the command's status, as sh does. Anything else exits 127
 //! with BusyBox's message. Commands read and change only the [`EsxiHost`]'s files.
 
 use super::EsxiHost;
@@ -30,13 +32,15 @@ pub fn run(host: &mut EsxiHost, line: &str, stdin: &[u8]) -> Output {
         return fail(2, "sh: syntax error: unterminated quoted string");
     };
     let mut out = Output::default();
-    for cmd in words.split(|w| w == "&&") {
-        let step = one(host, cmd, stdin);
-        out.stdout.extend_from_slice(&step.stdout);
-        out.stderr.extend_from_slice(&step.stderr);
-        out.exit = step.exit;
-        if step.exit != 0 {
-            break;
+    for list in words.split(|w| w == ";") {
+        for cmd in list.split(|w| w == "&&") {
+            let step = one(host, cmd, stdin);
+            out.stdout.extend_from_slice(&step.stdout);
+            out.stderr.extend_from_slice(&step.stderr);
+            out.exit = step.exit;
+            if step.exit != 0 {
+                break;
+            }
         }
     }
     out
@@ -55,6 +59,7 @@ fn one(host: &mut EsxiHost, words: &[String], stdin: &[u8]) -> Output {
         None => Output::default(),
         Some("true") => Output::default(),
         Some("cat") => cat(host, &args, stdin),
+        Some("grep") => grep(host, &args, stdin),
         Some("mkdir") => Output::default(),
         Some("chmod") => exists(host, args.get(1..).unwrap_or_default(), "chmod"),
         Some("mv") => mv(host, &args),
@@ -62,7 +67,7 @@ fn one(host: &mut EsxiHost, words: &[String], stdin: &[u8]) -> Output {
         Some(other) => fail(127, &format!("sh: {other}: not found")),
     };
     match redirect {
-        Some((path, append)) if out.exit == 0 => {
+        Some((path, append)) => {
             let file = host.files.entry(path).or_default();
             if !append {
                 file.clear();
@@ -74,6 +79,49 @@ fn one(host: &mut EsxiHost, words: &[String], stdin: &[u8]) -> Output {
             }
         }
         _ => out,
+    }
+}
+
+/// BusyBox `grep [-v] [-F] PATTERN [FILE]`: fixed-string match (`-F` or not: the
+/// patterns this shell sees are key blobs); exit 0 when a line was printed, 1 when none, 2
+/// when the file is missing.
+fn grep(host: &EsxiHost, args: &[&str], stdin: &[u8]) -> Output {
+    let mut invert = false;
+    let mut rest = Vec::new();
+    for a in args {
+        match a.strip_prefix('-') {
+            Some(flags) if !flags.is_empty() && rest.is_empty() => {
+                invert |= flags.contains('v');
+            }
+            _ => rest.push(*a),
+        }
+    }
+    let Some(pattern) = rest.first() else {
+        return fail(2, "Usage: grep [-vF] PATTERN [FILE]...");
+    };
+    let input = match rest.get(1) {
+        Some(f) => match host.files.get(*f) {
+            Some(bytes) => bytes.as_slice(),
+            None => return fail(2, &format!("grep: {f}: No such file or directory")),
+        },
+        None => stdin,
+    };
+    let text = String::from_utf8_lossy(input);
+    let stdout: String = text
+        .split_inclusive('\n')
+        .filter(|l| l.contains(pattern) != invert)
+        .map(|l| {
+            if l.ends_with('\n') {
+                l.to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    Output {
+        exit: if stdout.is_empty() { 1 } else { 0 },
+        stdout: stdout.into_bytes(),
+        stderr: Vec::new(),
     }
 }
 
@@ -154,6 +202,23 @@ mod tests {
         assert!(!h.files.contains_key("/tmp/ak_1"));
         let read = run(&mut h, &format!("cat {AUTHORIZED_KEYS}"), b"");
         assert_eq!(read.stdout, b"line one\n");
+        let kept = run(
+            &mut h,
+            &format!("grep -vF 'BBB' {AUTHORIZED_KEYS} > /tmp/k ; mv /tmp/k {AUTHORIZED_KEYS}"),
+            b"",
+        );
+        assert_eq!(kept.exit, 0);
+        assert_eq!(h.authorized_keys(), "line one\n", "other lines stay");
+        let none = run(
+            &mut h,
+            "cat > /tmp/one && grep -v x /tmp/one > /tmp/two ; cat /tmp/two",
+            b"x\n",
+        );
+        assert_eq!(
+            (none.exit, none.stdout.as_slice()),
+            (0, b"".as_slice()),
+            "an empty match still truncates"
+        );
         let missing = run(&mut h, "cat /nope && echo after", b"");
         assert_eq!(missing.exit, 1);
         assert!(String::from_utf8_lossy(&missing.stderr).contains("No such file"));

@@ -141,9 +141,11 @@ async fn cold_vsphere_migration_succeeds_with_vm_pvcs_and_running_vmi() {
         has(v, "AgentConnected")
     })
     .await;
-    // The source is left off.
+    // The source is left off. The emulator's clock is scaled: unscaled, the pipeline's
+    // virtual minutes would take minutes of wall time. A loose bound (not a speed target,
+    // which lives in the benches) so a loaded CI machine does not fail it.
     assert!(
-        wall.as_secs_f64() < 2.0,
+        wall.as_secs_f64() < 30.0,
         "migration took {wall:?} of wall time"
     );
     env.emu.shutdown().await;

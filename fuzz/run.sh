@@ -66,8 +66,8 @@ for t in "${run[@]}"; do
   nice -n "$nice_level" cargo +nightly fuzz run --sanitizer "$sanitizer" "$t" "corpus/$t" -- \
     -max_total_time="$secs" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
     "${dict[@]}" "${jobs[@]}" >"$log" 2>&1 || true
-  execs=$(grep -hE '^stat::number_of_executed_units' "$log" fuzz-*.log 2>/dev/null | awk '{s+=$2} END {print s+0}')
-  rate=$(grep -hE '^stat::average_exec_per_sec' "$log" 2>/dev/null | awk '{s+=$2} END {print s+0}')
+  execs=$(cat "$log" fuzz-*.log 2>/dev/null | awk '/^stat::number_of_executed_units/ {s+=$2} END {print s+0}' || true)
+  rate=$(awk '/^stat::average_exec_per_sec/ {s+=$2} END {print s+0}' "$log" || true)
   findings=$(find "artifacts/$t" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) 2>/dev/null | wc -l)
   corpus=$(find "corpus/$t" -type f | wc -l)
   printf '%-18s %12s execs  %7s exec/s  corpus %6s  findings %s\n' "$t" "$execs" "$rate" "$corpus" "$findings"

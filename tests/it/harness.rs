@@ -217,6 +217,17 @@ pub async fn client_of(kubeconfig_yaml: &str) -> kube::Client {
 /// `--sim-step-fault`), its kubeconfig and providers file written into `dir` (for an
 /// `mtvt` child process), and a client to it.
 pub async fn emulator(dir: &Path, step_faults: &[&str]) -> (Emulator, kube::Client) {
+    emulator_with_api_faults(dir, step_faults, &[]).await
+}
+
+/// [`emulator`] whose API server also injects `api_faults` (the syntax of `mtvt sim serve
+/// --fault`, seed 15) from the start, until [`Emulator::set_api_faults`] lifts them (the
+/// client is subject to them too).
+pub async fn emulator_with_api_faults(
+    dir: &Path,
+    step_faults: &[&str],
+    api_faults: &[&str],
+) -> (Emulator, kube::Client) {
     install_crypto();
     let mut lab = Lab::default_lab().unwrap();
     for f in step_faults {
@@ -224,6 +235,10 @@ pub async fn emulator(dir: &Path, step_faults: &[&str]) -> (Emulator, kube::Clie
     }
     let emu = Emulator::start(EmulatorOptions {
         lab: Some(lab),
+        api_faults: mtvt_sim::api::Faults {
+            seed: 15,
+            rules: api_faults.iter().map(|r| r.parse().unwrap()).collect(),
+        },
         ..EmulatorOptions::default()
     })
     .await
@@ -348,13 +363,23 @@ impl Drop for ServedEmulator {
 /// (and may act, e.g. kill something); returns the exit code and stderr, or panics with
 /// the log when the process is still running `limit` after `on_line` first returned true.
 pub fn run_watching(
-    mut cmd: Command,
+    cmd: Command,
     limit: std::time::Duration,
     mut on_line: impl FnMut(&str) -> bool,
+) -> (Option<i32>, String, Option<std::time::Duration>) {
+    run_watching_pid(cmd, limit, move |line, _| on_line(line))
+}
+
+/// [`run_watching`] whose `on_line` also gets the process id (to signal it).
+pub fn run_watching_pid(
+    mut cmd: Command,
+    limit: std::time::Duration,
+    mut on_line: impl FnMut(&str, u32) -> bool,
 ) -> (Option<i32>, String, Option<std::time::Duration>) {
     use std::io::BufRead;
     use std::time::Instant;
     let mut child = cmd.stderr(Stdio::piped()).spawn().unwrap();
+    let pid = child.id();
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -372,7 +397,7 @@ pub fn run_watching(
             Ok(line) => {
                 log.push_str(&line);
                 log.push('\n');
-                if acted.is_none() && on_line(&line) {
+                if acted.is_none() && on_line(&line, pid) {
                     acted = Some(Instant::now());
                 }
             }

@@ -53,7 +53,7 @@ fn interrupted_run(dir: &Path, signal: &str, times: usize) -> (Option<i32>, Stri
     (status.code(), log)
 }
 
-async fn session_objects(client: &kube::Client, session: &str) -> Vec<String> {
+pub(crate) async fn session_objects(client: &kube::Client, session: &str) -> Vec<String> {
     let mut left = Vec::new();
     let sel = format!("mtvt.io/session={session}");
     for (group, version, kind, plural) in [
@@ -96,7 +96,7 @@ fn session_of(dir: &Path) -> String {
     journal_session(&dir.join("dc"))
 }
 
-fn clones_left(emu: &Emulator, session: &str) -> Vec<String> {
+pub(crate) fn clones_left(emu: &Emulator, session: &str) -> Vec<String> {
     emu.lab()
         .world()
         .providers

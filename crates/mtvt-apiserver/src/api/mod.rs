@@ -87,6 +87,16 @@ async fn not_found() -> impl IntoResponse {
 /// routes (which get the same layers).
 pub fn router(ctx: Arc<ApiContext>, token: Token, faults: &Faults, extra: Router) -> Router {
     let injector = Arc::new(faults::FaultInjector::new(faults));
+    router_with_injector(ctx, token, injector, extra)
+}
+
+/// [`router`] with a fault injector the caller keeps, to change the faults while serving.
+pub fn router_with_injector(
+    ctx: Arc<ApiContext>,
+    token: Token,
+    injector: Arc<faults::FaultInjector>,
+    extra: Router,
+) -> Router {
     let clock = ctx.store.clock().clone();
     let api = Router::new()
         .route("/version", get(|| async { discovery::version() }))

@@ -242,8 +242,9 @@ impl ServerBuilder {
             server_address: addr.to_string(),
         });
         let requests = Arc::new(AtomicU64::new(0));
+        let faults = Arc::new(api::faults::FaultInjector::new(&self.faults));
         let app = serve::counted(
-            api::router(api_ctx, token.clone(), &self.faults, extra),
+            api::router_with_injector(api_ctx, token.clone(), faults.clone(), extra),
             &requests,
         );
         let mut tasks = vec![serve::spawn_server("api", listener, app, shutdown.clone())];
@@ -267,6 +268,7 @@ impl ServerBuilder {
             shutdown,
             tasks,
             requests,
+            faults,
         })
     }
 }

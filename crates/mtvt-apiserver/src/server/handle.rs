@@ -29,6 +29,7 @@ pub struct ServerHandle {
     pub(super) shutdown: CancellationToken,
     pub(super) tasks: Vec<JoinHandle<()>>,
     pub(super) requests: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    pub(super) faults: std::sync::Arc<crate::api::faults::FaultInjector>,
 }
 
 impl std::fmt::Debug for ServerHandle {
@@ -42,6 +43,12 @@ impl std::fmt::Debug for ServerHandle {
 }
 
 impl ServerHandle {
+    /// Replaces the API fault rules for the requests to come (`Faults::default()` ends
+    /// fault injection), e.g. to let a cleanup through after a persistent fault.
+    pub fn set_faults(&self, faults: &crate::api::Faults) {
+        self.faults.replace(faults);
+    }
+
     /// `https://127.0.0.1:PORT`
     pub fn url(&self) -> &str {
         &self.url

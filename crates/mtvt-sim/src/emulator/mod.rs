@@ -295,6 +295,12 @@ impl Emulator {
         self.server.ca_pem()
     }
 
+    /// Replaces the API server's fault rules for the requests to come (`Faults::default()`
+    /// ends fault injection).
+    pub fn set_api_faults(&self, faults: &Faults) {
+        self.server.set_faults(faults);
+    }
+
     /// HTTP requests served so far (API server, inventory and source APIs).
     pub fn request_count(&self) -> u64 {
         self.server.request_count()

@@ -12,6 +12,7 @@
 //! `resources=widgets|pods` (plural or `plural.group`), `times=N` (stop after N injections).
 //! Example: `--fault error=503,rate=0.1,verbs=create|patch,resources=widgets`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -83,11 +84,30 @@ pub struct Decision {
     pub watch: Option<WatchFault>,
 }
 
-/// The runtime state of fault injection.
+/// The runtime state of fault injection. Its rules can be replaced while the server runs
+/// ([`FaultInjector::replace`]), e.g. to end a fault that a test made persistent.
 #[derive(Debug)]
 pub struct FaultInjector {
+    active: AtomicBool,
+    state: Mutex<InjectorState>,
+}
+
+/// The rules, the decision sequence, and how often each rule fired.
+#[derive(Debug)]
+struct InjectorState {
     rules: Vec<FaultRule>,
-    state: Mutex<(StdRng, Vec<u64>)>,
+    rng: StdRng,
+    counts: Vec<u64>,
+}
+
+impl InjectorState {
+    fn new(faults: &Faults) -> Self {
+        InjectorState {
+            rules: faults.rules.clone(),
+            rng: StdRng::seed_from_u64(faults.seed),
+            counts: vec![0; faults.rules.len()],
+        }
+    }
 }
 
 fn injected_error(code: u16, resource: &str, name: Option<&str>) -> ApiError {
@@ -123,17 +143,26 @@ impl FaultInjector {
     /// Compiles a configuration.
     pub fn new(faults: &Faults) -> Self {
         Self {
-            rules: faults.rules.clone(),
-            state: Mutex::new((
-                StdRng::seed_from_u64(faults.seed),
-                vec![0; faults.rules.len()],
-            )),
+            active: AtomicBool::new(!faults.rules.is_empty()),
+            state: Mutex::new(InjectorState::new(faults)),
         }
     }
 
     /// Whether any rule exists.
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
+        !self.active.load(Ordering::Relaxed)
+    }
+
+    /// Replaces the rules (and restarts the decision sequence and the counts) for the
+    /// requests that come after; `Faults::default()` ends fault injection.
+    pub fn replace(&self, faults: &Faults) {
+        let mut guard = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *guard = InjectorState::new(faults);
+        self.active
+            .store(!faults.rules.is_empty(), Ordering::Relaxed);
     }
 
     /// Decides the fate of a request for `verb` on `resource` (`plural` and `plural.group`).
@@ -149,8 +178,8 @@ impl FaultInjector {
             .state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (rng, counts) = &mut *guard;
-        for (i, rule) in self.rules.iter().enumerate() {
+        let InjectorState { rules, rng, counts } = &mut *guard;
+        for (i, rule) in rules.iter().enumerate() {
             let verb_ok = rule.verbs.is_empty() || rule.verbs.contains(&verb);
             let res_ok = rule.resources.is_empty()
                 || rule

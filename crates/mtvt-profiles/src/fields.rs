@@ -17,6 +17,8 @@ pub(crate) const SHOWN: &[&str] = &[
     "guest_vm_linux_user",
     "guest_vm_win_user",
     "vddk_init_image",
+    "endpoint_type",
+    "clone_provider",
     "user_domain_name",
     "region_name",
     "project_name",

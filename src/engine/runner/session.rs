@@ -124,10 +124,16 @@ async fn connect_source(
     journal: &Arc<Journal>,
 ) -> Result<(SourceCtx, Arc<SourceSide>), EngineError> {
     let (ctx, tls) = source_ctx(inputs, session, profile, &exec.mtv_namespace).await?;
+    let api = profile.source_api_profile();
+    let via = if api.name == profile.name {
+        String::new()
+    } else {
+        format!(" (clone_provider of {})", profile.name)
+    };
     exec.progress.send(Event::Note(format!(
-        "connecting to the {} source of profile {}",
+        "connecting to the {} source of profile {}{via}",
         ctx.provider_type(),
-        profile.name
+        api.name
     )));
     let side = SourceSide::connect(
         profile,

@@ -126,11 +126,14 @@ fn paged(items: Vec<Value>, q: &HashMap<String, String>) -> Vec<Value> {
 fn lab_view(inv: &Inventory, p: &ProviderRef) -> Result<Provider, Refusal> {
     let at = inv.lab.clock().now()
         - chrono::Duration::from_std(inv.options.refresh_delay).unwrap_or(chrono::Duration::zero());
-    inv.lab
-        .world_at(at)
+    let world = inv.lab.world_at(at);
+    let lab = world
         .provider(&p.lab_provider)
-        .cloned()
-        .ok_or(Refusal::UnknownProvider)
+        .ok_or(Refusal::UnknownProvider)?;
+    match &p.esxi_host {
+        Some(host) => lab.esxi_view(host).ok_or(Refusal::UnknownProvider),
+        None => Ok(lab.clone()),
+    }
 }
 
 async fn items(

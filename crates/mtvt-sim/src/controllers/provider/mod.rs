@@ -8,6 +8,7 @@
 mod collector;
 mod connection;
 pub mod ssh;
+pub mod webhook;
 
 use std::sync::Arc;
 

@@ -208,3 +208,51 @@ fn an_esxi_endpoint_that_answers_as_vcenter_fails_the_provider() {
         "{err}"
     );
 }
+
+/// Hyper-V (`type: hyperv`, profile `hyperv` of the emulator's lab): cold migrations really
+/// run (virt-v2v copies and converts the `.vhdx` disks, pkg/apis/forklift/v1beta1/plan.go:502);
+/// warm and vSphere-only scenarios are skipped for their `requires provider`.
+#[test]
+fn hyperv_runs_the_catalog() {
+    let (r, err) = sweep("hyperv", &["scenarios"], &[]);
+    let passed = check_sweep("hyperv", &r, &err);
+    assert!(
+        passed.iter().any(|p| p == "sanity_cold_mtv_migration"),
+        "{passed:?}"
+    );
+}
+
+/// Told to break Hyper-V (the lab's cluster without the SMB CSI driver), the Provider is
+/// refused with Forklift's `SMBCSIDriverNotReady` (pkg/controller/provider/validation.go:
+/// 1336-1360) and the scenario errors at the Provider.
+#[test]
+fn hyperv_without_the_smb_csi_driver_fails_the_provider() {
+    let lab = include_str!("../../crates/mtvt-sim/src/lab/default_lab.yaml").replacen(
+        "cluster:\n  nodes:",
+        "cluster:\n  smb_csi_driver: false\n  nodes:",
+        1,
+    );
+    assert!(lab.contains("smb_csi_driver: false"));
+    let dir = tempfile::tempdir().unwrap();
+    let lab_path = dir.path().join("lab.yaml");
+    std::fs::write(&lab_path, lab).unwrap();
+    let out = mtvt(&[
+        "run",
+        "--sim",
+        "--sim-lab",
+        lab_path.to_str().unwrap(),
+        "--provider",
+        "hyperv",
+        "--data-collector-path",
+        dir.path().to_str().unwrap(),
+        "scenarios/tier0/sanity_cold_mtv_migration.mtvt",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("ERROR sanity_cold_mtv_migration"), "{err}");
+    assert!(
+        err.contains("SMBCSIDriverNotReady")
+            && err.contains("SMB CSI driver (smb.csi.k8s.io) is not available"),
+        "{err}"
+    );
+}

@@ -27,6 +27,8 @@ pub fn required_fields(kind: ProviderKind) -> &'static [&'static str] {
         ],
         ProviderKind::Openshift => &[],
         ProviderKind::Ova => &["api_url"],
+        // the Hyper-V host (WinRM) and the SMB share holding the disks (Secret `smbUrl`)
+        ProviderKind::Hyperv => &["api_url", "username", "password", "smb_url"],
     }
 }
 

@@ -64,6 +64,14 @@ pub struct Profile {
     /// VMs (clone, power, facts): an ESXi host cannot clone, so the suite names the vCenter
     /// that manages it. `None`: this profile's own API.
     pub clone_provider: Option<String>,
+    /// `smb_url` (Hyper-V): the SMB share holding the VMs' disks (`//host/share`), the
+    /// Secret's `smbUrl`.
+    pub smb_url: Option<String>,
+    /// `smb_user` / `smb_password` (Hyper-V, optional): SMB credentials when they differ
+    /// from the host's (Secret `smbUser`/`smbPassword`).
+    pub smb_user: Option<String>,
+    /// See [`Profile::smb_user`].
+    pub smb_password: Option<Secret>,
     /// The loaded `clone_provider` profile (set by [`crate::ProvidersFile::profile`]).
     pub source_api: Option<Box<Profile>>,
     copyoffload_missing: Vec<&'static str>,
@@ -206,6 +214,9 @@ pub(crate) fn build_profile(
         endpoint_type,
         clone_provider: non_empty(field("clone_provider")?),
         source_api: None,
+        smb_url: non_empty(field("smb_url")?),
+        smb_user: non_empty(field("smb_user")?),
+        smb_password: secret(field("smb_password")?),
         copyoffload_missing,
     })
 }

@@ -61,7 +61,8 @@ fn example_file_loads_clean_for_every_entry() {
             "ovirt",
             "openstack",
             "openshift",
-            "ova"
+            "ova",
+            "hyperv"
         ]
     );
     for (name, result) in f.all_profiles(&no_env) {
@@ -105,6 +106,12 @@ fn example_file_loads_clean_for_every_entry() {
     assert_eq!(esxi.clone_provider.as_deref(), Some("vsphere"));
     assert_eq!(esxi.source_api_profile().name, "vsphere");
     assert_eq!(vs.source_api_profile().name, "vsphere");
+    let hv = f.profile("hyperv", &no_env).unwrap();
+    assert_eq!(hv.provider_type, mtvt_vocab::ProviderKind::Hyperv);
+    assert_eq!(
+        hv.smb_url.as_deref(),
+        Some("//hyperv-01.example.com/VMShare")
+    );
     let os = f.profile("openstack", &no_env).unwrap();
     assert_eq!(os.project_domain_id.as_deref(), Some("default"));
     assert_eq!(os.region_name.as_deref(), Some("regionOne"));

@@ -198,7 +198,7 @@ fn inventory_tls(
 fn source_url(profile: &Profile, cluster_url: &str) -> String {
     match profile.provider_type {
         ProviderKind::Openshift => cluster_url.to_string(),
-        ProviderKind::Ova => profile.api_url.clone(),
+        ProviderKind::Ova | ProviderKind::Hyperv => profile.api_url.clone(),
         _ => mtvt_source::SourceEndpoint::from_profile(profile, Default::default())
             .api_url()
             .map(|u| u.to_string())

@@ -168,7 +168,8 @@ impl SourceSide {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<PreparedVm, EngineError> {
         let base = self.base_name(vm, plan);
-        if self.kind == ProviderKind::Ova {
+        // OVA has no API; mtvt speaks no WinRM to Hyper-V hosts (mtvt_source::hyperv)
+        if matches!(self.kind, ProviderKind::Ova | ProviderKind::Hyperv) {
             return Ok(PreparedVm {
                 name: base,
                 vm: None,

@@ -196,7 +196,9 @@ impl Emulator {
                         crate::sources::openstack::router(lab2, &name)
                     })
                 }
-                ProviderKind::Openshift | ProviderKind::Ova => builder,
+                // Hyper-V is reached over WinRM/PSRP, which the emulator does not serve:
+                // the controllers read the lab directly (docs/emulator.md)
+                ProviderKind::Openshift | ProviderKind::Ova | ProviderKind::Hyperv => builder,
             };
         }
         let inv_lab = lab.clone();

@@ -326,6 +326,12 @@ pub struct SnapshotFile {
 pub struct ClusterFile {
     pub nodes: Vec<NodeFile>,
     pub storage_classes: Vec<StorageClassFile>,
+    #[serde(default = "installed")]
+    pub smb_csi_driver: bool,
+}
+
+fn installed() -> bool {
+    true
 }
 
 /// Node role.

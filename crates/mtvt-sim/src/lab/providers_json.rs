@@ -99,6 +99,11 @@ fn entry(lab: &Lab, p: &Provider, base: Option<&str>) -> Value {
         (ProviderKind::Ovirt, Some(b)) => (fqdn(b), format!("{b}/ovirt-engine/api")),
         (ProviderKind::Openstack, Some(b)) => (fqdn(b), format!("{b}/v3")),
         (ProviderKind::Ova, _) => (String::new(), p.nfs_share.clone().unwrap_or_default()),
+        // the Provider URL of a Hyper-V provider is the host's address (WinRM)
+        (ProviderKind::Hyperv, _) => {
+            let h = p.hosts.first().map(|h| h.name.clone()).unwrap_or_default();
+            (h.clone(), h)
+        }
         _ => (String::new(), String::new()),
     };
     let mut e = Map::new();
@@ -129,6 +134,9 @@ fn entry(lab: &Lab, p: &Provider, base: Option<&str>) -> Value {
             e.insert("region_name".into(), json!(c.region_name));
             e.insert("user_domain_id".into(), json!(c.user_domain_id));
             e.insert("project_domain_id".into(), json!(c.project_domain_id));
+        }
+        ProviderKind::Hyperv => {
+            e.insert("smb_url".into(), json!(p.nfs_share));
         }
         _ => {}
     }
@@ -190,5 +198,8 @@ mod tests {
         assert_eq!(esxi["clone_provider"], "vsphere");
         assert_eq!(esxi["type"], "vsphere");
         assert!(doc["ova"]["api_url"].as_str().unwrap().contains(':'));
+        assert_eq!(doc["hyperv"]["type"], "hyperv");
+        assert_eq!(doc["hyperv"]["api_url"], "hyperv-01.mtv.lab");
+        assert_eq!(doc["hyperv"]["smb_url"], "//hyperv-01.mtv.lab/VMShare");
     }
 }

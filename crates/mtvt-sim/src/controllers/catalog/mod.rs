@@ -228,6 +228,17 @@ pub fn backend_of(ctx: &Ctx, provider: &Value) -> Option<Backend> {
             .find(|p| p.kind == pk && p.nfs_share.as_deref() == Some(url))
             .map(|p| Backend::Lab(p.name.clone()));
     }
+    if pk == ProviderKind::Hyperv {
+        // the URL is the host's address (validation.go:202-214), optionally with a scheme/port
+        let h = host_of(url).split(':').next().unwrap_or_default();
+        return ctx
+            .lab
+            .lab()
+            .providers
+            .iter()
+            .find(|p| p.kind == pk && p.hosts.iter().any(|x| x.name == h || x.ip == h))
+            .map(|p| Backend::Lab(p.name.clone()));
+    }
     let host = host_of(url);
     ctx.endpoints
         .iter()

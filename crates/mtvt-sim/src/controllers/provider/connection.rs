@@ -81,7 +81,9 @@ pub(super) fn connection_test(
             let creds = &p.credentials;
             let (user, password) = match p.kind {
                 ProviderKind::Vsphere | ProviderKind::Ovirt => (get("user"), get("password")),
-                ProviderKind::Openstack => (get("username"), get("password")),
+                ProviderKind::Openstack | ProviderKind::Hyperv => {
+                    (get("username"), get("password"))
+                }
                 _ => return Ok(()),
             };
             if user == creds.username && password == creds.password.expose() {
@@ -97,6 +99,8 @@ pub(super) fn connection_test(
                     ProviderKind::Ovirt => {
                         "access_denied: Cannot authenticate user: the user name or password is incorrect."
                     }
+                    // pkg/lib/hyperv/driver/errors.go:11-12, wrapped by client.go Connect
+                    ProviderKind::Hyperv => "WinRM connect failed: hyperv: unauthorized",
                     _ => "The request you have made requires authentication. (HTTP 401)",
                 };
                 Err(Failure::Auth(msg.into()))

@@ -37,6 +37,7 @@ pub(super) fn resolve_provider(
         ProviderKind::Openstack => ("", "", "17.1"),
         ProviderKind::Openshift => ("", "", "4.19"),
         ProviderKind::Ova => ("", "", "1"),
+        ProviderKind::Hyperv => ("", "", "2022"),
     };
     let dc_name = p.datacenter.unwrap_or_else(|| dc_default.to_string());
     let datacenter = Named {
@@ -83,8 +84,10 @@ pub(super) fn resolve_provider(
         networks,
         folders,
         copy_offload: None,
-        nfs_share: p.nfs_share.or_else(|| {
-            (kind == ProviderKind::Ova).then(|| "nfs.mtv.lab:/exports/ova".to_string())
+        nfs_share: p.nfs_share.or_else(|| match kind {
+            ProviderKind::Ova => Some("nfs.mtv.lab:/exports/ova".to_string()),
+            ProviderKind::Hyperv => Some("//hyperv-01.mtv.lab/VMShare".to_string()),
+            _ => None,
         }),
         vddk_init_image: vddk_init_image(p.vddk_init_image, kind, path, issues),
         esxi_endpoint: None,

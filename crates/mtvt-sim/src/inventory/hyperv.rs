@@ -82,7 +82,9 @@ pub fn collection(p: &Provider, coll: &str, base: &str) -> Option<Vec<Item>> {
             .flat_map(|vm| vm.disks.iter().map(move |d| (vm, d)))
             .map(|(vm, d)| {
                 let mut full = disk_model(p, vm, d);
-                full["selfLink"] = json!(format!("{base}/disks/{}", d.id));
+                if let Some(m) = full.as_object_mut() {
+                    m.insert("selfLink".into(), json!(format!("{base}/disks/{}", d.id)));
+                }
                 item(&d.id, &d.file, full, LEVELS)
             })
             .collect(),

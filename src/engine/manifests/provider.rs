@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn esxi_profiles_set_the_sdk_endpoint() {
         let text = r#"{"e": {"type": "vsphere", "fqdn": "esx", "api_url": "https://esx/sdk", "username": "root", "password": "p",
-            "endpoint_type": "esxi", "clone_provider": "vc"},
+            "endpoint_type": "esxi", "clone_provider": "v"},
             "v": {"type": "vsphere", "fqdn": "vc", "api_url": "https://vc/sdk", "username": "u", "password": "p"}}"#;
         let f = mtvt_profiles::ProvidersFile::parse("p.json", text).unwrap();
         let owner = Owner {

@@ -30,7 +30,7 @@ pub fn placeholder_session(program: &ProgramIr, profile: &Profile) -> (SessionCt
     let names = SessionNames::new(PLACEHOLDER_SESSION);
     let url = match profile.provider_type {
         mtvt_vocab::ProviderKind::Openshift => PLACEHOLDER_CLUSTER.to_string(),
-        mtvt_vocab::ProviderKind::Ova => profile.api_url.clone(),
+        mtvt_vocab::ProviderKind::Ova | mtvt_vocab::ProviderKind::Hyperv => profile.api_url.clone(),
         _ => mtvt_source::SourceEndpoint::from_profile(profile, Default::default())
             .api_url()
             .map(|u| u.to_string())

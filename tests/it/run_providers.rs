@@ -70,8 +70,14 @@ fn check_sweep(provider: &str, r: &Value, err: &str) -> Vec<String> {
                 let other_type = why.starts_with("requires provider ")
                     && why.contains(&format!("(the profile is {provider})"));
                 let ovirt_gate = provider == "ovirt" && why.contains("--allow-ovirt-warm");
+                // an ESXi profile carries no copyoffload section (the suite: no copy-offload
+                // through a standalone host)
+                let esxi_offload = provider == "vsphere-esxi"
+                    && why.starts_with(
+                        "requires copyoffload: the provider profile has no copyoffload section",
+                    );
                 assert!(
-                    other_type || ovirt_gate,
+                    other_type || ovirt_gate || esxi_offload,
                     "{provider} {name}: unexpected skip reason {why:?}"
                 );
                 assert!(
@@ -142,4 +148,111 @@ fn openshift_runs_the_catalog() {
 fn ova_runs_the_catalog() {
     let (r, err) = sweep("ova", &["scenarios"], &[]);
     check_sweep("ova", &r, &err);
+}
+
+/// The suite's `vsphere-esxi` profile (`endpoint_type: esxi`, `clone_provider: vsphere`):
+/// the Provider points at the lab host's own SDK with `sdkEndpoint: esxi`, VMs are cloned
+/// through the vCenter; everything but copy-offload runs, warm included.
+#[test]
+fn esxi_endpoint_runs_the_catalog_through_its_vcenter() {
+    let (r, err) = sweep("vsphere-esxi", &["scenarios"], &[]);
+    let passed = check_sweep("vsphere-esxi", &r, &err);
+    for want in ["sanity_warm_mtv_migration", "cold_migration_comprehensive"] {
+        assert!(
+            passed.iter().any(|p| p == want),
+            "{want}: {passed:?}\n{err}"
+        );
+    }
+    assert!(
+        err.contains(
+            "connecting to the vsphere source of profile vsphere (clone_provider of vsphere-esxi)"
+        ),
+        "{err}"
+    );
+}
+
+/// Told to break the ESXi endpoint (the lab's `esxi_endpoint.api_type: VirtualCenter`: the
+/// URL answers as a vCenter), the Provider fails its connection test with Forklift's message
+/// (pkg/controller/provider/container/vsphere/collector.go:825-826) and the scenario errors
+/// at the Provider, naming it.
+#[test]
+fn an_esxi_endpoint_that_answers_as_vcenter_fails_the_provider() {
+    let lab = include_str!("../../crates/mtvt-sim/src/lab/default_lab.yaml").replacen(
+        "esxi_endpoint: { host: esxi-01.mtv.lab }",
+        "esxi_endpoint: { host: esxi-01.mtv.lab, api_type: VirtualCenter }",
+        1,
+    );
+    assert!(lab.contains("api_type: VirtualCenter"));
+    let dir = tempfile::tempdir().unwrap();
+    let lab_path = dir.path().join("lab.yaml");
+    std::fs::write(&lab_path, lab).unwrap();
+    let out = mtvt(&[
+        "run",
+        "--sim",
+        "--sim-lab",
+        lab_path.to_str().unwrap(),
+        "--provider",
+        "vsphere-esxi",
+        "--data-collector-path",
+        dir.path().to_str().unwrap(),
+        "scenarios/tier0/sanity_cold_mtv_migration.mtvt",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("ERROR sanity_cold_mtv_migration"), "{err}");
+    assert!(
+        err.contains(
+            "-vsphere-esxi will not have condition Ready=True: the connection test failed"
+        ) && err
+            .contains("provider sdkEndpoint is set to ESXi but the URL points to a vCenter server"),
+        "{err}"
+    );
+}
+
+/// Hyper-V (`type: hyperv`, profile `hyperv` of the emulator's lab): cold migrations really
+/// run (virt-v2v copies and converts the `.vhdx` disks, pkg/apis/forklift/v1beta1/plan.go:502);
+/// warm and vSphere-only scenarios are skipped for their `requires provider`.
+#[test]
+fn hyperv_runs_the_catalog() {
+    let (r, err) = sweep("hyperv", &["scenarios"], &[]);
+    let passed = check_sweep("hyperv", &r, &err);
+    assert!(
+        passed.iter().any(|p| p == "sanity_cold_mtv_migration"),
+        "{passed:?}"
+    );
+}
+
+/// Told to break Hyper-V (the lab's cluster without the SMB CSI driver), the Provider is
+/// refused with Forklift's `SMBCSIDriverNotReady` (pkg/controller/provider/validation.go:
+/// 1336-1360) and the scenario errors at the Provider.
+#[test]
+fn hyperv_without_the_smb_csi_driver_fails_the_provider() {
+    let lab = include_str!("../../crates/mtvt-sim/src/lab/default_lab.yaml").replacen(
+        "cluster:\n  nodes:",
+        "cluster:\n  smb_csi_driver: false\n  nodes:",
+        1,
+    );
+    assert!(lab.contains("smb_csi_driver: false"));
+    let dir = tempfile::tempdir().unwrap();
+    let lab_path = dir.path().join("lab.yaml");
+    std::fs::write(&lab_path, lab).unwrap();
+    let out = mtvt(&[
+        "run",
+        "--sim",
+        "--sim-lab",
+        lab_path.to_str().unwrap(),
+        "--provider",
+        "hyperv",
+        "--data-collector-path",
+        dir.path().to_str().unwrap(),
+        "scenarios/tier0/sanity_cold_mtv_migration.mtvt",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("ERROR sanity_cold_mtv_migration"), "{err}");
+    assert!(
+        err.contains("SMBCSIDriverNotReady")
+            && err.contains("SMB CSI driver (smb.csi.k8s.io) is not available"),
+        "{err}"
+    );
 }

@@ -95,6 +95,18 @@ pub(crate) async fn storage_sources(
                 }
             }
         }
+        // one storage, `storage-0` (the SMB share), named by each disk's datastore ref
+        ProviderKind::Hyperv => {
+            for vm in vms {
+                for d in items(vm, "/disks") {
+                    let id = d
+                        .pointer("/datastore/id")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| missing(p, "a Hyper-V disk has no datastore".into()))?;
+                    push_unique(&mut out, json!({ "id": id }));
+                }
+            }
+        }
         ProviderKind::Ova => {
             let storages = p.list("storages", 0).await?;
             for vm in vms {
@@ -207,6 +219,22 @@ pub(crate) async fn network_sources(
                         .ok_or_else(|| {
                             missing(p, format!("network '{name}' is not in the inventory"))
                         })?;
+                    push_unique(&mut out, json!({ "id": id, "name": name }));
+                }
+            }
+        }
+        // virtual switches, by the NICs' network refs
+        ProviderKind::Hyperv => {
+            let networks = p.list("networks", 0).await?;
+            for vm in vms {
+                for n in items(vm, "/nics") {
+                    let id = n
+                        .pointer("/network/id")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let name = name_of(&networks, id, "name").ok_or_else(|| {
+                        missing(p, format!("network {id} is not in the inventory"))
+                    })?;
                     push_unique(&mut out, json!({ "id": id, "name": name }));
                 }
             }

@@ -76,8 +76,9 @@ impl Expected {
                 cbt: None,
                 datastores: false,
             },
-            // OpenShift sources are read from the cluster itself; OVA has no source API.
-            ProviderKind::Openshift | ProviderKind::Ova => return None,
+            // OpenShift sources are read from the cluster itself; OVA and Hyper-V VMs are
+            // not prepared through a source API by mtvt.
+            ProviderKind::Openshift | ProviderKind::Ova | ProviderKind::Hyperv => return None,
         };
         self.gap_in(&fields, vm)
     }

@@ -17,6 +17,10 @@ pub(crate) const SHOWN: &[&str] = &[
     "guest_vm_linux_user",
     "guest_vm_win_user",
     "vddk_init_image",
+    "endpoint_type",
+    "smb_url",
+    "smb_user",
+    "clone_provider",
     "user_domain_name",
     "region_name",
     "project_name",
@@ -50,6 +54,7 @@ pub(crate) const SECRET: &[&str] = &[
     "guest_vm_win_password",
     "storage_password",
     "esxi_password",
+    "smb_password",
 ];
 
 /// Whether values under `key` may be shown.

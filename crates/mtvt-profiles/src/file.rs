@@ -131,8 +131,19 @@ impl ProvidersFile {
     }
 
     /// The profile `name`, validated for its provider type, with `COPYOFFLOAD_*`
-    /// overrides read through `env` (pass `&|k| std::env::var(k).ok()`).
+    /// overrides read through `env` (pass `&|k| std::env::var(k).ok()`), and its
+    /// `clone_provider` profile loaded as [`Profile::source_api`].
     pub fn profile(
+        &self,
+        name: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Profile, ProfileError> {
+        let profile = self.profile_entry(name, env)?;
+        self.with_source_api(name, profile, env)
+    }
+
+    /// The profile `name` alone (its `clone_provider` not loaded).
+    fn profile_entry(
         &self,
         name: &str,
         env: &dyn Fn(&str) -> Option<String>,
@@ -160,6 +171,40 @@ impl ProvidersFile {
             ));
         };
         build_profile(self, name, obj, env)
+    }
+
+    /// Loads `profile`'s `clone_provider` into [`Profile::source_api`].
+    fn with_source_api(
+        &self,
+        name: &str,
+        mut profile: Profile,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Profile, ProfileError> {
+        if let Some(via) = profile.clone_provider.clone() {
+            // one level only (no recursion through `profile`): a helper with its own
+            // clone_provider is refused below, so cycles cannot arise
+            let helper = self.profile_entry(&via, env)?;
+            if helper.provider_type != profile.provider_type || helper.clone_provider.is_some() {
+                return Err(ProfileError::BadValue {
+                    profile: name.to_string(),
+                    field: "clone_provider".into(),
+                    problem: format!(
+                        "`{via}` cannot prepare this profile's VMs (it is a {} profile{})",
+                        helper.provider_type,
+                        if helper.clone_provider.is_some() {
+                            " with its own clone_provider"
+                        } else {
+                            ""
+                        }
+                    ),
+                    help: "name a vCenter profile of the same type that manages this host".into(),
+                    src: self.named_source(),
+                    span: self.span(&[name, "clone_provider"], false),
+                });
+            }
+            profile.source_api = Some(Box::new(helper));
+        }
+        Ok(profile)
     }
 
     /// Every profile, built and validated (for `mtvt check` of a providers file).

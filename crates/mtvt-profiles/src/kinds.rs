@@ -27,6 +27,8 @@ pub fn required_fields(kind: ProviderKind) -> &'static [&'static str] {
         ],
         ProviderKind::Openshift => &[],
         ProviderKind::Ova => &["api_url"],
+        // the Hyper-V host (WinRM) and the SMB share holding the disks (Secret `smbUrl`)
+        ProviderKind::Hyperv => &["api_url", "username", "password", "smb_url"],
     }
 }
 
@@ -158,6 +160,36 @@ impl EsxiCloneMethod {
     }
 }
 
+/// Which vSphere SDK a profile's URL points at (`endpoint_type`, the Provider's
+/// `spec.settings.sdkEndpoint`; Forklift pkg/apis/forklift/v1beta1/provider.go `VCenter`/`ESXI`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SdkEndpoint {
+    /// A vCenter server (Forklift's default: its webhook sets `vcenter` when unset).
+    #[default]
+    Vcenter,
+    /// A standalone ESXi host: no vCenter-only calls (clones, the Automation REST API).
+    Esxi,
+}
+
+impl SdkEndpoint {
+    /// The spelling in `.providers.json` and in `Provider.spec.settings.sdkEndpoint`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SdkEndpoint::Vcenter => "vcenter",
+            SdkEndpoint::Esxi => "esxi",
+        }
+    }
+
+    /// Parses `vcenter` or `esxi` (Forklift's admitter accepts only these).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "vcenter" => Some(SdkEndpoint::Vcenter),
+            "esxi" => Some(SdkEndpoint::Esxi),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +205,9 @@ mod tests {
             "case-sensitive like the CRD"
         );
         assert_eq!(EsxiCloneMethod::parse("ssh"), Some(EsxiCloneMethod::Ssh));
+        assert_eq!(SdkEndpoint::parse("esxi"), Some(SdkEndpoint::Esxi));
+        assert_eq!(SdkEndpoint::parse("ESXi"), None);
+        assert_eq!(SdkEndpoint::default().as_str(), "vcenter");
         assert_eq!(EsxiCloneMethod::default().as_str(), "vib");
     }
 

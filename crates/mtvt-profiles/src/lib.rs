@@ -47,5 +47,5 @@ pub use copyoffload::{
 };
 pub use error::ProfileError;
 pub use file::{ProvidersFile, load};
-pub use kinds::{EsxiCloneMethod, StorageVendor};
+pub use kinds::{EsxiCloneMethod, SdkEndpoint, StorageVendor};
 pub use profile::Profile;

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::copyoffload::{CopyOffload, resolve_copyoffload};
 use crate::error::ProfileError;
 use crate::file::{ProvidersFile, string_field};
-use crate::kinds::required_fields;
+use crate::kinds::{SdkEndpoint, required_fields};
 use crate::suggest::did_you_mean;
 
 /// One validated provider profile. `Debug` never shows secrets.
@@ -57,10 +57,33 @@ pub struct Profile {
     /// The copy-offload settings, when every field copy-offload needs is present
     /// (after `COPYOFFLOAD_*` overrides). See [`Profile::copyoffload_missing_fields`].
     pub copyoffload: Option<CopyOffload>,
+    /// `endpoint_type` (vSphere): `esxi` when `api_url` is a standalone ESXi host; the
+    /// Provider then gets `spec.settings.sdkEndpoint: esxi`. `vcenter` when unset.
+    pub endpoint_type: SdkEndpoint,
+    /// `clone_provider` (vSphere ESXi profiles): the profile whose source API prepares the
+    /// VMs (clone, power, facts): an ESXi host cannot clone, so the suite names the vCenter
+    /// that manages it. `None`: this profile's own API.
+    pub clone_provider: Option<String>,
+    /// `smb_url` (Hyper-V): the SMB share holding the VMs' disks (`//host/share`), the
+    /// Secret's `smbUrl`.
+    pub smb_url: Option<String>,
+    /// `smb_user` / `smb_password` (Hyper-V, optional): SMB credentials when they differ
+    /// from the host's (Secret `smbUser`/`smbPassword`).
+    pub smb_user: Option<String>,
+    /// See [`Profile::smb_user`].
+    pub smb_password: Option<Secret>,
+    /// The loaded `clone_provider` profile (set by [`crate::ProvidersFile::profile`]).
+    pub source_api: Option<Box<Profile>>,
     copyoffload_missing: Vec<&'static str>,
 }
 
 impl Profile {
+    /// The profile whose source API prepares this profile's VMs: its `clone_provider`
+    /// when set (an ESXi host cannot clone), else itself.
+    pub fn source_api_profile(&self) -> &Profile {
+        self.source_api.as_deref().unwrap_or(self)
+    }
+
     /// The copy-offload fields that are still missing (empty when
     /// [`Profile::copyoffload`] is set). Names are the `copyoffload` JSON keys; each
     /// can also come from `COPYOFFLOAD_<KEY>`. For non-vSphere profiles this lists
@@ -145,6 +168,26 @@ pub(crate) fn build_profile(
         });
     }
 
+    let endpoint_type = match non_empty(field("endpoint_type")?) {
+        None => SdkEndpoint::default(),
+        Some(t) => match SdkEndpoint::parse(&t) {
+            Some(e) if provider_type == ProviderKind::Vsphere || e == SdkEndpoint::Vcenter => e,
+            _ => {
+                return Err(ProfileError::BadValue {
+                    profile: name.to_string(),
+                    field: "endpoint_type".into(),
+                    problem: format!(
+                        "`{t}` is not a {} SDK endpoint",
+                        provider_type.display_name()
+                    ),
+                    help: "use `vcenter` or `esxi` (vSphere profiles only)".into(),
+                    src: file.named_source(),
+                    span: file.span(&[name, "endpoint_type"], false),
+                });
+            }
+        },
+    };
+
     let (copyoffload, copyoffload_missing) =
         resolve_copyoffload(file, name, provider_type, obj, env)?;
 
@@ -168,6 +211,12 @@ pub(crate) fn build_profile(
         user_domain_id: non_empty(field("user_domain_id")?),
         project_domain_id: non_empty(field("project_domain_id")?),
         copyoffload,
+        endpoint_type,
+        clone_provider: non_empty(field("clone_provider")?),
+        source_api: None,
+        smb_url: non_empty(field("smb_url")?),
+        smb_user: non_empty(field("smb_user")?),
+        smb_password: secret(field("smb_password")?),
         copyoffload_missing,
     })
 }

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
-use mtvt_profiles::{EsxiCloneMethod, ProfileError, ProvidersFile, StorageVendor, load};
+use mtvt_profiles::{
+    EsxiCloneMethod, ProfileError, ProvidersFile, SdkEndpoint, StorageVendor, load,
+};
 
 fn example_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../providers.example.json")
@@ -55,10 +57,12 @@ fn example_file_loads_clean_for_every_entry() {
         vec![
             "vsphere",
             "vsphere-copy-offload",
+            "vsphere-esxi",
             "ovirt",
             "openstack",
             "openshift",
-            "ova"
+            "ova",
+            "hyperv"
         ]
     );
     for (name, result) in f.all_profiles(&no_env) {
@@ -95,6 +99,19 @@ fn example_file_loads_clean_for_every_entry() {
     );
     assert_eq!(c.esxi_clone_method, EsxiCloneMethod::Ssh);
     assert_eq!(c.default_vm_name.as_deref(), Some("rhel9-template"));
+    assert_eq!(vs.endpoint_type, SdkEndpoint::Vcenter);
+    assert_eq!(vs.clone_provider, None);
+    let esxi = f.profile("vsphere-esxi", &no_env).unwrap();
+    assert_eq!(esxi.endpoint_type, SdkEndpoint::Esxi);
+    assert_eq!(esxi.clone_provider.as_deref(), Some("vsphere"));
+    assert_eq!(esxi.source_api_profile().name, "vsphere");
+    assert_eq!(vs.source_api_profile().name, "vsphere");
+    let hv = f.profile("hyperv", &no_env).unwrap();
+    assert_eq!(hv.provider_type, mtvt_vocab::ProviderKind::Hyperv);
+    assert_eq!(
+        hv.smb_url.as_deref(),
+        Some("//hyperv-01.example.com/VMShare")
+    );
     let os = f.profile("openstack", &no_env).unwrap();
     assert_eq!(os.project_domain_id.as_deref(), Some("default"));
     assert_eq!(os.region_name.as_deref(), Some("regionOne"));
@@ -623,4 +640,45 @@ fn every_code_is_documented() {
             "docs/providers.md does not document {code}"
         );
     }
+}
+
+#[test]
+fn endpoint_type_is_vcenter_or_esxi_and_vsphere_only() {
+    let f = file(&format!(
+        "{{\n  \"e\": {{{VSPHERE_BASE}, \"endpoint_type\": \"ESXi\"}}\n}}\n"
+    ));
+    let err = f.profile("e", &no_env).unwrap_err();
+    assert_eq!(code(&err), "mtvt::P0005");
+    assert!(
+        render(&err).contains("`ESXi` is not a vSphere SDK endpoint"),
+        "{}",
+        render(&err)
+    );
+    let ovirt = file(
+        r#"{"o": {"type": "ovirt", "fqdn": "e", "api_url": "https://e/ovirt-engine/api", "username": "u", "password": "p", "endpoint_type": "esxi"}}"#,
+    );
+    let err = ovirt.profile("o", &no_env).unwrap_err();
+    assert!(
+        render(&err).contains("vSphere profiles only"),
+        "{}",
+        render(&err)
+    );
+}
+
+#[test]
+fn clone_provider_must_be_a_vcenter_profile_of_the_same_type() {
+    let f = file(&format!(
+        "{{\n  \"e\": {{{VSPHERE_BASE}, \"endpoint_type\": \"esxi\", \"clone_provider\": \"o\"}},\n  \"o\": {{\"type\": \"ova\", \"api_url\": \"nfs:/x\"}}\n}}\n"
+    ));
+    let err = f.profile("e", &no_env).unwrap_err();
+    assert_eq!(code(&err), "mtvt::P0005");
+    assert!(
+        render(&err).contains("`o` cannot prepare"),
+        "{}",
+        render(&err)
+    );
+    let f = file(&format!(
+        "{{\n  \"e\": {{{VSPHERE_BASE}, \"clone_provider\": \"nope\"}}\n}}\n"
+    ));
+    assert_eq!(code(&f.profile("e", &no_env).unwrap_err()), "mtvt::P0003");
 }

@@ -1,4 +1,4 @@
-//! [`SourceAdapter`]: one type over the five source provider types, so the engine prepares
+//! [`SourceAdapter`]: one type over the six source provider types, so the engine prepares
 //! source VMs (find, clone, power, guest info, snapshots, disks, CBT, facts, delete) without
 //! knowing which protocol is spoken. Enum dispatch; each arm is its protocol module.
 //!
@@ -24,6 +24,7 @@ use mtvt_vocab::{PowerState, ProviderKind};
 
 use crate::endpoint::SourceEndpoint;
 use crate::error::SourceError;
+use crate::hyperv::HypervSource;
 use crate::model::{
     AddDisk, CloneRequest, ClonedVm, DiskFacts, GuestInfo, SnapshotFacts, SourceArtifact,
     SourceVmFacts, VmRef,
@@ -48,6 +49,8 @@ pub enum SourceAdapter {
     Openshift(OpenshiftSource),
     /// No API.
     Ova(OvaSource),
+    /// WinRM/PSRP, not spoken yet: every operation is unsupported.
+    Hyperv(HypervSource),
 }
 
 macro_rules! dispatch {
@@ -58,6 +61,7 @@ macro_rules! dispatch {
             SourceAdapter::Openstack($c) => $call,
             SourceAdapter::Openshift($c) => $call,
             SourceAdapter::Ova($c) => $ova,
+            SourceAdapter::Hyperv($c) => $ova,
         }
     };
 }
@@ -74,6 +78,9 @@ impl SourceAdapter {
             }
             ProviderKind::Ova => SourceAdapter::Ova(OvaSource {
                 share: endpoint.api_url,
+            }),
+            ProviderKind::Hyperv => SourceAdapter::Hyperv(HypervSource {
+                host: endpoint.api_url,
             }),
             ProviderKind::Openshift => {
                 return Err(SourceError::Config {
@@ -97,6 +104,7 @@ impl SourceAdapter {
             SourceAdapter::Openstack(_) => ProviderKind::Openstack,
             SourceAdapter::Openshift(_) => ProviderKind::Openshift,
             SourceAdapter::Ova(_) => ProviderKind::Ova,
+            SourceAdapter::Hyperv(_) => ProviderKind::Hyperv,
         }
     }
 
@@ -108,7 +116,7 @@ impl SourceAdapter {
             SourceAdapter::Ovirt(c) => c.connect().await,
             SourceAdapter::Openstack(c) => c.connect().await,
             SourceAdapter::Openshift(c) => c.connect().await,
-            SourceAdapter::Ova(_) => Ok(()),
+            SourceAdapter::Ova(_) | SourceAdapter::Hyperv(_) => Ok(()),
         }
     }
 

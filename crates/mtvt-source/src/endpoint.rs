@@ -93,6 +93,7 @@ impl SourceEndpoint {
             ProviderKind::Openstack => "https://keystone.example.com:5000/v3",
             ProviderKind::Ova => "nfs.example.com:/exports/ova",
             ProviderKind::Openshift => "(empty: the cluster itself)",
+            ProviderKind::Hyperv => "hyperv-01.example.com",
         }
     }
 

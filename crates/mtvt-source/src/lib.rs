@@ -34,6 +34,7 @@ pub mod adapter;
 pub mod endpoint;
 pub mod error;
 pub mod http;
+pub mod hyperv;
 pub mod model;
 pub mod naming;
 pub mod openshift;

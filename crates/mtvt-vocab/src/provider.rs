@@ -5,8 +5,7 @@
 //! on one enum and one spelling. Must not hold anything a profile file or a scenario
 //! decides (field lists, defaults): only facts about Forklift.
 //!
-//! Adding a kind (Forklift also knows `ec2` and `hyperv`; a `nutanix` type is not
-//! upstream yet): add a line to the table below with the exact upstream `type` spelling,
+//! Adding a kind (Forklift also knows `ec2` and `nutanix`): add a line to the table below with the exact upstream `type` spelling,
 //! then let the compiler list every `match` that must decide what the new kind does.
 //! Matches on [`ProviderKind`] are exhaustive on purpose (no `_` arms over kinds).
 
@@ -26,6 +25,9 @@ closed_set! {
         Openshift = "openshift",
         /// OVA files on an NFS share.
         Ova = "ova",
+        /// Microsoft Hyper-V (a standalone host or a failover cluster, over WinRM; disks
+        /// read from an SMB share).
+        Hyperv = "hyperv",
     }
 }
 
@@ -38,17 +40,22 @@ impl ProviderKind {
             ProviderKind::Openstack => "OpenStack",
             ProviderKind::Openshift => "OpenShift",
             ProviderKind::Ova => "OVA",
+            ProviderKind::Hyperv => "Hyper-V",
         }
     }
 
     /// Whether Forklift runs warm migrations from this kind when the ForkliftController
     /// feature gate `feature_ovirt_warm_migration` is `ovirt_warm_gate`: vSphere always,
-    /// oVirt only with the gate on, the others never.
+    /// oVirt only with the gate on, the others never (Hyper-V's plan validator answers
+    /// `WarmMigration() false`, pkg/controller/plan/adapter/hyperv/validator.go:22-24).
     pub const fn supports_warm(self, ovirt_warm_gate: bool) -> bool {
         match self {
             ProviderKind::Vsphere => true,
             ProviderKind::Ovirt => ovirt_warm_gate,
-            ProviderKind::Openstack | ProviderKind::Openshift | ProviderKind::Ova => false,
+            ProviderKind::Openstack
+            | ProviderKind::Openshift
+            | ProviderKind::Ova
+            | ProviderKind::Hyperv => false,
         }
     }
 
@@ -59,7 +66,8 @@ impl ProviderKind {
             ProviderKind::Ovirt
             | ProviderKind::Openstack
             | ProviderKind::Openshift
-            | ProviderKind::Ova => false,
+            | ProviderKind::Ova
+            | ProviderKind::Hyperv => false,
         }
     }
 }
@@ -72,7 +80,14 @@ mod tests {
     fn upstream_spellings() {
         assert_eq!(
             ProviderKind::NAMES,
-            ["vsphere", "ovirt", "openstack", "openshift", "ova"]
+            [
+                "vsphere",
+                "ovirt",
+                "openstack",
+                "openshift",
+                "ova",
+                "hyperv"
+            ]
         );
         for k in ProviderKind::ALL {
             assert_eq!(k.as_str().parse::<ProviderKind>(), Ok(*k));
@@ -91,7 +106,7 @@ mod tests {
             assert_eq!(
                 e.to_string(),
                 format!(
-                    "`{bad}` is not a provider type (use one of: vsphere, ovirt, openstack, openshift, ova)"
+                    "`{bad}` is not a provider type (use one of: vsphere, ovirt, openstack, openshift, ova, hyperv)"
                 )
             );
         }
@@ -110,6 +125,7 @@ mod tests {
                 (false, true),
                 (false, false),
                 (false, false),
+                (false, false),
                 (false, false)
             ]
         );
@@ -119,6 +135,16 @@ mod tests {
             .collect();
         assert_eq!(offload, [&ProviderKind::Vsphere]);
         let names: Vec<_> = ProviderKind::ALL.iter().map(|k| k.display_name()).collect();
-        assert_eq!(names, ["vSphere", "oVirt", "OpenStack", "OpenShift", "OVA"]);
+        assert_eq!(
+            names,
+            [
+                "vSphere",
+                "oVirt",
+                "OpenStack",
+                "OpenShift",
+                "OVA",
+                "Hyper-V"
+            ]
+        );
     }
 }

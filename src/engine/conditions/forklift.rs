@@ -1,4 +1,5 @@
-//! Forklift's conditions: a Provider Ready (its connection test failing ends the wait), a
+//! Forklift's conditions: a Provider Ready (its connection test or validation failing ends
+//! the wait), a
 //! Plan Ready (unless the same blockers stand past a grace period), a Plan's migration
 //! finished; and reading a Plan's migration state.
 
@@ -18,10 +19,21 @@ pub fn provider_ready() -> impl Condition<Output = DynamicObject> {
         ty: "Ready",
         class: Class::Infra,
     }
-    .or_fail(|o| {
-        (o.data.pointer("/status/phase").and_then(Value::as_str) == Some("ConnectionFailed"))
-            .then(|| format!("the connection test failed: {}", blockers(o).join("; ")))
-    })
+    .or_fail(
+        |o| match o.data.pointer("/status/phase").and_then(Value::as_str) {
+            Some("ConnectionFailed") => Some(format!(
+                "the connection test failed: {}",
+                blockers(o).join("; ")
+            )),
+            // Critical validation conditions (a malformed Secret, a missing SMB CSI driver)
+            // stand until the Provider, its Secret or the cluster changes
+            Some("ValidationFailed") if !blockers(o).is_empty() => Some(format!(
+                "the provider failed validation: {}",
+                blockers(o).join("; ")
+            )),
+            _ => None,
+        },
+    )
 }
 
 /// A Provider has `Validated=True` (the pytest suite waits for it before installing the

@@ -1,8 +1,8 @@
 //! Provider manifests: the source provider (type, URL, Secret, VDDK image, copy-offload
-//! annotation and clone method), the local destination (the host cluster: empty URL and
+//! annotation, clone method and `sdkEndpoint: esxi`), the local destination (the host cluster: empty URL and
 //! Secret) and a remote OpenShift destination (URL + token Secret).
 
-use mtvt_profiles::{EsxiCloneMethod, Profile};
+use mtvt_profiles::{EsxiCloneMethod, Profile, SdkEndpoint};
 use serde_json::{Map, Value, json};
 
 use super::{Manifest, Owner, object, reference, set, set_in};
@@ -21,6 +21,9 @@ pub fn source_provider(
     let mut settings = Map::new();
     if let Some(image) = profile.vddk_init_image.as_ref().filter(|i| !i.is_empty()) {
         settings.insert("vddkInitImage".into(), json!(image));
+    }
+    if profile.endpoint_type == SdkEndpoint::Esxi {
+        settings.insert("sdkEndpoint".into(), json!(SdkEndpoint::Esxi.as_str()));
     }
     if let Some(co) = &profile.copyoffload {
         if profile.copyoffload_missing_fields().is_empty() {
@@ -117,5 +120,23 @@ mod tests {
             l.body["spec"],
             json!({"type": "openshift", "url": "", "secret": {}})
         );
+    }
+
+    #[test]
+    fn esxi_profiles_set_the_sdk_endpoint() {
+        let text = r#"{"e": {"type": "vsphere", "fqdn": "esx", "api_url": "https://esx/sdk", "username": "root", "password": "p",
+            "endpoint_type": "esxi", "clone_provider": "v"},
+            "v": {"type": "vsphere", "fqdn": "vc", "api_url": "https://vc/sdk", "username": "u", "password": "p"}}"#;
+        let f = mtvt_profiles::ProvidersFile::parse("p.json", text).unwrap();
+        let owner = Owner {
+            session: "s".into(),
+            scenario: None,
+        };
+        let e = f.profile("e", &|_| None).unwrap();
+        let o = source_provider("src", "ns", &owner, &e, "https://esx/sdk", "sec");
+        assert_eq!(o.body["spec"]["settings"], json!({"sdkEndpoint": "esxi"}));
+        let v = f.profile("v", &|_| None).unwrap();
+        let o = source_provider("src", "ns", &owner, &v, "https://vc/sdk", "sec");
+        assert!(o.body["spec"].get("settings").is_none());
     }
 }

@@ -76,6 +76,19 @@ pub fn source_secret(
         ProviderKind::Ova => {
             data.insert("url", input.url.to_string());
         }
+        // pkg/controller/hyperv/secret.go field names; SMB credentials default to the host's
+        ProviderKind::Hyperv => {
+            data.insert("username", p.username.clone());
+            data.insert("password", p.password.expose().to_string());
+            data.insert("smbUrl", p.smb_url.clone().unwrap_or_default());
+            if let Some(u) = &p.smb_user {
+                data.insert("smbUser", u.clone());
+            }
+            if let Some(pw) = &p.smb_password {
+                data.insert("smbPassword", pw.expose().to_string());
+            }
+            data.insert("insecureSkipVerify", insecure.into());
+        }
     }
     if let Some(ca) = input.ca_pem
         && !matches!(p.provider_type, ProviderKind::Openshift | ProviderKind::Ova)

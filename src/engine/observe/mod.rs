@@ -21,4 +21,5 @@ pub mod migration;
 pub mod plan;
 pub mod provider;
 pub mod source;
+pub mod source_hyperv;
 pub mod vm;

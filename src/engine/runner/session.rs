@@ -124,10 +124,16 @@ async fn connect_source(
     journal: &Arc<Journal>,
 ) -> Result<(SourceCtx, Arc<SourceSide>), EngineError> {
     let (ctx, tls) = source_ctx(inputs, session, profile, &exec.mtv_namespace).await?;
+    let api = profile.source_api_profile();
+    let via = if api.name == profile.name {
+        String::new()
+    } else {
+        format!(" (clone_provider of {})", profile.name)
+    };
     exec.progress.send(Event::Note(format!(
-        "connecting to the {} source of profile {}",
+        "connecting to the {} source of profile {}{via}",
         ctx.provider_type(),
-        profile.name
+        api.name
     )));
     let side = SourceSide::connect(
         profile,
@@ -192,7 +198,7 @@ fn inventory_tls(
 fn source_url(profile: &Profile, cluster_url: &str) -> String {
     match profile.provider_type {
         ProviderKind::Openshift => cluster_url.to_string(),
-        ProviderKind::Ova => profile.api_url.clone(),
+        ProviderKind::Ova | ProviderKind::Hyperv => profile.api_url.clone(),
         _ => mtvt_source::SourceEndpoint::from_profile(profile, Default::default())
             .api_url()
             .map(|u| u.to_string())

@@ -250,6 +250,9 @@ async fn source_vm(
     let mut source = match (prepared.and_then(|p| p.facts.as_ref()), doc) {
         (Some(f), _) => source_model::from_facts(f, v.kind),
         (None, Some(d)) if v.kind == ProviderKind::Ova => source_model::from_ova_inventory(d),
+        (None, Some(d)) if v.kind == ProviderKind::Hyperv => {
+            crate::engine::observe::source_hyperv::from_hyperv_inventory(d)
+        }
         _ => SourceVm::default(),
     };
     if let Some(vm_ref) = prepared.and_then(|p| p.vm.as_ref()) {

@@ -94,15 +94,19 @@ impl SourceSide {
             ProviderKind::Openshift => {
                 SourceAdapter::openshift(kube.clone(), openshift_namespace, source_wait())
             }
+            // an ESXi profile's VMs are prepared through its clone_provider (vCenter)
             _ => SourceAdapter::from_endpoint(
-                SourceEndpoint::from_profile(profile, tls),
+                SourceEndpoint::from_profile(profile.source_api_profile(), tls),
                 source_wait(),
             )
             .map_err(|e| source_error(format!("set up the {kind} source"), e))?,
         };
         adapter.connect().await.map_err(|e| {
             source_error(
-                format!("connect to the {kind} source of profile {}", profile.name),
+                format!(
+                    "connect to the {kind} source of profile {}",
+                    profile.source_api_profile().name
+                ),
                 e,
             )
         })?;
@@ -164,7 +168,8 @@ impl SourceSide {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<PreparedVm, EngineError> {
         let base = self.base_name(vm, plan);
-        if self.kind == ProviderKind::Ova {
+        // OVA has no API; mtvt speaks no WinRM to Hyper-V hosts (mtvt_source::hyperv)
+        if matches!(self.kind, ProviderKind::Ova | ProviderKind::Hyperv) {
             return Ok(PreparedVm {
                 name: base,
                 vm: None,

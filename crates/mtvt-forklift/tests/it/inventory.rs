@@ -58,6 +58,7 @@ async fn start_with_parity(parity_in: Option<u64>) -> Env {
             resource_version: "1".into(),
             object: None,
             restricted: false,
+            esxi_host: None,
             parity_at: parity_in.map(|s| lab.clock().now() + Duration::from_secs(s)),
         })
         .collect();

@@ -209,6 +209,14 @@ pub fn register(store: &Store) {
         "plans.forklift.konveyor.io",
         Arc::new(move |req, obj| mutate_plan(&s, req, obj)),
     );
+    store.admission().add_mutating(
+        "providers.forklift.konveyor.io",
+        Arc::new(super::provider::webhook::mutate),
+    );
+    store.admission().add_validating(
+        "providers.forklift.konveyor.io",
+        Arc::new(super::provider::webhook::validate),
+    );
     let s = store.clone();
     store.admission().add_validating(
         "migrations.forklift.konveyor.io",

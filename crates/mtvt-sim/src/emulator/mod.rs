@@ -151,6 +151,8 @@ fn source_listener(name: &str) -> String {
     format!("source-{name}")
 }
 
+pub use crate::lab::esxi_endpoint_key as esxi_key;
+
 impl Emulator {
     /// Starts everything; returns once the initial objects exist and controllers run.
     pub async fn start(opts: EmulatorOptions) -> Result<Emulator, EmulatorError> {
@@ -174,9 +176,17 @@ impl Emulator {
             let name = p.name.clone();
             builder = match p.kind {
                 ProviderKind::Vsphere => {
-                    builder.listener(&source_listener(&p.name), 0, move |_| {
+                    let (lab3, name3) = (lab2.clone(), name.clone());
+                    let b = builder.listener(&source_listener(&p.name), 0, move |_| {
                         crate::sources::vsphere::router(lab2, &name)
-                    })
+                    });
+                    if p.esxi_endpoint.is_some() {
+                        b.listener(&source_listener(&esxi_key(&p.name)), 0, move |_| {
+                            crate::sources::vsphere::esxi::router(lab3, &name3)
+                        })
+                    } else {
+                        b
+                    }
                 }
                 ProviderKind::Ovirt => builder.listener(&source_listener(&p.name), 0, move |_| {
                     crate::sources::ovirt::router(lab2, &name)
@@ -186,7 +196,9 @@ impl Emulator {
                         crate::sources::openstack::router(lab2, &name)
                     })
                 }
-                ProviderKind::Openshift | ProviderKind::Ova => builder,
+                // Hyper-V is reached over WinRM/PSRP, which the emulator does not serve:
+                // the controllers read the lab directly (docs/emulator.md)
+                ProviderKind::Openshift | ProviderKind::Ova | ProviderKind::Hyperv => builder,
             };
         }
         let inv_lab = lab.clone();
@@ -224,8 +236,10 @@ impl Emulator {
         let esxi_endpoints = serve_esxi(lab.lab(), &esxi, &server.shutdown_token()).await?;
         let mut endpoints = BTreeMap::new();
         for p in &lab.lab().providers {
-            if let Some(url) = server.listener_url(&source_listener(&p.name)) {
-                endpoints.insert(p.name.clone(), url);
+            for key in [p.name.clone(), esxi_key(&p.name)] {
+                if let Some(url) = server.listener_url(&source_listener(&key)) {
+                    endpoints.insert(key, url);
+                }
             }
         }
         let inventory_addr = server

@@ -9,7 +9,7 @@ use futures::future::BoxFuture;
 use serde_json::Value;
 
 use crate::controllers::Ctx;
-use crate::controllers::catalog::{Backend, backend_of, restricted_namespace};
+use crate::controllers::catalog::{Backend, backend_of, esxi_host_of, restricted_namespace};
 use crate::controllers::gvr;
 use crate::inventory::{ClusterView, ProviderRef, ProviderResolver};
 use crate::lab::ProviderKind;
@@ -62,6 +62,7 @@ impl ProviderResolver for StoreResolver {
                     resource_version: object::resource_version(p).to_string(),
                     object: Some(p.as_ref().clone()),
                     restricted: ctx.is_some_and(|c| restricted_namespace(c, p).is_some()),
+                    esxi_host: ctx.and_then(|c| esxi_host_of(c, p)),
                     parity_at: now
                         .filter(|n| !collector.has_parity(*n))
                         .map(|_| collector.parity_at),

@@ -19,6 +19,7 @@
 //! ```
 
 mod content;
+mod hyperv;
 mod openshift;
 mod openstack;
 mod ova;

@@ -27,6 +27,9 @@ pub struct ProviderRef {
     /// A restricted host (`openshift`, empty URL, outside the MTV namespace): its collections
     /// list only its own namespace (NADs: and `default`), see [`super::openshift::listing`].
     pub restricted: bool,
+    /// A vSphere Provider whose URL is a lab host's own SDK (`sdkEndpoint: esxi`): the
+    /// inventory shows that host's view ([`crate::lab::Provider::esxi_view`]).
+    pub esxi_host: Option<String>,
     /// When its collector reaches parity (finishes loading), if it has not yet: until then
     /// requests wait up to 10 s and answer 206 with no body.
     pub parity_at: Option<chrono::DateTime<chrono::Utc>>,

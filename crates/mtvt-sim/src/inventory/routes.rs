@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::content::{Item, MAX_DETAIL, filter_name};
 use super::resolver::ProviderRef;
-use super::{Inventory, openshift, openstack, ova, ovirt, vsphere};
+use super::{Inventory, hyperv, openshift, openstack, ova, ovirt, vsphere};
 use crate::lab::{Provider, ProviderKind};
 
 type Params = Query<HashMap<String, String>>;
@@ -126,11 +126,14 @@ fn paged(items: Vec<Value>, q: &HashMap<String, String>) -> Vec<Value> {
 fn lab_view(inv: &Inventory, p: &ProviderRef) -> Result<Provider, Refusal> {
     let at = inv.lab.clock().now()
         - chrono::Duration::from_std(inv.options.refresh_delay).unwrap_or(chrono::Duration::zero());
-    inv.lab
-        .world_at(at)
+    let world = inv.lab.world_at(at);
+    let lab = world
         .provider(&p.lab_provider)
-        .cloned()
-        .ok_or(Refusal::UnknownProvider)
+        .ok_or(Refusal::UnknownProvider)?;
+    match &p.esxi_host {
+        Some(host) => lab.esxi_view(host).ok_or(Refusal::UnknownProvider),
+        None => Ok(lab.clone()),
+    }
 }
 
 async fn items(
@@ -150,6 +153,7 @@ async fn items(
             ProviderKind::Ovirt => ovirt::collection(&lab, coll, &base),
             ProviderKind::Openstack => openstack::collection(&lab, coll, &base),
             ProviderKind::Ova => ova::collection(&lab, coll, &base),
+            ProviderKind::Hyperv => hyperv::collection(&lab, coll, &base),
             ProviderKind::Openshift => None,
         }
     };
@@ -252,6 +256,10 @@ async fn provider_content(inv: &Inventory, p: &ProviderRef, detail: i64) -> Valu
         ProviderKind::Ova => {
             json!({"vmCount": count(|x| x.vms.len()), "networkCount": count(|x| x.networks.len()),
             "diskCount": count(|x| x.vms.iter().map(|v| v.disks.len()).sum())})
+        }
+        ProviderKind::Hyperv => {
+            json!({"vmCount": count(|x| x.vms.len()), "networkCount": count(|x| x.networks.len()),
+            "diskCount": count(|x| x.vms.iter().map(|v| v.disks.len()).sum()), "storageCount": 1})
         }
         ProviderKind::Openshift => {
             json!({"vmCount": ocp.0, "networkCount": ocp.1, "storageClassCount": inv.lab.lab().cluster.storage_classes.len()})

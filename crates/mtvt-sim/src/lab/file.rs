@@ -73,7 +73,18 @@ pub struct ProviderFile {
     #[serde(default)]
     pub vddk_init_image: Option<String>,
     #[serde(default)]
+    pub esxi_endpoint: Option<EsxiEndpointFile>,
+    #[serde(default)]
     pub vms: Vec<VmFile>,
+}
+
+/// A vSphere provider's host served as a standalone ESXi SDK endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EsxiEndpointFile {
+    pub host: String,
+    #[serde(default)]
+    pub api_type: Option<String>,
 }
 
 /// Accepted credentials.
@@ -315,6 +326,12 @@ pub struct SnapshotFile {
 pub struct ClusterFile {
     pub nodes: Vec<NodeFile>,
     pub storage_classes: Vec<StorageClassFile>,
+    #[serde(default = "installed")]
+    pub smb_csi_driver: bool,
+}
+
+fn installed() -> bool {
+    true
 }
 
 /// Node role.

@@ -32,6 +32,8 @@ pub fn mac_prefix(kind: ProviderKind) -> [u8; 3] {
         ProviderKind::Ovirt => [0x56, 0x6f, 0x1a],
         ProviderKind::Openstack => [0xfa, 0x16, 0x3e],
         ProviderKind::Openshift => [0x02, 0x6d, 0x74],
+        // Microsoft's OUI for Hyper-V dynamic MACs
+        ProviderKind::Hyperv => [0x00, 0x15, 0x5d],
     }
 }
 

@@ -41,7 +41,7 @@ pub use luns::lun_uuid;
 pub use model::*;
 pub use mtvt_vocab::Secret;
 pub use ops::{AddDiskSpec, CloneSpec, RdmSpec, SnapshotSpec};
-pub use providers_json::render_providers_json;
+pub use providers_json::{esxi_endpoint_key, render_providers_json};
 pub use resolve::XCOPY_VENDORS;
 
 /// The built-in lab, used when no `--lab` file is given.

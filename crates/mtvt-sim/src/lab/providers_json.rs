@@ -17,6 +17,11 @@ fn fqdn(base: &str) -> String {
     rest.split('/').next().unwrap_or_default().to_string()
 }
 
+/// The `endpoints` key of a vSphere lab provider's standalone ESXi SDK endpoint.
+pub fn esxi_endpoint_key(name: &str) -> String {
+    format!("{name}@esxi")
+}
+
 /// The `.providers.json` document for `lab`.
 ///
 /// `endpoints` maps a lab provider name to the base URL its source API is served at
@@ -24,6 +29,9 @@ fn fqdn(base: &str) -> String {
 /// names; a vSphere provider with `copy_offload` also yields `<name>-copy-offload`.
 /// `api_url` is `<base>/sdk` (vSphere), `<base>/ovirt-engine/api` (oVirt), `<base>/v3`
 /// (OpenStack), the NFS share (OVA) and empty (OpenShift, which uses the cluster itself).
+/// A vSphere provider with an `esxi_endpoint` (its base URL under
+/// [`esxi_endpoint_key`]) also yields `<name>-esxi`: the suite's ESXi profile
+/// (`endpoint_type: esxi`, `clone_provider: <name>`, `api_url` the host's SDK).
 /// `esxi` maps a lab provider name to `host:port` of the SSH server of its first ESXi host:
 /// the copy-offload profile's `esxi_host` (with `esxi_user` root and `esxi_password`).
 pub fn render_providers_json(
@@ -73,6 +81,13 @@ pub fn render_providers_json(
         } else {
             out.insert(p.name.clone(), entry);
         }
+        if let (Some(_), Some(b)) = (&p.esxi_endpoint, endpoints.get(&esxi_endpoint_key(&p.name)))
+            && let Value::Object(mut e) = self::entry(lab, p, Some(b.trim_end_matches('/')))
+        {
+            e.insert("endpoint_type".into(), json!("esxi"));
+            e.insert("clone_provider".into(), json!(p.name));
+            out.insert(format!("{}-esxi", p.name), Value::Object(e));
+        }
     }
     Value::Object(out)
 }
@@ -84,6 +99,11 @@ fn entry(lab: &Lab, p: &Provider, base: Option<&str>) -> Value {
         (ProviderKind::Ovirt, Some(b)) => (fqdn(b), format!("{b}/ovirt-engine/api")),
         (ProviderKind::Openstack, Some(b)) => (fqdn(b), format!("{b}/v3")),
         (ProviderKind::Ova, _) => (String::new(), p.nfs_share.clone().unwrap_or_default()),
+        // the Provider URL of a Hyper-V provider is the host's address (WinRM)
+        (ProviderKind::Hyperv, _) => {
+            let h = p.hosts.first().map(|h| h.name.clone()).unwrap_or_default();
+            (h.clone(), h)
+        }
         _ => (String::new(), String::new()),
     };
     let mut e = Map::new();
@@ -115,6 +135,9 @@ fn entry(lab: &Lab, p: &Provider, base: Option<&str>) -> Value {
             e.insert("user_domain_id".into(), json!(c.user_domain_id));
             e.insert("project_domain_id".into(), json!(c.project_domain_id));
         }
+        ProviderKind::Hyperv => {
+            e.insert("smb_url".into(), json!(p.nfs_share));
+        }
         _ => {}
     }
     Value::Object(e)
@@ -131,6 +154,10 @@ mod tests {
         eps.insert("vsphere".to_string(), "http://127.0.0.1:4001/".to_string());
         eps.insert("ovirt".to_string(), "http://127.0.0.1:4002".to_string());
         eps.insert("openstack".to_string(), "http://127.0.0.1:4003".to_string());
+        eps.insert(
+            esxi_endpoint_key("vsphere"),
+            "http://127.0.0.1:4004".to_string(),
+        );
         let doc = render_providers_json(&lab, &eps, &BTreeMap::new());
         for key in [
             "vsphere",
@@ -165,6 +192,14 @@ mod tests {
                 .is_some_and(|s| !s.is_empty())
         );
         assert_eq!(doc["openshift"]["api_url"], "");
+        let esxi = &doc["vsphere-esxi"];
+        assert_eq!(esxi["api_url"], "http://127.0.0.1:4004/sdk");
+        assert_eq!(esxi["endpoint_type"], "esxi");
+        assert_eq!(esxi["clone_provider"], "vsphere");
+        assert_eq!(esxi["type"], "vsphere");
         assert!(doc["ova"]["api_url"].as_str().unwrap().contains(':'));
+        assert_eq!(doc["hyperv"]["type"], "hyperv");
+        assert_eq!(doc["hyperv"]["api_url"], "hyperv-01.mtv.lab");
+        assert_eq!(doc["hyperv"]["smb_url"], "//hyperv-01.mtv.lab/VMShare");
     }
 }

@@ -36,6 +36,7 @@ async fn start(refresh: Duration, scale: f64) -> Server {
             resource_version: "7".into(),
             object: None,
             restricted: false,
+            esxi_host: None,
             parity_at: None,
         })
         .collect();

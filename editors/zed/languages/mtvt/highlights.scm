@@ -71,7 +71,7 @@
   "DiskTransfer" "DiskTransferV2v" "Error" "ImageConversion" "Initialize" "Pending"
   "PostHook" "PreHook" "PreflightInspection" "Required" "Running" "VirtualMachineCreation"
   "WaitForFinalSnapshotConsolidation" "WaitForGuestReboots" "Warn" "auto" "bios" "canceled"
-  "efi" "fail" "failed" "independent_nonpersistent" "independent_persistent" "local"
+  "efi" "fail" "failed" "hyperv" "independent_nonpersistent" "independent_persistent" "local"
   "non_xcopy" "off" "on" "openshift" "openstack" "ova" "ovirt" "persistent" "physical"
   "post" "pre" "primary" "remote" "secondary" "succeed" "succeeded" "thick-eager"
   "thick-lazy" "thin" "virtual" "vsphere"))

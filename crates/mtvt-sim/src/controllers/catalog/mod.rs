@@ -230,13 +230,44 @@ pub fn backend_of(ctx: &Ctx, provider: &Value) -> Option<Backend> {
             .find(|p| p.kind == pk && p.nfs_share.as_deref() == Some(url))
             .map(|p| Backend::Lab(p.name.clone()));
     }
+    if pk == ProviderKind::Hyperv {
+        // the URL is the host's address (validation.go:202-214), optionally with a scheme/port
+        let h = host_of(url).split(':').next().unwrap_or_default();
+        return ctx
+            .lab
+            .lab()
+            .providers
+            .iter()
+            .find(|p| p.kind == pk && p.hosts.iter().any(|x| x.name == h || x.ip == h))
+            .map(|p| Backend::Lab(p.name.clone()));
+    }
     let host = host_of(url);
     ctx.endpoints
         .iter()
+        .map(|(key, base)| (lab_name(key), base))
         .find(|(name, base)| {
             host_of(base) == host && ctx.lab.lab().provider(name).is_some_and(|p| p.kind == pk)
         })
-        .map(|(name, _)| Backend::Lab(name.clone()))
+        .map(|(name, _)| Backend::Lab(name.to_string()))
+}
+
+/// The lab provider of an `endpoints` key (`vsphere@esxi` → `vsphere`).
+fn lab_name(key: &str) -> &str {
+    key.split_once('@').map_or(key, |(n, _)| n)
+}
+
+/// The host name when a vSphere Provider's URL is its lab provider's standalone ESXi SDK
+/// endpoint (`esxi_endpoint`), `None` when it is the vCenter (or not vSphere).
+pub fn esxi_host_of(ctx: &Ctx, provider: &Value) -> Option<String> {
+    let Some(Backend::Lab(name)) = backend_of(ctx, provider) else {
+        return None;
+    };
+    let url = provider.pointer("/spec/url").and_then(Value::as_str)?;
+    let base = ctx.endpoints.get(&crate::emulator::esxi_key(&name))?;
+    (host_of(base) == host_of(url))
+        .then(|| ctx.lab.lab().provider(&name)?.esxi_endpoint.clone())
+        .flatten()
+        .map(|e| e.host)
 }
 
 /// `host:port` of a URL.

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::super::Ctx;
-use super::super::catalog::{Backend, backend_of, host_of};
+use super::super::catalog::{Backend, backend_of, esxi_host_of, host_of};
 use super::secret_value;
 use crate::lab::ProviderKind;
 
@@ -81,10 +81,15 @@ pub(super) fn connection_test(
             let creds = &p.credentials;
             let (user, password) = match p.kind {
                 ProviderKind::Vsphere | ProviderKind::Ovirt => (get("user"), get("password")),
-                ProviderKind::Openstack => (get("username"), get("password")),
+                ProviderKind::Openstack | ProviderKind::Hyperv => {
+                    (get("username"), get("password"))
+                }
                 _ => return Ok(()),
             };
             if user == creds.username && password == creds.password.expose() {
+                if p.kind == ProviderKind::Vsphere {
+                    return server_type(ctx, provider, p).map_err(Failure::Connect);
+                }
                 Ok(())
             } else {
                 let msg = match p.kind {
@@ -94,10 +99,36 @@ pub(super) fn connection_test(
                     ProviderKind::Ovirt => {
                         "access_denied: Cannot authenticate user: the user name or password is incorrect."
                     }
+                    // pkg/lib/hyperv/driver/errors.go:11-12, wrapped by client.go Connect
+                    ProviderKind::Hyperv => "WinRM connect failed: hyperv: unauthorized",
                     _ => "The request you have made requires authentication. (HTTP 401)",
                 };
                 Err(Failure::Auth(msg.into()))
             }
         }
+    }
+}
+
+/// Forklift's check that `sdkEndpoint` (unset: `vcenter`, the webhook's default) matches
+/// what the URL's `AboutInfo.apiType` says, after login
+/// (pkg/controller/provider/container/vsphere/collector.go:801-829): the vCenter listener
+/// says `VirtualCenter`; the lab's ESXi endpoint `HostAgent` unless told otherwise.
+fn server_type(ctx: &Ctx, provider: &Value, p: &crate::lab::Provider) -> Result<(), String> {
+    let esxi_sdk = provider
+        .pointer("/spec/settings/sdkEndpoint")
+        .and_then(Value::as_str)
+        == Some("esxi");
+    let is_vc = match esxi_host_of(ctx, provider) {
+        Some(_) => p.esxi_endpoint.as_ref().is_some_and(|e| e.is_vcenter()),
+        None => true,
+    };
+    match (esxi_sdk, is_vc) {
+        (false, false) => {
+            Err("provider sdkEndpoint is set to vCenter but the URL points to an ESXi host".into())
+        }
+        (true, true) => {
+            Err("provider sdkEndpoint is set to ESXi but the URL points to a vCenter server".into())
+        }
+        _ => Ok(()),
     }
 }

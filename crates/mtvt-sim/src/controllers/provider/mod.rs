@@ -7,7 +7,9 @@
 
 mod collector;
 mod connection;
+mod hyperv;
 pub mod ssh;
+pub mod webhook;
 
 use std::sync::Arc;
 
@@ -92,6 +94,8 @@ fn required_keys(kind: &str, url: &str, secret: &Value) -> Vec<&'static str> {
             "domainName",
         ],
         "ova" => vec![],
+        // pkg/controller/provider/validation.go:386-391
+        "hyperv" => vec!["username", "password", "smbUrl"],
         _ => vec![],
     }
 }
@@ -202,6 +206,8 @@ fn validate(
                 "NotSet",
                 "The `url` is not valid.",
             ));
+        } else if kind == "hyperv" {
+            hyperv::validate(ctx, provider, secret.as_deref(), cnd);
         } else if kind == "ova" && !nfs_path(url) {
             cnd.set(Cnd::new(
                 "UrlNotValid",

@@ -41,6 +41,9 @@ pub struct Cluster {
     pub nodes: Vec<Node>,
     /// Storage classes.
     pub storage_classes: Vec<StorageClass>,
+    /// Whether the SMB CSI driver (`smb.csi.k8s.io`) is installed, which Hyper-V
+    /// providers need to mount their share (default: yes).
+    pub smb_csi_driver: bool,
 }
 
 /// Guest OS logins handed to post-migration checks through `.providers.json`.

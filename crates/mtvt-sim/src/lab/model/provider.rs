@@ -191,12 +191,32 @@ pub struct Provider {
     /// vSphere: the VDDK init image of its `.providers.json` profile (`vddk_init_image`;
     /// empty = none).
     pub vddk_init_image: String,
+    /// vSphere: the host whose own SDK the emulator also serves (`sdkEndpoint: esxi`).
+    pub esxi_endpoint: Option<EsxiEndpoint>,
     /// Until when its API is unreachable for connection tests (a `source_outage` fault).
     pub unreachable_until: Option<chrono::DateTime<chrono::Utc>>,
     /// VMs and templates.
     pub vms: Vec<Vm>,
     /// Counters for new ids; private to the mutation code.
     pub(crate) counters: Counters,
+}
+
+/// A vSphere host's own SDK endpoint (what a Provider with `sdkEndpoint: esxi` reaches).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EsxiEndpoint {
+    /// The host's name (one of the provider's hosts).
+    pub host: String,
+    /// What its `AboutInfo.apiType` says: `HostAgent` (an ESXi host); a lab may set
+    /// `VirtualCenter` to make it answer like a vCenter (Forklift then refuses the
+    /// Provider, pkg/controller/provider/container/vsphere/collector.go:819-829).
+    pub api_type: String,
+}
+
+impl EsxiEndpoint {
+    /// Whether it answers as a vCenter (`apiType` `VirtualCenter`).
+    pub fn is_vcenter(&self) -> bool {
+        self.api_type == "VirtualCenter"
+    }
 }
 
 /// Monotonic counters used when creating objects.
@@ -210,6 +230,24 @@ pub(crate) struct Counters {
 }
 
 impl Provider {
+    /// What the host's own SDK shows (`sdkEndpoint: esxi`): the datacenter
+    /// `ha-datacenter`, the host as its only compute resource, the VMs placed on it.
+    pub fn esxi_view(&self, host: &str) -> Option<Provider> {
+        let h = self.hosts.iter().find(|x| x.name == host || x.id == host)?;
+        let mut v = self.clone();
+        v.datacenter = Named {
+            id: "ha-datacenter".into(),
+            name: "ha-datacenter".into(),
+        };
+        v.cluster = Named {
+            id: "ha-compute-res".into(),
+            name: h.name.clone(),
+        };
+        v.hosts = vec![h.clone()];
+        v.vms.retain(|vm| vm.host == h.id);
+        Some(v)
+    }
+
     /// A VM or template by id.
     pub fn vm(&self, id: &str) -> Option<&Vm> {
         self.vms.iter().find(|v| v.id == id)

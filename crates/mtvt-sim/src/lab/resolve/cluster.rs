@@ -85,5 +85,6 @@ pub(super) fn resolve_cluster(c: ClusterFile, issues: &mut Vec<LabIssue>) -> Clu
     Cluster {
         nodes,
         storage_classes,
+        smb_csi_driver: c.smb_csi_driver,
     }
 }

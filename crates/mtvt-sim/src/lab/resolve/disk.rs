@@ -26,6 +26,7 @@ pub(crate) fn disk_name(kind: ProviderKind, vm: &str, index: usize) -> String {
         ProviderKind::Ovirt => format!("{vm}_Disk{}", index + 1),
         ProviderKind::Openstack => format!("{vm}-vol-{index}"),
         ProviderKind::Ova => format!("{vm}-disk{}.vmdk", index + 1),
+        ProviderKind::Hyperv => format!("{vm}-disk{}.vhdx", index + 1),
         ProviderKind::Openshift => {
             if index == 0 {
                 format!("{vm}-rootdisk")

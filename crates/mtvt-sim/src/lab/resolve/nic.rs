@@ -94,6 +94,7 @@ pub(super) fn resolve_nic(
             ProviderKind::Vsphere | ProviderKind::Ova => format!("Network adapter {}", index + 1),
             ProviderKind::Ovirt => format!("nic{}", index + 1),
             ProviderKind::Openstack => format!("port-{index}"),
+            ProviderKind::Hyperv => "Network Adapter".into(),
             ProviderKind::Openshift => {
                 if index == 0 {
                     "default".into()

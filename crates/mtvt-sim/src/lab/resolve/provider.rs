@@ -12,7 +12,7 @@ use super::vm::resolve_vm;
 use super::{GIB, Ids, XCOPY_VENDORS, issue};
 use crate::lab::error::LabIssue;
 use crate::lab::file::{
-    CredentialsFile, DatastoreFile, HostFile, NetworkFile, ProviderFile, VmFile,
+    CredentialsFile, DatastoreFile, EsxiEndpointFile, HostFile, NetworkFile, ProviderFile, VmFile,
 };
 use crate::lab::ids::uuid_for;
 use crate::lab::luns;
@@ -37,6 +37,7 @@ pub(super) fn resolve_provider(
         ProviderKind::Openstack => ("", "", "17.1"),
         ProviderKind::Openshift => ("", "", "4.19"),
         ProviderKind::Ova => ("", "", "1"),
+        ProviderKind::Hyperv => ("", "", "2022"),
     };
     let dc_name = p.datacenter.unwrap_or_else(|| dc_default.to_string());
     let datacenter = Named {
@@ -83,10 +84,13 @@ pub(super) fn resolve_provider(
         networks,
         folders,
         copy_offload: None,
-        nfs_share: p.nfs_share.or_else(|| {
-            (kind == ProviderKind::Ova).then(|| "nfs.mtv.lab:/exports/ova".to_string())
+        nfs_share: p.nfs_share.or_else(|| match kind {
+            ProviderKind::Ova => Some("nfs.mtv.lab:/exports/ova".to_string()),
+            ProviderKind::Hyperv => Some("//hyperv-01.mtv.lab/VMShare".to_string()),
+            _ => None,
         }),
         vddk_init_image: vddk_init_image(p.vddk_init_image, kind, path, issues),
+        esxi_endpoint: None,
         unreachable_until: None,
         vms: Vec::new(),
         counters: Counters::default(),
@@ -103,8 +107,54 @@ pub(super) fn resolve_provider(
         path,
         issues,
     );
+    provider.esxi_endpoint = p
+        .esxi_endpoint
+        .and_then(|e| esxi_endpoint(e, &provider, path, issues));
     resolve_vms(p.vms, &mut provider, path, origin, issues);
     provider
+}
+
+/// The standalone ESXi endpoint of a vSphere provider (one of its hosts).
+fn esxi_endpoint(
+    e: EsxiEndpointFile,
+    p: &Provider,
+    path: &str,
+    issues: &mut Vec<LabIssue>,
+) -> Option<EsxiEndpoint> {
+    let api_type = e.api_type.unwrap_or_else(|| "HostAgent".into());
+    let problem = if p.kind != ProviderKind::Vsphere {
+        Some((
+            "esxi_endpoint".to_string(),
+            format!("a {} provider has no ESXi hosts", p.kind),
+            "set esxi_endpoint on vSphere providers only".to_string(),
+        ))
+    } else if !p.hosts.iter().any(|h| h.name == e.host) {
+        Some((
+            "esxi_endpoint.host".to_string(),
+            format!("host {:?} is not defined", e.host),
+            "use the name of a host listed under this provider".to_string(),
+        ))
+    } else if !matches!(api_type.as_str(), "HostAgent" | "VirtualCenter") {
+        Some((
+            "esxi_endpoint.api_type".to_string(),
+            format!("{api_type:?} is not an AboutInfo.apiType"),
+            "use HostAgent (an ESXi host) or VirtualCenter".to_string(),
+        ))
+    } else {
+        None
+    };
+    if let Some((field, message, help)) = problem {
+        issues.push(LabIssue {
+            path: format!("{path}.{field}"),
+            message,
+            help,
+        });
+        return None;
+    }
+    Some(EsxiEndpoint {
+        host: e.host,
+        api_type,
+    })
 }
 
 /// The VDDK init image (vSphere only).

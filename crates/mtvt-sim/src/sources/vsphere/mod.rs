@@ -6,6 +6,7 @@
 //! provisioning and mode, and clones with a disk transform. Sessions are shared by both.
 
 mod errors;
+pub mod esxi;
 mod rest;
 mod vim;
 

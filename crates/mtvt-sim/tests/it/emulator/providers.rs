@@ -245,3 +245,74 @@ async fn openshift_inventory_lists_cluster_vms_with_their_instance() {
     assert_eq!(vm["object"]["spec"]["runStrategy"], "Always");
     env.emu.shutdown().await;
 }
+
+/// `sdkEndpoint: esxi` (upstream pkg/apis/forklift/v1beta1/provider.go:76-78): the admission
+/// webhooks default a vSphere Provider to `vcenter` and refuse other values
+/// (mutators/provider-mutator.go:67-80, admitters/provider-admitter.go:18-24); the
+/// collector compares the setting with the URL's `AboutInfo.apiType`
+/// (container/vsphere/collector.go:819-829); a Provider on the lab host's own SDK sees
+/// `ha-datacenter` with that host as its only compute resource.
+#[tokio::test]
+async fn esxi_sdk_endpoint_providers() {
+    let env = Env::start().await;
+    let ns = "esxi";
+    namespace(&env, ns).await;
+    let esxi = env.profile("vsphere-esxi");
+    assert_eq!(esxi["endpoint_type"], "esxi");
+    assert_eq!(esxi["clone_provider"], "vsphere");
+    assert_ne!(esxi["api_url"], env.profile("vsphere")["api_url"]);
+    // defaulted to vcenter
+    let vc = source_provider(&env, ns, "vsphere", "vc").await;
+    assert_eq!(vc["spec"]["settings"]["sdkEndpoint"], "vcenter");
+    // an ESXi Provider on the host's SDK is Ready and its inventory is the host's view
+    source_provider(&env, ns, "vsphere-esxi", "esx").await;
+    let p = ready(&env, PROVIDER, ns, "esx").await;
+    let uid = p["metadata"]["uid"].as_str().unwrap();
+    let dcs = inventory(&env, &format!("providers/vsphere/{uid}/datacenters")).await;
+    assert_eq!(dcs[0]["name"], "ha-datacenter", "{dcs}");
+    let hosts = inventory(&env, &format!("providers/vsphere/{uid}/hosts")).await;
+    assert_eq!(hosts.as_array().unwrap().len(), 1, "{hosts}");
+    assert_eq!(hosts[0]["name"], "esxi-01.mtv.lab");
+    let vms = inventory(&env, &format!("providers/vsphere/{uid}/vms")).await;
+    assert!(
+        vms.as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["name"] == "mtv-tests-rhel8"),
+        "{vms}"
+    );
+    // sdkEndpoint esxi on the vCenter URL: refused by the connection test
+    env.patch(
+        PROVIDER,
+        ns,
+        "vc",
+        json!({"spec": {"settings": {"sdkEndpoint": "esxi"}}}),
+    )
+    .await;
+    let failed = env
+        .wait(PROVIDER, ns, "vc", 10, |o| {
+            o["status"]["phase"] == "ConnectionFailed"
+        })
+        .await;
+    let c = cond(&failed, "ConnectionTestFailed").unwrap();
+    assert!(
+        c["message"]
+            .as_str()
+            .unwrap()
+            .contains("provider sdkEndpoint is set to ESXi but the URL points to a vCenter server"),
+        "{c}"
+    );
+    // and an unknown endpoint type is refused at admission
+    let bad = env
+        .try_create(
+            PROVIDER,
+            ns,
+            json!({"metadata": {"name": "bad"}, "spec": {"type": "vsphere", "url": esxi["api_url"],
+                   "secret": {"name": "esx-secret", "namespace": ns}, "settings": {"sdkEndpoint": "ESXi"}}}),
+        )
+        .await;
+    let Err(kube::Error::Api(e)) = bad else {
+        panic!("created: {bad:?}")
+    };
+    assert!(e.message.contains("invalid SDK endpoint type"), "{e:?}");
+}

@@ -54,6 +54,10 @@ pub async fn source_provider(env: &Env, ns: &str, profile: &str, name: &str) -> 
     if let Some(image) = p["vddk_init_image"].as_str().filter(|i| !i.is_empty()) {
         spec["settings"] = json!({"vddkInitImage": image});
     }
+    // The suite's ESXi profile (`endpoint_type: esxi`) becomes `sdkEndpoint: esxi`.
+    if let Some(e) = p["endpoint_type"].as_str() {
+        spec["settings"]["sdkEndpoint"] = json!(e);
+    }
     env.create(
         PROVIDER,
         ns,

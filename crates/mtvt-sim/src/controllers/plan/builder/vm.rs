@@ -92,7 +92,10 @@ fn metadata(
 ) -> Value {
     let tns = text(plan, "/spec/targetNamespace");
     let mut labels = vm_labels(run, &vm.id);
-    if matches!(kind, ProviderKind::Vsphere | ProviderKind::Ova) {
+    if matches!(
+        kind,
+        ProviderKind::Vsphere | ProviderKind::Ova | ProviderKind::Hyperv
+    ) {
         labels.insert(
             "guestConverted".into(),
             json!(if conversion { "true" } else { "false" }),

@@ -96,7 +96,11 @@ impl<'a> Env<'a> {
             .pointer("/spec/skipGuestConversion")
             .and_then(Value::as_bool)
             == Some(true);
-        let conversion = matches!(source, Some(ProviderKind::Vsphere | ProviderKind::Ova)) && !skip;
+        // Hyper-V guests are converted by virt-v2v `-i disk` (adapter/hyperv/builder.go:428)
+        let conversion = matches!(
+            source,
+            Some(ProviderKind::Vsphere | ProviderKind::Ova | ProviderKind::Hyperv)
+        ) && !skip;
         let dest_host = self
             .refd
             .destination
@@ -112,7 +116,8 @@ impl<'a> Env<'a> {
             .pointer("/spec/migrateSharedDisks")
             .and_then(Value::as_bool)
             .unwrap_or(true);
-        let v2v_copy = source == Some(ProviderKind::Ova)
+        // OVA and Hyper-V: virt-v2v always copies (pkg/apis/forklift/v1beta1/plan.go:502)
+        let v2v_copy = matches!(source, Some(ProviderKind::Ova | ProviderKind::Hyperv))
             || (source == Some(ProviderKind::Vsphere)
                 && !warm
                 && dest_host

@@ -37,8 +37,7 @@ mod provider;
 pub use provider::ProviderInventory;
 
 use crate::error::InventoryError;
-use crate::sync::Expected;
-use crate::{mappings, route};
+use crate::route;
 
 /// Forklift inventory client.
 #[derive(Clone, Debug)]

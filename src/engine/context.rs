@@ -66,6 +66,8 @@ pub struct Engine {
     pub sources: Vec<SourceBinding>,
     /// Run settings.
     pub settings: Settings,
+    /// The destination's OpenShift release, read once per run (`scenario::observe`).
+    pub openshift: tokio::sync::OnceCell<Option<String>>,
 }
 
 impl Engine {

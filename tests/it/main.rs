@@ -13,6 +13,7 @@
 mod harness;
 
 mod check_cli;
+mod code_limits;
 mod connect_errors;
 mod fmt_cli;
 mod import_cli;

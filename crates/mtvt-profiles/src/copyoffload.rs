@@ -148,25 +148,7 @@ pub(crate) fn resolve_copyoffload(
         }
     };
     let path = [profile, "copyoffload"];
-    let mut values: BTreeMap<&'static str, Resolved> = BTreeMap::new();
-    for &field in COPYOFFLOAD_FIELDS {
-        let from_env = env(&env_var_name(field)).filter(|v| !v.is_empty());
-        let resolved = match from_env {
-            Some(value) => Some(Resolved {
-                value,
-                from_env: true,
-            }),
-            None => string_field(file, &path, block, field, false)?
-                .filter(|v| !v.is_empty())
-                .map(|value| Resolved {
-                    value,
-                    from_env: false,
-                }),
-        };
-        if let Some(r) = resolved {
-            values.insert(field, r);
-        }
-    }
+    let values = field_values(file, &path, block, env)?;
 
     let bad_value = |field: &str, r: &Resolved, problem: String, help: String| {
         let problem = if r.from_env {
@@ -216,6 +198,51 @@ pub(crate) fn resolve_copyoffload(
         })?,
     };
 
+    let missing = missing_fields(&values, vendor, clone_method);
+    let (Some(vendor), true) = (vendor, missing.is_empty()) else {
+        return Ok((None, missing));
+    };
+
+    Ok((Some(settings(values, vendor, clone_method)), Vec::new()))
+}
+
+/// Every copy-offload field that has a value: from its environment variable when set and
+/// not empty, else from the profile's `copyoffload` block.
+fn field_values(
+    file: &ProvidersFile,
+    path: &[&str],
+    block: &Map<String, Value>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<BTreeMap<&'static str, Resolved>, ProfileError> {
+    let mut values: BTreeMap<&'static str, Resolved> = BTreeMap::new();
+    for &field in COPYOFFLOAD_FIELDS {
+        let from_env = env(&env_var_name(field)).filter(|v| !v.is_empty());
+        let resolved = match from_env {
+            Some(value) => Some(Resolved {
+                value,
+                from_env: true,
+            }),
+            None => string_field(file, path, block, field, false)?
+                .filter(|v| !v.is_empty())
+                .map(|value| Resolved {
+                    value,
+                    from_env: false,
+                }),
+        };
+        if let Some(r) = resolved {
+            values.insert(field, r);
+        }
+    }
+    Ok(values)
+}
+
+/// The required fields without a value: the common ones, the vendor's, and the SSH clone
+/// method's.
+fn missing_fields(
+    values: &BTreeMap<&'static str, Resolved>,
+    vendor: Option<StorageVendor>,
+    clone_method: EsxiCloneMethod,
+) -> Vec<&'static str> {
     let mut missing: Vec<&'static str> = COPYOFFLOAD_REQUIRED
         .iter()
         .copied()
@@ -237,10 +264,15 @@ pub(crate) fn resolve_copyoffload(
                 .filter(|f| !values.contains_key(f)),
         );
     }
-    let (Some(vendor), true) = (vendor, missing.is_empty()) else {
-        return Ok((None, missing));
-    };
+    missing
+}
 
+/// The settings of a complete copy-offload section.
+fn settings(
+    mut values: BTreeMap<&'static str, Resolved>,
+    vendor: StorageVendor,
+    clone_method: EsxiCloneMethod,
+) -> CopyOffload {
     let mut take = |f: &str| values.remove(f).map(|r| r.value);
     let mut vendor_values = BTreeMap::new();
     for &(field, _) in StorageVendor::ALL.iter().flat_map(|v| v.vendor_fields()) {
@@ -248,23 +280,20 @@ pub(crate) fn resolve_copyoffload(
             vendor_values.insert(field, v);
         }
     }
-    Ok((
-        Some(CopyOffload {
-            storage_vendor_product: vendor,
-            datastore_id: take("datastore_id").unwrap_or_default(),
-            secondary_datastore_id: take("secondary_datastore_id"),
-            non_xcopy_datastore_id: take("non_xcopy_datastore_id"),
-            default_vm_name: take("default_vm_name"),
-            storage_hostname: take("storage_hostname").unwrap_or_default(),
-            storage_username: take("storage_username").unwrap_or_default(),
-            storage_password: Secret::new(take("storage_password").unwrap_or_default()),
-            vendor_values,
-            esxi_clone_method: clone_method,
-            esxi_host: take("esxi_host"),
-            esxi_user: take("esxi_user"),
-            esxi_password: take("esxi_password").map(Secret::new),
-            rdm_lun_uuid: take("rdm_lun_uuid"),
-        }),
-        Vec::new(),
-    ))
+    CopyOffload {
+        storage_vendor_product: vendor,
+        datastore_id: take("datastore_id").unwrap_or_default(),
+        secondary_datastore_id: take("secondary_datastore_id"),
+        non_xcopy_datastore_id: take("non_xcopy_datastore_id"),
+        default_vm_name: take("default_vm_name"),
+        storage_hostname: take("storage_hostname").unwrap_or_default(),
+        storage_username: take("storage_username").unwrap_or_default(),
+        storage_password: Secret::new(take("storage_password").unwrap_or_default()),
+        vendor_values,
+        esxi_clone_method: clone_method,
+        esxi_host: take("esxi_host"),
+        esxi_user: take("esxi_user"),
+        esxi_password: take("esxi_password").map(Secret::new),
+        rdm_lun_uuid: take("rdm_lun_uuid"),
+    }
 }

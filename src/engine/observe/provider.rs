@@ -6,32 +6,45 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::cluster::kinds;
+use crate::cluster::ObjectRef;
+use crate::cluster::kinds::{self, Kind};
+use crate::engine::watches::Watches;
 
 /// What the Secret says: the decoded `insecureSkipVerify`, `Ok(None)` when the key is
-/// missing, or why the chain could not be read.
+/// missing, or why the chain could not be read. The Provider and its Secret are the run's
+/// own (never changed after creation): they are read from the session's watches when
+/// those hold them, else from the API server.
 pub async fn source_secret_insecure(
     client: &kube::Client,
+    watches: &Watches,
     plan: &Value,
 ) -> Result<Option<String>, String> {
     let (ns, name) = reference(plan, "/spec/provider/source")
         .ok_or("the Plan names no source Provider (spec.provider.source)")?;
-    let provider = kinds::PROVIDER
-        .api(client, Some(&ns))
-        .get(&name)
-        .await
-        .map_err(|e| format!("cannot read Provider {ns}/{name}: {e}"))?;
-    let provider = serde_json::to_value(&provider).unwrap_or(Value::Null);
+    let provider = read(client, watches, kinds::PROVIDER, &ns, &name).await?;
     let (sns, sname) = reference(&provider, "/spec/secret")
         .ok_or_else(|| format!("Provider {ns}/{name} references no Secret"))?;
-    let secret = kinds::SECRET
-        .api(client, Some(&sns))
-        .get(&sname)
+    let secret = read(client, watches, kinds::SECRET, &sns, &sname).await?;
+    Ok(insecure_of(&secret))
+}
+
+/// `kind` `ns/name` from the session's watches, else from the API server.
+async fn read(
+    client: &kube::Client,
+    watches: &Watches,
+    kind: Kind,
+    ns: &str,
+    name: &str,
+) -> Result<Value, String> {
+    if let Some(o) = watches.session_cached(&ObjectRef::new(kind, Some(ns), name)) {
+        return Ok(serde_json::to_value(&*o).unwrap_or(Value::Null));
+    }
+    let o = kind
+        .api(client, Some(ns))
+        .get(name)
         .await
-        .map_err(|e| format!("cannot read Secret {sns}/{sname}: {e}"))?;
-    Ok(insecure_of(
-        &serde_json::to_value(&secret).unwrap_or(Value::Null),
-    ))
+        .map_err(|e| format!("cannot read {} {ns}/{name}: {e}", kind.kind))?;
+    Ok(serde_json::to_value(&o).unwrap_or(Value::Null))
 }
 
 /// `namespace`/`name` of an object reference at `pointer`.

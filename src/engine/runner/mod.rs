@@ -214,6 +214,7 @@ async fn run_session(
                     session_ir: inputs.program.session.clone(),
                     sources: prepared.sources,
                     settings: inputs.settings.clone(),
+                    openshift: tokio::sync::OnceCell::new(),
                 };
                 for (slot, r) in run_all(&engine, inputs, run.runnable).await {
                     if let Some(s) = slots.get_mut(slot) {

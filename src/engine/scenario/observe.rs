@@ -53,15 +53,22 @@ struct PlanView<'a> {
 }
 
 /// The destination cluster's OpenShift release, `None` when it cannot be read (the
-/// `serial` check then says "not run").
+/// `serial` check then says "not run"). Read once per run: a cluster is not upgraded
+/// under a test run.
 pub(super) async fn destination_version(engine: &Engine) -> Option<String> {
-    match openshift_version(&engine.cluster.client).await {
-        Ok(v) => Some(v),
-        Err(why) => {
-            tracing::debug!("{why}");
-            None
-        }
-    }
+    engine
+        .openshift
+        .get_or_init(|| async {
+            match openshift_version(&engine.cluster.client).await {
+                Ok(v) => Some(v),
+                Err(why) => {
+                    tracing::debug!("{why}");
+                    None
+                }
+            }
+        })
+        .await
+        .clone()
 }
 
 /// Observes every VM of plan `p` once its migration ended (`final_plan`).
@@ -80,14 +87,19 @@ pub(super) async fn observe_plan(
     let mut model = plan_model(p, kind, network_entries, openshift);
     model.source_provider_insecure_skip_verify =
         engine.session_ir.source_provider_insecure_skip_verify;
-    model.source_secret_insecure_skip_verify =
-        match source_secret_insecure(&engine.cluster.client, &plan_json).await {
-            Ok(v) => v,
-            Err(why) => {
-                tracing::warn!("source Provider TLS setting: {why}");
-                None
-            }
-        };
+    model.source_secret_insecure_skip_verify = match source_secret_insecure(
+        &engine.cluster.client,
+        &engine.exec.watches,
+        &plan_json,
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(why) => {
+            tracing::warn!("source Provider TLS setting: {why}");
+            None
+        }
+    };
     let view = PlanView {
         engine,
         run,

@@ -276,6 +276,18 @@ impl Watches {
         }
     }
 
+    /// `object` as the run's session feed of its kind holds it, without a request; `None`
+    /// when the kind has no session feed, the feed has not listed yet, or the object is not
+    /// in it (the caller then reads the API server).
+    pub fn session_cached(&self, object: &ObjectRef) -> Option<Arc<DynamicObject>> {
+        let key = self.session_key(object.kind)?;
+        let feed = self.feeds().get(&key).cloned()?;
+        if !feed.state.borrow().listed {
+            return None;
+        }
+        feed.get(object)
+    }
+
     /// The objects of the session feeds (every kind a run may leave behind) whose labels
     /// include every `key=value` of `labels`, as `(kind, object)`; `None` when the run
     /// has no session feeds or one of them has not listed yet.

@@ -11,6 +11,7 @@ use base64::Engine as _;
 use mtvt_vocab::Duration;
 
 use super::blocks::validate_block;
+use super::keyed::Keyed;
 use super::values::{TypedValue, ValueCtx};
 use crate::diag::DiagnosticKind;
 use crate::ir::{HookExpectation, PlaybookSource};
@@ -53,29 +54,7 @@ pub fn check_hook_block(
     ctx: &mut ValueCtx<'_>,
 ) -> Option<HookDef> {
     let typed = validate_block(BlockKind::Hook, block, ctx);
-    let mut given: Vec<(&str, Span)> = SOURCES
-        .iter()
-        .filter_map(|k| typed.key_spans.get(k).map(|s| (*k, *s)))
-        .collect();
-    given.sort_by_key(|(_, s)| s.start);
-    let (first_key, first_span) = match given.as_slice() {
-        [] => {
-            ctx.sink
-                .push(DiagnosticKind::HookWithoutPlaybook { span: anchor });
-            return None;
-        }
-        [first, rest @ ..] => {
-            for (k, s) in rest {
-                ctx.sink.push(DiagnosticKind::HookConflictingSources {
-                    span: *s,
-                    key: (*k).to_string(),
-                    first_key: first.0.to_string(),
-                    first: first.1,
-                });
-            }
-            *first
-        }
-    };
+    let (first_key, first_span) = playbook_source(&typed.key_spans, anchor, ctx)?;
     if first_key == "result"
         && let Some(expect) = typed.key_spans.get("expect")
     {
@@ -114,27 +93,7 @@ pub fn check_hook_block(
             )
         }
         (TypedValue::Raw(p), "playbook_file") => {
-            let path = dir.map_or_else(|| Path::new(p).to_path_buf(), |d| d.join(p));
-            let bytes = match std::fs::read(&path) {
-                Ok(b) => b,
-                Err(e) => {
-                    ctx.sink.push(DiagnosticKind::HookFileUnreadable {
-                        span: value.span,
-                        path: p.clone(),
-                        error: if e.kind() == std::io::ErrorKind::NotFound {
-                            String::from("no such file")
-                        } else {
-                            e.kind().to_string()
-                        },
-                    });
-                    return None;
-                }
-            };
-            let Ok(text) = String::from_utf8(bytes) else {
-                ctx.sink
-                    .push(DiagnosticKind::HookNotUtf8 { span: value.span });
-                return None;
-            };
+            let text = read_playbook_file(p, dir, value.span, ctx)?;
             validate_playbook(&text, value.span, ctx)?;
             (
                 PlaybookSource::File(p.clone()),
@@ -179,6 +138,69 @@ pub fn check_hook_block(
             _ => None,
         },
     })
+}
+
+/// The key that gives the hook its playbook (the first of [`SOURCES`] written) and its
+/// span; every other source key is reported as a conflict, none as a missing playbook.
+fn playbook_source(
+    key_spans: &Keyed<Span>,
+    anchor: Span,
+    ctx: &mut ValueCtx<'_>,
+) -> Option<(&'static str, Span)> {
+    let mut given: Vec<(&'static str, Span)> = SOURCES
+        .iter()
+        .filter_map(|k| key_spans.get(k).map(|s| (*k, *s)))
+        .collect();
+    given.sort_by_key(|(_, s)| s.start);
+    match given.as_slice() {
+        [] => {
+            ctx.sink
+                .push(DiagnosticKind::HookWithoutPlaybook { span: anchor });
+            None
+        }
+        [first, rest @ ..] => {
+            for (k, s) in rest {
+                ctx.sink.push(DiagnosticKind::HookConflictingSources {
+                    span: *s,
+                    key: (*k).to_string(),
+                    first_key: first.0.to_string(),
+                    first: first.1,
+                });
+            }
+            Some(*first)
+        }
+    }
+}
+
+/// The text of `playbook_file` `p` (relative to `dir`), reported when unreadable or not
+/// UTF-8.
+fn read_playbook_file(
+    p: &str,
+    dir: Option<&Path>,
+    span: Span,
+    ctx: &mut ValueCtx<'_>,
+) -> Option<String> {
+    let path = dir.map_or_else(|| Path::new(p).to_path_buf(), |d| d.join(p));
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            ctx.sink.push(DiagnosticKind::HookFileUnreadable {
+                span,
+                path: p.to_string(),
+                error: if e.kind() == std::io::ErrorKind::NotFound {
+                    String::from("no such file")
+                } else {
+                    e.kind().to_string()
+                },
+            });
+            return None;
+        }
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        ctx.sink.push(DiagnosticKind::HookNotUtf8 { span });
+        return None;
+    };
+    Some(text)
 }
 
 /// Decodes `playbook_base64` (standard alphabet, whitespace ignored) to UTF-8 text.

@@ -29,6 +29,7 @@ mod scenarios;
 mod semantic;
 mod session;
 pub(crate) mod spans;
+mod symbols;
 mod templates;
 mod then;
 mod thread_env;

@@ -5,8 +5,8 @@
 
 use super::layer::{PlanLayer, ProfileRef};
 use crate::diag::{DiagnosticKind, Sink};
-use crate::facts::{ProfileChoice, ProviderFacts};
-use crate::ir::{Requirement, ScenarioIr};
+use crate::facts::{CopyOffloadFacts, ProfileChoice, ProviderFacts};
+use crate::ir::{PlanIr, Requirement, ScenarioIr};
 use crate::schema::enums::{DatastoreSymbol, ProviderKind};
 
 /// The profile a scenario is checked against: the one it runs with; `Skipped` when no
@@ -102,39 +102,7 @@ pub fn check_providers(
         .any(|r| r.requirement == Requirement::CopyOffload);
     for (plan, layer) in s.plans.iter().zip(layers) {
         if let Some(types) = &types {
-            if plan.warm
-                && let Some(t) = types.iter().find(|t| !t.supports_warm(ovirt_ok))
-                && let Some(span) = plan.key_spans.get("warm")
-            {
-                let known_from = known_from(types, profile);
-                let help = if *t == ProviderKind::Ovirt {
-                    String::from(
-                        "oVirt warm migration is behind a feature gate: pass --allow-ovirt-warm if it is enabled",
-                    )
-                } else {
-                    format!(
-                        "provider type known from {known_from}; warm migration needs vSphere (add `requires provider vsphere` or drop `warm true`)"
-                    )
-                };
-                sink.push(DiagnosticKind::WarmUnsupported {
-                    span: span.span(),
-                    provider_type: t.as_str().to_string(),
-                    known_from,
-                    help: Some(help),
-                });
-            }
-            if plan.copy_offload
-                && let Some(t) = types.iter().find(|t| **t != ProviderKind::Vsphere)
-                && let Some(span) = plan.key_spans.get("copy_offload")
-            {
-                let known_from = known_from(types, profile);
-                sink.push(DiagnosticKind::CopyOffloadNotVsphere {
-                    span: span.span(),
-                    provider_type: t.as_str().to_string(),
-                    help: Some(format!("provider type known from {known_from}; restrict the scenario with `requires provider vsphere`")),
-                    known_from,
-                });
-            }
+            check_type_support(sink, plan, types, profile, ovirt_ok);
         }
         let refs: Vec<&ProfileRef> = layer
             .vms
@@ -186,30 +154,85 @@ pub fn check_providers(
                 missing: fields.join(", "),
             });
         }
-        for r in refs {
-            match r {
-                ProfileRef::Datastore(d, s) => {
-                    let present = match d {
-                        DatastoreSymbol::Primary => true,
-                        DatastoreSymbol::Secondary => co.has_secondary_datastore,
-                        DatastoreSymbol::NonXcopy => co.has_non_xcopy_datastore,
-                    };
-                    if !present {
-                        sink.push(DiagnosticKind::DatastoreNotInProfile {
-                            span: *s,
-                            datastore: d.as_str().to_string(),
-                            field: d.profile_field().to_string(),
-                            profile: p.profile.clone(),
-                        });
-                    }
+        check_profile_refs(sink, &refs, co, p);
+    }
+}
+
+/// E0901/E0902: warm migration and copy-offload against the provider types the scenario
+/// may run with.
+fn check_type_support(
+    sink: &mut Sink,
+    plan: &PlanIr,
+    types: &[ProviderKind],
+    profile: Option<&ProviderFacts>,
+    ovirt_ok: bool,
+) {
+    if plan.warm
+        && let Some(t) = types.iter().find(|t| !t.supports_warm(ovirt_ok))
+        && let Some(span) = plan.key_spans.get("warm")
+    {
+        let known_from = known_from(types, profile);
+        let help = if *t == ProviderKind::Ovirt {
+            String::from(
+                "oVirt warm migration is behind a feature gate: pass --allow-ovirt-warm if it is enabled",
+            )
+        } else {
+            format!(
+                "provider type known from {known_from}; warm migration needs vSphere (add `requires provider vsphere` or drop `warm true`)"
+            )
+        };
+        sink.push(DiagnosticKind::WarmUnsupported {
+            span: span.span(),
+            provider_type: t.as_str().to_string(),
+            known_from,
+            help: Some(help),
+        });
+    }
+    if plan.copy_offload
+        && let Some(t) = types.iter().find(|t| **t != ProviderKind::Vsphere)
+        && let Some(span) = plan.key_spans.get("copy_offload")
+    {
+        let known_from = known_from(types, profile);
+        sink.push(DiagnosticKind::CopyOffloadNotVsphere {
+            span: span.span(),
+            provider_type: t.as_str().to_string(),
+            help: Some(format!("provider type known from {known_from}; restrict the scenario with `requires provider vsphere`")),
+            known_from,
+        });
+    }
+}
+
+/// E0904/E0905: the symbolic datastores and RDM LUNs the plan's VMs use, against the
+/// profile's copy-offload section.
+fn check_profile_refs(
+    sink: &mut Sink,
+    refs: &[&ProfileRef],
+    co: &CopyOffloadFacts,
+    p: &ProviderFacts,
+) {
+    for r in refs {
+        match r {
+            ProfileRef::Datastore(d, s) => {
+                let present = match d {
+                    DatastoreSymbol::Primary => true,
+                    DatastoreSymbol::Secondary => co.has_secondary_datastore,
+                    DatastoreSymbol::NonXcopy => co.has_non_xcopy_datastore,
+                };
+                if !present {
+                    sink.push(DiagnosticKind::DatastoreNotInProfile {
+                        span: *s,
+                        datastore: d.as_str().to_string(),
+                        field: d.profile_field().to_string(),
+                        profile: p.profile.clone(),
+                    });
                 }
-                ProfileRef::Rdm(s) => {
-                    if !co.has_rdm_lun {
-                        sink.push(DiagnosticKind::RdmWithoutLun {
-                            span: *s,
-                            profile: p.profile.clone(),
-                        });
-                    }
+            }
+            ProfileRef::Rdm(s) => {
+                if !co.has_rdm_lun {
+                    sink.push(DiagnosticKind::RdmWithoutLun {
+                        span: *s,
+                        profile: p.profile.clone(),
+                    });
                 }
             }
         }

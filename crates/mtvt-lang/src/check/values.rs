@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 
 use mtvt_vocab::{Duration, Quantity};
 
+pub use super::symbols::enum_value;
 use crate::diag::{DiagnosticKind, Sink, suggest};
 use crate::ir::{DatastoreRef, InterpPart, InterpString};
-use crate::schema::enums::{DatastoreSymbol, EnumId, ProviderKind};
+use crate::schema::enums::ProviderKind;
 use crate::schema::keys::ValueShape;
-use crate::span::{Span, Spanned};
+use crate::span::Spanned;
 use crate::syntax::ast::{Arg, Entry, EntryBody, Name, StrPart, Value, ValueKind};
 
 /// A key's value after type checking.
@@ -61,7 +62,7 @@ pub struct ValueCtx<'a> {
     pub sink: &'a mut Sink,
 }
 
-fn wrong_type(
+pub(super) fn wrong_type(
     ctx: &mut ValueCtx<'_>,
     key: &str,
     shape: ValueShape,
@@ -289,50 +290,8 @@ pub fn convert_value(
             );
             None
         }
-        (ValueShape::Enum(e), ValueKind::Path(p)) if p.segments.len() == 1 => {
-            enum_value(e, &p.text(), v.span, ctx).map(TypedValue::Enum)
-        }
-        (ValueShape::Enum(e), ValueKind::Str(_) | ValueKind::Raw(_)) => {
-            let text = plain_text(&v.kind);
-            let help = if e.contains(&text) {
-                Some(format!(
-                    "enum values are identifiers: write `{text}` without quotes"
-                ))
-            } else {
-                suggest::help(&text, e.values())
-            };
-            wrong_type(ctx, key, shape, v, help);
-            None
-        }
-        (ValueShape::Enum(EnumId::Power | EnumId::TargetPower), ValueKind::Bool(b)) => {
-            let word = if *b { "on" } else { "off" };
-            wrong_type(ctx, key, shape, v, Some(format!("write `{word}`")));
-            None
-        }
-        (ValueShape::Datastore, ValueKind::Path(p)) if p.segments.len() == 1 => {
-            let name = p.dotted();
-            match DatastoreSymbol::parse(&name) {
-                Some(s) => Some(TypedValue::Datastore(DatastoreRef::Symbol(s))),
-                None => {
-                    let mut help = suggest::help(&name, EnumId::Datastore.values());
-                    if let Some(h) = help.as_mut() {
-                        h.push_str(" (or a literal datastore id in quotes)");
-                    }
-                    ctx.sink.push(DiagnosticKind::BadEnumValue {
-                        span: v.span,
-                        value: name,
-                        what: String::from("datastore"),
-                        help,
-                    });
-                    None
-                }
-            }
-        }
-        (ValueShape::Datastore, ValueKind::Str(parts)) => interp_string(key, parts, false, ctx)
-            .map(|s| TypedValue::Datastore(DatastoreRef::Id(s.to_string()))),
-        (ValueShape::Datastore, ValueKind::Raw(s)) => {
-            Some(TypedValue::Datastore(DatastoreRef::Id(s.to_string())))
-        }
+        (ValueShape::Enum(e), _) => super::symbols::convert_enum(key, e, v, ctx),
+        (ValueShape::Datastore, _) => super::symbols::convert_datastore(key, v, ctx),
         (ValueShape::StrMap, ValueKind::Object(members)) => {
             super::maps::str_map(key, members, ctx).map(TypedValue::StrMap)
         }
@@ -350,47 +309,22 @@ pub fn convert_value(
                 }))
             })
         }
-        _ => {
-            let help = match &v.kind {
-                ValueKind::Path(p) => suggest::python_literal(&p.text()),
-                _ => None,
-            };
-            wrong_type(ctx, key, shape, v, help);
-            None
-        }
+        _ => mismatch(key, shape, v, ctx),
     }
 }
 
-fn plain_text(kind: &ValueKind) -> String {
-    match kind {
-        ValueKind::Str(parts) => parts
-            .iter()
-            .map(|p| match p {
-                StrPart::Text(t) => t.to_string(),
-                StrPart::Interp(p) => format!("${{{}}}", p.dotted()),
-            })
-            .collect(),
-        ValueKind::Raw(s) | ValueKind::Triple(s) => s.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// Validates an enum identifier.
-pub fn enum_value(
-    e: EnumId,
-    name: &str,
-    span: Span,
+/// Reports a value of the wrong kind for `shape` (a Python literal gets its spelling here).
+pub(super) fn mismatch(
+    key: &str,
+    shape: ValueShape,
+    v: &Value,
     ctx: &mut ValueCtx<'_>,
-) -> Option<&'static str> {
-    if let Some(v) = e.values().iter().find(|v| **v == name) {
-        return Some(v);
-    }
-    ctx.sink.push(DiagnosticKind::BadEnumValue {
-        span,
-        value: name.to_string(),
-        what: e.name().replace('_', " "),
-        help: suggest::help(name, e.values()),
-    });
+) -> Option<TypedValue> {
+    let help = match &v.kind {
+        ValueKind::Path(p) => suggest::python_literal(&p.text()),
+        _ => None,
+    };
+    wrong_type(ctx, key, shape, v, help);
     None
 }
 

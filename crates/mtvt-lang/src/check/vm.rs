@@ -13,11 +13,13 @@ use crate::diag::{DiagnosticKind, KeyRelation};
 use crate::ir::{AddedDiskIr, DatastoreRef, VmIr};
 use crate::schema::enums::{DiskMode, PowerState, Provisioning, RdmType};
 use crate::schema::keys::BlockKind;
+use crate::span::Span;
 use crate::syntax::ast::{Arg, Block, Entry, EntryBody, Value, ValueKind};
 
-/// Lowers a `vm "NAME" { … }` entry.
-pub(super) fn lower_vm(env: &Env<'_>, entry: &Entry, ctx: &mut ValueCtx<'_>) -> Option<VmLayer> {
-    let (name, name_span) = match entry.args.as_slice() {
+/// The source VM name of a `vm "NAME"` entry and its span; `None` (after a diagnostic)
+/// when the entry has no name, several, or one that is not a string.
+fn vm_name(entry: &Entry, ctx: &mut ValueCtx<'_>) -> Option<(String, Span)> {
+    Some(match entry.args.as_slice() {
         [g] => match g.args.as_slice() {
             [
                 Arg::Value(Value {
@@ -75,7 +77,12 @@ pub(super) fn lower_vm(env: &Env<'_>, entry: &Entry, ctx: &mut ValueCtx<'_>) -> 
             });
             return None;
         }
-    };
+    })
+}
+
+/// Lowers a `vm "NAME" { … }` entry.
+pub(super) fn lower_vm(env: &Env<'_>, entry: &Entry, ctx: &mut ValueCtx<'_>) -> Option<VmLayer> {
+    let (name, name_span) = vm_name(entry, ctx)?;
     let empty = Block {
         entries: Vec::new(),
         span: entry.span,

@@ -18,6 +18,7 @@
 
 mod builtins;
 mod exec;
+mod expr;
 pub mod guest;
 mod value;
 

@@ -5,7 +5,7 @@ use mtvt_vocab::Duration;
 use serde::Serialize;
 
 use super::check::CheckRefIr;
-use super::scenario::OutcomeIr;
+use super::expect::OutcomeIr;
 use super::values::SpanIr;
 
 /// One lifecycle step after the outcome, with its line.

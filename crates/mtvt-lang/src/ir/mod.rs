@@ -19,6 +19,7 @@
 //! meaning-preservation test). This module holds data only; it builds nothing.
 
 mod check;
+mod expect;
 mod lifecycle;
 mod scenario;
 mod values;
@@ -27,10 +28,11 @@ pub use check::{
     CheckIr, CheckRefIr, Comprehension, ExprIr, ExprIrKind, LitIr, Root, StmtIr, body_any,
     body_calls, body_reads, body_uses_guest,
 };
+pub use expect::{ExpectIr, HookExpectation, HookIr, Outcome, OutcomeIr, PlaybookSource};
 pub use lifecycle::{ThenExpectIr, ThenStep, ThenStepIr};
 pub use scenario::{
-    AddedDiskIr, ExpectIr, HookExpectation, HookIr, Outcome, OutcomeIr, PlanIr, PlaybookSource,
-    ProgramIr, Requirement, RequirementIr, ScenarioIr, SessionIr, VersionOp, VmIr,
+    AddedDiskIr, PlanIr, ProgramIr, Requirement, RequirementIr, ScenarioIr, SessionIr, VersionOp,
+    VmIr,
 };
 pub use values::{DatastoreRef, InterpPart, InterpString, SpanIr};
 

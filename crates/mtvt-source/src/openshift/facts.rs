@@ -70,74 +70,8 @@ pub(crate) fn facts_from(
                 && c.get("status").and_then(Value::as_str) == Some("True")
         })
     });
-    let networks: BTreeMap<String, String> = list(&spec, "/networks")
-        .filter_map(|n| {
-            let name = s(n, "/name")?;
-            let net = if n.get("pod").is_some() {
-                "pod".to_string()
-            } else {
-                s(n, "/multus/networkName")?
-            };
-            Some((name, net))
-        })
-        .collect();
-    let vmi_ifaces: Vec<&Value> = vmi
-        .map(|i| list(i, "/status/interfaces").collect())
-        .unwrap_or_default();
-    let nics = list(&spec, "/domain/devices/interfaces")
-        .map(|i| {
-            let name = s(i, "/name").unwrap_or_default();
-            let reported = vmi_ifaces
-                .iter()
-                .find(|r| s(r, "/name").as_deref() == Some(name.as_str()));
-            let ips = reported
-                .map(|r| {
-                    let mut ips: Vec<String> = list(r, "/ipAddresses")
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect();
-                    if ips.is_empty() {
-                        ips.extend(s(r, "/ipAddress"));
-                    }
-                    ips
-                })
-                .unwrap_or_default();
-            NicFacts {
-                mac: s(i, "/macAddress")
-                    .or_else(|| reported.and_then(|r| s(r, "/mac")))
-                    .unwrap_or_default()
-                    .to_lowercase(),
-                network: networks.get(&name).cloned(),
-                ips,
-                static_ip: None,
-                prefix: None,
-                gateway: None,
-            }
-        })
-        .collect();
-    let disks = list(&spec, "/volumes")
-        .filter_map(|v| {
-            let claim = claim_of(v)?;
-            let pvc = pvcs.get(claim);
-            let class = pvc.and_then(|p| s(p, "/spec/storageClassName"));
-            Some(DiskFacts {
-                key: s(v, "/name").unwrap_or_default(),
-                file: Some(claim.to_string()),
-                datastore_id: class.clone(),
-                datastore_name: class,
-                capacity_bytes: pvc
-                    .and_then(|p| {
-                        s(p, "/status/capacity/storage")
-                            .or_else(|| s(p, "/spec/resources/requests/storage"))
-                    })
-                    .and_then(|q| bytes(&q)),
-                provisioning: None,
-                mode: None,
-                shared: false,
-                ..DiskFacts::default()
-            })
-        })
-        .collect();
+    let nics = nics_of(&spec, vmi);
+    let disks = disks_of(&spec, pvcs);
     let firmware = spec.pointer("/domain/firmware/bootloader").map(|b| {
         if b.get("efi").is_some() {
             Firmware::Efi
@@ -170,6 +104,83 @@ pub(crate) fn facts_from(
         disks,
         snapshots,
     }
+}
+
+/// The NICs of the VM's template: MAC, network (pod or Multus), and the IPs its VMI
+/// reports.
+fn nics_of(spec: &Value, vmi: Option<&Value>) -> Vec<NicFacts> {
+    let networks: BTreeMap<String, String> = list(spec, "/networks")
+        .filter_map(|n| {
+            let name = s(n, "/name")?;
+            let net = if n.get("pod").is_some() {
+                "pod".to_string()
+            } else {
+                s(n, "/multus/networkName")?
+            };
+            Some((name, net))
+        })
+        .collect();
+    let vmi_ifaces: Vec<&Value> = vmi
+        .map(|i| list(i, "/status/interfaces").collect())
+        .unwrap_or_default();
+    list(spec, "/domain/devices/interfaces")
+        .map(|i| {
+            let name = s(i, "/name").unwrap_or_default();
+            let reported = vmi_ifaces
+                .iter()
+                .find(|r| s(r, "/name").as_deref() == Some(name.as_str()));
+            let ips = reported
+                .map(|r| {
+                    let mut ips: Vec<String> = list(r, "/ipAddresses")
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect();
+                    if ips.is_empty() {
+                        ips.extend(s(r, "/ipAddress"));
+                    }
+                    ips
+                })
+                .unwrap_or_default();
+            NicFacts {
+                mac: s(i, "/macAddress")
+                    .or_else(|| reported.and_then(|r| s(r, "/mac")))
+                    .unwrap_or_default()
+                    .to_lowercase(),
+                network: networks.get(&name).cloned(),
+                ips,
+                static_ip: None,
+                prefix: None,
+                gateway: None,
+            }
+        })
+        .collect()
+}
+
+/// The disks of the VM's template that are PVCs: claim, storage class and capacity.
+fn disks_of(spec: &Value, pvcs: &BTreeMap<String, Value>) -> Vec<DiskFacts> {
+    list(spec, "/volumes")
+        .filter_map(|v| {
+            let claim = claim_of(v)?;
+            let pvc = pvcs.get(claim);
+            let class = pvc.and_then(|p| s(p, "/spec/storageClassName"));
+            Some(DiskFacts {
+                key: s(v, "/name").unwrap_or_default(),
+                file: Some(claim.to_string()),
+                datastore_id: class.clone(),
+                datastore_name: class,
+                capacity_bytes: pvc
+                    .and_then(|p| {
+                        s(p, "/status/capacity/storage")
+                            .or_else(|| s(p, "/spec/resources/requests/storage"))
+                    })
+                    .and_then(|q| bytes(&q)),
+                provisioning: None,
+                mode: None,
+                shared: false,
+                ..DiskFacts::default()
+            })
+        })
+        .collect()
 }
 
 pub(crate) async fn snapshots(

@@ -391,5 +391,7 @@ pub struct FaultRuleFile {
     #[serde(default)]
     pub source_outage_seconds: Option<u64>,
     #[serde(default)]
+    pub kill_conversion_after_seconds: Option<u64>,
+    #[serde(default)]
     pub probability: Option<f64>,
 }

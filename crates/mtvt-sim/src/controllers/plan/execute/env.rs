@@ -64,6 +64,14 @@ impl<'a> Env<'a> {
         })
     }
 
+    /// Whether the running Migration resumes a failed conversion (`spec.resumeConversion`).
+    pub fn resume(&self) -> bool {
+        self.migration
+            .pointer("/spec/resumeConversion")
+            .and_then(Value::as_bool)
+            == Some(true)
+    }
+
     /// The `spec.vms[]` entry of a VM status.
     pub fn spec_vm(&self, vs: &VmStatus) -> Value {
         self.plan
@@ -139,6 +147,7 @@ impl<'a> Env<'a> {
                     .and_then(Value::as_bool)
                     .unwrap_or(true),
             windows_reboot: conversion && target != "off" && vm.is_some_and(|v| v.windows),
+            resume: self.resume(),
         }
     }
 }

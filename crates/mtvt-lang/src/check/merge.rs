@@ -104,8 +104,12 @@ fn build_then(env: &Env<'_>, sink: &mut Sink, then: &ThenLayer) -> Vec<ThenStepI
                 ThenLayerStep::Archive => ThenStep::Archive,
                 ThenLayerStep::DeletePlan => ThenStep::DeletePlan,
                 ThenLayerStep::DeleteVms => ThenStep::DeleteVms,
-                ThenLayerStep::Migrate { resume_conversion } => ThenStep::Migrate {
+                ThenLayerStep::Migrate {
+                    resume_conversion,
+                    cancel_at,
+                } => ThenStep::Migrate {
                     resume_conversion: *resume_conversion,
+                    cancel_at: *cancel_at,
                 },
                 ThenLayerStep::WaitPlan(c) => ThenStep::WaitPlan {
                     condition: c.clone(),

@@ -337,6 +337,8 @@ const SCENARIO_KEYS: &[KeyDef] = &[
 pub const DELETE_USAGE: &str = "delete plan  or  delete vms";
 /// Usage of `migrate` inside `then`.
 pub const MIGRATE_USAGE: &str = "migrate  or  migrate resume_conversion";
+/// Usage of `cancel` inside `then`.
+pub const CANCEL_USAGE: &str = "cancel at STEP";
 /// Usage of `wait` inside `then`.
 pub const WAIT_USAGE: &str = "wait plan CONDITION";
 /// Usage of `archive` inside `then`.
@@ -362,6 +364,13 @@ const THEN_KEYS: &[KeyDef] = &[
         Special(MIGRATE_USAGE),
         "—",
         "Start another Migration of the plan (`resume_conversion`: `spec.resumeConversion: true`, which reuses the disks a failed conversion left) and wait until it ends.",
+        repeat
+    ),
+    key!(
+        "cancel",
+        Special(CANCEL_USAGE),
+        "—",
+        "Right after a `migrate`: cancel that Migration once one of its VMs has started pipeline step STEP (`spec.cancel` lists every VM of it; the VMs get condition Canceled); the `migrate` waits for its end.",
         repeat
     ),
     key!(

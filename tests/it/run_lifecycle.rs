@@ -223,3 +223,50 @@ fn a_resumed_migration_renders_after_the_first() {
         at += i + line.len();
     }
 }
+
+const RESUME: &str = "scenarios/warm/warm_migration_resume_conversion.mtvt";
+/// The pytest suite's kill of virt-v2v, given to the emulator.
+const KILL_VIRT_V2V: &str = "vm=*,step=ConvertGuest,kill=20";
+
+/// The warm resume-conversion scenario passes when the resumed Migration converts the PVCs
+/// the killed one left, and fails when the emulated Forklift ignores `resumeConversion`
+/// (the lab's `faults.resume_recopies`: the disks copied again into new PVCs).
+#[test]
+fn warm_resume_conversion_passes_on_the_same_pvcs_and_fails_when_they_are_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let report = format!("{d}/report.json");
+    let args = ["--sim-step-fault", KILL_VIRT_V2V, "--report-json", &report];
+    let out = run_sim(dir.path(), RESUME, &args);
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("has condition ConversionResumable=True"),
+        "{err}"
+    );
+    let r = crate::harness::report(dir.path());
+    let checks: Vec<&str> = r["scenarios"][0]["vms"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(checks.contains(&"same_pvcs"), "{checks:?}");
+
+    let lab = lab_with(
+        dir.path(),
+        "faults:\n  seed: 0\n",
+        "faults:\n  resume_recopies: true\n  seed: 0\n",
+    );
+    let out = run_sim(
+        dir.path(),
+        RESUME,
+        &["--sim-step-fault", KILL_VIRT_V2V, "--sim-lab", &lab],
+    );
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("a PVC of the failed migration was deleted or made again"),
+        "{err}"
+    );
+}

@@ -117,6 +117,10 @@ pub struct Faults {
     /// How long (virtual) a newly built or rebuilt inventory collector stays out of parity,
     /// answering 206; `None` = the inventory refresh delay.
     pub inventory_parity: Option<Duration>,
+    /// Emulates a Forklift regression for showing that a scenario catches it: a Migration
+    /// with `resumeConversion` is run as a plain re-run (the failed run's VM, DataVolumes
+    /// and PVCs deleted, the disks copied again into new PVCs).
+    pub resume_recopies: bool,
     /// Broken migrated guests (`faults.guest`): applied to the guest of every VM whose
     /// source name matches, so in-guest checks can be shown to fail.
     pub guest: Vec<crate::guest::GuestFault>,
@@ -341,6 +345,7 @@ pub(crate) fn resolve_faults(file: Option<FaultsFile>, issues: &mut Vec<LabIssue
         rules,
         failing_images: file.failing_images,
         inventory_parity: file.inventory_parity_seconds.map(Duration::from_secs),
+        resume_recopies: file.resume_recopies,
         guest: file.guest,
     }
 }
@@ -387,6 +392,7 @@ mod tests {
             ],
             failing_images: vec!["*/vddk:broken*".into()],
             inventory_parity: None,
+            resume_recopies: false,
             guest: Vec::new(),
         }
     }

@@ -369,6 +369,9 @@ pub struct FaultsFile {
     pub failing_images: Vec<String>,
     #[serde(default)]
     pub inventory_parity_seconds: Option<u64>,
+    /// Emulate a Forklift regression: `resumeConversion` ignored.
+    #[serde(default)]
+    pub resume_recopies: bool,
     /// Broken migrated guests: `{vm: GLOB, fault: lose_static_ip}`.
     #[serde(default)]
     pub guest: Vec<crate::guest::GuestFault>,

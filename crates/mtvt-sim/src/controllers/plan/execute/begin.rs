@@ -86,7 +86,7 @@ pub(super) fn begin(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let resume = m.pointer("/spec/resumeConversion").and_then(Value::as_bool) == Some(true);
+    let resume = super::env::resume_requested(m) && !ctx.lab.lab().faults.resume_recopies;
     if resume && let Some(msg) = super::resume::blocker(ctx, plan, refd, m, &spec_vms, mig) {
         super::resume::fail_snapshot(mig, cnd, &msg, &now);
         return Ok(false);

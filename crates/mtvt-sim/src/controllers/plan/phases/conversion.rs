@@ -153,7 +153,7 @@ pub(super) const POD_FAILED: &str = "Guest conversion failed. See pod logs for d
 /// `ConvertGuest` as Forklift follows it (`updateConversionProgress`, migration.go:2209-2266):
 /// the pod gone fails the VM ("Guest conversion pod not found"), the pod `Failed` fails it
 /// with [`POD_FAILED`]; otherwise the conversion is done at `due`. A `kill_conversion` fault
-/// (not in a Migration that resumes the conversion) kills the pod `after` its start first.
+/// (not in a Migration asking to resume the conversion) kills the pod `after` its start.
 pub(super) fn convert_guest(
     env: &Env<'_>,
     flags: &Flags,
@@ -170,7 +170,7 @@ pub(super) fn convert_guest(
         Some("Failed") => return Outcome::Fail(POD_FAILED.into()),
         _ => {}
     }
-    let kill = (!flags.resume)
+    let kill = (!env.resume_requested())
         .then(|| {
             let faults = &env.ctx.lab.lab().faults;
             let (plan, step) = (object::name(env.plan), "ImageConversion");

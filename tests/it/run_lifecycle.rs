@@ -270,3 +270,28 @@ fn warm_resume_conversion_passes_on_the_same_pvcs_and_fails_when_they_are_made_a
         "{err}"
     );
 }
+
+/// `then { migrate; cancel at STEP }`: once the re-run VM has started DiskAllocation the
+/// runner lists it in `spec.cancel`; the VM ends Canceled (migration.result `canceled`) and
+/// Forklift's cancel cleanup leaves no PVC or DataVolume. The step is slowed so the cancel
+/// lands inside it on a loaded machine.
+#[test]
+fn cancel_at_a_step_cancels_the_vm_and_cleans_up() {
+    let s = scenario_dir(&[(
+        "cancel.mtvt",
+        include_str!("fixtures/lifecycle/cancel_at_disk_allocation.mtvt"),
+    )]);
+    let dc = tempfile::tempdir().unwrap();
+    let d = dc.path().to_str().unwrap();
+    let out = Mtvt::new()
+        .cwd(s.path())
+        .args(["run", "--sim", "cancel.mtvt", "--data-collector-path", d])
+        .args(["--sim-step-fault", "vm=*,step=DiskAllocation,slow=10"])
+        .output();
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("reaches pipeline step DiskAllocation"),
+        "{err}"
+    );
+}

@@ -15,6 +15,7 @@ use crate::engine::error::{EngineError, api_message, is_not_found};
 use crate::engine::exec::{ScenarioRun, Scope, VmState};
 use crate::engine::observe::cluster::{read_cluster, wants_cluster};
 use crate::engine::observe::dest_read::{DestReader, observe_dest};
+use crate::engine::observe::provider::source_secret_insecure;
 use crate::engine::observe::{migration, plan::plan_model, source as source_model, vm::vm_model};
 use crate::engine::plan::{PlanAnswers, then_steps};
 use crate::engine::resolve::ResolvedPlan;
@@ -141,7 +142,19 @@ async fn expect(
     };
     let kind = run.source.side.kind;
     let openshift = super::observe::destination_version(engine).await;
-    let plan_m = plan_model(m.plan, kind, m.network_entries, openshift);
+    let mut plan_m = plan_model(m.plan, kind, m.network_entries, openshift);
+    // The source Provider's TLS settings, as the outcome's observation reads them.
+    plan_m.source_provider_insecure_skip_verify =
+        engine.session_ir.source_provider_insecure_skip_verify;
+    if !plan_json.is_null() {
+        plan_m.source_secret_insecure_skip_verify =
+            source_secret_insecure(&engine.cluster.client, &plan_json)
+                .await
+                .unwrap_or_else(|why| {
+                    tracing::warn!("source Provider TLS setting: {why}");
+                    None
+                });
+    }
     let reader = DestReader {
         client: &engine.cluster.client,
         watches: &engine.exec.watches,

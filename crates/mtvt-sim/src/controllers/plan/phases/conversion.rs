@@ -140,7 +140,7 @@ fn end_pod(env: &Env<'_>, vs: &VmStatus, end: &End<'_>) {
         End::Succeeded => v2v_log(&vs.name, disks, elapsed, None),
         End::Failed(m) => v2v_log(&vs.name, disks, elapsed, Some(m)),
         // Killed while converting: the log stops after the conversion started.
-        End::Killed => v2v_log(&vs.name, 0, elapsed, Some("")).replace("virt-v2v: error: \n", ""),
+        End::Killed => v2v_log(&vs.name, 0, elapsed, Some("")),
     };
     env.ctx
         .store
@@ -200,7 +200,8 @@ pub(super) fn convert_guest(
 /// What virt-v2v prints, with its `[seconds]` phase markers (clients read the stage reached
 /// from them), spread over the `elapsed` seconds the pod ran: the source is opened and
 /// inspected, the guest converted, then (when the pod copies, `disks` > 0) each disk copied;
-/// an `error` ends the log after the conversion started, as `virt-v2v: error: ...`.
+/// an `error` ends the log after the conversion started, as `virt-v2v: error: ...` (an
+/// empty one, a killed virt-v2v, just stops it there).
 fn v2v_log(vm: &str, disks: usize, elapsed: f64, error: Option<&str>) -> String {
     let mut phases = vec![
         "Setting up the source: -i libvirt".to_string(),
@@ -223,7 +224,7 @@ fn v2v_log(vm: &str, disks: usize, elapsed: f64, error: Option<&str>) -> String 
         .enumerate()
         .map(|(i, p)| format!("[{:>6.1}] {p}\n", step * i as f64))
         .collect();
-    if let Some(msg) = error {
+    if let Some(msg) = error.filter(|m| !m.is_empty()) {
         log.push_str(&format!("virt-v2v: error: {msg}\n"));
     }
     log

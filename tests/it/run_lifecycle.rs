@@ -225,18 +225,18 @@ fn a_resumed_migration_renders_after_the_first() {
 }
 
 const RESUME: &str = "scenarios/warm/warm_migration_resume_conversion.mtvt";
-/// The pytest suite's kill of virt-v2v, given to the emulator.
-const KILL_VIRT_V2V: &str = "vm=*,step=ConvertGuest,kill=20";
 
 /// The warm resume-conversion scenario passes when the resumed Migration converts the PVCs
-/// the killed one left, and fails when the emulated Forklift ignores `resumeConversion`
-/// (the lab's `faults.resume_recopies`: the disks copied again into new PVCs).
+/// the killed one left (the default lab kills virt-v2v in that scenario's plan, as the
+/// pytest test does), fails when the emulated Forklift ignores `resumeConversion` (the
+/// lab's `faults.resume_recopies`: the disks copied again into new PVCs), and fails when
+/// nothing kills virt-v2v (the first migration succeeds).
 #[test]
 fn warm_resume_conversion_passes_on_the_same_pvcs_and_fails_when_they_are_made_again() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
     let report = format!("{d}/report.json");
-    let args = ["--sim-step-fault", KILL_VIRT_V2V, "--report-json", &report];
+    let args = ["--report-json", &report];
     let out = run_sim(dir.path(), RESUME, &args);
     let err = text(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
@@ -258,17 +258,22 @@ fn warm_resume_conversion_passes_on_the_same_pvcs_and_fails_when_they_are_made_a
         "faults:\n  seed: 0\n",
         "faults:\n  resume_recopies: true\n  seed: 0\n",
     );
-    let out = run_sim(
-        dir.path(),
-        RESUME,
-        &["--sim-step-fault", KILL_VIRT_V2V, "--sim-lab", &lab],
-    );
+    let out = run_sim(dir.path(), RESUME, &["--sim-lab", &lab]);
     let err = text(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains("a PVC of the failed migration was deleted or made again"),
         "{err}"
     );
+    let lab = lab_with(
+        dir.path(),
+        "kill_conversion_after_seconds: 20",
+        "slow_factor: 1",
+    );
+    let out = run_sim(dir.path(), RESUME, &["--sim-lab", &lab]);
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("unexpected migration outcome"), "{err}");
 }
 
 /// `then { migrate; cancel at STEP }`: once the re-run VM has started DiskAllocation the

@@ -28,9 +28,6 @@ fn the_catalog_passes_on_the_emulator() {
         &format!("{d}/junit.xml"),
         "--report-json",
         &format!("{d}/report.json"),
-        // The resume-conversion scenario's test kills virt-v2v, as the pytest suite does.
-        "--sim-step-fault",
-        "vm=*,step=ConvertGuest,kill=20,plan=warm-migration-resume-conv*",
     ]);
     let err = text(&out);
     let r = report(dir.path());

@@ -75,7 +75,8 @@ pub struct ServeArgs {
     pub fault_seed: u64,
     /// Make a migration step fail or run slower (repeatable), added to the lab's faults:
     /// vm=GLOB,step=NAME,fail=MESSAGE or vm=GLOB,step=NAME,slow=FACTOR[,extra=SECONDS],
-    /// optional plan=GLOB, probability=0..1. Example: --step-fault vm=mtv-win*,step=DiskTransfer,fail=disk copy failed
+    /// vm=GLOB,step=NAME,outage=SECONDS (the source unreachable), vm=GLOB,step=ConvertGuest,kill=SECONDS
+    /// (virt-v2v killed that long into the conversion), optional plan=GLOB, probability=0..1. Example: --step-fault vm=mtv-win*,step=DiskTransfer,fail=disk copy failed
     #[arg(long = "step-fault", value_name = "RULE", value_parser = parse_step_fault)]
     pub step_faults: Vec<lab::FaultRule>,
     /// Break the migrated guest of matching VMs (repeatable), added to the lab's faults.guest:

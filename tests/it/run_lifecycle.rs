@@ -223,3 +223,80 @@ fn a_resumed_migration_renders_after_the_first() {
         at += i + line.len();
     }
 }
+
+const RESUME: &str = "scenarios/warm/warm_migration_resume_conversion.mtvt";
+
+/// The warm resume-conversion scenario passes when the resumed Migration converts the PVCs
+/// the killed one left (the default lab kills virt-v2v in that scenario's plan, as the
+/// pytest test does), fails when the emulated Forklift ignores `resumeConversion` (the
+/// lab's `faults.resume_recopies`: the disks copied again into new PVCs), and fails when
+/// nothing kills virt-v2v (the first migration succeeds).
+#[test]
+fn warm_resume_conversion_passes_on_the_same_pvcs_and_fails_when_they_are_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let report = format!("{d}/report.json");
+    let args = ["--report-json", &report];
+    let out = run_sim(dir.path(), RESUME, &args);
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("has condition ConversionResumable=True"),
+        "{err}"
+    );
+    let r = crate::harness::report(dir.path());
+    let checks: Vec<&str> = r["scenarios"][0]["vms"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(checks.contains(&"same_pvcs"), "{checks:?}");
+
+    let lab = lab_with(
+        dir.path(),
+        "faults:\n  seed: 0\n",
+        "faults:\n  resume_recopies: true\n  seed: 0\n",
+    );
+    let out = run_sim(dir.path(), RESUME, &["--sim-lab", &lab]);
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("a PVC of the failed migration was deleted or made again"),
+        "{err}"
+    );
+    let lab = lab_with(
+        dir.path(),
+        "kill_conversion_after_seconds: 20",
+        "slow_factor: 1",
+    );
+    let out = run_sim(dir.path(), RESUME, &["--sim-lab", &lab]);
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("unexpected migration outcome"), "{err}");
+}
+
+/// `then { migrate; cancel at STEP }`: once the re-run VM has started DiskAllocation the
+/// runner lists it in `spec.cancel`; the VM ends Canceled (migration.result `canceled`) and
+/// Forklift's cancel cleanup leaves no PVC or DataVolume. The step is slowed so the cancel
+/// lands inside it on a loaded machine.
+#[test]
+fn cancel_at_a_step_cancels_the_vm_and_cleans_up() {
+    let s = scenario_dir(&[(
+        "cancel.mtvt",
+        include_str!("fixtures/lifecycle/cancel_at_disk_allocation.mtvt"),
+    )]);
+    let dc = tempfile::tempdir().unwrap();
+    let d = dc.path().to_str().unwrap();
+    let out = Mtvt::new()
+        .cwd(s.path())
+        .args(["run", "--sim", "cancel.mtvt", "--data-collector-path", d])
+        .args(["--sim-step-fault", "vm=*,step=DiskAllocation,slow=10"])
+        .output();
+    let err = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("reaches pipeline step DiskAllocation"),
+        "{err}"
+    );
+}

@@ -32,7 +32,7 @@ fn the_catalog_passes_on_the_emulator() {
     let err = text(&out);
     let r = report(dir.path());
     let scenarios = r["scenarios"].as_array().unwrap();
-    assert_eq!(scenarios.len(), 29, "{err}");
+    assert_eq!(scenarios.len(), 30, "{err}");
     for s in scenarios {
         let name = s["name"].as_str().unwrap();
         match EMULATOR_GAPS.iter().find(|(n, _)| *n == name) {
@@ -77,14 +77,14 @@ fn the_catalog_passes_on_the_emulator() {
     let ((tests, failures, errors, skipped), cases) = (j.counts, j.cases);
     assert_eq!(
         (tests, failures, errors, skipped),
-        (29, 0, EMULATOR_GAPS.len(), 0)
+        (30, 0, EMULATOR_GAPS.len(), 0)
     );
     assert!(cases.contains(&"sanity_cold_mtv_migration".to_string()));
     // every journal entry was undone
     let states = journal_states(dir.path());
     assert!(!states.is_empty());
     assert!(states.iter().all(|s| s == "undone"), "{states:?}");
-    assert!(err.contains("29 scenarios:"), "{err}");
+    assert!(err.contains("30 scenarios:"), "{err}");
     // The behaviour fence of engine refactors: the report, without times and with the
     // session id and clone suffixes replaced, is a golden file.
     insta::assert_json_snapshot!("catalog_report", normalized(&r));

@@ -295,6 +295,8 @@ fn in_block(c: &Cursor<'_>, kind: BlockKind, env: &Env<'_>) -> Vec<Item> {
         (BlockKind::Then, "delete", []) => values(&["plan", "vms"]),
         (BlockKind::Then, "migrate", []) => values(&["resume_conversion"]),
         (BlockKind::Then, "wait", []) => values(&["plan"]),
+        (BlockKind::Then, "cancel", []) => values(&["at"]),
+        (BlockKind::Then, "cancel", ["at"]) => enum_items(EnumId::PipelineStep),
         (BlockKind::Expect, "plan", ["not"]) => values(&["ready"]),
         (BlockKind::Expect, "plan", ["not", "ready", _]) => values(&["category"]),
         (BlockKind::Expect, "plan", ["not", "ready", _, "category"]) => {
@@ -437,6 +439,10 @@ mod tests {
         assert_eq!(l, ["ready", "not"]);
         let l = labels_at("scenario s { then { delete | } }");
         assert_eq!(l, ["plan", "vms"]);
+        let l = labels_at("scenario s { then { migrate; cancel at | } }");
+        assert!(l.contains(&"DiskTransfer".into()), "{l:?}");
+        let l = labels_at("scenario s { then { c| } }");
+        assert!(l.contains(&"cancel".into()), "{l:?}");
         let l = labels_at("scenario s { then { a| } }");
         assert!(l.contains(&"archive".into()), "{l:?}");
         let l = labels_at("scenario s { expect { plan not ready VMNotFound category | } }");

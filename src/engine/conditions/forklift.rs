@@ -185,6 +185,55 @@ impl Condition for Stopped {
     }
 }
 
+/// A VM of a Migration (its `status.vms`, mirrored from the Plan) has started pipeline step
+/// `step`; yields the Migration. The Migration ending first is a failure: the step was
+/// never reached.
+#[derive(Debug, Clone)]
+pub struct VmAtStep {
+    step: String,
+}
+
+/// [`VmAtStep`].
+pub fn vm_at_step(step: &str) -> VmAtStep {
+    VmAtStep { step: step.into() }
+}
+
+impl Condition for VmAtStep {
+    type Output = DynamicObject;
+
+    fn describe(&self) -> String {
+        format!("have a VM at pipeline step {}", self.step)
+    }
+
+    fn check(&mut self, obj: Option<&DynamicObject>, _: Instant) -> Check<DynamicObject> {
+        let Some(o) = obj else {
+            return Check::Pending;
+        };
+        let vms = o.data.pointer("/status/vms").and_then(Value::as_array);
+        let reached = vms.into_iter().flatten().any(|vm| {
+            vm.get("pipeline")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|s| {
+                    s.get("name").and_then(Value::as_str) == Some(self.step.as_str())
+                        && (s.get("started").is_some()
+                            || s.get("phase").and_then(Value::as_str) == Some("Running"))
+                })
+        });
+        if reached {
+            Check::Done(o.clone())
+        } else if migration_ended(o) {
+            Check::Fail(format!(
+                "the Migration ended before a VM reached pipeline step {}",
+                self.step
+            ))
+        } else {
+            Check::Pending
+        }
+    }
+}
+
 const ENDED: [&str; 3] = ["Succeeded", "Failed", "Canceled"];
 
 /// Whether a Plan's migration ended: not `Executing`, and either the Plan says how it ended

@@ -23,7 +23,7 @@ use super::error::Class;
 
 pub use forklift::{
     Stopped, current_step, migration_ended, plan_finished, plan_ready, plan_vms, provider_ready,
-    provider_validated,
+    provider_validated, vm_at_step,
 };
 pub use kubevirt::{vm_settled, vmi_running, vmi_stopped};
 pub use operator::{controller_reconciled, controller_running};

@@ -10,6 +10,7 @@
 //! through [`ScenarioRun`].
 
 mod archive;
+mod cancel;
 mod changes;
 mod create;
 mod delete;
@@ -189,6 +190,11 @@ impl Executor {
                 esxi::wait_plan_secret(self, namespace, plan).await
             }
             Step::ArchivePlan(plan) => archive::archive_plan(self, plan).await,
+            Step::CancelAt {
+                migration,
+                step,
+                timeout,
+            } => cancel::cancel_at(self, migration, step, *timeout).await,
             Step::Delete(object) => delete::delete(self, object).await,
             Step::DeletePlanVms {
                 namespace,

@@ -80,6 +80,7 @@ pub fn cluster_model(
         .map(|cs| cs.iter().map(condition).collect())
         .unwrap_or_default();
     Cluster {
+        outcome_pvcs: pvcs.clone(),
         pvcs,
         data_volumes,
         plan_conditions,

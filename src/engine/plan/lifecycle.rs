@@ -31,7 +31,10 @@ pub fn then_steps(
             namespace: plan.target_namespace.clone(),
             plan_uid: plan_uid.unwrap_or_default().to_string(),
         }],
-        ThenStep::Migrate { resume_conversion } => {
+        ThenStep::Migrate {
+            resume_conversion,
+            cancel_at,
+        } => {
             let name = format!("{}-{}", plan.names.migration, migration + 1);
             let mut manifest =
                 manifests::migration(&name, &ctx.namespace, &ctx.owner, &plan.names.plan, None);
@@ -40,7 +43,8 @@ pub fn then_steps(
             {
                 spec.insert("resumeConversion".into(), json!(true));
             }
-            vec![
+            let migration = ObjectRef::namespaced(kinds::MIGRATION, &ctx.namespace, &name);
+            let mut steps = vec![
                 // A Migration only runs while its Plan is Ready (a VM a failed migration
                 // kept can stand in the way): fail on the blockers, not after the timeout.
                 Step::Wait(Wait {
@@ -52,13 +56,21 @@ pub fn then_steps(
                     manifest,
                     cutover_after: plan.cutover_after.map(|d| d.to_std()),
                 },
-                // The new Migration's own conditions: the Plan still shows how the last one ended.
-                Step::Wait(Wait {
-                    object: ObjectRef::namespaced(kinds::MIGRATION, &ctx.namespace, &name),
-                    until: Until::PlanFinished,
+            ];
+            if let Some(step) = cancel_at {
+                steps.push(Step::CancelAt {
+                    migration: migration.clone(),
+                    step: step.to_string(),
                     timeout: plan.ir.timeout.to_std(),
-                }),
-            ]
+                });
+            }
+            // The new Migration's own conditions: the Plan still shows how the last one ended.
+            steps.push(Step::Wait(Wait {
+                object: migration,
+                until: Until::PlanFinished,
+                timeout: plan.ir.timeout.to_std(),
+            }));
+            steps
         }
         ThenStep::WaitPlan { condition } => vec![Step::Wait(Wait {
             object: plan_ref,

@@ -75,6 +75,17 @@ pub enum Step {
         /// The Plan's uid.
         plan_uid: String,
     },
+    /// Lifecycle (`then { migrate; cancel at STEP }`): once a VM of the Migration reaches
+    /// pipeline step `step`, cancel every VM it runs (`spec.cancel`, as the pytest suite's
+    /// `cancel_migration`); the Migration ending first fails the step.
+    CancelAt {
+        /// The Migration.
+        migration: ObjectRef,
+        /// The pipeline step.
+        step: String,
+        /// How long to wait for the step.
+        timeout: Duration,
+    },
     /// A heading for readers of a render; does nothing when executed.
     Note(String),
 }
@@ -193,6 +204,7 @@ impl Step {
             },
             Step::ArchivePlan(_) | Step::Delete(_) | Step::DeletePlanVms { .. } => Stage::Check,
             Step::StartMigration { .. }
+            | Step::CancelAt { .. }
             | Step::SetPrecopyInterval { .. }
             | Step::WaitPlanSecret { .. } => Stage::Migrate,
             Step::EnsureNamespace(_)
@@ -242,6 +254,14 @@ impl Step {
             Step::Delete(o) => format!("delete {o} and wait until it is gone"),
             Step::DeletePlanVms { namespace, .. } => format!(
                 "delete the VirtualMachines of {namespace} labelled plan=<the Plan's uid> and wait until they are gone"
+            ),
+            Step::CancelAt {
+                migration,
+                step,
+                timeout,
+            } => format!(
+                "wait until a VM of {migration} reaches pipeline step {step} (at most {}s), then cancel its VMs (spec.cancel)",
+                timeout.as_secs()
             ),
             Step::StartMigration { cutover_after, .. } => match cutover_after {
                 Some(d) => format!(

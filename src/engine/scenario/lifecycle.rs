@@ -7,7 +7,7 @@
 
 use mtvt_lang::eval::Bindings;
 use mtvt_lang::ir::{ThenExpectIr, ThenStep};
-use mtvt_lang::models::{DestVm, SourceVm};
+use mtvt_lang::models::{Cluster, ClusterPvc, DestVm, SourceVm};
 use serde_json::Value;
 
 use crate::engine::assert;
@@ -18,6 +18,7 @@ use crate::engine::observe::cluster::{read_cluster, wants_cluster};
 use crate::engine::observe::dest_read::{DestReader, observe_dest};
 use crate::engine::observe::guest;
 use crate::engine::observe::guest_ask::{self, GuestAsker, GuestWaits};
+use crate::engine::observe::provider::source_secret_insecure;
 use crate::engine::observe::{migration, plan::plan_model, source as source_model, vm::vm_model};
 use crate::engine::plan::{PlanAnswers, then_steps};
 use crate::engine::resolve::ResolvedPlan;
@@ -44,9 +45,10 @@ pub(super) async fn run_then(
     failures: &mut Vec<Failure>,
 ) -> Result<(), EngineError> {
     let mut migrations = 1;
+    let outcome_pvcs = outcome_pvcs(engine, run, m).await?;
     for s in &run.ctx.ir.then {
         if let ThenStep::Expect(e) = &s.step {
-            expect_within(engine, run, m, e, vm_reports, failures).await?;
+            expect_within(engine, run, m, e, &outcome_pvcs, vm_reports, failures).await?;
             continue;
         }
         let planned = then_steps(run.ctx, m.plan, &s.step, m.uid, migrations);
@@ -62,6 +64,29 @@ pub(super) async fn run_then(
     Ok(())
 }
 
+/// The PVCs of the target namespace when the outcome was observed (`cluster.outcome_pvcs`),
+/// read only when an `expect` of the lifecycle reads `cluster`.
+async fn outcome_pvcs(
+    engine: &Engine,
+    run: &ScenarioRun<'_>,
+    m: &Migrated<'_>,
+) -> Result<Vec<ClusterPvc>, EngineError> {
+    let reads = run.ctx.ir.then.iter().any(|s| match &s.step {
+        ThenStep::Expect(e) => wants_cluster(&e.checks),
+        _ => false,
+    });
+    if !reads {
+        return Ok(Vec::new());
+    }
+    let c = read_cluster(
+        &engine.cluster.client,
+        &m.plan.plan_ref(),
+        &m.plan.target_namespace,
+    )
+    .await?;
+    Ok(c.pvcs)
+}
+
 /// How often an `expect … within` is evaluated again.
 const RETRY_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -72,6 +97,7 @@ async fn expect_within(
     run: &ScenarioRun<'_>,
     m: &Migrated<'_>,
     e: &ThenExpectIr,
+    outcome_pvcs: &[ClusterPvc],
     vm_reports: &mut [VmReport],
     failures: &mut Vec<Failure>,
 ) -> Result<(), EngineError> {
@@ -79,7 +105,7 @@ async fn expect_within(
     loop {
         let mut reports: Vec<VmReport> = vm_reports.to_vec();
         let mut found = Vec::new();
-        expect(engine, run, m, e, &mut reports, &mut found).await?;
+        expect(engine, run, m, e, outcome_pvcs, &mut reports, &mut found).await?;
         let again = !found.is_empty() && deadline.is_some_and(|d| std::time::Instant::now() < d);
         if !again {
             vm_reports.clone_from_slice(&reports);
@@ -99,25 +125,39 @@ async fn expect(
     run: &ScenarioRun<'_>,
     m: &Migrated<'_>,
     e: &ThenExpectIr,
+    outcome_pvcs: &[ClusterPvc],
     vm_reports: &mut [VmReport],
     failures: &mut Vec<Failure>,
 ) -> Result<(), EngineError> {
     let plan_json = read_plan(engine, m.plan).await?;
     let cluster = if wants_cluster(&e.checks) {
-        Some(
-            read_cluster(
+        Some(Cluster {
+            outcome_pvcs: outcome_pvcs.to_vec(),
+            ..read_cluster(
                 &engine.cluster.client,
                 &m.plan.plan_ref(),
                 &m.plan.target_namespace,
             )
-            .await?,
-        )
+            .await?
+        })
     } else {
         None
     };
     let kind = run.source.side.kind;
     let openshift = super::observe::destination_version(engine).await;
-    let plan_m = plan_model(m.plan, kind, m.network_entries, openshift);
+    let mut plan_m = plan_model(m.plan, kind, m.network_entries, openshift);
+    // The source Provider's TLS settings, as the outcome's observation reads them.
+    plan_m.source_provider_insecure_skip_verify =
+        engine.session_ir.source_provider_insecure_skip_verify;
+    if !plan_json.is_null() {
+        plan_m.source_secret_insecure_skip_verify =
+            source_secret_insecure(&engine.cluster.client, &plan_json)
+                .await
+                .unwrap_or_else(|why| {
+                    tracing::warn!("source Provider TLS setting: {why}");
+                    None
+                });
+    }
     let reader = DestReader {
         client: &engine.cluster.client,
         watches: &engine.exec.watches,

@@ -104,8 +104,12 @@ fn build_then(env: &Env<'_>, sink: &mut Sink, then: &ThenLayer) -> Vec<ThenStepI
                 ThenLayerStep::Archive => ThenStep::Archive,
                 ThenLayerStep::DeletePlan => ThenStep::DeletePlan,
                 ThenLayerStep::DeleteVms => ThenStep::DeleteVms,
-                ThenLayerStep::Migrate { resume_conversion } => ThenStep::Migrate {
+                ThenLayerStep::Migrate {
+                    resume_conversion,
+                    cancel_at,
+                } => ThenStep::Migrate {
                     resume_conversion: *resume_conversion,
+                    cancel_at: *cancel_at,
                 },
                 ThenLayerStep::WaitPlan(c) => ThenStep::WaitPlan {
                     condition: c.clone(),
@@ -125,7 +129,20 @@ fn build_then(env: &Env<'_>, sink: &mut Sink, then: &ThenLayer) -> Vec<ThenStepI
         .collect()
 }
 
-fn merge_plan(base: &mut PlanLayer, over: PlanLayer) {
+fn merge_plan(base: &mut PlanLayer, mut over: PlanLayer) {
+    // Passthrough objects merge field by field (a fragment's `forklift { a: 1 }` and the
+    // scenario's `forklift { b: 2 }` give both); any other key the later layer replaces.
+    for key in ["forklift", "storage_map", "network_map"] {
+        if let (Some(TypedValue::Object(b)), Some(TypedValue::Object(o))) = (
+            base.values.get(key).map(|v| &v.node),
+            over.values.get_mut(key).map(|v| &mut v.node),
+        ) {
+            let later = std::mem::take(&mut o.json);
+            let mut merged = b.json.clone();
+            deep_merge(&mut merged, later);
+            o.json = merged;
+        }
+    }
     base.values.extend(over.values);
     base.value_spans.extend(over.value_spans);
     base.vms.extend(over.vms);
@@ -135,6 +152,24 @@ fn merge_plan(base: &mut PlanLayer, over: PlanLayer) {
     }
     if over.span.is_some() {
         base.span = over.span;
+    }
+}
+
+/// Merges `over` into `base`: objects field by field, recursively; anything else (arrays
+/// included, as a JSON merge patch does) replaced.
+fn deep_merge(base: &mut serde_json::Value, over: serde_json::Value) {
+    match (base, over) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(slot) => deep_merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
     }
 }
 

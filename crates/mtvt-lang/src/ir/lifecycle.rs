@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::check::CheckRefIr;
 use super::expect::OutcomeIr;
 use super::values::SpanIr;
+use crate::schema::enums::PipelineStep;
 
 /// One lifecycle step after the outcome, with its line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,6 +32,8 @@ pub enum ThenStep {
     Migrate {
         /// `spec.resumeConversion`.
         resume_conversion: bool,
+        /// `cancel at STEP`: cancel the Migration's VMs once one reaches this step.
+        cancel_at: Option<PipelineStep>,
     },
     /// Wait until the Plan has a condition.
     WaitPlan {

@@ -12,6 +12,10 @@ model! {
     Cluster as Cluster {
         /// PersistentVolumeClaims of the plan's target namespace (all of them, sorted by name).
         pvcs: Vec<ClusterPvc>,
+        /// The PVCs of the target namespace as they were when the outcome was observed
+        /// (inside `then`: before its first step; in the scenario's `expect`: `pvcs`), to
+        /// compare with what a later step left (the same `uid` = the claim was reused).
+        outcome_pvcs: Vec<ClusterPvc>,
         /// CDI DataVolumes of the plan's target namespace, sorted by name.
         data_volumes: Vec<ClusterDataVolume>,
         /// The Plan's `status.conditions`; empty once the Plan is deleted.

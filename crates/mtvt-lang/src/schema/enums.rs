@@ -209,7 +209,14 @@ mod tests {
         assert_eq!(EnumId::Firmware.values(), ["bios", "efi"]);
         assert_eq!(
             EnumId::ProviderType.values(),
-            ["vsphere", "ovirt", "openstack", "openshift", "ova", "hyperv"]
+            [
+                "vsphere",
+                "ovirt",
+                "openstack",
+                "openshift",
+                "ova",
+                "hyperv"
+            ]
         );
         assert_eq!(
             EnumId::Provisioning.values(),

@@ -22,7 +22,7 @@ fn catalog_and_stdlib_check_clean() {
         .iter()
         .map(|s| s.name.as_str())
         .collect();
-    assert_eq!(names.len(), 29, "{names:?}");
+    assert_eq!(names.len(), 30, "{names:?}");
     for expected in [
         "sanity_cold_mtv_migration",
         "sanity_warm_mtv_migration",

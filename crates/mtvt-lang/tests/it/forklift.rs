@@ -169,3 +169,27 @@ fn a_luks_passphrase_is_first_class_and_never_in_the_ir_json() {
     let all = check(&text).0.join("\n");
     assert!(all.contains("mtvt sets it from `luks_passphrase`"), "{all}");
 }
+
+/// A fragment's `forklift { … }` and the scenario's merge field by field (objects
+/// recursively; the scenario wins on a field both set; arrays replaced), for the plan's
+/// block and the map blocks alike.
+#[test]
+fn fragment_and_scenario_forklift_blocks_deep_merge() {
+    let text = "fragment base {\n  plan {\n    forklift { skipGuestConversion: true, diskBus: \"scsi\", transferNetwork: { name: \"n\", namespace: \"a\" } }\n    storage_map { forklift { destination: { volumeMode: \"Block\" } } }\n  }\n}\n\n\
+                scenario s extends base {\n  plan {\n    forklift { diskBus: \"virtio\", transferNetwork: { namespace: \"b\" } }\n    storage_map { forklift { destination: { accessMode: \"ReadWriteOnce\" } } }\n  }\n  vm \"v\"\n  expect { migration succeeds }\n}\n";
+    let (report, ir) = check(text);
+    assert!(report.is_empty(), "{report:?}");
+    let plan = &ir.scenarios[0].plans[0];
+    assert_eq!(
+        plan.forklift.as_ref().unwrap(),
+        &serde_json::json!({
+            "skipGuestConversion": true,
+            "diskBus": "virtio",
+            "transferNetwork": {"name": "n", "namespace": "b"}
+        })
+    );
+    assert_eq!(
+        plan.storage_map_forklift.as_ref().unwrap()["destination"],
+        serde_json::json!({"volumeMode": "Block", "accessMode": "ReadWriteOnce"})
+    );
+}

@@ -333,7 +333,23 @@ fn lifecycle_steps_keep_their_order_and_resolve_their_checks() {
     assert_eq!(
         p.scenarios[0].then[4].step,
         ThenStep::Migrate {
-            resume_conversion: true
+            resume_conversion: true,
+            cancel_at: None
+        }
+    );
+}
+
+#[test]
+fn cancel_at_folds_into_the_migrate_before_it() {
+    let p = program(
+        "scenario o {\n  vm \"v\"\n  expect { migration succeeds }\n  then {\n    migrate\n    cancel at DiskTransfer\n    expect { migration succeeds }\n  }\n}\n",
+    );
+    assert_eq!(p.scenarios[0].then.len(), 2);
+    assert_eq!(
+        p.scenarios[0].then[0].step,
+        ThenStep::Migrate {
+            resume_conversion: false,
+            cancel_at: Some(mtvt_lang::schema::enums::PipelineStep::DiskTransfer)
         }
     );
 }

@@ -385,8 +385,18 @@ fn lifecycle_steps_follow_a_migration() {
             "use std/hooks\nscenario o {{\n  vm \"v\"\n  hook post = hooks.fail\n  expect {{ {outcome} }}\n  then {{\n{then}\n  }}\n}}\n"
         )
     };
-    let all = "    archive\n    delete plan\n    delete vms\n    wait plan Archived\n    migrate\n    migrate resume_conversion\n    expect { migration succeeds }";
+    let all = "    archive\n    delete plan\n    delete vms\n    wait plan Archived\n    migrate\n    migrate resume_conversion\n    cancel at ImageConversion\n    expect { migration succeeds }";
     assert!(codes(&s("migration fails at PostHook", all)).is_empty());
+    // `cancel at STEP` belongs to the `migrate` right before it, once, at a pipeline step.
+    for bad in [
+        "    cancel at DiskTransfer",
+        "    archive\n    cancel at DiskTransfer",
+        "    migrate\n    cancel at DiskTransfer\n    cancel at Cutover",
+        "    migrate\n    cancel at Disk",
+        "    migrate\n    cancel DiskTransfer",
+    ] {
+        assert_eq!(codes(&s("migration fails", bad)), ["E0210"], "{bad}");
+    }
     assert_eq!(codes(&s("plan ready", "    archive")), ["E0807"]);
     assert_eq!(
         codes(&s("migration fails", "    expect { plan ready }")),

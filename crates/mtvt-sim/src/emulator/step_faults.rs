@@ -1,12 +1,13 @@
 //! Step-fault rules given on the command line (`mtvt sim serve --step-fault RULE`), added to
 //! the lab's `faults` section: `vm=GLOB,step=NAME,fail=MESSAGE`,
 //! `vm=GLOB,step=NAME,slow=FACTOR[,extra=SECONDS]` or `vm=GLOB,step=NAME,outage=SECONDS` (the
-//! source provider unreachable; 0 = until the emulator stops), optional `plan=GLOB` and
+//! source provider unreachable; 0 = until the emulator stops), `vm=GLOB,step=ConvertGuest,kill=SECONDS`
+//! (the conversion pod killed that long into the conversion), optional `plan=GLOB` and
 //! `probability=0..1`. Same semantics as the lab file (see `lab::Faults`).
 
 use std::time::Duration;
 
-use crate::lab::{FaultAction, FaultRule, STEP_NAMES};
+use crate::lab::{FaultAction, FaultRule, KILL_STEPS, STEP_NAMES};
 
 /// Parses one rule.
 pub fn parse_step_fault(s: &str) -> Result<FaultRule, String> {
@@ -17,6 +18,7 @@ pub fn parse_step_fault(s: &str) -> Result<FaultRule, String> {
     let mut slow = None;
     let mut extra = None;
     let mut outage = None;
+    let mut kill = None;
     let mut probability = 1.0;
     for part in s.split(',').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').ok_or_else(|| {
@@ -46,6 +48,12 @@ pub fn parse_step_fault(s: &str) -> Result<FaultRule, String> {
                     format!("outage={v}: expected virtual seconds such as 600 (0 = until the emulator stops)")
                 })?);
             }
+            "kill" => {
+                let n = v.trim_end_matches('s');
+                kill = Some(n.parse::<u64>().map_err(|_| {
+                    format!("kill={v}: expected virtual seconds into the conversion such as 20")
+                })?);
+            }
             "probability" => {
                 probability = v
                     .parse::<f64>()
@@ -56,7 +64,7 @@ pub fn parse_step_fault(s: &str) -> Result<FaultRule, String> {
             }
             other => {
                 return Err(format!(
-                    "unknown key {other:?} (use vm, plan, step, fail, slow, extra, outage, probability)"
+                    "unknown key {other:?} (use vm, plan, step, fail, slow, extra, outage, kill, probability)"
                 ));
             }
         }
@@ -67,6 +75,25 @@ pub fn parse_step_fault(s: &str) -> Result<FaultRule, String> {
             "unknown step {step:?}; use one of: {}",
             STEP_NAMES.join(", ")
         ));
+    }
+    if let Some(secs) = kill {
+        if fail.is_some() || slow.is_some() || extra.is_some() || outage.is_some() {
+            return Err("a rule has one effect: fail, slow, outage or kill".into());
+        }
+        if !KILL_STEPS.contains(&step.as_str()) {
+            return Err(format!(
+                "kill= applies to step=ConvertGuest or step=ImageConversion, not {step:?}"
+            ));
+        }
+        return Ok(FaultRule {
+            vm: vm.unwrap_or_else(|| "*".into()),
+            plan,
+            step,
+            action: FaultAction::KillConversion {
+                after: Duration::from_secs(secs),
+            },
+            probability,
+        });
     }
     let slowed = slow.is_some() || extra.is_some();
     let action = match (fail, slowed, outage) {
@@ -144,5 +171,14 @@ mod tests {
         let r = parse_step_fault("step=DiskTransfer,outage=0").unwrap();
         assert_eq!(r.action, FaultAction::Outage { duration: None });
         assert!(parse_step_fault("step=DiskTransfer,outage=1,fail=x").is_err());
+        let r = parse_step_fault("vm=mtv-*,step=ConvertGuest,kill=20").unwrap();
+        assert_eq!(
+            r.action,
+            FaultAction::KillConversion {
+                after: Duration::from_secs(20)
+            }
+        );
+        assert!(parse_step_fault("step=DiskTransfer,kill=20").is_err());
+        assert!(parse_step_fault("step=ConvertGuest,kill=20,fail=x").is_err());
     }
 }

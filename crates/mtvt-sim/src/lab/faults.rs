@@ -72,6 +72,14 @@ pub enum FaultAction {
         /// How long.
         duration: Option<Duration>,
     },
+    /// The guest-conversion pod (virt-v2v) is killed `after` this much virtual time in
+    /// `ConvertGuest`, once its disks were copied (a Migration resuming the conversion is
+    /// left alone): the pod ends `Failed` and the VM fails at `ImageConversion` as Forklift
+    /// reports a failed conversion pod (the pytest suite's virt-v2v kill before a resume).
+    KillConversion {
+        /// When, after the VM entered `ConvertGuest`.
+        after: Duration,
+    },
     /// The step takes `factor` times as long, plus `extra` virtual time.
     Slow {
         /// Duration multiplier (≥ 1 slows down).
@@ -109,6 +117,10 @@ pub struct Faults {
     /// How long (virtual) a newly built or rebuilt inventory collector stays out of parity,
     /// answering 206; `None` = the inventory refresh delay.
     pub inventory_parity: Option<Duration>,
+    /// Emulates a Forklift regression for showing that a scenario catches it: a Migration
+    /// with `resumeConversion` is run as a plain re-run (the failed run's VM, DataVolumes
+    /// and PVCs deleted, the disks copied again into new PVCs).
+    pub resume_recopies: bool,
     /// Broken migrated guests (`faults.guest`): applied to the guest of every VM whose
     /// source name matches, so in-guest checks can be shown to fail.
     pub guest: Vec<crate::guest::GuestFault>,
@@ -144,6 +156,16 @@ impl Faults {
             .into_iter()
             .find_map(|a| match a {
                 FaultAction::Outage { duration } => Some(*duration),
+                _ => None,
+            })
+    }
+
+    /// When (after entering the step) a `kill_conversion` rule kills `vm`'s conversion pod.
+    pub fn kill_conversion(&self, plan: &str, vm: &str, step: &str) -> Option<Duration> {
+        self.effects(plan, vm, step)
+            .into_iter()
+            .find_map(|a| match a {
+                FaultAction::KillConversion { after } => Some(*after),
                 _ => None,
             })
     }
@@ -201,10 +223,19 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
         .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
 }
 
-/// The one effect of a rule: fail, slow down, or a source outage.
+/// The steps a `kill_conversion` rule may name: the phase the conversion pod converts in,
+/// or its pipeline step.
+pub const KILL_STEPS: [&str; 2] = ["ConvertGuest", "ImageConversion"];
+
+/// The one effect of a rule: fail, slow down, a source outage, or a killed conversion pod.
 fn rule_action(r: &FaultRuleFile, path: &str, issues: &mut Vec<LabIssue>) -> Option<FaultAction> {
     let slow = r.slow_factor.is_some() || r.extra_seconds.is_some();
-    let effects = [r.fail.is_some(), slow, r.source_outage_seconds.is_some()];
+    let effects = [
+        r.fail.is_some(),
+        slow,
+        r.source_outage_seconds.is_some(),
+        r.kill_conversion_after_seconds.is_some(),
+    ];
     let mut issue = |message: &str, help: &str| {
         issues.push(LabIssue {
             path: path.to_string(),
@@ -217,13 +248,13 @@ fn rule_action(r: &FaultRuleFile, path: &str, issues: &mut Vec<LabIssue>) -> Opt
         0 => {
             return issue(
                 "the rule has no effect",
-                "set `fail: <message>`, `slow_factor` and/or `extra_seconds`, or `source_outage_seconds`",
+                "set `fail: <message>`, `slow_factor` and/or `extra_seconds`, `source_outage_seconds`, or `kill_conversion_after_seconds`",
             );
         }
         1 => {}
         _ => {
             return issue(
-                "a rule has one effect: fail, slow down, or a source outage",
+                "a rule has one effect: fail, slow down, a source outage, or a killed conversion",
                 "split it into several rules",
             );
         }
@@ -231,6 +262,21 @@ fn rule_action(r: &FaultRuleFile, path: &str, issues: &mut Vec<LabIssue>) -> Opt
     if let Some(message) = &r.fail {
         return Some(FaultAction::Fail {
             message: message.clone(),
+        });
+    }
+    if let Some(secs) = r.kill_conversion_after_seconds {
+        if !KILL_STEPS.contains(&r.step.as_str()) {
+            issues.push(LabIssue {
+                path: format!("{path}.step"),
+                message: format!(
+                    "a conversion pod is killed in ConvertGuest, not in {:?}",
+                    r.step
+                ),
+                help: "use step: ConvertGuest (or its pipeline step ImageConversion)".into(),
+            });
+        }
+        return Some(FaultAction::KillConversion {
+            after: Duration::from_secs(secs),
         });
     }
     if let Some(secs) = r.source_outage_seconds {
@@ -299,6 +345,7 @@ pub(crate) fn resolve_faults(file: Option<FaultsFile>, issues: &mut Vec<LabIssue
         rules,
         failing_images: file.failing_images,
         inventory_parity: file.inventory_parity_seconds.map(Duration::from_secs),
+        resume_recopies: file.resume_recopies,
         guest: file.guest,
     }
 }
@@ -345,6 +392,7 @@ mod tests {
             ],
             failing_images: vec!["*/vddk:broken*".into()],
             inventory_parity: None,
+            resume_recopies: false,
             guest: Vec::new(),
         }
     }

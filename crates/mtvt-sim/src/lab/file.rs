@@ -386,6 +386,9 @@ pub struct FaultsFile {
     pub failing_images: Vec<String>,
     #[serde(default)]
     pub inventory_parity_seconds: Option<u64>,
+    /// Emulate a Forklift regression: `resumeConversion` ignored.
+    #[serde(default)]
+    pub resume_recopies: bool,
     /// Broken migrated guests: `{vm: GLOB, fault: lose_static_ip}`.
     #[serde(default)]
     pub guest: Vec<crate::guest::GuestFault>,
@@ -407,6 +410,8 @@ pub struct FaultRuleFile {
     pub extra_seconds: Option<u64>,
     #[serde(default)]
     pub source_outage_seconds: Option<u64>,
+    #[serde(default)]
+    pub kill_conversion_after_seconds: Option<u64>,
     #[serde(default)]
     pub probability: Option<f64>,
 }

@@ -33,7 +33,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 pub use error::{LabError, LabIssue, LabOpError};
-pub use faults::{FaultAction, FaultRule, Faults, STEP_NAMES, glob_match};
+pub use faults::{FaultAction, FaultRule, Faults, KILL_STEPS, STEP_NAMES, glob_match};
 pub use handle::{LabHandle, World};
 pub use ids::{uuid_for, vmware_serial};
 pub use kubevirt::{SourceObjects, openshift_source_objects};

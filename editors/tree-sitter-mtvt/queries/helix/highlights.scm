@@ -36,7 +36,7 @@
 ; The keys of the schema (crates/mtvt-lang schema::keys). An unknown key stays plain.
 ((entry key: (identifier) @variable.other.member)
  (#any-of? @variable.other.member
-  "add_disk" "archive" "check" "clone" "clone_name" "copy_offload" "count" "cutover_after"
+  "add_disk" "archive" "cancel" "check" "clone" "clone_name" "copy_offload" "count" "cutover_after"
   "datastore" "deadline" "delete" "description" "destination" "disk_type"
   "enable_nested_virtualization" "expect" "forklift" "guest_agent" "guest_agent_timeout"
   "hook" "image" "insecure_verify_skip" "luks_passphrase" "matrix" "migrate"

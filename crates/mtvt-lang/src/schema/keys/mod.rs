@@ -284,6 +284,8 @@ pub const MATRIX_USAGE: &str = "matrix { NAME [value, …] … }";
 pub const DELETE_USAGE: &str = "delete plan  or  delete vms";
 /// Usage of `migrate` inside `then`.
 pub const MIGRATE_USAGE: &str = "migrate  or  migrate resume_conversion";
+/// Usage of `cancel` inside `then`.
+pub const CANCEL_USAGE: &str = "cancel at STEP";
 /// Usage of `wait` inside `then`.
 pub const WAIT_USAGE: &str = "wait plan CONDITION";
 /// Usage of `archive` inside `then`.

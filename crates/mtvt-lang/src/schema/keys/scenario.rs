@@ -1,9 +1,9 @@
 //! Key tables of the scenario, its `expect` block and its `then` lifecycle steps.
 
 use super::{
-    ARCHIVE_USAGE, BlockKind, CHECK_USAGE, DELETE_USAGE, HOOK_USAGE, KeyDef, MATRIX_USAGE,
-    MIGRATE_USAGE, MIGRATION_USAGE, PLAN_OUTCOME_USAGE, PLAN_USAGE, REQUIRES_USAGE, VM_USAGE,
-    WAIT_USAGE,
+    ARCHIVE_USAGE, BlockKind, CANCEL_USAGE, CHECK_USAGE, DELETE_USAGE, HOOK_USAGE, KeyDef,
+    MATRIX_USAGE, MIGRATE_USAGE, MIGRATION_USAGE, PLAN_OUTCOME_USAGE, PLAN_USAGE, REQUIRES_USAGE,
+    VM_USAGE, WAIT_USAGE,
 };
 use super::{Block, Special, V, Value};
 
@@ -89,6 +89,13 @@ pub(super) const THEN_KEYS: &[KeyDef] = &[
         Special(MIGRATE_USAGE),
         "—",
         "Start another Migration of the plan (`resume_conversion`: `spec.resumeConversion: true`, which reuses the disks a failed conversion left) and wait until it ends.",
+        repeat
+    ),
+    key!(
+        "cancel",
+        Special(CANCEL_USAGE),
+        "—",
+        "Right after a `migrate`: cancel that Migration once one of its VMs has started pipeline step STEP (`spec.cancel` lists every VM of it; the VMs get condition Canceled); the `migrate` waits for its end.",
         repeat
     ),
     key!(

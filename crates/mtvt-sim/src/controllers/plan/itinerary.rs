@@ -23,9 +23,18 @@ pub struct Flags {
     pub inspection: bool,
     /// Windows guest with conversion and a target that is not `off`.
     pub windows_reboot: bool,
+    /// The Migration resumes a failed conversion (`spec.resumeConversion`).
+    pub resume: bool,
 }
 
 impl Flags {
+    /// `HasSeparateCopyAndConversion` (pkg/controller/plan/util/utils.go:230-249): the source
+    /// needs conversion and virt-v2v does not copy the disks itself — only then can a failed
+    /// conversion be resumed on the copied disks.
+    pub fn separate_copy_and_conversion(&self) -> bool {
+        matches!(self.source, Some(ProviderKind::Vsphere | ProviderKind::Ova)) && !self.v2v_copy
+    }
+
     fn vsphere(&self) -> bool {
         self.source == Some(ProviderKind::Vsphere)
     }
@@ -107,9 +116,29 @@ const WARM: &[&str] = &[
     "Completed",
 ];
 
-/// The phases a VM goes through, in order.
+/// `resumeConversionItinerary` (migrator/base/migrator.go:410-425): no disk copy and no
+/// power-off, the source was powered off by the migration that copied the disks.
+const RESUME: &[&str] = &[
+    "Started",
+    "PreHook",
+    "CreateGuestConversionPod",
+    "ConvertGuest",
+    "CreateVM",
+    "WaitForGuestReboots",
+    "PostHook",
+    "Completed",
+];
+
+/// The phases a VM goes through, in order: resuming a conversion comes first, then warm,
+/// then cold (`Itinerary`, migrator/base/migrator.go:256-268).
 pub fn phases(f: &Flags) -> Vec<&'static str> {
-    let table = if f.warm { WARM } else { COLD };
+    let table = if f.resume {
+        RESUME
+    } else if f.warm {
+        WARM
+    } else {
+        COLD
+    };
     table.iter().copied().filter(|p| f.keep(p)).collect()
 }
 
@@ -325,6 +354,35 @@ mod tests {
                 "VirtualMachineCreation",
                 "WaitForFinalSnapshotConsolidation"
             ]
+        );
+    }
+
+    /// migrator/base/migrator.go:256-268 (resume before warm) and :410-425 (the
+    /// ResumeConversion itinerary: Started, PreHook, CreateGuestConversionPod, ConvertGuest,
+    /// CreateVM, WaitForGuestReboots, PostHook, Completed).
+    #[test]
+    fn resume_conversion_skips_copy_and_power_off() {
+        let resume = Flags {
+            source: Some(ProviderKind::Vsphere),
+            warm: true,
+            conversion: true,
+            inspection: true,
+            resume: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            phases(&resume),
+            vec![
+                "Started",
+                "CreateGuestConversionPod",
+                "ConvertGuest",
+                "CreateVM",
+                "Completed"
+            ]
+        );
+        assert_eq!(
+            steps(&resume),
+            vec!["Initialize", "ImageConversion", "VirtualMachineCreation"]
         );
     }
 }

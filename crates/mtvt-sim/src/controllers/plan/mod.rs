@@ -161,6 +161,7 @@ fn reconcile(ctx: &Ctx, st: &ExecState, q: &Queue, key: &Key) -> runtime::Outcom
         ));
     }
     let wake = execute::execute(ctx, st, &plan, &refd, &mut cnd, &mut mig)?;
+    execute::conversion_resumable(&mut cnd, &mig);
     if let Some(t) = wake {
         q.add_at(key.clone(), t);
     }

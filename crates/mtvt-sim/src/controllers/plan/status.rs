@@ -146,6 +146,10 @@ pub struct VmStatus {
     /// VM conditions (`Succeeded`, `Failed`, `Canceled`, `Pending`).
     #[serde(default)]
     pub conditions: Vec<Value>,
+    /// Every disk was copied before conversion started: a failed conversion can be resumed
+    /// (`disksCopied`, pkg/apis/forklift/v1beta1/plan/vm.go:243-247).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disks_copied: bool,
     /// The copied `spec.vms[]` fields and anything else.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -7,6 +7,7 @@ mod inventory;
 mod migration;
 mod pipeline;
 mod restricted_host;
+mod resume;
 mod ssh_clone;
 mod validation;
 mod vddk;

@@ -60,6 +60,8 @@ pub(super) fn pending_migration(
     cands.into_iter().next()
 }
 
+/// Begins Migration `m`; `false` when it failed before any VM started (a resume that cannot
+/// resume, migration.go:216-245).
 pub(super) fn begin(
     ctx: &Ctx,
     plan: &Value,
@@ -67,7 +69,7 @@ pub(super) fn begin(
     m: &Value,
     cnd: &mut Conditions,
     mig: &mut MigrationStatus,
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
     let now = ctx.now();
     let r = |o: &Option<Arc<Value>>| o.as_ref().map(|v| obj_ref(v)).unwrap_or(Value::Null);
     mig.history.push(json!({
@@ -77,17 +79,22 @@ pub(super) fn begin(
         "map": {"network": r(&refd.network_map), "storage": r(&refd.storage_map)},
         "migration": obj_ref(m),
     }));
-    mig.started = Some(now.clone());
-    mig.completed = None;
     cnd.delete("Failed");
     cnd.delete("Canceled");
-    cnd.set(Cnd::new("Executing", ADVISORY, "", "The plan is EXECUTING.").durable());
-    ensure_namespace(ctx, text(plan, "/spec/targetNamespace"))?;
     let spec_vms = plan
         .pointer("/spec/vms")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
+    let resume = super::env::resume_requested(m) && !ctx.lab.lab().faults.resume_recopies;
+    if resume && let Some(msg) = super::resume::blocker(ctx, plan, refd, m, &spec_vms, mig) {
+        super::resume::fail_snapshot(mig, cnd, &msg, &now);
+        return Ok(false);
+    }
+    mig.started = Some(now.clone());
+    mig.completed = None;
+    cnd.set(Cnd::new("Executing", ADVISORY, "", "The plan is EXECUTING.").durable());
+    ensure_namespace(ctx, text(plan, "/spec/targetNamespace"))?;
     let source = refd.source.as_ref().and_then(|s| SourceView::open(ctx, s));
     let mut vms = Vec::new();
     for spec_vm in &spec_vms {
@@ -106,6 +113,16 @@ pub(super) fn begin(
             vms.push(old.clone());
             continue;
         }
+        let flags = flags_of(ctx, plan, refd, m, spec_vm, found.as_ref());
+        if resume {
+            // Only VMs whose disks were copied run again, from the conversion (migration.go:
+            // 295-309); the others are left out of this Migration.
+            if let Some(old) = mig.vms.iter().find(|s| s.id == id && s.disks_copied) {
+                super::resume::delete_stale_pods(ctx, plan, &id);
+                vms.push(super::resume::reset(old, spec_vm, &flags, found.as_ref()));
+            }
+            continue;
+        }
         // Re-running a VM that did not succeed: its leftovers go first when
         // `deleteVmOnFailMigration` (the Started phase's cleanup, migration.go:884-893).
         if let Some(old) = mig.vms.iter().find(|s| s.id == id)
@@ -113,11 +130,10 @@ pub(super) fn begin(
         {
             cleanup_vm(ctx, plan, &id);
         }
-        let flags = flags_of(ctx, plan, refd, m, spec_vm, found.as_ref());
         vms.push(fresh_status(id, name, spec_vm, &flags, found.as_ref()));
     }
     mig.vms = vms;
-    Ok(())
+    Ok(true)
 }
 
 /// Creates the target namespace when it does not exist.
@@ -138,7 +154,7 @@ pub fn ensure_namespace(ctx: &Ctx, tns: &str) -> Result<(), ApiError> {
 
 /// The itinerary flags of a VM, from a throw-away [`Env`] (default flags when the source
 /// cannot be viewed).
-fn flags_of(
+pub(super) fn flags_of(
     ctx: &Ctx,
     plan: &Value,
     refd: &Referenced,
@@ -164,7 +180,7 @@ fn flags_of(
 
 /// The status of a VM about to start: its first phase, a fresh pipeline, the spec's extra
 /// fields, firmware and generated target name.
-fn fresh_status(
+pub(super) fn fresh_status(
     id: String,
     name: String,
     spec_vm: &Value,

@@ -64,6 +64,18 @@ impl<'a> Env<'a> {
         })
     }
 
+    /// Whether the running Migration asks to resume a failed conversion
+    /// (`spec.resumeConversion`).
+    pub fn resume_requested(&self) -> bool {
+        resume_requested(&self.migration)
+    }
+
+    /// Whether the running Migration resumes a failed conversion: requested, and not
+    /// ignored by the lab's `faults.resume_recopies` regression.
+    pub fn resume(&self) -> bool {
+        self.resume_requested() && !self.ctx.lab.lab().faults.resume_recopies
+    }
+
     /// The `spec.vms[]` entry of a VM status.
     pub fn spec_vm(&self, vs: &VmStatus) -> Value {
         self.plan
@@ -144,8 +156,14 @@ impl<'a> Env<'a> {
                     .and_then(Value::as_bool)
                     .unwrap_or(true),
             windows_reboot: conversion && target != "off" && vm.is_some_and(|v| v.windows),
+            resume: self.resume(),
         }
     }
+}
+
+/// Whether Migration `m` asks to resume a failed conversion (`spec.resumeConversion`).
+pub fn resume_requested(m: &Value) -> bool {
+    m.pointer("/spec/resumeConversion").and_then(Value::as_bool) == Some(true)
 }
 
 /// The precopy interval (minutes) and PVC name template for a source of `kind`: the

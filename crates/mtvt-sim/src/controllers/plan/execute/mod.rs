@@ -6,10 +6,12 @@
 mod begin;
 mod env;
 mod interrupt;
+mod resume;
 mod step;
 
 pub use begin::ensure_namespace;
 pub use env::Env;
+pub use resume::conversion_resumable;
 pub use step::fail_step;
 
 use std::collections::HashMap;
@@ -220,6 +222,8 @@ fn running_migration(
     let Some(m) = begin::pending_migration(ctx, plan, mig) else {
         return Ok(None);
     };
-    begin::begin(ctx, plan, refd, &m, cnd, mig)?;
+    if !begin::begin(ctx, plan, refd, &m, cnd, mig)? {
+        return Ok(None);
+    }
     Ok(Some(m))
 }

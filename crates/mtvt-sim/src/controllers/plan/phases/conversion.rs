@@ -10,9 +10,11 @@ use super::super::super::gvr;
 use super::super::super::json_edit::text;
 use super::super::builder::vm_labels;
 use super::super::execute::Env;
+use super::super::itinerary::Flags;
 use super::super::status::VmStatus;
-use super::{selector, tns, volumes};
+use super::{Outcome, selector, tns, volumes};
 use crate::store::{ApiError, LabelSelector, object};
+use chrono::{DateTime, Utc};
 
 pub(super) fn create_conversion_pod(env: &Env<'_>, vs: &VmStatus) -> Result<(), ApiError> {
     let mut opts = selector(env, vs);
@@ -75,6 +77,23 @@ pub(super) const POD_PHASES: [&str; 2] = ["ConvertGuest", "CopyDisksVirtV2V"];
 
 /// Ends the conversion pod: `Err(message)` fails it with the message at the end of its log.
 pub(super) fn finish_conversion_pod(env: &Env<'_>, vs: &VmStatus, result: Result<(), &str>) {
+    let end = match result {
+        Ok(()) => End::Succeeded,
+        Err(m) => End::Failed(m),
+    };
+    end_pod(env, vs, &end);
+}
+
+/// How the conversion pod ends.
+enum End<'a> {
+    Succeeded,
+    /// virt-v2v exits 1 with this error.
+    Failed(&'a str),
+    /// The container is killed (SIGKILL: exit code 137), its log cut short.
+    Killed,
+}
+
+fn end_pod(env: &Env<'_>, vs: &VmStatus, end: &End<'_>) {
     let Some(p) = conversion_pod(env, vs) else {
         return;
     };
@@ -88,9 +107,10 @@ pub(super) fn finish_conversion_pod(env: &Env<'_>, vs: &VmStatus, result: Result
         .filter(|t| !t.is_empty())
         .unwrap_or(&now)
         .to_string();
-    let (phase, reason, code) = match result {
-        Ok(()) => ("Succeeded", "Completed", 0),
-        Err(_) => ("Failed", "Error", 1),
+    let (phase, reason, code) = match end {
+        End::Succeeded => ("Succeeded", "Completed", 0),
+        End::Failed(_) => ("Failed", "Error", 1),
+        End::Killed => ("Failed", "Error", 137),
     };
     let ready_reason = if code == 0 {
         "PodCompleted"
@@ -116,16 +136,72 @@ pub(super) fn finish_conversion_pod(env: &Env<'_>, vs: &VmStatus, result: Result
     } else {
         0
     };
-    let log = v2v_log(&vs.name, disks, elapsed, result.err());
+    let log = match end {
+        End::Succeeded => v2v_log(&vs.name, disks, elapsed, None),
+        End::Failed(m) => v2v_log(&vs.name, disks, elapsed, Some(m)),
+        // Killed while converting: the log stops after the conversion started.
+        End::Killed => v2v_log(&vs.name, 0, elapsed, Some("")),
+    };
     env.ctx
         .store
         .append_pod_log(tns(env), object::name(&p), &log);
 }
 
+/// The message of a VM whose conversion pod failed (migration.go:2263-2265).
+pub(super) const POD_FAILED: &str = "Guest conversion failed. See pod logs for details.";
+
+/// `ConvertGuest` as Forklift follows it (`updateConversionProgress`, migration.go:2209-2266):
+/// the pod gone fails the VM ("Guest conversion pod not found"), the pod `Failed` fails it
+/// with [`POD_FAILED`]; otherwise the conversion is done at `due`. A `kill_conversion` fault
+/// (not in a Migration asking to resume the conversion) kills the pod `after` its start.
+pub(super) fn convert_guest(
+    env: &Env<'_>,
+    flags: &Flags,
+    vs: &VmStatus,
+    entered: DateTime<Utc>,
+    due: DateTime<Utc>,
+) -> Outcome {
+    let now = env.ctx.clock.now();
+    match conversion_pod(env, vs)
+        .as_deref()
+        .map(|p| text(p, "/status/phase"))
+    {
+        None => return Outcome::Fail("Guest conversion pod not found".into()),
+        Some("Failed") => return Outcome::Fail(POD_FAILED.into()),
+        _ => {}
+    }
+    let kill = (!env.resume_requested())
+        .then(|| {
+            let faults = &env.ctx.lab.lab().faults;
+            let (plan, step) = (object::name(env.plan), "ImageConversion");
+            faults
+                .kill_conversion(plan, &vs.name, "ConvertGuest")
+                .or_else(|| faults.kill_conversion(plan, &vs.name, step))
+        })
+        .flatten()
+        .map(|d| entered + chrono::Duration::from_std(d).unwrap_or_default())
+        .filter(|k| *k < due);
+    if let Some(k) = kill {
+        if now < k {
+            return Outcome::Wait(Some(k));
+        }
+        end_pod(env, vs, &End::Killed);
+        return Outcome::Fail(POD_FAILED.into());
+    }
+    if now < due {
+        return Outcome::Wait(Some(due));
+    }
+    if !flags.v2v_copy {
+        finish_conversion_pod(env, vs, Ok(()));
+    }
+    Outcome::Done(None)
+}
+
 /// What virt-v2v prints, with its `[seconds]` phase markers (clients read the stage reached
 /// from them), spread over the `elapsed` seconds the pod ran: the source is opened and
 /// inspected, the guest converted, then (when the pod copies, `disks` > 0) each disk copied;
-/// an `error` ends the log after the conversion started, as `virt-v2v: error: ...`.
+/// an `error` ends the log after the conversion started, as `virt-v2v: error: ...` (an
+/// empty one, a killed virt-v2v, just stops it there).
 fn v2v_log(vm: &str, disks: usize, elapsed: f64, error: Option<&str>) -> String {
     let mut phases = vec![
         "Setting up the source: -i libvirt".to_string(),
@@ -148,7 +224,7 @@ fn v2v_log(vm: &str, disks: usize, elapsed: f64, error: Option<&str>) -> String 
         .enumerate()
         .map(|(i, p)| format!("[{:>6.1}] {p}\n", step * i as f64))
         .collect();
-    if let Some(msg) = error {
+    if let Some(msg) = error.filter(|m| !m.is_empty()) {
         log.push_str(&format!("virt-v2v: error: {msg}\n"));
     }
     log

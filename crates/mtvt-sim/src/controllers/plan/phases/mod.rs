@@ -50,8 +50,15 @@ pub(super) fn tns<'a>(env: &'a Env<'_>) -> &'a str {
     text(env.plan, "/spec/targetNamespace")
 }
 
-/// The VM's DataVolumes (and populator PVCs for offloaded disks), ordered by disk index.
+/// The VM's DataVolumes (and populator PVCs for offloaded disks), ordered by disk index; in a
+/// Migration resuming a conversion, the disk PVCs an earlier one copied ([`resume_pvcs`]).
 pub(super) fn volumes(env: &Env<'_>, vs: &VmStatus) -> Vec<(String, std::sync::Arc<Value>)> {
+    if env.resume() {
+        return resume_pvcs(env, vs)
+            .into_iter()
+            .map(|p| ("pvc".to_string(), p))
+            .collect();
+    }
     let mut out = Vec::new();
     let opts = selector(env, vs);
     for (kind, g) in [("dv", gvr::data_volumes()), ("pvc", gvr::pvcs())] {
@@ -74,6 +81,70 @@ pub(super) fn volumes(env: &Env<'_>, vs: &VmStatus) -> Vec<(String, std::sync::A
             .unwrap_or(0)
     });
     out
+}
+
+/// The label value that finds a VM's disks again: the vSphere UUID, else the VM id
+/// (`vmUUIDFromInventory`, kubevirt.go:2157-2170).
+pub(super) fn vm_uuid(env: &Env<'_>, vm: &SourceVm) -> String {
+    if env.view.kind() == ProviderKind::Vsphere && !vm.uuid.is_empty() {
+        vm.uuid.clone()
+    } else {
+        vm.id.clone()
+    }
+}
+
+/// The disk PVCs of a VM whatever Migration made them (`listDiskPVCsByUUID`,
+/// kubevirt.go:2117-2150): labels `vmID` and `vmUUID`, no `prime-` PVC, only PVCs with a
+/// disk-source annotation, by disk index.
+pub(super) fn resume_pvcs(env: &Env<'_>, vs: &VmStatus) -> Vec<std::sync::Arc<Value>> {
+    let Ok(vm) = env.view.vm(&super::super::catalog::SrcRef {
+        id: vs.id.clone(),
+        ..Default::default()
+    }) else {
+        return Vec::new();
+    };
+    let opts = ListOptions {
+        labels: LabelSelector::parse(&format!("vmID={},vmUUID={}", vs.id, vm_uuid(env, &vm)))
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    let mut pvcs: Vec<std::sync::Arc<Value>> = env
+        .ctx
+        .store
+        .list(&gvr::pvcs(), Some(tns(env)), &opts)
+        .map(|l| l.items)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| !object::name(p).starts_with("prime-"))
+        .filter(|p| !text(p, "/metadata/annotations/forklift.konveyor.io~1disk-source").is_empty())
+        .collect();
+    pvcs.sort_by_key(|o| {
+        text(o, "/metadata/annotations/forklift.konveyor.io~1disk-index")
+            .parse::<usize>()
+            .unwrap_or(0)
+    });
+    pvcs
+}
+
+/// `ValidateResumePVCs` (kubevirt.go:2178-2216): reusable PVCs exist and are `Bound`.
+fn validate_resume_pvcs(env: &Env<'_>, vs: &VmStatus) -> Result<(), String> {
+    let pvcs = resume_pvcs(env, vs);
+    let fail = |m: String| Err(format!("Resume-conversion PVC validation failed: {m}"));
+    if pvcs.is_empty() {
+        return fail(format!(
+            "no reusable PVCs found for VM {:?} in namespace {:?}",
+            vs.id,
+            tns(env)
+        ));
+    }
+    if let Some(p) = pvcs.iter().find(|p| text(p, "/status/phase") != "Bound") {
+        return fail(format!(
+            "PVC {:?} is not Bound (phase={}); cannot resume conversion",
+            object::name(p),
+            text(p, "/status/phase")
+        ));
+    }
+    Ok(())
 }
 
 pub(super) fn progress_of(o: &Value) -> f64 {
@@ -136,6 +207,8 @@ pub fn enter(
     };
     let now = env.ctx.now();
     match vs.phase.as_str() {
+        // Resuming: the disks an earlier Migration copied must be there (migration.go:896-922).
+        "Started" if flags.resume => validate_resume_pvcs(env, vs)?,
         "PreHook" | "PostHook" => {
             super::hooks::ensure_job(env, vs, spec_vm, &vs.phase.clone()).map_err(|e| e.message)?
         }
@@ -154,6 +227,10 @@ pub fn enter(
             volumes::create_volumes(env, flags, vs, spec_vm, vm).map_err(|e| e.message)?
         }
         "CreateGuestConversionPod" => {
+            // Every disk is copied: a failed conversion can now be resumed (migration.go:1607-1612).
+            if !vs.disks_copied && !flags.resume && flags.separate_copy_and_conversion() {
+                vs.disks_copied = true;
+            }
             conversion::create_conversion_pod(env, vs).map_err(|e| e.message)?
         }
         "CreateVM" => target::create_vm(env, flags, vs, spec_vm, vm).map_err(|e| e.message)?,
@@ -230,15 +307,13 @@ pub fn check(
             o => o,
         },
         "CopyDisksVirtV2V" => copy::copy_disks_v2v(env, flags, vs, vm, entered, now, &now_s),
-        "ConvertGuest" => match timed(due(env, flags, vs, vm, entered, base)) {
-            Outcome::Done(n) => {
-                if !flags.v2v_copy {
-                    conversion::finish_conversion_pod(env, vs, Ok(()));
-                }
-                Outcome::Done(n)
-            }
-            o => o,
-        },
+        "ConvertGuest" => conversion::convert_guest(
+            env,
+            flags,
+            vs,
+            entered,
+            due(env, flags, vs, vm, entered, base),
+        ),
         "CreateVM" => {
             let _ = spec_vm;
             timed(due(env, flags, vs, vm, entered, base))

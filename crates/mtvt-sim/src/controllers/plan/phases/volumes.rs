@@ -70,6 +70,15 @@ pub(super) fn create_volumes(
             flags.v2v_copy,
             env.controller_pvc_template.as_deref(),
         );
+        // Separate copy and conversion: the disks can be found again by a Migration resuming
+        // the conversion (kubevirt.go:2838-2846).
+        if flags.separate_copy_and_conversion() {
+            put(
+                &mut dv,
+                "/metadata/labels/vmUUID",
+                json!(super::vm_uuid(env, vm)),
+            );
+        }
         if flags.warm
             && let Some(p) = vs.warm.as_ref().and_then(|w| w.precopies.last())
         {

@@ -8,6 +8,7 @@ mod conversion;
 mod copy;
 mod finish;
 mod target;
+mod v2v_image;
 mod volumes;
 mod warm;
 
@@ -231,12 +232,15 @@ pub fn check(
         },
         "CopyDisksVirtV2V" => copy::copy_disks_v2v(env, flags, vs, vm, entered, now, &now_s),
         "ConvertGuest" => match timed(due(env, flags, vs, vm, entered, base)) {
-            Outcome::Done(n) => {
-                if !flags.v2v_copy {
-                    conversion::finish_conversion_pod(env, vs, Ok(()));
+            Outcome::Done(n) => match conversion::conversion_failure(env, vs, vm) {
+                Some(msg) => Outcome::Fail(msg),
+                None => {
+                    if !flags.v2v_copy {
+                        conversion::finish_conversion_pod(env, vs, Ok(()));
+                    }
+                    Outcome::Done(n)
                 }
-                Outcome::Done(n)
-            }
+            },
             o => o,
         },
         "CreateVM" => {

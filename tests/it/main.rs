@@ -31,6 +31,7 @@ mod run_cluster_lost;
 mod run_endings;
 mod run_esxi_key;
 mod run_failures;
+mod run_families;
 mod run_guest;
 mod run_guest_checks;
 mod run_interrupt;

@@ -141,5 +141,10 @@ fn openshift_runs_the_catalog() {
 #[test]
 fn ova_runs_the_catalog() {
     let (r, err) = sweep("ova", &["scenarios"], &[]);
-    check_sweep("ova", &r, &err);
+    let passed = check_sweep("ova", &r, &err);
+    // the suite's OVA-only class runs on this sweep only
+    assert!(
+        passed.iter().any(|p| p == "ova_cold_migration"),
+        "ova_cold_migration did not run and pass: {passed:?}"
+    );
 }

@@ -22,7 +22,7 @@ fn catalog_and_stdlib_check_clean() {
         .iter()
         .map(|s| s.name.as_str())
         .collect();
-    assert_eq!(names.len(), 29, "{names:?}");
+    assert_eq!(names.len(), 32, "{names:?}");
     for expected in [
         "sanity_cold_mtv_migration",
         "sanity_warm_mtv_migration",
@@ -51,6 +51,9 @@ fn catalog_and_stdlib_check_clean() {
         "copyoffload_scale_migration",
         "simultaneous_copyoffload_migrations",
         "concurrent_xcopy_vddk_migration",
+        "cold_migration_xfs",
+        "warm_migration_xfs",
+        "ova_cold_migration",
     ] {
         assert!(
             names.contains(&expected),

@@ -36,7 +36,7 @@ fn the_catalog_passes_on_the_emulator() {
     let err = text(&out);
     let r = report(dir.path());
     let scenarios = r["scenarios"].as_array().unwrap();
-    assert_eq!(scenarios.len(), 32, "{err}");
+    assert_eq!(scenarios.len(), 36, "{err}");
     for s in scenarios {
         let name = s["name"].as_str().unwrap();
         if OTHER_PROVIDER.contains(&name) {
@@ -87,14 +87,14 @@ fn the_catalog_passes_on_the_emulator() {
     let ((tests, failures, errors, skipped), cases) = (j.counts, j.cases);
     assert_eq!(
         (tests, failures, errors, skipped),
-        (32, 0, EMULATOR_GAPS.len(), OTHER_PROVIDER.len())
+        (36, 0, EMULATOR_GAPS.len(), OTHER_PROVIDER.len())
     );
     assert!(cases.contains(&"sanity_cold_mtv_migration".to_string()));
     // every journal entry was undone
     let states = journal_states(dir.path());
     assert!(!states.is_empty());
     assert!(states.iter().all(|s| s == "undone"), "{states:?}");
-    assert!(err.contains("32 scenarios:"), "{err}");
+    assert!(err.contains("36 scenarios:"), "{err}");
     // The behaviour fence of engine refactors: the report, without times and with the
     // session id and clone suffixes replaced, is a golden file.
     insta::assert_json_snapshot!("catalog_report", normalized(&r));

@@ -22,7 +22,7 @@ fn catalog_and_stdlib_check_clean() {
         .iter()
         .map(|s| s.name.as_str())
         .collect();
-    assert_eq!(names.len(), 32, "{names:?}");
+    assert_eq!(names.len(), 36, "{names:?}");
     for expected in [
         "sanity_cold_mtv_migration",
         "sanity_warm_mtv_migration",
@@ -54,6 +54,10 @@ fn catalog_and_stdlib_check_clean() {
         "cold_migration_xfs",
         "warm_migration_xfs",
         "ova_cold_migration",
+        "copyoffload_thick_eager_migration",
+        "copyoffload_thick_lazy_snapshots_migration",
+        "copyoffload_thick_eager_snapshots_migration",
+        "copyoffload_warm_rdm_virtual_disk_migration",
     ] {
         assert!(
             names.contains(&expected),

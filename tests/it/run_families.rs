@@ -52,7 +52,9 @@ fn xfs_scenarios_fail_at_image_conversion_when_xfs_compatibility_is_ignored() {
         let s = scenario(&r, name);
         assert_eq!(s["status"], "failed", "{name}: {s}");
         assert!(
-            s["failures"].to_string().contains("failed at ImageConversion"),
+            s["failures"]
+                .to_string()
+                .contains("failed at ImageConversion"),
             "{name}: {}",
             s["failures"]
         );
@@ -94,5 +96,8 @@ fn ova_cold_fails_its_labels_check_when_target_labels_are_dropped() {
         assert_eq!(c["status"], want, "{c}");
     }
     assert!(err.contains("target label missing or different"), "{err}");
-    assert!(err.contains("expected \"comprehensive\", found none"), "{err}");
+    assert!(
+        err.contains("expected \"comprehensive\", found none"),
+        "{err}"
+    );
 }

@@ -57,6 +57,48 @@ pub(super) async fn install_key(x: &Executor, k: &EsxiKey) -> Result<Output, Eng
         conn.close().await;
         return Ok(Output::Nothing);
     };
+    let written = record_and_write(x, k, &conn, &fp, &next).await;
+    let kept = match written {
+        Ok(()) => keep_key(&conn, &line, &fp).await,
+        Err(e) => Err(e),
+    };
+    conn.close().await;
+    kept?;
+    x.progress.send(Event::Note(format!(
+        "installed the SSH key {fp} of Provider {} on ESXi host {}",
+        k.provider.name, k.login.host
+    )));
+    Ok(Output::Nothing)
+}
+
+/// How often a key another session's write dropped is written again.
+const KEY_REWRITES: usize = 5;
+
+/// Another session on the same host (a sharded Job's pods) may read authorized_keys before
+/// this write and replace it after, dropping this key: read it back a moment later and
+/// write it again while it is missing.
+async fn keep_key(conn: &EsxiConnection, line: &str, fp: &str) -> Result<(), EngineError> {
+    for _ in 0..KEY_REWRITES {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let current = read_keys(conn).await?;
+        match esxi::with_key(&current, line, fp) {
+            None => return Ok(()),
+            Some(next) => write_keys(conn, &next).await?,
+        }
+    }
+    Err(EngineError::Setup(format!(
+        "the SSH key {fp} kept disappearing from {AUTHORIZED_KEYS}: another session rewrites the file at the same time"
+    )))
+}
+
+/// Journals the key, then writes `next` (authorized_keys with it).
+async fn record_and_write(
+    x: &Executor,
+    k: &EsxiKey,
+    conn: &EsxiConnection,
+    fp: &str,
+    next: &str,
+) -> Result<(), EngineError> {
     let seq = x
         .applier
         .journal
@@ -66,19 +108,13 @@ pub(super) async fn install_key(x: &Executor, k: &EsxiKey) -> Result<Output, Eng
             Action::EsxiKey {
                 profile: k.profile.clone(),
                 host: k.login.host.clone(),
-                fingerprint: fp.clone(),
+                fingerprint: fp.to_string(),
             },
         )
         .map_err(|e| EngineError::Setup(format!("{e} (the key is not installed unrecorded)")))?;
-    let written = write_keys(&conn, &next).await;
-    conn.close().await;
-    written?;
+    write_keys(conn, next).await?;
     x.applier.journal.set_state(seq, State::Done);
-    x.progress.send(Event::Note(format!(
-        "installed the SSH key {fp} of Provider {} on ESXi host {}",
-        k.provider.name, k.login.host
-    )));
-    Ok(Output::Nothing)
+    Ok(())
 }
 
 /// Removes the key with fingerprint `fp` from the host (teardown); absent = done.

@@ -354,6 +354,7 @@ mod tests {
             failing_images: vec!["*/vddk:broken*".into()],
             inventory_parity: None,
             guest: Vec::new(),
+            broken: Vec::new(),
         }
     }
 

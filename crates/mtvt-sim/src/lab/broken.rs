@@ -54,10 +54,17 @@ mod tests {
             assert!(BrokenFeature::parse(name).is_some(), "{name}");
         }
         assert_eq!(
-            "xfs_compatibility, target_labels".parse::<BrokenFeature>(),
+            "xfs_compatibility".parse::<BrokenFeature>(),
             Ok(BrokenFeature::XfsCompatibility)
         );
+        assert_eq!(
+            "target_labels".parse::<BrokenFeature>(),
+            Ok(BrokenFeature::TargetLabels)
+        );
         let err = "xfs".parse::<BrokenFeature>().unwrap_err();
-        assert!(err.contains("xfs_compatibility, target_labels"), "{err}");
+        assert!(
+            err.contains("use one of xfs_compatibility, target_labels"),
+            "{err}"
+        );
     }
 }

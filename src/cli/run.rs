@@ -90,6 +90,16 @@ pub struct RunArgs {
         help_heading = "Emulator"
     )]
     pub sim_guest_faults: Vec<mtvt_sim::guest::GuestFault>,
+    /// With --sim: make the emulated Forklift leave out a feature (repeatable; the lab
+    /// file's faults.broken), to show that the scenarios exercising it fail for that
+    /// reason: xfs_compatibility, target_labels.
+    #[arg(
+        long = "sim-break",
+        value_name = "FEATURE",
+        requires = "sim",
+        help_heading = "Emulator"
+    )]
+    pub sim_break: Vec<mtvt_sim::lab::BrokenFeature>,
     /// With --sim: load more CRDs from DIR (repeatable); the emulator validates objects of their
     /// kinds. The Forklift CRDs are built in; same-named CRDs from DIR replace them.
     #[arg(

@@ -30,13 +30,17 @@ impl SimTarget {
             Some(path) => Some(Lab::from_path(path).map_err(|e| e.to_string())?),
             None => None,
         };
-        if !args.sim_step_faults.is_empty() || !args.sim_guest_faults.is_empty() {
+        if !args.sim_step_faults.is_empty()
+            || !args.sim_guest_faults.is_empty()
+            || !args.sim_break.is_empty()
+        {
             let mut l = match lab.take() {
                 Some(l) => l,
                 None => Lab::default_lab().map_err(|e| e.to_string())?,
             };
             l.faults.rules.extend(args.sim_step_faults.iter().cloned());
             l.faults.guest.extend(args.sim_guest_faults.iter().cloned());
+            l.faults.broken.extend(args.sim_break.iter().copied());
             lab = Some(l);
         }
         let mut opts = EmulatorOptions {

@@ -8,7 +8,7 @@ fn the_catalog_checks_clean() {
     let o = mtvt(&["check", "scenarios/"], &repo());
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(err.contains("checked 30 scenarios in"), "{err}");
+    assert!(err.contains("checked 37 scenarios in"), "{err}");
     assert!(err.contains("(0 errors, 0 warnings)"), "{err}");
 }
 

@@ -15,8 +15,9 @@ use serde_json::Value;
 use crate::harness::{Mtvt, mtvt, stderr};
 use crate::sim_kubectl::{kubectl, schemas};
 
-/// The scenarios of the catalog (`scenarios/`), as `run_sim` counts them.
-const CATALOG: usize = 30;
+/// The scenarios of the catalog (`scenarios/`) the run selects: all of `run_sim`'s but the
+/// OVA-only one (`--skip-tag ova`; the ova provider sweep runs it).
+const CATALOG: usize = 36;
 
 /// The emulator, stopped (SIGINT, then kill) when dropped.
 struct Sim(Child);
@@ -181,6 +182,8 @@ const RUN_ARGS: &[&str] = &[
     "vsphere-copy-offload",
     "--remote-ocp-cluster",
     "127.0.0.1",
+    "--skip-tag",
+    "ova",
     "scenarios",
 ];
 

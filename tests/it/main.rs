@@ -32,6 +32,7 @@ mod run_cluster_lost;
 mod run_endings;
 mod run_esxi_key;
 mod run_failures;
+mod run_families;
 mod run_fault_matrix;
 mod run_guest;
 mod run_guest_boot;

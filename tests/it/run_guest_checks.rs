@@ -172,23 +172,14 @@ fn a_check_written_in_mtvt_runs_commands_and_reads_files_in_the_guest() {
     assert!(!err.contains("mtv-linux-pw"), "{err}");
 }
 
-/// The suite's XFS test: an XFS v4 guest (the lab's `root_xfs_v4`) migrated with
+/// The suite's XFS test: an XFS v4 guest (the built-in lab's `root_xfs_v4` VM) migrated with
 /// `xfs_compatibility` keeps its v4 root, a v5 guest in the same plan does not match.
 const XFS_V4: &str = "use std/checks\nscenario xfs_v4 {\n  requires provider vsphere\n  vm \"mtv-feature-rhel7-xfs\" { source_power on }\n  vm \"mtv-tests-rhel8\" { source_power on }\n  plan {\n    warm true\n    xfs_compatibility true\n  }\n  expect {\n    migration succeeds\n    check xfs\n  }\n}\n";
 
-/// The built-in lab with an XFS v4 RHEL 7 VM first among the vSphere VMs.
-fn lab_with_xfs_v4_vm() -> String {
-    let lab = include_str!("../../crates/mtvt-sim/src/lab/default_lab.yaml");
-    let vm = "    vms:\n      - name: mtv-feature-rhel7-xfs\n        guest_os: rhel7\n        root_xfs_v4: true\n        cpu: { sockets: 1, cores: 2 }\n        memory_mb: 4096\n        disks: [{ size_gb: 30 }]\n        nics: [{ network: VM Network, ips: [10.6.46.27/24] }]\n";
-    lab.replacen("    vms:\n", vm, 1)
-}
-
 #[test]
 fn xfs_passes_on_a_v4_guest_and_fails_on_a_v5_guest_naming_the_vm() {
-    let lab = workdir(&[("lab.yaml", &lab_with_xfs_v4_vm())]);
-    let lab_path = lab.path().join("lab.yaml");
-    let lab_arg = lab_path.to_str().unwrap();
-    let (code, err, r) = run_sim(&[("xfs.mtvt", XFS_V4)], "xfs.mtvt", &["--sim-lab", lab_arg]);
+    // the built-in lab's mtv-feature-rhel7-xfs is the XFS v4 guest
+    let (code, err, r) = run_sim(&[("xfs.mtvt", XFS_V4)], "xfs.mtvt", &[]);
     assert_eq!(code, Some(1), "{err}");
     let mut status: Vec<String> = checks(&r, "xfs")
         .iter()

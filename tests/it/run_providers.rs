@@ -147,7 +147,12 @@ fn openshift_runs_the_catalog() {
 #[test]
 fn ova_runs_the_catalog() {
     let (r, err) = sweep("ova", &["scenarios"], &[]);
-    check_sweep("ova", &r, &err);
+    let passed = check_sweep("ova", &r, &err);
+    // the suite's OVA-only class runs on this sweep only
+    assert!(
+        passed.iter().any(|p| p == "ova_cold_migration"),
+        "ova_cold_migration did not run and pass: {passed:?}"
+    );
 }
 
 /// The suite's `vsphere-esxi` profile (`endpoint_type: esxi`, `clone_provider: vsphere`):

@@ -22,7 +22,7 @@ fn catalog_and_stdlib_check_clean() {
         .iter()
         .map(|s| s.name.as_str())
         .collect();
-    assert_eq!(names.len(), 30, "{names:?}");
+    assert_eq!(names.len(), 37, "{names:?}");
     for expected in [
         "sanity_cold_mtv_migration",
         "sanity_warm_mtv_migration",
@@ -51,6 +51,13 @@ fn catalog_and_stdlib_check_clean() {
         "copyoffload_scale_migration",
         "simultaneous_copyoffload_migrations",
         "concurrent_xcopy_vddk_migration",
+        "cold_migration_xfs",
+        "warm_migration_xfs",
+        "ova_cold_migration",
+        "copyoffload_thick_eager_migration",
+        "copyoffload_thick_lazy_snapshots_migration",
+        "copyoffload_thick_eager_snapshots_migration",
+        "copyoffload_warm_rdm_virtual_disk_migration",
     ] {
         assert!(
             names.contains(&expected),

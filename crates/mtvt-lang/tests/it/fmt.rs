@@ -110,7 +110,7 @@ fn the_catalog_means_the_same_after_formatting() {
     let before = check_dir(&[repo().join("scenarios")], &repo().join("stdlib"));
     let after = check_dir(&[tmp.join("scenarios")], &tmp.join("stdlib"));
     assert!(before.diagnostics.is_empty() && after.diagnostics.is_empty());
-    assert_eq!(before.program.scenarios.len(), 30);
+    assert_eq!(before.program.scenarios.len(), 37);
     assert_eq!(
         canonical_json(&before.program),
         canonical_json(&after.program)

@@ -124,9 +124,16 @@ pub struct Faults {
     /// Broken migrated guests (`faults.guest`): applied to the guest of every VM whose
     /// source name matches, so in-guest checks can be shown to fail.
     pub guest: Vec<crate::guest::GuestFault>,
+    /// Forklift features the emulated controllers leave out (`faults.broken`).
+    pub broken: Vec<super::BrokenFeature>,
 }
 
 impl Faults {
+    /// Whether the lab says Forklift's `feature` is broken.
+    pub fn breaks(&self, feature: super::BrokenFeature) -> bool {
+        self.broken.contains(&feature)
+    }
+
     /// The actions that apply to `vm` of `plan` at `step`, in rule order.
     pub fn effects(&self, plan: &str, vm: &str, step: &str) -> Vec<&FaultAction> {
         self.rules
@@ -347,6 +354,7 @@ pub(crate) fn resolve_faults(file: Option<FaultsFile>, issues: &mut Vec<LabIssue
         inventory_parity: file.inventory_parity_seconds.map(Duration::from_secs),
         resume_recopies: file.resume_recopies,
         guest: file.guest,
+        broken: file.broken,
     }
 }
 
@@ -394,6 +402,7 @@ mod tests {
             inventory_parity: None,
             resume_recopies: false,
             guest: Vec::new(),
+            broken: Vec::new(),
         }
     }
 

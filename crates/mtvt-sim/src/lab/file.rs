@@ -392,6 +392,9 @@ pub struct FaultsFile {
     /// Broken migrated guests: `{vm: GLOB, fault: lose_static_ip}`.
     #[serde(default)]
     pub guest: Vec<crate::guest::GuestFault>,
+    /// Forklift features to break: `[xfs_compatibility]`.
+    #[serde(default)]
+    pub broken: Vec<super::BrokenFeature>,
 }
 
 /// One fault rule.

@@ -15,6 +15,7 @@
 //! assert_eq!(vm.disks.len(), 1);
 //! ```
 
+mod broken;
 mod error;
 mod faults;
 mod file;
@@ -32,6 +33,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
+pub use broken::BrokenFeature;
 pub use error::{LabError, LabIssue, LabOpError};
 pub use faults::{FaultAction, FaultRule, Faults, KILL_STEPS, STEP_NAMES, glob_match};
 pub use handle::{LabHandle, World};

@@ -264,6 +264,10 @@ pub struct ControllerSettings {
     pub pvc_name_template: Option<String>,
     /// `OCP_PVC_NAME_TEMPLATE`.
     pub ocp_pvc_name_template: Option<String>,
+    /// `VIRT_V2V_IMAGE`: the image of conversion pods.
+    pub virt_v2v_image: String,
+    /// `VIRT_V2V_IMAGE_XFS`: the image of conversion pods of plans with `xfsCompatibility`.
+    pub virt_v2v_image_xfs: String,
 }
 
 impl Default for ControllerSettings {
@@ -272,6 +276,8 @@ impl Default for ControllerSettings {
             precopy_interval_minutes: 60,
             pvc_name_template: None,
             ocp_pvc_name_template: None,
+            virt_v2v_image: templates::VIRT_V2V_IMAGE.into(),
+            virt_v2v_image_xfs: templates::VIRT_V2V_IMAGE_XFS.into(),
         }
     }
 }
@@ -327,5 +333,8 @@ pub fn running_settings(ctx: &Ctx) -> ControllerSettings {
             .unwrap_or(60),
         pvc_name_template: get("PVC_NAME_TEMPLATE"),
         ocp_pvc_name_template: get("OCP_PVC_NAME_TEMPLATE"),
+        virt_v2v_image: get("VIRT_V2V_IMAGE").unwrap_or(templates::VIRT_V2V_IMAGE.into()),
+        virt_v2v_image_xfs: get("VIRT_V2V_IMAGE_XFS")
+            .unwrap_or(templates::VIRT_V2V_IMAGE_XFS.into()),
     }
 }

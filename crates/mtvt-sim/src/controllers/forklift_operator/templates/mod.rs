@@ -19,6 +19,12 @@ use serde_json::{Map, Value, json};
 /// The app label of every Forklift workload (`app_name`, roles/forkliftcontroller/defaults).
 pub const APP: &str = "forklift";
 
+/// The default virt-v2v image of the forklift-controller (`VIRT_V2V_IMAGE`).
+pub const VIRT_V2V_IMAGE: &str = "quay.io/kubev2v/forklift-virt-v2v:latest";
+
+/// The default XFS-compatible virt-v2v image (`VIRT_V2V_IMAGE_XFS`), built on RHEL 9.
+pub const VIRT_V2V_IMAGE_XFS: &str = "quay.io/kubev2v/forklift-virt-v2v-rhel9:latest";
+
 /// Numeric spec fields and the env var each becomes on the controller's `main` container.
 const NUMERIC_ENV: [(&str, &str); 4] = [
     ("controller_log_level", "LOG_LEVEL"),
@@ -121,11 +127,13 @@ fn main_env(spec: &Value, ns: &str) -> Vec<Value> {
         env("KUBEVIRT_CLIENT_GO_SCHEME_REGISTRATION_VERSION", "v1"),
         env(
             "VIRT_V2V_IMAGE",
-            image(
-                spec,
-                "virt_v2v_image_fqin",
-                "quay.io/kubev2v/forklift-virt-v2v:latest",
-            ),
+            image(spec, "virt_v2v_image_fqin", VIRT_V2V_IMAGE),
+        ),
+        // deployment-controller.yml.j2:51-52: the RHEL 9 virt-v2v (manager.yaml:59-60),
+        // which still reads XFS v4, for plans with `xfsCompatibility`.
+        env(
+            "VIRT_V2V_IMAGE_XFS",
+            image(spec, "virt_v2v_image_xfs_fqin", VIRT_V2V_IMAGE_XFS),
         ),
         env("API_PORT", "8443"),
         env("METRICS_PORT", "8081"),

@@ -40,13 +40,15 @@ pub(super) fn create_conversion_pod(env: &Env<'_>, vs: &VmStatus) -> Result<(), 
     {
         labels.extend(extra.clone());
     }
+    let settings = crate::controllers::forklift_operator::running_settings(env.ctx);
+    let image = super::v2v_image::image(env.plan, &settings, &env.ctx.lab.lab().faults);
     let claims: Vec<Value> = volumes(env, vs).iter().enumerate().map(|(i, (_, o))| json!({"name": format!("vol-{i}"), "persistentVolumeClaim": {"claimName": object::name(o)}})).collect();
     let pod = json!({
         "apiVersion": "v1", "kind": "Pod",
         "metadata": {"generateName": format!("{}-{}-", object::name(env.plan), vs.id.to_lowercase()), "labels": labels},
         "spec": {
             "restartPolicy": "Never",
-            "containers": [{"name": "virt-v2v", "image": "quay.io/kubev2v/forklift-virt-v2v:latest",
+            "containers": [{"name": "virt-v2v", "image": image,
                             "env": [{"name": "V2V_vmName", "value": vs.name}]}],
             "volumes": claims,
             "nodeSelector": env.plan.pointer("/spec/convertorNodeSelector").cloned().unwrap_or(json!({})),
@@ -107,6 +109,7 @@ fn end_pod(env: &Env<'_>, vs: &VmStatus, end: &End<'_>) {
         .filter(|t| !t.is_empty())
         .unwrap_or(&now)
         .to_string();
+    let image = text(&p, "/spec/containers/0/image").to_string();
     let (phase, reason, code) = match end {
         End::Succeeded => ("Succeeded", "Completed", 0),
         End::Failed(_) => ("Failed", "Error", 1),
@@ -121,8 +124,8 @@ fn end_pod(env: &Env<'_>, vs: &VmStatus, end: &End<'_>) {
         "phase": phase, "startTime": started,
         "conditions": [{"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": started},
                        {"type": "Ready", "status": "False", "reason": ready_reason, "lastProbeTime": null, "lastTransitionTime": now}],
-        "containerStatuses": [{"name": "virt-v2v", "ready": false, "started": false, "restartCount": 0, "image": "quay.io/kubev2v/forklift-virt-v2v:latest",
-            "imageID": "quay.io/kubev2v/forklift-virt-v2v@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+        "containerStatuses": [{"name": "virt-v2v", "ready": false, "started": false, "restartCount": 0, "image": image,
+            "imageID": format!("{}@sha256:{}", image.split(':').next().unwrap_or_default(), "0".repeat(64)),
             "state": {"terminated": {"exitCode": code, "reason": reason, "startedAt": started, "finishedAt": now}}}],
     }}));
     let elapsed = chrono::DateTime::parse_from_rfc3339(&started)
@@ -158,8 +161,8 @@ pub(super) fn convert_guest(
     env: &Env<'_>,
     flags: &Flags,
     vs: &VmStatus,
-    entered: DateTime<Utc>,
-    due: DateTime<Utc>,
+    vm: Option<&crate::controllers::catalog::SourceVm>,
+    (entered, due): (DateTime<Utc>, DateTime<Utc>),
 ) -> Outcome {
     let now = env.ctx.clock.now();
     match conversion_pod(env, vs)
@@ -191,10 +194,33 @@ pub(super) fn convert_guest(
     if now < due {
         return Outcome::Wait(Some(due));
     }
+    if let Some(msg) = conversion_failure(env, vs, vm) {
+        return Outcome::Fail(msg);
+    }
     if !flags.v2v_copy {
         finish_conversion_pod(env, vs, Ok(()));
     }
     Outcome::Done(None)
+}
+
+/// The conversion of `vm` by its pod's image, when that image cannot read the guest
+/// ([`super::v2v_image`]): the pod fails with virt-v2v's error in its log and the VM with
+/// Forklift's message for a failed conversion pod (pkg/controller/plan/migration.go:2265).
+pub(super) fn conversion_failure(
+    env: &Env<'_>,
+    vs: &VmStatus,
+    vm: Option<&crate::controllers::catalog::SourceVm>,
+) -> Option<String> {
+    let pod = conversion_pod(env, vs)?;
+    let settings = crate::controllers::forklift_operator::running_settings(env.ctx);
+    let xfs_v4 = super::v2v_image::xfs_v4_linux(vm);
+    let err = super::v2v_image::conversion_error(
+        xfs_v4,
+        text(&pod, "/spec/containers/0/image"),
+        &settings,
+    )?;
+    finish_conversion_pod(env, vs, Err(&err));
+    Some(POD_FAILED.into())
 }
 
 /// What virt-v2v prints, with its `[seconds]` phase markers (clients read the stage reached

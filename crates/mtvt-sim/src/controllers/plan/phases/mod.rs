@@ -8,6 +8,7 @@ mod conversion;
 mod copy;
 mod finish;
 mod target;
+mod v2v_image;
 mod volumes;
 mod warm;
 
@@ -311,8 +312,8 @@ pub fn check(
             env,
             flags,
             vs,
-            entered,
-            due(env, flags, vs, vm, entered, base),
+            vm,
+            (entered, due(env, flags, vs, vm, entered, base)),
         ),
         "CreateVM" => {
             let _ = spec_vm;

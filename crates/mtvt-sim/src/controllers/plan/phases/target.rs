@@ -43,6 +43,7 @@ pub(super) fn create_vm(
         &claims,
         flags.conversion,
     );
+    let manifest = without_target_labels(env, manifest);
     let created = match ctx.store.get(&gvr::vms(), &ns, &target) {
         Ok(existing) if text(&existing, "/metadata/labels/plan") == env.run.plan_uid => existing,
         Ok(_) => {
@@ -65,6 +66,35 @@ pub(super) fn create_vm(
         }
     }
     Ok(())
+}
+
+/// Forklift copies `spec.targetLabels` onto the VM template (pkg/controller/plan/kubevirt.go:
+/// 2946-2947); a broken `target_labels` feature leaves them out (the `app` label stays).
+fn without_target_labels(env: &Env<'_>, mut manifest: Value) -> Value {
+    if !env
+        .ctx
+        .lab
+        .lab()
+        .faults
+        .breaks(crate::lab::BrokenFeature::TargetLabels)
+    {
+        return manifest;
+    }
+    let keys: Vec<String> = env
+        .plan
+        .pointer("/spec/targetLabels")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().filter(|k| *k != "app").cloned().collect())
+        .unwrap_or_default();
+    if let Some(labels) = manifest
+        .pointer_mut("/spec/template/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
+        for k in keys {
+            labels.remove(&k);
+        }
+    }
+    manifest
 }
 
 /// What the migrated guest looks like: the source's host name, OS, agent, and the IPs of NICs

@@ -151,7 +151,7 @@ async fn expect(
         engine.session_ir.source_provider_insecure_skip_verify;
     if !plan_json.is_null() {
         plan_m.source_secret_insecure_skip_verify =
-            source_secret_insecure(&engine.cluster.client, &plan_json)
+            source_secret_insecure(&engine.cluster.client, &engine.exec.watches, &plan_json)
                 .await
                 .unwrap_or_else(|why| {
                     tracing::warn!("source Provider TLS setting: {why}");

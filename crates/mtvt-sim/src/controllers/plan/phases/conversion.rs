@@ -219,7 +219,7 @@ pub(super) fn conversion_failure(
         text(&pod, "/spec/containers/0/image"),
         &settings,
     )?;
-    finish_conversion_pod(env, vs, Err(&err));
+    finish_conversion_pod(env, vs, Err(err));
     Some(POD_FAILED.into())
 }
 

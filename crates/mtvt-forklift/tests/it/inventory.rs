@@ -343,7 +343,7 @@ async fn vsphere_sources() {
         "templates are not listed: {names:?}"
     );
     assert!(names.contains(&"mtv-tests-rhel8"), "{names:?}");
-    assert_eq!(vms.len(), 6, "the lab's six vSphere VMs: {names:?}");
+    assert_eq!(vms.len(), 7, "the lab's seven vSphere VMs: {names:?}");
 }
 
 #[tokio::test]
